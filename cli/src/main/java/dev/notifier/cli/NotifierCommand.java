@@ -1,0 +1,31 @@
+package dev.notifier.cli;
+
+import dev.notifier.cli.config.ConfigFile.ConfigException;
+import dev.notifier.cli.demo.DemoCommand;
+import dev.notifier.cli.publish.PublishCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The one {@code notifier} command. */
+@Command(name = "notifier", mixinStandardHelpOptions = true, version = "notifier 0.1.0",
+    description = "Kafka-native email notifications: turn domain events into delivered mail.",
+    subcommands = {DemoCommand.class, StreamsCommand.class, WorkerCommand.class, PublishCommand.class})
+public final class NotifierCommand {
+
+  public static void main(String[] args) {
+    System.exit(execute(args));
+  }
+
+  /** Runs the command line and returns the exit code (the test entry point). */
+  public static int execute(String... args) {
+    CommandLine cli = new CommandLine(new NotifierCommand());
+    cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+      if (e instanceof ConfigException || e instanceof IllegalArgumentException) {
+        commandLine.getErr().println("notifier: " + e.getMessage());
+        return 2;
+      }
+      throw e;
+    });
+    return cli.execute(args);
+  }
+}

@@ -1,0 +1,210 @@
+package dev.notifier.cli.demo;
+
+import dev.notifier.avro.DeliveryState;
+import dev.notifier.avro.DeliveryStatus;
+import dev.notifier.cli.publish.Publisher;
+import dev.notifier.cli.publish.RecordKind;
+import dev.notifier.schemas.Topic;
+import dev.notifier.schemas.Topics;
+import dev.notifier.schemas.config.KafkaSettings;
+import dev.notifier.sender.SenderWorker;
+import dev.notifier.sender.config.AccountSettings;
+import dev.notifier.sender.config.WorkerSettings;
+import dev.notifier.streams.StreamsApp;
+import dev.notifier.streams.StreamsSettings;
+import dev.notifier.streams.dedup.DedupProcessor;
+import dev.notifier.testkit.kafka.EmbeddedKafka;
+import dev.notifier.testkit.smtp.ReceivedMessage;
+import dev.notifier.testkit.smtp.ScriptableSmtpServer;
+import dev.notifier.testkit.smtp.Stage;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.Serdes;
+
+/**
+ * The whole product in one process: an embedded broker, an SMTP server, the topology and two
+ * sender workers. Publishes a small directory and a dozen ZenTao-like events, waits until every
+ * notification has an outcome, and prints each delivered email and a summary.
+ */
+public final class Demo {
+
+  static final String APPLICATION_ID = "notifier-demo";
+  static final String GONE = "gone@example.com";
+  static final Duration DEADLINE = Duration.ofSeconds(90);
+
+  private final PrintStream out;
+  private final Topics topics = Topics.standard();
+
+  public Demo(PrintStream out) {
+    this.out = out;
+  }
+
+  public DemoSummary run() throws Exception {
+    out.println("Starting an embedded Kafka broker and an SMTP server on 127.0.0.1 ...");
+    try (EmbeddedKafka kafka = EmbeddedKafka.builder().partitions(3).start();
+        ScriptableSmtpServer smtp = ScriptableSmtpServer.builder().build().start()) {
+      smtp.script().at(Stage.RCPT).matching(GONE)
+          .reply("550 5.1.1 <" + GONE + ">: Recipient address rejected: User unknown").always();
+      createTopics(kafka);
+      KafkaSettings settings = KafkaSettings.of(kafka.bootstrapServers());
+      ExecutorService workers = Executors.newFixedThreadPool(2);
+      try (StreamsApp app = new StreamsApp(settings, StreamsSettings.defaults().withApplicationId(APPLICATION_ID))) {
+        app.start();
+        List<SenderWorker> senders = startWorkers(settings, smtp, workers);
+        int eventsIn = publish(settings);
+        out.printf("Published 6 users, 1 group and %d events (one of them garbage, one a duplicate).%n", eventsIn);
+        Ledger ledger = awaitSettled(kafka, settings, eventsIn);
+        senders.forEach(SenderWorker::close);
+        return report(smtp, ledger, eventsIn, invalidCount(settings), duplicatesDropped(app));
+      } finally {
+        workers.shutdownNow();
+      }
+    }
+  }
+
+  private void createTopics(EmbeddedKafka kafka) {
+    for (Topic<?, ?> topic : topics.all()) {
+      boolean compacted = topics.compacted().contains(topic);
+      kafka.createTopic(topic.name(), 3, compacted ? Map.of("cleanup.policy", "compact") : Map.of());
+    }
+  }
+
+  private List<SenderWorker> startWorkers(KafkaSettings settings, ScriptableSmtpServer smtp, ExecutorService pool) {
+    AccountSettings account = AccountSettings.local("default", smtp.host(), smtp.port(), "noreply@notifier.demo");
+    List<SenderWorker> senders = new ArrayList<>();
+    for (int i = 1; i <= 2; i++) {
+      WorkerSettings ws = new WorkerSettings(null, "demo-worker-" + i, null, List.of(account));
+      SenderWorker worker = new SenderWorker(settings, ws, Clock.systemUTC(), System::getenv);
+      senders.add(worker);
+      pool.submit(worker);
+    }
+    return senders;
+  }
+
+  private int publish(KafkaSettings settings) throws Exception {
+    try (Publisher publisher = new Publisher(settings.clientProperties(), topics)) {
+      publisher.publish(resource("users.jsonl"), RecordKind.USERS, false);
+      publisher.publish(resource("groups.jsonl"), RecordKind.GROUPS, false);
+      int events = publisher.publish(resource("events.jsonl"), RecordKind.EVENTS, false).published();
+      events += publisher.publish(resource("events-avro.jsonl"), RecordKind.EVENTS, true).published();
+      publisher.publishRawEvent("garbage-1", new byte[] {0x13, 0x37, (byte) 0xFF, 0x00, 0x42});
+      publisher.flush();
+      return events + 1;
+    }
+  }
+
+  private static BufferedReader resource(String name) {
+    return new BufferedReader(new InputStreamReader(Demo.class.getResourceAsStream("/demo/" + name),
+        StandardCharsets.UTF_8));
+  }
+
+  /** Reads statuses until the topology has committed every event and no notification is pending. */
+  private Ledger awaitSettled(EmbeddedKafka kafka, KafkaSettings settings, int eventsIn) throws Exception {
+    Ledger ledger = new Ledger();
+    Instant deadline = Instant.now().plus(DEADLINE);
+    try (KafkaConsumer<String, DeliveryStatus> statuses = readCommitted(settings, topics.status());
+        Admin admin = kafka.admin()) {
+      while (Instant.now().isBefore(deadline)) {
+        statuses.poll(Duration.ofMillis(200)).forEach(r -> ledger.add(r.value()));
+        if (ledger.settled() && eventsCommitted(admin)) {
+          statuses.poll(Duration.ofMillis(500)).forEach(r -> ledger.add(r.value()));
+          if (ledger.settled()) {
+            return ledger;
+          }
+        }
+      }
+    }
+    out.println("The demo did not settle within " + DEADLINE.toSeconds() + " s.");
+    return ledger;
+  }
+
+  private boolean eventsCommitted(Admin admin) throws Exception {
+    Map<TopicPartition, OffsetAndMetadata> committed =
+        admin.listConsumerGroupOffsets(APPLICATION_ID).partitionsToOffsetAndMetadata().get();
+    Map<TopicPartition, OffsetSpec> latest = new java.util.HashMap<>();
+    for (int p = 0; p < 3; p++) {
+      latest.put(new TopicPartition(topics.events().name(), p), OffsetSpec.latest());
+    }
+    var ends = admin.listOffsets(latest).all().get();
+    for (var end : ends.entrySet()) {
+      OffsetAndMetadata done = committed.get(end.getKey());
+      if (end.getValue().offset() > 0 && (done == null || done.offset() < end.getValue().offset())) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private long invalidCount(KafkaSettings settings) {
+    try (KafkaConsumer<String, byte[]> invalid = readCommitted(settings, topics.invalidEvents())) {
+      long count = 0;
+      Instant deadline = Instant.now().plusSeconds(5);
+      while (count == 0 && Instant.now().isBefore(deadline)) {
+        count += invalid.poll(Duration.ofMillis(200)).count();
+      }
+      return count + invalid.poll(Duration.ofMillis(200)).count();
+    }
+  }
+
+  private static long duplicatesDropped(StreamsApp app) {
+    return app.streams().metrics().values().stream()
+        .filter(m -> m.metricName().name().equals(DedupProcessor.DROPPED_METRIC + "-total"))
+        .mapToLong(m -> ((Number) m.metricValue()).longValue()).sum();
+  }
+
+  private <V> KafkaConsumer<String, V> readCommitted(KafkaSettings settings, Topic<String, V> topic) {
+    Properties props = settings.clientProperties();
+    props.put(ConsumerConfig.GROUP_ID_CONFIG, "notifier-demo-reader-" + topic.name());
+    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    KafkaConsumer<String, V> consumer = new KafkaConsumer<>(props, Serdes.String().deserializer(),
+        topic.valueSerde().deserializer());
+    consumer.subscribe(List.of(topic.name()));
+    return consumer;
+  }
+
+  private DemoSummary report(ScriptableSmtpServer smtp, Ledger ledger, int eventsIn, long invalid, long duplicates) {
+    List<ReceivedMessage> received = smtp.messages();
+    out.println();
+    out.println("Delivered emails (as received by the SMTP server):");
+    received.stream()
+        .map(m -> String.format("  %-22s -> %-20s %s", m.mailFrom(), String.join(",", m.recipients()),
+            m.subject().orElse("")))
+        .sorted()
+        .forEach(out::println);
+    DemoSummary summary = new DemoSummary(eventsIn, invalid, ledger.count(DeliveryState.SENT), received.size(),
+        ledger.skippedByReason(), duplicates, ledger.count(DeliveryState.DEAD), ledger.settled());
+    out.println();
+    out.println("Summary");
+    out.printf("  events in            %d (%d invalid -> %s)%n", summary.eventsIn(), summary.invalid(),
+        topics.invalidEvents().name());
+    out.printf("  notifications sent   %d (SMTP server received %d)%n", summary.sent(), summary.smtpReceived());
+    out.printf("  skipped              %d %s%n", summary.skippedTotal(), summary.skipped());
+    out.printf("  duplicates dropped   %d%n", summary.duplicatesDropped());
+    out.printf("  dead letters         %d%n", summary.dead());
+    for (DeliveryStatus s : ledger.all()) {
+      if (s.getState() == DeliveryState.DEAD) {
+        out.printf("    %s: %s%n", s.getEmail(), s.getDetail());
+      }
+    }
+    out.println(summary.ok() ? "Demo OK." : "Demo FAILED: not every notification reached an outcome.");
+    return summary;
+  }
+}

@@ -1,0 +1,44 @@
+package dev.notifier.cli.demo;
+
+import dev.notifier.avro.DeliveryState;
+import dev.notifier.avro.DeliveryStatus;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** The latest status of each notification, as read from the status topic. */
+final class Ledger {
+
+  private final Map<String, DeliveryStatus> latest = new HashMap<>();
+
+  void add(DeliveryStatus status) {
+    DeliveryStatus previous = latest.get(status.getNotificationId());
+    if (previous == null || !isTerminal(previous.getState()) || isTerminal(status.getState())) {
+      latest.put(status.getNotificationId(), status);
+    }
+  }
+
+  static boolean isTerminal(DeliveryState state) {
+    return state == DeliveryState.SENT || state == DeliveryState.DEAD || state == DeliveryState.SKIPPED;
+  }
+
+  /** True when nothing is still queued or retrying. */
+  boolean settled() {
+    return !latest.isEmpty() && latest.values().stream().allMatch(s -> isTerminal(s.getState()));
+  }
+
+  long count(DeliveryState state) {
+    return latest.values().stream().filter(s -> s.getState() == state).count();
+  }
+
+  Map<String, Long> skippedByReason() {
+    Map<String, Long> reasons = new TreeMap<>();
+    latest.values().stream().filter(s -> s.getState() == DeliveryState.SKIPPED)
+        .forEach(s -> reasons.merge(s.getReason(), 1L, Long::sum));
+    return reasons;
+  }
+
+  Iterable<DeliveryStatus> all() {
+    return latest.values();
+  }
+}

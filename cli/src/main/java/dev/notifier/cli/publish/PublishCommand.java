@@ -1,0 +1,67 @@
+package dev.notifier.cli.publish;
+
+import dev.notifier.cli.config.ConfigFile;
+import dev.notifier.schemas.Topics;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** Publishes events, users or groups from JSON lines (a file, or standard input). */
+@Command(name = "publish", description = "Publish JSON lines (events, users or groups) to Kafka.")
+public final class PublishCommand implements Callable<Integer> {
+
+  @Spec
+  CommandSpec spec;
+
+  @Option(names = "--kind", defaultValue = "events", description = "events, users or groups (default: ${DEFAULT-VALUE})")
+  String kind;
+
+  @Option(names = "--file", description = "JSON lines file; standard input when absent")
+  Path file;
+
+  @Option(names = "--bootstrap-server", description = "Kafka bootstrap servers (or take them from --config)")
+  String bootstrap;
+
+  @Option(names = "--config", description = "YAML config file whose kafka section is used")
+  Path config;
+
+  @Option(names = "--avro", description = "publish events in Avro single-object encoding instead of JSON")
+  boolean avro;
+
+  @Override
+  public Integer call() throws Exception {
+    Properties props;
+    Topics topics;
+    if (config != null) {
+      var kafka = ConfigFile.load(config).kafka();
+      props = kafka.clientProperties();
+      topics = kafka.topics();
+    } else if (bootstrap != null) {
+      props = new Properties();
+      props.put("bootstrap.servers", bootstrap);
+      topics = Topics.standard();
+    } else {
+      throw new IllegalArgumentException("give --bootstrap-server HOST:PORT or --config FILE");
+    }
+    RecordKind recordKind = RecordKind.valueOf(kind.toUpperCase(java.util.Locale.ROOT));
+    try (Publisher publisher = new Publisher(props, topics); BufferedReader in = reader()) {
+      Publisher.Result result = publisher.publish(in, recordKind, avro);
+      result.errors().forEach(e -> spec.commandLine().getErr().println("skipped " + e));
+      spec.commandLine().getOut().printf("published %d %s%n", result.published(), kind);
+      return result.errors().isEmpty() ? 0 : 1;
+    }
+  }
+
+  private BufferedReader reader() throws java.io.IOException {
+    return file == null ? new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))
+        : Files.newBufferedReader(file, StandardCharsets.UTF_8);
+  }
+}

@@ -1,0 +1,89 @@
+package dev.notifier.schemas;
+
+import dev.notifier.avro.DeadLetter;
+import dev.notifier.avro.DeliveryStatus;
+import dev.notifier.avro.Group;
+import dev.notifier.avro.Notification;
+import dev.notifier.avro.User;
+import java.util.List;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+
+/**
+ * The catalogue of notifier's topics (see DESIGN.md, Topics). Every name can be prefixed, so that
+ * several environments share one cluster ({@code staging.notifier.events}).
+ */
+public final class Topics {
+
+  private final String prefix;
+
+  private Topics(String prefix) {
+    this.prefix = prefix;
+  }
+
+  /** The default names, with no prefix. */
+  public static Topics standard() {
+    return new Topics("");
+  }
+
+  /** Names prefixed by {@code prefix}, which must be empty or end with a dot, dash or underscore. */
+  public static Topics withPrefix(String prefix) {
+    if (!prefix.isEmpty() && !prefix.matches("[A-Za-z0-9._-]*[._-]")) {
+      throw new IllegalArgumentException("topic prefix '" + prefix
+          + "' is invalid: use letters, digits, '.', '_' or '-', ending with '.', '_' or '-' (e.g. 'staging.')");
+    }
+    return new Topics(prefix);
+  }
+
+  public String prefix() {
+    return prefix;
+  }
+
+  /** Domain events as published upstream: Avro single-object or JSON bytes, parsed by the topology. */
+  public Topic<String, byte[]> events() {
+    return new Topic<>(prefix + "notifier.events", Serdes.String(), Serdes.ByteArray());
+  }
+
+  /** Records that could not be parsed or validated, as received, with the reason in headers. */
+  public Topic<String, byte[]> invalidEvents() {
+    return new Topic<>(prefix + "notifier.events.invalid", Serdes.String(), Serdes.ByteArray());
+  }
+
+  public Topic<String, User> users() {
+    return new Topic<>(prefix + "notifier.users", Serdes.String(), Serdes.serdeFrom(
+        new AvroSerde<>(User.class, User.getClassSchema()).serializer(), DirectoryDeserializers.users()));
+  }
+
+  public Topic<String, Group> groups() {
+    return new Topic<>(prefix + "notifier.groups", Serdes.String(), Serdes.serdeFrom(
+        new AvroSerde<>(Group.class, Group.getClassSchema()).serializer(), DirectoryDeserializers.groups()));
+  }
+
+  public Topic<String, Notification> send() {
+    return new Topic<>(prefix + "notifier.send", Serdes.String(), notificationSerde());
+  }
+
+  public Topic<String, DeadLetter> deadLetters() {
+    return new Topic<>(prefix + "notifier.send.dlt", Serdes.String(),
+        new AvroSerde<>(DeadLetter.class, DeadLetter.getClassSchema()));
+  }
+
+  public Topic<String, DeliveryStatus> status() {
+    return new Topic<>(prefix + "notifier.status", Serdes.String(),
+        new AvroSerde<>(DeliveryStatus.class, DeliveryStatus.getClassSchema()));
+  }
+
+  /** Every topic the product needs, for the topic-creation tools. */
+  public List<Topic<?, ?>> all() {
+    return List.of(events(), invalidEvents(), users(), groups(), send(), deadLetters(), status());
+  }
+
+  /** The topics that hold the latest value per key and must be compacted. */
+  public List<Topic<?, ?>> compacted() {
+    return List.of(users(), groups(), status());
+  }
+
+  public static Serde<Notification> notificationSerde() {
+    return new AvroSerde<>(Notification.class, Notification.getClassSchema());
+  }
+}

@@ -1,0 +1,29 @@
+package dev.notifier.sender;
+
+import dev.notifier.avro.DeadLetter;
+import dev.notifier.avro.DeliveryStatus;
+import dev.notifier.schemas.Topics;
+import org.apache.kafka.common.serialization.Serializer;
+
+/** Serializes what a worker writes: statuses and dead letters, each with its topic's serde. */
+final class OutcomeSerializer implements Serializer<Object> {
+
+  private final Serializer<DeliveryStatus> status;
+  private final Serializer<DeadLetter> deadLetter;
+
+  OutcomeSerializer(Topics topics) {
+    this.status = topics.status().valueSerde().serializer();
+    this.deadLetter = topics.deadLetters().valueSerde().serializer();
+  }
+
+  @Override
+  public byte[] serialize(String topic, Object value) {
+    if (value instanceof DeliveryStatus s) {
+      return status.serialize(topic, s);
+    }
+    if (value instanceof DeadLetter d) {
+      return deadLetter.serialize(topic, d);
+    }
+    throw new IllegalArgumentException("a worker writes statuses and dead letters only, not " + value);
+  }
+}

@@ -1,0 +1,67 @@
+package dev.notifier.sender.smtp;
+
+import dev.notifier.sender.config.AccountSettings;
+import jakarta.mail.AuthenticationFailedException;
+import jakarta.mail.MessagingException;
+import java.util.Locale;
+import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
+import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
+
+/** Turns Angus Mail's exceptions into a {@link DeliveryException} naming the step and the reply. */
+final class SmtpFailures {
+
+  private SmtpFailures() {
+  }
+
+  static DeliveryException explain(MessagingException e, String lastResponse) {
+    SMTPAddressFailedException rcpt = find(e, SMTPAddressFailedException.class);
+    if (rcpt != null) {
+      return new DeliveryException("rcpt", reply(rcpt.getMessage(), lastResponse),
+          "recipient " + rcpt.getAddress() + " refused: " + rcpt.getMessage().strip(), e);
+    }
+    SMTPSendFailedException send = find(e, SMTPSendFailedException.class);
+    if (send != null) {
+      String step = send.getCommand() == null ? "data" : send.getCommand().split(" ")[0].toLowerCase(Locale.ROOT);
+      step = step.startsWith("mail") ? "mail" : step.startsWith("rcpt") ? "rcpt" : "data";
+      return new DeliveryException(step, reply(send.getMessage(), lastResponse),
+          "server refused the message at " + step + ": " + send.getMessage().strip(), e);
+    }
+    return new DeliveryException("io", null, "connection failed while sending: " + describe(e), e);
+  }
+
+  static DeliveryException explainConnect(MessagingException e, String lastResponse, AccountSettings account) {
+    if (e instanceof AuthenticationFailedException) {
+      SmtpReply reply = reply(e.getMessage(), lastResponse);
+      return new DeliveryException("auth", reply, "account " + account.id() + " could not log in as "
+          + account.username() + ": " + (reply != null ? reply : describe(e)), e);
+    }
+    SmtpReply reply = reply(null, lastResponse);
+    return new DeliveryException("connect", reply, "cannot connect to " + account.host() + ":" + account.port()
+        + " (" + account.security().name().toLowerCase(Locale.ROOT) + "): "
+        + (reply != null ? reply : describe(e)), e);
+  }
+
+  private static SmtpReply reply(String message, String lastResponse) {
+    SmtpReply reply = SmtpReply.parse(message);
+    return reply != null ? reply : SmtpReply.parse(lastResponse);
+  }
+
+  private static String describe(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root == e ? String.valueOf(e.getMessage()) : e.getMessage() + " (" + root + ")";
+  }
+
+  private static <T extends Exception> T find(Exception e, Class<T> type) {
+    Exception current = e;
+    while (current != null) {
+      if (type.isInstance(current)) {
+        return type.cast(current);
+      }
+      current = current instanceof MessagingException me ? me.getNextException() : null;
+    }
+    return null;
+  }
+}

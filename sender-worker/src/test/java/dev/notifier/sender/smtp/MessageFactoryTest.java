@@ -1,0 +1,159 @@
+package dev.notifier.sender.smtp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.notifier.avro.Notification;
+import dev.notifier.avro.Recipient;
+import dev.notifier.sender.config.AccountSettings;
+import dev.notifier.testkit.smtp.ScriptableSmtpServer;
+import jakarta.mail.Session;
+import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.internet.MimeMultipart;
+import jakarta.mail.internet.MimeUtility;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class MessageFactoryTest {
+
+  private static final String FROM = "noreply@notifier.test";
+  private static final Instant CREATED = Instant.parse("2026-11-21T10:00:00Z");
+
+  private final Session session = SessionFactory.session(AccountSettings.local("default", "127.0.0.1", 2525, FROM));
+
+  private static Notification.Builder notification() {
+    return Notification.newBuilder()
+        .setNotificationId("6f1c2a4e-0c9b-3d55-9a57-2f0b1d8e7c11")
+        .setEventId("evt-42")
+        .setEventType("bug.assigned")
+        .setTemplate("bug-assigned")
+        .setAccount("default")
+        .setRecipient(Recipient.newBuilder().setUserId("alice").setEmail("alice@example.com").setName("Alice").build())
+        .setSubject("Bug 42 assigned to you")
+        .setTextBody("Bug 42 is yours now.")
+        .setCreatedAt(CREATED);
+  }
+
+  @Test
+  void messageIdIsTheNotificationIdAtTheSendersDomain() throws Exception {
+    MimeMessage message = MessageFactory.build(session, notification().build(), FROM);
+
+    assertThat(message.getMessageID()).isEqualTo("<6f1c2a4e-0c9b-3d55-9a57-2f0b1d8e7c11@notifier.test>");
+    assertThat(message.getHeader("Message-ID")).containsExactly("<6f1c2a4e-0c9b-3d55-9a57-2f0b1d8e7c11@notifier.test>");
+  }
+
+  @Test
+  void messageIdIsStableAcrossBuildsSoAResendIsRecognisable() throws Exception {
+    Notification n = notification().build();
+
+    MimeMessage first = MessageFactory.build(session, n, FROM);
+    MimeMessage second = MessageFactory.build(session, n, FROM);
+    second.saveChanges(); // a transport calls saveChanges again before writing; the id must survive it
+
+    assertThat(second.getMessageID()).isEqualTo(first.getMessageID()).isEqualTo(
+        MessageFactory.messageId(n.getNotificationId(), FROM));
+    assertThat(written(second)).contains("Message-ID: <6f1c2a4e-0c9b-3d55-9a57-2f0b1d8e7c11@notifier.test>");
+  }
+
+  @Test
+  void messageIdFallsBackToALocalDomainWhenFromHasNone() {
+    assertThat(MessageFactory.messageId("n1", "noreply")).isEqualTo("<n1@notifier.local>");
+    assertThat(MessageFactory.messageId("n1", "noreply@")).isEqualTo("<n1@notifier.local>");
+  }
+
+  @Test
+  void headersCarryFromRecipientAndSentDate() throws Exception {
+    MimeMessage message = MessageFactory.build(session, notification().build(), FROM);
+
+    assertThat(message.getFrom()).extracting(Object::toString).containsExactly(FROM);
+    assertThat(message.getAllRecipients()).extracting(Object::toString).containsExactly("Alice <alice@example.com>");
+    assertThat(message.getSentDate().toInstant()).isEqualTo(CREATED);
+    assertThat(message.getContentType()).startsWith("text/plain").containsIgnoringCase("charset=UTF-8");
+  }
+
+  @Test
+  void crOrLfInTheSubjectIsRefusedAsAMessageError() {
+    Notification n = notification().setSubject("Hello\r\nBcc: everyone@example.com").build();
+
+    assertThatThrownBy(() -> MessageFactory.build(session, n, FROM))
+        .isInstanceOfSatisfying(DeliveryException.class, e -> {
+          assertThat(e.step()).isEqualTo("message");
+          assertThat(e.reply()).isNull();
+        })
+        .hasMessageContaining("subject")
+        .hasMessageContaining("CR or LF");
+  }
+
+  @Test
+  void lfInTheRecipientNameIsRefused() {
+    Notification n = notification()
+        .setRecipient(Recipient.newBuilder().setEmail("alice@example.com").setName("Alice\nBcc: x@example.com").build())
+        .build();
+
+    assertThatThrownBy(() -> MessageFactory.build(session, n, FROM))
+        .isInstanceOfSatisfying(DeliveryException.class, e -> assertThat(e.step()).isEqualTo("message"))
+        .hasMessageContaining("recipient name");
+  }
+
+  @Test
+  void invalidRecipientAddressIsAMessageError() {
+    Notification n = notification()
+        .setRecipient(Recipient.newBuilder().setEmail("alice at example dot com <").build())
+        .build();
+
+    assertThatThrownBy(() -> MessageFactory.build(session, n, FROM))
+        .isInstanceOfSatisfying(DeliveryException.class, e -> assertThat(e.step()).isEqualTo("message"));
+  }
+
+  @Test
+  void aMessageWithCrLfInTheSubjectIsRefusedBeforeAnyConnection() {
+    try (ScriptableSmtpServer smtp = ScriptableSmtpServer.builder().start()) {
+      AccountSettings account = AccountSettings.local("default", smtp.host(), smtp.port(), FROM);
+      Notification n = notification().setSubject("Hi\nX-Injected: yes").build();
+
+      try (SmtpDeliverer deliverer = new SmtpDeliverer(Map.of("default", account), name -> null)) {
+        assertThatThrownBy(() -> deliverer.deliver(n))
+            .isInstanceOfSatisfying(DeliveryException.class, e -> assertThat(e.step()).isEqualTo("message"));
+      }
+
+      assertThat(smtp.connectionCount()).isZero();
+      assertThat(smtp.messages()).isEmpty();
+    }
+  }
+
+  @Test
+  void chineseSubjectIsRfc2047EncodedAsUtf8() throws Exception {
+    String subject = "缺陷 42 已分配给你";
+    MimeMessage message = MessageFactory.build(session, notification().setSubject(subject).build(), FROM);
+
+    String raw = message.getHeader("Subject")[0];
+    assertThat(raw).startsWith("=?UTF-8?").doesNotContain("缺陷");
+    assertThat(MimeUtility.decodeText(raw)).isEqualTo(subject);
+    assertThat(message.getSubject()).isEqualTo(subject);
+    assertThat(written(message)).contains("Subject: =?UTF-8?").doesNotContain("缺陷");
+  }
+
+  @Test
+  void htmlBodyMakesAMultipartAlternativeWithTextFirst() throws Exception {
+    Notification n = notification().setHtmlBody("<p>Bug <b>42</b> is yours now.</p>").build();
+
+    MimeMessage message = MessageFactory.build(session, n, FROM);
+
+    assertThat(message.getContentType()).startsWith("multipart/alternative");
+    MimeMultipart multipart = (MimeMultipart) message.getContent();
+    assertThat(multipart.getCount()).isEqualTo(2);
+    assertThat(multipart.getBodyPart(0).getContentType()).startsWith("text/plain");
+    assertThat(multipart.getBodyPart(0).getContent()).isEqualTo("Bug 42 is yours now.");
+    assertThat(multipart.getBodyPart(1).getContentType()).startsWith("text/html");
+    assertThat(multipart.getBodyPart(1).getContent()).isEqualTo("<p>Bug <b>42</b> is yours now.</p>");
+  }
+
+  private static String written(MimeMessage message) throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    message.writeTo(out);
+    return out.toString(StandardCharsets.UTF_8);
+  }
+}

@@ -1,0 +1,140 @@
+package dev.notifier.streams;
+
+import dev.notifier.avro.DomainEvent;
+import dev.notifier.avro.Group;
+import dev.notifier.avro.Notification;
+import dev.notifier.avro.Recipient;
+import dev.notifier.avro.User;
+import dev.notifier.avro.internal.Candidate;
+import dev.notifier.schemas.AvroSerde;
+import dev.notifier.schemas.Topic;
+import dev.notifier.schemas.Topics;
+import dev.notifier.streams.dedup.DedupProcessor;
+import dev.notifier.streams.expand.GroupExpansion;
+import dev.notifier.streams.expand.RecipientExpander;
+import dev.notifier.streams.expand.RecipientPolicy;
+import dev.notifier.streams.parse.ParseProcessor;
+import dev.notifier.streams.parse.ParseResult;
+import dev.notifier.streams.render.Rendered;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Joined;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.KTable;
+import org.apache.kafka.streams.kstream.Materialized;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * The notifier topology, in the order of DESIGN.md's flow: parse → expand (groups, then users)
+ * → dedup → render → route → send. Skipped recipients and queued notifications are written to the
+ * status topic; unparseable records to the invalid topic. {@link #buildTopology} is shared by the
+ * application and its {@code TopologyTestDriver} tests.
+ */
+public final class NotifierTopology {
+
+  static final Serde<Candidate> CANDIDATES = new AvroSerde<>(Candidate.class, Candidate.getClassSchema());
+
+  private NotifierTopology() {
+  }
+
+  public static void buildTopology(StreamsBuilder builder, TopologySettings settings) {
+    Topics topics = settings.topics();
+    KTable<String, User> users = table(builder, topics.users(), "users");
+    KTable<String, Group> groups = table(builder, topics.groups(), "groups");
+
+    KStream<String, ParseResult> parsed = builder
+        .stream(topics.events().name(), consumed(topics.events()))
+        .processValues(ParseProcessor::new, Named.as("parse"));
+    parsed.filterNot((k, r) -> r.isValid(), Named.as("invalid"))
+        .mapValues(ParseResult::raw, Named.as("raw"))
+        .to(topics.invalidEvents().name(), produced(topics.invalidEvents()));
+    KStream<String, DomainEvent> events = parsed.filter((k, r) -> r.isValid(), Named.as("valid"))
+        .mapValues(ParseResult::event, Named.as("event"));
+
+    KStream<String, Candidate> resolved = expand(events, users, groups, settings);
+    resolved.filter((k, c) -> c.getSkipReason() != null, Named.as("skipped"))
+        .map((k, c) -> KeyValue.pair(Statuses.notificationId(c),
+            Statuses.skipped(c, settings.clock().instant())), Named.as("skipped-status"))
+        .to(topics.status().name(), produced(topics.status()));
+
+    KStream<String, Notification> notifications = resolved
+        .filter((k, c) -> c.getSkipReason() == null, Named.as("deliverable"))
+        .selectKey((k, c) -> Statuses.notificationId(c), Named.as("by-notification-id"))
+        .repartition(Repartitioned.with(Serdes.String(), CANDIDATES).withName("notifications"))
+        .processValues(() -> new DedupProcessor(settings.dedupWindow()), Named.as("dedup"), DedupProcessor.STORE)
+        .mapValues((id, c) -> notification(id, c, settings), Named.as("render"));
+    notifications.to(topics.send().name(), produced(topics.send()));
+    notifications.mapValues(Statuses::queued, Named.as("queued-status"))
+        .to(topics.status().name(), produced(topics.status()));
+  }
+
+  /** Registers the stores the topology needs; call before {@link #buildTopology}. */
+  public static StreamsBuilder newBuilder(TopologySettings settings) {
+    StreamsBuilder builder = new StreamsBuilder();
+    builder.addStateStore(DedupProcessor.storeBuilder(settings.dedupWindow()));
+    buildTopology(builder, settings);
+    return builder;
+  }
+
+  private static KStream<String, Candidate> expand(KStream<String, DomainEvent> events, KTable<String, User> users,
+      KTable<String, Group> groups, TopologySettings settings) {
+    RecipientExpander expander = new RecipientExpander();
+    RecipientPolicy policy = new RecipientPolicy();
+
+    KStream<String, Candidate> groupCandidates = events.flatMap(expander::groups, Named.as("group-parties"))
+        .leftJoin(groups, GroupExpansion::new, Joined.with(Serdes.String(), CANDIDATES, null, "group-lookup"))
+        .flatMap((groupId, expansion) -> expansion.members(groupId, policy), Named.as("group-members"));
+    KStream<String, Candidate> unknownGroups = groupCandidates.filter((k, c) -> c.getSkipReason() != null,
+        Named.as("unknown-groups"));
+    KStream<String, Candidate> members = groupCandidates.filter((k, c) -> c.getSkipReason() == null,
+        Named.as("known-groups"));
+
+    KStream<String, Candidate> fromDirectory = events.flatMap(expander::users, Named.as("user-parties"))
+        .merge(members, Named.as("users-and-members"))
+        .leftJoin(users, policy::resolve, Joined.with(Serdes.String(), CANDIDATES, null, "user-lookup"));
+    KStream<String, Candidate> direct = events.flatMap(expander::direct, Named.as("direct-parties"))
+        .mapValues(policy::resolveDirect, Named.as("direct-resolve"));
+    return fromDirectory.merge(direct, Named.as("all-candidates")).merge(unknownGroups, Named.as("with-unknown"));
+  }
+
+  private static Notification notification(String id, Candidate c, TopologySettings settings) {
+    DomainEvent event = c.getEvent();
+    Rendered rendered = settings.renderer().render(c);
+    return Notification.newBuilder()
+        .setNotificationId(id)
+        .setEventId(event.getEventId())
+        .setEventType(event.getType())
+        .setSource(event.getSource())
+        .setTeam(event.getTeam())
+        .setTemplate(c.getTemplate())
+        .setAccount(settings.router().accountFor(event.getTeam()))
+        .setRecipient(Recipient.newBuilder().setUserId(c.getUserId()).setEmail(c.getEmail())
+            .setName(c.getName()).setLocale(c.getLocale()).setRole(c.getRole()).build())
+        .setSubject(rendered.subject())
+        .setTextBody(rendered.text())
+        .setHtmlBody(rendered.html())
+        .setCreatedAt(settings.clock().instant())
+        .build();
+  }
+
+  private static <V> KTable<String, V> table(StreamsBuilder builder, Topic<String, V> topic, String store) {
+    return builder.table(topic.name(), consumed(topic),
+        Materialized.<String, V, KeyValueStore<Bytes, byte[]>>as(store)
+            .withKeySerde(topic.keySerde()).withValueSerde(topic.valueSerde()));
+  }
+
+  static <K, V> Consumed<K, V> consumed(Topic<K, V> topic) {
+    return Consumed.with(topic.keySerde(), topic.valueSerde());
+  }
+
+  static <K, V> Produced<K, V> produced(Topic<K, V> topic) {
+    return Produced.with(topic.keySerde(), topic.valueSerde());
+  }
+}

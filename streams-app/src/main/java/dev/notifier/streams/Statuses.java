@@ -1,0 +1,52 @@
+package dev.notifier.streams;
+
+import dev.notifier.avro.DeliveryState;
+import dev.notifier.avro.DeliveryStatus;
+import dev.notifier.avro.Notification;
+import dev.notifier.avro.internal.Candidate;
+import dev.notifier.schemas.NotificationIds;
+import java.time.Instant;
+
+/** Builds the ledger entries the topology writes: SKIPPED with a reason, and QUEUED. */
+final class Statuses {
+
+  private Statuses() {
+  }
+
+  /** The id a candidate's status is keyed by: by address when it has one, else by user. */
+  static String notificationId(Candidate c) {
+    String eventId = c.getEvent().getEventId();
+    if (c.getEmail() != null && !c.getEmail().isBlank()) {
+      return NotificationIds.forAddress(eventId, c.getEmail(), c.getTemplate());
+    }
+    String who = c.getUserId() != null ? c.getUserId() : c.getRole();
+    return NotificationIds.forUser(eventId, who, c.getTemplate());
+  }
+
+  static DeliveryStatus skipped(Candidate c, Instant at) {
+    return DeliveryStatus.newBuilder()
+        .setNotificationId(notificationId(c))
+        .setEventId(c.getEvent().getEventId())
+        .setEventType(c.getEvent().getType())
+        .setUserId(c.getUserId())
+        .setEmail(c.getEmail())
+        .setState(DeliveryState.SKIPPED)
+        .setReason(c.getSkipReason())
+        .setDetail(c.getSkipDetail())
+        .setAt(at)
+        .build();
+  }
+
+  static DeliveryStatus queued(Notification n) {
+    return DeliveryStatus.newBuilder()
+        .setNotificationId(n.getNotificationId())
+        .setEventId(n.getEventId())
+        .setEventType(n.getEventType())
+        .setUserId(n.getRecipient().getUserId())
+        .setEmail(n.getRecipient().getEmail())
+        .setState(DeliveryState.QUEUED)
+        .setAccount(n.getAccount())
+        .setAt(n.getCreatedAt())
+        .build();
+  }
+}

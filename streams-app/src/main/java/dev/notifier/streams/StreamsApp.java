@@ -1,0 +1,82 @@
+package dev.notifier.streams;
+
+import dev.notifier.schemas.config.KafkaSettings;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Runs the notifier topology as a Kafka Streams application. */
+public final class StreamsApp implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(StreamsApp.class);
+
+  private final KafkaStreams streams;
+  private final CountDownLatch running = new CountDownLatch(1);
+
+  public StreamsApp(KafkaSettings kafka, StreamsSettings settings) {
+    TopologySettings topology = settings.topology(kafka.topics());
+    this.streams = new KafkaStreams(NotifierTopology.newBuilder(topology).build(), properties(kafka, settings));
+    streams.setStateListener((newState, oldState) -> {
+      LOG.info("streams state {} -> {}", oldState, newState);
+      if (newState == KafkaStreams.State.RUNNING) {
+        running.countDown();
+      }
+    });
+  }
+
+  static Properties properties(KafkaSettings kafka, StreamsSettings settings) {
+    Properties props = kafka.clientProperties();
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, settings.applicationId());
+    props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir(settings));
+    props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, settings.threads());
+    // events -> send topic exactly once: dedup store, send and status writes commit atomically
+    props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    // a directory record that cannot be read is logged and skipped, never a crash loop
+    props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+        LogAndContinueExceptionHandler.class.getName());
+    // internal topics take the broker's default replication factor
+    props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, -1);
+    // start from the beginning of the directory and event topics on first start
+    props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+    return props;
+  }
+
+  private static String stateDir(StreamsSettings settings) {
+    if (settings.stateDir() != null) {
+      return settings.stateDir();
+    }
+    try {
+      return Files.createTempDirectory("notifier-streams-").toString();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create a state directory; set streams.stateDir", e);
+    }
+  }
+
+  public void start() {
+    streams.start();
+  }
+
+  /** Waits until the application is RUNNING; false if it did not get there in time. */
+  public boolean awaitRunning(Duration timeout) throws InterruptedException {
+    return running.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  public KafkaStreams streams() {
+    return streams;
+  }
+
+  @Override
+  public void close() {
+    streams.close(Duration.ofSeconds(30));
+  }
+}

@@ -1,0 +1,75 @@
+package dev.notifier.streams.dedup;
+
+import dev.notifier.avro.internal.Candidate;
+import java.time.Duration;
+import org.apache.kafka.common.metrics.Sensor;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
+import org.apache.kafka.streams.processor.api.FixedKeyRecord;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+import org.apache.kafka.streams.state.WindowStore;
+import org.apache.kafka.streams.state.WindowStoreIterator;
+
+/**
+ * Lets through the first candidate per notification id — that is, per (event, recipient address,
+ * template) — and drops any other with the same id whose timestamp lies within the dedup window
+ * of one already seen.
+ *
+ * <p><b>How long ids are remembered.</b> Ids live in a persistent window store whose retention
+ * equals the window (default 24 h, {@code streams.dedupWindow}). Kafka Streams drops whole
+ * segments once stream time has moved a retention period past them, so the store holds at most
+ * about one window's worth of ids (plus one segment) no matter how long the app runs. A producer
+ * retry or an upstream replay within the window is therefore dropped; one that arrives later is
+ * treated as new mail. The store is changelogged, and with {@code exactly_once_v2} its updates
+ * commit atomically with the notifications written to the send topic, so a crash cannot leave
+ * an id remembered without its notification or the other way round.
+ */
+public final class DedupProcessor implements FixedKeyProcessor<String, Candidate, Candidate> {
+
+  public static final String STORE = "dedup-store";
+
+  /** The name of the Kafka Streams metric that counts dropped duplicates. */
+  public static final String DROPPED_METRIC = "duplicates-dropped";
+
+  private final long windowMs;
+  private FixedKeyProcessorContext<String, Candidate> context;
+  private WindowStore<String, Long> seen;
+  private Sensor dropped;
+
+  public DedupProcessor(Duration window) {
+    this.windowMs = window.toMillis();
+  }
+
+  /** The store this processor needs, registered with the topology. */
+  public static StoreBuilder<WindowStore<String, Long>> storeBuilder(Duration window) {
+    return Stores.windowStoreBuilder(
+        Stores.persistentWindowStore(STORE, window, window, false), Serdes.String(), Serdes.Long());
+  }
+
+  @Override
+  public void init(FixedKeyProcessorContext<String, Candidate> context) {
+    this.context = context;
+    this.seen = context.getStateStore(STORE);
+    this.dropped = context.metrics().addRateTotalSensor("notifier", "dedup", DROPPED_METRIC,
+        Sensor.RecordingLevel.INFO);
+  }
+
+  @Override
+  public void process(FixedKeyRecord<String, Candidate> record) {
+    long ts = record.timestamp();
+    if (alreadySeen(record.key(), ts)) {
+      dropped.record();
+      return;
+    }
+    seen.put(record.key(), ts, ts);
+    context.forward(record);
+  }
+
+  private boolean alreadySeen(String id, long ts) {
+    try (WindowStoreIterator<Long> it = seen.fetch(id, Math.max(0, ts - windowMs), ts + windowMs)) {
+      return it.hasNext();
+    }
+  }
+}

@@ -1,0 +1,28 @@
+package dev.notifier.streams.expand;
+
+/** Why a possible recipient gets no mail; each is written to the ledger as a SKIPPED status. */
+public enum SkipReason {
+  /** The person did what the event reports; people know what they just did. */
+  ACTOR("actor"),
+  /** The user id is not in the directory. */
+  UNKNOWN_USER("unknown-user"),
+  /** The group id is not in the directory. */
+  UNKNOWN_GROUP("unknown-group"),
+  /** The directory has no email address for the user. */
+  NO_EMAIL("no-email"),
+  /** The user has left (inactive in the directory). */
+  INACTIVE("inactive"),
+  /** The user opted out of this event type. */
+  OPTED_OUT("opted-out");
+
+  private final String code;
+
+  SkipReason(String code) {
+    this.code = code;
+  }
+
+  /** The reason as written in statuses and metrics, e.g. {@code no-email}. */
+  public String code() {
+    return code;
+  }
+}

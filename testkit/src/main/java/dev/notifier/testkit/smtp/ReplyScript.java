@@ -1,0 +1,167 @@
+package dev.notifier.testkit.smtp;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The script a {@link ScriptableSmtpServer} follows instead of its normal replies.
+ *
+ * <p>Three kinds of entries, all thread-safe and shared by every connection:
+ * <ul>
+ *   <li><b>Reply rules</b>: {@code at(Stage.RCPT).matching("bob@example.com").reply("550 5.1.1 ...").times(1)}.
+ *       Rules are consulted in the order they were added; the first one whose stage and argument match
+ *       and which has uses left answers instead of the server. A rule answers once unless
+ *       {@link Rule#times(int)} or {@link Rule#always()} says otherwise. A reply of 2xx/3xx lets the
+ *       command take effect; any other code rejects it. After a 421 the server closes the connection.</li>
+ *   <li><b>Delays</b>: {@link #delay(Stage, Duration)} makes the server slow before answering at a stage.</li>
+ *   <li><b>Hangs</b>: {@link #hang(Stage)} makes the server never answer at a stage (the connection stays
+ *       open until the client gives up, the server's idle timeout passes or the server is closed).</li>
+ * </ul>
+ * When nothing matches, the server behaves normally. {@link #clear()} removes everything.
+ */
+public final class ReplyScript {
+
+    private final List<Rule> rules = new ArrayList<>();
+    private final Map<Stage, Duration> delays = new EnumMap<>(Stage.class);
+    private final Set<Stage> hangs = EnumSet.noneOf(Stage.class);
+
+    ReplyScript() {
+    }
+
+    /** Starts a reply rule for {@code stage}. */
+    public RuleBuilder at(Stage stage) {
+        return new RuleBuilder(Objects.requireNonNull(stage, "stage"));
+    }
+
+    /** Waits {@code delay} before answering at {@code stage}, on every connection, until cleared. */
+    public synchronized ReplyScript delay(Stage stage, Duration delay) {
+        Objects.requireNonNull(stage, "stage");
+        if (delay == null || delay.isNegative()) {
+            throw new IllegalArgumentException("delay must be zero or positive, but was " + delay);
+        }
+        delays.put(stage, delay);
+        return this;
+    }
+
+    /** Never answers at {@code stage} (for CONNECT: accepts the TCP connection but sends no greeting). */
+    public synchronized ReplyScript hang(Stage stage) {
+        hangs.add(Objects.requireNonNull(stage, "stage"));
+        return this;
+    }
+
+    /** Removes every rule, delay and hang. */
+    public synchronized void clear() {
+        rules.clear();
+        delays.clear();
+        hangs.clear();
+    }
+
+    /** Takes one use of the first matching rule, if any, and returns its reply. */
+    synchronized Optional<String> nextReply(Stage stage, String argument) {
+        Iterator<Rule> it = rules.iterator();
+        while (it.hasNext()) {
+            Rule rule = it.next();
+            if (rule.remaining == 0) {
+                it.remove();
+            } else if (rule.matches(stage, argument)) {
+                if (rule.remaining > 0) {
+                    rule.remaining--;
+                }
+                return Optional.of(rule.reply);
+            }
+        }
+        return Optional.empty();
+    }
+
+    synchronized Duration delayAt(Stage stage) {
+        return delays.getOrDefault(stage, Duration.ZERO);
+    }
+
+    synchronized boolean hangsAt(Stage stage) {
+        return hangs.contains(stage);
+    }
+
+    private synchronized void add(Rule rule) {
+        rules.add(rule);
+    }
+
+    /** Chooses which commands a rule applies to; finish with {@link #reply(String)}. */
+    public final class RuleBuilder {
+        private final Stage stage;
+        private String argumentContains;
+
+        private RuleBuilder(Stage stage) {
+            this.stage = stage;
+        }
+
+        /**
+         * Applies the rule only when the command's argument contains {@code text}, ignoring case —
+         * e.g. a recipient address at {@link Stage#RCPT}, or a subject at {@link Stage#DATA_END}.
+         */
+        public RuleBuilder matching(String text) {
+            this.argumentContains = Objects.requireNonNull(text, "text").toLowerCase(Locale.ROOT);
+            return this;
+        }
+
+        /** Adds the rule, answering {@code reply} (e.g. "451 4.3.0 Try again later") once. */
+        public Rule reply(String reply) {
+            Rule rule = new Rule(stage, argumentContains, SmtpReplies.requireValid(reply));
+            add(rule);
+            return rule;
+        }
+    }
+
+    /** A reply rule that has been added; adjust how many times it answers. */
+    public final class Rule {
+        private final Stage stage;
+        private final String argumentContains;
+        private final String reply;
+        /** Uses left; negative means unlimited. Guarded by the enclosing script. */
+        private int remaining = 1;
+
+        private Rule(Stage stage, String argumentContains, String reply) {
+            this.stage = stage;
+            this.argumentContains = argumentContains;
+            this.reply = reply;
+        }
+
+        /** Answers {@code count} times in total, then stops applying. */
+        public Rule times(int count) {
+            if (count < 1) {
+                throw new IllegalArgumentException("times must be at least 1, but was " + count);
+            }
+            synchronized (ReplyScript.this) {
+                remaining = count;
+            }
+            return this;
+        }
+
+        /** Answers every time, until the script is cleared. */
+        public Rule always() {
+            synchronized (ReplyScript.this) {
+                remaining = -1;
+            }
+            return this;
+        }
+
+        private boolean matches(Stage candidateStage, String argument) {
+            return stage == candidateStage && (argumentContains == null
+                    || (argument != null && argument.toLowerCase(Locale.ROOT).contains(argumentContains)));
+        }
+
+        @Override
+        public String toString() {
+            return "Rule[" + stage + (argumentContains == null ? "" : " matching '" + argumentContains + "'")
+                    + " -> " + reply + "]";
+        }
+    }
+}

@@ -1,0 +1,119 @@
+package dev.notifier.testkit.smtp;
+
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+
+/**
+ * The byte level of one SMTP connection: CRLF lines in and out, the DATA section with
+ * dot-unstuffing, and the switch to TLS. Bare LF is accepted as a line end. Lines are limited in
+ * length so a misbehaving client cannot exhaust memory.
+ */
+final class SmtpChannel implements Closeable {
+
+    private static final int MAX_COMMAND_LINE = 4096;
+    private static final int MAX_DATA_LINE = 1 << 20;
+
+    private final Socket rawSocket;
+    private Socket socket;
+    private InputStream in;
+    private OutputStream out;
+
+    SmtpChannel(Socket rawSocket) throws IOException {
+        this.rawSocket = rawSocket;
+        use(rawSocket);
+    }
+
+    private void use(Socket current) throws IOException {
+        this.socket = current;
+        this.in = new BufferedInputStream(current.getInputStream());
+        this.out = current.getOutputStream();
+    }
+
+    /** Performs the server side of a TLS handshake on the current connection. */
+    void startTls(SSLContext context) throws IOException {
+        SSLSocket ssl = (SSLSocket) context.getSocketFactory().createSocket(rawSocket,
+                rawSocket.getInetAddress().getHostAddress(), rawSocket.getPort(), true);
+        ssl.setUseClientMode(false);
+        ssl.setSoTimeout(rawSocket.getSoTimeout());
+        ssl.startHandshake();
+        use(ssl); // anything the client sent before the handshake is discarded, as RFC 3207 requires
+    }
+
+    boolean isTls() {
+        return socket instanceof SSLSocket;
+    }
+
+    /** The next command line without its line end, or null if the client closed the connection. */
+    String readLine() throws IOException {
+        byte[] line = readLineBytes(MAX_COMMAND_LINE);
+        return line == null ? null : new String(line, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Reads the message data up to the line ".", undoing dot-stuffing. Keeps at most {@code maxBytes};
+     * beyond that the rest is read and dropped and {@code null} returned.
+     */
+    byte[] readData(long maxBytes) throws IOException {
+        ByteArrayOutputStream data = new ByteArrayOutputStream();
+        boolean tooBig = false;
+        while (true) {
+            byte[] line = readLineBytes(MAX_DATA_LINE);
+            if (line == null) {
+                throw new IOException("connection closed in the middle of DATA");
+            }
+            if (line.length == 1 && line[0] == '.') {
+                return tooBig ? null : data.toByteArray();
+            }
+            int start = line.length > 0 && line[0] == '.' ? 1 : 0;
+            tooBig = tooBig || data.size() + line.length + 2L > maxBytes;
+            if (!tooBig) {
+                data.write(line, start, line.length - start);
+                data.write('\r');
+                data.write('\n');
+            }
+        }
+    }
+
+    private byte[] readLineBytes(int maxLength) throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream(128);
+        int b;
+        while ((b = in.read()) != '\n') {
+            if (b < 0) {
+                return line.size() == 0 ? null : line.toByteArray();
+            }
+            if (line.size() >= maxLength) {
+                throw new IOException("line longer than " + maxLength + " bytes");
+            }
+            line.write(b);
+        }
+        byte[] bytes = line.toByteArray();
+        int length = bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? bytes.length - 1 : bytes.length;
+        return length == bytes.length ? bytes : Arrays.copyOf(bytes, length);
+    }
+
+    /** Sends one reply, possibly several lines separated by '\n'. */
+    void send(String reply) throws IOException {
+        out.write((reply.replace("\r\n", "\n").replace("\n", "\r\n") + "\r\n").getBytes(StandardCharsets.UTF_8));
+        out.flush();
+    }
+
+    /** Closes the TCP connection without a TLS close_notify, which could block on a stuck peer. */
+    @Override
+    public void close() {
+        try {
+            rawSocket.close();
+        } catch (IOException ignored) {
+            // closing is best effort; the socket is unusable either way
+        }
+    }
+}
