@@ -3,6 +3,7 @@ package dev.notifier.cli;
 import dev.notifier.cli.config.ConfigFile.ConfigException;
 import dev.notifier.cli.demo.DemoCommand;
 import dev.notifier.cli.publish.PublishCommand;
+import dev.notifier.schemas.AvroLimits;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -11,6 +12,11 @@ import picocli.CommandLine.Command;
     description = "Kafka-native email notifications: turn domain events into delivered mail.",
     subcommands = {DemoCommand.class, StreamsCommand.class, WorkerCommand.class, PublishCommand.class})
 public final class NotifierCommand {
+
+  static {
+    // before any Avro class initialises: Avro reads its reader limits once
+    AvroLimits.install();
+  }
 
   public static void main(String[] args) {
     System.exit(execute(args));

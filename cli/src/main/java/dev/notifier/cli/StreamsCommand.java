@@ -20,7 +20,7 @@ final class StreamsCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     NotifierConfig cfg = ConfigFile.load(config);
     CountDownLatch done = new CountDownLatch(1);
-    try (StreamsApp app = new StreamsApp(cfg.kafka(), cfg.streams())) {
+    try (StreamsApp app = new StreamsApp(cfg.kafka(), cfg.streams(), cfg.router())) {
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         app.close();
         done.countDown();

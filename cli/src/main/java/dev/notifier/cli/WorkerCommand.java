@@ -19,7 +19,7 @@ final class WorkerCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     NotifierConfig cfg = ConfigFile.load(config);
-    SenderWorker worker = new SenderWorker(cfg.kafka(), cfg.requireWorker(), Clock.systemUTC(), System::getenv);
+    SenderWorker worker = new SenderWorker(cfg.kafka(), cfg.workerSettings(), Clock.systemUTC(), System::getenv);
     Runtime.getRuntime().addShutdownHook(new Thread(worker::close, "notifier-worker-shutdown"));
     worker.run();
     return 0;

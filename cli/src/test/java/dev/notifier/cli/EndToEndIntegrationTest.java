@@ -15,6 +15,7 @@ import dev.notifier.sender.config.AccountSettings;
 import dev.notifier.sender.config.WorkerSettings;
 import dev.notifier.streams.StreamsApp;
 import dev.notifier.streams.StreamsSettings;
+import dev.notifier.streams.route.AccountRouter;
 import dev.notifier.testkit.kafka.EmbeddedKafka;
 import dev.notifier.testkit.smtp.ReceivedMessage;
 import dev.notifier.testkit.smtp.ScriptableSmtpServer;
@@ -73,7 +74,7 @@ class EndToEndIntegrationTest {
         .withStateDir(Files.createTempDirectory("e2e-state").toString());
     AccountSettings account = AccountSettings.local("default", smtp.host(), smtp.port(), "noreply@notifier.test");
     ExecutorService pool = Executors.newSingleThreadExecutor();
-    try (StreamsApp app = new StreamsApp(settings, streams)) {
+    try (StreamsApp app = new StreamsApp(settings, streams, AccountRouter.single("default"))) {
       app.start();
       SenderWorker worker = new SenderWorker(settings, new WorkerSettings(null, "e2e-worker", null,
           List.of(account)), Clock.systemUTC(), System::getenv);
@@ -99,8 +100,8 @@ class EndToEndIntegrationTest {
       Map<String, DeliveryStatus> ledger = awaitLedger(settings, 4);
       worker.close();
 
-      String aliceId = NotificationIds.forAddress("zt-bug-42-assign-1", "alice@example.com", "bug.assigned");
-      String bobId = NotificationIds.forAddress("zt-bug-42-assign-1", "bob@example.com", "bug.assigned");
+      String aliceId = NotificationIds.forAddress("zt-bug-42-assign-1", "alice@example.com", "bug");
+      String bobId = NotificationIds.forAddress("zt-bug-42-assign-1", "bob@example.com", "bug");
       assertThat(received).hasSize(2);
       Map<String, ReceivedMessage> byRecipient = received.stream()
           .collect(Collectors.toMap(m -> String.join(",", m.recipients()), m -> m));
@@ -114,10 +115,10 @@ class EndToEndIntegrationTest {
       assertThat(ledger.get(aliceId).getState()).isEqualTo(DeliveryState.SENT);
       assertThat(ledger.get(bobId).getState()).isEqualTo(DeliveryState.SENT);
       DeliveryStatus carol = ledger.get(NotificationIds.forAddress("zt-bug-42-assign-1", "carol@example.com",
-          "bug.assigned"));
+          "bug"));
       assertThat(carol.getState()).isEqualTo(DeliveryState.SKIPPED);
       assertThat(carol.getReason()).isEqualTo("actor");
-      DeliveryStatus erin = ledger.get(NotificationIds.forUser("zt-bug-42-assign-1", "erin", "bug.assigned"));
+      DeliveryStatus erin = ledger.get(NotificationIds.forUser("zt-bug-42-assign-1", "erin", "bug"));
       assertThat(erin.getReason()).isEqualTo("no-email");
       assertThat(ledger).hasSize(4);
       assertThat(smtp.messages()).as("no second email for the producer retry").hasSize(2);

@@ -24,6 +24,7 @@ import org.apache.kafka.common.serialization.Serializer;
 public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
 
   static {
+    AvroLimits.install();
     trustGeneratedClasses();
   }
 

@@ -12,12 +12,16 @@ import dev.notifier.sender.deadletter.FailureClass;
 import dev.notifier.sender.smtp.DeliveryException;
 import dev.notifier.sender.smtp.SmtpDeliverer;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -29,6 +33,7 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.AuthorizationException;
@@ -57,6 +62,8 @@ public final class SenderWorker implements Runnable, AutoCloseable {
   private final KafkaProducer<String, Object> producer;
   private final SmtpDeliverer deliverer;
   private final CountDownLatch stopped = new CountDownLatch(1);
+  private final List<Future<RecordMetadata>> unacknowledged = new ArrayList<>();
+  private final AtomicBoolean started = new AtomicBoolean();
   private volatile boolean running = true;
 
   public SenderWorker(KafkaSettings kafka, WorkerSettings settings, Clock clock, Function<String, String> env) {
@@ -99,6 +106,9 @@ public final class SenderWorker implements Runnable, AutoCloseable {
 
   @Override
   public void run() {
+    if (!started.compareAndSet(false, true)) {
+      throw new IllegalStateException("worker " + settings.workerId() + " is already running");
+    }
     try {
       consumer.subscribe(List.of(topics.send().name()), new Rebalance());
       while (running) {
@@ -110,6 +120,10 @@ public final class SenderWorker implements Runnable, AutoCloseable {
       }
     } catch (AuthorizationException | FencedInstanceIdException | UnsupportedVersionException e) {
       LOG.error("worker {} stops: fatal Kafka error: {}", settings.workerId(), e.toString());
+    } catch (RuntimeException e) {
+      LOG.error("worker {} stops: unexpected error; uncommitted notifications will be redelivered",
+          settings.workerId(), e);
+      throw e;
     } finally {
       closeClients();
       stopped.countDown();
@@ -130,13 +144,16 @@ public final class SenderWorker implements Runnable, AutoCloseable {
       return;
     }
     Map<TopicPartition, OffsetAndMetadata> done = new HashMap<>();
+    Map<TopicPartition, Long> batchStart = new HashMap<>();
     try {
       for (ConsumerRecord<String, Notification> record : records) {
+        TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+        batchStart.putIfAbsent(partition, record.offset());
         handle(record);
-        done.put(new TopicPartition(record.topic(), record.partition()), new OffsetAndMetadata(record.offset() + 1));
+        done.put(partition, new OffsetAndMetadata(record.offset() + 1));
       }
     } finally {
-      commit(done);
+      commit(done, batchStart);
     }
   }
 
@@ -144,15 +161,15 @@ public final class SenderWorker implements Runnable, AutoCloseable {
     Notification n = record.value();
     try {
       deliverer.deliver(n);
-      producer.send(new ProducerRecord<>(topics.status().name(), n.getNotificationId(), status(n, DeliveryState.SENT,
+      write(new ProducerRecord<>(topics.status().name(), n.getNotificationId(), status(n, DeliveryState.SENT,
           null, null)));
       LOG.info("SENT {} via {} ({})", n.getNotificationId(), n.getAccount(), n.getEventType());
     } catch (DeliveryException e) {
       FailureClass failureClass = FailureClass.of(e);
       DeadLetter letter = DeadLetters.of(n, failureClass, e, settings.workerId(), clock.instant());
-      producer.send(new ProducerRecord<>(topics.deadLetters().name(), null, n.getNotificationId(), letter,
+      write(new ProducerRecord<>(topics.deadLetters().name(), null, n.getNotificationId(), letter,
           DeadLetters.origin(record, letter)));
-      producer.send(new ProducerRecord<>(topics.status().name(), n.getNotificationId(),
+      write(new ProducerRecord<>(topics.status().name(), n.getNotificationId(),
           status(n, DeliveryState.DEAD, failureClass.name(), e.getMessage())));
       LOG.warn("DEAD {} via {} class={} {}", n.getNotificationId(), n.getAccount(), failureClass, e.getMessage());
     }
@@ -174,18 +191,57 @@ public final class SenderWorker implements Runnable, AutoCloseable {
         .build();
   }
 
-  /** Commits only after every outcome written so far is acknowledged by the broker. */
-  private void commit(Map<TopicPartition, OffsetAndMetadata> done) {
+  private void write(ProducerRecord<String, Object> outcome) {
+    unacknowledged.add(producer.send(outcome));
+  }
+
+  /**
+   * Commits only after every outcome written for the batch is acknowledged by the broker. If one
+   * was not, nothing is committed and the batch's partitions are rewound, so its notifications
+   * are delivered again rather than left without an outcome.
+   */
+  private void commit(Map<TopicPartition, OffsetAndMetadata> done, Map<TopicPartition, Long> batchStart) {
     if (done.isEmpty()) {
       return;
     }
     producer.flush();
+    if (!outcomesAcknowledged()) {
+      batchStart.forEach(consumer::seek);
+      return;
+    }
     try {
-      consumer.commitSync(done);
+      commitSync(done);
     } catch (KafkaException e) {
       LOG.warn("worker {}: commit failed ({}); the uncommitted notifications will be redelivered",
           settings.workerId(), e.toString());
     }
+  }
+
+  /** A wake-up from {@link #close()} must not cost the batch's commit: it fires once, so retry once. */
+  private void commitSync(Map<TopicPartition, OffsetAndMetadata> done) {
+    try {
+      consumer.commitSync(done);
+    } catch (WakeupException e) {
+      consumer.commitSync(done);
+    }
+  }
+
+  private boolean outcomesAcknowledged() {
+    boolean acknowledged = true;
+    for (Future<RecordMetadata> future : unacknowledged) {
+      try {
+        future.get();
+      } catch (ExecutionException e) {
+        acknowledged = false;
+        LOG.error("worker {}: an outcome was not written ({}); the batch will be delivered again",
+            settings.workerId(), e.getCause().toString());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        acknowledged = false;
+      }
+    }
+    unacknowledged.clear();
+    return acknowledged;
   }
 
   private void closeClients() {
@@ -198,6 +254,11 @@ public final class SenderWorker implements Runnable, AutoCloseable {
   @Override
   public void close() {
     running = false;
+    if (started.compareAndSet(false, true)) {
+      closeClients();
+      stopped.countDown();
+      return;
+    }
     consumer.wakeup();
     try {
       stopped.await();

@@ -3,7 +3,6 @@ package dev.notifier.streams;
 import dev.notifier.avro.DomainEvent;
 import dev.notifier.avro.Group;
 import dev.notifier.avro.Notification;
-import dev.notifier.avro.Recipient;
 import dev.notifier.avro.User;
 import dev.notifier.avro.internal.Candidate;
 import dev.notifier.schemas.AvroSerde;
@@ -15,7 +14,6 @@ import dev.notifier.streams.expand.RecipientExpander;
 import dev.notifier.streams.expand.RecipientPolicy;
 import dev.notifier.streams.parse.ParseProcessor;
 import dev.notifier.streams.parse.ParseResult;
-import dev.notifier.streams.render.Rendered;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
@@ -51,25 +49,37 @@ public final class NotifierTopology {
 
     KStream<String, ParseResult> parsed = builder
         .stream(topics.events().name(), consumed(topics.events()))
-        .processValues(ParseProcessor::new, Named.as("parse"));
+        .processValues(() -> new ParseProcessor(settings.maxEventBytes()), Named.as("parse"));
     parsed.filterNot((k, r) -> r.isValid(), Named.as("invalid"))
         .mapValues(ParseResult::raw, Named.as("raw"))
         .to(topics.invalidEvents().name(), produced(topics.invalidEvents()));
     KStream<String, DomainEvent> events = parsed.filter((k, r) -> r.isValid(), Named.as("valid"))
         .mapValues(ParseResult::event, Named.as("event"));
 
-    KStream<String, Candidate> resolved = expand(events, users, groups, settings);
-    resolved.filter((k, c) -> c.getSkipReason() != null, Named.as("skipped"))
-        .map((k, c) -> KeyValue.pair(Statuses.notificationId(c),
-            Statuses.skipped(c, settings.clock().instant())), Named.as("skipped-status"))
+    RecipientExpander expander = new RecipientExpander(settings.rules());
+    events.filterNot((k, e) -> expander.hasRule(e), Named.as("no-rule"))
+        .map((k, e) -> KeyValue.pair(Statuses.noRuleId(e), Statuses.noRule(e, settings.clock().instant())),
+            Named.as("no-rule-status"))
         .to(topics.status().name(), produced(topics.status()));
 
-    KStream<String, Notification> notifications = resolved
+    KStream<String, Candidate> resolved = expand(events, users, groups, expander);
+    KStream<String, Rendering> rendered = resolved
         .filter((k, c) -> c.getSkipReason() == null, Named.as("deliverable"))
         .selectKey((k, c) -> Statuses.notificationId(c), Named.as("by-notification-id"))
         .repartition(Repartitioned.with(Serdes.String(), CANDIDATES).withName("notifications"))
         .processValues(() -> new DedupProcessor(settings.dedupWindow()), Named.as("dedup"), DedupProcessor.STORE)
-        .mapValues((id, c) -> notification(id, c, settings), Named.as("render"));
+        .mapValues((id, c) -> Rendering.of(id, c, settings), Named.as("render"));
+
+    KStream<String, Candidate> skipped = resolved.filter((k, c) -> c.getSkipReason() != null, Named.as("skipped"))
+        .merge(rendered.filter((id, r) -> r.failed() != null, Named.as("render-failed"))
+            .mapValues(Rendering::failed, Named.as("render-failure")), Named.as("all-skipped"));
+    skipped.map((k, c) -> KeyValue.pair(Statuses.notificationId(c), Statuses.skipped(c, settings.clock().instant())),
+            Named.as("skipped-status"))
+        .to(topics.status().name(), produced(topics.status()));
+
+    KStream<String, Notification> notifications = rendered
+        .filter((id, r) -> r.notification() != null, Named.as("rendered"))
+        .mapValues(Rendering::notification, Named.as("notification"));
     notifications.to(topics.send().name(), produced(topics.send()));
     notifications.mapValues(Statuses::queued, Named.as("queued-status"))
         .to(topics.status().name(), produced(topics.status()));
@@ -84,8 +94,7 @@ public final class NotifierTopology {
   }
 
   private static KStream<String, Candidate> expand(KStream<String, DomainEvent> events, KTable<String, User> users,
-      KTable<String, Group> groups, TopologySettings settings) {
-    RecipientExpander expander = new RecipientExpander();
+      KTable<String, Group> groups, RecipientExpander expander) {
     RecipientPolicy policy = new RecipientPolicy();
 
     KStream<String, Candidate> groupCandidates = events.flatMap(expander::groups, Named.as("group-parties"))
@@ -102,26 +111,6 @@ public final class NotifierTopology {
     KStream<String, Candidate> direct = events.flatMap(expander::direct, Named.as("direct-parties"))
         .mapValues(policy::resolveDirect, Named.as("direct-resolve"));
     return fromDirectory.merge(direct, Named.as("all-candidates")).merge(unknownGroups, Named.as("with-unknown"));
-  }
-
-  private static Notification notification(String id, Candidate c, TopologySettings settings) {
-    DomainEvent event = c.getEvent();
-    Rendered rendered = settings.renderer().render(c);
-    return Notification.newBuilder()
-        .setNotificationId(id)
-        .setEventId(event.getEventId())
-        .setEventType(event.getType())
-        .setSource(event.getSource())
-        .setTeam(event.getTeam())
-        .setTemplate(c.getTemplate())
-        .setAccount(settings.router().accountFor(event.getTeam()))
-        .setRecipient(Recipient.newBuilder().setUserId(c.getUserId()).setEmail(c.getEmail())
-            .setName(c.getName()).setLocale(c.getLocale()).setRole(c.getRole()).build())
-        .setSubject(rendered.subject())
-        .setTextBody(rendered.text())
-        .setHtmlBody(rendered.html())
-        .setCreatedAt(settings.clock().instant())
-        .build();
   }
 
   private static <V> KTable<String, V> table(StreamsBuilder builder, Topic<String, V> topic, String store) {

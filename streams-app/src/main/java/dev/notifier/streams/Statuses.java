@@ -2,9 +2,11 @@ package dev.notifier.streams;
 
 import dev.notifier.avro.DeliveryState;
 import dev.notifier.avro.DeliveryStatus;
+import dev.notifier.avro.DomainEvent;
 import dev.notifier.avro.Notification;
 import dev.notifier.avro.internal.Candidate;
 import dev.notifier.schemas.NotificationIds;
+import dev.notifier.streams.expand.SkipReason;
 import java.time.Instant;
 
 /** Builds the ledger entries the topology writes: SKIPPED with a reason, and QUEUED. */
@@ -21,6 +23,23 @@ final class Statuses {
     }
     String who = c.getUserId() != null ? c.getUserId() : c.getRole();
     return NotificationIds.forUser(eventId, who, c.getTemplate());
+  }
+
+  /** The ledger key of an event that no rule matches. */
+  static String noRuleId(DomainEvent event) {
+    return NotificationIds.forUser(event.getEventId(), "*", SkipReason.NO_RULE.code());
+  }
+
+  static DeliveryStatus noRule(DomainEvent event, Instant at) {
+    return DeliveryStatus.newBuilder()
+        .setNotificationId(noRuleId(event))
+        .setEventId(event.getEventId())
+        .setEventType(event.getType())
+        .setState(DeliveryState.SKIPPED)
+        .setReason(SkipReason.NO_RULE.code())
+        .setDetail("no notification rule matches event type '" + event.getType() + "'")
+        .setAt(at)
+        .build();
   }
 
   static DeliveryStatus skipped(Candidate c, Instant at) {

@@ -1,6 +1,7 @@
 package dev.notifier.streams;
 
 import dev.notifier.schemas.config.KafkaSettings;
+import dev.notifier.streams.route.AccountRouter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -23,8 +24,8 @@ public final class StreamsApp implements AutoCloseable {
   private final KafkaStreams streams;
   private final CountDownLatch running = new CountDownLatch(1);
 
-  public StreamsApp(KafkaSettings kafka, StreamsSettings settings) {
-    TopologySettings topology = settings.topology(kafka.topics());
+  public StreamsApp(KafkaSettings kafka, StreamsSettings settings, AccountRouter router) {
+    TopologySettings topology = settings.topology(kafka.topics(), router);
     this.streams = new KafkaStreams(NotifierTopology.newBuilder(topology).build(), properties(kafka, settings));
     streams.setStateListener((newState, oldState) -> {
       LOG.info("streams state {} -> {}", oldState, newState);

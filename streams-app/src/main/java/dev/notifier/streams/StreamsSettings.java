@@ -2,11 +2,14 @@ package dev.notifier.streams;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.notifier.schemas.Topics;
-import dev.notifier.streams.render.PlainRenderer;
+import dev.notifier.streams.expand.RuleBook;
+import dev.notifier.streams.expand.RuleBookLoader;
+import dev.notifier.streams.render.TemplateRenderer;
+import dev.notifier.streams.render.Renderer;
 import dev.notifier.streams.route.AccountRouter;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Map;
 
 /**
  * The {@code streams:} section of a notifier config file.
@@ -14,16 +17,20 @@ import java.util.Map;
  * @param applicationId the Kafka Streams application id (consumer group, internal topic prefix)
  * @param stateDir where local state lives; a temporary directory when absent
  * @param dedupWindow how long a notification id is remembered, ISO-8601 (e.g. PT24H)
- * @param defaultAccount the system-wide default sender account
- * @param teamAccounts each team's default sender account
+ * @param rulesFile a YAML rules file; the built-in ZenTao catalogue when absent
+ * @param templatesDir a directory of templates overriding the built-in ones
+ * @param defaultLocale the locale used when a recipient's has no template (default en)
+ * @param maxEventBytes the largest event accepted (default 1 MiB); larger ones are invalid
  * @param threads stream threads in this instance
  */
 public record StreamsSettings(
     @JsonProperty("applicationId") String applicationId,
     @JsonProperty("stateDir") String stateDir,
     @JsonProperty("dedupWindow") Duration dedupWindow,
-    @JsonProperty("defaultAccount") String defaultAccount,
-    @JsonProperty("teamAccounts") Map<String, String> teamAccounts,
+    @JsonProperty("rulesFile") String rulesFile,
+    @JsonProperty("templatesDir") String templatesDir,
+    @JsonProperty("defaultLocale") String defaultLocale,
+    @JsonProperty("maxEventBytes") Integer maxEventBytes,
     @JsonProperty("threads") Integer threads) {
 
   public StreamsSettings {
@@ -33,8 +40,12 @@ public record StreamsSettings(
       throw new IllegalArgumentException("streams.dedupWindow is " + dedupWindow
           + ": it must be positive, e.g. PT24H for 24 hours");
     }
-    defaultAccount = defaultAccount == null ? "default" : defaultAccount;
-    teamAccounts = teamAccounts == null ? Map.of() : Map.copyOf(teamAccounts);
+    defaultLocale = defaultLocale == null ? "en" : defaultLocale;
+    maxEventBytes = maxEventBytes == null ? TopologySettings.DEFAULT_MAX_EVENT_BYTES : maxEventBytes;
+    if (maxEventBytes < 1024) {
+      throw new IllegalArgumentException("streams.maxEventBytes is " + maxEventBytes
+          + ": it must be at least 1024 (default 1048576)");
+    }
     threads = threads == null ? 1 : threads;
     if (threads < 1) {
       throw new IllegalArgumentException("streams.threads is " + threads + ": it must be at least 1");
@@ -42,19 +53,30 @@ public record StreamsSettings(
   }
 
   public static StreamsSettings defaults() {
-    return new StreamsSettings(null, null, null, null, null, null);
+    return new StreamsSettings(null, null, null, null, null, null, null, null);
   }
 
-  public TopologySettings topology(Topics topics) {
-    return new TopologySettings(topics, dedupWindow, new PlainRenderer(),
-        new AccountRouter(teamAccounts, defaultAccount), Clock.systemUTC());
+  /** The topology settings these stand for, routing with {@code router}. */
+  public TopologySettings topology(Topics topics, AccountRouter router) {
+    RuleBook rules = rulesFile == null ? RuleBookLoader.defaults() : RuleBookLoader.load(Path.of(rulesFile));
+    return new TopologySettings(topics, rules, dedupWindow, renderer(), router, maxEventBytes, Clock.systemUTC());
+  }
+
+  /** The templates (the operator's directory over the built-in ones), checked before anything runs. */
+  private Renderer renderer() {
+    TemplateRenderer renderer = templatesDir == null ? TemplateRenderer.classpath(defaultLocale)
+        : TemplateRenderer.directory(Path.of(templatesDir), defaultLocale);
+    renderer.validate();
+    return renderer;
   }
 
   public StreamsSettings withApplicationId(String id) {
-    return new StreamsSettings(id, stateDir, dedupWindow, defaultAccount, teamAccounts, threads);
+    return new StreamsSettings(id, stateDir, dedupWindow, rulesFile, templatesDir, defaultLocale, maxEventBytes,
+        threads);
   }
 
   public StreamsSettings withStateDir(String dir) {
-    return new StreamsSettings(applicationId, dir, dedupWindow, defaultAccount, teamAccounts, threads);
+    return new StreamsSettings(applicationId, dir, dedupWindow, rulesFile, templatesDir, defaultLocale, maxEventBytes,
+        threads);
   }
 }

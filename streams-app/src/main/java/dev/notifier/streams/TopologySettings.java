@@ -1,30 +1,51 @@
 package dev.notifier.streams;
 
 import dev.notifier.schemas.Topics;
-import dev.notifier.streams.render.PlainRenderer;
+import dev.notifier.streams.expand.RuleBook;
+import dev.notifier.streams.expand.RuleBookLoader;
+import dev.notifier.streams.render.TemplateRenderer;
 import dev.notifier.streams.render.Renderer;
 import dev.notifier.streams.route.AccountRouter;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Map;
 
-/** What the topology needs besides Kafka settings: topics, dedup window, rendering, routing, clock. */
-public record TopologySettings(Topics topics, Duration dedupWindow, Renderer renderer, AccountRouter router,
-    Clock clock) {
+/**
+ * What the topology needs besides Kafka settings: topics, rules, dedup window, rendering,
+ * routing, the largest event accepted, and the clock that stamps statuses.
+ */
+public record TopologySettings(Topics topics, RuleBook rules, Duration dedupWindow, Renderer renderer,
+    AccountRouter router, int maxEventBytes, Clock clock) {
 
   public static final Duration DEFAULT_DEDUP_WINDOW = Duration.ofHours(24);
+  public static final int DEFAULT_MAX_EVENT_BYTES = 1024 * 1024;
 
-  /** Default settings: standard topic names, a 24 h dedup window, plain rendering, one account. */
+  /** Default settings: the built-in rules and templates, a 24 h dedup window, one account. */
   public static TopologySettings defaults(Topics topics, String defaultAccount) {
-    return new TopologySettings(topics, DEFAULT_DEDUP_WINDOW, new PlainRenderer(),
-        new AccountRouter(Map.of(), defaultAccount), Clock.systemUTC());
+    return new TopologySettings(topics, RuleBookLoader.defaults(), DEFAULT_DEDUP_WINDOW, TemplateRenderer.classpath(),
+        AccountRouter.single(defaultAccount), DEFAULT_MAX_EVENT_BYTES, Clock.systemUTC());
   }
 
   public TopologySettings withClock(Clock newClock) {
-    return new TopologySettings(topics, dedupWindow, renderer, router, newClock);
+    return new TopologySettings(topics, rules, dedupWindow, renderer, router, maxEventBytes, newClock);
   }
 
   public TopologySettings withDedupWindow(Duration window) {
-    return new TopologySettings(topics, window, renderer, router, clock);
+    return new TopologySettings(topics, rules, window, renderer, router, maxEventBytes, clock);
+  }
+
+  public TopologySettings withRules(RuleBook newRules) {
+    return new TopologySettings(topics, newRules, dedupWindow, renderer, router, maxEventBytes, clock);
+  }
+
+  public TopologySettings withRenderer(Renderer newRenderer) {
+    return new TopologySettings(topics, rules, dedupWindow, newRenderer, router, maxEventBytes, clock);
+  }
+
+  public TopologySettings withRouter(AccountRouter newRouter) {
+    return new TopologySettings(topics, rules, dedupWindow, renderer, newRouter, maxEventBytes, clock);
+  }
+
+  public TopologySettings withMaxEventBytes(int bytes) {
+    return new TopologySettings(topics, rules, dedupWindow, renderer, router, bytes, clock);
   }
 }

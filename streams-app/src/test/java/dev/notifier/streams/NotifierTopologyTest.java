@@ -53,7 +53,7 @@ class NotifierTopologyTest {
     List<Notification> sent = t.sent();
     assertThat(recipients(sent)).containsExactly("alice@example.com", "bob@example.com");
     Map<String, DeliveryStatus> statuses = t.statuses();
-    DeliveryStatus actor = statuses.get(NotificationIds.forAddress("e1", "carol@example.com", "bug.assigned"));
+    DeliveryStatus actor = statuses.get(NotificationIds.forAddress("e1", "carol@example.com", "bug"));
     assertThat(actor.getState()).isEqualTo(DeliveryState.SKIPPED);
     assertThat(actor.getReason()).isEqualTo("actor");
   }
@@ -63,7 +63,7 @@ class NotifierTopologyTest {
     t.event("e1", eventJson("e1", "bug.assigned", "carol", "erin", "bob"));
 
     assertThat(recipients(t.sent())).containsExactly("bob@example.com");
-    DeliveryStatus erin = t.statuses().get(NotificationIds.forUser("e1", "erin", "bug.assigned"));
+    DeliveryStatus erin = t.statuses().get(NotificationIds.forUser("e1", "erin", "bug"));
     assertThat(erin.getState()).isEqualTo(DeliveryState.SKIPPED);
     assertThat(erin.getReason()).isEqualTo("no-email");
     assertThat(erin.getDetail()).contains("erin").contains("no email");
@@ -74,7 +74,7 @@ class NotifierTopologyTest {
     t.event("e1", eventJson("e1", "bug.assigned", "carol", "zoe"));
 
     assertThat(t.sent()).isEmpty();
-    DeliveryStatus zoe = t.statuses().get(NotificationIds.forUser("e1", "zoe", "bug.assigned"));
+    DeliveryStatus zoe = t.statuses().get(NotificationIds.forUser("e1", "zoe", "bug"));
     assertThat(zoe.getReason()).isEqualTo("unknown-user");
   }
 
@@ -142,7 +142,7 @@ class NotifierTopologyTest {
 
     List<Notification> sent = t.sent();
     assertThat(sent).extracting(Notification::getEventId).containsExactly("e1", "e2");
-    assertThat(sent.get(1).getSubject()).contains("task #7 Write docs");
+    assertThat(sent.get(1).getSubject()).isEqualTo("[ZenTao] Task #7 Write docs — finished by carol");
     assertThat(sent.get(1).getRecipient().getEmail()).isEqualTo("bob@example.com");
   }
 
@@ -179,7 +179,7 @@ class NotifierTopologyTest {
 
     Notification n = t.sent().get(0);
     assertThat(n.getAccount()).isEqualTo("default");
-    assertThat(n.getNotificationId()).isEqualTo(NotificationIds.forAddress("e1", "alice@example.com", "bug.assigned"));
+    assertThat(n.getNotificationId()).isEqualTo(NotificationIds.forAddress("e1", "alice@example.com", "bug"));
     assertThat(t.statuses().get(n.getNotificationId()).getState()).isEqualTo(DeliveryState.QUEUED);
   }
 

@@ -2,27 +2,46 @@ package dev.notifier.cli.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.notifier.schemas.config.KafkaSettings;
+import dev.notifier.sender.config.AccountSettings;
 import dev.notifier.sender.config.WorkerSettings;
 import dev.notifier.streams.StreamsSettings;
+import dev.notifier.streams.route.AccountRoute;
+import dev.notifier.streams.route.AccountRouter;
+import java.util.List;
+import java.util.stream.Collectors;
 
-/** A whole notifier config file: the Kafka cluster, and the streams and worker sections. */
+/**
+ * A whole notifier config file: the Kafka cluster, the sender accounts (which the streams app
+ * routes to and the workers send through), and the streams and worker sections.
+ */
 public record NotifierConfig(
     @JsonProperty("kafka") KafkaSettings kafka,
+    @JsonProperty("accounts") List<AccountSettings> accounts,
     @JsonProperty("streams") StreamsSettings streams,
-    @JsonProperty("worker") WorkerSettings worker) {
+    @JsonProperty("worker") WorkerSection worker) {
 
   public NotifierConfig {
     if (kafka == null) {
       throw new IllegalArgumentException("section 'kafka' is missing: add kafka.bootstrapServers");
     }
+    if (accounts == null || accounts.isEmpty()) {
+      throw new IllegalArgumentException("section 'accounts' is missing or empty: configure at least one sender "
+          + "account, one of them with systemDefault: true");
+    }
+    accounts = List.copyOf(accounts);
     streams = streams == null ? StreamsSettings.defaults() : streams;
+    worker = worker == null ? new WorkerSection(null, null, null) : worker;
   }
 
-  /** The worker section, which the worker command requires. */
-  public WorkerSettings requireWorker() {
-    if (worker == null) {
-      throw new IllegalArgumentException("section 'worker' is missing: add worker.accounts with at least one account");
-    }
-    return worker;
+  /** The worker's settings: its section plus the accounts. */
+  public WorkerSettings workerSettings() {
+    return new WorkerSettings(worker.groupId(), worker.workerId(), worker.pollTimeout(), accounts);
+  }
+
+  /** Routing by team over the enabled accounts; fails when the defaults are ambiguous or disabled. */
+  public AccountRouter router() {
+    return AccountRouter.of(accounts.stream()
+        .map(a -> new AccountRoute(a.id(), a.teams(), a.systemDefault(), a.isEnabled()))
+        .collect(Collectors.toList()));
   }
 }

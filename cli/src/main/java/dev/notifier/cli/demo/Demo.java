@@ -13,6 +13,7 @@ import dev.notifier.sender.config.WorkerSettings;
 import dev.notifier.streams.StreamsApp;
 import dev.notifier.streams.StreamsSettings;
 import dev.notifier.streams.dedup.DedupProcessor;
+import dev.notifier.streams.route.AccountRouter;
 import dev.notifier.testkit.kafka.EmbeddedKafka;
 import dev.notifier.testkit.smtp.ReceivedMessage;
 import dev.notifier.testkit.smtp.ScriptableSmtpServer;
@@ -65,7 +66,8 @@ public final class Demo {
       createTopics(kafka);
       KafkaSettings settings = KafkaSettings.of(kafka.bootstrapServers());
       ExecutorService workers = Executors.newFixedThreadPool(2);
-      try (StreamsApp app = new StreamsApp(settings, StreamsSettings.defaults().withApplicationId(APPLICATION_ID))) {
+      try (StreamsApp app = new StreamsApp(settings, StreamsSettings.defaults().withApplicationId(APPLICATION_ID),
+          AccountRouter.single("default"))) {
         app.start();
         List<SenderWorker> senders = startWorkers(settings, smtp, workers);
         int eventsIn = publish(settings);

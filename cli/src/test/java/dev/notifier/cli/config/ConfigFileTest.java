@@ -29,8 +29,11 @@ class ConfigFileTest {
 
     assertThat(config.kafka().bootstrapServers()).isEqualTo("localhost:9092");
     assertThat(config.streams().dedupWindow()).isEqualTo(Duration.ofHours(24));
-    assertThat(config.requireWorker().accounts().get(0).security()).isEqualTo(Security.STARTTLS);
-    assertThat(config.requireWorker().accounts().get(0).passwordEnv()).isEqualTo("NOTIFIER_SMTP_PASSWORD");
+    assertThat(config.accounts().get(0).security()).isEqualTo(Security.STARTTLS);
+    assertThat(config.accounts().get(0).passwordEnv()).isEqualTo("NOTIFIER_SMTP_PASSWORD");
+    assertThat(config.router().accountFor("qa")).isEqualTo("qa-team");
+    assertThat(config.router().accountFor("billing")).isEqualTo("company");
+    assertThat(config.workerSettings().groupId()).isEqualTo("notifier-senders");
   }
 
   @Test
@@ -42,19 +45,28 @@ class ConfigFileTest {
   @Test
   void aBadValueNamesTheKeyTheValueAndTheFix() throws IOException {
     Path file = write("kafka: {bootstrapServers: 'localhost:9092'}\n"
-        + "worker:\n  accounts:\n    - {id: a, host: h, port: 99999, from: a@example.com}\n");
+        + "accounts:\n  - {id: a, host: h, port: 99999, from: a@example.com}\n");
 
     assertThatThrownBy(() -> ConfigFile.load(file)).isInstanceOf(ConfigException.class)
-        .hasMessageContaining("worker.accounts[0]").hasMessageContaining("99999").hasMessageContaining("465");
+        .hasMessageContaining("accounts[0]").hasMessageContaining("99999").hasMessageContaining("465");
   }
 
   @Test
   void anUnknownSecurityModeIsRefusedWithTheChoices() throws IOException {
     Path file = write("kafka: {bootstrapServers: 'localhost:9092'}\n"
-        + "worker:\n  accounts:\n    - {id: a, host: h, port: 465, security: tls, from: a@example.com}\n");
+        + "accounts:\n  - {id: a, host: h, port: 465, security: tls, from: a@example.com}\n");
 
     assertThatThrownBy(() -> ConfigFile.load(file)).isInstanceOf(ConfigException.class)
         .hasMessageContaining("security").hasMessageContaining("'tls'").hasMessageContaining("ssl, starttls or none");
+  }
+
+  @Test
+  void noSystemDefaultAccountIsRefusedWhenRouting() throws IOException {
+    Path file = write("kafka: {bootstrapServers: 'localhost:9092'}\n"
+        + "accounts:\n  - {id: a, host: h, port: 25, security: none, from: a@example.com}\n");
+
+    assertThatThrownBy(() -> ConfigFile.load(file).router())
+        .hasMessageContaining("exactly one account must have systemDefault: true");
   }
 
   @Test
@@ -67,7 +79,8 @@ class ConfigFileTest {
 
   @Test
   void aNegativeDedupWindowIsRefused() throws IOException {
-    Path file = write("kafka: {bootstrapServers: 'localhost:9092'}\nstreams: {dedupWindow: PT-1H}\n");
+    Path file = write("kafka: {bootstrapServers: 'localhost:9092'}\nstreams: {dedupWindow: PT-1H}\n"
+        + "accounts:\n  - {id: a, host: h, port: 25, security: none, from: a@example.com, systemDefault: true}\n");
 
     assertThatThrownBy(() -> ConfigFile.load(file)).isInstanceOf(ConfigException.class)
         .hasMessageContaining("streams.dedupWindow").hasMessageContaining("PT-1H");

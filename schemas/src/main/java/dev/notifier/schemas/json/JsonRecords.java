@@ -36,6 +36,7 @@ public final class JsonRecords {
         .setSubject(subject(json))
         .setTo(parties(json, "to"))
         .setCc(parties(json, "cc"))
+        .setOwner(json.hasNonNull("owner") ? party(json.get("owner"), "owner") : null)
         .setAttributes(attributes(json))
         .build();
   }

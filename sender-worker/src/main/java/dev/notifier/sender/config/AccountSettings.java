@@ -6,10 +6,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.function.Function;
 
 /**
- * One sender account: where it connects and as whom. The password is never inline: it is read
+ * One sender account: where it connects and as whom, and which teams it is the default for
+ * ({@code teams}; {@code systemDefault} for everyone else). A disabled account is never routed to. The password is never inline: it is read
  * from an environment variable ({@code passwordEnv}) or a file ({@code passwordFile}) when the
  * worker connects, and never printed ({@link #toString()} leaves it out).
  */
@@ -24,7 +26,10 @@ public record AccountSettings(
     @JsonProperty("passwordFile") String passwordFile,
     @JsonProperty("ehloName") String ehloName,
     @JsonProperty("connectTimeout") Duration connectTimeout,
-    @JsonProperty("readTimeout") Duration readTimeout) {
+    @JsonProperty("readTimeout") Duration readTimeout,
+    @JsonProperty("teams") List<String> teams,
+    @JsonProperty("systemDefault") boolean systemDefault,
+    @JsonProperty("enabled") Boolean enabled) {
 
   public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
   public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(30);
@@ -40,11 +45,25 @@ public record AccountSettings(
     ehloName = ehloName == null || ehloName.isBlank() ? "localhost.localdomain" : ehloName;
     connectTimeout = connectTimeout == null ? DEFAULT_CONNECT_TIMEOUT : connectTimeout;
     readTimeout = readTimeout == null ? DEFAULT_READ_TIMEOUT : readTimeout;
+    teams = teams == null ? List.of() : List.copyOf(teams);
+    enabled = enabled == null ? Boolean.TRUE : enabled;
+  }
+
+  /** An enabled account that is no team's default and not the system default. */
+  public AccountSettings(String id, String host, int port, Security security, String from, String username,
+      String passwordEnv, String passwordFile, String ehloName, Duration connectTimeout, Duration readTimeout) {
+    this(id, host, port, security, from, username, passwordEnv, passwordFile, ehloName, connectTimeout, readTimeout,
+        List.of(), false, true);
   }
 
   /** An account on a plain local server with no authentication (tests, the demo, a local relay). */
   public static AccountSettings local(String id, String host, int port, String from) {
-    return new AccountSettings(id, host, port, Security.NONE, from, null, null, null, "notifier.local", null, null);
+    return new AccountSettings(id, host, port, Security.NONE, from, null, null, null, "notifier.local", null, null,
+        List.of(), true, true);
+  }
+
+  public boolean isEnabled() {
+    return enabled;
   }
 
   public boolean authenticates() {

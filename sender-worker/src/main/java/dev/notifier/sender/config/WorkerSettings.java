@@ -1,6 +1,5 @@
 package dev.notifier.sender.config;
 
-import com.fasterxml.jackson.annotation.JsonProperty;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -8,18 +7,15 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * The {@code worker:} section of a notifier config file.
+ * What a sender worker runs with: the {@code worker:} section of a notifier config file and the
+ * config's {@code accounts}.
  *
  * @param groupId the consumer group all sender workers share
  * @param workerId this instance's name in dead letters and logs; random when absent
  * @param pollTimeout how long one poll waits for notifications
  * @param accounts the sender accounts
  */
-public record WorkerSettings(
-    @JsonProperty("groupId") String groupId,
-    @JsonProperty("workerId") String workerId,
-    @JsonProperty("pollTimeout") Duration pollTimeout,
-    @JsonProperty("accounts") List<AccountSettings> accounts) {
+public record WorkerSettings(String groupId, String workerId, Duration pollTimeout, List<AccountSettings> accounts) {
 
   public WorkerSettings {
     groupId = groupId == null ? "notifier-senders" : groupId;
@@ -27,12 +23,12 @@ public record WorkerSettings(
     pollTimeout = pollTimeout == null ? Duration.ofMillis(200) : pollTimeout;
     accounts = accounts == null ? List.of() : List.copyOf(accounts);
     if (accounts.isEmpty()) {
-      throw new IllegalArgumentException("worker.accounts is empty: configure at least one sender account");
+      throw new IllegalArgumentException("accounts is empty: configure at least one sender account");
     }
     Map<String, AccountSettings> byId = new HashMap<>();
     for (AccountSettings a : accounts) {
       if (byId.put(a.id(), a) != null) {
-        throw new IllegalArgumentException("worker.accounts has two accounts with id '" + a.id() + "': ids must be unique");
+        throw new IllegalArgumentException("accounts has two accounts with id '" + a.id() + "': ids must be unique");
       }
     }
   }

@@ -51,10 +51,16 @@ public final class AccountConnection implements AutoCloseable {
       return;
     }
     closeQuietly();
+    String password;
+    try {
+      password = account.authenticates() ? account.password(env) : null;
+    } catch (IllegalStateException e) {
+      throw new DeliveryException("auth", null, e.getMessage(), e);
+    }
     try {
       transport = session.getTransport();
       if (account.authenticates()) {
-        transport.connect(account.host(), account.port(), account.username(), account.password(env));
+        transport.connect(account.host(), account.port(), account.username(), password);
       } else {
         transport.connect();
       }

@@ -21,8 +21,14 @@ public final class MessageFactory {
 
   /** The Message-ID for a notification sent from {@code from}. */
   public static String messageId(String notificationId, String from) {
-    int at = from.lastIndexOf('@');
-    String domain = at >= 0 && at < from.length() - 1 ? from.substring(at + 1) : "notifier.local";
+    String address = from;
+    try {
+      address = new InternetAddress(from, false).getAddress();
+    } catch (jakarta.mail.internet.AddressException e) {
+      // an unparseable from address is refused when the message is built; use it as it is here
+    }
+    int at = address.lastIndexOf('@');
+    String domain = at >= 0 && at < address.length() - 1 ? address.substring(at + 1) : "notifier.local";
     return "<" + notificationId + "@" + domain + ">";
   }
 

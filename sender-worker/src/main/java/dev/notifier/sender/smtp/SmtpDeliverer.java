@@ -23,7 +23,7 @@ public final class SmtpDeliverer implements AutoCloseable {
     AccountConnection connection = connections.get(n.getAccount());
     if (connection == null) {
       throw new DeliveryException("account", null, "notification names account '" + n.getAccount()
-          + "', which this worker does not have: add it to worker.accounts or fix the team routing", null);
+          + "', which this worker does not have: add it to the config's accounts or fix the team routing", null);
     }
     MimeMessage message = MessageFactory.build(connection.session(), n, connection.account().from());
     connection.send(message);

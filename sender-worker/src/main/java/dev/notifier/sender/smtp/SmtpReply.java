@@ -9,7 +9,7 @@ import java.util.regex.Pattern;
  */
 public record SmtpReply(int code, String enhancedCode, String text) {
 
-  private static final Pattern REPLY = Pattern.compile("^\\s*(\\d{3})[ -]?(?:([245]\\.\\d{1,3}\\.\\d{1,3})\\s*)?(.*)$",
+  private static final Pattern REPLY = Pattern.compile("^\\s*(\\d{3})(?:[ -]|$)(?:([245]\\.\\d{1,3}\\.\\d{1,3})\\s*)?(.*)$",
       Pattern.DOTALL);
 
   /** Parses a reply line such as {@code 550 5.1.1 <bob@example.com>: User unknown}; null if none. */

@@ -21,7 +21,7 @@ public final class RecipientPolicy {
       out.setName(user.getDisplayName()).setLocale(user.getLocale()).setTimeZone(user.getTimeZone())
           .setEmail(user.getEmail() == null || user.getEmail().isBlank() ? null : user.getEmail().trim());
     }
-    if (isActor(candidate.getEvent(), candidate.getUserId(), out.getEmail())) {
+    if (!candidate.getNotifyActor() && isActor(candidate.getEvent(), candidate.getUserId(), out.getEmail())) {
       return skip(out, SkipReason.ACTOR, "user '" + candidate.getUserId() + "' is the actor of this event");
     }
     if (user == null) {
@@ -33,13 +33,17 @@ public final class RecipientPolicy {
     if (!user.getActive()) {
       return skip(out, SkipReason.INACTIVE, "user '" + user.getUserId() + "' is inactive (departed)");
     }
+    String optOut = optOutMatching(user, candidate.getEvent().getType());
+    if (optOut != null) {
+      return skip(out, SkipReason.OPTED_OUT, "user '" + user.getUserId() + "' opted out of " + optOut);
+    }
     return out.build();
   }
 
   /** Resolves a candidate given directly by address. */
   public Candidate resolveDirect(Candidate candidate) {
     Candidate.Builder out = Candidate.newBuilder(candidate);
-    if (isActor(candidate.getEvent(), null, candidate.getEmail())) {
+    if (!candidate.getNotifyActor() && isActor(candidate.getEvent(), null, candidate.getEmail())) {
       return skip(out, SkipReason.ACTOR, "address '" + candidate.getEmail() + "' is the actor of this event");
     }
     return out.setEmail(candidate.getEmail().trim()).build();
@@ -49,6 +53,16 @@ public final class RecipientPolicy {
   public Candidate unknownGroup(Candidate candidate) {
     return skip(Candidate.newBuilder(candidate), SkipReason.UNKNOWN_GROUP,
         "group '" + candidate.getRole().substring("group:".length()) + "' is not in the directory");
+  }
+
+  /** The user's first opt-out pattern that matches the event type, or null. */
+  private static String optOutMatching(User user, String eventType) {
+    for (String pattern : user.getOptOut()) {
+      if (!pattern.isBlank() && Glob.of(pattern.trim()).matches(eventType)) {
+        return pattern.trim();
+      }
+    }
+    return null;
   }
 
   private static boolean isActor(DomainEvent event, String userId, String email) {

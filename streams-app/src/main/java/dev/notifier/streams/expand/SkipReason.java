@@ -2,6 +2,8 @@ package dev.notifier.streams.expand;
 
 /** Why a possible recipient gets no mail; each is written to the ledger as a SKIPPED status. */
 public enum SkipReason {
+  /** No notification rule matches the event type. */
+  NO_RULE("no-rule"),
   /** The person did what the event reports; people know what they just did. */
   ACTOR("actor"),
   /** The user id is not in the directory. */
@@ -13,7 +15,11 @@ public enum SkipReason {
   /** The user has left (inactive in the directory). */
   INACTIVE("inactive"),
   /** The user opted out of this event type. */
-  OPTED_OUT("opted-out");
+  OPTED_OUT("opted-out"),
+  /** The rule's template does not exist for any locale. */
+  NO_TEMPLATE("no-template"),
+  /** The template uses a variable the event does not provide. */
+  MISSING_VARIABLE("missing-variable");
 
   private final String code;
 

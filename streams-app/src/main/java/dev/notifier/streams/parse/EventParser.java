@@ -8,6 +8,10 @@ import dev.notifier.schemas.Encoding;
 import dev.notifier.schemas.InvalidRecordException;
 import dev.notifier.schemas.json.JsonRecords;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.List;
+import org.apache.avro.Schema;
 
 /**
  * Turns the bytes of an upstream event into a {@link DomainEvent}: Avro single-object encoding
@@ -17,13 +21,26 @@ import java.io.IOException;
  */
 public final class EventParser {
 
-  private final AvroSerde<DomainEvent> avro =
-      new AvroSerde<>(DomainEvent.class, DomainEvent.getClassSchema());
+  /** Earlier versions of the event schema that are still read (schema evolution). */
+  private static final List<String> HISTORY = List.of("/avro-history/DomainEvent-v1.avsc");
+
+  private final AvroSerde<DomainEvent> avro = withHistory(
+      new AvroSerde<>(DomainEvent.class, DomainEvent.getClassSchema()));
   private final ObjectMapper json = new ObjectMapper();
+  private final int maxBytes;
+
+  /** @param maxBytes the largest event accepted; larger ones are invalid ({@code too-large}) */
+  public EventParser(int maxBytes) {
+    this.maxBytes = maxBytes;
+  }
 
   public DomainEvent parse(byte[] bytes) {
     if (bytes == null || bytes.length == 0) {
       throw new InvalidRecordException("empty", "the record has no value");
+    }
+    if (bytes.length > maxBytes) {
+      throw new InvalidRecordException("too-large", "the event is " + bytes.length + " bytes; the limit is "
+          + maxBytes + " (streams.maxEventBytes)");
     }
     Encoding encoding = Encoding.of(bytes);
     switch (encoding) {
@@ -36,6 +53,17 @@ public final class EventParser {
             + "encoding (C3 01 + fingerprint) nor a JSON object; its first byte is 0x"
             + String.format("%02X", bytes[0] & 0xFF));
     }
+  }
+
+  private static AvroSerde<DomainEvent> withHistory(AvroSerde<DomainEvent> serde) {
+    for (String resource : HISTORY) {
+      try (InputStream in = EventParser.class.getResourceAsStream(resource)) {
+        serde.alsoReading(new Schema.Parser().parse(in));
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot read the event schema history " + resource, e);
+      }
+    }
+    return serde;
   }
 
   private DomainEvent fromAvro(byte[] bytes) {

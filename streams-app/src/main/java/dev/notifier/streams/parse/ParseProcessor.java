@@ -17,8 +17,12 @@ public final class ParseProcessor implements FixedKeyProcessor<String, byte[], P
   public static final String MESSAGE_HEADER = "notifier.error.message";
   public static final String STAGE_HEADER = "notifier.error.stage";
 
-  private final EventParser parser = new EventParser();
+  private final EventParser parser;
   private FixedKeyProcessorContext<String, ParseResult> context;
+
+  public ParseProcessor(int maxEventBytes) {
+    this.parser = new EventParser(maxEventBytes);
+  }
 
   @Override
   public void init(FixedKeyProcessorContext<String, ParseResult> context) {

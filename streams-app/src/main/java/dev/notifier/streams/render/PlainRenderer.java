@@ -3,6 +3,7 @@ package dev.notifier.streams.render;
 import dev.notifier.avro.DomainEvent;
 import dev.notifier.avro.Subject;
 import dev.notifier.avro.internal.Candidate;
+import java.util.regex.Pattern;
 
 /**
  * A fixed plain-text rendering: the subject names the thing and what happened, the body adds
@@ -10,6 +11,8 @@ import dev.notifier.avro.internal.Candidate;
  * field can inject a header.
  */
 public final class PlainRenderer implements Renderer {
+
+  private static final Pattern HEADER_UNSAFE = Pattern.compile("[\\p{Cc}\\p{Zl}\\p{Zp}]");
 
   @Override
   public Rendered render(Candidate candidate) {
@@ -34,8 +37,11 @@ public final class PlainRenderer implements Renderer {
     return new Rendered(subject, text.toString(), null);
   }
 
-  /** Replaces every control character (CR and LF among them) with a space. */
+  /**
+   * Replaces every control character (CR and LF among them, and the C1 controls such as NEL) and
+   * the Unicode line and paragraph separators with a space, so the value is one header line.
+   */
   static String headerSafe(String value) {
-    return value.replaceAll("\\p{Cntrl}", " ").strip();
+    return HEADER_UNSAFE.matcher(value).replaceAll(" ").strip();
   }
 }
