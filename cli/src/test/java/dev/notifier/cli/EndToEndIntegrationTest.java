@@ -19,7 +19,11 @@ import dev.notifier.streams.route.AccountRouter;
 import dev.notifier.testkit.kafka.EmbeddedKafka;
 import dev.notifier.testkit.smtp.ReceivedMessage;
 import dev.notifier.testkit.smtp.ScriptableSmtpServer;
+import jakarta.mail.Session;
+import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.internet.MimeMultipart;
 import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
 import java.io.StringReader;
 import java.nio.file.Files;
 import java.time.Clock;
@@ -86,29 +90,38 @@ class EndToEndIntegrationTest {
             "{\"userId\":\"alice\",\"email\":\"alice@example.com\",\"displayName\":\"Alice\"}",
             "{\"userId\":\"bob\",\"email\":\"bob@example.com\",\"displayName\":\"Bob\"}",
             "{\"userId\":\"carol\",\"email\":\"carol@example.com\"}",
-            "{\"userId\":\"erin\",\"email\":null}"), RecordKind.USERS, false);
+            "{\"userId\":\"erin\",\"email\":null}",
+            "{\"userId\":\"li\",\"email\":\"li@example.com\",\"displayName\":\"李雷\",\"locale\":\"zh-CN\","
+                + "\"timeZone\":\"Asia/Shanghai\"}"), RecordKind.USERS, false);
         String event = "{\"eventId\":\"zt-bug-42-assign-1\",\"type\":\"bug.assigned\",\"source\":\"zentao\","
             + "\"team\":\"qa\",\"occurredAt\":\"2026-11-21T10:00:00Z\",\"actor\":{\"userId\":\"carol\"},"
             + "\"subject\":{\"kind\":\"bug\",\"id\":\"42\",\"title\":\"Login fails on Safari\"},"
             + "\"to\":[{\"userId\":\"alice\"}],\"cc\":[{\"userId\":\"bob\"},{\"userId\":\"carol\"},"
-            + "{\"userId\":\"erin\"},{\"userId\":\"alice\"}]}";
+            + "{\"userId\":\"erin\"},{\"userId\":\"alice\"},{\"userId\":\"li\"}]}";
         publisher.publish(lines(event, event), RecordKind.EVENTS, false);
       }
 
       // Step 3: verify what the SMTP server received and what the ledger says
-      List<ReceivedMessage> received = smtp.awaitMessages(2, Duration.ofSeconds(60));
-      Map<String, DeliveryStatus> ledger = awaitLedger(settings, 4);
+      List<ReceivedMessage> received = smtp.awaitMessages(3, Duration.ofSeconds(60));
+      Map<String, DeliveryStatus> ledger = awaitLedger(settings, 5);
       worker.close();
 
       String aliceId = NotificationIds.forAddress("zt-bug-42-assign-1", "alice@example.com", "bug");
       String bobId = NotificationIds.forAddress("zt-bug-42-assign-1", "bob@example.com", "bug");
-      assertThat(received).hasSize(2);
+      assertThat(received).hasSize(3);
       Map<String, ReceivedMessage> byRecipient = received.stream()
           .collect(Collectors.toMap(m -> String.join(",", m.recipients()), m -> m));
-      assertThat(byRecipient).containsOnlyKeys("alice@example.com", "bob@example.com");
+      assertThat(byRecipient).containsOnlyKeys("alice@example.com", "bob@example.com", "li@example.com");
       ReceivedMessage alice = byRecipient.get("alice@example.com");
       assertThat(alice.mailFrom()).isEqualTo("noreply@notifier.test");
-      assertThat(alice.subject()).hasValue("[zentao] bug #42 Login fails on Safari (bug.assigned)");
+      assertThat(alice.subject()).hasValue("[ZenTao] Bug #42 Login fails on Safari — assigned to you by carol");
+      // a Chinese subject survives SMTP: RFC 2047 encoded on the wire, the same text once decoded
+      ReceivedMessage li = byRecipient.get("li@example.com");
+      assertThat(li.header("Subject")).hasValueSatisfying(raw -> assertThat(raw).startsWith("=?UTF-8?"));
+      assertThat(li.subject()).hasValueSatisfying(subject ->
+          assertThat(subject).startsWith("[禅道] Bug #42 Login fails on Safari — carol "));
+      assertThat(li.header("To")).hasValueSatisfying(to -> assertThat(to).contains("=?UTF-8?"));
+      assertThat(textOf(li)).contains("李雷");
       assertThat(alice.messageId()).hasValue("<" + aliceId + "@notifier.test>");
       assertThat(byRecipient.get("bob@example.com").messageId()).hasValue("<" + bobId + "@notifier.test>");
 
@@ -120,11 +133,22 @@ class EndToEndIntegrationTest {
       assertThat(carol.getReason()).isEqualTo("actor");
       DeliveryStatus erin = ledger.get(NotificationIds.forUser("zt-bug-42-assign-1", "erin", "bug"));
       assertThat(erin.getReason()).isEqualTo("no-email");
-      assertThat(ledger).hasSize(4);
-      assertThat(smtp.messages()).as("no second email for the producer retry").hasSize(2);
+      assertThat(ledger).hasSize(5);
+      assertThat(smtp.messages()).as("no second email for the producer retry").hasSize(3);
     } finally {
       pool.shutdownNow();
     }
+  }
+
+  /** The decoded plain-text part of a received message. */
+  private static String textOf(ReceivedMessage message) throws Exception {
+    MimeMessage mime = new MimeMessage(Session.getInstance(new Properties()),
+        new ByteArrayInputStream(message.data()));
+    Object content = mime.getContent();
+    if (content instanceof MimeMultipart multipart) {
+      return (String) multipart.getBodyPart(0).getContent();
+    }
+    return (String) content;
   }
 
   private static BufferedReader lines(String... lines) {

@@ -178,6 +178,23 @@ class NotificationRulesTest {
         .containsExactlyInAnyOrder("r1:alice", "r1:carol", "r2:bob", "r3:alice");
   }
 
+  @Test
+  void aRuleWhoseTemplateDoesNotExistIsSkippedNotAnEmptyEmail() {
+    String rules = "rules:\n  - {events: 'bug.*', notify: [to], template: no-such-template}\n";
+    t.close();
+    t = new TopologyFixture(TopologySettings.defaults(Topics.standard(), "default")
+        .withRules(RuleBookLoader.parse("test.yaml", new ByteArrayInputStream(rules.getBytes(StandardCharsets.UTF_8)))));
+    t.user("alice", "alice@example.com");
+    t.event("e", event("nt1", "bug.assigned", ""));
+
+    assertThat(t.sent()).isEmpty();
+    DeliveryStatus status = t.statuses().get(NotificationIds.forAddress("nt1", "alice@example.com",
+        "no-such-template"));
+    assertThat(status.getState()).isEqualTo(DeliveryState.SKIPPED);
+    assertThat(status.getReason()).isEqualTo("no-template");
+    assertThat(status.getDetail()).contains("no-such-template");
+  }
+
   private Collection<String> reasons() {
     return t.statuses().values().stream().map(DeliveryStatus::getReason).collect(Collectors.toList());
   }

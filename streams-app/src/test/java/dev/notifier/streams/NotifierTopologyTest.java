@@ -183,6 +183,16 @@ class NotifierTopologyTest {
     assertThat(t.statuses().get(n.getNotificationId()).getState()).isEqualTo(DeliveryState.QUEUED);
   }
 
+  @Test
+  void crlfInAnEventFieldNeverReachesTheSubject() {
+    t.event("e1", eventJson("e1", "bug.assigned", "carol", "alice")
+        .replace("Login fails on Safari", "Login\\r\\nBcc: evil@example.com\\r\\n\\r\\nfake body"));
+
+    Notification n = t.sent().get(0);
+    assertThat(n.getSubject()).doesNotContain("\r").doesNotContain("\n").contains("Bcc: evil@example.com");
+    assertThat(n.getRecipient().getEmail()).isEqualTo("alice@example.com");
+  }
+
   private static String header(TestRecord<String, byte[]> record, String name) {
     Header h = record.headers().lastHeader(name);
     return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);

@@ -71,7 +71,7 @@ public final class Demo {
         app.start();
         List<SenderWorker> senders = startWorkers(settings, smtp, workers);
         int eventsIn = publish(settings);
-        out.printf("Published 6 users, 1 group and %d events (one of them garbage, one a duplicate).%n", eventsIn);
+        out.printf("Published 6 users, 2 groups and %d events (one of them garbage, one a duplicate).%n", eventsIn);
         Ledger ledger = awaitSettled(kafka, settings, eventsIn);
         senders.forEach(SenderWorker::close);
         return report(smtp, ledger, eventsIn, invalidCount(settings), duplicatesDropped(app));

@@ -17,20 +17,21 @@ class DemoIntegrationTest {
     ByteArrayOutputStream printed = new ByteArrayOutputStream();
     DemoSummary summary = new Demo(new PrintStream(printed, true, StandardCharsets.UTF_8)).run();
 
-    // 10 JSON events + 1 Avro event + 1 garbage record
-    assertThat(summary.eventsIn()).isEqualTo(12);
+    // 11 JSON events + 1 Avro event + 1 garbage record
+    assertThat(summary.eventsIn()).isEqualTo(13);
     assertThat(summary.invalid()).isEqualTo(1);
-    assertThat(summary.sent()).isEqualTo(17);
-    assertThat(summary.smtpReceived()).isEqualTo(17);
-    assertThat(summary.skipped()).isEqualTo(Map.of("actor", 1L, "no-email", 1L, "inactive", 1L,
-        "unknown-user", 1L));
-    // alice twice in the first event, the re-published first event (5 candidates), dave twice in the test task
-    assertThat(summary.duplicatesDropped()).isEqualTo(7);
+    assertThat(summary.sent()).isEqualTo(18);
+    assertThat(summary.smtpReceived()).isEqualTo(18);
+    assertThat(summary.skipped()).isEqualTo(Map.of("actor", 2L, "no-email", 1L, "inactive", 1L,
+        "unknown-user", 1L, "no-rule", 1L));
+    // alice twice in the first event, its re-publication (5 candidates), dave as cc and project member of the
+    // story, dave as owner and group member of the test task
+    assertThat(summary.duplicatesDropped()).isEqualTo(8);
     assertThat(summary.dead()).isEqualTo(1);
     assertThat(summary.ok()).isTrue();
     String output = printed.toString(StandardCharsets.UTF_8);
     assertThat(output).contains("ext@example.com").contains("gone@example.com").contains("550 5.1.1")
-        .contains("Demo OK.");
+        .contains("[禅道] 测试单 #3").contains("Demo OK.");
   }
 
   @Test
