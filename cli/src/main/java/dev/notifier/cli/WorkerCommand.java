@@ -3,6 +3,7 @@ package dev.notifier.cli;
 import dev.notifier.cli.config.ConfigFile;
 import dev.notifier.cli.config.NotifierConfig;
 import dev.notifier.sender.SenderWorker;
+import dev.notifier.sender.config.AccountsValidator;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.Callable;
@@ -19,6 +20,8 @@ final class WorkerCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     NotifierConfig cfg = ConfigFile.load(config);
+    // every account problem at once, before anything connects; warnings are logged
+    AccountsValidator.validate(cfg.accounts(), System::getenv);
     SenderWorker worker = new SenderWorker(cfg.kafka(), cfg.workerSettings(), Clock.systemUTC(), System::getenv);
     Runtime.getRuntime().addShutdownHook(new Thread(worker::close, "notifier-worker-shutdown"));
     worker.run();

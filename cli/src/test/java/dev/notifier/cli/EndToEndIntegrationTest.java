@@ -70,7 +70,7 @@ class EndToEndIntegrationTest {
   void anEventBecomesExactlyTheExpectedEmails() throws Exception {
     // Step 1: configure topics, the topology and one worker
     for (Topic<?, ?> topic : topics.all()) {
-      kafka.createTopic(topic.name(), 3, topics.compacted().contains(topic) ? Map.of("cleanup.policy", "compact")
+      kafka.createTopic(topic.name(), 3, topics.isCompacted(topic) ? Map.of("cleanup.policy", "compact")
           : Map.of());
     }
     KafkaSettings settings = KafkaSettings.of(kafka.bootstrapServers());

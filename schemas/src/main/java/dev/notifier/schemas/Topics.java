@@ -63,6 +63,37 @@ public final class Topics {
     return new Topic<>(prefix + "notifier.send", Serdes.String(), notificationSerde());
   }
 
+  /** How many retry tiers there are: failed attempt n waits in tier min(n, RETRY_TIERS). */
+  public static final int RETRY_TIERS = 5;
+
+  /**
+   * Retry tier {@code n} (1..{@value #RETRY_TIERS}) holds notifications after their n-th failed
+   * attempt (the last tier also every later one), each with its due time in a header. One tier per
+   * attempt keeps the delays within a topic alike, so its records come due nearly in order and a
+   * worker can pause a tier's partition until its head is due.
+   */
+  public Topic<String, Notification> retry(int tier) {
+    if (tier < 1 || tier > RETRY_TIERS) {
+      throw new IllegalArgumentException("retry tier " + tier + " does not exist: tiers are 1.." + RETRY_TIERS);
+    }
+    return new Topic<>(prefix + "notifier.send.retry." + tier, Serdes.String(), notificationSerde());
+  }
+
+  /** Notifications held back without a failed attempt: their account's breaker is open or its backlog full. */
+  public Topic<String, Notification> retryWait() {
+    return new Topic<>(prefix + "notifier.send.retry.wait", Serdes.String(), notificationSerde());
+  }
+
+  /** The retry tiers and the wait topic. */
+  public List<Topic<String, Notification>> retryTopics() {
+    List<Topic<String, Notification>> retries = new java.util.ArrayList<>();
+    for (int tier = 1; tier <= RETRY_TIERS; tier++) {
+      retries.add(retry(tier));
+    }
+    retries.add(retryWait());
+    return retries;
+  }
+
   public Topic<String, DeadLetter> deadLetters() {
     return new Topic<>(prefix + "notifier.send.dlt", Serdes.String(),
         new AvroSerde<>(DeadLetter.class, DeadLetter.getClassSchema()));
@@ -75,12 +106,20 @@ public final class Topics {
 
   /** Every topic the product needs, for the topic-creation tools. */
   public List<Topic<?, ?>> all() {
-    return List.of(events(), invalidEvents(), users(), groups(), send(), deadLetters(), status());
+    List<Topic<?, ?>> all = new java.util.ArrayList<>(List.of(events(), invalidEvents(), users(), groups(), send()));
+    all.addAll(retryTopics());
+    all.addAll(List.of(deadLetters(), status()));
+    return all;
   }
 
   /** The topics that hold the latest value per key and must be compacted. */
   public List<Topic<?, ?>> compacted() {
     return List.of(users(), groups(), status());
+  }
+
+  /** Whether {@code topic} keeps only the latest value per key (compared by name). */
+  public boolean isCompacted(Topic<?, ?> topic) {
+    return compacted().stream().anyMatch(t -> t.name().equals(topic.name()));
   }
 
   public static Serde<Notification> notificationSerde() {

@@ -2,18 +2,21 @@ package dev.notifier.sender;
 
 import dev.notifier.avro.DeadLetter;
 import dev.notifier.avro.DeliveryStatus;
+import dev.notifier.avro.Notification;
 import dev.notifier.schemas.Topics;
 import org.apache.kafka.common.serialization.Serializer;
 
-/** Serializes what a worker writes: statuses and dead letters, each with its topic's serde. */
+/** Serializes what a worker writes: statuses, retried notifications and dead letters. */
 final class OutcomeSerializer implements Serializer<Object> {
 
   private final Serializer<DeliveryStatus> status;
   private final Serializer<DeadLetter> deadLetter;
+  private final Serializer<Notification> notification;
 
   OutcomeSerializer(Topics topics) {
     this.status = topics.status().valueSerde().serializer();
     this.deadLetter = topics.deadLetters().valueSerde().serializer();
+    this.notification = topics.send().valueSerde().serializer();
   }
 
   @Override
@@ -24,6 +27,9 @@ final class OutcomeSerializer implements Serializer<Object> {
     if (value instanceof DeadLetter d) {
       return deadLetter.serialize(topic, d);
     }
-    throw new IllegalArgumentException("a worker writes statuses and dead letters only, not " + value);
+    if (value instanceof Notification n) {
+      return notification.serialize(topic, n);
+    }
+    throw new IllegalArgumentException("a worker writes statuses, retries and dead letters only, not " + value);
   }
 }

@@ -1,44 +1,36 @@
 package dev.notifier.sender;
 
-import dev.notifier.avro.DeadLetter;
-import dev.notifier.avro.DeliveryState;
-import dev.notifier.avro.DeliveryStatus;
 import dev.notifier.avro.Notification;
+import dev.notifier.schemas.Topic;
 import dev.notifier.schemas.Topics;
 import dev.notifier.schemas.config.KafkaSettings;
+import dev.notifier.sender.config.AccountSettings;
 import dev.notifier.sender.config.WorkerSettings;
-import dev.notifier.sender.deadletter.DeadLetters;
-import dev.notifier.sender.deadletter.FailureClass;
-import dev.notifier.sender.smtp.DeliveryException;
-import dev.notifier.sender.smtp.SmtpDeliverer;
+import dev.notifier.sender.guard.AccountGuard;
+import dev.notifier.sender.retry.ReplyClassifier;
+import dev.notifier.sender.throttle.AccountThrottle;
+import dev.notifier.sender.throttle.Throttles;
 import java.time.Clock;
-import java.util.ArrayList;
-import java.util.Collection;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.FencedInstanceIdException;
-import org.apache.kafka.common.errors.RecordDeserializationException;
 import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.Serdes;
@@ -46,10 +38,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A sender worker: consumes {@code notifier.send} (read committed) in the shared consumer group,
- * delivers each notification over SMTP, writes its outcome (SENT status, or a dead letter and a
- * DEAD status), and commits offsets only after those writes are acknowledged. A crash can only
- * resend what was in flight; nothing is dropped.
+ * A sender worker. Any number run in one consumer group; each delivers the notifications of the
+ * partitions it owns.
+ *
+ * <p>One thread polls: a consumer of {@code notifier.send} (group {@code groupId}) and a consumer of
+ * the retry topics (group {@code groupId-retry}; a retry partition is paused until its head is
+ * due). It never blocks: deliveries go to per-account {@link AccountLane}s, and an account whose
+ * backlog is full has further mail deferred to the wait topic, so the loop stays far inside
+ * {@code max.poll.interval.ms} and one account never holds up another. Offsets are committed only
+ * up to the lowest record not yet finished (sent, re-queued or dead-lettered, and that outcome
+ * acknowledged), so a crash can only resend what was in flight.
+ *
+ * <p>The account limits hold across all workers: each worker's throttles run at the share of the
+ * send topic's partitions it owns, recomputed on every rebalance (cooperative-sticky, so a
+ * partition is never owned by two workers at once and the shares never sum above one).
  */
 public final class SenderWorker implements Runnable, AutoCloseable {
 
@@ -58,46 +60,73 @@ public final class SenderWorker implements Runnable, AutoCloseable {
   private final Topics topics;
   private final WorkerSettings settings;
   private final Clock clock;
-  private final KafkaConsumer<String, Notification> consumer;
   private final KafkaProducer<String, Object> producer;
-  private final SmtpDeliverer deliverer;
+  private final OffsetTracker tracker = new OffsetTracker();
+  private final Throttles throttles;
+  private final Map<String, AccountLane> lanes = new HashMap<>();
+  private final OutcomeWriter outcomes;
+  private final PartitionSource send;
+  private final PartitionSource retries;
   private final CountDownLatch stopped = new CountDownLatch(1);
-  private final List<Future<RecordMetadata>> unacknowledged = new ArrayList<>();
   private final AtomicBoolean started = new AtomicBoolean();
+  private final AtomicReference<Exception> fatal = new AtomicReference<>();
   private volatile boolean running = true;
 
   public SenderWorker(KafkaSettings kafka, WorkerSettings settings, Clock clock, Function<String, String> env) {
+    this(kafka, settings, clock, env, Sleeper.SYSTEM);
+  }
+
+  public SenderWorker(KafkaSettings kafka, WorkerSettings settings, Clock clock, Function<String, String> env,
+      Sleeper sleeper) {
     this.topics = kafka.topics();
     this.settings = settings;
     this.clock = clock;
-    this.consumer = new KafkaConsumer<>(consumerProperties(kafka, settings), Serdes.String().deserializer(),
-        topics.send().valueSerde().deserializer());
     this.producer = new KafkaProducer<>(producerProperties(kafka, settings), Serdes.String().serializer(),
         new OutcomeSerializer(topics));
-    this.deliverer = new SmtpDeliverer(settings.accountsById(), env);
+    this.outcomes = new OutcomeWriter(topics, producer, settings.backoff(), clock, settings.workerId(),
+        () -> ThreadLocalRandom.current().nextDouble(), this::fail);
+    this.throttles = new Throttles(settings.accounts().stream()
+        .collect(Collectors.toMap(AccountSettings::id, SenderWorker::limits)), clock);
+    ReplyClassifier classifier = ReplyClassifier.defaults();
+    for (AccountSettings account : settings.accounts()) {
+      lanes.put(account.id(), new AccountLane(account, throttles.forAccount(account.id()),
+          new AccountGuard(account.id(), settings.breaker(), clock), classifier, outcomes,
+          d -> tracker.finished(d.partition(), d.offset()), sleeper, env, settings.workerId()));
+    }
+    Dispatcher dispatcher = new Dispatcher();
+    this.send = new PartitionSource("send", consumer(kafka, settings.groupId(), "send"),
+        List.of(topics.send().name()), tracker, dispatcher, clock, settings.drainTimeout(), this::onSendAssignment);
+    this.retries = new PartitionSource("retry", consumer(kafka, settings.groupId() + "-retry", "retry"),
+        topics.retryTopics().stream().map(Topic::name).collect(Collectors.toList()), tracker, dispatcher, clock,
+        settings.drainTimeout(), owned -> { });
   }
 
-  static Properties consumerProperties(KafkaSettings kafka, WorkerSettings settings) {
+  private static dev.notifier.sender.throttle.Limits limits(AccountSettings account) {
+    var l = account.limits();
+    return new dev.notifier.sender.throttle.Limits(l.ratePerSecond(), l.burst(), l.perMinute(), l.perDay());
+  }
+
+  private KafkaConsumer<String, Notification> consumer(KafkaSettings kafka, String groupId, String role) {
     Properties props = kafka.clientProperties();
-    props.put(ConsumerConfig.GROUP_ID_CONFIG, settings.groupId());
-    props.put(ConsumerConfig.CLIENT_ID_CONFIG, settings.workerId());
+    props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+    props.put(ConsumerConfig.CLIENT_ID_CONFIG, settings.workerId() + "-" + role);
     // only notifications the streams app committed; never one from an aborted transaction
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    // offsets are committed by hand, after the send and its outcome are durable
+    // offsets are committed by hand, up to the lowest notification not yet finished
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     // a new group starts from the oldest unsent notification, not from the end
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    // adding or removing a worker moves only the partitions that must move
+    // adding or removing a worker moves only the partitions that must move, one owner at a time
     props.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
-    // bounded batches keep each poll loop far inside max.poll.interval.ms even at slow SMTP speeds
-    props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 100);
-    return props;
+    // bounded batches: the loop hands records to lanes without blocking
+    props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 200);
+    return new KafkaConsumer<>(props, Serdes.String().deserializer(), topics.send().valueSerde().deserializer());
   }
 
   static Properties producerProperties(KafkaSettings kafka, WorkerSettings settings) {
     Properties props = kafka.clientProperties();
     props.put(ProducerConfig.CLIENT_ID_CONFIG, settings.workerId() + "-outcomes");
-    // statuses and dead letters must not be lost or duplicated by producer retries
+    // statuses, retries and dead letters must not be lost or duplicated by producer retries
     props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     props.put(ProducerConfig.ACKS_CONFIG, "all");
     props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
@@ -109,10 +138,15 @@ public final class SenderWorker implements Runnable, AutoCloseable {
     if (!started.compareAndSet(false, true)) {
       throw new IllegalStateException("worker " + settings.workerId() + " is already running");
     }
+    Duration half = settings.pollTimeout().dividedBy(2);
     try {
-      consumer.subscribe(List.of(topics.send().name()), new Rebalance());
-      while (running) {
-        pollOnce();
+      send.subscribe();
+      retries.subscribe();
+      while (running && fatal.get() == null) {
+        send.pollOnce(half);
+        retries.pollOnce(half);
+        send.commit();
+        retries.commit();
       }
     } catch (WakeupException e) {
       if (running) {
@@ -125,164 +159,116 @@ public final class SenderWorker implements Runnable, AutoCloseable {
           settings.workerId(), e);
       throw e;
     } finally {
-      closeClients();
+      shutdown();
       stopped.countDown();
     }
-  }
-
-  private void pollOnce() {
-    ConsumerRecords<String, Notification> records;
-    try {
-      records = consumer.poll(settings.pollTimeout());
-    } catch (RecordDeserializationException e) {
-      LOG.error("worker {}: record {} at offset {} is not a readable Notification ({}); skipping it",
-          settings.workerId(), e.topicPartition(), e.offset(), e.getMessage());
-      consumer.seek(e.topicPartition(), e.offset() + 1);
-      return;
-    }
-    if (records.isEmpty()) {
-      return;
-    }
-    Map<TopicPartition, OffsetAndMetadata> done = new HashMap<>();
-    Map<TopicPartition, Long> batchStart = new HashMap<>();
-    try {
-      for (ConsumerRecord<String, Notification> record : records) {
-        TopicPartition partition = new TopicPartition(record.topic(), record.partition());
-        batchStart.putIfAbsent(partition, record.offset());
-        handle(record);
-        done.put(partition, new OffsetAndMetadata(record.offset() + 1));
-      }
-    } finally {
-      commit(done, batchStart);
+    if (fatal.get() != null) {
+      LOG.error("worker {} stopped: an outcome could not be written ({}); its notification will be redelivered",
+          settings.workerId(), fatal.get().toString());
     }
   }
 
-  private void handle(ConsumerRecord<String, Notification> record) {
-    Notification n = record.value();
-    try {
-      deliverer.deliver(n);
-      write(new ProducerRecord<>(topics.status().name(), n.getNotificationId(), status(n, DeliveryState.SENT,
-          null, null)));
-      LOG.info("SENT {} via {} ({})", n.getNotificationId(), n.getAccount(), n.getEventType());
-    } catch (DeliveryException e) {
-      FailureClass failureClass = FailureClass.of(e);
-      DeadLetter letter = DeadLetters.of(n, failureClass, e, settings.workerId(), clock.instant());
-      write(new ProducerRecord<>(topics.deadLetters().name(), null, n.getNotificationId(), letter,
-          DeadLetters.origin(record, letter)));
-      write(new ProducerRecord<>(topics.status().name(), n.getNotificationId(),
-          status(n, DeliveryState.DEAD, failureClass.name(), e.getMessage())));
-      LOG.warn("DEAD {} via {} class={} {}", n.getNotificationId(), n.getAccount(), failureClass, e.getMessage());
-    }
-  }
-
-  private DeliveryStatus status(Notification n, DeliveryState state, String reason, String detail) {
-    return DeliveryStatus.newBuilder()
-        .setNotificationId(n.getNotificationId())
-        .setEventId(n.getEventId())
-        .setEventType(n.getEventType())
-        .setUserId(n.getRecipient().getUserId())
-        .setEmail(n.getRecipient().getEmail())
-        .setState(state)
-        .setReason(reason)
-        .setDetail(detail)
-        .setAccount(n.getAccount())
-        .setAttempts(1)
-        .setAt(clock.instant())
-        .build();
-  }
-
-  private void write(ProducerRecord<String, Object> outcome) {
-    unacknowledged.add(producer.send(outcome));
-  }
-
-  /**
-   * Commits only after every outcome written for the batch is acknowledged by the broker. If one
-   * was not, nothing is committed and the batch's partitions are rewound, so its notifications
-   * are delivered again rather than left without an outcome.
-   */
-  private void commit(Map<TopicPartition, OffsetAndMetadata> done, Map<TopicPartition, Long> batchStart) {
-    if (done.isEmpty()) {
-      return;
+  /** Hands back queued mail, lets sends in flight finish (bounded), commits what finished, closes. */
+  private void shutdown() {
+    lanes.values().forEach(lane -> lane.withdraw(d -> true));
+    long deadline = System.nanoTime() + settings.drainTimeout().toNanos();
+    while (lanes.values().stream().anyMatch(l -> l.backlog() > 0) && System.nanoTime() < deadline) {
+      parkBriefly();
     }
     producer.flush();
-    if (!outcomesAcknowledged()) {
-      batchStart.forEach(consumer::seek);
-      return;
+    if (fatal.get() == null) {
+      send.commitFinal();
+      retries.commitFinal();
     }
+    lanes.values().forEach(lane -> lane.stop(Duration.ofMillis(500)));
+    producer.close(Duration.ofSeconds(5));
+    send.close();
+    retries.close();
+  }
+
+  private static void parkBriefly() {
     try {
-      commitSync(done);
-    } catch (KafkaException e) {
-      LOG.warn("worker {}: commit failed ({}); the uncommitted notifications will be redelivered",
-          settings.workerId(), e.toString());
-    }
-  }
-
-  /** A wake-up from {@link #close()} must not cost the batch's commit: it fires once, so retry once. */
-  private void commitSync(Map<TopicPartition, OffsetAndMetadata> done) {
-    try {
-      consumer.commitSync(done);
-    } catch (WakeupException e) {
-      consumer.commitSync(done);
-    }
-  }
-
-  private boolean outcomesAcknowledged() {
-    boolean acknowledged = true;
-    for (Future<RecordMetadata> future : unacknowledged) {
-      try {
-        future.get();
-      } catch (ExecutionException e) {
-        acknowledged = false;
-        LOG.error("worker {}: an outcome was not written ({}); the batch will be delivered again",
-            settings.workerId(), e.getCause().toString());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        acknowledged = false;
-      }
-    }
-    unacknowledged.clear();
-    return acknowledged;
-  }
-
-  private void closeClients() {
-    deliverer.close();
-    producer.close();
-    consumer.close();
-  }
-
-  /** Stops the loop and waits for the worker to close its clients. */
-  @Override
-  public void close() {
-    running = false;
-    if (started.compareAndSet(false, true)) {
-      closeClients();
-      stopped.countDown();
-      return;
-    }
-    consumer.wakeup();
-    try {
-      stopped.await();
+      TimeUnit.MILLISECONDS.sleep(10);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
   }
 
-  private final class Rebalance implements ConsumerRebalanceListener {
-    @Override
-    public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-      // offsets are committed at the end of every batch, so nothing in flight remains to hand back
-      LOG.info("worker {} revoked {}", settings.workerId(), partitions);
+  private void onSendAssignment(int owned) {
+    int total = send.partitionCount(topics.send().name());
+    throttles.onAssignment(owned, total);
+    LOG.info("worker {} owns {} of {} send partitions: throttle share {}", settings.workerId(), owned, total,
+        owned / (double) Math.max(1, total));
+  }
+
+  /** Partitions of the send topic this worker owns now. */
+  public int ownedSendPartitions() {
+    return send.owned();
+  }
+
+  /** How often this worker gave up partitions of the send topic (revoked or lost). */
+  public int sendRevocations() {
+    return send.revocations();
+  }
+
+  private void fail(Exception e) {
+    fatal.compareAndSet(null, e);
+  }
+
+  /** Stops the worker: no new mail is taken, sends in flight finish within the drain bound. */
+  @Override
+  public void close() {
+    running = false;
+    if (started.compareAndSet(false, true)) {
+      lanes.values().forEach(lane -> lane.stop(Duration.ZERO));
+      producer.close(Duration.ZERO);
+      send.close();
+      retries.close();
+      stopped.countDown();
+      return;
+    }
+    send.wakeup();
+    retries.wakeup();
+    try {
+      // the drain bound, plus time to commit and close the clients
+      if (!stopped.await(settings.drainTimeout().toSeconds() + 15, TimeUnit.SECONDS)) {
+        LOG.error("worker {} did not stop within its drain bound; uncommitted mail will be redelivered",
+            settings.workerId());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Where the poll thread sends each delivery: its account's lane, or the wait topic. */
+  final class Dispatcher {
+
+    void dispatch(Delivery d) {
+      tracker.started(d.partition(), d.offset());
+      Runnable done = () -> tracker.finished(d.partition(), d.offset());
+      AccountLane lane = lanes.get(d.notification().getAccount());
+      if (lane == null) {
+        outcomes.unknownAccount(d, done);
+        return;
+      }
+      AccountThrottle throttle = lane.throttle();
+      double rate = throttle.limits().ratePerSecond() * Math.max(throttle.share(), 1e-3);
+      int limit = (int) Math.max(4L * lane.poolSizeHint(), Math.ceil(rate * settings.backlog().toSeconds()));
+      int backlog = lane.backlog();
+      if (backlog >= limit) {
+        outcomes.deferred(d, "backlog", Duration.ofMillis((long) Math.max(1000, backlog / rate * 1000)), done);
+        return;
+      }
+      lane.submit(d);
     }
 
-    @Override
-    public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-      LOG.info("worker {} assigned {}", settings.workerId(), partitions);
+    /** Takes back queued deliveries of partitions this worker gives up. */
+    int withdraw(java.util.Collection<org.apache.kafka.common.TopicPartition> partitions) {
+      return lanes.values().stream().mapToInt(l -> l.withdraw(d -> partitions.contains(d.partition())).size()).sum();
     }
 
-    @Override
-    public void onPartitionsLost(Collection<TopicPartition> partitions) {
-      // the partitions belong to someone else now: commit nothing
-      LOG.warn("worker {} lost {}", settings.workerId(), partitions);
+    Instant now() {
+      return clock.instant();
     }
   }
 }

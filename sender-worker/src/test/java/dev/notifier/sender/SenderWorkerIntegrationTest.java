@@ -62,60 +62,31 @@ import org.junit.jupiter.api.Test;
  */
 class SenderWorkerIntegrationTest {
 
-  private static final Duration TIMEOUT = Duration.ofSeconds(30);
-  private static final String FROM = "noreply@notifier.test";
-  private static final Instant CREATED = Instant.parse("2026-11-21T10:00:00Z");
-  private static final AtomicInteger TEST_NUMBER = new AtomicInteger();
-
   private static EmbeddedKafka kafka;
   private static ExecutorService executor;
 
-  private ScriptableSmtpServer smtp;
-  private Topics topics;
-  private KafkaSettings kafkaSettings;
-  private String groupId;
-  private final List<Running> workers = new ArrayList<>();
+  private WorkerHarness h;
 
   @BeforeAll
   static void startBroker() {
     kafka = EmbeddedKafka.builder().partitions(3).start();
-    executor = Executors.newCachedThreadPool(task -> {
-      Thread thread = new Thread(task, "sender-worker-under-test");
-      thread.setDaemon(true);
-      return thread;
-    });
+    executor = WorkerHarness.workerExecutor();
   }
 
   @AfterAll
   static void stopBroker() {
-    if (executor != null) {
-      executor.shutdownNow();
-    }
-    if (kafka != null) {
-      kafka.close();
-    }
+    executor.shutdownNow();
+    kafka.close();
   }
 
   @BeforeEach
   void isolate() {
-    String prefix = "t" + TEST_NUMBER.incrementAndGet() + ".";
-    topics = Topics.withPrefix(prefix);
-    kafkaSettings = new KafkaSettings(kafka.bootstrapServers(), prefix, Map.of());
-    groupId = prefix + "senders";
-    for (Topic<?, ?> topic : topics.all()) {
-      boolean compacted = topics.compacted().contains(topic);
-      kafka.createTopic(topic.name(), 3, compacted ? Map.of("cleanup.policy", "compact") : Map.of());
-    }
+    h = new WorkerHarness(kafka, executor);
   }
 
   @AfterEach
   void stopWorkersAndSmtp() throws Exception {
-    for (Running running : workers) {
-      running.stop();
-    }
-    if (smtp != null) {
-      smtp.close();
-    }
+    h.close();
   }
 
   // ------------------------------------------------------------------------------------------- scenarios
@@ -123,32 +94,32 @@ class SenderWorkerIntegrationTest {
   @Test
   void deliversEveryNotificationOverOneReusedConnectionAndRecordsSent() throws Exception {
     // Step 1: configure
-    smtp = ScriptableSmtpServer.builder().start();
+    h.smtp = ScriptableSmtpServer.builder().start();
     Map<String, Notification> sent = new LinkedHashMap<>();
     for (int i = 1; i <= 5; i++) {
-      Notification n = notification("a-" + i, "user" + i + "@example.com", "default");
+      Notification n = WorkerHarness.notification("a-" + i, "user" + i + "@example.com", "default");
       sent.put(n.getNotificationId(), n);
     }
-    startWorker("worker-a", localAccount(), name -> null);
+    h.startWorker("worker-a", h.localAccount(), name -> null);
 
     // Step 2: produce
-    produce(sent.values());
+    h.produce(sent.values());
 
     // Step 3: verify
-    List<ReceivedMessage> received = smtp.awaitMessages(5, TIMEOUT);
+    List<ReceivedMessage> received = h.smtp.awaitMessages(5, WorkerHarness.TIMEOUT);
     assertThat(received).hasSize(5);
     for (ReceivedMessage message : received) {
-      String id = idOf(message);
+      String id = h.idOf(message);
       Notification n = sent.get(id);
       assertThat(n).as("a message for a notification that was produced: %s", message).isNotNull();
-      assertThat(message.mailFrom()).isEqualTo(FROM);
+      assertThat(message.mailFrom()).isEqualTo(WorkerHarness.FROM);
       assertThat(message.recipients()).containsExactly(n.getRecipient().getEmail());
       assertThat(message.subject()).contains(n.getSubject());
       assertThat(message.messageId()).contains("<" + n.getNotificationId() + "@notifier.test>");
     }
-    assertThat(received).extracting(this::idOf).containsExactlyInAnyOrderElementsOf(sent.keySet());
+    assertThat(received).extracting(h::idOf).containsExactlyInAnyOrderElementsOf(sent.keySet());
 
-    Map<String, DeliveryStatus> statuses = latestByKey(awaitRecords(topics.status(), 5));
+    Map<String, DeliveryStatus> statuses = WorkerHarness.latestByKey(h.awaitRecords(h.topics.status(), 5));
     assertThat(statuses).containsOnlyKeys(sent.keySet());
     statuses.forEach((id, status) -> {
       assertThat(status.getState()).isEqualTo(DeliveryState.SENT);
@@ -157,28 +128,28 @@ class SenderWorkerIntegrationTest {
       assertThat(status.getEventId()).isEqualTo(sent.get(id).getEventId());
     });
 
-    awaitAllCommitted(groupId);
-    assertThat(readToEnd(topics.deadLetters())).isEmpty();
-    assertThat(smtp.connectionCount()).as("one SMTP connection reused for all 5 messages").isEqualTo(1);
-    assertThat(smtp.rejectedCount()).isZero();
+    h.awaitAllCommitted(h.groupId);
+    assertThat(h.readToEnd(h.topics.deadLetters())).isEmpty();
+    assertThat(h.smtp.connectionCount()).as("one SMTP connection reused for all 5 messages").isEqualTo(1);
+    assertThat(h.smtp.rejectedCount()).isZero();
   }
 
   @Test
   void recipientRefusedWith550IsDeadLetteredAndTheOthersAreSent() throws Exception {
     // Step 1: configure
-    smtp = ScriptableSmtpServer.builder().start();
+    h.smtp = ScriptableSmtpServer.builder().start();
     String refusal = "550 5.1.1 <bob@example.com>: Recipient address rejected: User unknown";
-    smtp.script().at(Stage.RCPT).matching("bob@").reply(refusal).always();
-    Notification alice = notification("b-alice", "alice@example.com", "default");
-    Notification bob = notification("b-bob", "bob@example.com", "default");
-    Notification carol = notification("b-carol", "carol@example.com", "default");
-    startWorker("worker-b", localAccount(), name -> null);
+    h.smtp.script().at(Stage.RCPT).matching("bob@").reply(refusal).always();
+    Notification alice = WorkerHarness.notification("b-alice", "alice@example.com", "default");
+    Notification bob = WorkerHarness.notification("b-bob", "bob@example.com", "default");
+    Notification carol = WorkerHarness.notification("b-carol", "carol@example.com", "default");
+    h.startWorker("worker-b", h.localAccount(), name -> null);
 
     // Step 2: produce
-    Map<String, RecordMetadata> where = produce(List.of(alice, bob, carol));
+    Map<String, RecordMetadata> where = h.produce(List.of(alice, bob, carol));
 
     // Step 3: verify
-    List<ConsumerRecord<String, DeadLetter>> dead = awaitRecords(topics.deadLetters(), 1);
+    List<ConsumerRecord<String, DeadLetter>> dead = h.awaitRecords(h.topics.deadLetters(), 1);
     assertThat(dead).hasSize(1);
     ConsumerRecord<String, DeadLetter> record = dead.get(0);
     assertThat(record.key()).isEqualTo(bob.getNotificationId());
@@ -193,74 +164,63 @@ class SenderWorkerIntegrationTest {
     assertThat(letter.getAttempts()).isEqualTo(1);
     assertThat(letter.getFirstFailureAt()).isNotNull();
     RecordMetadata origin = where.get(bob.getNotificationId());
-    assertThat(header(record, DeadLetters.ORIGINAL_TOPIC)).isEqualTo(topics.send().name());
-    assertThat(header(record, DeadLetters.ORIGINAL_PARTITION)).isEqualTo(String.valueOf(origin.partition()));
-    assertThat(header(record, DeadLetters.ORIGINAL_OFFSET)).isEqualTo(String.valueOf(origin.offset()));
+    assertThat(WorkerHarness.header(record, DeadLetters.ORIGINAL_TOPIC)).isEqualTo(h.topics.send().name());
+    assertThat(WorkerHarness.header(record, DeadLetters.ORIGINAL_PARTITION)).isEqualTo(String.valueOf(origin.partition()));
+    assertThat(WorkerHarness.header(record, DeadLetters.ORIGINAL_OFFSET)).isEqualTo(String.valueOf(origin.offset()));
 
-    List<ReceivedMessage> received = smtp.awaitMessages(2, TIMEOUT);
+    List<ReceivedMessage> received = h.smtp.awaitMessages(2, WorkerHarness.TIMEOUT);
     assertThat(received).extracting(m -> m.recipients().get(0))
         .containsExactlyInAnyOrder("alice@example.com", "carol@example.com");
 
-    Map<String, DeliveryStatus> statuses = latestByKey(awaitRecords(topics.status(), 3));
+    Map<String, DeliveryStatus> statuses = WorkerHarness.latestByKey(h.awaitRecords(h.topics.status(), 3));
     assertThat(statuses.get(alice.getNotificationId()).getState()).isEqualTo(DeliveryState.SENT);
     assertThat(statuses.get(carol.getNotificationId()).getState()).isEqualTo(DeliveryState.SENT);
     DeliveryStatus bobStatus = statuses.get(bob.getNotificationId());
     assertThat(bobStatus.getState()).isEqualTo(DeliveryState.DEAD);
-    assertThat(bobStatus.getReason()).isEqualTo("DEAD_RECIPIENT");
+    assertThat(bobStatus.getReason()).isEqualTo("mailbox-unknown");
     assertThat(bobStatus.getDetail()).contains("550");
 
-    awaitAllCommitted(groupId);
-    assertThat(readToEnd(topics.deadLetters())).hasSize(1);
-    assertThat(smtp.messages()).hasSize(2);
+    h.awaitAllCommitted(h.groupId);
+    assertThat(h.readToEnd(h.topics.deadLetters())).hasSize(1);
+    assertThat(h.smtp.messages()).hasSize(2);
   }
 
   @Test
-  void wrongPasswordIsAnAccountErrorAndThePasswordIsNeverWrittenAnywhere() throws Exception {
+  void wrongPasswordIsAnAccountErrorThatWaitsAndThePasswordIsNeverWrittenAnywhere() throws Exception {
     // Step 1: configure
     String password = "wrong";
-    smtp = ScriptableSmtpServer.builder().user("u", "right").requireAuth(true).start();
-    AccountSettings account = new AccountSettings("default", smtp.host(), smtp.port(), Security.NONE, FROM,
-        "u", "SMTP_PW", null, "notifier.local", null, null);
+    h.smtp = ScriptableSmtpServer.builder().user("u", "right").requireAuth(true).start();
+    AccountSettings account = new AccountSettings("default", h.smtp.host(), h.smtp.port(), Security.NONE,
+        WorkerHarness.FROM, "u", "SMTP_PW", null, "notifier.local", null, null);
     Function<String, String> env = name -> "SMTP_PW".equals(name) ? password : null;
-    Notification n = notification("c-1", "dana@example.com", "default");
-    startWorker("worker-c", account, env);
+    Notification n = WorkerHarness.notification("c-1", "dana@example.com", "default");
+    h.startWorker("worker-c", account, env);
 
     // Step 2: produce
-    produce(List.of(n));
+    h.produce(List.of(n));
 
-    // Step 3: verify
-    List<ConsumerRecord<String, DeadLetter>> dead = awaitRecords(topics.deadLetters(), 1);
-    assertThat(dead).hasSize(1);
-    DeadLetter letter = dead.get(0).value();
-    assertThat(letter.getNotification().getNotificationId()).isEqualTo(n.getNotificationId());
-    assertThat(letter.getFailureClass()).isEqualTo("ACCOUNT_ERROR");
-    assertThat(letter.getReplyCode()).isEqualTo(535);
-    assertThat(letter.getEnhancedCode()).isEqualTo("5.7.8");
-    assertThat(letter.getAccount()).isEqualTo("default");
-
-    List<ConsumerRecord<String, DeliveryStatus>> statuses = awaitRecords(topics.status(), 1);
+    // Step 3: verify: the account error is retried (the account is misconfigured, the mail waits)
+    List<ConsumerRecord<String, DeliveryStatus>> statuses = h.awaitRecords(h.topics.status(), 1);
     DeliveryStatus status = statuses.get(0).value();
-    assertThat(status.getState()).isEqualTo(DeliveryState.DEAD);
-    assertThat(status.getReason()).isEqualTo("ACCOUNT_ERROR");
-    assertThat(status.getDetail()).contains("535").contains("as u");
+    assertThat(status.getState()).isEqualTo(DeliveryState.RETRYING);
+    assertThat(status.getReason()).isEqualTo("auth-failed");
+    assertThat(status.getDetail()).contains("535");
+    assertThat(h.readToEnd(h.topics.deadLetters())).as("an account error is never a dead letter").isEmpty();
+    assertThat(h.smtp.messages()).isEmpty();
 
-    awaitAllCommitted(groupId);
-    assertThat(smtp.messages()).isEmpty();
-    List<String> transcript = smtp.transcripts().stream()
-        .flatMap(t -> t.lines().stream()).toList();
+    List<String> transcript = h.smtp.transcripts().stream().flatMap(t -> t.lines().stream()).toList();
     assertThat(transcript).as("the client did try to log in").anyMatch(line -> line.startsWith("C: AUTH"));
-
     List<String> forbidden = List.of(password,
-        base64(password), base64(password).replace("=", ""),
-        base64("\0u\0" + password), base64("\0u\0" + password).replace("=", ""));
+        WorkerHarness.base64(password), WorkerHarness.base64(password).replace("=", ""),
+        WorkerHarness.base64("\0u\0" + password), WorkerHarness.base64("\0u\0" + password).replace("=", ""));
     List<String> everythingWritten = new ArrayList<>(transcript);
-    for (ConsumerRecord<String, DeadLetter> r : dead) {
+    statuses.forEach(r -> everythingWritten.add(r.value().toString()));
+    for (ConsumerRecord<String, Notification> r : h.readToEnd(h.topics.retry(1))) {
       everythingWritten.add(r.value().toString());
-      for (Header h : r.headers()) {
-        everythingWritten.add(new String(h.value(), StandardCharsets.UTF_8));
+      for (Header header : r.headers()) {
+        everythingWritten.add(new String(header.value(), StandardCharsets.UTF_8));
       }
     }
-    statuses.forEach(r -> everythingWritten.add(r.value().toString()));
     for (String text : everythingWritten) {
       for (String secret : forbidden) {
         assertThat(text).as("written text must not carry the password").doesNotContain(secret);
@@ -271,253 +231,72 @@ class SenderWorkerIntegrationTest {
   @Test
   void unknownAccountIsDeadLetteredAndTheNextNotificationIsStillDelivered() throws Exception {
     // Step 1: configure
-    smtp = ScriptableSmtpServer.builder().start();
-    Notification orphan = notification("d-orphan", "erin@example.com", "no-such-account");
-    Notification next = notification("d-next", "frank@example.com", "default");
-    startWorker("worker-d", localAccount(), name -> null);
+    h.smtp = ScriptableSmtpServer.builder().start();
+    Notification orphan = WorkerHarness.notification("d-orphan", "erin@example.com", "no-such-account");
+    Notification next = WorkerHarness.notification("d-next", "frank@example.com", "default");
+    h.startWorker("worker-d", h.localAccount(), name -> null);
 
     // Step 2: produce both to one partition, the orphan first
-    Map<String, RecordMetadata> where = produceTo(0, List.of(orphan, next));
+    Map<String, RecordMetadata> where = h.produceTo(0, List.of(orphan, next));
     assertThat(where.get(next.getNotificationId()).offset())
         .isGreaterThan(where.get(orphan.getNotificationId()).offset());
 
     // Step 3: verify
-    List<ReceivedMessage> received = smtp.awaitMessages(1, TIMEOUT);
+    List<ReceivedMessage> received = h.smtp.awaitMessages(1, WorkerHarness.TIMEOUT);
     assertThat(received).hasSize(1);
     assertThat(received.get(0).recipients()).containsExactly("frank@example.com");
-    assertThat(idOf(received.get(0))).isEqualTo(next.getNotificationId());
+    assertThat(h.idOf(received.get(0))).isEqualTo(next.getNotificationId());
 
-    List<ConsumerRecord<String, DeadLetter>> dead = awaitRecords(topics.deadLetters(), 1);
+    List<ConsumerRecord<String, DeadLetter>> dead = h.awaitRecords(h.topics.deadLetters(), 1);
     assertThat(dead).hasSize(1);
     DeadLetter letter = dead.get(0).value();
     assertThat(letter.getNotification()).isEqualTo(orphan);
     assertThat(letter.getFailureClass()).isEqualTo("UNKNOWN_ACCOUNT");
     assertThat(letter.getReplyCode()).isNull();
     assertThat(letter.getAccount()).isEqualTo("no-such-account");
-    assertThat(letter.getReplyText()).contains("no-such-account");
+    assertThat(letter.getFix()).contains("no-such-account");
 
-    Map<String, DeliveryStatus> statuses = latestByKey(awaitRecords(topics.status(), 2));
+    Map<String, DeliveryStatus> statuses = WorkerHarness.latestByKey(h.awaitRecords(h.topics.status(), 2));
     assertThat(statuses.get(orphan.getNotificationId()).getState()).isEqualTo(DeliveryState.DEAD);
-    assertThat(statuses.get(orphan.getNotificationId()).getReason()).isEqualTo("UNKNOWN_ACCOUNT");
+    assertThat(statuses.get(orphan.getNotificationId()).getReason()).isEqualTo("unknown-account");
     assertThat(statuses.get(next.getNotificationId()).getState()).isEqualTo(DeliveryState.SENT);
-    awaitAllCommitted(groupId);
+    h.awaitAllCommitted(h.groupId);
   }
 
   @Test
   void committedOffsetsMeanASecondWorkerInTheGroupRedeliversNothing() throws Exception {
     // Step 1: configure a first worker and let it work through N notifications
-    smtp = ScriptableSmtpServer.builder().start();
+    h.smtp = ScriptableSmtpServer.builder().start();
     int n = 6;
     List<Notification> batch = new ArrayList<>();
     for (int i = 1; i <= n; i++) {
-      batch.add(notification("e-" + i, "user" + i + "@example.com", "default"));
+      batch.add(WorkerHarness.notification("e-" + i, "user" + i + "@example.com", "default"));
     }
-    Running first = startWorker("worker-e1", localAccount(), name -> null);
-    produce(batch);
-    assertThat(smtp.awaitMessages(n, TIMEOUT)).hasSize(n);
-    Map<TopicPartition, Long> ends = awaitAllCommitted(groupId);
+    WorkerHarness.Running first = h.startWorker("worker-e1", h.localAccount(), name -> null);
+    h.produce(batch);
+    assertThat(h.smtp.awaitMessages(n, WorkerHarness.TIMEOUT)).hasSize(n);
+    Map<TopicPartition, Long> ends = h.awaitAllCommitted(h.groupId);
     assertThat(ends.values().stream().mapToLong(Long::longValue).sum()).isEqualTo(n);
 
     // Step 2: close it; what it committed stays committed
     first.stop();
-    assertThat(committedOffsets(groupId)).isEqualTo(ends);
+    assertThat(h.committedOffsets(h.groupId)).isEqualTo(ends);
 
     // Step 3: a second worker in the same group gets only what is new
-    startWorker("worker-e2", localAccount(), name -> null);
-    Notification sentinel = notification("e-new", "newcomer@example.com", "default");
-    produce(List.of(sentinel));
+    h.startWorker("worker-e2", h.localAccount(), name -> null);
+    Notification sentinel = WorkerHarness.notification("e-new", "newcomer@example.com", "default");
+    h.produce(List.of(sentinel));
 
-    List<ReceivedMessage> received = smtp.awaitMessages(n + 1, TIMEOUT);
+    List<ReceivedMessage> received = h.smtp.awaitMessages(n + 1, WorkerHarness.TIMEOUT);
     assertThat(received).hasSize(n + 1);
-    assertThat(idOf(received.get(n))).isEqualTo(sentinel.getNotificationId());
-    awaitAllCommitted(groupId);
-    assertThat(smtp.messages()).as("no notification was sent twice").hasSize(n + 1)
-        .extracting(this::idOf).doesNotHaveDuplicates();
-    List<ConsumerRecord<String, DeliveryStatus>> statuses = readToEnd(topics.status());
+    assertThat(h.idOf(received.get(n))).isEqualTo(sentinel.getNotificationId());
+    h.awaitAllCommitted(h.groupId);
+    assertThat(h.smtp.messages()).as("no notification was sent twice").hasSize(n + 1)
+        .extracting(h::idOf).doesNotHaveDuplicates();
+    List<ConsumerRecord<String, DeliveryStatus>> statuses = h.readToEnd(h.topics.status());
     assertThat(statuses).hasSize(n + 1)
         .allSatisfy(r -> assertThat(r.value().getState()).isEqualTo(DeliveryState.SENT));
     assertThat(statuses).extracting(ConsumerRecord::key).doesNotHaveDuplicates();
   }
 
-  // ------------------------------------------------------------------------------------------- helpers
-
-  private AccountSettings localAccount() {
-    return AccountSettings.local("default", smtp.host(), smtp.port(), FROM);
-  }
-
-  private Running startWorker(String workerId, AccountSettings account, Function<String, String> env) {
-    WorkerSettings settings = new WorkerSettings(groupId, workerId, Duration.ofMillis(100), List.of(account));
-    SenderWorker worker = new SenderWorker(kafkaSettings, settings, Clock.systemUTC(), env);
-    Running running = new Running(worker, executor.submit(worker));
-    workers.add(running);
-    return running;
-  }
-
-  /** A worker on the executor; stopping it closes it and surfaces anything its loop threw. */
-  private static final class Running {
-    private final SenderWorker worker;
-    private final Future<?> loop;
-    private boolean stopped;
-
-    Running(SenderWorker worker, Future<?> loop) {
-      this.worker = worker;
-      this.loop = loop;
-    }
-
-    void stop() throws Exception {
-      if (!stopped) {
-        stopped = true;
-        worker.close();
-        loop.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-      }
-    }
-  }
-
-  private static Notification notification(String eventId, String email, String account) {
-    String id = java.util.UUID.nameUUIDFromBytes((eventId + "\n" + email).getBytes(StandardCharsets.UTF_8)).toString();
-    return Notification.newBuilder()
-        .setNotificationId(id)
-        .setEventId(eventId)
-        .setEventType("bug.assigned")
-        .setTemplate("bug-assigned")
-        .setAccount(account)
-        .setRecipient(Recipient.newBuilder().setUserId(email.substring(0, email.indexOf('@'))).setEmail(email).build())
-        .setSubject("Bug " + eventId + " assigned to you")
-        .setTextBody("Event " + eventId + " needs you.")
-        .setCreatedAt(CREATED)
-        .build();
-  }
-
-  private Map<String, RecordMetadata> produce(Collection<Notification> notifications) throws Exception {
-    return produceTo(null, notifications);
-  }
-
-  private Map<String, RecordMetadata> produceTo(Integer partition, Collection<Notification> notifications)
-      throws Exception {
-    Map<String, RecordMetadata> where = new HashMap<>();
-    try (KafkaProducer<String, Notification> producer = new KafkaProducer<>(kafka.producerProps(),
-        new StringSerializer(), topics.send().valueSerde().serializer())) {
-      for (Notification n : notifications) {
-        RecordMetadata metadata = producer.send(new ProducerRecord<>(topics.send().name(), partition,
-            n.getNotificationId(), n)).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-        where.put(n.getNotificationId(), metadata);
-      }
-    }
-    return where;
-  }
-
-  private <V> KafkaConsumer<String, V> readCommittedConsumer(Topic<String, V> topic) {
-    Properties props = new Properties();
-    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    KafkaConsumer<String, V> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
-        topic.valueSerde().deserializer());
-    List<TopicPartition> partitions = consumer.partitionsFor(topic.name()).stream()
-        .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-    consumer.assign(partitions);
-    consumer.seekToBeginning(partitions);
-    return consumer;
-  }
-
-  /** Polls {@code topic} from the beginning until {@code count} records arrived or the deadline passed. */
-  private <V> List<ConsumerRecord<String, V>> awaitRecords(Topic<String, V> topic, int count) {
-    List<ConsumerRecord<String, V>> records = new ArrayList<>();
-    long deadline = System.nanoTime() + TIMEOUT.toNanos();
-    try (KafkaConsumer<String, V> consumer = readCommittedConsumer(topic)) {
-      while (records.size() < count && System.nanoTime() < deadline) {
-        consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-      }
-    }
-    assertThat(records).as("records in %s within %s", topic.name(), TIMEOUT).hasSizeGreaterThanOrEqualTo(count);
-    return records;
-  }
-
-  /** Everything in {@code topic} up to its current end. */
-  private <V> List<ConsumerRecord<String, V>> readToEnd(Topic<String, V> topic) {
-    List<ConsumerRecord<String, V>> records = new ArrayList<>();
-    long deadline = System.nanoTime() + TIMEOUT.toNanos();
-    try (KafkaConsumer<String, V> consumer = readCommittedConsumer(topic)) {
-      Map<TopicPartition, Long> ends = consumer.endOffsets(consumer.assignment());
-      while (!reached(consumer, ends) && System.nanoTime() < deadline) {
-        consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-      }
-      assertThat(reached(consumer, ends)).as("read %s to its end within %s", topic.name(), TIMEOUT).isTrue();
-    }
-    return records;
-  }
-
-  private static boolean reached(KafkaConsumer<?, ?> consumer, Map<TopicPartition, Long> ends) {
-    return ends.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue());
-  }
-
-  private static <V> Map<String, V> latestByKey(List<ConsumerRecord<String, V>> records) {
-    Map<String, V> latest = new LinkedHashMap<>();
-    records.forEach(r -> latest.put(r.key(), r.value()));
-    return latest;
-  }
-
-  private Map<TopicPartition, Long> endOffsetsOfSend() throws Exception {
-    try (Admin admin = kafka.admin()) {
-      Map<TopicPartition, OffsetSpec> request = new HashMap<>();
-      for (int p = 0; p < 3; p++) {
-        request.put(new TopicPartition(topics.send().name(), p), OffsetSpec.latest());
-      }
-      return admin.listOffsets(request).all().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS).entrySet().stream()
-          .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
-    }
-  }
-
-  /** The group's committed offsets on the send topic; a partition never committed counts as 0. */
-  private Map<TopicPartition, Long> committedOffsets(String group) throws Exception {
-    try (Admin admin = kafka.admin()) {
-      return committedOffsets(admin, group);
-    }
-  }
-
-  private Map<TopicPartition, Long> committedOffsets(Admin admin, String group) throws Exception {
-    Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
-        .partitionsToOffsetAndMetadata().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-    Map<TopicPartition, Long> offsets = new HashMap<>();
-    for (int p = 0; p < 3; p++) {
-      TopicPartition tp = new TopicPartition(topics.send().name(), p);
-      OffsetAndMetadata o = committed.get(tp);
-      offsets.put(tp, o == null ? 0L : o.offset());
-    }
-    return offsets;
-  }
-
-  /**
-   * Waits until the group committed up to the end of every send partition; returns those ends. The
-   * worker commits only after flushing its outcomes, so afterwards every status and dead letter is
-   * durable and "nothing more in the DLT" is a fact, not a race.
-   */
-  private Map<TopicPartition, Long> awaitAllCommitted(String group) throws Exception {
-    Map<TopicPartition, Long> ends = endOffsetsOfSend();
-    long deadline = System.nanoTime() + TIMEOUT.toNanos();
-    try (Admin admin = kafka.admin()) {
-      Map<TopicPartition, Long> committed = committedOffsets(admin, group);
-      while (!committed.equals(ends) && System.nanoTime() < deadline) {
-        committed = committedOffsets(admin, group);
-      }
-      assertThat(committed).as("offsets committed by group %s", group).isEqualTo(ends);
-    }
-    return ends;
-  }
-
-  private static String header(ConsumerRecord<?, ?> record, String name) {
-    Header header = record.headers().lastHeader(name);
-    assertThat(header).as("header %s", name).isNotNull();
-    return new String(header.value(), StandardCharsets.UTF_8);
-  }
-
-  private String idOf(ReceivedMessage message) {
-    String messageId = message.messageId().orElseThrow();
-    assertThat(messageId).startsWith("<").endsWith("@notifier.test>");
-    return messageId.substring(1, messageId.indexOf('@'));
-  }
-
-  private static String base64(String text) {
-    return Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8));
-  }
 }

@@ -30,12 +30,14 @@ public record NotifierConfig(
     }
     accounts = List.copyOf(accounts);
     streams = streams == null ? StreamsSettings.defaults() : streams;
-    worker = worker == null ? new WorkerSection(null, null, null) : worker;
+    worker = worker == null ? WorkerSection.defaults() : worker;
   }
 
   /** The worker's settings: its section plus the accounts. */
   public WorkerSettings workerSettings() {
-    return new WorkerSettings(worker.groupId(), worker.workerId(), worker.pollTimeout(), accounts);
+    return new WorkerSettings(worker.groupId(), worker.workerId(), worker.pollTimeout(), accounts,
+        worker.drainTimeout(), worker.backlog(), worker.retry() == null ? null : worker.retry().policy(),
+        worker.breaker());
   }
 
   /** Routing by team over the enabled accounts; fails when the defaults are ambiguous or disabled. */

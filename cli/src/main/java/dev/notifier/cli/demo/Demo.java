@@ -83,7 +83,7 @@ public final class Demo {
 
   private void createTopics(EmbeddedKafka kafka) {
     for (Topic<?, ?> topic : topics.all()) {
-      boolean compacted = topics.compacted().contains(topic);
+      boolean compacted = topics.isCompacted(topic);
       kafka.createTopic(topic.name(), 3, compacted ? Map.of("cleanup.policy", "compact") : Map.of());
     }
   }

@@ -1,12 +1,18 @@
 package dev.notifier.sender.config;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Function;
 
 /**
@@ -14,6 +20,19 @@ import java.util.function.Function;
  * ({@code teams}; {@code systemDefault} for everyone else). A disabled account is never routed to. The password is never inline: it is read
  * from an environment variable ({@code passwordEnv}) or a file ({@code passwordFile}) when the
  * worker connects, and never printed ({@link #toString()} leaves it out).
+ *
+ * <p>A {@code preset} (see {@link Presets}) fills host, port and security when the account leaves
+ * them out; what the account sets wins. Without a preset, security defaults by port: implicit TLS
+ * (ssl) on 465 and 994, starttls elsewhere. Each field is checked here, failing at once with the
+ * key, the value and the fix; what needs the whole list or the environment (duplicate ids, a port
+ * that does not fit the security, an unset password variable) is checked by
+ * {@link AccountsValidator}.
+ *
+ * @param checkServerIdentity whether the server's certificate must name its host (default true)
+ * @param trustCertificate a PEM or DER X.509 certificate trusted in addition to the JDK's trust
+ *     store, e.g. a company relay's private CA; null for none
+ * @param poolSize how many SMTP connections, and sending threads, this account gets per worker (1 to 32)
+ * @param limits how fast the account may send, over all workers
  */
 public record AccountSettings(
     @JsonProperty("id") String id,
@@ -29,37 +48,112 @@ public record AccountSettings(
     @JsonProperty("readTimeout") Duration readTimeout,
     @JsonProperty("teams") List<String> teams,
     @JsonProperty("systemDefault") boolean systemDefault,
-    @JsonProperty("enabled") Boolean enabled) {
+    @JsonProperty("enabled") Boolean enabled,
+    @JsonProperty("preset") String preset,
+    @JsonProperty("checkServerIdentity") Boolean checkServerIdentity,
+    @JsonProperty("trustCertificate") String trustCertificate,
+    @JsonProperty("poolSize") Integer poolSize,
+    @JsonProperty("limits") RateLimits limits) {
 
   public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
   public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(30);
+  public static final int MAX_POOL_SIZE = 32;
 
   public AccountSettings {
-    require(id, "id", "a short name such as qq-support");
-    require(host, "host", "the SMTP server's host name, e.g. smtp.qq.com");
-    require(from, "from", "the sender address, e.g. noreply@example.com");
+    require(id, null, "id", "a short name such as qq-support");
+    Preset known = Presets.require(id, preset);
+    preset = known == null ? null : known.name();
+    host = host == null || host.isBlank() ? (known == null ? null : known.host()) : host.strip();
+    require(host, id, "host", "the SMTP server's host name, e.g. smtp.example.com, or set 'preset' to one of "
+        + Presets.names());
+    require(from, id, "from", "the sender address, e.g. noreply@example.com");
     if (port < 1 || port > 65535) {
       throw new IllegalArgumentException("accounts[" + id + "].port is " + port + ": use 465 (ssl), 587 (starttls) or 25");
     }
-    security = security == null ? Security.STARTTLS : security;
+    if (security == null) {
+      security = known != null && known.port() == port ? known.security() : Security.defaultFor(port);
+    }
     ehloName = ehloName == null || ehloName.isBlank() ? "localhost.localdomain" : ehloName;
     connectTimeout = connectTimeout == null ? DEFAULT_CONNECT_TIMEOUT : connectTimeout;
     readTimeout = readTimeout == null ? DEFAULT_READ_TIMEOUT : readTimeout;
     teams = teams == null ? List.of() : List.copyOf(teams);
     enabled = enabled == null ? Boolean.TRUE : enabled;
+    checkServerIdentity = checkServerIdentity == null ? Boolean.TRUE : checkServerIdentity;
+    trustCertificate = trustCertificate == null || trustCertificate.isBlank() ? null : trustCertificate.strip();
+    poolSize = poolSize == null ? Integer.valueOf(1) : poolSize;
+    if (poolSize < 1 || poolSize > MAX_POOL_SIZE) {
+      throw new IllegalArgumentException("accounts[" + id + "].poolSize is " + poolSize + ": use 1 to " + MAX_POOL_SIZE
+          + " (SMTP connections and sending threads per worker; most providers allow only a few at once)");
+    }
+    limits = limits == null ? RateLimits.DEFAULT : limits;
   }
 
   /** An enabled account that is no team's default and not the system default. */
   public AccountSettings(String id, String host, int port, Security security, String from, String username,
       String passwordEnv, String passwordFile, String ehloName, Duration connectTimeout, Duration readTimeout) {
     this(id, host, port, security, from, username, passwordEnv, passwordFile, ehloName, connectTimeout, readTimeout,
-        List.of(), false, true);
+        List.of(), false, true, null, null, null, null, null);
+  }
+
+  /**
+   * An account as a config file describes it: host and port may be left to the preset, and
+   * problems in {@code limits} are named by the account's id.
+   */
+  @JsonCreator
+  public static AccountSettings fromConfig(
+      @JsonProperty("id") String id,
+      @JsonProperty("preset") String preset,
+      @JsonProperty("host") String host,
+      @JsonProperty("port") Integer port,
+      @JsonProperty("security") Security security,
+      @JsonProperty("from") String from,
+      @JsonProperty("username") String username,
+      @JsonProperty("passwordEnv") String passwordEnv,
+      @JsonProperty("passwordFile") String passwordFile,
+      @JsonProperty("ehloName") String ehloName,
+      @JsonProperty("connectTimeout") Duration connectTimeout,
+      @JsonProperty("readTimeout") Duration readTimeout,
+      @JsonProperty("teams") List<String> teams,
+      @JsonProperty("systemDefault") Boolean systemDefault,
+      @JsonProperty("enabled") Boolean enabled,
+      @JsonProperty("checkServerIdentity") Boolean checkServerIdentity,
+      @JsonProperty("trustCertificate") String trustCertificate,
+      @JsonProperty("poolSize") Integer poolSize,
+      @JsonProperty("limits") RateLimits.Entry limits) {
+    require(id, null, "id", "a short name such as qq-support");
+    Preset known = Presets.require(id, preset);
+    if (port == null && known == null) {
+      throw new IllegalArgumentException("accounts[" + id + "] key 'port' is missing: set it to 465 (ssl), "
+          + "587 (starttls) or 25, or set 'preset' to one of " + Presets.names());
+    }
+    return new AccountSettings(id, host, port != null ? port : known.port(), security, from, username, passwordEnv,
+        passwordFile, ehloName, connectTimeout, readTimeout, teams, Boolean.TRUE.equals(systemDefault), enabled,
+        preset, checkServerIdentity, trustCertificate, poolSize, limits == null ? null : limits.toLimits(id));
   }
 
   /** An account on a plain local server with no authentication (tests, the demo, a local relay). */
   public static AccountSettings local(String id, String host, int port, String from) {
     return new AccountSettings(id, host, port, Security.NONE, from, null, null, null, "notifier.local", null, null,
-        List.of(), true, true);
+        List.of(), true, true, null, null, null, null, null);
+  }
+
+  /** This account with other sending limits. */
+  public AccountSettings withLimits(RateLimits newLimits) {
+    return new AccountSettings(id, host, port, security, from, username, passwordEnv, passwordFile, ehloName,
+        connectTimeout, readTimeout, teams, systemDefault, enabled, preset, checkServerIdentity, trustCertificate,
+        poolSize, newLimits);
+  }
+
+  /** This account with another number of connections (and sending threads) per worker. */
+  public AccountSettings withPoolSize(int newPoolSize) {
+    return new AccountSettings(id, host, port, security, from, username, passwordEnv, passwordFile, ehloName,
+        connectTimeout, readTimeout, teams, systemDefault, enabled, preset, checkServerIdentity, trustCertificate,
+        newPoolSize, limits);
+  }
+
+  /** The preset this account names, if any. */
+  public Optional<Preset> presetDetails() {
+    return Presets.find(preset);
   }
 
   public boolean isEnabled() {
@@ -91,15 +185,35 @@ public record AccountSettings(
     throw new IllegalStateException("accounts[" + id + "] has a username but no password: set passwordEnv or passwordFile");
   }
 
-  private static void require(String value, String key, String example) {
+  /**
+   * Reads {@code trustCertificate} (PEM or DER); empty when the account trusts only the JDK's store.
+   *
+   * @throws IllegalStateException naming the account, the path and why it cannot be used
+   */
+  public Optional<X509Certificate> trustedCertificate() {
+    if (trustCertificate == null) {
+      return Optional.empty();
+    }
+    try (InputStream in = Files.newInputStream(Path.of(trustCertificate))) {
+      // CertificateFactory reads both DER and PEM ("-----BEGIN CERTIFICATE-----")
+      return Optional.of((X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in));
+    } catch (IOException | CertificateException | RuntimeException e) {
+      throw new IllegalStateException("accounts[" + id + "].trustCertificate is '" + trustCertificate
+          + "', which cannot be read as a PEM or DER X.509 certificate (" + e + "): point it at the server's "
+          + "certificate or its CA's, or leave it out to trust only the JDK's trust store", e);
+    }
+  }
+
+  private static void require(String value, String id, String key, String example) {
     if (value == null || value.isBlank()) {
-      throw new IllegalArgumentException("account key '" + key + "' is missing: set it to " + example);
+      String account = id == null ? "an account's" : "accounts[" + id + "]";
+      throw new IllegalArgumentException(account + " key '" + key + "' is missing: set it to " + example);
     }
   }
 
   @Override
   public String toString() {
     return "Account[" + id + " " + from + " via " + host + ":" + port + " " + security
-        + (authenticates() ? " as " + username : "") + "]";
+        + (authenticates() ? " as " + username : "") + (preset == null ? "" : " (preset " + preset + ")") + "]";
   }
 }

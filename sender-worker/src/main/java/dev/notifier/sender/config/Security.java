@@ -12,6 +12,11 @@ public enum Security {
   /** No TLS at all; only for a local relay or a test server. */
   NONE;
 
+  /** The security an account gets when it sets none: implicit TLS on 465 and 994, STARTTLS elsewhere. */
+  public static Security defaultFor(int port) {
+    return port == 465 || port == 994 ? SSL : STARTTLS;
+  }
+
   @JsonCreator
   public static Security parse(String value) {
     try {

@@ -1,5 +1,7 @@
 package dev.notifier.sender.config;
 
+import dev.notifier.sender.guard.BreakerSettings;
+import dev.notifier.sender.retry.BackoffPolicy;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -14,14 +16,25 @@ import java.util.UUID;
  * @param workerId this instance's name in dead letters and logs; random when absent
  * @param pollTimeout how long one poll waits for notifications
  * @param accounts the sender accounts
+ * @param drainTimeout how long a revoke or a shutdown waits for sends in flight (default 10 s);
+ *     well under {@code max.poll.interval.ms} and under a pod's termination grace period
+ * @param backlog how much mail, in seconds of an account's rate, a worker queues per account before
+ *     it defers the rest to the wait topic (default 30 s)
+ * @param backoff retry delays and the lifetime budget
+ * @param breaker when an account's circuit breaker opens
  */
-public record WorkerSettings(String groupId, String workerId, Duration pollTimeout, List<AccountSettings> accounts) {
+public record WorkerSettings(String groupId, String workerId, Duration pollTimeout, List<AccountSettings> accounts,
+    Duration drainTimeout, Duration backlog, BackoffPolicy backoff, BreakerSettings breaker) {
 
   public WorkerSettings {
     groupId = groupId == null ? "notifier-senders" : groupId;
     workerId = workerId == null ? "worker-" + UUID.randomUUID().toString().substring(0, 8) : workerId;
     pollTimeout = pollTimeout == null ? Duration.ofMillis(200) : pollTimeout;
     accounts = accounts == null ? List.of() : List.copyOf(accounts);
+    drainTimeout = drainTimeout == null ? Duration.ofSeconds(10) : drainTimeout;
+    backlog = backlog == null ? Duration.ofSeconds(30) : backlog;
+    backoff = backoff == null ? BackoffPolicy.builder().build() : backoff;
+    breaker = breaker == null ? BreakerSettings.defaults() : breaker;
     if (accounts.isEmpty()) {
       throw new IllegalArgumentException("accounts is empty: configure at least one sender account");
     }
@@ -33,8 +46,20 @@ public record WorkerSettings(String groupId, String workerId, Duration pollTimeo
     }
   }
 
+  public WorkerSettings(String groupId, String workerId, Duration pollTimeout, List<AccountSettings> accounts) {
+    this(groupId, workerId, pollTimeout, accounts, null, null, null, null);
+  }
+
   public WorkerSettings withWorkerId(String id) {
-    return new WorkerSettings(groupId, id, pollTimeout, accounts);
+    return new WorkerSettings(groupId, id, pollTimeout, accounts, drainTimeout, backlog, backoff, breaker);
+  }
+
+  public WorkerSettings withBackoff(BackoffPolicy policy) {
+    return new WorkerSettings(groupId, workerId, pollTimeout, accounts, drainTimeout, backlog, policy, breaker);
+  }
+
+  public WorkerSettings withBreaker(BreakerSettings settings) {
+    return new WorkerSettings(groupId, workerId, pollTimeout, accounts, drainTimeout, backlog, backoff, settings);
   }
 
   public Map<String, AccountSettings> accountsById() {

@@ -1,11 +1,7 @@
 package dev.notifier.sender.deadletter;
 
 import dev.notifier.avro.DeadLetter;
-import dev.notifier.avro.Notification;
-import dev.notifier.sender.smtp.DeliveryException;
-import dev.notifier.sender.smtp.SmtpReply;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -24,34 +20,30 @@ public final class DeadLetters {
   private DeadLetters() {
   }
 
-  public static DeadLetter of(Notification n, FailureClass failureClass, DeliveryException e, String workerId,
-      Instant at) {
-    SmtpReply reply = e.reply();
-    return DeadLetter.newBuilder()
-        .setNotification(n)
-        .setFailureClass(failureClass.name())
-        .setReplyCode(reply == null ? null : reply.code())
-        .setEnhancedCode(reply == null ? null : reply.enhancedCode())
-        .setReplyText(reply == null ? e.getMessage() : reply.text())
-        .setExceptionClass(e.causeClass())
-        .setAttempts(1)
-        .setAccount(n.getAccount())
-        .setWorkerId(workerId)
-        .setFirstFailureAt(at)
-        .setLastFailureAt(at)
-        .build();
-  }
-
-  /** Headers telling where a failed record came from. */
+  /**
+   * Headers telling where a failed notification came from: the send topic's partition and offset,
+   * carried through the retry topics ({@link #carryOrigin}), or the record's own when it never left.
+   */
   public static Headers origin(ConsumerRecord<?, ?> origin, DeadLetter letter) {
     Headers headers = new RecordHeaders();
-    headers.add(ORIGINAL_TOPIC, utf8(origin.topic()));
-    headers.add(ORIGINAL_PARTITION, utf8(String.valueOf(origin.partition())));
-    headers.add(ORIGINAL_OFFSET, utf8(String.valueOf(origin.offset())));
+    carryOrigin(origin, headers);
     if (letter.getExceptionClass() != null) {
       headers.add(EXCEPTION_CLASS, utf8(letter.getExceptionClass()));
     }
     return headers;
+  }
+
+  /** Copies the record's origin headers (or, on its first hop, its own position) to {@code target}. */
+  public static void carryOrigin(ConsumerRecord<?, ?> record, Headers target) {
+    if (record.headers().lastHeader(ORIGINAL_TOPIC) != null) {
+      for (String key : new String[] {ORIGINAL_TOPIC, ORIGINAL_PARTITION, ORIGINAL_OFFSET}) {
+        target.add(key, record.headers().lastHeader(key).value());
+      }
+      return;
+    }
+    target.add(ORIGINAL_TOPIC, utf8(record.topic()));
+    target.add(ORIGINAL_PARTITION, utf8(String.valueOf(record.partition())));
+    target.add(ORIGINAL_OFFSET, utf8(String.valueOf(record.offset())));
   }
 
   private static byte[] utf8(String s) {

@@ -3,14 +3,36 @@ package dev.notifier.sender.smtp;
 import dev.notifier.sender.config.AccountSettings;
 import dev.notifier.sender.config.Security;
 import jakarta.mail.Session;
+import java.io.IOException;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
 import java.util.Properties;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocketFactory;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
 
-/** Builds the Angus Mail session for an account: protocol, TLS, time-outs and EHLO name. */
+/**
+ * Builds the Angus Mail session for an account: protocol, TLS, time-outs and EHLO name.
+ *
+ * <p>An account's {@code trustCertificate} is trusted in addition to the JDK's trust store: the
+ * session gets its own socket factory whose trust store holds the JDK's trusted certificates plus
+ * that one. The server's identity is still checked (Angus sets the endpoint identification
+ * algorithm on the socket, whatever factory made it) unless the account sets
+ * {@code checkServerIdentity: false}.
+ */
 public final class SessionFactory {
 
   private SessionFactory() {
   }
 
+  /**
+   * The session for {@code account}.
+   *
+   * @throws IllegalStateException when the account's {@code trustCertificate} cannot be used
+   */
   public static Session session(AccountSettings account) {
     return Session.getInstance(properties(account));
   }
@@ -34,9 +56,46 @@ public final class SessionFactory {
       props.put(p + "starttls.required", "true");
     }
     if (a.security() != Security.NONE) {
-      // the server's name must match its certificate
-      props.put(p + "ssl.checkserveridentity", "true");
+      // the server's name must match its certificate; an account may opt out (warned at start-up)
+      props.put(p + "ssl.checkserveridentity", String.valueOf(a.checkServerIdentity()));
+      // after a failed handshake Angus would retry with the JDK's default factory and report
+      // "PKIX path building failed" instead of the real reason (e.g. a certificate for another host)
+      props.put(p + "socketFactory.fallback", "false");
+      a.trustedCertificate().ifPresent(cert -> props.put(p + "ssl.socketFactory", socketFactory(a, cert)));
     }
     return props;
+  }
+
+  /** A socket factory trusting the JDK's trust store and {@code extra}. */
+  private static SSLSocketFactory socketFactory(AccountSettings a, X509Certificate extra) {
+    try {
+      KeyStore store = KeyStore.getInstance("PKCS12");
+      store.load(null, null);
+      int n = 0;
+      for (X509Certificate jdkTrusted : jdkTrustManager().getAcceptedIssuers()) {
+        store.setCertificateEntry("jdk-" + n++, jdkTrusted);
+      }
+      store.setCertificateEntry("account-" + a.id(), extra);
+      TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      trust.init(store);
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(null, trust.getTrustManagers(), null);
+      return context.getSocketFactory();
+    } catch (GeneralSecurityException | IOException e) {
+      throw new IllegalStateException("accounts[" + a.id() + "].trustCertificate '" + a.trustCertificate()
+          + "' cannot be added to a trust store (" + e + "): check that it is a server or CA certificate", e);
+    }
+  }
+
+  /** The trust manager of the JDK's trust store (cacerts, or javax.net.ssl.trustStore when set). */
+  private static X509TrustManager jdkTrustManager() throws GeneralSecurityException {
+    TrustManagerFactory jdk = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    jdk.init((KeyStore) null);
+    for (TrustManager manager : jdk.getTrustManagers()) {
+      if (manager instanceof X509TrustManager x509) {
+        return x509;
+      }
+    }
+    throw new GeneralSecurityException("the JDK offers no X.509 trust manager");
   }
 }

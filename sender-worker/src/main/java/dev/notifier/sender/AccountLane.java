@@ -1,0 +1,187 @@
+package dev.notifier.sender;
+
+import dev.notifier.sender.config.AccountSettings;
+import dev.notifier.sender.guard.AccountGuard;
+import dev.notifier.sender.retry.Action;
+import dev.notifier.sender.retry.Classification;
+import dev.notifier.sender.retry.ReplyClassifier;
+import dev.notifier.sender.smtp.AccountConnection;
+import dev.notifier.sender.smtp.DeliveryException;
+import dev.notifier.sender.smtp.MessageFactory;
+import dev.notifier.sender.throttle.AccountThrottle;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The sending side of one account in one worker: a queue and {@code poolSize} threads, each with
+ * its own long-lived SMTP connection. A thread takes the next delivery, passes the account's
+ * circuit breaker and token bucket, sends, and hands the result to the {@link OutcomeWriter}.
+ * Accounts have separate lanes, so a slow or failing account never holds up another's mail.
+ */
+final class AccountLane implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(AccountLane.class);
+
+  /** A throttle wait longer than this defers the mail to the wait topic instead of holding a thread. */
+  static final Duration MAX_THROTTLE_WAIT = Duration.ofSeconds(5);
+
+  private final AccountSettings account;
+  private final AccountThrottle throttle;
+  private final AccountGuard guard;
+  private final ReplyClassifier classifier;
+  private final OutcomeWriter outcomes;
+  private final Finisher finisher;
+  private final Sleeper sleeper;
+  private final BlockingQueue<Delivery> queue = new LinkedBlockingQueue<>();
+  private final List<Thread> threads = new ArrayList<>();
+  private final List<AccountConnection> connections = new ArrayList<>();
+  private volatile int busy;
+  private volatile boolean running = true;
+
+  /** Marks a delivery finished once its outcome is durable. */
+  interface Finisher {
+    void finished(Delivery delivery);
+  }
+
+  AccountLane(AccountSettings account, AccountThrottle throttle, AccountGuard guard, ReplyClassifier classifier,
+      OutcomeWriter outcomes, Finisher finisher, Sleeper sleeper, Function<String, String> env, String workerId) {
+    this.account = account;
+    this.throttle = throttle;
+    this.guard = guard;
+    this.classifier = classifier;
+    this.outcomes = outcomes;
+    this.finisher = finisher;
+    this.sleeper = sleeper;
+    for (int i = 0; i < account.poolSize(); i++) {
+      AccountConnection connection = new AccountConnection(account, env);
+      connections.add(connection);
+      Thread thread = new Thread(() -> loop(connection), workerId + "-" + account.id() + "-" + i);
+      thread.setDaemon(true);
+      threads.add(thread);
+      thread.start();
+    }
+  }
+
+  void submit(Delivery delivery) {
+    queue.add(delivery);
+  }
+
+  /** Deliveries waiting or being sent. */
+  int backlog() {
+    return queue.size() + busy;
+  }
+
+  int poolSizeHint() {
+    return threads.size();
+  }
+
+  AccountThrottle throttle() {
+    return throttle;
+  }
+
+  AccountGuard guard() {
+    return guard;
+  }
+
+  /** Removes queued deliveries (not yet started) of the given partitions, to hand them back. */
+  List<Delivery> withdraw(Predicate<Delivery> which) {
+    List<Delivery> withdrawn = new ArrayList<>();
+    queue.removeIf(d -> which.test(d) && withdrawn.add(d));
+    return withdrawn;
+  }
+
+  private void loop(AccountConnection connection) {
+    while (running) {
+      Delivery delivery;
+      try {
+        delivery = queue.poll(100, TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        return;
+      }
+      if (delivery == null) {
+        continue;
+      }
+      synchronized (this) {
+        busy++;
+      }
+      try {
+        process(connection, delivery);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (RuntimeException e) {
+        LOG.error("account {}: unexpected error sending {}; it will be delivered again", account.id(),
+            delivery.notification().getNotificationId(), e);
+      } finally {
+        synchronized (this) {
+          busy--;
+        }
+      }
+    }
+  }
+
+  private void process(AccountConnection connection, Delivery d) throws InterruptedException {
+    Runnable done = () -> finisher.finished(d);
+    if (!guard.tryAcquire()) {
+      outcomes.deferred(d, "breaker-open", guard.retryAfter(), done);
+      return;
+    }
+    Duration wait = throttle.tryAcquire();
+    while (!wait.isZero()) {
+      if (wait.compareTo(MAX_THROTTLE_WAIT) > 0 || !running) {
+        guard.release();
+        outcomes.deferred(d, "throttled", wait, done);
+        return;
+      }
+      sleeper.sleep(wait);
+      wait = throttle.tryAcquire();
+    }
+    send(connection, d, done);
+  }
+
+  private void send(AccountConnection connection, Delivery d, Runnable done) {
+    long start = System.nanoTime();
+    try {
+      connection.send(MessageFactory.build(connection.session(), d.notification(), account.from()));
+      guard.succeeded(Duration.ofNanos(System.nanoTime() - start));
+      outcomes.sent(d, done);
+    } catch (DeliveryException e) {
+      Classification c = classifier.classify(e);
+      Duration took = Duration.ofNanos(System.nanoTime() - start);
+      if (c.action() == Action.RETRY || c.action() == Action.ACCOUNT_ERROR) {
+        guard.failed(took, e);
+      } else {
+        guard.succeeded(took);
+      }
+      outcomes.failed(d, c, e, done);
+    }
+  }
+
+  /** Stops taking new deliveries, waits up to {@code bound} for the ones being sent, and closes. */
+  void stop(Duration bound) {
+    running = false;
+    long deadline = System.nanoTime() + bound.toNanos();
+    for (Thread thread : threads) {
+      try {
+        thread.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      thread.interrupt();
+    }
+    connections.forEach(AccountConnection::close);
+  }
+
+  @Override
+  public void close() {
+    stop(Duration.ofSeconds(5));
+  }
+}

@@ -1,0 +1,29 @@
+package dev.notifier.sender;
+
+import dev.notifier.avro.Notification;
+import java.time.Instant;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * One notification on its way: the record it came from (the send topic or a retry topic), how
+ * many attempts have failed before, and when the first one failed (null before any failure).
+ */
+record Delivery(ConsumerRecord<String, Notification> record, int failedAttempts, Instant firstFailure) {
+
+  static Delivery of(ConsumerRecord<String, Notification> record) {
+    return new Delivery(record, RetryHeaders.attempts(record.headers()), RetryHeaders.firstFailure(record.headers()));
+  }
+
+  Notification notification() {
+    return record.value();
+  }
+
+  TopicPartition partition() {
+    return new TopicPartition(record.topic(), record.partition());
+  }
+
+  long offset() {
+    return record.offset();
+  }
+}

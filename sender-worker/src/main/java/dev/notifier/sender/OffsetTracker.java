@@ -1,0 +1,75 @@
+package dev.notifier.sender;
+
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.TreeSet;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * Which offsets of each partition are still in flight. Records finish out of order (different
+ * accounts, different speeds); the offset committed for a partition is always the lowest one not
+ * yet finished, so a crash can only redeliver what was in flight. Thread-safe: sending threads
+ * finish records while the poll thread starts them and commits.
+ */
+final class OffsetTracker {
+
+  private final Map<TopicPartition, TreeSet<Long>> inFlight = new HashMap<>();
+  private final Map<TopicPartition, Long> next = new HashMap<>();
+  private final Map<TopicPartition, Long> committed = new HashMap<>();
+
+  synchronized void started(TopicPartition partition, long offset) {
+    inFlight.computeIfAbsent(partition, p -> new TreeSet<>()).add(offset);
+    next.merge(partition, offset + 1, Math::max);
+  }
+
+  synchronized void finished(TopicPartition partition, long offset) {
+    TreeSet<Long> offsets = inFlight.get(partition);
+    if (offsets != null) {
+      offsets.remove(offset);
+    }
+  }
+
+  /** The offsets that may be committed now and were not yet, per partition. */
+  synchronized Map<TopicPartition, OffsetAndMetadata> committable(Collection<TopicPartition> partitions) {
+    Map<TopicPartition, OffsetAndMetadata> out = new HashMap<>();
+    for (TopicPartition partition : partitions) {
+      Long safe = safeOffset(partition);
+      if (safe != null && !safe.equals(committed.get(partition))) {
+        out.put(partition, new OffsetAndMetadata(safe));
+      }
+    }
+    return out;
+  }
+
+  synchronized void committed(Map<TopicPartition, OffsetAndMetadata> offsets) {
+    offsets.forEach((partition, offset) -> committed.put(partition, offset.offset()));
+  }
+
+  synchronized int inFlight(TopicPartition partition) {
+    TreeSet<Long> offsets = inFlight.get(partition);
+    return offsets == null ? 0 : offsets.size();
+  }
+
+  synchronized int inFlight(Collection<TopicPartition> partitions) {
+    return partitions.stream().mapToInt(this::inFlight).sum();
+  }
+
+  /** Forgets partitions this worker no longer owns. */
+  synchronized void forget(Collection<TopicPartition> partitions) {
+    partitions.forEach(p -> {
+      inFlight.remove(p);
+      next.remove(p);
+      committed.remove(p);
+    });
+  }
+
+  private Long safeOffset(TopicPartition partition) {
+    TreeSet<Long> offsets = inFlight.get(partition);
+    if (offsets != null && !offsets.isEmpty()) {
+      return offsets.first();
+    }
+    return next.get(partition);
+  }
+}

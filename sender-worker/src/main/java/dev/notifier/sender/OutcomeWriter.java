@@ -1,0 +1,181 @@
+package dev.notifier.sender;
+
+import dev.notifier.avro.DeadLetter;
+import dev.notifier.avro.DeliveryState;
+import dev.notifier.avro.DeliveryStatus;
+import dev.notifier.avro.Notification;
+import dev.notifier.schemas.Topics;
+import dev.notifier.sender.deadletter.DeadLetters;
+import dev.notifier.sender.retry.BackoffPolicy;
+import dev.notifier.sender.retry.Classification;
+import dev.notifier.sender.smtp.DeliveryException;
+import dev.notifier.sender.smtp.SmtpReply;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.function.DoubleSupplier;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes what became of each delivery — a SENT status; a retry record and a RETRYING status; a
+ * dead letter and a DEAD status — and reports the delivery finished only once every record it
+ * wrote is acknowledged, so its offset is committed only then. A write that fails is fatal for
+ * the worker: the offset stays uncommitted and the notification is delivered again elsewhere.
+ */
+final class OutcomeWriter {
+
+  private static final Logger LOG = LoggerFactory.getLogger(OutcomeWriter.class);
+
+  private final Topics topics;
+  private final Producer<String, Object> producer;
+  private final BackoffPolicy backoff;
+  private final Clock clock;
+  private final String workerId;
+  private final DoubleSupplier random;
+  private final Consumer<Exception> fatal;
+
+  OutcomeWriter(Topics topics, Producer<String, Object> producer, BackoffPolicy backoff, Clock clock,
+      String workerId, DoubleSupplier random, Consumer<Exception> fatal) {
+    this.topics = topics;
+    this.producer = producer;
+    this.backoff = backoff;
+    this.clock = clock;
+    this.workerId = workerId;
+    this.random = random;
+    this.fatal = fatal;
+  }
+
+  void sent(Delivery d, Runnable done) {
+    Notification n = d.notification();
+    int attempts = d.failedAttempts() + 1;
+    LOG.info("SENT {} account={} attempts={}", n.getNotificationId(), n.getAccount(), attempts);
+    write(List.of(statusRecord(n, DeliveryState.SENT, null, null, attempts)), done);
+  }
+
+  /** A failed attempt: retried with backoff while the lifetime budget lasts, else dead-lettered. */
+  void failed(Delivery d, Classification c, DeliveryException e, Runnable done) {
+    Instant now = clock.instant();
+    Instant first = d.firstFailure() == null ? now : d.firstFailure();
+    int attempts = d.failedAttempts() + 1;
+    switch (c.action()) {
+      case RETRY:
+      case ACCOUNT_ERROR:
+        Optional<Instant> next = backoff.nextAttemptAt(attempts, first, now, random);
+        if (next.isPresent()) {
+          retry(d, attempts, first, next.get(), c.kind(), describe(e, c), done);
+        } else {
+          dead(d, "EXPIRED", "expired", "the lifetime budget ran out after " + attempts + " attempts; last: "
+              + describe(e, c), e.reply(), e.causeClass(), attempts, first, done);
+        }
+        return;
+      default:
+        dead(d, c.action().name(), c.kind(), c.fix(), e.reply(), e.causeClass(), attempts, first, done);
+    }
+  }
+
+  /** Held back without an attempt (breaker open, backlog full): waits in the wait topic. */
+  void deferred(Delivery d, String reason, Duration wait, Runnable done) {
+    Instant now = clock.instant();
+    Instant due = now.plus(wait);
+    if (d.firstFailure() != null && backoff.expired(d.firstFailure(), due)) {
+      dead(d, "EXPIRED", "expired", "the lifetime budget ran out while the mail waited (" + reason + ")", null, null,
+          d.failedAttempts(), d.firstFailure(), done);
+      return;
+    }
+    ProducerRecord<String, Object> retry = new ProducerRecord<>(topics.retryWait().name(), d.record().key(),
+        d.notification());
+    RetryHeaders.write(retry.headers(), d.failedAttempts(), d.firstFailure(), due, reason);
+    DeadLetters.carryOrigin(d.record(), retry.headers());
+    write(List.of(retry, statusRecord(d.notification(), DeliveryState.RETRYING, reason,
+        "waiting until " + due + " (" + reason + ")", d.failedAttempts())), done);
+  }
+
+  /** A notification that names an account this worker does not have. */
+  void unknownAccount(Delivery d, Runnable done) {
+    String fix = "add account '" + d.notification().getAccount() + "' to the config's accounts, or fix the team routing";
+    dead(d, "UNKNOWN_ACCOUNT", "unknown-account", fix, null, null, d.failedAttempts(), d.firstFailure(), done);
+  }
+
+  private void retry(Delivery d, int attempts, Instant first, Instant due, String kind, String detail, Runnable done) {
+    int tier = Math.min(attempts, Topics.RETRY_TIERS);
+    Notification n = d.notification();
+    ProducerRecord<String, Object> retry = new ProducerRecord<>(topics.retry(tier).name(), d.record().key(), n);
+    RetryHeaders.write(retry.headers(), attempts, first, due, kind);
+    DeadLetters.carryOrigin(d.record(), retry.headers());
+    LOG.info("RETRYING {} account={} attempt={} kind={} due={}", n.getNotificationId(), n.getAccount(), attempts,
+        kind, due);
+    write(List.of(retry, statusRecord(n, DeliveryState.RETRYING, kind, detail + "; next attempt at " + due,
+        attempts)), done);
+  }
+
+  private void dead(Delivery d, String failureClass, String kind, String fix, SmtpReply reply, String exceptionClass,
+      int attempts, Instant first, Runnable done) {
+    Notification n = d.notification();
+    Instant now = clock.instant();
+    DeadLetter letter = DeadLetter.newBuilder()
+        .setNotification(n)
+        .setFailureClass(failureClass)
+        .setKind(kind)
+        .setFix(fix)
+        .setReplyCode(reply == null ? null : reply.code())
+        .setEnhancedCode(reply == null ? null : reply.enhancedCode())
+        .setReplyText(reply == null ? null : reply.text())
+        .setExceptionClass(exceptionClass)
+        .setAttempts(attempts)
+        .setAccount(n.getAccount())
+        .setWorkerId(workerId)
+        .setFirstFailureAt(first == null ? now : first)
+        .setLastFailureAt(now)
+        .build();
+    LOG.warn("DEAD {} account={} class={} kind={} attempts={}", n.getNotificationId(), n.getAccount(), failureClass,
+        kind, attempts);
+    String detail = (reply == null ? "" : reply + " — ") + fix;
+    write(List.of(
+        new ProducerRecord<>(topics.deadLetters().name(), null, n.getNotificationId(), letter,
+            DeadLetters.origin(d.record(), letter)),
+        statusRecord(n, DeliveryState.DEAD, kind, detail, attempts)), done);
+  }
+
+  private static String describe(DeliveryException e, Classification c) {
+    return (e.reply() != null ? e.reply().toString() : e.getMessage()) + " (" + c.kind() + ")";
+  }
+
+  private ProducerRecord<String, Object> statusRecord(Notification n, DeliveryState state, String reason,
+      String detail, int attempts) {
+    DeliveryStatus status = DeliveryStatus.newBuilder()
+        .setNotificationId(n.getNotificationId())
+        .setEventId(n.getEventId())
+        .setEventType(n.getEventType())
+        .setUserId(n.getRecipient().getUserId())
+        .setEmail(n.getRecipient().getEmail())
+        .setState(state)
+        .setReason(reason)
+        .setDetail(detail)
+        .setAccount(n.getAccount())
+        .setAttempts(attempts)
+        .setAt(clock.instant())
+        .build();
+    return new ProducerRecord<>(topics.status().name(), n.getNotificationId(), status);
+  }
+
+  /** Sends the records; {@code done} runs once all are acknowledged. */
+  private void write(List<ProducerRecord<String, Object>> records, Runnable done) {
+    AtomicInteger pending = new AtomicInteger(records.size());
+    for (ProducerRecord<String, Object> record : records) {
+      producer.send(record, (metadata, error) -> {
+        if (error != null) {
+          fatal.accept(error);
+        } else if (pending.decrementAndGet() == 0) {
+          done.run();
+        }
+      });
+    }
+  }
+}

@@ -1,0 +1,217 @@
+package dev.notifier.sender;
+
+import dev.notifier.avro.Notification;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntConsumer;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RecordDeserializationException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One consumer of a worker (the send topic, or the retry topics) with its partitions: it polls,
+ * holds back retry records until they are due (pausing the partition at its head), hands the rest
+ * to the dispatcher, commits what has finished, and on a rebalance gives revoked partitions back
+ * cleanly — queued mail withdrawn, sends in flight finished within the drain bound, offsets
+ * committed — while lost partitions are dropped without a commit.
+ */
+final class PartitionSource implements ConsumerRebalanceListener {
+
+  private static final Logger LOG = LoggerFactory.getLogger(PartitionSource.class);
+
+  private final String name;
+  private final KafkaConsumer<String, Notification> consumer;
+  private final List<String> topics;
+  private final OffsetTracker tracker;
+  private final SenderWorker.Dispatcher dispatcher;
+  private final Clock clock;
+  private final Duration drainTimeout;
+  private final IntConsumer onOwnedChange;
+  private final Set<TopicPartition> owned = new HashSet<>();
+  private final Map<TopicPartition, Instant> pausedUntil = new HashMap<>();
+  private volatile int ownedCount;
+  private volatile int revocations;
+
+  PartitionSource(String name, KafkaConsumer<String, Notification> consumer, List<String> topics,
+      OffsetTracker tracker, SenderWorker.Dispatcher dispatcher, Clock clock, Duration drainTimeout,
+      IntConsumer onOwnedChange) {
+    this.name = name;
+    this.consumer = consumer;
+    this.topics = topics;
+    this.tracker = tracker;
+    this.dispatcher = dispatcher;
+    this.clock = clock;
+    this.drainTimeout = drainTimeout;
+    this.onOwnedChange = onOwnedChange;
+  }
+
+  void subscribe() {
+    consumer.subscribe(topics, this);
+  }
+
+  void pollOnce(Duration timeout) {
+    resumeDue();
+    ConsumerRecords<String, Notification> records;
+    try {
+      records = consumer.poll(timeout);
+    } catch (RecordDeserializationException e) {
+      LOG.error("{}: the record at {} offset {} is not a readable Notification ({}); skipping it", name,
+          e.topicPartition(), e.offset(), e.getMessage());
+      consumer.seek(e.topicPartition(), e.offset() + 1);
+      return;
+    }
+    Instant now = clock.instant();
+    for (ConsumerRecord<String, Notification> record : records) {
+      TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+      if (pausedUntil.containsKey(partition)) {
+        continue;
+      }
+      Instant due = RetryHeaders.due(record.headers());
+      if (due.isAfter(now)) {
+        consumer.pause(List.of(partition));
+        consumer.seek(partition, record.offset());
+        pausedUntil.put(partition, due);
+        continue;
+      }
+      dispatcher.dispatch(Delivery.of(record));
+    }
+  }
+
+  private void resumeDue() {
+    Instant now = clock.instant();
+    List<TopicPartition> due = pausedUntil.entrySet().stream().filter(e -> !e.getValue().isAfter(now))
+        .map(Map.Entry::getKey).collect(java.util.stream.Collectors.toList());
+    if (!due.isEmpty()) {
+      due.forEach(pausedUntil::remove);
+      consumer.resume(due);
+    }
+  }
+
+  void commit() {
+    Map<TopicPartition, OffsetAndMetadata> offsets = tracker.committable(owned);
+    if (offsets.isEmpty()) {
+      return;
+    }
+    try {
+      commitSync(offsets);
+      tracker.committed(offsets);
+    } catch (WakeupException e) {
+      throw e;
+    } catch (KafkaException e) {
+      LOG.warn("{}: commit failed ({}); uncommitted notifications will be redelivered", name, e.toString());
+    }
+  }
+
+  /** The last commit at shutdown, after the wake-up that ended the loop. */
+  void commitFinal() {
+    Map<TopicPartition, OffsetAndMetadata> offsets = tracker.committable(owned);
+    if (!offsets.isEmpty()) {
+      try {
+        commitSync(offsets);
+      } catch (KafkaException e) {
+        LOG.warn("{}: final commit failed ({}); those notifications will be redelivered", name, e.toString());
+      }
+    }
+  }
+
+  /** A wake-up fires once: retry the commit once so it does not cost the batch. */
+  private void commitSync(Map<TopicPartition, OffsetAndMetadata> offsets) {
+    try {
+      consumer.commitSync(offsets);
+    } catch (WakeupException e) {
+      consumer.commitSync(offsets);
+    }
+  }
+
+  /** Partitions owned now. */
+  int owned() {
+    return ownedCount;
+  }
+
+  /** How many times partitions were revoked or lost: a rebalance storm shows here. */
+  int revocations() {
+    return revocations;
+  }
+
+  int partitionCount(String topic) {
+    return consumer.partitionsFor(topic).size();
+  }
+
+  void wakeup() {
+    consumer.wakeup();
+  }
+
+  void close() {
+    consumer.close(Duration.ofSeconds(5));
+  }
+
+  @Override
+  public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+    if (partitions.isEmpty()) {
+      return;
+    }
+    int withdrawn = dispatcher.withdraw(partitions);
+    long deadline = System.nanoTime() + drainTimeout.toNanos();
+    while (tracker.inFlight(partitions) > withdrawn && System.nanoTime() < deadline) {
+      try {
+        TimeUnit.MILLISECONDS.sleep(10);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    Map<TopicPartition, OffsetAndMetadata> offsets = tracker.committable(partitions);
+    if (!offsets.isEmpty()) {
+      try {
+        consumer.commitSync(offsets);
+      } catch (KafkaException e) {
+        LOG.warn("{}: commit on revoke failed ({}); the new owner redelivers from the last commit", name,
+            e.toString());
+      }
+    }
+    LOG.info("{}: revoked {} ({} queued handed back)", name, partitions, withdrawn);
+    revocations++;
+    release(partitions);
+  }
+
+  @Override
+  public void onPartitionsLost(Collection<TopicPartition> partitions) {
+    // someone else owns them now: commit nothing, send nothing more from them
+    int withdrawn = dispatcher.withdraw(partitions);
+    LOG.warn("{}: lost {} ({} queued dropped for the new owner)", name, partitions, withdrawn);
+    revocations++;
+    release(partitions);
+  }
+
+  @Override
+  public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+    owned.addAll(partitions);
+    ownedCount = owned.size();
+    LOG.info("{}: assigned {}", name, partitions);
+    onOwnedChange.accept(owned.size());
+  }
+
+  private void release(Collection<TopicPartition> partitions) {
+    owned.removeAll(partitions);
+    partitions.forEach(pausedUntil::remove);
+    tracker.forget(partitions);
+    ownedCount = owned.size();
+    onOwnedChange.accept(owned.size());
+  }
+}

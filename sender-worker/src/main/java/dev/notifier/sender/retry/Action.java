@@ -1,0 +1,25 @@
+package dev.notifier.sender.retry;
+
+/**
+ * What the sender does with a delivery after an attempt (DESIGN.md, "Fail well").
+ *
+ * <p>The set is kept small on purpose. A 5xx about the message's content (552 5.3.4 too big,
+ * 554 5.7.1 refused as spam) is {@link #PERMANENT} rather than an action of its own: it ends the
+ * same way as any other permanent refusal — a dead letter at once — and the classification's
+ * {@code kind} ({@code message-too-big}, {@code message-refused}) tells the cases apart in metrics
+ * and dead letters. {@link #INVALID_MESSAGE} is only for what was refused before any byte was sent.
+ */
+public enum Action {
+  /** The server accepted the message. */
+  SENT,
+  /** Transient (4xx, time-out, refused connection, provider rate limits): retry with backoff within the lifetime budget. */
+  RETRY,
+  /** The recipient is gone (unknown, disabled, permanently full): dead letter at once. */
+  DEAD_RECIPIENT,
+  /** The account is misconfigured (login, TLS, sender, DNS): the breaker opens and the account's mail waits. */
+  ACCOUNT_ERROR,
+  /** Refused before sending (e.g. CR/LF in a header): dead letter at once, fix the notification. */
+  INVALID_MESSAGE,
+  /** Any other permanent refusal, including content refused by the server: dead letter at once. */
+  PERMANENT
+}
