@@ -10,7 +10,6 @@ import dev.notifier.sender.config.Security;
 import dev.notifier.sender.config.WorkerSettings;
 import dev.notifier.sender.guard.BreakerSettings;
 import dev.notifier.sender.retry.BackoffPolicy;
-import dev.notifier.testkit.kafka.EmbeddedKafka;
 import dev.notifier.testkit.smtp.ReceivedMessage;
 import dev.notifier.testkit.smtp.ScriptableSmtpServer;
 import dev.notifier.testkit.smtp.Stage;
@@ -18,43 +17,17 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Per-account circuit breakers: a broken account waits, loses nothing, and holds up no one else. */
-class BreakerIntegrationTest {
+class BreakerIntegrationTest extends WorkerIntegrationSupport {
 
-  private static EmbeddedKafka kafka;
-  private static ExecutorService executor;
-
-  private WorkerHarness h;
   private ScriptableSmtpServer other;
 
-  @BeforeAll
-  static void startBroker() {
-    kafka = EmbeddedKafka.builder().partitions(3).start();
-    executor = WorkerHarness.workerExecutor();
-  }
-
-  @AfterAll
-  static void stopBroker() {
-    executor.shutdownNow();
-    kafka.close();
-  }
-
-  @BeforeEach
-  void isolate() {
-    h = new WorkerHarness(kafka, executor);
-  }
-
   @AfterEach
-  void stop() throws Exception {
-    h.close();
+  void closeOtherServer() {
     if (other != null) {
       other.close();
     }

@@ -8,51 +8,18 @@ import dev.notifier.avro.DeliveryStatus;
 import dev.notifier.avro.Notification;
 import dev.notifier.sender.config.WorkerSettings;
 import dev.notifier.sender.retry.BackoffPolicy;
-import dev.notifier.testkit.kafka.EmbeddedKafka;
 import dev.notifier.testkit.smtp.ReceivedMessage;
 import dev.notifier.testkit.smtp.ScriptableSmtpServer;
 import dev.notifier.testkit.smtp.Stage;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Transient failures are retried with backoff through the retry topics; permanent ones are not. */
-class RetryIntegrationTest {
-
-  private static EmbeddedKafka kafka;
-  private static ExecutorService executor;
-
-  private WorkerHarness h;
-
-  @BeforeAll
-  static void startBroker() {
-    kafka = EmbeddedKafka.builder().partitions(3).start();
-    executor = WorkerHarness.workerExecutor();
-  }
-
-  @AfterAll
-  static void stopBroker() {
-    executor.shutdownNow();
-    kafka.close();
-  }
-
-  @BeforeEach
-  void isolate() {
-    h = new WorkerHarness(kafka, executor);
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    h.close();
-  }
+class RetryIntegrationTest extends WorkerIntegrationSupport {
 
   private WorkerSettings settings(String workerId, Duration lifetime) {
     BackoffPolicy backoff = BackoffPolicy.builder().minDelay(Duration.ofMillis(200)).maxDelay(Duration.ofSeconds(1))

@@ -14,7 +14,6 @@ import dev.notifier.sender.config.AccountSettings;
 import dev.notifier.sender.config.Security;
 import dev.notifier.sender.config.WorkerSettings;
 import dev.notifier.sender.deadletter.DeadLetters;
-import dev.notifier.testkit.kafka.EmbeddedKafka;
 import dev.notifier.testkit.smtp.ReceivedMessage;
 import dev.notifier.testkit.smtp.ScriptableSmtpServer;
 import dev.notifier.testkit.smtp.Stage;
@@ -30,7 +29,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -50,44 +48,13 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * Sender workers against one real in-JVM Kafka broker and a real SMTP server. Every test has its
  * own topic prefix and consumer group, so the tests share the broker but nothing else.
  */
-class SenderWorkerIntegrationTest {
-
-  private static EmbeddedKafka kafka;
-  private static ExecutorService executor;
-
-  private WorkerHarness h;
-
-  @BeforeAll
-  static void startBroker() {
-    kafka = EmbeddedKafka.builder().partitions(3).start();
-    executor = WorkerHarness.workerExecutor();
-  }
-
-  @AfterAll
-  static void stopBroker() {
-    executor.shutdownNow();
-    kafka.close();
-  }
-
-  @BeforeEach
-  void isolate() {
-    h = new WorkerHarness(kafka, executor);
-  }
-
-  @AfterEach
-  void stopWorkersAndSmtp() throws Exception {
-    h.close();
-  }
+class SenderWorkerIntegrationTest extends WorkerIntegrationSupport {
 
   // ------------------------------------------------------------------------------------------- scenarios
 

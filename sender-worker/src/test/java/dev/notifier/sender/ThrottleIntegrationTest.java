@@ -6,19 +6,13 @@ import dev.notifier.avro.Notification;
 import dev.notifier.sender.config.AccountSettings;
 import dev.notifier.sender.config.RateLimits;
 import dev.notifier.sender.config.WorkerSettings;
-import dev.notifier.testkit.kafka.EmbeddedKafka;
 import dev.notifier.testkit.smtp.ReceivedMessage;
 import dev.notifier.testkit.smtp.ScriptableSmtpServer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,38 +20,11 @@ import org.junit.jupiter.api.Test;
  * 20 msg/s with a burst of 5, and the SMTP server never sees more than 25 in any 1 s window while
  * it sees at least 90 % of the limit over the run.
  */
-class ThrottleIntegrationTest {
+class ThrottleIntegrationTest extends WorkerIntegrationSupport {
 
   private static final double RATE = 20;
   private static final int BURST = 5;
   private static final int PER_PARTITION = 100;
-
-  private static EmbeddedKafka kafka;
-  private static ExecutorService executor;
-
-  private WorkerHarness h;
-
-  @BeforeAll
-  static void startBroker() {
-    kafka = EmbeddedKafka.builder().partitions(3).start();
-    executor = WorkerHarness.workerExecutor();
-  }
-
-  @AfterAll
-  static void stopBroker() {
-    executor.shutdownNow();
-    kafka.close();
-  }
-
-  @BeforeEach
-  void isolate() {
-    h = new WorkerHarness(kafka, executor);
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    h.close();
-  }
 
   @Test
   void threeWorkersTogetherKeepTheAccountLimit() throws Exception {
