@@ -5,20 +5,29 @@ import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import jakarta.mail.Transport;
 import jakarta.mail.internet.MimeMessage;
+import java.time.Duration;
 import java.util.function.Function;
 import org.eclipse.angus.mail.smtp.SMTPTransport;
 
 /**
  * One long-lived SMTP connection of one account, reused across messages (connect, EHLO, TLS and
- * AUTH are paid once, not per message as with {@code Transport.send}). After any failure the
- * connection is closed and the next send opens a fresh one. Not thread-safe: one per sending thread.
+ * AUTH are paid once, not per message as with {@code Transport.send}). After any failure, or
+ * after {@link #IDLE_TIMEOUT} unused, the connection is closed and the next send opens a fresh
+ * one. Not thread-safe: one per sending thread.
  */
 public final class AccountConnection implements AutoCloseable {
+
+  /**
+   * A connection unused this long is replaced before the next send. Servers drop idle clients
+   * after 60 to 300 s (RFC 5321 asks for at least 5 minutes); 20 s stays clear of all of them.
+   */
+  static final Duration IDLE_TIMEOUT = Duration.ofSeconds(20);
 
   private final AccountSettings account;
   private final Session session;
   private final Function<String, String> env;
   private Transport transport;
+  private long lastUsed;
 
   public AccountConnection(AccountSettings account, Function<String, String> env) {
     this.account = account;
@@ -39,6 +48,7 @@ public final class AccountConnection implements AutoCloseable {
     connectIfNeeded();
     try {
       transport.sendMessage(message, message.getAllRecipients());
+      lastUsed = System.nanoTime();
     } catch (MessagingException e) {
       DeliveryException failure = SmtpFailures.explain(e, lastResponse());
       closeQuietly();
@@ -47,7 +57,9 @@ public final class AccountConnection implements AutoCloseable {
   }
 
   private void connectIfNeeded() throws DeliveryException {
-    if (transport != null && transport.isConnected()) {
+    // Angus's isConnected() sends a NOOP on every call; trust our own bookkeeping instead, and
+    // reconnect before the server's idle time-out would close the connection under us
+    if (transport != null && System.nanoTime() - lastUsed < IDLE_TIMEOUT.toNanos()) {
       return;
     }
     closeQuietly();
@@ -64,6 +76,7 @@ public final class AccountConnection implements AutoCloseable {
       } else {
         transport.connect();
       }
+      lastUsed = System.nanoTime();
     } catch (MessagingException e) {
       DeliveryException failure = SmtpFailures.explainConnect(e, lastResponse(), account);
       closeQuietly();
