@@ -1,0 +1,175 @@
+package dev.notifier.reliability;
+
+import dev.notifier.cli.NotifierCommand;
+import dev.notifier.schemas.Topic;
+import dev.notifier.schemas.Topics;
+import dev.notifier.schemas.config.KafkaSettings;
+import dev.notifier.testkit.kafka.EmbeddedKafka;
+import dev.notifier.testkit.kafka.EmbeddedKafkaMain;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+
+/**
+ * A broker in its own OS process (restartable on the same ports and data), the topics, and
+ * notifier processes (streams apps, workers) started from config files written here. One per test
+ * class; every process's output is kept under {@code target/reliability-logs/<class>/}.
+ */
+final class ReliabilityCluster implements AutoCloseable {
+
+  static final int PARTITIONS = 3;
+  /** The largest event the events topic accepts: big enough for the 5 MiB poison event to arrive. */
+  static final int MAX_EVENT_MESSAGE_BYTES = 8 * 1024 * 1024;
+
+  final Path dir;
+  final Path logs;
+  final Topics topics = Topics.standard();
+  private final ManagedProcess broker;
+  private final List<ManagedProcess> processes = new ArrayList<>();
+  private String bootstrap;
+
+  ReliabilityCluster(String name) throws IOException {
+    this.dir = Files.createTempDirectory("reliability-" + name);
+    this.logs = Path.of("target", "reliability-logs", name);
+    Files.createDirectories(logs);
+    int port = freePort();
+    int controllerPort = freePort();
+    this.broker = new ManagedProcess("broker", logs, EmbeddedKafkaMain.class.getName(), List.of(
+        "--port", String.valueOf(port), "--controller-port", String.valueOf(controllerPort),
+        "--log-dir", dir.resolve("kafka").toString(), "--partitions", String.valueOf(PARTITIONS)));
+  }
+
+  ReliabilityCluster start() {
+    startBroker();
+    createTopics();
+    return this;
+  }
+
+  void startBroker() {
+    broker.start();
+    bootstrap = broker.awaitLine(Pattern.compile("BOOTSTRAP=(\\S+)"), Duration.ofSeconds(60));
+  }
+
+  /** Stops the broker process (SIGTERM, controlled shutdown); {@link #startBroker()} brings it back. */
+  void stopBroker() {
+    if (!broker.terminate(Duration.ofSeconds(30))) {
+      broker.kill9();
+    }
+  }
+
+  String bootstrap() {
+    return bootstrap;
+  }
+
+  KafkaSettings kafka() {
+    return KafkaSettings.of(bootstrap);
+  }
+
+  Properties clientProperties() {
+    return kafka().clientProperties();
+  }
+
+  private void createTopics() {
+    try (Admin admin = Admin.create(clientProperties())) {
+      List<NewTopic> all = new ArrayList<>();
+      for (Topic<?, ?> topic : topics.all()) {
+        Map<String, String> configs = new HashMap<>();
+        if (topics.isCompacted(topic)) {
+          configs.put("cleanup.policy", "compact");
+        }
+        if (topic.name().equals(topics.events().name()) || topic.name().equals(topics.invalidEvents().name())) {
+          configs.put("max.message.bytes", String.valueOf(MAX_EVENT_MESSAGE_BYTES));
+        }
+        all.add(new NewTopic(topic.name(), PARTITIONS, (short) 1).configs(configs));
+      }
+      admin.createTopics(all).all().get();
+      EmbeddedKafka.awaitPartitionsWritable(admin, all.stream().map(NewTopic::name).toList());
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot create the topics: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Writes a config file for notifier processes. {@code accounts} is the YAML list of accounts;
+   * the worker retries fast and its breaker re-probes within a second, so scenarios stay short.
+   */
+  Path config(String name, String accounts, String extraWorker) throws IOException {
+    String yaml = """
+        kafka:
+          bootstrapServers: "%s"
+          properties:
+            # a killed member is noticed in seconds, not the default 45 s
+            session.timeout.ms: "6000"
+            heartbeat.interval.ms: "1000"
+        accounts:
+        %s
+        streams:
+          applicationId: reliability-streams
+          stateDir: "%s"
+        worker:
+          groupId: reliability-senders
+          drainTimeout: PT5S
+          retry:
+            minDelay: PT0.2S
+            maxDelay: PT2S
+            lifetime: PT10M
+          breaker:
+            openFor: PT1S
+        %s
+        """.formatted(bootstrap, accounts.indent(2).stripTrailing(), dir.resolve("streams-state-" + name),
+        extraWorker == null ? "" : extraWorker.indent(2).stripTrailing());
+    Path file = dir.resolve(name + ".yaml");
+    Files.writeString(file, yaml, StandardCharsets.UTF_8);
+    return file;
+  }
+
+  /** The YAML of one plain local account. */
+  static String localAccount(String id, int port, boolean systemDefault, String extra) {
+    return "- {id: " + id + ", host: 127.0.0.1, port: " + port + ", security: none, from: noreply@reliability.test"
+        + (systemDefault ? ", systemDefault: true" : "") + (extra == null ? "" : ", " + extra) + "}\n";
+  }
+
+  ManagedProcess streams(String name, Path config) {
+    return notifier(name, List.of("streams", "--config", config.toString()));
+  }
+
+  ManagedProcess worker(String name, Path config) {
+    return notifier(name, List.of("worker", "--config", config.toString()));
+  }
+
+  private ManagedProcess notifier(String name, List<String> args) {
+    ManagedProcess process = new ManagedProcess(name, logs, NotifierCommand.class.getName(), args);
+    processes.add(process);
+    return process;
+  }
+
+  List<Path> logFiles() {
+    List<Path> files = new ArrayList<>();
+    files.add(broker.log());
+    processes.forEach(p -> files.add(p.log()));
+    return files;
+  }
+
+  @Override
+  public void close() {
+    processes.forEach(ManagedProcess::close);
+    broker.close();
+  }
+
+  static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0, 0, java.net.InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    }
+  }
+}

@@ -1,0 +1,92 @@
+package dev.notifier.reliability;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.locks.LockSupport;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Scenario 1: the streams app is killed with SIGKILL three times during a 20k-event load. With
+ * exactly_once_v2 the send topic, read committed, must hold exactly the expected notifications:
+ * none missing, none twice.
+ */
+class StreamsCrashReliabilityTest {
+
+  private static final int EVENTS = 20_000;
+  private static ReliabilityCluster cluster;
+
+  @BeforeAll
+  static void start() throws Exception {
+    cluster = new ReliabilityCluster("streams-crash").start();
+  }
+
+  @AfterAll
+  static void stop() {
+    cluster.close();
+  }
+
+  @Test
+  void threeKillsDuringTheLoadLeaveExactlyTheExpectedNotifications() throws Exception {
+    // Step 1: configure the directory and start the streams app in its own process
+    Load load = new Load("crash", 500);
+    load.publishDirectory(cluster.clientProperties(), cluster.topics);
+    Path config = cluster.config("streams", ReliabilityCluster.localAccount("default", 2525, true, null), null);
+    ManagedProcess streams = cluster.streams("streams", config).start();
+    awaitRunning(streams);
+
+    // Step 2: produce 20k events over ~16 s and kill -9 the app three times meanwhile
+    CompletableFuture<List<Integer>> published = CompletableFuture.supplyAsync(() -> {
+      try {
+        return load.publish(cluster.clientProperties(), cluster.topics, 0, EVENTS, 1250);
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    for (int kill = 1; kill <= 3; kill++) {
+      LockSupport.parkNanos(Duration.ofSeconds(4).toNanos());
+      streams.kill9();
+      streams.start();
+      awaitRunning(streams);
+    }
+    List<Integer> acknowledged = published.get();
+    assertThat(acknowledged).hasSize(EVENTS);
+
+    // Step 3: the send topic holds every expected notification exactly once
+    Set<String> expected = load.expected(0, EVENTS);
+    Verifier verifier = new Verifier(cluster.clientProperties(), cluster.topics);
+    Map<String, Integer> counts = awaitCounts(verifier, expected.size());
+    long duplicates = counts.values().stream().filter(c -> c > 1).mapToLong(c -> c - 1).sum();
+    long missing = expected.stream().filter(id -> !counts.containsKey(id)).count();
+    long unexpected = counts.keySet().stream().filter(id -> !expected.contains(id)).count();
+    System.out.printf("scenario 1 (3 x kill -9 of the streams app, %d events): expected %d, in send topic %d, "
+        + "duplicates %d, missing %d, unexpected %d%n", EVENTS, expected.size(), counts.size(), duplicates, missing,
+        unexpected);
+    assertThat(missing).isZero();
+    assertThat(duplicates).isZero();
+    assertThat(unexpected).isZero();
+  }
+
+  private static void awaitRunning(ManagedProcess streams) {
+    streams.awaitLine(Pattern.compile("-> RUNNING"), Duration.ofSeconds(90));
+  }
+
+  private static Map<String, Integer> awaitCounts(Verifier verifier, int expected) {
+    Instant deadline = Instant.now().plus(Duration.ofMinutes(3));
+    Map<String, Integer> counts = verifier.sendTopicCounts();
+    while (counts.size() < expected && Instant.now().isBefore(deadline)) {
+      LockSupport.parkNanos(Duration.ofSeconds(1).toNanos());
+      counts = verifier.sendTopicCounts();
+    }
+    return counts;
+  }
+}
