@@ -2,15 +2,20 @@ package dev.notifier.cli;
 
 import dev.notifier.cli.config.ConfigFile.ConfigException;
 import dev.notifier.cli.demo.DemoCommand;
+import dev.notifier.cli.ops.dlt.DltCommand;
+import dev.notifier.cli.ops.ledger.StatusCommand;
 import dev.notifier.cli.publish.PublishCommand;
 import dev.notifier.schemas.AvroLimits;
+import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The one {@code notifier} command. */
 @Command(name = "notifier", mixinStandardHelpOptions = true, version = "notifier 0.1.0",
     description = "Kafka-native email notifications: turn domain events into delivered mail.",
-    subcommands = {DemoCommand.class, StreamsCommand.class, WorkerCommand.class, PublishCommand.class})
+    subcommands = {DemoCommand.class, StreamsCommand.class, WorkerCommand.class, PublishCommand.class,
+        SmtpCheckCommand.class,
+        DltCommand.class, StatusCommand.class})
 public final class NotifierCommand {
 
   static {
@@ -24,7 +29,18 @@ public final class NotifierCommand {
 
   /** Runs the command line and returns the exit code (the test entry point). */
   public static int execute(String... args) {
+    return execute(null, null, args);
+  }
+
+  /** Runs the command line writing to {@code out} and {@code err} (null: the standard streams); returns the exit code. */
+  public static int execute(PrintWriter out, PrintWriter err, String... args) {
     CommandLine cli = new CommandLine(new NotifierCommand());
+    if (out != null) {
+      cli.setOut(out);
+    }
+    if (err != null) {
+      cli.setErr(err);
+    }
     cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
       if (e instanceof ConfigException || e instanceof IllegalArgumentException) {
         commandLine.getErr().println("notifier: " + e.getMessage());

@@ -1,0 +1,47 @@
+package dev.notifier.cli.ops;
+
+import dev.notifier.cli.config.ConfigFile;
+import dev.notifier.schemas.config.KafkaSettings;
+import java.nio.file.Path;
+import java.time.Duration;
+import picocli.CommandLine.Option;
+
+/**
+ * Where the operator tools find the cluster: {@code --bootstrap-server}, or the {@code kafka}
+ * section of {@code --config} (security settings and topic prefix included), or both — the
+ * command-line servers then replace the file's and everything else of the file still applies.
+ */
+public final class KafkaOptions {
+
+  @Option(names = "--bootstrap-server", paramLabel = "HOST:PORT",
+      description = "Kafka bootstrap servers (overrides the config file's)")
+  String bootstrap;
+
+  @Option(names = "--config", paramLabel = "FILE",
+      description = "YAML config file whose kafka section (security settings, topic prefix) is used")
+  Path config;
+
+  @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "30s",
+      description = "how long reading a topic to its end may take, e.g. 30s, 2m (default: ${DEFAULT-VALUE})")
+  String timeout;
+
+  /** The cluster settings the options describe. */
+  public KafkaSettings settings() {
+    if (config == null && bootstrap == null) {
+      throw new OpsException("no Kafka cluster given: pass --bootstrap-server HOST:PORT or --config FILE");
+    }
+    if (config == null) {
+      return KafkaSettings.of(bootstrap);
+    }
+    KafkaSettings file = ConfigFile.load(config).kafka();
+    return bootstrap == null ? file : new KafkaSettings(bootstrap, file.topicPrefix(), file.properties());
+  }
+
+  public Duration timeout() {
+    Duration d = TimeArgs.duration("--timeout", timeout);
+    if (d.isZero() || d.isNegative()) {
+      throw new OpsException("--timeout " + timeout + " must be positive, e.g. 30s");
+    }
+    return d;
+  }
+}

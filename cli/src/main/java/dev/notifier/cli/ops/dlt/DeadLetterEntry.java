@@ -1,0 +1,68 @@
+package dev.notifier.cli.ops.dlt;
+
+import dev.notifier.avro.DeadLetter;
+import dev.notifier.avro.Notification;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * One record of the dead-letter topic as the tools see it: where it sits (partition, offset), the
+ * dead letter, and its headers (the original send-topic position, {@code notifier.original.*}).
+ */
+public record DeadLetterEntry(String topic, int partition, long offset, DeadLetter letter, Map<String, String> headers) {
+
+  public Notification notification() {
+    return letter.getNotification();
+  }
+
+  public String notificationId() {
+    return notification().getNotificationId();
+  }
+
+  public String account() {
+    return letter.getAccount();
+  }
+
+  public String failureClass() {
+    return letter.getFailureClass();
+  }
+
+  public String replyCode() {
+    return letter.getReplyCode() == null ? "" : String.valueOf(letter.getReplyCode());
+  }
+
+  public String enhancedCode() {
+    return letter.getEnhancedCode() == null ? "" : letter.getEnhancedCode();
+  }
+
+  public String recipient() {
+    String email = notification().getRecipient().getEmail();
+    return email == null ? "" : email;
+  }
+
+  /** The recipient's domain, lower case; empty when there is no address. */
+  public String domain() {
+    String r = recipient();
+    int at = r.lastIndexOf('@');
+    return at < 0 ? "" : r.substring(at + 1).toLowerCase(Locale.ROOT);
+  }
+
+  public String eventType() {
+    return notification().getEventType();
+  }
+
+  public String eventId() {
+    return notification().getEventId();
+  }
+
+  /** When it became a dead letter (its last failure). */
+  public Instant failedAt() {
+    return letter.getLastFailureAt();
+  }
+
+  /** Where it sits in the dead-letter topic, {@code partition@offset}. */
+  public String position() {
+    return partition + "@" + offset;
+  }
+}

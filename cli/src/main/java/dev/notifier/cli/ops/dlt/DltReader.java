@@ -1,0 +1,72 @@
+package dev.notifier.cli.ops.dlt;
+
+import dev.notifier.avro.DeadLetter;
+import dev.notifier.cli.ops.TopicReader;
+import dev.notifier.schemas.AvroSerde;
+import dev.notifier.schemas.Topics;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
+
+/**
+ * Reads {@code notifier.send.dlt} to its current end and keeps the dead letters a filter accepts,
+ * in partition and offset order. A record that does not decode as a {@link DeadLetter} is counted,
+ * not fatal: the tool still answers for the rest.
+ */
+public final class DltReader {
+
+  private final TopicReader reader;
+  private final Topics topics;
+  private final AvroSerde<DeadLetter> serde = new AvroSerde<>(DeadLetter.class, DeadLetter.getClassSchema());
+
+  public DltReader(TopicReader reader, Topics topics) {
+    this.reader = reader;
+    this.topics = topics;
+  }
+
+  /** What was read: the accepted dead letters, how many records there were, how many were unreadable. */
+  public record Result(List<DeadLetterEntry> entries, long records, long unreadable) {
+  }
+
+  public Result read(Predicate<DeadLetterEntry> filter) {
+    List<DeadLetterEntry> entries = new ArrayList<>();
+    long[] unreadable = {0};
+    long records = reader.read(topics.deadLetters().name(), record -> {
+      DeadLetterEntry entry = decode(record);
+      if (entry == null) {
+        unreadable[0]++;
+      } else if (filter.test(entry)) {
+        entries.add(entry);
+      }
+    });
+    entries.sort((a, b) -> a.partition() != b.partition() ? Integer.compare(a.partition(), b.partition())
+        : Long.compare(a.offset(), b.offset()));
+    return new Result(entries, records, unreadable[0]);
+  }
+
+  private DeadLetterEntry decode(ConsumerRecord<String, byte[]> record) {
+    if (record.value() == null) {
+      return null;
+    }
+    try {
+      DeadLetter letter = serde.decode(record.value());
+      return new DeadLetterEntry(record.topic(), record.partition(), record.offset(), letter, headers(record));
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+  }
+
+  private static Map<String, String> headers(ConsumerRecord<?, ?> record) {
+    Map<String, String> headers = new LinkedHashMap<>();
+    for (Header h : record.headers()) {
+      headers.put(h.key(), h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8));
+    }
+    return headers;
+  }
+}

@@ -1,0 +1,131 @@
+package dev.notifier.cli.ops.dlt;
+
+import dev.notifier.avro.DeliveryState;
+import dev.notifier.avro.DeliveryStatus;
+import dev.notifier.avro.Notification;
+import dev.notifier.cli.ops.OpsException;
+import dev.notifier.cli.ops.ProgressBar;
+import dev.notifier.schemas.AvroSerde;
+import dev.notifier.schemas.Topics;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Properties;
+import java.util.UUID;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * Republishes dead letters to the send topic: the notification unchanged (same id, so its
+ * {@code Message-ID} and ledger key stay), the provenance in {@link ReplayHeaders}, and a QUEUED
+ * status with reason {@code replayed} — both in one transaction, so the ledger never says
+ * "replayed" for a record the workers will not see, nor the reverse (see {@link ReplayPlan}).
+ * One transaction per notification: a failure stops the run with an exact count of what was written.
+ */
+public final class Replayer {
+
+  private final Properties clientProperties;
+  private final Topics topics;
+  private final Clock clock;
+  private final AvroSerde<Notification> notifications = new AvroSerde<>(Notification.class,
+      Notification.getClassSchema());
+  private final AvroSerde<DeliveryStatus> statuses = new AvroSerde<>(DeliveryStatus.class,
+      DeliveryStatus.getClassSchema());
+
+  public Replayer(Properties clientProperties, Topics topics, Clock clock) {
+    this.clientProperties = clientProperties;
+    this.topics = topics;
+    this.clock = clock;
+  }
+
+  /** Who asked for the replay and why; recorded in headers and the ledger. */
+  public record Provenance(String by, String reason) {
+  }
+
+  /** Replays the plan's notifications, paced; returns how many were written. */
+  public int replay(ReplayPlan plan, Provenance provenance, Pacer pacer, ProgressBar progress) {
+    int written = 0;
+    try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerProperties(), new StringSerializer(),
+        new ByteArraySerializer())) {
+      producer.initTransactions();
+      for (DeadLetterEntry entry : plan.toReplay()) {
+        pacer.acquire();
+        producer.beginTransaction();
+        try {
+          Instant now = clock.instant();
+          producer.send(sendRecord(entry, provenance, now));
+          producer.send(statusRecord(entry, provenance, now));
+          producer.commitTransaction();
+        } catch (KafkaException e) {
+          producer.abortTransaction();
+          throw e;
+        }
+        written++;
+        progress.update(written);
+      }
+      return written;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new OpsException("replay interrupted after " + written + " of " + plan.toReplay().size()
+          + " notifications; run the same replay again to finish (what was written is skipped as in-flight)");
+    } catch (KafkaException e) {
+      throw new OpsException("replay stopped after " + written + " of " + plan.toReplay().size() + " notifications: "
+          + e.getMessage() + "; fix the cause and run the same replay again (what was written is skipped)", e);
+    } finally {
+      progress.finish();
+    }
+  }
+
+  private ProducerRecord<String, byte[]> sendRecord(DeadLetterEntry entry, Provenance provenance, Instant now) {
+    Notification n = entry.notification();
+    ProducerRecord<String, byte[]> record = new ProducerRecord<>(topics.send().name(), n.getNotificationId(),
+        notifications.encode(n));
+    Headers h = record.headers();
+    h.add(ReplayHeaders.FROM_TOPIC, utf8(entry.topic()));
+    h.add(ReplayHeaders.FROM_PARTITION, utf8(String.valueOf(entry.partition())));
+    h.add(ReplayHeaders.FROM_OFFSET, utf8(String.valueOf(entry.offset())));
+    h.add(ReplayHeaders.AT, utf8(now.toString()));
+    h.add(ReplayHeaders.BY, utf8(provenance.by()));
+    h.add(ReplayHeaders.REASON, utf8(provenance.reason()));
+    return record;
+  }
+
+  private ProducerRecord<String, byte[]> statusRecord(DeadLetterEntry entry, Provenance provenance, Instant now) {
+    Notification n = entry.notification();
+    DeliveryStatus status = DeliveryStatus.newBuilder()
+        .setNotificationId(n.getNotificationId())
+        .setEventId(n.getEventId())
+        .setEventType(n.getEventType())
+        .setUserId(n.getRecipient().getUserId())
+        .setEmail(n.getRecipient().getEmail())
+        .setState(DeliveryState.QUEUED)
+        .setReason(ReplayHeaders.LEDGER_REASON)
+        .setDetail("replayed from " + entry.topic() + " " + entry.position() + " by " + provenance.by() + ": "
+            + provenance.reason())
+        .setAccount(n.getAccount())
+        .setAttempts(0)
+        .setAt(now)
+        .build();
+    return new ProducerRecord<>(topics.status().name(), n.getNotificationId(), statuses.encode(status));
+  }
+
+  private Properties producerProperties() {
+    Properties props = new Properties();
+    props.putAll(clientProperties);
+    // the send record and its QUEUED status are written together or not at all
+    props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "notifier-dlt-replay-" + UUID.randomUUID());
+    props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+    props.put(ProducerConfig.ACKS_CONFIG, "all");
+    props.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "notifier-dlt-replay");
+    return props;
+  }
+
+  private static byte[] utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+}

@@ -1,0 +1,71 @@
+package dev.notifier.cli.ops.ledger;
+
+import dev.notifier.avro.DeliveryStatus;
+import dev.notifier.cli.ops.TopicReader;
+import dev.notifier.schemas.AvroSerde;
+import dev.notifier.schemas.Topics;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+
+/**
+ * Reads the delivery ledger, {@code notifier.status}.
+ *
+ * <p>What is kept: the topic is compacted and keyed by notification id, so it always holds the
+ * <em>latest</em> status of every notification (QUEUED → RETRYING… → SENT / DEAD, or SKIPPED). The
+ * <em>history</em> of an id — each RETRYING with its reason and next attempt, a replay's QUEUED —
+ * is there only until the log cleaner compacts the segment it sits in (never the active segment,
+ * never before {@code min.compaction.lag.ms}); the full facts of a failure stay in the dead-letter
+ * topic ({@code notifier.send.dlt}, time-retained, never compacted), and a notification still
+ * waiting is in a retry topic. Records of one id are all in one partition, so offset order is the
+ * order they happened in: the latest status is the one with the highest offset.
+ */
+public final class LedgerReader {
+
+  private final TopicReader reader;
+  private final Topics topics;
+  private final AvroSerde<DeliveryStatus> serde = new AvroSerde<>(DeliveryStatus.class,
+      DeliveryStatus.getClassSchema());
+
+  public LedgerReader(TopicReader reader, Topics topics) {
+    this.reader = reader;
+    this.topics = topics;
+  }
+
+  /** Every status record the filter accepts, in offset order within each partition. */
+  public List<StatusEntry> history(Predicate<DeliveryStatus> filter) {
+    List<StatusEntry> entries = new ArrayList<>();
+    reader.read(topics.status().name(), record -> {
+      DeliveryStatus status = decode(record.value());
+      if (status != null && filter.test(status)) {
+        entries.add(new StatusEntry(record.partition(), record.offset(), status));
+      }
+    });
+    entries.sort(Comparator.comparingInt(StatusEntry::partition).thenComparingLong(StatusEntry::offset));
+    return entries;
+  }
+
+  /** The latest status of each notification the filter accepts, by notification id. */
+  public Map<String, StatusEntry> latest(Predicate<DeliveryStatus> filter) {
+    Map<String, StatusEntry> latest = new LinkedHashMap<>();
+    for (StatusEntry e : history(filter)) {
+      latest.put(e.notificationId(), e);
+    }
+    return latest;
+  }
+
+  private DeliveryStatus decode(byte[] bytes) {
+    if (bytes == null) {
+      return null;
+    }
+    try {
+      return serde.decode(bytes);
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+  }
+}

@@ -1,0 +1,122 @@
+package dev.notifier.cli.ops.dlt;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.notifier.avro.DeadLetter;
+import dev.notifier.avro.DeliveryState;
+import dev.notifier.avro.DeliveryStatus;
+import dev.notifier.avro.Notification;
+import dev.notifier.avro.Recipient;
+import dev.notifier.cli.ops.Csv;
+import dev.notifier.cli.ops.OpsException;
+import dev.notifier.cli.ops.TimeArgs;
+import dev.notifier.cli.ops.ledger.StatusEntry;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** The small parts of the dlt tools, without a broker: filter, grouping, replay rule, pacing, CSV, time arguments. */
+class DltUnitsTest {
+
+  private static final Instant T = Instant.parse("2026-11-21T10:15:00Z");
+
+  @Test
+  void filterMatchesCodesDomainsAndTimeRange() {
+    DeadLetterEntry e = entry(0, 1, "n1", "Gone@Example.ORG", "DEAD_RECIPIENT", 550, "5.1.1", T);
+    DltFilter byCode = new DltFilter(Set.of(), Set.of("dead_recipient"), Set.of("5.1.1"), Set.of(), Set.of(),
+        Set.of("@example.org"), Set.of(), Set.of(), T.minusSeconds(1), T.plusSeconds(1));
+    assertThat(byCode.test(e)).isTrue();
+    assertThat(new DltFilter(Set.of(), Set.of(), Set.of("554"), Set.of(), Set.of(), Set.of(), Set.of(), Set.of(),
+        null, null).test(e)).isFalse();
+    assertThat(new DltFilter(Set.of(), Set.of(), Set.of(), Set.of(), Set.of(), Set.of(), Set.of(), Set.of(), T, null)
+        .test(e)).as("since is inclusive").isTrue();
+    assertThat(new DltFilter(Set.of(), Set.of(), Set.of(), Set.of(), Set.of(), Set.of(), Set.of(), Set.of(), null, T)
+        .test(e)).as("until is exclusive").isFalse();
+    assertThat(DltFilter.all().isRestricted()).isFalse();
+  }
+
+  @Test
+  void statsGroupLargestFirstAndByHour() {
+    List<DeadLetterEntry> entries = List.of(
+        entry(0, 1, "a", "x@a.org", "DEAD_RECIPIENT", 550, "5.1.1", T),
+        entry(0, 2, "b", "y@a.org", "DEAD_RECIPIENT", 550, "5.1.1", T.plusSeconds(3600)),
+        entry(1, 1, "c", "z@b.org", "PERMANENT", 554, "5.7.1", T));
+    DltStats byDomain = DltStats.of(entries, Dimension.parse(List.of("class", "domain")));
+    assertThat(byDomain.groups()).containsExactly(
+        new DltStats.Group(List.of("DEAD_RECIPIENT", "a.org"), 2), new DltStats.Group(List.of("PERMANENT", "b.org"), 1));
+    DltStats byHour = DltStats.of(entries, Dimension.parse(List.of("hour")));
+    assertThat(byHour.groups()).containsExactly(new DltStats.Group(List.of("2026-11-21T10:00Z"), 2),
+        new DltStats.Group(List.of("2026-11-21T11:00Z"), 1));
+    assertThatThrownBy(() -> Dimension.parse(List.of("colour"))).isInstanceOf(OpsException.class)
+        .hasMessageContaining("'colour'").hasMessageContaining("enhanced-code");
+  }
+
+  @Test
+  void replayPlanReplaysOnlyTheLatestLetterOfWhatIsStillDead() {
+    List<DeadLetterEntry> entries = List.of(
+        entry(0, 1, "dead", "a@x.org", "DEAD_RECIPIENT", 550, "5.1.1", T),
+        entry(0, 2, "sent", "b@x.org", "DEAD_RECIPIENT", 550, "5.1.1", T),
+        entry(0, 3, "queued", "c@x.org", "DEAD_RECIPIENT", 550, "5.1.1", T),
+        entry(0, 4, "dead", "a@x.org", "DEAD_RECIPIENT", 550, "5.1.1", T),
+        entry(0, 5, "unknown", "d@x.org", "DEAD_RECIPIENT", 550, "5.1.1", T));
+    ReplayPlan plan = ReplayPlan.of(entries, Map.of(
+        "dead", status("dead", DeliveryState.DEAD), "sent", status("sent", DeliveryState.SENT),
+        "queued", status("queued", DeliveryState.QUEUED)));
+    assertThat(plan.toReplay()).extracting(DeadLetterEntry::offset).containsExactly(4L, 5L);
+    assertThat(plan.skippedSummary()).isEqualTo("already-sent=1, in-flight=1, superseded=1");
+    assertThat(plan.skippedCount()).isEqualTo(3);
+  }
+
+  @Test
+  void pacerSpacesCallsWithoutBurstingToCatchUp() throws Exception {
+    long[] now = {0};
+    List<Duration> waits = new ArrayList<>();
+    Pacer pacer = new Pacer(4, () -> now[0], d -> {
+      waits.add(d);
+      now[0] += d.toNanos();
+    });
+    for (int i = 0; i < 3; i++) {
+      pacer.acquire();
+    }
+    assertThat(waits).containsExactly(Duration.ofMillis(250), Duration.ofMillis(250));
+    now[0] += Duration.ofSeconds(10).toNanos();
+    pacer.acquire();
+    pacer.acquire();
+    assertThat(waits).hasSize(3).last().isEqualTo(Duration.ofMillis(250));
+    assertThatThrownBy(() -> new Pacer(0, () -> 0, d -> { })).hasMessageContaining("rate 0.0");
+  }
+
+  @Test
+  void csvQuotesWhatNeedsIt() {
+    assertThat(Csv.line(List.of("a", "b,c", "say \"hi\"", "x\ny", ""))).isEqualTo("a,\"b,c\",\"say \"\"hi\"\"\",\"x\ny\",");
+  }
+
+  @Test
+  void timeArgumentsAcceptInstantsAndDurationsAndNameBadOnes() {
+    assertThat(TimeArgs.instant("--since", "2h", T)).isEqualTo(T.minus(Duration.ofHours(2)));
+    assertThat(TimeArgs.instant("--since", "2026-11-20T00:00:00Z", T)).isEqualTo(Instant.parse("2026-11-20T00:00:00Z"));
+    assertThat(TimeArgs.duration("--timeout", "PT1M")).isEqualTo(Duration.ofMinutes(1));
+    assertThatThrownBy(() -> TimeArgs.instant("--until", "soon", T)).hasMessageContaining("--until 'soon'")
+        .hasMessageContaining("2h");
+  }
+
+  private static StatusEntry status(String id, DeliveryState state) {
+    return new StatusEntry(0, 0, DeliveryStatus.newBuilder().setNotificationId(id).setEventId("e").setState(state)
+        .setAt(T).build());
+  }
+
+  private static DeadLetterEntry entry(int partition, long offset, String id, String email, String cls, int code,
+      String enhanced, Instant at) {
+    Notification n = Notification.newBuilder().setNotificationId(id).setEventId("e").setEventType("bug.assigned")
+        .setTemplate("bug").setAccount("default").setRecipient(Recipient.newBuilder().setEmail(email).build())
+        .setSubject("s").setTextBody("t").setCreatedAt(at).build();
+    DeadLetter letter = DeadLetter.newBuilder().setNotification(n).setFailureClass(cls).setReplyCode(code)
+        .setEnhancedCode(enhanced).setAccount("default").setFirstFailureAt(at).setLastFailureAt(at).build();
+    return new DeadLetterEntry("notifier.send.dlt", partition, offset, letter, Map.of());
+  }
+}
