@@ -7,6 +7,7 @@ import dev.notifier.cli.ops.ledger.StatusCommand;
 import dev.notifier.cli.publish.PublishCommand;
 import dev.notifier.schemas.AvroLimits;
 import java.io.PrintWriter;
+import org.apache.kafka.common.KafkaException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -46,8 +47,22 @@ public final class NotifierCommand {
         commandLine.getErr().println("notifier: " + e.getMessage());
         return 2;
       }
+      if (e instanceof KafkaException) {
+        commandLine.getErr().println("notifier: Kafka: " + describe(e)
+            + " (check --bootstrap-server or the config's kafka section)");
+        return 2;
+      }
       throw e;
     });
     return cli.execute(args);
+  }
+
+  /** The exception's message and its causes' messages, without a stack trace. */
+  private static String describe(Throwable e) {
+    StringBuilder text = new StringBuilder(String.valueOf(e.getMessage()));
+    for (Throwable cause = e.getCause(); cause != null && cause != cause.getCause(); cause = cause.getCause()) {
+      text.append(": ").append(cause.getMessage());
+    }
+    return text.toString();
   }
 }

@@ -36,7 +36,7 @@ import picocli.CommandLine.TypeConversionException;
  * optionally a test message, and stops at the first failing step with its cause and the fix (see
  * {@link SmtpDoctor}). The account comes from a config file or is described on the command line.
  */
-@Command(name = "smtp-check", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
+@Command(name = "smtp-check", sortOptions = false, usageHelpAutoWidth = true,
     description = {"Check that an SMTP account can deliver: DNS -> TCP -> TLS (implicit or STARTTLS: certificate "
         + "chain, expiry, host name) -> EHLO -> AUTH -> MAIL FROM -> RCPT (with --to) -> a test message (with "
         + "--send). Stops at the first failing step with its cause and the fix.",
@@ -44,10 +44,11 @@ import picocli.CommandLine.TypeConversionException;
         + "or --preset). The password is read from an environment variable or a file, never from the command line."},
     footer = {"", "Exit status: 0 every step passed; 1 a step failed; 2 bad arguments or config.", "",
         "Examples:",
-        "  notifier smtp-check --config notifier.yaml --account company --to me@example.com",
-        "  notifier smtp-check --preset qq --user 12345@qq.com --password-env QQ_AUTH_CODE --to me@example.com --send",
-        "  notifier smtp-check --host relay.internal --port 587 --security starttls --trust-certificate ca.pem "
-            + "--transcript"})
+        "  notifier smtp-check --config notifier.yaml --account company --to me@x.com",
+        "  notifier smtp-check --preset qq --user 12345@qq.com --password-env QQ_CODE \\",
+        "      --to me@example.com --send",
+        "  notifier smtp-check --host relay.internal --port 587 --security starttls \\",
+        "      --trust-certificate ca.pem --transcript"})
 final class SmtpCheckCommand implements Callable<Integer> {
 
   private static final String AD_HOC_ID = "smtp-check";
@@ -112,6 +113,9 @@ final class SmtpCheckCommand implements Callable<Integer> {
 
   @Option(names = "--json", description = "print the report as JSON")
   boolean json;
+
+  @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help and exit")
+  boolean help;
 
   @Override
   public Integer call() throws JsonProcessingException {

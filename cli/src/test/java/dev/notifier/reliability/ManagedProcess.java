@@ -108,6 +108,19 @@ final class ManagedProcess implements AutoCloseable {
     return log;
   }
 
+  String name() {
+    return name;
+  }
+
+  /** Everything the process printed, over all its starts. */
+  String output() {
+    try {
+      return Files.readString(log, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read " + log + ": " + e.getMessage(), e);
+    }
+  }
+
   @Override
   public void close() {
     if (isAlive()) {

@@ -20,6 +20,8 @@ import java.util.Properties;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
 
 /**
  * A broker in its own OS process (restartable on the same ports and data), the topics, and
@@ -152,6 +154,60 @@ final class ReliabilityCluster implements AutoCloseable {
     ManagedProcess process = new ManagedProcess(name, logs, NotifierCommand.class.getName(), args);
     processes.add(process);
     return process;
+  }
+
+  /** Starts a streams app and waits until it is RUNNING. */
+  ManagedProcess startStreams(String name, Path config) {
+    ManagedProcess streams = streams(name, config).start();
+    awaitRunning(streams);
+    return streams;
+  }
+
+  /** Starts a worker and waits until it owns send partitions. */
+  ManagedProcess startWorker(String name, Path config) {
+    ManagedProcess worker = worker(name, config).start();
+    awaitAssigned(worker);
+    return worker;
+  }
+
+  /**
+   * Starts {@code count} workers named {@code prefix-1} .. {@code prefix-count} at once, then waits
+   * until each owns send partitions (so at most as many workers as the send topic has partitions).
+   */
+  List<ManagedProcess> startWorkers(String prefix, int count, Path config) {
+    List<ManagedProcess> started = new ArrayList<>();
+    for (int i = 1; i <= count; i++) {
+      started.add(worker(prefix + "-" + i, config).start());
+    }
+    started.forEach(ReliabilityCluster::awaitAssigned);
+    return started;
+  }
+
+  /** Waits until a streams app (since its last start) has reached RUNNING. */
+  static void awaitRunning(ManagedProcess streams) {
+    streams.awaitLine(Pattern.compile("-> RUNNING"), Duration.ofSeconds(90));
+  }
+
+  /** Waits until a worker (since its last start) was assigned at least one send partition. */
+  static void awaitAssigned(ManagedProcess worker) {
+    worker.awaitLine(Pattern.compile("send: assigned \\[\\S"), Duration.ofSeconds(60));
+  }
+
+  /** The offsets a consumer group has committed now (partitions without a commit are absent). */
+  Map<TopicPartition, Long> committedOffsets(String groupId) {
+    try (Admin admin = Admin.create(clientProperties())) {
+      Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(groupId)
+          .partitionsToOffsetAndMetadata().get();
+      Map<TopicPartition, Long> out = new HashMap<>();
+      offsets.forEach((partition, offset) -> {
+        if (offset != null) {
+          out.put(partition, offset.offset());
+        }
+      });
+      return out;
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot read the committed offsets of " + groupId + ": " + e.getMessage(), e);
+    }
   }
 
   List<Path> logFiles() {

@@ -12,11 +12,15 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -85,6 +89,41 @@ final class Verifier {
     Set<String> unexpected = new TreeSet<>(sentCounts.keySet());
     unexpected.removeAll(expected);
     return new Reconciliation(expected.size(), sent, skipped, deadCount, duplicates, missing, unexpected);
+  }
+
+  /**
+   * Polls until every expected notification is accounted for (sent, skipped or dead) or
+   * {@code timeout} passes; the last reconciliation. Between full reconciliations (which read the
+   * status and dead-letter topics) it checks the cheap condition — all ids seen at the SMTP server.
+   */
+  Reconciliation awaitReconciled(Collection<String> expected, Supplier<List<ReceivedMessage>> smtp,
+      Duration timeout) {
+    Instant deadline = Instant.now().plus(timeout);
+    Instant nextFull = Instant.now();
+    Reconciliation last = null;
+    while (true) {
+      List<ReceivedMessage> received = smtp.get();
+      boolean allSeen = received.stream().map(Verifier::notificationId).collect(Collectors.toSet())
+          .containsAll(expected);
+      if (allSeen || !Instant.now().isBefore(nextFull) || !Instant.now().isBefore(deadline)) {
+        last = reconcile(expected, received);
+        nextFull = Instant.now().plusSeconds(3);
+        if (last.missing().isEmpty() || !Instant.now().isBefore(deadline)) {
+          return last;
+        }
+      }
+      LockSupport.parkNanos(Duration.ofMillis(500).toNanos());
+    }
+  }
+
+  /** The messages received more than once, by notification id, in order of arrival. */
+  static Map<String, List<ReceivedMessage>> duplicates(List<ReceivedMessage> smtp) {
+    Map<String, List<ReceivedMessage>> byId = new LinkedHashMap<>();
+    for (ReceivedMessage m : smtp) {
+      byId.computeIfAbsent(notificationId(m), id -> new ArrayList<>()).add(m);
+    }
+    byId.values().removeIf(copies -> copies.size() < 2);
+    return byId;
   }
 
   /** How many times each notification id is in the send topic, as a read_committed consumer sees it. */

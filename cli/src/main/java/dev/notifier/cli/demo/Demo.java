@@ -31,6 +31,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -53,8 +54,16 @@ public final class Demo {
   private final PrintStream out;
   private final Topics topics = Topics.standard();
 
+  private final Consumer<String> afterwards;
+
   public Demo(PrintStream out) {
+    this(out, bootstrap -> { });
+  }
+
+  /** @param afterwards runs with the broker's address before the demo shuts down (to keep it up) */
+  public Demo(PrintStream out, Consumer<String> afterwards) {
     this.out = out;
+    this.afterwards = afterwards;
   }
 
   public DemoSummary run() throws Exception {
@@ -74,7 +83,9 @@ public final class Demo {
         out.printf("Published 6 users, 2 groups and %d events (one of them garbage, one a duplicate).%n", eventsIn);
         Ledger ledger = awaitSettled(kafka, settings, eventsIn);
         senders.forEach(SenderWorker::close);
-        return report(smtp, ledger, eventsIn, invalidCount(settings), duplicatesDropped(app));
+        DemoSummary summary = report(smtp, ledger, eventsIn, invalidCount(settings), duplicatesDropped(app));
+        afterwards.accept(kafka.bootstrapServers());
+        return summary;
       } finally {
         workers.shutdownNow();
       }

@@ -1,10 +1,13 @@
 package dev.notifier.cli.demo;
 
 import ch.qos.logback.classic.Level;
+import java.io.PrintStream;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** Runs the self-contained demo and exits 0 when every notification reached its expected outcome. */
@@ -14,11 +17,37 @@ public final class DemoCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
+  @Option(names = "--keep-running", description = "after the summary, keep the broker up (until Ctrl-C) so the "
+      + "operator commands (dlt, status) can be tried on the demo's data")
+  boolean keepRunning;
+
   @Override
   public Integer call() throws Exception {
     quietLogs();
-    DemoSummary summary = new Demo(new java.io.PrintStream(System.out, true, "UTF-8")).run();
+    PrintStream out = new PrintStream(System.out, true, "UTF-8");
+    DemoSummary summary = new Demo(out, bootstrap -> {
+      if (keepRunning) {
+        waitForInterrupt(out, bootstrap);
+      }
+    }).run();
     return summary.ok() ? 0 : 1;
+  }
+
+  private static void waitForInterrupt(PrintStream out, String bootstrap) {
+    out.println();
+    out.println("The broker keeps running at " + bootstrap + " — try, in another terminal:");
+    out.println("  ./notifier dlt stats --bootstrap-server " + bootstrap);
+    out.println("  ./notifier dlt replay --class DEAD_RECIPIENT --reason 'mailbox restored' --dry-run "
+        + "--bootstrap-server " + bootstrap);
+    out.println("  ./notifier status --event zt-bug-42-assign-1 --bootstrap-server " + bootstrap);
+    out.println("Press Ctrl-C to stop.");
+    CountDownLatch stop = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "notifier-demo-stop"));
+    try {
+      stop.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /** The demo prints its own account of what happened; per-message INFO logs would bury it. */

@@ -24,9 +24,4 @@ public record CheckRequest(AccountSettings account, String to, boolean send, Dur
       throw new IllegalArgumentException("timeout is " + timeout + ": use a positive duration such as 10s");
     }
   }
-
-  /** The time-out in milliseconds, as sockets take it. */
-  int timeoutMillis() {
-    return Math.toIntExact(Math.max(1, timeout.toMillis()));
-  }
 }

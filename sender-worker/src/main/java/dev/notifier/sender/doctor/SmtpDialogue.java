@@ -56,7 +56,7 @@ final class SmtpDialogue implements AutoCloseable {
     try {
       open(false, null, null, "EHLO as the worker connects");
     } catch (MessagingException e) {
-      throw ReplyAdvice.failure("connect", reply(e.getMessage()), e, "connecting as the worker does failed: "
+      throw ReplyAdvice.failure("connect", replyTo(e), e, "connecting as the worker does failed: "
           + ReplyAdvice.describe(e));
     }
     List<String> extensions = extensions(transport.getLastServerResponse());
@@ -87,11 +87,11 @@ final class SmtpDialogue implements AutoCloseable {
     try {
       open(true, account.username(), password, "AUTH as the worker logs in");
     } catch (AuthenticationFailedException e) {
-      SmtpReply reply = reply(e.getMessage());
+      SmtpReply reply = replyTo(e);
       throw ReplyAdvice.failure("auth", reply, e, "login as " + account.username() + " refused: "
           + (reply != null ? reply : ReplyAdvice.describe(e)));
     } catch (MessagingException e) {
-      throw ReplyAdvice.failure("connect", reply(e.getMessage()), e, "connecting to log in failed: "
+      throw ReplyAdvice.failure("connect", replyTo(e), e, "connecting to log in failed: "
           + ReplyAdvice.describe(e));
     }
     return "logged in as " + account.username() + " (the server offers AUTH " + offered + ")";
@@ -204,6 +204,12 @@ final class SmtpDialogue implements AutoCloseable {
 
   private SmtpReply lastReply() {
     return reply(transport.getLastServerResponse());
+  }
+
+  /** The reply a failed connect carries in its message, else the transport's last one (e.g. a 421 greeting). */
+  private SmtpReply replyTo(MessagingException e) {
+    SmtpReply reply = reply(e.getMessage());
+    return reply != null || transport == null ? reply : lastReply();
   }
 
   private static SmtpReply reply(String text) {

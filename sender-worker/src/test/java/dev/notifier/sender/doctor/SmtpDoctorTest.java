@@ -317,6 +317,19 @@ class SmtpDoctorTest {
   }
 
   @Test
+  void qqsConnectionFrequencyLimitAtTheGreetingFailsAtEhloAsARateLimit() {
+    ScriptableSmtpServer smtp = start(ScriptableSmtpServer.builder());
+    smtp.script().at(Stage.CONNECT).reply("550 Connection frequency limited").always();
+
+    CheckReport report = check(plain(smtp, null), TO, false);
+
+    assertThat(report.result(Step.TLS).detail()).contains("550 Connection frequency limited");
+    StepResult ehlo = failedAt(report, Step.EHLO);
+    assertThat(ehlo.cause()).isEqualTo("rate-limited");
+    assertThat(ehlo.detail()).contains("550 Connection frequency limited");
+  }
+
+  @Test
   void theTranscriptShowsTheDialogueWithAuthSecretsMasked() {
     ScriptableSmtpServer smtp = start(ScriptableSmtpServer.builder().tls(TlsMode.NONE).user(USER, PASSWORD)
         .requireAuth(true));

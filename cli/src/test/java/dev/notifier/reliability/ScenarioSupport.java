@@ -1,0 +1,198 @@
+package dev.notifier.reliability;
+
+import dev.notifier.avro.DeadLetter;
+import dev.notifier.avro.DeliveryState;
+import dev.notifier.avro.DeliveryStatus;
+import dev.notifier.schemas.NotificationIds;
+import dev.notifier.testkit.smtp.ScriptableSmtpServer;
+import dev.notifier.testkit.smtp.Transcript;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/**
+ * What scenarios 4 to 12 share beyond the harness: events for a chosen team and recipients,
+ * raw publishing, a config with another retry lifetime, bounded waits, reading the ledger and the
+ * dead letters, and the SMTP servers' transcripts. No sleeps: every wait polls up to a deadline.
+ */
+final class ScenarioSupport {
+
+  private static final Duration POLL = Duration.ofMillis(250);
+
+  private ScenarioSupport() {
+  }
+
+  // --- processes
+
+  static ManagedProcess startStreams(ReliabilityCluster cluster, Path config) {
+    ManagedProcess streams = cluster.streams("streams", config).start();
+    streams.awaitLine(Pattern.compile("-> RUNNING"), Duration.ofSeconds(90));
+    return streams;
+  }
+
+  /** Starts a worker and waits until it owns send partitions. */
+  static ManagedProcess startWorker(ReliabilityCluster cluster, String name, Path config) {
+    ManagedProcess worker = cluster.worker(name, config).start();
+    worker.awaitLine(Pattern.compile("send: assigned \\[\\S"), Duration.ofSeconds(60));
+    return worker;
+  }
+
+  /**
+   * The harness's config with another retry lifetime: {@link ReliabilityCluster#config} fixes
+   * {@code worker.retry.lifetime} at PT10M, so the written file is rewritten at that one key.
+   */
+  static Path config(ReliabilityCluster cluster, String name, String accounts, Duration lifetime) throws IOException {
+    Path file = cluster.config(name, accounts, null);
+    String yaml = Files.readString(file, StandardCharsets.UTF_8);
+    String changed = yaml.replace("lifetime: PT10M", "lifetime: " + lifetime);
+    if (changed.equals(yaml)) {
+      throw new IllegalStateException("the harness config no longer has 'lifetime: PT10M'; update ScenarioSupport");
+    }
+    Files.writeString(file, changed, StandardCharsets.UTF_8);
+    return file;
+  }
+
+  static String log(ManagedProcess process) {
+    try {
+      return Files.readString(process.log(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read " + process.log(), e);
+    }
+  }
+
+  // --- events
+
+  /** A bug.assigned event for {@code team}, to {@code to} and cc {@code cc} (user ids), acted by "robot". */
+  static String eventJson(String eventId, String team, String to, String cc) {
+    return "{\"eventId\":\"" + eventId + "\",\"type\":\"bug.assigned\",\"source\":\"zentao\",\"team\":\"" + team
+        + "\",\"occurredAt\":\"2026-11-21T10:00:00Z\",\"actor\":{\"userId\":\"robot\"},"
+        + "\"subject\":{\"kind\":\"bug\",\"id\":\"" + eventId + "\",\"title\":\"Scenario " + eventId + "\"},"
+        + "\"to\":[{\"userId\":\"" + to + "\"}],\"cc\":[{\"userId\":\"" + cc + "\"}]}";
+  }
+
+  /** Events {@code prefix-0..n-1} of {@code team}, each to u(i%users) and cc u((i+1)%users); their notification ids. */
+  static Set<String> publishTeamEvents(ReliabilityCluster cluster, String prefix, String team, int n, int users)
+      throws Exception {
+    Set<String> ids = new LinkedHashSet<>();
+    try (KafkaProducer<String, byte[]> producer = Load.producer(cluster.clientProperties())) {
+      for (int i = 0; i < n; i++) {
+        String id = prefix + "-" + i;
+        String to = "u" + (i % users);
+        String cc = "u" + ((i + 1) % users);
+        producer.send(new ProducerRecord<>(cluster.topics.events().name(), id,
+            eventJson(id, team, to, cc).getBytes(StandardCharsets.UTF_8))).get(30, TimeUnit.SECONDS);
+        ids.add(NotificationIds.forAddress(id, Load.address(to), Load.TEMPLATE));
+        ids.add(NotificationIds.forAddress(id, Load.address(cc), Load.TEMPLATE));
+      }
+    }
+    return ids;
+  }
+
+  /** Publishes one record and waits for the broker's acknowledgement. */
+  static void publishRaw(Properties client, String topic, String key, byte[] value) throws Exception {
+    try (KafkaProducer<String, byte[]> producer = Load.producer(client)) {
+      producer.send(new ProducerRecord<>(topic, key, value)).get(60, TimeUnit.SECONDS);
+    }
+  }
+
+  // --- waiting
+
+  /** Polls {@code condition} until it holds or {@code timeout} passes; then fails naming {@code what}. */
+  static void await(String what, Duration timeout, BooleanSupplier condition) {
+    Instant deadline = Instant.now().plus(timeout);
+    while (!condition.getAsBoolean()) {
+      if (Instant.now().isAfter(deadline)) {
+        throw new AssertionError("timed out after " + timeout + " waiting for " + what);
+      }
+      LockSupport.parkNanos(POLL.toNanos());
+    }
+  }
+
+  /** Polls {@code read} until its value passes {@code done} or {@code timeout} passes; returns the last value. */
+  static <T> T awaitValue(Duration timeout, Supplier<T> read, Predicate<T> done) {
+    Instant deadline = Instant.now().plus(timeout);
+    T value = read.get();
+    while (!done.test(value) && Instant.now().isBefore(deadline)) {
+      LockSupport.parkNanos(Duration.ofSeconds(1).toNanos());
+      value = read.get();
+    }
+    return value;
+  }
+
+  /** Waits until the server has received every one of {@code ids} (by Message-ID). */
+  static void awaitReceived(ScriptableSmtpServer smtp, Set<String> ids, Duration timeout) {
+    await(ids.size() + " notifications at " + smtp + " (received " + received(smtp).size() + ")", timeout,
+        () -> received(smtp).containsAll(ids));
+  }
+
+  static Set<String> received(ScriptableSmtpServer smtp) {
+    return smtp.messages().stream().map(Verifier::notificationId).collect(Collectors.toSet());
+  }
+
+  // --- the ledger and the dead letters
+
+  static List<DeliveryStatus> statuses(Verifier verifier, ReliabilityCluster cluster) {
+    return verifier.readAll(cluster.topics.status()).stream().map(ConsumerRecord::value).toList();
+  }
+
+  static List<DeadLetter> deadLetters(Verifier verifier, ReliabilityCluster cluster) {
+    return verifier.readAll(cluster.topics.deadLetters()).stream().map(ConsumerRecord::value).toList();
+  }
+
+  static long count(List<DeliveryStatus> statuses, DeliveryState state, String reason) {
+    return statuses.stream().filter(s -> s.getState() == state && (reason == null || reason.equals(s.getReason())))
+        .count();
+  }
+
+  // --- the SMTP side
+
+  /** Every transcript line of every connection the server saw. */
+  static List<String> transcriptLines(ScriptableSmtpServer smtp) {
+    List<String> lines = new ArrayList<>();
+    for (Transcript t : smtp.transcripts()) {
+      lines.addAll(t.lines());
+    }
+    return lines;
+  }
+
+  /** Client lines that start a mail transaction or carry mail: MAIL, RCPT, DATA, or message data. */
+  static List<String> mailCommands(ScriptableSmtpServer smtp) {
+    return transcriptLines(smtp).stream()
+        .filter(l -> l.matches("(?i)C: (MAIL|RCPT|DATA|BDAT).*") || l.startsWith("C: <message data"))
+        .toList();
+  }
+
+  /** The certificate as PEM, the way an operator would save a relay's certificate for trustCertificate. */
+  static Path writePem(X509Certificate certificate, Path file) throws IOException {
+    try {
+      String body = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+          .encodeToString(certificate.getEncoded());
+      Files.writeString(file, "-----BEGIN CERTIFICATE-----\n" + body + "\n-----END CERTIFICATE-----\n",
+          StandardCharsets.US_ASCII);
+      return file;
+    } catch (CertificateEncodingException e) {
+      throw new IOException("cannot encode the certificate", e);
+    }
+  }
+}

@@ -1,0 +1,169 @@
+package dev.notifier.reliability;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.notifier.avro.DeadLetter;
+import dev.notifier.avro.DeliveryState;
+import dev.notifier.avro.DeliveryStatus;
+import dev.notifier.testkit.smtp.ScriptableSmtpServer;
+import dev.notifier.testkit.smtp.Stage;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * Scenarios 6 and 7, one cluster and one streams app, three accounts on three servers:
+ *
+ * <ul>
+ *   <li>6a: {@code 451} after DATA for a while, then 250 — delivered after backoff (RETRYING seen);
+ *   <li>7: {@code 550 5.1.1} at RCPT for one address among many — exactly that address's
+ *       notifications dead-lettered (DEAD_RECIPIENT), all others SENT;
+ *   <li>6b: {@code 451} forever with a 3 s lifetime budget — dead-lettered as EXPIRED. The budget
+ *       is the worker's, so 6b runs after 6a/7 with a second worker configured with
+ *       {@code retry.lifetime: PT3S} in place of the first (same consumer group).
+ * </ul>
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class SmtpRepliesReliabilityTest {
+
+  private static final int USERS = 20;
+  private static final int TRANSIENT_REPLIES = 8;
+  private static ReliabilityCluster cluster;
+  private static ScriptableSmtpServer later;
+  private static ScriptableSmtpServer rcpt;
+  private static ScriptableSmtpServer never;
+  private static String accounts;
+  private static ManagedProcess firstWorker;
+  private static Verifier verifier;
+
+  @BeforeAll
+  static void start() throws Exception {
+    cluster = new ReliabilityCluster("smtp-replies").start();
+    later = ScriptableSmtpServer.builder().start();
+    rcpt = ScriptableSmtpServer.builder().start();
+    never = ScriptableSmtpServer.builder().start();
+    accounts = ReliabilityCluster.localAccount("later", later.port(), true, null)
+        + ReliabilityCluster.localAccount("rcpt", rcpt.port(), false, "teams: [rcpt-team]")
+        + ReliabilityCluster.localAccount("never", never.port(), false, "teams: [never-team]");
+    new Load("replies", USERS).publishDirectory(cluster.clientProperties(), cluster.topics);
+    Path config = cluster.config("replies", accounts, null);
+    ScenarioSupport.startStreams(cluster, config);
+    firstWorker = ScenarioSupport.startWorker(cluster, "worker-lifetime-10m", config);
+    verifier = new Verifier(cluster.clientProperties(), cluster.topics);
+  }
+
+  @AfterAll
+  static void stop() {
+    if (cluster != null) {
+      cluster.close();
+    }
+    for (ScriptableSmtpServer s : new ScriptableSmtpServer[] {later, rcpt, never}) {
+      if (s != null) {
+        s.close();
+      }
+    }
+  }
+
+  @Test
+  @Order(1)
+  void transientRepliesThenAcceptedAreDeliveredAndOneRefusedRecipientIsDeadLettered() throws Exception {
+    // Step 1: script the servers
+    later.script().at(Stage.DATA_END).reply("451 4.3.0 Try later").times(TRANSIENT_REPLIES);
+    rcpt.script().at(Stage.RCPT).matching("u7@").reply("550 5.1.1 <u7@example.com>: Recipient address rejected: "
+        + "User unknown").always();
+
+    // Step 2: 10 events for the 451 account, 40 for the RCPT account (u7 is in 4 of them, twice in some)
+    Set<String> laterIds = ScenarioSupport.publishTeamEvents(cluster, "later", "qa", 10, USERS);
+    Set<String> rcptIds = ScenarioSupport.publishTeamEvents(cluster, "rcpt", "rcpt-team", 40, USERS);
+    Set<String> u7Ids = rcptIds.stream().filter(id -> isFor(id, "u7")).collect(Collectors.toSet());
+
+    // Step 3 (6a): all delivered after RETRYING statuses; nothing dead
+    ScenarioSupport.awaitReceived(later, laterIds, Duration.ofSeconds(60));
+    List<DeliveryStatus> statuses = ScenarioSupport.statuses(verifier, cluster);
+    long retrying = statuses.stream().filter(s -> "later".equals(s.getAccount())
+        && s.getState() == DeliveryState.RETRYING).count();
+    Verifier.Reconciliation r6 = verifier.reconcile(laterIds, later.messages());
+    System.out.printf("scenario 6a (451 after DATA %d times, then 250; %d RETRYING statuses, %d rejected at the "
+            + "server): expected %d, sent %d, skipped %d, dead %d, duplicates %d%n", TRANSIENT_REPLIES, retrying,
+        later.rejectedCount(), r6.expected(), r6.sent(), r6.skipped(), r6.dead(), r6.duplicates());
+    assertThat(later.rejectedCount()).isEqualTo(TRANSIENT_REPLIES);
+    assertThat(retrying).isGreaterThanOrEqualTo(1);
+    assertThat(r6.sent()).isEqualTo(laterIds.size());
+    assertThat(r6.dead()).isZero();
+    assertThat(r6.missing()).isEmpty();
+
+    // Step 4 (7): u7's notifications are dead recipients, every other one is sent
+    Set<String> others = rcptIds.stream().filter(id -> !u7Ids.contains(id)).collect(Collectors.toSet());
+    ScenarioSupport.awaitReceived(rcpt, others, Duration.ofSeconds(60));
+    List<DeadLetter> dead = ScenarioSupport.awaitValue(Duration.ofSeconds(30),
+        () -> ScenarioSupport.deadLetters(verifier, cluster),
+        letters -> letters.stream().map(d -> d.getNotification().getNotificationId()).collect(Collectors.toSet())
+            .containsAll(u7Ids));
+    Verifier.Reconciliation r7 = verifier.reconcile(rcptIds, rcpt.messages());
+    System.out.printf("scenario 7 (550 5.1.1 at RCPT for u7@ among %d recipients): expected %d, sent %d, skipped %d, "
+            + "dead %d, duplicates %d%n", USERS, r7.expected(), r7.sent(), r7.skipped(), r7.dead(), r7.duplicates());
+    assertThat(u7Ids).isNotEmpty();
+    assertThat(dead).allSatisfy(d -> {
+      assertThat(d.getFailureClass()).isEqualTo("DEAD_RECIPIENT");
+      assertThat(d.getNotification().getRecipient().getEmail()).isEqualTo("u7@example.com");
+      assertThat(d.getReplyCode()).isEqualTo(550);
+    });
+    assertThat(dead.stream().map(d -> d.getNotification().getNotificationId()).collect(Collectors.toSet()))
+        .isEqualTo(u7Ids);
+    assertThat(r7.dead()).isEqualTo(u7Ids.size());
+    assertThat(r7.sent()).isEqualTo(others.size());
+    assertThat(r7.duplicates()).isZero();
+    assertThat(r7.missing()).isEmpty();
+    assertThat(rcpt.messages()).noneMatch(m -> m.recipients().contains("u7@example.com"));
+  }
+
+  @Test
+  @Order(2)
+  void transientRepliesForeverExpireIntoTheDeadLetterTopic() throws Exception {
+    // Step 1: the first worker hands over to one with a 3 s lifetime budget
+    assertThat(firstWorker.terminate(Duration.ofSeconds(30))).isTrue();
+    Path shortLived = ScenarioSupport.config(cluster, "replies-lifetime-3s", accounts, Duration.ofSeconds(3));
+    ScenarioSupport.startWorker(cluster, "worker-lifetime-3s", shortLived);
+    never.script().at(Stage.DATA_END).reply("451 4.3.0 Try later").always();
+
+    // Step 2: 10 events for the account whose server always answers 451
+    Set<String> ids = ScenarioSupport.publishTeamEvents(cluster, "never", "never-team", 10, USERS);
+
+    // Step 3: every one is dead-lettered as EXPIRED, none delivered
+    List<DeadLetter> expired = ScenarioSupport.awaitValue(Duration.ofSeconds(60),
+        () -> ScenarioSupport.deadLetters(verifier, cluster).stream()
+            .filter(d -> "never".equals(d.getAccount())).toList(),
+        letters -> letters.stream().map(d -> d.getNotification().getNotificationId()).collect(Collectors.toSet())
+            .containsAll(ids));
+    Verifier.Reconciliation r = verifier.reconcile(ids, never.messages());
+    long retrying = ScenarioSupport.statuses(verifier, cluster).stream()
+        .filter(s -> "never".equals(s.getAccount()) && s.getState() == DeliveryState.RETRYING).count();
+    System.out.printf("scenario 6b (451 after DATA forever, lifetime PT3S; %d RETRYING statuses, %d attempts at the "
+            + "server): expected %d, sent %d, skipped %d, dead %d, duplicates %d%n", retrying, never.rejectedCount(),
+        r.expected(), r.sent(), r.skipped(), r.dead(), r.duplicates());
+    assertThat(never.messages()).isEmpty();
+    assertThat(expired).allSatisfy(d -> assertThat(d.getFailureClass()).isEqualTo("EXPIRED"));
+    assertThat(expired.stream().map(d -> d.getNotification().getNotificationId()).collect(Collectors.toSet()))
+        .isEqualTo(ids);
+    assertThat(r.dead()).isEqualTo(ids.size());
+    assertThat(r.missing()).isEmpty();
+  }
+
+  private static boolean isFor(String notificationId, String user) {
+    for (int i = 0; i < 40; i++) {
+      if (notificationId.equals(dev.notifier.schemas.NotificationIds.forAddress("rcpt-" + i, Load.address(user),
+          Load.TEMPLATE))) {
+        return true;
+      }
+    }
+    return false;
+  }
+}
