@@ -126,7 +126,7 @@ class BrokerRestartReliabilityTest {
         "(?m)^(\\d{2}:\\d{2}:\\d{2}\\.\\d{3}) .*(commit failed|commit on revoke failed|final commit failed|lost \\[)");
     Instant latest = null;
     for (ManagedProcess worker : workers) {
-      var m = line.matcher(worker.output());
+      var m = line.matcher(worker.currentOutput());
       while (m.find()) {
         Instant at = java.time.LocalDate.now().atTime(java.time.LocalTime.parse(m.group(1)))
             .atZone(java.time.ZoneId.systemDefault()).toInstant();

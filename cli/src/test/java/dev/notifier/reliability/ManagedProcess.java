@@ -112,6 +112,11 @@ final class ManagedProcess implements AutoCloseable {
     return name;
   }
 
+  /** What the process printed since its last start (or, once stopped, in its last run). */
+  String currentOutput() {
+    return currentRun();
+  }
+
   /** Everything the process printed, over all its starts. */
   String output() {
     try {

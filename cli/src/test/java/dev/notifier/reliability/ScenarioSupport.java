@@ -73,9 +73,12 @@ final class ScenarioSupport {
     return file;
   }
 
+  /** The process's log since its last start (log files are appended to across runs and restarts). */
   static String log(ManagedProcess process) {
     try {
-      return Files.readString(process.log(), StandardCharsets.UTF_8);
+      String all = Files.readString(process.log(), StandardCharsets.UTF_8);
+      int start = all.lastIndexOf("=== start ");
+      return start < 0 ? all : all.substring(start);
     } catch (IOException e) {
       throw new IllegalStateException("cannot read " + process.log(), e);
     }

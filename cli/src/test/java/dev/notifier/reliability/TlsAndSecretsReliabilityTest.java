@@ -126,7 +126,7 @@ class TlsAndSecretsReliabilityTest {
             + "skipped %d, dead %d, duplicates %d%n", reasons(starttlsFailures), noStartTls.connectionCount(),
         rStarttls.expected(), rStarttls.sent(), rStarttls.skipped(), rStarttls.dead(), rStarttls.duplicates());
     assertThat(sslFailures).anyMatch(s -> "tls-failed".equals(s.getReason()));
-    assertThat(starttlsFailures).isNotEmpty();
+    assertThat(starttlsFailures).anyMatch(s -> "starttls-unsupported".equals(s.getReason()));
     for (ScriptableSmtpServer server : List.of(wrongName, noStartTls)) {
       assertThat(server.connectionCount()).as("the worker did try %s", server).isPositive();
       assertThat(server.messages()).isEmpty();

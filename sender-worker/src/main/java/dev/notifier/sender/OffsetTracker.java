@@ -16,6 +16,8 @@ import org.apache.kafka.common.TopicPartition;
 final class OffsetTracker {
 
   private final Map<TopicPartition, TreeSet<Long>> inFlight = new HashMap<>();
+  /** Unfinished offsets taken back from the lanes: they hold the commit down but no one works on them. */
+  private final Map<TopicPartition, TreeSet<Long>> handedBack = new HashMap<>();
   private final Map<TopicPartition, Long> next = new HashMap<>();
   private final Map<TopicPartition, Long> committed = new HashMap<>();
 
@@ -29,6 +31,34 @@ final class OffsetTracker {
     if (offsets != null) {
       offsets.remove(offset);
     }
+    TreeSet<Long> back = handedBack.get(partition);
+    if (back != null) {
+      back.remove(offset);
+    }
+  }
+
+  /**
+   * A queued record withdrawn from its lane (the partition is being given up): it stays unfinished,
+   * so the commit stops below it and the next owner delivers it, but nothing will finish it here.
+   */
+  synchronized void handedBack(TopicPartition partition, long offset) {
+    TreeSet<Long> offsets = inFlight.get(partition);
+    if (offsets != null && offsets.contains(offset)) {
+      handedBack.computeIfAbsent(partition, p -> new TreeSet<>()).add(offset);
+    }
+  }
+
+  /**
+   * Records of these partitions still being worked on — being sent, or waiting for their outcome
+   * to be acknowledged — as opposed to handed back: what a revoke waits for before it commits.
+   */
+  synchronized int working(Collection<TopicPartition> partitions) {
+    int working = 0;
+    for (TopicPartition partition : partitions) {
+      TreeSet<Long> back = handedBack.get(partition);
+      working += inFlight(partition) - (back == null ? 0 : back.size());
+    }
+    return working;
   }
 
   /** The offsets that may be committed now and were not yet, per partition. */
@@ -60,6 +90,7 @@ final class OffsetTracker {
   synchronized void forget(Collection<TopicPartition> partitions) {
     partitions.forEach(p -> {
       inFlight.remove(p);
+      handedBack.remove(p);
       next.remove(p);
       committed.remove(p);
     });

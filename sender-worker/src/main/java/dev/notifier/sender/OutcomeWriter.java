@@ -93,6 +93,11 @@ final class OutcomeWriter {
         d.notification());
     RetryHeaders.write(retry.headers(), d.failedAttempts(), d.firstFailure(), due, reason);
     DeadLetters.carryOrigin(d.record(), retry.headers());
+    if (reason.equals(RetryHeaders.reason(d.record().headers()))) {
+      // still waiting for the same reason: the ledger already says so; do not write it again every re-check
+      write(List.of(retry), done);
+      return;
+    }
     write(List.of(retry, statusRecord(d.notification(), DeliveryState.RETRYING, reason,
         "waiting until " + due + " (" + reason + ")", d.failedAttempts())), done);
   }

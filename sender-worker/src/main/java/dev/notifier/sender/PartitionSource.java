@@ -168,7 +168,8 @@ final class PartitionSource implements ConsumerRebalanceListener {
     }
     int withdrawn = dispatcher.withdraw(partitions);
     long deadline = System.nanoTime() + drainTimeout.toNanos();
-    while (tracker.inFlight(partitions) > withdrawn && System.nanoTime() < deadline) {
+    // wait for sends in flight only: mail handed back, now or by a shutdown before this close, never finishes here
+    while (tracker.working(partitions) > 0 && System.nanoTime() < deadline) {
       try {
         TimeUnit.MILLISECONDS.sleep(10);
       } catch (InterruptedException e) {

@@ -36,6 +36,11 @@ final class RetryHeaders {
     return value == null ? Instant.EPOCH : Instant.ofEpochMilli(Long.parseLong(value));
   }
 
+  /** Why the record waited last time; null for fresh mail. */
+  static String reason(Headers headers) {
+    return text(headers, REASON);
+  }
+
   static void write(Headers headers, int attempts, Instant firstFailure, Instant due, String reason) {
     headers.add(ATTEMPTS, utf8(String.valueOf(attempts)));
     if (firstFailure != null) {

@@ -170,7 +170,8 @@ public final class SenderWorker implements Runnable, AutoCloseable {
 
   /** Hands back queued mail, lets sends in flight finish (bounded), commits what finished, closes. */
   private void shutdown() {
-    lanes.values().forEach(lane -> lane.withdraw(d -> true));
+    lanes.values().forEach(lane -> lane.withdraw(d -> true)
+        .forEach(d -> tracker.handedBack(d.partition(), d.offset())));
     long deadline = System.nanoTime() + settings.drainTimeout().toNanos();
     while (lanes.values().stream().anyMatch(l -> l.backlog() > 0) && System.nanoTime() < deadline) {
       parkBriefly();
@@ -264,7 +265,10 @@ public final class SenderWorker implements Runnable, AutoCloseable {
 
     /** Takes back queued deliveries of partitions this worker gives up. */
     int withdraw(java.util.Collection<org.apache.kafka.common.TopicPartition> partitions) {
-      return lanes.values().stream().mapToInt(l -> l.withdraw(d -> partitions.contains(d.partition())).size()).sum();
+      List<Delivery> withdrawn = lanes.values().stream()
+          .flatMap(l -> l.withdraw(d -> partitions.contains(d.partition())).stream()).toList();
+      withdrawn.forEach(d -> tracker.handedBack(d.partition(), d.offset()));
+      return withdrawn.size();
     }
 
     Instant now() {

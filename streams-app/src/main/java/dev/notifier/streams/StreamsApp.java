@@ -10,6 +10,7 @@ import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
@@ -20,6 +21,12 @@ import org.slf4j.LoggerFactory;
 public final class StreamsApp implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(StreamsApp.class);
+
+  /**
+   * The largest record the app writes: an invalid event copied as received. Must cover the events
+   * topic's {@code max.message.bytes}; the invalid topic's must be as large as the events topic's.
+   */
+  static final int MAX_FORWARDED_RECORD_BYTES = 16 * 1024 * 1024;
 
   private final KafkaStreams streams;
   private final CountDownLatch running = new CountDownLatch(1);
@@ -49,6 +56,9 @@ public final class StreamsApp implements AutoCloseable {
     props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, -1);
     // start from the beginning of the directory and event topics on first start
     props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+    // an invalid event is forwarded to the invalid topic as received, however large the events topic let it be;
+    // at the default 1 MiB an oversized event failed that write and stopped the app on every restart
+    props.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), MAX_FORWARDED_RECORD_BYTES);
     return props;
   }
 

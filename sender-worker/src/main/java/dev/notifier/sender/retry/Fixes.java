@@ -81,6 +81,9 @@ final class Fixes {
       + " a web browser once to approve it, then use an app-specific password";
   static final String AUTH_TOO_WEAK = "the server refused the login mechanism as too weak (534): use security:"
       + " ssl (465) or starttls (587) so that a stronger mechanism, or plain login over TLS, is allowed";
+  static final String STARTTLS_UNSUPPORTED = "security is starttls, which is required, but the server does not offer"
+      + " STARTTLS on this port: use port 465 with security: ssl, or the provider's submission port 587; never send"
+      + " in clear to an outside server";
   static final String TLS_REQUIRED = "the server requires TLS: set security: starttls (port 587/25) or ssl"
       + " (port 465)";
   static final String AUTH_REQUIRED = "the server takes mail only after login: set username and passwordEnv (or"

@@ -57,6 +57,7 @@ public final class ReplyRules {
 
         // --- the transport failed: the exception says how
         when().cause(UnknownHostException.class)                      .then(ACCOUNT_ERROR, "dns-failed", Fixes.DNS),
+        when().step("starttls")                                       .then(ACCOUNT_ERROR, "starttls-unsupported", Fixes.STARTTLS_UNSUPPORTED),
         when().step("connect").cause(SSLException.class)              .then(ACCOUNT_ERROR, "tls-failed", Fixes.TLS_FAILED),
         when().step("connect").cause(CertificateException.class)      .then(ACCOUNT_ERROR, "tls-failed", Fixes.TLS_FAILED),
         when().step("auth").noReply().cause(IllegalStateException.class).then(ACCOUNT_ERROR, "password-missing", Fixes.PASSWORD_MISSING),

@@ -35,6 +35,10 @@ final class SmtpFailures {
       return new DeliveryException("auth", reply, "account " + account.id() + " could not log in as "
           + account.username() + ": " + (reply != null ? reply : describe(e)), e);
     }
+    if (String.valueOf(e.getMessage()).contains("does not support STARTTLS")) {
+      return new DeliveryException("starttls", null, "account " + account.id() + ": " + account.host() + ":"
+          + account.port() + " does not offer STARTTLS, which security: starttls requires; nothing was sent", e);
+    }
     SmtpReply reply = reply(null, lastResponse);
     return new DeliveryException("connect", reply, "cannot connect to " + account.host() + ":" + account.port()
         + " (" + account.security().name().toLowerCase(Locale.ROOT) + "): "

@@ -58,6 +58,7 @@ class ReplyClassifierTest {
 
         // refused before any SMTP exchange
         c("message", null, MessagingException.class, INVALID_MESSAGE, "message-invalid", "CR or LF"),
+        c("starttls", null, MessagingException.class, ACCOUNT_ERROR, "starttls-unsupported", "port 465"),
         c("account", null, null, PERMANENT, "unknown-account", "accounts"),
 
         // the transport failed

@@ -131,8 +131,8 @@ class TlsConnectionTest {
 
     assertThatThrownBy(() -> send(account(smtp, Security.STARTTLS, null, null)))
         .isInstanceOf(DeliveryException.class)
-        .satisfies(e -> assertThat(((DeliveryException) e).step()).isEqualTo("connect"))
-        .hasMessageContaining("(starttls)");
+        .satisfies(e -> assertThat(((DeliveryException) e).step()).isEqualTo("starttls"))
+        .hasMessageContaining("does not offer STARTTLS");
     assertThat(smtp.messages()).isEmpty();
     assertThat(smtp.transcripts()).allSatisfy(t -> assertThat(t.lines())
         .noneMatch(line -> line.startsWith("C: MAIL") || line.startsWith("C: AUTH")));

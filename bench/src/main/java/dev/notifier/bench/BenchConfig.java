@@ -1,0 +1,73 @@
+package dev.notifier.bench;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * What one {@code bench/run} measures and how big: counts, per-run time caps, throttle and latency
+ * windows. {@link #defaults()} fits a full run in under 10 minutes on 2 cores (every run stops at
+ * its cap, whatever the machine); {@link #quickDefaults()} is a smoke run of a few seconds per scenario.
+ *
+ * @param events events through the topology per variant (fan-out 3 through a group)
+ * @param notifications notifications per delivery run (about 2 KB each)
+ * @param partitions partitions of every benchmark topic
+ * @param topologyCap the longest one topology run may take; its rate is taken over what finished
+ * @param deliveryCap the longest one delivery run may take
+ * @param throttleRate the throttled account's messages per second (R)
+ * @param throttleBurst the throttled account's burst (B)
+ * @param throttleWindow how long the throttle is measured
+ * @param latencyWindow how long events flow at half the maximum rate
+ * @param sink which SMTP sink to use: auto (smtp-sink if installed), postfix, testkit
+ */
+public record BenchConfig(List<String> scenarios, boolean quick, int events, int notifications, int partitions,
+    Duration topologyCap, Duration deliveryCap, double throttleRate, int throttleBurst, Duration throttleWindow,
+    Duration latencyWindow, String sink, Path out) {
+
+  public static final List<String> ALL = List.of("topology", "delivery", "throttle", "latency", "memory");
+
+  public static BenchConfig defaults() {
+    return new BenchConfig(ALL, false, 100_000, 30_000, 4, Duration.ofSeconds(45), Duration.ofSeconds(20), 50, 10,
+        Duration.ofSeconds(20), Duration.ofSeconds(20), "auto", Path.of("bench/results"));
+  }
+
+  public static BenchConfig quickDefaults() {
+    return new BenchConfig(ALL, true, 4_000, 2_000, 4, Duration.ofSeconds(8), Duration.ofSeconds(5), 50, 10,
+        Duration.ofSeconds(5), Duration.ofSeconds(5), "auto", Path.of("bench/results"));
+  }
+
+  public BenchConfig withScenarios(List<String> names) {
+    return new BenchConfig(names, quick, events, notifications, partitions, topologyCap, deliveryCap, throttleRate,
+        throttleBurst, throttleWindow, latencyWindow, sink, out);
+  }
+
+  public BenchConfig withEvents(int n) {
+    return new BenchConfig(scenarios, quick, n, notifications, partitions, topologyCap, deliveryCap, throttleRate,
+        throttleBurst, throttleWindow, latencyWindow, sink, out);
+  }
+
+  public BenchConfig withNotifications(int m) {
+    return new BenchConfig(scenarios, quick, events, m, partitions, topologyCap, deliveryCap, throttleRate,
+        throttleBurst, throttleWindow, latencyWindow, sink, out);
+  }
+
+  public BenchConfig withSink(String mode) {
+    return new BenchConfig(scenarios, quick, events, notifications, partitions, topologyCap, deliveryCap, throttleRate,
+        throttleBurst, throttleWindow, latencyWindow, mode, out);
+  }
+
+  public BenchConfig withOut(Path dir) {
+    return new BenchConfig(scenarios, quick, events, notifications, partitions, topologyCap, deliveryCap, throttleRate,
+        throttleBurst, throttleWindow, latencyWindow, sink, dir);
+  }
+
+  public BenchConfig withCaps(Duration topology, Duration delivery) {
+    return new BenchConfig(scenarios, quick, events, notifications, partitions, topology, delivery, throttleRate,
+        throttleBurst, throttleWindow, latencyWindow, sink, out);
+  }
+
+  public BenchConfig withThrottle(double rate, int burst) {
+    return new BenchConfig(scenarios, quick, events, notifications, partitions, topologyCap, deliveryCap, rate, burst,
+        throttleWindow, latencyWindow, sink, out);
+  }
+}

@@ -1,0 +1,195 @@
+package dev.notifier.bench;
+
+import dev.notifier.testkit.kafka.EmbeddedKafka;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * {@code bench/run [--quick] [--events N] [--notifications M] [--sink auto|postfix|testkit]
+ * [--out DIR] [scenario…]}: starts an embedded broker on 127.0.0.1, runs the chosen scenarios
+ * (topology, delivery, throttle, latency, memory; all by default) and writes the report.
+ */
+public final class BenchMain {
+
+  private static final long START = System.nanoTime();
+
+  private BenchMain() {
+  }
+
+  public static void main(String[] args) throws Exception {
+    BenchConfig config;
+    try {
+      config = parse(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println("bench: " + e.getMessage());
+      System.err.println(usage());
+      System.exit(2);
+      return;
+    }
+    List<Path> files = new BenchMain.Run(config).call();
+    log("done in %.0f s; wrote %s", (System.nanoTime() - START) / 1e9, files);
+    System.exit(0);
+  }
+
+  static String usage() {
+    return "usage: bench/run [--quick] [--events N] [--notifications M] [--sink auto|postfix|testkit] "
+        + "[--throttle-rate R] [--throttle-burst B] [--topology-cap S] [--delivery-cap S] [--out DIR] "
+        + "[topology|delivery|throttle|latency|memory ...]";
+  }
+
+  static BenchConfig parse(String[] args) {
+    BenchConfig config = List.of(args).contains("--quick") ? BenchConfig.quickDefaults() : BenchConfig.defaults();
+    List<String> scenarios = new ArrayList<>();
+    double rate = config.throttleRate();
+    int burst = config.throttleBurst();
+    for (int i = 0; i < args.length; i++) {
+      String a = args[i];
+      switch (a) {
+        case "--quick" -> { }
+        case "--events" -> config = config.withEvents(positive(a, value(args, ++i)));
+        case "--notifications" -> config = config.withNotifications(positive(a, value(args, ++i)));
+        case "--sink" -> config = config.withSink(oneOf(a, value(args, ++i), List.of("auto", "postfix", "testkit")));
+        case "--out" -> config = config.withOut(Path.of(value(args, ++i)));
+        case "--throttle-rate" -> rate = positive(a, value(args, ++i));
+        case "--throttle-burst" -> burst = positive(a, value(args, ++i));
+        case "--topology-cap" -> config = config.withCaps(Duration.ofSeconds(positive(a, value(args, ++i))),
+            config.deliveryCap());
+        case "--delivery-cap" -> config = config.withCaps(config.topologyCap(),
+            Duration.ofSeconds(positive(a, value(args, ++i))));
+        case "-h", "--help" -> throw new IllegalArgumentException("help");
+        default -> {
+          if (a.startsWith("-")) {
+            throw new IllegalArgumentException("unknown option " + a);
+          }
+          scenarios.add(oneOf("scenario", a.toLowerCase(Locale.ROOT), BenchConfig.ALL));
+        }
+      }
+    }
+    config = config.withThrottle(rate, burst);
+    return scenarios.isEmpty() ? config : config.withScenarios(scenarios);
+  }
+
+  private static String value(String[] args, int i) {
+    if (i >= args.length) {
+      throw new IllegalArgumentException(args[i - 1] + " needs a value");
+    }
+    return args[i];
+  }
+
+  private static int positive(String option, String value) {
+    try {
+      int n = Integer.parseInt(value.replace("_", "").replace("k", "000"));
+      if (n > 0) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException(option + " is '" + value + "': give a positive whole number");
+  }
+
+  private static String oneOf(String option, String value, List<String> allowed) {
+    if (!allowed.contains(value)) {
+      throw new IllegalArgumentException(option + " is '" + value + "': use one of " + allowed);
+    }
+    return value;
+  }
+
+  static void log(String format, Object... args) {
+    System.out.printf(Locale.ROOT, "[bench %5.1fs] " + format + "%n",
+        concat((System.nanoTime() - START) / 1e9, args));
+  }
+
+  private static Object[] concat(Object first, Object[] rest) {
+    Object[] all = new Object[rest.length + 1];
+    all[0] = first;
+    System.arraycopy(rest, 0, all, 1, rest.length);
+    return all;
+  }
+
+  /** One benchmark run: broker up, scenarios in order, report written. */
+  static final class Run {
+    private final BenchConfig config;
+    private final Report report = new Report();
+
+    Run(BenchConfig config) {
+      this.config = config;
+    }
+
+    List<Path> call() throws Exception {
+      environment();
+      log("scenarios %s, %d events, %d notifications%s", config.scenarios(), config.events(),
+          config.notifications(), config.quick() ? " (quick)" : "");
+      try (EmbeddedKafka broker = EmbeddedKafka.builder().partitions(config.partitions())
+          // the benchmark topics hold the whole load at once; keep it, do not roll it away
+          .brokerProperty("log.retention.ms", "-1")
+          .start();
+          Sink sink = Sink.open(config.sink())) {
+        report.environment().put("SMTP sink", sink.kind());
+        BenchKafka kafka = new BenchKafka(broker, config.partitions());
+        double maxTopology = Double.NaN;
+        double maxDelivery = Double.NaN;
+        DeliveryScenario delivery = new DeliveryScenario(kafka, config, report);
+        if (wants("topology")) {
+          TopologyScenario topology = new TopologyScenario(kafka, config, report);
+          List<TopologyRun> runs = topology.run();
+          topology.report(runs);
+          maxTopology = TopologyScenario.find(runs, "notifier topology", TopologyScenario.EOS) * 3;
+        }
+        if (wants("delivery") || wants("memory")) {
+          if (wants("delivery")) {
+            List<DeliveryRun> runs = delivery.run(sink);
+            delivery.report(runs, sink);
+            maxDelivery = DeliveryScenario.rate(runs, "notifier, 1 worker", 8);
+          } else {
+            kafka.createTopics(delivery.topics());
+            kafka.publishNotifications(delivery.topics(), "dlv", config.notifications(), DeliveryScenario.ACCOUNT);
+          }
+        }
+        if (wants("throttle")) {
+          new ThrottleScenario(kafka, config, report).run();
+        }
+        if (wants("latency")) {
+          double max = Math.min(nanToMax(maxTopology), nanToMax(maxDelivery));
+          String source = "min of the topology (exactly_once_v2) and 1-worker delivery rates measured in this run";
+          if (Double.isInfinite(max)) {
+            max = config.quick() ? 200 : 600;
+            source = "not measured in this run: an assumed " + Report.fmt(max) + " notifications/s";
+          }
+          new LatencyScenario(kafka, config, report).run(max, source);
+        }
+        if (wants("memory")) {
+          new MemoryScenario(kafka, config, report).run(delivery, sink);
+        }
+      }
+      report.environment().put("duration s", Math.round((System.nanoTime() - START) / 1e9));
+      return report.write(config.out());
+    }
+
+    private static double nanToMax(double v) {
+      return Double.isNaN(v) || v <= 0 ? Double.POSITIVE_INFINITY : v;
+    }
+
+    private boolean wants(String scenario) {
+      return config.scenarios().contains(scenario);
+    }
+
+    private void environment() {
+      var env = report.environment();
+      env.put("mode", config.quick() ? "quick" : "full");
+      env.put("cores", Runtime.getRuntime().availableProcessors());
+      env.put("java", System.getProperty("java.version"));
+      env.put("heap max MB", Runtime.getRuntime().maxMemory() / 1048576);
+      env.put("events", config.events());
+      env.put("notifications", config.notifications());
+      env.put("partitions", config.partitions());
+      env.put("caps s", "topology " + config.topologyCap().toSeconds() + ", delivery "
+          + config.deliveryCap().toSeconds());
+      env.put("started", Instant.now().toString());
+    }
+  }
+}

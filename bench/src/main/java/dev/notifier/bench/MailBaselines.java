@@ -1,0 +1,195 @@
+package dev.notifier.bench;
+
+import jakarta.mail.Message;
+import jakarta.mail.MessagingException;
+import jakarta.mail.Session;
+import jakarta.mail.Transport;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeBodyPart;
+import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.internet.MimeMultipart;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.simplejavamail.api.email.Email;
+import org.simplejavamail.api.mailer.Mailer;
+import org.simplejavamail.api.mailer.config.TransportStrategy;
+import org.simplejavamail.email.EmailBuilder;
+import org.simplejavamail.mailer.MailerBuilder;
+
+/**
+ * Baselines (b), (c) and (d) of the delivery scenario, with no Kafka: the same message (built per
+ * send, as the worker does) to the same sink over the same number of connections.
+ * (b) a bare Angus Mail loop, one thread per already-open {@link Transport};
+ * (c) Simple Java Mail with its batch module's connection pool;
+ * (d) the naive {@link Transport#send} per message, a new connection each time.
+ */
+final class MailBaselines {
+
+  private final String host;
+  private final int port;
+
+  MailBaselines(String host, int port) {
+    this.host = host;
+    this.port = port;
+  }
+
+  Session session() {
+    Properties props = new Properties();
+    props.put("mail.transport.protocol", "smtp");
+    props.put("mail.smtp.host", host);
+    props.put("mail.smtp.port", String.valueOf(port));
+    props.put("mail.smtp.localhost", "bench.local");
+    props.put("mail.smtp.connectiontimeout", "10000");
+    props.put("mail.smtp.timeout", "30000");
+    return Session.getInstance(props);
+  }
+
+  static MimeMessage message(Session session, int i) throws MessagingException {
+    MimeMessage m = new MimeMessage(session);
+    m.setFrom(new InternetAddress(MailContent.FROM));
+    m.setRecipient(Message.RecipientType.TO, new InternetAddress(MailContent.TO));
+    m.setSubject(MailContent.SUBJECT + " " + i, StandardCharsets.UTF_8.name());
+    m.setSentDate(new Date());
+    MimeMultipart alternative = new MimeMultipart("alternative");
+    MimeBodyPart text = new MimeBodyPart();
+    text.setText(MailContent.TEXT, StandardCharsets.UTF_8.name());
+    MimeBodyPart html = new MimeBodyPart();
+    html.setText(MailContent.HTML, StandardCharsets.UTF_8.name(), "html");
+    alternative.addBodyPart(text);
+    alternative.addBodyPart(html);
+    m.setContent(alternative);
+    m.saveChanges();
+    return m;
+  }
+
+  /** (b) {@code connections} threads, each sending over its own connection, opened before the clock starts. */
+  DeliveryRun angusLoop(int connections, int count, Duration cap) throws Exception {
+    Session session = session();
+    List<Transport> transports = new ArrayList<>();
+    for (int c = 0; c < connections; c++) {
+      Transport t = session.getTransport();
+      t.connect();
+      transports.add(t);
+    }
+    AtomicInteger next = new AtomicInteger();
+    AtomicLong sent = new AtomicLong();
+    long deadline = System.nanoTime() + cap.toNanos();
+    long cpu0 = Cpu.processNanos();
+    long start = System.nanoTime();
+    List<Thread> threads = new ArrayList<>();
+    for (Transport t : transports) {
+      threads.add(start("bench-angus", () -> {
+        try (t) {
+          for (int i = next.getAndIncrement(); i < count && System.nanoTime() < deadline; i = next.getAndIncrement()) {
+            MimeMessage m = message(session, i);
+            t.sendMessage(m, m.getAllRecipients());
+            sent.incrementAndGet();
+          }
+        } catch (MessagingException e) {
+          BenchMain.log("angus loop: %s", e);
+        }
+      }));
+    }
+    for (Thread t : threads) {
+      t.join();
+    }
+    long nanos = System.nanoTime() - start;
+    return new DeliveryRun("bare Angus loop (b)", connections, sent.get(), count, Stats.rate(sent.get(), nanos),
+        Cpu.processNanos() - cpu0);
+  }
+
+  /** (d) {@code connections} threads, each calling Transport.send (connect, EHLO, send, QUIT) per message. */
+  DeliveryRun naive(int connections, int count, Duration cap) throws Exception {
+    Session session = session();
+    AtomicInteger next = new AtomicInteger();
+    AtomicLong sent = new AtomicLong();
+    long deadline = System.nanoTime() + cap.toNanos();
+    long cpu0 = Cpu.processNanos();
+    long start = System.nanoTime();
+    List<Thread> threads = new ArrayList<>();
+    for (int c = 0; c < connections; c++) {
+      threads.add(start("bench-naive", () -> {
+        try {
+          for (int i = next.getAndIncrement(); i < count && System.nanoTime() < deadline; i = next.getAndIncrement()) {
+            Transport.send(message(session, i));
+            sent.incrementAndGet();
+          }
+        } catch (MessagingException e) {
+          BenchMain.log("naive: %s", e);
+        }
+      }));
+    }
+    for (Thread t : threads) {
+      t.join();
+    }
+    long nanos = System.nanoTime() - start;
+    return new DeliveryRun("naive Transport.send (d)", connections, sent.get(), count, Stats.rate(sent.get(), nanos),
+        Cpu.processNanos() - cpu0);
+  }
+
+  /** (c) Simple Java Mail: a pool of {@code connections} connections and as many sending threads. */
+  DeliveryRun simpleJavaMail(int connections, int count, Duration cap) throws Exception {
+    Mailer mailer = MailerBuilder.withSMTPServer(host, port)
+        .withTransportStrategy(TransportStrategy.SMTP)
+        .withThreadPoolSize(connections)
+        .withConnectionPoolCoreSize(connections)
+        .withConnectionPoolMaxSize(connections)
+        .withSessionTimeout(30_000)
+        .buildMailer();
+    // warm the pool: the other baselines open their connections before the clock starts too
+    CompletableFuture.allOf(sendSome(mailer, connections)).get(30, TimeUnit.SECONDS);
+    Semaphore inFlight = new Semaphore(connections * 4);
+    AtomicLong sent = new AtomicLong();
+    long deadline = System.nanoTime() + cap.toNanos();
+    long cpu0 = Cpu.processNanos();
+    long start = System.nanoTime();
+    for (int i = 0; i < count && System.nanoTime() < deadline; i++) {
+      inFlight.acquire();
+      mailer.sendMail(email(i), true).whenComplete((ok, error) -> {
+        if (error == null) {
+          sent.incrementAndGet();
+        }
+        inFlight.release();
+      });
+    }
+    inFlight.acquire(connections * 4);
+    long nanos = System.nanoTime() - start;
+    long cpu = Cpu.processNanos() - cpu0;
+    mailer.shutdownConnectionPool().get(30, TimeUnit.SECONDS);
+    return new DeliveryRun("Simple Java Mail + batch pool (c)", connections, sent.get(), count,
+        Stats.rate(sent.get(), nanos), cpu);
+  }
+
+  private static CompletableFuture<?>[] sendSome(Mailer mailer, int n) {
+    CompletableFuture<?>[] futures = new CompletableFuture<?>[n];
+    for (int i = 0; i < n; i++) {
+      futures[i] = mailer.sendMail(email(-1 - i), true);
+    }
+    return futures;
+  }
+
+  private static Thread start(String name, Runnable body) {
+    Thread t = new Thread(body, name);
+    t.start();
+    return t;
+  }
+
+  static Email email(int i) {
+    return EmailBuilder.startingBlank()
+        .from(MailContent.FROM)
+        .to(MailContent.TO)
+        .withSubject(MailContent.SUBJECT + " " + i)
+        .withPlainText(MailContent.TEXT)
+        .withHTMLText(MailContent.HTML)
+        .buildEmail();
+  }
+}

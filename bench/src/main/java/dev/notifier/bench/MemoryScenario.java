@@ -1,0 +1,73 @@
+package dev.notifier.bench;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Scenario 5: one worker alone in a child JVM (so its resident set is its own, not the broker's),
+ * at the maximum rate (8 connections, unthrottled) over the delivery scenario's notifications; the
+ * child reports its peak RSS (VmHWM) and peak heap.
+ */
+final class MemoryScenario {
+
+  /** The heap a deployment would give a worker; RSS is measured with it. */
+  static final String HEAP = "-Xmx128m";
+
+  private final BenchKafka kafka;
+  private final BenchConfig config;
+  private final Report report;
+
+  MemoryScenario(BenchKafka kafka, BenchConfig config, Report report) {
+    this.kafka = kafka;
+    this.config = config;
+    this.report = report;
+  }
+
+  void run(DeliveryScenario delivery, Sink sink) throws Exception {
+    String java = ProcessHandle.current().info().command().orElse("java");
+    List<String> command = new ArrayList<>(List.of(java, HEAP, "-cp", System.getProperty("java.class.path"),
+        WorkerProcess.class.getName(), kafka.bootstrap(), delivery.topics().prefix(), "bench-memory", sink.host(),
+        String.valueOf(sink.port()), "8", String.valueOf(config.notifications()),
+        String.valueOf(config.deliveryCap().toSeconds())));
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    Map<String, String> result = new HashMap<>();
+    try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = in.readLine()) != null) {
+        if (line.startsWith("RESULT ")) {
+          for (String kv : line.substring(7).split(" ")) {
+            String[] parts = kv.split("=", 2);
+            result.put(parts[0], parts[1]);
+          }
+        }
+      }
+    }
+    if (!p.waitFor(config.deliveryCap().toSeconds() + 60, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+    }
+    Report.Section s = report.section("5. Memory");
+    if (result.isEmpty()) {
+      s.note("the worker process reported nothing (exit " + (p.isAlive() ? "none" : p.exitValue()) + ")");
+      report.target("memory", "worker RSS ≤ 256 MB at max rate", "not measured", null);
+      return;
+    }
+    double rssMb = Long.parseLong(result.get("vmHwmKb")) / 1024.0;
+    double heapMb = Long.parseLong(result.get("heapPeakBytes")) / 1048576.0;
+    double heapMaxMb = Long.parseLong(result.get("heapMaxBytes")) / 1048576.0;
+    s.table(new Report.Table(null, List.of("JVM", "connections", "messages", "msg/s", "peak RSS MB (VmHWM)",
+        "peak heap used MB", "heap max MB"), List.of(List.of(HEAP, "8", result.get("sent") + " of "
+        + config.notifications(), result.get("rate"), Report.fmt(rssMb), Report.fmt(heapMb), Report.fmt(heapMaxMb)))));
+    s.note("One SenderWorker alone in a child JVM (" + HEAP + ", default GC), unthrottled, to " + sink.kind() + ".");
+    s.data("rssMb", rssMb).data("heapPeakMb", heapMb).data("heapMaxMb", heapMaxMb).data("sent", result.get("sent"))
+        .data("rate", result.get("rate"));
+    report.target("memory", "worker RSS ≤ 256 MB at max rate", Report.fmt(rssMb) + " MB peak RSS ("
+        + result.get("rate") + " msg/s, heap peak " + Report.fmt(heapMb) + " MB)", rssMb <= 256);
+    BenchMain.log("memory: peak RSS %.0f MB, heap peak %.0f MB at %s msg/s", rssMb, heapMb, result.get("rate"));
+  }
+}

@@ -1,0 +1,78 @@
+package dev.notifier.bench;
+
+import dev.notifier.schemas.config.KafkaSettings;
+import dev.notifier.sender.SenderWorker;
+import dev.notifier.sender.config.AccountSettings;
+import dev.notifier.sender.config.WorkerSettings;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+
+/**
+ * One sender worker alone in a JVM, for the memory scenario: delivers {@code count} notifications
+ * as fast as the sink takes them (or until the cap), then prints one line,
+ * {@code RESULT sent=… seconds=… vmHwmKb=… heapPeakBytes=… heapMaxBytes=…}, read by the parent.
+ *
+ * <p>Arguments: bootstrap, topic prefix, group, SMTP host, SMTP port, pool size, count, cap seconds.
+ */
+public final class WorkerProcess {
+
+  private WorkerProcess() {
+  }
+
+  public static void main(String[] args) throws Exception {
+    String bootstrap = args[0];
+    String prefix = args[1];
+    String group = args[2];
+    AccountSettings account = AccountSettings.local(DeliveryScenario.ACCOUNT, args[3], Integer.parseInt(args[4]),
+        MailContent.FROM).withPoolSize(Integer.parseInt(args[5])).withLimits(DeliveryScenario.UNTHROTTLED);
+    long count = Long.parseLong(args[6]);
+    Duration cap = Duration.ofSeconds(Long.parseLong(args[7]));
+    KafkaSettings settings = new KafkaSettings(bootstrap, prefix, Map.of());
+    SenderWorker worker = new SenderWorker(settings, new WorkerSettings(group, group + "-1", null, List.of(account)),
+        Clock.systemUTC(), System::getenv);
+    Thread poll = new Thread(worker, group + "-poll");
+    poll.start();
+    BenchKafka.Progress progress;
+    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+      progress = BenchKafka.watch(() -> BenchKafka.committed(admin, group, settings.topics().send().name()), count,
+          cap);
+    } finally {
+      worker.close();
+      poll.join(20_000);
+    }
+    long heapPeak = 0;
+    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+      if (pool.getType() == MemoryType.HEAP && pool.getPeakUsage() != null) {
+        heapPeak += pool.getPeakUsage().getUsed();
+      }
+    }
+    System.out.printf("RESULT sent=%d rate=%.1f vmHwmKb=%d heapPeakBytes=%d heapMaxBytes=%d%n", progress.done(),
+        progress.rate(), vmHwmKb(), heapPeak, Runtime.getRuntime().maxMemory());
+    System.out.flush();
+    System.exit(0);
+  }
+
+  /** Peak resident set size of this process (VmHWM in /proc/self/status), -1 where there is none. */
+  static long vmHwmKb() throws IOException {
+    Path status = Path.of("/proc/self/status");
+    if (!Files.exists(status)) {
+      return -1;
+    }
+    for (String line : Files.readAllLines(status)) {
+      if (line.startsWith("VmHWM:")) {
+        return Long.parseLong(line.replaceAll("[^0-9]", ""));
+      }
+    }
+    return -1;
+  }
+}

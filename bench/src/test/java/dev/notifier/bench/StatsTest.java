@@ -1,0 +1,66 @@
+package dev.notifier.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import java.util.Map;
+import org.HdrHistogram.Histogram;
+import org.junit.jupiter.api.Test;
+
+/** The report's arithmetic and argument parsing; no benchmark runs here. */
+class StatsTest {
+
+  private static final long MS = 1_000_000L;
+
+  @Test
+  void maxInWindowFindsTheBusiestSecondWhateverItsStart() {
+    // 3 in [0.6 s, 1.5 s] straddle a whole-second boundary; per whole second there are only 2
+    long[] times = {0, 600 * MS, 900 * MS, 1500 * MS, 3000 * MS};
+    assertThat(Stats.maxInWindow(times, 1000 * MS)).isEqualTo(3);
+    assertThat(Stats.perSecond(times, 0, 4)).containsExactly(3, 1, 0, 1);
+  }
+
+  @Test
+  void maxInWindowOfNothingIsZero() {
+    assertThat(Stats.maxInWindow(new long[0], 1000 * MS)).isZero();
+  }
+
+  @Test
+  void percentilesAreInMilliseconds() {
+    Histogram h = Stats.latencyHistogram();
+    for (int i = 1; i <= 100; i++) {
+      h.recordValue(i * 1000L);
+    }
+    Map<String, Double> p = Stats.percentilesMillis(h);
+    assertThat(p.keySet()).containsExactly("p50", "p95", "p99", "p99.9", "max");
+    assertThat(p.get("p50")).isCloseTo(50, org.assertj.core.data.Offset.offset(0.1));
+    assertThat(p.get("max")).isCloseTo(100, org.assertj.core.data.Offset.offset(0.1));
+  }
+
+  @Test
+  void ratioOfAMissingBaselineIsNaN() {
+    assertThat(Stats.ratio(10, Double.NaN)).isNaN();
+    assertThat(Stats.ratio(10, 0)).isNaN();
+    assertThat(Stats.ratio(10, 4)).isEqualTo(2.5);
+    assertThat(Report.times(Double.NaN)).isEqualTo("–");
+  }
+
+  @Test
+  void markdownTableHasAHeaderRuleAndRows() {
+    StringBuilder md = new StringBuilder();
+    Report.appendTable(md, new Report.Table(null, List.of("a", "b"), List.of(List.of("1", "2"))));
+    assertThat(md.toString()).isEqualTo("| a | b |\n|---|---|\n| 1 | 2 |\n");
+  }
+
+  @Test
+  void argumentsChooseScenariosAndSizes() {
+    BenchConfig c = BenchMain.parse(new String[] {"--quick", "--events", "10k", "throttle", "latency"});
+    assertThat(c.quick()).isTrue();
+    assertThat(c.events()).isEqualTo(10_000);
+    assertThat(c.scenarios()).containsExactly("throttle", "latency");
+    assertThat(BenchMain.parse(new String[0]).scenarios()).isEqualTo(BenchConfig.ALL);
+    assertThatThrownBy(() -> BenchMain.parse(new String[] {"fastest"})).hasMessageContaining("use one of");
+    assertThatThrownBy(() -> BenchMain.parse(new String[] {"--events", "-3"})).hasMessageContaining("--events");
+  }
+}
