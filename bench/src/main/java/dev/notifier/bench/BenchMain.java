@@ -131,20 +131,16 @@ public final class BenchMain {
           Sink sink = Sink.open(config.sink())) {
         report.environment().put("SMTP sink", sink.kind());
         BenchKafka kafka = new BenchKafka(broker, config.partitions());
-        double maxTopology = Double.NaN;
-        double maxDelivery = Double.NaN;
         DeliveryScenario delivery = new DeliveryScenario(kafka, config, report);
         if (wants("topology")) {
           TopologyScenario topology = new TopologyScenario(kafka, config, report);
           List<TopologyRun> runs = topology.run();
           topology.report(runs);
-          maxTopology = TopologyScenario.find(runs, "notifier topology", TopologyScenario.EOS) * 3;
         }
         if (wants("delivery") || wants("memory")) {
           if (wants("delivery")) {
             List<DeliveryRun> runs = delivery.run(sink);
             delivery.report(runs, sink);
-            maxDelivery = DeliveryScenario.rate(runs, "notifier, 1 worker", 8);
           } else {
             kafka.createTopics(delivery.topics());
             kafka.publishNotifications(delivery.topics(), "dlv", config.notifications(), DeliveryScenario.ACCOUNT);
@@ -154,13 +150,7 @@ public final class BenchMain {
           new ThrottleScenario(kafka, config, report).run();
         }
         if (wants("latency")) {
-          double max = Math.min(nanToMax(maxTopology), nanToMax(maxDelivery));
-          String source = "min of the topology (exactly_once_v2) and 1-worker delivery rates measured in this run";
-          if (Double.isInfinite(max)) {
-            max = config.quick() ? 200 : 600;
-            source = "not measured in this run: an assumed " + Report.fmt(max) + " notifications/s";
-          }
-          new LatencyScenario(kafka, config, report).run(max, source);
+          new LatencyScenario(kafka, config, report).run(config.quick() ? 1_000 : 5_000);
         }
         if (wants("memory")) {
           new MemoryScenario(kafka, config, report).run(delivery, sink);
@@ -168,10 +158,6 @@ public final class BenchMain {
       }
       report.environment().put("duration s", Math.round((System.nanoTime() - START) / 1e9));
       return report.write(config.out());
-    }
-
-    private static double nanToMax(double v) {
-      return Double.isNaN(v) || v <= 0 ? Double.POSITIVE_INFINITY : v;
     }
 
     private boolean wants(String scenario) {

@@ -48,15 +48,16 @@ final class LatencyScenario {
     this.report = report;
   }
 
-  /** @param maxNotificationsPerSecond the pipeline's maximum (measured, or a fallback when not) */
-  void run(double maxNotificationsPerSecond, String maxSource) throws Exception {
+  /**
+   * First measures the whole pipeline's maximum (a backlog of {@code probe} events produced at once,
+   * mails counted at the server: topology and worker share the machine, so their separate maxima
+   * would overstate it), then runs at half of it.
+   */
+  void run(int probe) throws Exception {
     Topics topics = Topics.withPrefix("lat.");
     kafka.createTopics(topics);
     kafka.publishDirectory(topics);
-    double eventsPerSecond = Math.max(1, maxNotificationsPerSecond / 2 / BenchKafka.GROUP_SIZE);
     KafkaSettings settings = new KafkaSettings(kafka.bootstrap(), topics.prefix(), Map.of());
-    int events = (int) Math.ceil(eventsPerSecond * config.latencyWindow().toSeconds());
-    int warmup = (int) Math.ceil(eventsPerSecond);
     try (ScriptableSmtpServer smtp = ScriptableSmtpServer.builder().build().start();
         StreamsApp app = new StreamsApp(settings, StreamsSettings.defaults().withApplicationId("bench-latency")
             .withStateDir(Files.createTempDirectory("bench-latency-").toString()), AccountRouter.single("default"))) {
@@ -70,7 +71,12 @@ final class LatencyScenario {
       try {
         app.awaitRunning(Duration.ofSeconds(60));
         awaitOwned(worker, Duration.ofSeconds(30));
-        produce(topics, events, eventsPerSecond);
+        double maxNotificationsPerSecond = probeMax(smtp, probe);
+        String maxSource = "the pipeline's maximum, measured just before with a backlog of " + probe + " events";
+        double eventsPerSecond = Math.max(1, maxNotificationsPerSecond / 2 / BenchKafka.GROUP_SIZE);
+        int events = (int) Math.ceil(eventsPerSecond * config.latencyWindow().toSeconds());
+        int warmup = (int) Math.ceil(eventsPerSecond);
+        produce(topics, events, eventsPerSecond, "lat");
         try {
           smtp.awaitMessages(events * BenchKafka.GROUP_SIZE, Duration.ofSeconds(30));
         } catch (IllegalStateException notAll) {
@@ -91,7 +97,24 @@ final class LatencyScenario {
     }
   }
 
-  private void produce(Topics topics, int events, double perSecond) {
+  /** Notifications per second at the server while a backlog of {@code events} events drains. */
+  private double probeMax(ScriptableSmtpServer smtp, int events) throws InterruptedException {
+    produce(Topics.withPrefix("lat."), events, Double.POSITIVE_INFINITY, "probe");
+    int expected = events * BenchKafka.GROUP_SIZE;
+    long deadline = System.nanoTime() + config.latencyWindow().multipliedBy(3).toNanos();
+    while (smtp.messages().size() < expected && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    List<ReceivedMessage> got = smtp.messages();
+    double rate = got.size() < 2 ? 100 : Stats.rate(got.size() - 1,
+        Duration.between(got.get(0).receivedAt(), got.get(got.size() - 1).receivedAt()).toNanos());
+    Thread.sleep(500);
+    smtp.reset();
+    BenchMain.log("latency: pipeline maximum %.0f notifications/s (%d of %d mails)", rate, got.size(), expected);
+    return rate;
+  }
+
+  private void produce(Topics topics, int events, double perSecond, String run) {
     Properties props = kafka.producerProps();
     // an upstream producer that sends each event at once
     props.put(ProducerConfig.LINGER_MS_CONFIG, 0);
@@ -100,15 +123,15 @@ final class LatencyScenario {
         new ByteArraySerializer())) {
       long start = System.nanoTime();
       for (int i = 0; i < events; i++) {
-        long due = start + (long) (i * 1e9 / perSecond);
+        long due = Double.isInfinite(perSecond) ? 0 : start + (long) (i * 1e9 / perSecond);
         long wait = due - System.nanoTime();
         if (wait > 0) {
           LockSupport.parkNanos(wait);
         }
         Instant now = Instant.now();
         long micros = now.getEpochSecond() * 1_000_000L + now.getNano() / 1000;
-        producer.send(new ProducerRecord<>(topics.events().name(), "lat-" + i,
-            BenchKafka.event("lat", i, "i:" + i + " lat:" + micros)));
+        String title = run.equals("lat") ? "i:" + i + " lat:" + micros : "probe " + i;
+        producer.send(new ProducerRecord<>(topics.events().name(), run + "-" + i, BenchKafka.event(run, i, title)));
       }
       producer.flush();
     }

@@ -144,6 +144,8 @@ final class MailBaselines {
         .withConnectionPoolCoreSize(connections)
         .withConnectionPoolMaxSize(connections)
         .withSessionTimeout(30_000)
+        // its own pool: without a cluster key every Mailer shares the first one's global pool
+        .withClusterKey(java.util.UUID.randomUUID())
         .buildMailer();
     // warm the pool: the other baselines open their connections before the clock starts too
     CompletableFuture.allOf(sendSome(mailer, connections)).get(30, TimeUnit.SECONDS);

@@ -54,16 +54,23 @@ final class TopologyScenario {
     }
     String input = eos.events().name();
     List<TopologyRun> runs = new ArrayList<>();
-    runs.add(streams("fan-out Streams app (a)", EOS, "bench-fanout-eos", input, () -> fanOut(input,
+    runs.add(streams("fan-out Streams app (a)", EOS, "bench-fanout-eos", input, 1, () -> fanOut(input,
         "bench.fanout-eos.out"), "bench.fanout-eos.out"));
-    runs.add(streams("fan-out Streams app (a)", ALO, "bench-fanout-alo", input, () -> fanOut(input,
+    runs.add(streams("fan-out Streams app (a)", ALO, "bench-fanout-alo", input, 1, () -> fanOut(input,
         "bench.fanout-alo.out"), "bench.fanout-alo.out"));
     runs.add(pipe(input));
-    runs.add(streams("notifier topology", EOS, "bench-notifier-eos", input,
+    // the notifier's input offsets are committed once events reach its first repartition topic; it is
+    // done with a notification when the last sub-topology (dedup → render → send) has committed it
+    runs.add(streams("notifier topology", EOS, "bench-notifier-eos", lastRepartition("bench-notifier-eos"), 3,
         () -> NotifierTopology.newBuilder(TopologySettings.defaults(eos, "default")).build(), eos.status().name()));
-    runs.add(streams("notifier topology", ALO, "bench-notifier-alo", alo.events().name(),
+    runs.add(streams("notifier topology", ALO, "bench-notifier-alo", lastRepartition("bench-notifier-alo"), 3,
         () -> NotifierTopology.newBuilder(TopologySettings.defaults(alo, "default")).build(), alo.status().name()));
     return runs;
+  }
+
+  /** The repartition topic in front of the notifier's dedup (Repartitioned "notifications"). */
+  static String lastRepartition(String appId) {
+    return appId + "-notifications-repartition";
   }
 
   private Topology fanOut(String input, String output) {
@@ -75,16 +82,21 @@ final class TopologyScenario {
     return builder.build();
   }
 
-  private TopologyRun streams(String name, String guarantee, String appId, String input, Supplier<Topology> topology,
-      String output) throws Exception {
+  /**
+   * Runs one Streams variant until {@code watched} (the input, or the notifier's last repartition
+   * topic, which carries {@code perEvent} records per event) is consumed and committed.
+   */
+  private TopologyRun streams(String name, String guarantee, String appId, String watched, int perEvent,
+      Supplier<Topology> topology, String output) throws Exception {
     long cpu0 = Cpu.processNanos();
     KafkaStreams streams = new KafkaStreams(topology.get(), properties(appId, guarantee));
     BenchKafka.Progress progress;
     long appCpu;
     try (Admin admin = kafka.admin()) {
       streams.start();
-      progress = BenchKafka.watch(() -> BenchKafka.committed(admin, appId, input), config.events(),
-          config.topologyCap());
+      BenchKafka.Progress records = BenchKafka.watch(() -> BenchKafka.committed(admin, appId, watched),
+          (long) config.events() * perEvent, config.topologyCap());
+      progress = records.perEvent(perEvent);
       appCpu = Cpu.threadsNanos(appId);
     } finally {
       streams.close(Duration.ofSeconds(30));

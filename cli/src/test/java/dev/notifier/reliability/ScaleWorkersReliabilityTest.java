@@ -23,13 +23,25 @@ import org.junit.jupiter.api.Test;
  * <p>Graceful scaling moves partitions only through revoke-with-commit, so nothing may be missing
  * and nothing may come twice. And the account's limit holds across the workers: each throttles at
  * its share of the send partitions, cooperative-sticky never gives a partition to two workers at
- * once, so the rates never sum above 40/s and the buckets never above 5 messages. Any window of one
- * second at the SMTP server may therefore hold at most rate + burst = 45 messages.
+ * once, so the rates never sum above 40/s and the buckets never above 5 messages: the workers take
+ * at most rate + burst = 45 permissions to send in any one second.
+ *
+ * <p><b>What the server may count.</b> A permission is taken when a send starts
+ * ({@code AccountLane.process}: {@code throttle.tryAcquire()}, then the SMTP transaction); the
+ * server counts a message when it accepts it, at the end. A one-second window at the server holds
+ * the sends that started in it and finished in it, plus those that had started before it and
+ * finished inside — at most one per sending thread, since a thread has one send in progress at a
+ * time. With {@code poolSize: 1} that is one per running worker; so a server-side second may hold
+ * at most rate + burst + workers running then (46 with one worker, 48 with three). On a loaded
+ * host this is not hypothetical: a worker stalled for a few hundred ms finishes the send it had
+ * started together with the burst its bucket allows right after, and the log shows exactly that.
  */
 class ScaleWorkersReliabilityTest {
 
   private static final int RATE = 40;
   private static final int BURST = 5;
+  /** One sending thread per worker: at most one send per worker in progress across a window's start. */
+  private static final int POOL_SIZE = 1;
   /** 25 events/s = 50 notifications/s, a little above the rate, so the throttle binds throughout. */
   private static final int EVENTS_PER_SECOND = 25;
   private static final int EVENTS = 400;
@@ -61,7 +73,7 @@ class ScaleWorkersReliabilityTest {
     Load load = new Load("scale", 500);
     load.publishDirectory(cluster.clientProperties(), cluster.topics);
     Path config = cluster.config("scale", ReliabilityCluster.localAccount("limited", smtp.port(), true,
-        "poolSize: 2, limits: {ratePerSecond: " + RATE + ", burst: " + BURST + "}"), null);
+        "poolSize: " + POOL_SIZE + ", limits: {ratePerSecond: " + RATE + ", burst: " + BURST + "}"), null);
     cluster.startStreams("streams", config);
     ManagedProcess first = cluster.startWorker("worker-1", config);
 
@@ -93,23 +105,25 @@ class ScaleWorkersReliabilityTest {
     Verifier.Reconciliation r = verifier.awaitReconciled(expected, smtp::messages, Duration.ofSeconds(60));
     Instant settledAt = Instant.now();
     List<ReceivedMessage> received = smtp.messages();
-    Window busiest = busiestSecond(received);
+    Window busiest = busiestSecond(received, at -> RATE + BURST
+        + POOL_SIZE * (at.isBefore(scaleUpAt) || at.isAfter(atOneAt) ? 1 : 1 + extra.size()));
     Instant firstAt = received.get(0).receivedAt();
     Instant lastAt = received.get(received.size() - 1).receivedAt();
     System.out.printf("scenario 10 (1 -> 3 -> 1 workers, account %d/s burst %d, %d events at %d/s; scale-up at "
             + "+%.1f s, three running at +%.1f s, scale-down at +%.1f s, one at +%.1f s; busiest second %d messages "
-            + "from +%.1f s, envelope spread %.0f ms; mean %.1f/s over %.1f s; %.0f s): expected %d, sent %d, skipped %d, dead %d, "
+            + "from +%.1f s (allowed %d), worst margin %d, envelope spread %.0f ms; mean %.1f/s over %.1f s; %.0f s): expected %d, sent %d, skipped %d, dead %d, "
             + "duplicates %d%n", RATE, BURST, EVENTS, EVENTS_PER_SECOND, since(began, scaleUpAt),
         since(began, atThreeAt), since(began, scaleDownAt), since(began, atOneAt), busiest.count(),
-        since(began, busiest.start()), envelopeSpread(received) * 1000, received.size() / Math.max(0.001, since(firstAt, lastAt)),
+        since(began, busiest.start()), busiest.allowed(),
+        busiest.worstMargin(), envelopeSpread(received) * 1000, received.size() / Math.max(0.001, since(firstAt, lastAt)),
         since(firstAt, lastAt), since(began, settledAt), r.expected(), r.sent(), r.skipped(), r.dead(),
         r.duplicates());
     assertThat(r.missing()).as("notifications never delivered").isEmpty();
     assertThat(r.unexpected()).isEmpty();
     assertThat(r.dead()).isZero();
     assertThat(r.duplicates()).as("duplicates after graceful scaling").isZero();
-    assertThat(busiest.count()).as("messages in the busiest second, from %s", busiest.start())
-        .isLessThanOrEqualTo(RATE + BURST);
+    assertThat(busiest.worstMargin()).as("messages above rate + burst + sends in progress in some second (the "
+        + "busiest: %d from %s, allowed %d)", busiest.count(), busiest.start(), busiest.allowed()).isLessThanOrEqualTo(0);
   }
 
   /**
@@ -135,24 +149,31 @@ class ScaleWorkersReliabilityTest {
     return at.getEpochSecond() + at.getNano() / 1e9;
   }
 
-  /** The most messages the server accepted within one second, and when that second began. */
-  record Window(int count, Instant start) {
+  /**
+   * The most messages the server accepted within one second, when that second began and what was
+   * allowed then; and the worst margin over all seconds (count minus allowed; positive = too many).
+   */
+  record Window(int count, Instant start, int allowed, int worstMargin) {
   }
 
-  static Window busiestSecond(List<ReceivedMessage> received) {
+  static Window busiestSecond(List<ReceivedMessage> received, java.util.function.ToIntFunction<Instant> allowed) {
     List<Instant> times = received.stream().map(ReceivedMessage::receivedAt).sorted().toList();
-    Window best = new Window(0, null);
+    Window best = new Window(0, null, 0, Integer.MIN_VALUE);
+    int worst = Integer.MIN_VALUE;
     int end = 0;
     for (int start = 0; start < times.size(); start++) {
       Instant limit = times.get(start).plusSeconds(1);
       while (end < times.size() && times.get(end).isBefore(limit)) {
         end++;
       }
-      if (end - start > best.count()) {
-        best = new Window(end - start, times.get(start));
+      int count = end - start;
+      int allowedThen = allowed.applyAsInt(times.get(start));
+      worst = Math.max(worst, count - allowedThen);
+      if (count > best.count()) {
+        best = new Window(count, times.get(start), allowedThen, 0);
       }
     }
-    return best;
+    return new Window(best.count(), best.start(), best.allowed(), worst);
   }
 
   private static double since(Instant from, Instant to) {

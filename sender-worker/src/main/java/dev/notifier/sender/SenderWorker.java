@@ -138,13 +138,14 @@ public final class SenderWorker implements Runnable, AutoCloseable {
     if (!started.compareAndSet(false, true)) {
       throw new IllegalStateException("worker " + settings.workerId() + " is already running");
     }
-    Duration half = settings.pollTimeout().dividedBy(2);
     try {
       send.subscribe();
       retries.subscribe();
       while (running && fatal.get() == null) {
-        send.pollOnce(half);
-        retries.pollOnce(half);
+        // fresh mail may block for the poll time-out when idle; the retry topics never block the
+        // loop (their fetches go on in the background), so they cost fresh mail no throughput
+        send.pollOnce(settings.pollTimeout());
+        retries.pollOnce(Duration.ZERO);
         send.commit();
         retries.commit();
       }
