@@ -20,9 +20,8 @@ import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.Consumed;
-import org.apache.kafka.streams.kstream.Joined;
 import org.apache.kafka.streams.kstream.KStream;
-import org.apache.kafka.streams.kstream.KTable;
+import org.apache.kafka.streams.kstream.GlobalKTable;
 import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
@@ -44,8 +43,8 @@ public final class NotifierTopology {
 
   public static void buildTopology(StreamsBuilder builder, TopologySettings settings) {
     Topics topics = settings.topics();
-    KTable<String, User> users = table(builder, topics.users(), "users");
-    KTable<String, Group> groups = table(builder, topics.groups(), "groups");
+    GlobalKTable<String, User> users = globalTable(builder, topics.users(), "users");
+    GlobalKTable<String, Group> groups = globalTable(builder, topics.groups(), "groups");
 
     KStream<String, ParseResult> parsed = builder
         .stream(topics.events().name(), consumed(topics.events()))
@@ -93,12 +92,19 @@ public final class NotifierTopology {
     return builder;
   }
 
-  private static KStream<String, Candidate> expand(KStream<String, DomainEvent> events, KTable<String, User> users,
-      KTable<String, Group> groups, RecipientExpander expander) {
+  /**
+   * Expands parties into resolved candidates. The directory (users, groups) is read as global
+   * tables: every instance holds the whole directory — small next to the event stream — so the
+   * lookups need no repartitioning and an event's recipients are resolved where the event is.
+   * The only repartition left is the one dedup needs (by notification id).
+   */
+  private static KStream<String, Candidate> expand(KStream<String, DomainEvent> events,
+      GlobalKTable<String, User> users, GlobalKTable<String, Group> groups, RecipientExpander expander) {
     RecipientPolicy policy = new RecipientPolicy();
 
     KStream<String, Candidate> groupCandidates = events.flatMap(expander::groups, Named.as("group-parties"))
-        .leftJoin(groups, GroupExpansion::new, Joined.with(Serdes.String(), CANDIDATES, null, "group-lookup"))
+        .leftJoin(groups, (groupId, c) -> groupId, (groupId, c, g) -> new GroupExpansion(c, g),
+            Named.as("group-lookup"))
         .flatMap((groupId, expansion) -> expansion.members(groupId, policy), Named.as("group-members"));
     KStream<String, Candidate> unknownGroups = groupCandidates.filter((k, c) -> c.getSkipReason() != null,
         Named.as("unknown-groups"));
@@ -107,14 +113,15 @@ public final class NotifierTopology {
 
     KStream<String, Candidate> fromDirectory = events.flatMap(expander::users, Named.as("user-parties"))
         .merge(members, Named.as("users-and-members"))
-        .leftJoin(users, policy::resolve, Joined.with(Serdes.String(), CANDIDATES, null, "user-lookup"));
+        .leftJoin(users, (userId, c) -> userId, (userId, c, user) -> policy.resolve(c, user), Named.as("user-lookup"));
     KStream<String, Candidate> direct = events.flatMap(expander::direct, Named.as("direct-parties"))
         .mapValues(policy::resolveDirect, Named.as("direct-resolve"));
     return fromDirectory.merge(direct, Named.as("all-candidates")).merge(unknownGroups, Named.as("with-unknown"));
   }
 
-  private static <V> KTable<String, V> table(StreamsBuilder builder, Topic<String, V> topic, String store) {
-    return builder.table(topic.name(), consumed(topic),
+  private static <V> GlobalKTable<String, V> globalTable(StreamsBuilder builder, Topic<String, V> topic,
+      String store) {
+    return builder.globalTable(topic.name(), consumed(topic),
         Materialized.<String, V, KeyValueStore<Bytes, byte[]>>as(store)
             .withKeySerde(topic.keySerde()).withValueSerde(topic.valueSerde()));
   }
