@@ -93,6 +93,7 @@ class EndToEndIntegrationTest {
             "{\"userId\":\"erin\",\"email\":null}",
             "{\"userId\":\"li\",\"email\":\"li@example.com\",\"displayName\":\"李雷\",\"locale\":\"zh-CN\","
                 + "\"timeZone\":\"Asia/Shanghai\"}"), RecordKind.USERS, false);
+      assertThat(app.awaitDirectory(5, 0, Duration.ofSeconds(60))).as("directory loaded").isTrue();
         String event = "{\"eventId\":\"zt-bug-42-assign-1\",\"type\":\"bug.assigned\",\"source\":\"zentao\","
             + "\"team\":\"qa\",\"occurredAt\":\"2026-11-21T10:00:00Z\",\"actor\":{\"userId\":\"carol\"},"
             + "\"subject\":{\"kind\":\"bug\",\"id\":\"42\",\"title\":\"Login fails on Safari\"},"

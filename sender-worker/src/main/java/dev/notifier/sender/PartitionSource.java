@@ -19,6 +19,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.apache.kafka.common.errors.RecordDeserializationException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
@@ -118,15 +119,47 @@ final class PartitionSource implements ConsumerRebalanceListener {
     }
   }
 
-  /** The last commit at shutdown, after the wake-up that ended the loop. */
+  /**
+   * The last commit at shutdown, after the wake-up that ended the loop. If a rebalance is under way
+   * (another worker joining or leaving), the commit is refused, and closing now would make Kafka
+   * report the partitions lost, not revoked: nothing committed, so the next owner would resend
+   * everything sent since the last commit. So the consumer takes part in the rebalance first —
+   * polling without dispatching; what it fetches is never tracked, so never committed — and the
+   * commit is retried, within {@code drainTimeout}.
+   */
   void commitFinal() {
-    Map<TopicPartition, OffsetAndMetadata> offsets = tracker.committable(owned);
-    if (!offsets.isEmpty()) {
+    long deadline = System.nanoTime() + drainTimeout.toNanos();
+    while (true) {
+      Map<TopicPartition, OffsetAndMetadata> offsets = tracker.committable(owned);
+      if (offsets.isEmpty()) {
+        return;
+      }
       try {
         commitSync(offsets);
+        tracker.committed(offsets);
+        return;
+      } catch (RebalanceInProgressException e) {
+        if (System.nanoTime() >= deadline) {
+          LOG.warn("{}: final commit failed: the rebalance did not finish within {}; those notifications will be "
+              + "redelivered", name, drainTimeout);
+          return;
+        }
+        joinRebalance();
       } catch (KafkaException e) {
         LOG.warn("{}: final commit failed ({}); those notifications will be redelivered", name, e.toString());
+        return;
       }
+    }
+  }
+
+  /** One poll that only advances the group protocol: the records it returns are dropped, never dispatched. */
+  private void joinRebalance() {
+    try {
+      consumer.poll(Duration.ofMillis(100));
+    } catch (WakeupException e) {
+      // the shutdown's wake-up, still pending on this consumer: it is spent now
+    } catch (KafkaException e) {
+      LOG.warn("{}: polling to finish the rebalance failed ({})", name, e.toString());
     }
   }
 

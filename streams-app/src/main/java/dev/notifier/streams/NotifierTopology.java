@@ -36,6 +36,10 @@ import org.apache.kafka.streams.state.KeyValueStore;
  */
 public final class NotifierTopology {
 
+  /** The queryable stores of the directory. */
+  public static final String USERS_STORE = "users";
+  public static final String GROUPS_STORE = "groups";
+
   static final Serde<Candidate> CANDIDATES = new AvroSerde<>(Candidate.class, Candidate.getClassSchema());
 
   private NotifierTopology() {
@@ -43,8 +47,8 @@ public final class NotifierTopology {
 
   public static void buildTopology(StreamsBuilder builder, TopologySettings settings) {
     Topics topics = settings.topics();
-    GlobalKTable<String, User> users = globalTable(builder, topics.users(), "users");
-    GlobalKTable<String, Group> groups = globalTable(builder, topics.groups(), "groups");
+    GlobalKTable<String, User> users = globalTable(builder, topics.users(), USERS_STORE);
+    GlobalKTable<String, Group> groups = globalTable(builder, topics.groups(), GROUPS_STORE);
 
     KStream<String, ParseResult> parsed = builder
         .stream(topics.events().name(), consumed(topics.events()))

@@ -12,7 +12,10 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -80,6 +83,31 @@ public final class StreamsApp implements AutoCloseable {
   /** Waits until the application is RUNNING; false if it did not get there in time. */
   public boolean awaitRunning(Duration timeout) throws InterruptedException {
     return running.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Waits until the directory this instance holds has at least {@code users} users and
+   * {@code groups} groups: the directory is a global table, updated beside (not in step with) the
+   * event stream, so a tool that publishes users and then at once events about them waits here.
+   */
+  public boolean awaitDirectory(int users, int groups, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      try {
+        if (count(NotifierTopology.USERS_STORE) >= users && count(NotifierTopology.GROUPS_STORE) >= groups) {
+          return true;
+        }
+      } catch (InvalidStateStoreException e) {
+        // not queryable yet (starting or rebalancing): look again
+      }
+      TimeUnit.MILLISECONDS.sleep(50);
+    }
+    return false;
+  }
+
+  private long count(String store) {
+    return streams.store(StoreQueryParameters.fromNameAndType(store, QueryableStoreTypes.keyValueStore()))
+        .approximateNumEntries();
   }
 
   public KafkaStreams streams() {

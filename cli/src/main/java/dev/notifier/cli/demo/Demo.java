@@ -79,7 +79,7 @@ public final class Demo {
           AccountRouter.single("default"))) {
         app.start();
         List<SenderWorker> senders = startWorkers(settings, smtp, workers);
-        int eventsIn = publish(settings);
+        int eventsIn = publish(settings, app);
         out.printf("Published 6 users, 2 groups and %d events (one of them garbage, one a duplicate).%n", eventsIn);
         Ledger ledger = awaitSettled(kafka, settings, eventsIn);
         senders.forEach(SenderWorker::close);
@@ -111,10 +111,13 @@ public final class Demo {
     return senders;
   }
 
-  private int publish(KafkaSettings settings) throws Exception {
+  private int publish(KafkaSettings settings, StreamsApp app) throws Exception {
     try (Publisher publisher = new Publisher(settings.clientProperties(), topics)) {
-      publisher.publish(resource("users.jsonl"), RecordKind.USERS, false);
-      publisher.publish(resource("groups.jsonl"), RecordKind.GROUPS, false);
+      int users = publisher.publish(resource("users.jsonl"), RecordKind.USERS, false).published();
+      int groups = publisher.publish(resource("groups.jsonl"), RecordKind.GROUPS, false).published();
+      if (!app.awaitDirectory(users, groups, Duration.ofSeconds(60))) {
+        out.println("The directory did not reach the topology within 60 s.");
+      }
       int events = publisher.publish(resource("events.jsonl"), RecordKind.EVENTS, false).published();
       events += publisher.publish(resource("events-avro.jsonl"), RecordKind.EVENTS, true).published();
       publisher.publishRawEvent("garbage-1", new byte[] {0x13, 0x37, (byte) 0xFF, 0x00, 0x42});

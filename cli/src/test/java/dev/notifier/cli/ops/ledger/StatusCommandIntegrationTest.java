@@ -85,6 +85,7 @@ class StatusCommandIntegrationTest {
           "{\"userId\":\"carol\",\"email\":\"carol@example.com\"}",
           "{\"userId\":\"dave\",\"email\":\"dave@example.com\"}",
           "{\"userId\":\"erin\",\"email\":null}"), RecordKind.USERS, false);
+      assertThat(app.awaitDirectory(5, 0, Duration.ofSeconds(60))).as("directory loaded").isTrue();
       publisher.publish(lines("{\"eventId\":\"" + EVENT + "\",\"type\":\"bug.assigned\",\"source\":\"zentao\","
           + "\"occurredAt\":\"2026-11-21T10:00:00Z\",\"actor\":{\"userId\":\"carol\"},"
           + "\"subject\":{\"kind\":\"bug\",\"id\":\"7\",\"title\":\"Export is slow\"},"
