@@ -199,9 +199,9 @@ final class PartitionSource implements ConsumerRebalanceListener {
     if (partitions.isEmpty()) {
       return;
     }
-    int withdrawn = dispatcher.withdraw(partitions);
+    int withdrawn = dispatcher.handOver(partitions);
     long deadline = System.nanoTime() + drainTimeout.toNanos();
-    // wait for sends in flight only: mail handed back, now or by a shutdown before this close, never finishes here
+    // wait for sends in flight and the hand-over writes; mail handed back by a failed shutdown never finishes here
     while (tracker.working(partitions) > 0 && System.nanoTime() < deadline) {
       try {
         TimeUnit.MILLISECONDS.sleep(10);
@@ -219,7 +219,7 @@ final class PartitionSource implements ConsumerRebalanceListener {
             e.toString());
       }
     }
-    LOG.info("{}: revoked {} ({} queued handed back)", name, partitions, withdrawn);
+    LOG.info("{}: revoked {} ({} queued handed over through the wait topic)", name, partitions, withdrawn);
     revocations++;
     release(partitions);
   }

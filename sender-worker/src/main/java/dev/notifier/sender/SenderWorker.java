@@ -169,10 +169,14 @@ public final class SenderWorker implements Runnable, AutoCloseable {
     }
   }
 
-  /** Hands back queued mail, lets sends in flight finish (bounded), commits what finished, closes. */
+  /** Hands over queued mail, lets sends in flight finish (bounded), commits what finished, closes. */
   private void shutdown() {
-    lanes.values().forEach(lane -> lane.withdraw(d -> true)
-        .forEach(d -> tracker.handedBack(d.partition(), d.offset())));
+    if (fatal.get() == null) {
+      new Dispatcher().handOver(d -> true);
+    } else {
+      lanes.values().forEach(lane -> lane.withdraw(d -> true)
+          .forEach(d -> tracker.handedBack(d.partition(), d.offset())));
+    }
     long deadline = System.nanoTime() + settings.drainTimeout().toNanos();
     while (lanes.values().stream().anyMatch(l -> l.backlog() > 0) && System.nanoTime() < deadline) {
       parkBriefly();
@@ -264,7 +268,24 @@ public final class SenderWorker implements Runnable, AutoCloseable {
       lane.submit(d);
     }
 
-    /** Takes back queued deliveries of partitions this worker gives up. */
+    /**
+     * Hands queued deliveries of partitions this worker gives up to whoever owns the wait topic's
+     * partition next: each is written there (due at once) and so finishes, letting the commit move
+     * past it. Simply not committing it instead would make the next owner re-read, after it, mail
+     * this worker had already deferred to the wait topic — and send that twice.
+     */
+    int handOver(java.util.function.Predicate<Delivery> which) {
+      List<Delivery> queued = lanes.values().stream().flatMap(l -> l.withdraw(which).stream()).toList();
+      queued.forEach(d -> outcomes.deferred(d, "handed-over", Duration.ZERO,
+          () -> tracker.finished(d.partition(), d.offset())));
+      return queued.size();
+    }
+
+    int handOver(java.util.Collection<org.apache.kafka.common.TopicPartition> partitions) {
+      return handOver(d -> partitions.contains(d.partition()));
+    }
+
+    /** Takes back queued deliveries of partitions this worker lost: not committed, the new owner sends them. */
     int withdraw(java.util.Collection<org.apache.kafka.common.TopicPartition> partitions) {
       List<Delivery> withdrawn = lanes.values().stream()
           .flatMap(l -> l.withdraw(d -> partitions.contains(d.partition())).stream()).toList();

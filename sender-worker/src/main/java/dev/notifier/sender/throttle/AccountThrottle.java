@@ -117,13 +117,20 @@ public final class AccountThrottle {
    */
   public synchronized void setShare(double share) {
     requireShare(share);
+    double previous = this.share;
     this.share = share;
     if (share == 0) {
       return;
     }
     capacity = capacity(limits, share);
+    // tokens carry over as they are (capped at the new capacity): a larger share brings a faster refill,
+    // never extra tokens, so a rebalance cannot add a burst the account does not have
     bucket.replaceConfiguration(BucketConfiguration.builder().addLimit(bandwidth(limits, share)).build(),
-        TokensInheritanceStrategy.PROPORTIONALLY);
+        TokensInheritanceStrategy.AS_IS);
+    if (previous == 0) {
+      // a worker that just got its share starts empty: its partitions' previous owner may have spent the burst
+      bucket.tryConsumeAsMuchAsPossible();
+    }
     for (RollingWindowQuota quota : quotas) {
       quota.setShare(share);
     }

@@ -143,10 +143,12 @@ class AccountThrottleTest {
     }
     assertThat(throttle.share()).isZero();
 
+    // a share given after none starts with an empty bucket: no burst the previous owner may have spent
     throttle.setShare(1);
-    for (int i = 0; i < 5; i++) {
-      assertThat(throttle.tryAcquire()).isZero();
-    }
+    Duration wait = throttle.tryAcquire();
+    assertThat(wait).isEqualTo(Duration.ofMillis(50));
+    clock.advance(wait);
+    assertThat(throttle.tryAcquire()).isZero();
     assertThat(throttle.tryAcquire()).isPositive();
   }
 
@@ -156,9 +158,23 @@ class AccountThrottleTest {
     assertThat(throttle.tryAcquire()).isEqualTo(AccountThrottle.RECHECK_WHEN_UNASSIGNED);
 
     throttle.setShare(0.5);
+    Duration wait = throttle.tryAcquire(); // starts empty, refills at 10 messages/s
+    assertThat(wait).isEqualTo(Duration.ofMillis(100));
+    clock.advance(wait);
     assertThat(throttle.tryAcquire()).isZero();
-    assertThat(throttle.tryAcquire()).isZero();
-    assertThat(throttle.tryAcquire()).isPositive(); // capacity 2.5 messages
+    assertThat(throttle.tryAcquire()).isPositive();
+  }
+
+  @Test
+  void aLargerShareBringsAFasterRefillButNoExtraTokens() {
+    AccountThrottle throttle = new AccountThrottle(TWENTY_PER_SECOND_BURST_FIVE, 1.0 / 3, clock);
+    throttle.setShare(1);
+
+    int immediate = 0;
+    while (throttle.tryAcquire().isZero()) {
+      immediate++;
+    }
+    assertThat(immediate).as("the 5/3 tokens the smaller share had, not a fresh burst of 5").isEqualTo(1);
   }
 
   @Test
