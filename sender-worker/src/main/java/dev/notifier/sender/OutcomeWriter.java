@@ -4,6 +4,7 @@ import dev.notifier.avro.DeadLetter;
 import dev.notifier.avro.DeliveryState;
 import dev.notifier.avro.DeliveryStatus;
 import dev.notifier.avro.Notification;
+import dev.notifier.schemas.DeliveryStatuses;
 import dev.notifier.schemas.Topics;
 import dev.notifier.sender.deadletter.DeadLetters;
 import dev.notifier.sender.retry.BackoffPolicy;
@@ -154,19 +155,7 @@ final class OutcomeWriter {
 
   private ProducerRecord<String, Object> statusRecord(Notification n, DeliveryState state, String reason,
       String detail, int attempts) {
-    DeliveryStatus status = DeliveryStatus.newBuilder()
-        .setNotificationId(n.getNotificationId())
-        .setEventId(n.getEventId())
-        .setEventType(n.getEventType())
-        .setUserId(n.getRecipient().getUserId())
-        .setEmail(n.getRecipient().getEmail())
-        .setState(state)
-        .setReason(reason)
-        .setDetail(detail)
-        .setAccount(n.getAccount())
-        .setAttempts(attempts)
-        .setAt(clock.instant())
-        .build();
+    DeliveryStatus status = DeliveryStatuses.of(n, state, reason, detail, attempts, clock.instant());
     return new ProducerRecord<>(topics.status().name(), n.getNotificationId(), status);
   }
 

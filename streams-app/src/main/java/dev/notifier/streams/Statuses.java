@@ -5,6 +5,7 @@ import dev.notifier.avro.DeliveryStatus;
 import dev.notifier.avro.DomainEvent;
 import dev.notifier.avro.Notification;
 import dev.notifier.avro.internal.Candidate;
+import dev.notifier.schemas.DeliveryStatuses;
 import dev.notifier.schemas.NotificationIds;
 import dev.notifier.streams.expand.SkipReason;
 import java.time.Instant;
@@ -57,15 +58,6 @@ final class Statuses {
   }
 
   static DeliveryStatus queued(Notification n) {
-    return DeliveryStatus.newBuilder()
-        .setNotificationId(n.getNotificationId())
-        .setEventId(n.getEventId())
-        .setEventType(n.getEventType())
-        .setUserId(n.getRecipient().getUserId())
-        .setEmail(n.getRecipient().getEmail())
-        .setState(DeliveryState.QUEUED)
-        .setAccount(n.getAccount())
-        .setAt(n.getCreatedAt())
-        .build();
+    return DeliveryStatuses.of(n, DeliveryState.QUEUED, null, null, 0, n.getCreatedAt());
   }
 }

@@ -6,6 +6,7 @@ import dev.notifier.avro.Notification;
 import dev.notifier.cli.ops.OpsException;
 import dev.notifier.cli.ops.ProgressBar;
 import dev.notifier.schemas.AvroSerde;
+import dev.notifier.schemas.DeliveryStatuses;
 import dev.notifier.schemas.Topics;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -97,20 +98,9 @@ public final class Replayer {
 
   private ProducerRecord<String, byte[]> statusRecord(DeadLetterEntry entry, Provenance provenance, Instant now) {
     Notification n = entry.notification();
-    DeliveryStatus status = DeliveryStatus.newBuilder()
-        .setNotificationId(n.getNotificationId())
-        .setEventId(n.getEventId())
-        .setEventType(n.getEventType())
-        .setUserId(n.getRecipient().getUserId())
-        .setEmail(n.getRecipient().getEmail())
-        .setState(DeliveryState.QUEUED)
-        .setReason(ReplayHeaders.LEDGER_REASON)
-        .setDetail("replayed from " + entry.topic() + " " + entry.position() + " by " + provenance.by() + ": "
-            + provenance.reason())
-        .setAccount(n.getAccount())
-        .setAttempts(0)
-        .setAt(now)
-        .build();
+    String detail = "replayed from " + entry.topic() + " " + entry.position() + " by " + provenance.by() + ": "
+        + provenance.reason();
+    DeliveryStatus status = DeliveryStatuses.of(n, DeliveryState.QUEUED, ReplayHeaders.LEDGER_REASON, detail, 0, now);
     return new ProducerRecord<>(topics.status().name(), n.getNotificationId(), statuses.encode(status));
   }
 
