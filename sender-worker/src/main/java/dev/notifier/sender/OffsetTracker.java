@@ -82,10 +82,6 @@ final class OffsetTracker {
     return offsets == null ? 0 : offsets.size();
   }
 
-  synchronized int inFlight(Collection<TopicPartition> partitions) {
-    return partitions.stream().mapToInt(this::inFlight).sum();
-  }
-
   /** Forgets partitions this worker no longer owns. */
   synchronized void forget(Collection<TopicPartition> partitions) {
     partitions.forEach(p -> {

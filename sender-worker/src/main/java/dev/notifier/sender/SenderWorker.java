@@ -12,7 +12,6 @@ import dev.notifier.sender.throttle.AccountThrottle;
 import dev.notifier.sender.throttle.Throttles;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -291,10 +290,6 @@ public final class SenderWorker implements Runnable, AutoCloseable {
           .flatMap(l -> l.withdraw(d -> partitions.contains(d.partition())).stream()).toList();
       withdrawn.forEach(d -> tracker.handedBack(d.partition(), d.offset()));
       return withdrawn.size();
-    }
-
-    Instant now() {
-      return clock.instant();
     }
   }
 }

@@ -60,8 +60,4 @@ public final class AccountGuard {
   public CircuitBreaker.State state() {
     return breaker.getState();
   }
-
-  public CircuitBreaker breaker() {
-    return breaker;
-  }
 }

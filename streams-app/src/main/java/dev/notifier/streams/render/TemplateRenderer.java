@@ -20,6 +20,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -76,6 +77,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * data. Instances are immutable and safe to share between stream threads.
  */
 public final class TemplateRenderer implements Renderer {
+
+  private static final Pattern HEADER_UNSAFE = Pattern.compile("[\\p{Cc}\\p{Zl}\\p{Zp}]");
 
   /** The default locale when none is given. */
   public static final String DEFAULT_LOCALE = "en";
@@ -168,8 +171,16 @@ public final class TemplateRenderer implements Renderer {
         + ". Add templates/" + templateId + "/" + defaultLocale + "/ or fix the rule's template id");
   }
 
+  /**
+   * Replaces every control character (CR and LF among them, and the C1 controls such as NEL) and
+   * the Unicode line and paragraph separators with a space, so the value is one header line.
+   */
+  static String headerSafe(String value) {
+    return HEADER_UNSAFE.matcher(value).replaceAll(" ").strip();
+  }
+
   private static Rendered render(Compiled template, Map<String, Object> context) {
-    String subject = PlainRenderer.headerSafe(run(template.subject(), context));
+    String subject = headerSafe(run(template.subject(), context));
     String text = run(template.text(), context);
     String html = template.html() == null ? null : run(template.html(), context);
     if (subject.isEmpty() || text.isBlank()) {
