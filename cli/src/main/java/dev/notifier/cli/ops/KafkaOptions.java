@@ -3,7 +3,6 @@ package dev.notifier.cli.ops;
 import dev.notifier.cli.config.ConfigFile;
 import dev.notifier.schemas.config.KafkaSettings;
 import java.nio.file.Path;
-import java.time.Duration;
 import picocli.CommandLine.Option;
 
 /**
@@ -21,10 +20,6 @@ public final class KafkaOptions {
       description = "YAML config file whose kafka section (security settings, topic prefix) is used")
   Path config;
 
-  @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "30s",
-      description = "how long reading a topic to its end may take, e.g. 30s, 2m (default: ${DEFAULT-VALUE})")
-  String timeout;
-
   /** The cluster settings the options describe. */
   public KafkaSettings settings() {
     if (config == null && bootstrap == null) {
@@ -35,13 +30,5 @@ public final class KafkaOptions {
     }
     KafkaSettings file = ConfigFile.load(config).kafka();
     return bootstrap == null ? file : new KafkaSettings(bootstrap, file.topicPrefix(), file.properties());
-  }
-
-  public Duration timeout() {
-    Duration d = TimeArgs.duration("--timeout", timeout);
-    if (d.isZero() || d.isNegative()) {
-      throw new OpsException("--timeout " + timeout + " must be positive, e.g. 30s");
-    }
-    return d;
   }
 }

@@ -2,9 +2,11 @@ package dev.notifier.cli.ops;
 
 import java.io.PrintWriter;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
@@ -18,6 +20,10 @@ public abstract class OpsCommand implements Callable<Integer> {
 
   @Mixin
   protected KafkaOptions kafka;
+
+  @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "30s",
+      description = "how long reading a topic to its end may take, e.g. 30s, 2m (default: ${DEFAULT-VALUE})")
+  String timeout;
 
   protected final Clock clock = Clock.systemUTC();
 
@@ -43,6 +49,15 @@ public abstract class OpsCommand implements Callable<Integer> {
   }
 
   protected TopicReader topicReader() {
-    return new TopicReader(kafka.settings().clientProperties(), kafka.timeout(), clock);
+    return new TopicReader(kafka.settings().clientProperties(), timeout(), clock);
+  }
+
+  /** How long reading a topic to its end may take ({@code --timeout}). */
+  public Duration timeout() {
+    Duration d = TimeArgs.duration("--timeout", timeout);
+    if (d.isZero() || d.isNegative()) {
+      throw new OpsException("--timeout " + timeout + " must be positive, e.g. 30s");
+    }
+    return d;
   }
 }

@@ -1,15 +1,15 @@
 package dev.notifier.cli.publish;
 
-import dev.notifier.cli.config.ConfigFile;
-import dev.notifier.schemas.Topics;
+import dev.notifier.cli.ops.KafkaOptions;
+import dev.notifier.schemas.config.KafkaSettings;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Properties;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -27,32 +27,17 @@ public final class PublishCommand implements Callable<Integer> {
   @Option(names = "--file", description = "JSON lines file; standard input when absent")
   Path file;
 
-  @Option(names = "--bootstrap-server", description = "Kafka bootstrap servers (or take them from --config)")
-  String bootstrap;
-
-  @Option(names = "--config", description = "YAML config file whose kafka section is used")
-  Path config;
+  @Mixin
+  KafkaOptions kafka;
 
   @Option(names = "--avro", description = "publish events in Avro single-object encoding instead of JSON")
   boolean avro;
 
   @Override
   public Integer call() throws Exception {
-    Properties props;
-    Topics topics;
-    if (config != null) {
-      var kafka = ConfigFile.load(config).kafka();
-      props = kafka.clientProperties();
-      topics = kafka.topics();
-    } else if (bootstrap != null) {
-      props = new Properties();
-      props.put("bootstrap.servers", bootstrap);
-      topics = Topics.standard();
-    } else {
-      throw new IllegalArgumentException("give --bootstrap-server HOST:PORT or --config FILE");
-    }
+    KafkaSettings settings = kafka.settings();
     RecordKind recordKind = RecordKind.valueOf(kind.toUpperCase(java.util.Locale.ROOT));
-    try (Publisher publisher = new Publisher(props, topics); BufferedReader in = reader()) {
+    try (Publisher publisher = new Publisher(settings.clientProperties(), settings.topics()); BufferedReader in = reader()) {
       Publisher.Result result = publisher.publish(in, recordKind, avro);
       result.errors().forEach(e -> spec.commandLine().getErr().println("skipped " + e));
       spec.commandLine().getOut().printf("published %d %s%n", result.published(), kind);
