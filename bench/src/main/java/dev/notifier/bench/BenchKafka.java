@@ -262,13 +262,6 @@ final class BenchKafka {
           : Stats.rate(done, wallNanos);
     }
 
-    /** The same progress counted in events, when each event stands for {@code n} watched records. */
-    Progress perEvent(int n) {
-      // exactly-once offsets also count transaction markers: never report more than was asked
-      return n == 1 ? this : new Progress(target / n, Math.min(done, target) / n, firstCount / n, firstAt, lastAt,
-          wallNanos);
-    }
-
     boolean complete() {
       return done >= target;
     }

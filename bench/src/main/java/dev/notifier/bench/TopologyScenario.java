@@ -1,22 +1,24 @@
 package dev.notifier.bench;
 
 import dev.notifier.schemas.Topics;
+import dev.notifier.schemas.config.KafkaSettings;
 import dev.notifier.streams.NotifierTopology;
+import dev.notifier.streams.StreamsApp;
+import dev.notifier.streams.StreamsSettings;
 import dev.notifier.streams.TopologySettings;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
-import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.Produced;
 
@@ -54,23 +56,18 @@ final class TopologyScenario {
     }
     String input = eos.events().name();
     List<TopologyRun> runs = new ArrayList<>();
-    runs.add(streams("fan-out Streams app (a)", EOS, "bench-fanout-eos", input, 1, () -> fanOut(input,
+    runs.add(streams("fan-out Streams app (a)", EOS, "bench-fanout-eos", input, () -> fanOut(input,
         "bench.fanout-eos.out"), "bench.fanout-eos.out"));
-    runs.add(streams("fan-out Streams app (a)", ALO, "bench-fanout-alo", input, 1, () -> fanOut(input,
+    runs.add(streams("fan-out Streams app (a)", ALO, "bench-fanout-alo", input, () -> fanOut(input,
         "bench.fanout-alo.out"), "bench.fanout-alo.out"));
     runs.add(pipe(input));
-    // the notifier's input offsets are committed once events reach its first repartition topic; it is
-    // done with a notification when the last sub-topology (dedup → render → send) has committed it
-    runs.add(streams("notifier topology", EOS, "bench-notifier-eos", lastRepartition("bench-notifier-eos"), 3,
+    // one sub-topology (parse → expand → dedup → render → send): an event is done when its input
+    // offset is committed, in the same transaction as its notifications under exactly-once
+    runs.add(streams("notifier topology", EOS, "bench-notifier-eos", input,
         () -> NotifierTopology.newBuilder(TopologySettings.defaults(eos, "default")).build(), eos.status().name()));
-    runs.add(streams("notifier topology", ALO, "bench-notifier-alo", lastRepartition("bench-notifier-alo"), 3,
+    runs.add(streams("notifier topology", ALO, "bench-notifier-alo", alo.events().name(),
         () -> NotifierTopology.newBuilder(TopologySettings.defaults(alo, "default")).build(), alo.status().name()));
     return runs;
-  }
-
-  /** The repartition topic in front of the notifier's dedup (Repartitioned "notifications"). */
-  static String lastRepartition(String appId) {
-    return appId + "-notifications-repartition";
   }
 
   private Topology fanOut(String input, String output) {
@@ -83,10 +80,9 @@ final class TopologyScenario {
   }
 
   /**
-   * Runs one Streams variant until {@code watched} (the input, or the notifier's last repartition
-   * topic, which carries {@code perEvent} records per event) is consumed and committed.
+   * Runs one Streams variant until its input topic {@code watched} is consumed and committed.
    */
-  private TopologyRun streams(String name, String guarantee, String appId, String watched, int perEvent,
+  private TopologyRun streams(String name, String guarantee, String appId, String watched,
       Supplier<Topology> topology, String output) throws Exception {
     long cpu0 = Cpu.processNanos();
     KafkaStreams streams = new KafkaStreams(topology.get(), properties(appId, guarantee));
@@ -94,9 +90,8 @@ final class TopologyScenario {
     long appCpu;
     try (Admin admin = kafka.admin()) {
       streams.start();
-      BenchKafka.Progress records = BenchKafka.watch(() -> BenchKafka.committed(admin, appId, watched),
-          (long) config.events() * perEvent, config.topologyCap());
-      progress = records.perEvent(perEvent);
+      progress = BenchKafka.watch(() -> BenchKafka.committed(admin, appId, watched), config.events(),
+          config.topologyCap());
       appCpu = Cpu.threadsNanos(appId);
     } finally {
       streams.close(Duration.ofSeconds(30));
@@ -134,20 +129,18 @@ final class TopologyScenario {
     return new TopologyRun("transactional pipe (b)", EOS, progress, 3, appCpu, processCpu, verified);
   }
 
+  /**
+   * Every variant runs with the notifier's own Kafka Streams configuration ({@link StreamsApp#properties}:
+   * producer batching and compression included), one stream thread, the variant's guarantee and the
+   * same commit interval.
+   */
   private Properties properties(String appId, String guarantee) throws Exception {
-    Properties props = new Properties();
-    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrap());
-    props.put(StreamsConfig.APPLICATION_ID_CONFIG, appId);
-    props.put(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory("bench-streams-").toString());
-    props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
+    StreamsSettings settings = StreamsSettings.defaults().withApplicationId(appId)
+        .withStateDir(Files.createTempDirectory("bench-streams-").toString());
+    Properties props = StreamsApp.properties(new KafkaSettings(kafka.bootstrap(), "", Map.of()), settings);
     props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, guarantee);
     // the same commit interval for every variant and guarantee (exactly-once's default)
     props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, COMMIT_INTERVAL.toMillis());
-    // as StreamsApp: skip unreadable records, broker-default replication, start from the beginning
-    props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
-        LogAndContinueExceptionHandler.class.getName());
-    props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, -1);
-    props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
     return props;
   }
 

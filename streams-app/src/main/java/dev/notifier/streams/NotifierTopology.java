@@ -5,7 +5,6 @@ import dev.notifier.avro.Group;
 import dev.notifier.avro.Notification;
 import dev.notifier.avro.User;
 import dev.notifier.avro.internal.Candidate;
-import dev.notifier.schemas.AvroSerde;
 import dev.notifier.schemas.Topic;
 import dev.notifier.schemas.Topics;
 import dev.notifier.streams.dedup.DedupProcessor;
@@ -14,8 +13,6 @@ import dev.notifier.streams.expand.RecipientExpander;
 import dev.notifier.streams.expand.RecipientPolicy;
 import dev.notifier.streams.parse.ParseProcessor;
 import dev.notifier.streams.parse.ParseResult;
-import org.apache.kafka.common.serialization.Serde;
-import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -25,7 +22,6 @@ import org.apache.kafka.streams.kstream.GlobalKTable;
 import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
-import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
@@ -39,8 +35,6 @@ public final class NotifierTopology {
   /** The queryable stores of the directory. */
   public static final String USERS_STORE = "users";
   public static final String GROUPS_STORE = "groups";
-
-  static final Serde<Candidate> CANDIDATES = new AvroSerde<>(Candidate.class, Candidate.getClassSchema());
 
   private NotifierTopology() {
   }
@@ -68,8 +62,10 @@ public final class NotifierTopology {
     KStream<String, Candidate> resolved = expand(events, users, groups, expander);
     KStream<String, Rendering> rendered = resolved
         .filter((k, c) -> c.getSkipReason() == null, Named.as("deliverable"))
+        // no repartition: every candidate of an event is processed in the event's own task (events are
+        // keyed by event id, so a re-delivered event meets its first copy there); the dedup store is
+        // keyed by notification id within that task
         .selectKey((k, c) -> Statuses.notificationId(c), Named.as("by-notification-id"))
-        .repartition(Repartitioned.with(Serdes.String(), CANDIDATES).withName("notifications"))
         .processValues(() -> new DedupProcessor(settings.dedupWindow()), Named.as("dedup"), DedupProcessor.STORE)
         .mapValues((id, c) -> Rendering.of(id, c, settings), Named.as("render"));
 
@@ -100,7 +96,6 @@ public final class NotifierTopology {
    * Expands parties into resolved candidates. The directory (users, groups) is read as global
    * tables: every instance holds the whole directory — small next to the event stream — so the
    * lookups need no repartitioning and an event's recipients are resolved where the event is.
-   * The only repartition left is the one dedup needs (by notification id).
    */
   private static KStream<String, Candidate> expand(KStream<String, DomainEvent> events,
       GlobalKTable<String, User> users, GlobalKTable<String, Group> groups, RecipientExpander expander) {

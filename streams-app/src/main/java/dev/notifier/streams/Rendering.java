@@ -4,6 +4,7 @@ import dev.notifier.avro.DomainEvent;
 import dev.notifier.avro.Notification;
 import dev.notifier.avro.Recipient;
 import dev.notifier.avro.internal.Candidate;
+import dev.notifier.streams.expand.Candidates;
 import dev.notifier.streams.expand.SkipReason;
 import dev.notifier.streams.render.RenderException;
 import dev.notifier.streams.render.Rendered;
@@ -21,7 +22,7 @@ record Rendering(Notification notification, Candidate failed) {
       rendered = settings.renderer().render(c);
     } catch (RenderException e) {
       SkipReason reason = "no-template".equals(e.reason()) ? SkipReason.NO_TEMPLATE : SkipReason.MISSING_VARIABLE;
-      return new Rendering(null, Candidate.newBuilder(c).setSkipReason(reason.code()).setSkipDetail(e.getMessage())
+      return new Rendering(null, Candidates.from(c).setSkipReason(reason.code()).setSkipDetail(e.getMessage())
           .build());
     }
     DomainEvent event = c.getEvent();

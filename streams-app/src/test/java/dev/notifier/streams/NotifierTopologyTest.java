@@ -103,6 +103,36 @@ class NotifierTopologyTest {
   }
 
   @Test
+  void theDedupWindowHoldsAcrossBucketBoundariesAndOutOfOrderTimestamps() {
+    t.close();
+    t = new TopologyFixture(dev.notifier.streams.TopologySettings.defaults(t.topics, "default")
+        .withDedupWindow(Duration.ofHours(1)));
+    t.user("alice", "alice@example.com");
+    String json = eventJson("e1", "bug.assigned", "carol", "alice");
+    // T0 is on the hour: 10:59 and 11:58 lie in the next one-hour buckets, each within an hour of the last mail
+    java.time.Instant first = TopologyFixture.T0.plus(Duration.ofMinutes(59));
+    t.event("e1", json, first);
+    t.event("e1", json, first.plus(Duration.ofMinutes(59)));
+    t.event("e1", json, first.minus(Duration.ofMinutes(50)));
+    t.event("e1", json, first.plus(Duration.ofHours(1)));
+    assertThat(t.sent()).hasSize(1);
+
+    t.event("e1", json, first.plus(Duration.ofHours(1)).plusMillis(1));
+    assertThat(t.sent()).as("one millisecond past the window of the first mail").hasSize(1);
+  }
+
+  @Test
+  void anEventKeyedOtherwiseIsMailedAndCounted() {
+    t.event("not-the-event-id", eventJson("e1", "bug.assigned", "carol", "alice"));
+    t.event("e2", eventJson("e2", "bug.assigned", "carol", "alice"));
+
+    assertThat(t.sent()).hasSize(2);
+    assertThat(t.driver.metrics().entrySet().stream()
+        .filter(e -> e.getKey().name().equals(ParseProcessor.KEYED_OTHERWISE_METRIC + "-total"))
+        .mapToDouble(e -> ((Number) e.getValue().metricValue()).doubleValue()).sum()).isEqualTo(1.0);
+  }
+
+  @Test
   void aUserReachedAsAssigneeAndCcGetsOneNotification() {
     t.event("e1", eventJson("e1", "bug.assigned", "carol", "alice", "alice", "bob"));
 

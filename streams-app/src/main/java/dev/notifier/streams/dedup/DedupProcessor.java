@@ -10,17 +10,19 @@ import org.apache.kafka.streams.processor.api.FixedKeyRecord;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 import org.apache.kafka.streams.state.WindowStore;
-import org.apache.kafka.streams.state.WindowStoreIterator;
 
 /**
  * Lets through the first candidate per notification id — that is, per (event, recipient address,
  * template) — and drops any other with the same id whose timestamp lies within the dedup window
  * of one already seen.
  *
- * <p><b>How long ids are remembered.</b> Ids live in a persistent window store whose retention
- * equals the window (default 24 h, {@code streams.dedupWindow}). Kafka Streams drops whole
- * segments once stream time has moved a retention period past them, so the store holds at most
- * about one window's worth of ids (plus one segment) no matter how long the app runs. A producer
+ * <p><b>How long ids are remembered.</b> Ids live in a persistent window store (default window
+ * 24 h, {@code streams.dedupWindow}), each under the start of the window-long bucket its first
+ * timestamp falls in, with that timestamp as the value. Whether an id was seen within the window of
+ * a timestamp takes three point lookups — its bucket and the two neighbours — rather than a range
+ * scan across segments. Retention is three windows: Kafka Streams drops whole segments once stream
+ * time has moved a retention period past them, so the store holds at most about three windows'
+ * worth of ids no matter how long the app runs. A producer
  * retry or an upstream replay within the window is therefore dropped; one that arrives later is
  * treated as new mail. The store is changelogged, and with {@code exactly_once_v2} its updates
  * commit atomically with the notifications written to the send topic, so a crash cannot leave
@@ -32,6 +34,9 @@ public final class DedupProcessor implements FixedKeyProcessor<String, Candidate
 
   /** The name of the Kafka Streams metric that counts dropped duplicates. */
   public static final String DROPPED_METRIC = "duplicates-dropped";
+
+  /** Buckets kept: the one a lookup may reach furthest back starts two windows before it. */
+  static final int RETAINED_WINDOWS = 3;
 
   private final long windowMs;
   private FixedKeyProcessorContext<String, Candidate> context;
@@ -45,7 +50,8 @@ public final class DedupProcessor implements FixedKeyProcessor<String, Candidate
   /** The store this processor needs, registered with the topology. */
   public static StoreBuilder<WindowStore<String, Long>> storeBuilder(Duration window) {
     return Stores.windowStoreBuilder(
-        Stores.persistentWindowStore(STORE, window, window, false), Serdes.String(), Serdes.Long());
+        Stores.persistentWindowStore(STORE, window.multipliedBy(RETAINED_WINDOWS), window, false),
+        Serdes.String(), Serdes.Long());
   }
 
   @Override
@@ -63,13 +69,22 @@ public final class DedupProcessor implements FixedKeyProcessor<String, Candidate
       dropped.record();
       return;
     }
-    seen.put(record.key(), ts, ts);
+    seen.put(record.key(), ts, bucket(ts));
     context.forward(record);
   }
 
+  /** Seen at a timestamp within the window either side of {@code ts}: in its bucket or a neighbour. */
   private boolean alreadySeen(String id, long ts) {
-    try (WindowStoreIterator<Long> it = seen.fetch(id, Math.max(0, ts - windowMs), ts + windowMs)) {
-      return it.hasNext();
-    }
+    long bucket = bucket(ts);
+    return within(seen.fetch(id, bucket), ts) || within(seen.fetch(id, bucket - windowMs), ts)
+        || within(seen.fetch(id, bucket + windowMs), ts);
+  }
+
+  private boolean within(Long seenAt, long ts) {
+    return seenAt != null && Math.abs(ts - seenAt) <= windowMs;
+  }
+
+  private long bucket(long ts) {
+    return ts - Math.floorMod(ts, windowMs);
   }
 }

@@ -62,7 +62,7 @@ public final class RecipientExpander {
   public static List<KeyValue<String, Candidate>> members(Candidate groupCandidate, List<String> members) {
     List<KeyValue<String, Candidate>> out = new ArrayList<>(members.size());
     for (String member : members) {
-      out.add(KeyValue.pair(member, Candidate.newBuilder(groupCandidate).setUserId(member).build()));
+      out.add(KeyValue.pair(member, Candidates.from(groupCandidate).setUserId(member).build()));
     }
     return out;
   }

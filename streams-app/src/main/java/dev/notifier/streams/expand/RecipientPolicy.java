@@ -16,7 +16,7 @@ public final class RecipientPolicy {
 
   /** Resolves a directory candidate against its user entry ({@code null} when unknown). */
   public Candidate resolve(Candidate candidate, User user) {
-    Candidate.Builder out = Candidate.newBuilder(candidate);
+    Candidate.Builder out = Candidates.from(candidate);
     if (user != null) {
       out.setName(user.getDisplayName()).setLocale(user.getLocale()).setTimeZone(user.getTimeZone())
           .setEmail(user.getEmail() == null || user.getEmail().isBlank() ? null : user.getEmail().trim());
@@ -42,7 +42,7 @@ public final class RecipientPolicy {
 
   /** Resolves a candidate given directly by address. */
   public Candidate resolveDirect(Candidate candidate) {
-    Candidate.Builder out = Candidate.newBuilder(candidate);
+    Candidate.Builder out = Candidates.from(candidate);
     if (!candidate.getNotifyActor() && isActor(candidate.getEvent(), null, candidate.getEmail())) {
       return skip(out, SkipReason.ACTOR, "address '" + candidate.getEmail() + "' is the actor of this event");
     }
@@ -51,7 +51,7 @@ public final class RecipientPolicy {
 
   /** A candidate naming a group the directory does not know. */
   public Candidate unknownGroup(Candidate candidate) {
-    return skip(Candidate.newBuilder(candidate), SkipReason.UNKNOWN_GROUP,
+    return skip(Candidates.from(candidate), SkipReason.UNKNOWN_GROUP,
         "group '" + candidate.getRole().substring("group:".length()) + "' is not in the directory");
   }
 

@@ -1,15 +1,25 @@
 package dev.notifier.streams.parse;
 
+import dev.notifier.avro.DomainEvent;
 import dev.notifier.schemas.InvalidRecordException;
 import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+import org.apache.kafka.common.metrics.Sensor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Parses each event. A record that cannot be parsed is forwarded as invalid with the reason in
  * headers ({@value #REASON_HEADER}, {@value #MESSAGE_HEADER}), so it lands on the invalid topic
  * and the stream goes on with the next record.
+ *
+ * <p>Events are keyed by event id: that is what brings a re-delivered event to the partition, and
+ * so to the dedup store, where its first copy was processed. An event keyed otherwise is still
+ * processed — nothing is lost — and counted ({@value #KEYED_OTHERWISE_METRIC}, with one warning
+ * per task), because a copy of it published under another key could be mailed twice.
  */
 public final class ParseProcessor implements FixedKeyProcessor<String, byte[], ParseResult> {
 
@@ -17,8 +27,15 @@ public final class ParseProcessor implements FixedKeyProcessor<String, byte[], P
   public static final String MESSAGE_HEADER = "notifier.error.message";
   public static final String STAGE_HEADER = "notifier.error.stage";
 
+  /** The Kafka Streams metric that counts events whose record key is not their event id. */
+  public static final String KEYED_OTHERWISE_METRIC = "events-keyed-otherwise";
+
+  private static final Logger LOG = LoggerFactory.getLogger(ParseProcessor.class);
+
   private final EventParser parser;
   private FixedKeyProcessorContext<String, ParseResult> context;
+  private Sensor keyedOtherwise;
+  private boolean warned;
 
   public ParseProcessor(int maxEventBytes) {
     this.parser = new EventParser(maxEventBytes);
@@ -27,18 +44,34 @@ public final class ParseProcessor implements FixedKeyProcessor<String, byte[], P
   @Override
   public void init(FixedKeyProcessorContext<String, ParseResult> context) {
     this.context = context;
+    this.keyedOtherwise = context.metrics().addRateTotalSensor("notifier", "parse", KEYED_OTHERWISE_METRIC,
+        Sensor.RecordingLevel.INFO);
   }
 
   @Override
   public void process(FixedKeyRecord<String, byte[]> record) {
     try {
-      context.forward(record.withValue(ParseResult.parsed(parser.parse(record.value()))));
+      DomainEvent event = parser.parse(record.value());
+      if (!Objects.equals(record.key(), event.getEventId())) {
+        keyedOtherwise(record.key(), event.getEventId());
+      }
+      context.forward(record.withValue(ParseResult.parsed(event)));
     } catch (InvalidRecordException e) {
       record.headers().remove(REASON_HEADER).remove(MESSAGE_HEADER).remove(STAGE_HEADER)
           .add(REASON_HEADER, utf8(e.reason()))
           .add(MESSAGE_HEADER, utf8(e.getMessage()))
           .add(STAGE_HEADER, utf8("parse"));
       context.forward(record.withValue(ParseResult.invalid(record.value(), e.reason(), e.getMessage())));
+    }
+  }
+
+  private void keyedOtherwise(String key, String eventId) {
+    keyedOtherwise.record();
+    if (!warned) {
+      warned = true;
+      LOG.warn("event {} arrived with record key {} (task {}): events must be keyed by their event id so that a "
+          + "re-delivered copy is recognised as a duplicate; fix the producer's key (this warning is shown once per "
+          + "task; metric {} counts them all)", eventId, key, context.taskId(), KEYED_OTHERWISE_METRIC);
     }
   }
 

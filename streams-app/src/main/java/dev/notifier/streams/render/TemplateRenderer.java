@@ -82,11 +82,15 @@ public final class TemplateRenderer implements Renderer {
 
   /** The default locale when none is given. */
   public static final String DEFAULT_LOCALE = "en";
+  /** Locale strings come from the directory; past this many distinct pairs resolution is not cached. */
+  private static final int MAX_RESOLVED = 10_000;
 
   private final String defaultLocale;
   private final Map<String, Map<String, Compiled>> templates;
   private final Map<String, Map<String, String>> messages;
   private final Map<String, LocaleResources> resources = new ConcurrentHashMap<>();
+  /** Resolved (template id, recipient locale) pairs: the locale chain is worked out once per pair. */
+  private final Map<String, Compiled> resolved = new ConcurrentHashMap<>();
 
   /** One locale of one template, compiled. {@code html} may be null. */
   private record Compiled(String templateId, String locale, Part subject, Part text, Part html) {
@@ -156,6 +160,19 @@ public final class TemplateRenderer implements Renderer {
   }
 
   private Compiled resolve(String templateId, String recipientLocale) {
+    String key = templateId + '\n' + recipientLocale;
+    Compiled cached = resolved.get(key);
+    if (cached != null) {
+      return cached;
+    }
+    Compiled found = lookup(templateId, recipientLocale);
+    if (resolved.size() < MAX_RESOLVED) {
+      resolved.put(key, found);
+    }
+    return found;
+  }
+
+  private Compiled lookup(String templateId, String recipientLocale) {
     Map<String, Compiled> locales = templates.getOrDefault(templateId, Map.of());
     List<String> tried = Locales.chain(recipientLocale, defaultLocale, locales.keySet());
     for (String locale : tried) {
