@@ -11,6 +11,7 @@ import dev.notifier.streams.dedup.DedupProcessor;
 import dev.notifier.streams.expand.GroupExpansion;
 import dev.notifier.streams.expand.RecipientExpander;
 import dev.notifier.streams.expand.RecipientPolicy;
+import dev.notifier.streams.expand.SkipReason;
 import dev.notifier.streams.parse.ParseProcessor;
 import dev.notifier.streams.parse.ParseResult;
 import org.apache.kafka.common.utils.Bytes;
@@ -28,7 +29,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * The notifier topology, in the order of DESIGN.md's flow: parse → expand (groups, then users)
  * → dedup → render → route → send. Skipped recipients and queued notifications are written to the
  * status topic; unparseable records to the invalid topic. {@link #buildTopology} is shared by the
- * application and its {@code TopologyTestDriver} tests.
+ * application and its {@code TopologyTestDriver} tests. The stages count what passes through them
+ * in {@link TopologySettings#metrics()} (see {@link TopologyMetrics}) without adding a node.
  */
 public final class NotifierTopology {
 
@@ -41,12 +43,13 @@ public final class NotifierTopology {
 
   public static void buildTopology(StreamsBuilder builder, TopologySettings settings) {
     Topics topics = settings.topics();
+    TopologyMetrics metrics = settings.metrics();
     GlobalKTable<String, User> users = globalTable(builder, topics.users(), USERS_STORE);
     GlobalKTable<String, Group> groups = globalTable(builder, topics.groups(), GROUPS_STORE);
 
     KStream<String, ParseResult> parsed = builder
         .stream(topics.events().name(), consumed(topics.events()))
-        .processValues(() -> new ParseProcessor(settings.maxEventBytes()), Named.as("parse"));
+        .processValues(() -> new ParseProcessor(settings.maxEventBytes(), metrics), Named.as("parse"));
     parsed.filterNot((k, r) -> r.isValid(), Named.as("invalid"))
         .mapValues(ParseResult::raw, Named.as("raw"))
         .to(topics.invalidEvents().name(), produced(topics.invalidEvents()));
@@ -55,8 +58,10 @@ public final class NotifierTopology {
 
     RecipientExpander expander = new RecipientExpander(settings.rules());
     events.filterNot((k, e) -> expander.hasRule(e), Named.as("no-rule"))
-        .map((k, e) -> KeyValue.pair(Statuses.noRuleId(e), Statuses.noRule(e, settings.clock().instant())),
-            Named.as("no-rule-status"))
+        .map((k, e) -> {
+          metrics.skipped(SkipReason.NO_RULE.code());
+          return KeyValue.pair(Statuses.noRuleId(e), Statuses.noRule(e, settings.clock().instant()));
+        }, Named.as("no-rule-status"))
         .to(topics.status().name(), produced(topics.status()));
 
     KStream<String, Candidate> resolved = expand(events, users, groups, expander);
@@ -66,21 +71,27 @@ public final class NotifierTopology {
         // keyed by event id, so a re-delivered event meets its first copy there); the dedup store is
         // keyed by notification id within that task
         .selectKey((k, c) -> Statuses.notificationId(c), Named.as("by-notification-id"))
-        .processValues(() -> new DedupProcessor(settings.dedupWindow()), Named.as("dedup"), DedupProcessor.STORE)
+        .processValues(() -> new DedupProcessor(settings.dedupWindow(), metrics), Named.as("dedup"),
+            DedupProcessor.STORE)
         .mapValues((id, c) -> Rendering.of(id, c, settings), Named.as("render"));
 
     KStream<String, Candidate> skipped = resolved.filter((k, c) -> c.getSkipReason() != null, Named.as("skipped"))
         .merge(rendered.filter((id, r) -> r.failed() != null, Named.as("render-failed"))
             .mapValues(Rendering::failed, Named.as("render-failure")), Named.as("all-skipped"));
-    skipped.map((k, c) -> KeyValue.pair(Statuses.notificationId(c), Statuses.skipped(c, settings.clock().instant())),
-            Named.as("skipped-status"))
+    skipped.map((k, c) -> {
+          metrics.skipped(c.getSkipReason());
+          return KeyValue.pair(Statuses.notificationId(c), Statuses.skipped(c, settings.clock().instant()));
+        }, Named.as("skipped-status"))
         .to(topics.status().name(), produced(topics.status()));
 
     KStream<String, Notification> notifications = rendered
         .filter((id, r) -> r.notification() != null, Named.as("rendered"))
         .mapValues(Rendering::notification, Named.as("notification"));
     notifications.to(topics.send().name(), produced(topics.send()));
-    notifications.mapValues(Statuses::queued, Named.as("queued-status"))
+    notifications.mapValues(n -> {
+          metrics.notificationOut(n.getTemplate(), n.getAccount());
+          return Statuses.queued(n);
+        }, Named.as("queued-status"))
         .to(topics.status().name(), produced(topics.status()));
   }
 

@@ -2,6 +2,9 @@ package dev.notifier.streams;
 
 import dev.notifier.schemas.config.KafkaSettings;
 import dev.notifier.streams.route.AccountRouter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -22,7 +25,11 @@ import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Runs the notifier topology as a Kafka Streams application. */
+/**
+ * Runs the notifier topology as a Kafka Streams application. Its counters ({@link TopologyMetrics})
+ * and the Kafka Streams client metrics ({@code kafka_stream_*}, {@code kafka_consumer_*},
+ * {@code kafka_producer_*}) are registered in the {@link MeterRegistry} it is given.
+ */
 public final class StreamsApp implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(StreamsApp.class);
@@ -33,11 +40,21 @@ public final class StreamsApp implements AutoCloseable {
    */
   static final int MAX_FORWARDED_RECORD_BYTES = 16 * 1024 * 1024;
 
+  /** How long {@link #close} waits for the stream threads to commit and stop. */
+  public static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+
   private final KafkaStreams streams;
   private final CountDownLatch running = new CountDownLatch(1);
 
+  private final KafkaStreamsMetrics clientMetrics;
+
+  /** An app whose metrics nobody scrapes. */
   public StreamsApp(KafkaSettings kafka, StreamsSettings settings, AccountRouter router) {
-    TopologySettings topology = settings.topology(kafka.topics(), router);
+    this(kafka, settings, router, new SimpleMeterRegistry());
+  }
+
+  public StreamsApp(KafkaSettings kafka, StreamsSettings settings, AccountRouter router, MeterRegistry registry) {
+    TopologySettings topology = settings.topology(kafka.topics(), router).withMetrics(new TopologyMetrics(registry));
     this.streams = new KafkaStreams(NotifierTopology.newBuilder(topology).build(), properties(kafka, settings));
     streams.setStateListener((newState, oldState) -> {
       LOG.info("streams state {} -> {}", oldState, newState);
@@ -45,6 +62,8 @@ public final class StreamsApp implements AutoCloseable {
         running.countDown();
       }
     });
+    this.clientMetrics = new KafkaStreamsMetrics(streams);
+    clientMetrics.bindTo(registry);
   }
 
   /** The Kafka Streams configuration of an instance (the benchmark runs every variant with it). */
@@ -130,8 +149,18 @@ public final class StreamsApp implements AutoCloseable {
     return streams;
   }
 
+  /** The Kafka Streams state now (CREATED before {@link #start}; RUNNING when it processes). */
+  public KafkaStreams.State state() {
+    return streams.state();
+  }
+
+  /** Closes Kafka Streams within {@link #CLOSE_TIMEOUT}, then stops reporting its client metrics. */
   @Override
   public void close() {
-    streams.close(Duration.ofSeconds(30));
+    try {
+      streams.close(CLOSE_TIMEOUT);
+    } finally {
+      clientMetrics.close();
+    }
   }
 }

@@ -11,13 +11,19 @@ import java.time.Duration;
 
 /**
  * What the topology needs besides Kafka settings: topics, rules, dedup window, rendering,
- * routing, the largest event accepted, and the clock that stamps statuses.
+ * routing, the largest event accepted, the clock that stamps statuses, and the counters it moves.
  */
 public record TopologySettings(Topics topics, RuleBook rules, Duration dedupWindow, Renderer renderer,
-    AccountRouter router, int maxEventBytes, Clock clock) {
+    AccountRouter router, int maxEventBytes, Clock clock, TopologyMetrics metrics) {
 
   public static final Duration DEFAULT_DEDUP_WINDOW = Duration.ofHours(24);
   public static final int DEFAULT_MAX_EVENT_BYTES = 1024 * 1024;
+
+  /** Settings whose counters nobody scrapes (see {@link #withMetrics} for the ones that are). */
+  public TopologySettings(Topics topics, RuleBook rules, Duration dedupWindow, Renderer renderer,
+      AccountRouter router, int maxEventBytes, Clock clock) {
+    this(topics, rules, dedupWindow, renderer, router, maxEventBytes, clock, TopologyMetrics.unscraped());
+  }
 
   /** Default settings: the built-in rules and templates, a 24 h dedup window, one account. */
   public static TopologySettings defaults(Topics topics, String defaultAccount) {
@@ -26,26 +32,30 @@ public record TopologySettings(Topics topics, RuleBook rules, Duration dedupWind
   }
 
   public TopologySettings withClock(Clock newClock) {
-    return new TopologySettings(topics, rules, dedupWindow, renderer, router, maxEventBytes, newClock);
+    return new TopologySettings(topics, rules, dedupWindow, renderer, router, maxEventBytes, newClock, metrics);
   }
 
   public TopologySettings withDedupWindow(Duration window) {
-    return new TopologySettings(topics, rules, window, renderer, router, maxEventBytes, clock);
+    return new TopologySettings(topics, rules, window, renderer, router, maxEventBytes, clock, metrics);
   }
 
   public TopologySettings withRules(RuleBook newRules) {
-    return new TopologySettings(topics, newRules, dedupWindow, renderer, router, maxEventBytes, clock);
+    return new TopologySettings(topics, newRules, dedupWindow, renderer, router, maxEventBytes, clock, metrics);
   }
 
   public TopologySettings withRenderer(Renderer newRenderer) {
-    return new TopologySettings(topics, rules, dedupWindow, newRenderer, router, maxEventBytes, clock);
+    return new TopologySettings(topics, rules, dedupWindow, newRenderer, router, maxEventBytes, clock, metrics);
   }
 
   public TopologySettings withRouter(AccountRouter newRouter) {
-    return new TopologySettings(topics, rules, dedupWindow, renderer, newRouter, maxEventBytes, clock);
+    return new TopologySettings(topics, rules, dedupWindow, renderer, newRouter, maxEventBytes, clock, metrics);
   }
 
   public TopologySettings withMaxEventBytes(int bytes) {
-    return new TopologySettings(topics, rules, dedupWindow, renderer, router, bytes, clock);
+    return new TopologySettings(topics, rules, dedupWindow, renderer, router, bytes, clock, metrics);
+  }
+
+  public TopologySettings withMetrics(TopologyMetrics newMetrics) {
+    return new TopologySettings(topics, rules, dedupWindow, renderer, router, maxEventBytes, clock, newMetrics);
   }
 }

@@ -1,6 +1,7 @@
 package dev.notifier.streams.dedup;
 
 import dev.notifier.avro.internal.Candidate;
+import dev.notifier.streams.TopologyMetrics;
 import java.time.Duration;
 import org.apache.kafka.common.metrics.Sensor;
 import org.apache.kafka.common.serialization.Serdes;
@@ -32,19 +33,24 @@ public final class DedupProcessor implements FixedKeyProcessor<String, Candidate
 
   public static final String STORE = "dedup-store";
 
-  /** The name of the Kafka Streams metric that counts dropped duplicates. */
+  /**
+   * The name of the Kafka Streams metric that counts dropped duplicates (Micrometer's is
+   * {@value TopologyMetrics#DUPLICATES_DROPPED}).
+   */
   public static final String DROPPED_METRIC = "duplicates-dropped";
 
   /** Buckets kept: the one a lookup may reach furthest back starts two windows before it. */
   static final int RETAINED_WINDOWS = 3;
 
   private final long windowMs;
+  private final TopologyMetrics metrics;
   private FixedKeyProcessorContext<String, Candidate> context;
   private WindowStore<String, Long> seen;
   private Sensor dropped;
 
-  public DedupProcessor(Duration window) {
+  public DedupProcessor(Duration window, TopologyMetrics metrics) {
     this.windowMs = window.toMillis();
+    this.metrics = metrics;
   }
 
   /** The store this processor needs, registered with the topology. */
@@ -67,6 +73,7 @@ public final class DedupProcessor implements FixedKeyProcessor<String, Candidate
     long ts = record.timestamp();
     if (alreadySeen(record.key(), ts)) {
       dropped.record();
+      metrics.duplicateDropped();
       return;
     }
     seen.put(record.key(), ts, bucket(ts));

@@ -2,6 +2,7 @@ package dev.notifier.streams.parse;
 
 import dev.notifier.avro.DomainEvent;
 import dev.notifier.schemas.InvalidRecordException;
+import dev.notifier.streams.TopologyMetrics;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import org.apache.kafka.common.metrics.Sensor;
@@ -18,8 +19,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Events are keyed by event id: that is what brings a re-delivered event to the partition, and
  * so to the dedup store, where its first copy was processed. An event keyed otherwise is still
- * processed — nothing is lost — and counted ({@value #KEYED_OTHERWISE_METRIC}, with one warning
- * per task), because a copy of it published under another key could be mailed twice.
+ * processed — nothing is lost — and counted ({@value #KEYED_OTHERWISE_METRIC} among the Kafka
+ * Streams metrics, {@value TopologyMetrics#EVENTS_KEYED_OTHERWISE} in Micrometer's, with one warning
+ * per task), because a copy of it published under another key could be mailed twice. Parsed events
+ * are counted by type, invalid ones by reason ({@link TopologyMetrics}).
  */
 public final class ParseProcessor implements FixedKeyProcessor<String, byte[], ParseResult> {
 
@@ -33,12 +36,14 @@ public final class ParseProcessor implements FixedKeyProcessor<String, byte[], P
   private static final Logger LOG = LoggerFactory.getLogger(ParseProcessor.class);
 
   private final EventParser parser;
+  private final TopologyMetrics metrics;
   private FixedKeyProcessorContext<String, ParseResult> context;
   private Sensor keyedOtherwise;
   private boolean warned;
 
-  public ParseProcessor(int maxEventBytes) {
+  public ParseProcessor(int maxEventBytes, TopologyMetrics metrics) {
     this.parser = new EventParser(maxEventBytes);
+    this.metrics = metrics;
   }
 
   @Override
@@ -52,11 +57,13 @@ public final class ParseProcessor implements FixedKeyProcessor<String, byte[], P
   public void process(FixedKeyRecord<String, byte[]> record) {
     try {
       DomainEvent event = parser.parse(record.value());
+      metrics.eventIn(event.getType());
       if (!Objects.equals(record.key(), event.getEventId())) {
         keyedOtherwise(record.key(), event.getEventId());
       }
       context.forward(record.withValue(ParseResult.parsed(event)));
     } catch (InvalidRecordException e) {
+      metrics.invalid(e.reason());
       record.headers().remove(REASON_HEADER).remove(MESSAGE_HEADER).remove(STAGE_HEADER)
           .add(REASON_HEADER, utf8(e.reason()))
           .add(MESSAGE_HEADER, utf8(e.getMessage()))
@@ -67,6 +74,7 @@ public final class ParseProcessor implements FixedKeyProcessor<String, byte[], P
 
   private void keyedOtherwise(String key, String eventId) {
     keyedOtherwise.record();
+    metrics.keyedOtherwise();
     if (!warned) {
       warned = true;
       LOG.warn("event {} arrived with record key {} (task {}): events must be keyed by their event id so that a "
