@@ -2,6 +2,9 @@ package dev.notifier.cli;
 
 import dev.notifier.cli.config.ConfigFile;
 import dev.notifier.cli.config.NotifierConfig;
+import dev.notifier.cli.management.ManagementServer;
+import dev.notifier.cli.management.ProcessMetrics;
+import dev.notifier.cli.management.StreamsHealth;
 import dev.notifier.streams.StreamsApp;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -9,21 +12,38 @@ import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** Runs the Kafka Streams topology until SIGTERM. */
+/**
+ * Runs the Kafka Streams topology until SIGTERM, with its metrics and health on the management
+ * endpoint (ready once Kafka Streams is RUNNING). On SIGTERM Kafka Streams closes within
+ * {@link StreamsApp#CLOSE_TIMEOUT}; the management endpoint stops last, so the readiness probe sees the
+ * app go down.
+ */
 @Command(name = "streams", description = "Run the topology: events -> notifications on the send topic.")
 final class StreamsCommand implements Callable<Integer> {
 
-  @Option(names = "--config", required = true, description = "YAML config file (kafka, streams sections)")
+  @Option(names = "--config", required = true, description = "YAML config file (kafka, streams, management sections)")
   Path config;
 
   @Override
   public Integer call() throws Exception {
     NotifierConfig cfg = ConfigFile.load(config);
     CountDownLatch done = new CountDownLatch(1);
-    try (StreamsApp app = new StreamsApp(cfg.kafka(), cfg.streams(), cfg.router())) {
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+    try (ProcessMetrics metrics = new ProcessMetrics()) {
+      StreamsApp app = new StreamsApp(cfg.kafka(), cfg.streams(), cfg.router(), metrics.registry());
+      ManagementServer server;
+      try {
+        server = ManagementServer.start(cfg.management(), metrics, new StreamsHealth(app::state));
+      } catch (RuntimeException e) {
         app.close();
-        done.countDown();
+        throw e;
+      }
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        try {
+          app.close();
+        } finally {
+          server.close();
+          done.countDown();
+        }
       }, "notifier-streams-shutdown"));
       app.start();
       done.await();

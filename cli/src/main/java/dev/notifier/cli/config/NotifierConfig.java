@@ -12,13 +12,15 @@ import java.util.stream.Collectors;
 
 /**
  * A whole notifier config file: the Kafka cluster, the sender accounts (which the streams app
- * routes to and the workers send through), and the streams and worker sections.
+ * routes to and the workers send through), the streams and worker sections, and where the process
+ * serves its metrics and health checks (management).
  */
 public record NotifierConfig(
     @JsonProperty("kafka") KafkaSettings kafka,
     @JsonProperty("accounts") List<AccountSettings> accounts,
     @JsonProperty("streams") StreamsSettings streams,
-    @JsonProperty("worker") WorkerSection worker) {
+    @JsonProperty("worker") WorkerSection worker,
+    @JsonProperty("management") ManagementSettings management) {
 
   public NotifierConfig {
     if (kafka == null) {
@@ -31,6 +33,7 @@ public record NotifierConfig(
     accounts = List.copyOf(accounts);
     streams = streams == null ? StreamsSettings.defaults() : streams;
     worker = worker == null ? WorkerSection.defaults() : worker;
+    management = management == null ? ManagementSettings.defaults() : management;
   }
 
   /** The worker's settings: its section plus the accounts. */

@@ -2,6 +2,12 @@ package dev.notifier.cli.demo;
 
 import dev.notifier.avro.DeliveryState;
 import dev.notifier.avro.DeliveryStatus;
+import dev.notifier.cli.config.ManagementSettings;
+import dev.notifier.cli.management.Health;
+import dev.notifier.cli.management.Management;
+import dev.notifier.cli.management.ManagementServer;
+import dev.notifier.cli.management.ProcessMetrics;
+import dev.notifier.cli.management.StreamsHealth;
 import dev.notifier.cli.publish.Publisher;
 import dev.notifier.cli.publish.RecordKind;
 import dev.notifier.schemas.Topic;
@@ -43,7 +49,8 @@ import org.apache.kafka.common.serialization.Serdes;
 /**
  * The whole product in one process: an embedded broker, an SMTP server, the topology and two
  * sender workers. Publishes a small directory and a dozen ZenTao-like events, waits until every
- * notification has an outcome, and prints each delivered email and a summary.
+ * notification has an outcome, and prints each delivered email and a summary. With a management
+ * port it also serves the process's metrics and health on 127.0.0.1, as {@code notifier streams} does.
  */
 public final class Demo {
 
@@ -55,6 +62,9 @@ public final class Demo {
   private final Topics topics = Topics.standard();
 
   private final Consumer<String> afterwards;
+  /** The management port on 127.0.0.1 (0: any free one); null: no management endpoint. */
+  private final Integer managementPort;
+  private volatile int boundManagementPort = -1;
 
   public Demo(PrintStream out) {
     this(out, bootstrap -> { });
@@ -62,8 +72,19 @@ public final class Demo {
 
   /** @param afterwards runs with the broker's address before the demo shuts down (to keep it up) */
   public Demo(PrintStream out, Consumer<String> afterwards) {
+    this(out, afterwards, null);
+  }
+
+  /** @param managementPort serve metrics and health on this port of 127.0.0.1 (0: a free one); null: don't */
+  public Demo(PrintStream out, Consumer<String> afterwards, Integer managementPort) {
     this.out = out;
     this.afterwards = afterwards;
+    this.managementPort = managementPort;
+  }
+
+  /** The port the management endpoint listens on while the demo runs; -1 when there is none. */
+  public int managementPort() {
+    return boundManagementPort;
   }
 
   public DemoSummary run() throws Exception {
@@ -75,8 +96,10 @@ public final class Demo {
       createTopics(kafka);
       KafkaSettings settings = KafkaSettings.of(kafka.bootstrapServers());
       ExecutorService workers = Executors.newFixedThreadPool(2);
-      try (StreamsApp app = new StreamsApp(settings, StreamsSettings.defaults().withApplicationId(APPLICATION_ID),
-          AccountRouter.single("default"))) {
+      try (ProcessMetrics metrics = new ProcessMetrics();
+          StreamsApp app = new StreamsApp(settings, StreamsSettings.defaults().withApplicationId(APPLICATION_ID),
+              AccountRouter.single("default"), metrics.registry());
+          ManagementServer management = startManagement(metrics, new StreamsHealth(app::state))) {
         app.start();
         List<SenderWorker> senders = startWorkers(settings, smtp, workers);
         int eventsIn = publish(settings, app);
@@ -90,6 +113,18 @@ public final class Demo {
         workers.shutdownNow();
       }
     }
+  }
+
+  /** The management endpoint when a port was asked for, else null (nothing to close). */
+  private ManagementServer startManagement(ProcessMetrics metrics, Health health) {
+    if (managementPort == null) {
+      return null;
+    }
+    ManagementServer server = ManagementServer.start(ManagementSettings.loopback(managementPort), metrics, health);
+    boundManagementPort = server.port();
+    out.printf("Metrics and health: http://127.0.0.1:%d%s (also %s, %s)%n", server.port(), Management.METRICS_PATH,
+        Management.LIVENESS_PATH, Management.READINESS_PATH);
+    return server;
   }
 
   private void createTopics(EmbeddedKafka kafka) {

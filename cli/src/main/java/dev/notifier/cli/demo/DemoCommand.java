@@ -21,6 +21,10 @@ public final class DemoCommand implements Callable<Integer> {
       + "operator commands (dlt, status) can be tried on the demo's data")
   boolean keepRunning;
 
+  @Option(names = "--management-port", paramLabel = "N", description = "also serve /metrics, /health/live and "
+      + "/health/ready on 127.0.0.1:N while the demo runs (0: any free port; default: off)")
+  Integer managementPort;
+
   @Override
   public Integer call() throws Exception {
     quietLogs();
@@ -29,7 +33,7 @@ public final class DemoCommand implements Callable<Integer> {
       if (keepRunning) {
         waitForInterrupt(out, bootstrap);
       }
-    }).run();
+    }, managementPort).run();
     return summary.ok() ? 0 : 1;
   }
 

@@ -1,0 +1,41 @@
+package dev.notifier.cli.config;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.notifier.cli.management.Management;
+
+/**
+ * The {@code management:} section of a config file: where the process serves its metrics and
+ * health checks ({@link Management#METRICS_PATH}, {@link Management#LIVENESS_PATH},
+ * {@link Management#READINESS_PATH}).
+ *
+ * @param host the address to listen on (default 0.0.0.0: every interface, so a scraper can reach it)
+ * @param port the TCP port (default {@value Management#DEFAULT_PORT}; 0 picks a free one, for tests)
+ */
+public record ManagementSettings(
+    @JsonProperty("host") String host,
+    @JsonProperty("port") Integer port) {
+
+  public static final String DEFAULT_HOST = "0.0.0.0";
+
+  public ManagementSettings {
+    if (host != null && host.isBlank()) {
+      throw new IllegalArgumentException("management.host is blank: give an address to listen on, e.g. "
+          + DEFAULT_HOST + " (every interface, the default) or 127.0.0.1 (this machine only)");
+    }
+    host = host == null ? DEFAULT_HOST : host.strip();
+    port = port == null ? Management.DEFAULT_PORT : port;
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("management.port is " + port + ": it must be a TCP port from 1 to 65535 "
+          + "(default " + Management.DEFAULT_PORT + "; 0 picks a free port)");
+    }
+  }
+
+  public static ManagementSettings defaults() {
+    return new ManagementSettings(null, null);
+  }
+
+  /** This machine only, on {@code port}: for the demo and tests. */
+  public static ManagementSettings loopback(int port) {
+    return new ManagementSettings("127.0.0.1", port);
+  }
+}
