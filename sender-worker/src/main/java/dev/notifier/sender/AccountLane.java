@@ -32,6 +32,10 @@ final class AccountLane implements AutoCloseable {
 
   /** A throttle wait longer than this defers the mail to the wait topic instead of holding a thread. */
   static final Duration MAX_THROTTLE_WAIT = Duration.ofSeconds(5);
+  /** The fewest deliveries a lane may hold in memory (about 3 KB each with their records). */
+  static final int MIN_CAPACITY = 2_000;
+  /** Deliveries a lane may hold in memory per connection, when that is more than {@link #MIN_CAPACITY}. */
+  static final int CAPACITY_PER_CONNECTION = 250;
 
   private final AccountSettings account;
   private final AccountThrottle throttle;
@@ -81,6 +85,15 @@ final class AccountLane implements AutoCloseable {
 
   int poolSizeHint() {
     return threads.size();
+  }
+
+  /**
+   * The most deliveries this lane holds in memory, whatever the account's rate: enough to keep its
+   * connections busy for a good fraction of a second at the fastest a local server takes mail,
+   * small enough that all lanes together stay a few megabytes of heap.
+   */
+  int capacity() {
+    return Math.max(MIN_CAPACITY, CAPACITY_PER_CONNECTION * threads.size());
   }
 
   AccountThrottle throttle() {

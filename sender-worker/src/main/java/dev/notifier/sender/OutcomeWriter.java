@@ -34,7 +34,12 @@ final class OutcomeWriter {
 
   private static final Logger LOG = LoggerFactory.getLogger(OutcomeWriter.class);
 
-  private final Topics topics;
+  // topic names resolved once: each Topics accessor builds a new topic with a new serde, whose
+  // Avro encoder and decoder compute schema fingerprints; per message that was a tenth of a send
+  private final String statusTopic;
+  private final String deadLetterTopic;
+  private final String waitTopic;
+  private final String[] retryTopics = new String[Topics.RETRY_TIERS + 1];
   private final Producer<String, Object> producer;
   private final BackoffPolicy backoff;
   private final Clock clock;
@@ -44,7 +49,12 @@ final class OutcomeWriter {
 
   OutcomeWriter(Topics topics, Producer<String, Object> producer, BackoffPolicy backoff, Clock clock,
       String workerId, DoubleSupplier random, Consumer<Exception> fatal) {
-    this.topics = topics;
+    this.statusTopic = topics.status().name();
+    this.deadLetterTopic = topics.deadLetters().name();
+    this.waitTopic = topics.retryWait().name();
+    for (int tier = 1; tier <= Topics.RETRY_TIERS; tier++) {
+      retryTopics[tier] = topics.retry(tier).name();
+    }
     this.producer = producer;
     this.backoff = backoff;
     this.clock = clock;
@@ -90,7 +100,7 @@ final class OutcomeWriter {
           d.failedAttempts(), d.firstFailure(), done);
       return;
     }
-    ProducerRecord<String, Object> retry = new ProducerRecord<>(topics.retryWait().name(), d.record().key(),
+    ProducerRecord<String, Object> retry = new ProducerRecord<>(waitTopic, d.record().key(),
         d.notification());
     RetryHeaders.write(retry.headers(), d.failedAttempts(), d.firstFailure(), due, reason);
     DeadLetters.carryOrigin(d.record(), retry.headers());
@@ -112,7 +122,7 @@ final class OutcomeWriter {
   private void retry(Delivery d, int attempts, Instant first, Instant due, String kind, String detail, Runnable done) {
     int tier = Math.min(attempts, Topics.RETRY_TIERS);
     Notification n = d.notification();
-    ProducerRecord<String, Object> retry = new ProducerRecord<>(topics.retry(tier).name(), d.record().key(), n);
+    ProducerRecord<String, Object> retry = new ProducerRecord<>(retryTopics[tier], d.record().key(), n);
     RetryHeaders.write(retry.headers(), attempts, first, due, kind);
     DeadLetters.carryOrigin(d.record(), retry.headers());
     LOG.info("RETRYING {} account={} attempt={} kind={} due={}", n.getNotificationId(), n.getAccount(), attempts,
@@ -144,7 +154,7 @@ final class OutcomeWriter {
         kind, attempts);
     String detail = (reply == null ? "" : reply + " — ") + fix;
     write(List.of(
-        new ProducerRecord<>(topics.deadLetters().name(), null, n.getNotificationId(), letter,
+        new ProducerRecord<>(deadLetterTopic, null, n.getNotificationId(), letter,
             DeadLetters.origin(d.record(), letter)),
         statusRecord(n, DeliveryState.DEAD, kind, detail, attempts)), done);
   }
@@ -156,7 +166,7 @@ final class OutcomeWriter {
   private ProducerRecord<String, Object> statusRecord(Notification n, DeliveryState state, String reason,
       String detail, int attempts) {
     DeliveryStatus status = DeliveryStatuses.of(n, state, reason, detail, attempts, clock.instant());
-    return new ProducerRecord<>(topics.status().name(), n.getNotificationId(), status);
+    return new ProducerRecord<>(statusTopic, n.getNotificationId(), status);
   }
 
   /** Sends the records; {@code done} runs once all are acknowledged. */

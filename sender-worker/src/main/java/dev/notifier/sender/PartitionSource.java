@@ -46,6 +46,7 @@ final class PartitionSource implements ConsumerRebalanceListener {
   private final IntConsumer onOwnedChange;
   private final Set<TopicPartition> owned = new HashSet<>();
   private final Map<TopicPartition, Instant> pausedUntil = new HashMap<>();
+  private boolean held;
   private volatile int ownedCount;
   private volatile int revocations;
 
@@ -64,6 +65,22 @@ final class PartitionSource implements ConsumerRebalanceListener {
 
   void subscribe() {
     consumer.subscribe(topics, this);
+  }
+
+  /**
+   * Holds (pauses) every owned partition, or releases them: the worker's lanes are full. A
+   * partition also paused until its head is due stays paused when the hold is released.
+   */
+  void hold(boolean on) {
+    if (on == held) {
+      return;
+    }
+    held = on;
+    if (on) {
+      consumer.pause(owned);
+    } else {
+      consumer.resume(owned.stream().filter(p -> !pausedUntil.containsKey(p)).toList());
+    }
   }
 
   void pollOnce(Duration timeout) {
@@ -100,7 +117,9 @@ final class PartitionSource implements ConsumerRebalanceListener {
         .map(Map.Entry::getKey).collect(java.util.stream.Collectors.toList());
     if (!due.isEmpty()) {
       due.forEach(pausedUntil::remove);
-      consumer.resume(due);
+      if (!held) {
+        consumer.resume(due);
+      }
     }
   }
 
@@ -237,6 +256,9 @@ final class PartitionSource implements ConsumerRebalanceListener {
   public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
     owned.addAll(partitions);
     ownedCount = owned.size();
+    if (held) {
+      consumer.pause(partitions);
+    }
     LOG.info("{}: assigned {}", name, partitions);
     onOwnedChange.accept(owned.size());
   }

@@ -44,7 +44,10 @@ import org.slf4j.LoggerFactory;
  * the retry topics (group {@code groupId-retry}; a retry partition is paused until its head is
  * due). It never blocks: deliveries go to per-account {@link AccountLane}s, and an account whose
  * backlog is full has further mail deferred to the wait topic, so the loop stays far inside
- * {@code max.poll.interval.ms} and one account never holds up another. Offsets are committed only
+ * {@code max.poll.interval.ms} and one account never holds up another. What a worker holds in
+ * memory is bounded too: an account whose rate is too high for its backlog to fit in its lane's
+ * capacity makes the worker pause fetching while that lane is full, instead of deferring mail its
+ * connections will reach within a second (see {@link #holdFetching()}). Offsets are committed only
  * up to the lowest record not yet finished (sent, re-queued or dead-lettered, and that outcome
  * acknowledged), so a crash can only resend what was in flight.
  *
@@ -55,6 +58,16 @@ import org.slf4j.LoggerFactory;
 public final class SenderWorker implements Runnable, AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(SenderWorker.class);
+
+  /** Records one poll returns: the most the loop hands to the lanes at once. */
+  static final int MAX_POLL_RECORDS = 200;
+  /**
+   * How often finished offsets are committed. Each commit is a synchronous round trip that holds
+   * up the loop; committing a little later only widens what a crash would resend, never loses mail.
+   */
+  static final Duration COMMIT_INTERVAL = Duration.ofMillis(100);
+  /** The poll time-out while fetching is held (see {@link #holdFetching()}). */
+  static final Duration HELD_POLL_TIMEOUT = Duration.ofMillis(5);
 
   private final Topics topics;
   private final WorkerSettings settings;
@@ -70,6 +83,7 @@ public final class SenderWorker implements Runnable, AutoCloseable {
   private final AtomicBoolean started = new AtomicBoolean();
   private final AtomicReference<Exception> fatal = new AtomicReference<>();
   private volatile boolean running = true;
+  private boolean holding;
 
   public SenderWorker(KafkaSettings kafka, WorkerSettings settings, Clock clock, Function<String, String> env) {
     this(kafka, settings, clock, env, Sleeper.SYSTEM);
@@ -95,9 +109,14 @@ public final class SenderWorker implements Runnable, AutoCloseable {
     Dispatcher dispatcher = new Dispatcher();
     this.send = new PartitionSource("send", consumer(kafka, settings.groupId(), "send"),
         List.of(topics.send().name()), tracker, dispatcher, clock, settings.drainTimeout(), this::onSendAssignment);
-    this.retries = new PartitionSource("retry", consumer(kafka, settings.groupId() + "-retry", "retry"),
+    this.retries = new PartitionSource("retry", consumer(kafka, retryGroup(settings.groupId()), "retry"),
         topics.retryTopics().stream().map(Topic::name).collect(Collectors.toList()), tracker, dispatcher, clock,
         settings.drainTimeout(), owned -> { });
+  }
+
+  /** The consumer group of the retry topics for workers of group {@code groupId}. */
+  public static String retryGroup(String groupId) {
+    return groupId + "-retry";
   }
 
   private static dev.notifier.sender.throttle.Limits limits(AccountSettings account) {
@@ -118,7 +137,12 @@ public final class SenderWorker implements Runnable, AutoCloseable {
     // adding or removing a worker moves only the partitions that must move, one owner at a time
     props.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
     // bounded batches: the loop hands records to lanes without blocking
-    props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 200);
+    props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, MAX_POLL_RECORDS);
+    // bounded fetch buffers: a notification is a few KB, so 256 KB per partition is over a poll's
+    // worth; the defaults (1 MB per partition, 50 MB per fetch) would let the retry consumer's
+    // many partitions alone buffer tens of MB of heap
+    props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 256 * 1024);
+    props.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 4 * 1024 * 1024);
     return new KafkaConsumer<>(props, Serdes.String().deserializer(), topics.send().valueSerde().deserializer());
   }
 
@@ -128,7 +152,14 @@ public final class SenderWorker implements Runnable, AutoCloseable {
     // statuses, retries and dead letters must not be lost or duplicated by producer retries
     props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     props.put(ProducerConfig.ACKS_CONFIG, "all");
-    props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+    // one status per message: batch them into fewer, larger produce requests (each is a round trip
+    // the broker pays for); a delivery's offset waits for its outcome's acknowledgement either way,
+    // so lingering delays only the commit, never a send
+    props.put(ProducerConfig.LINGER_MS_CONFIG, 20);
+    props.put(ProducerConfig.BATCH_SIZE_CONFIG, 64 * 1024);
+    // the outcomes buffered at once are a few MB at most (the lanes' capacity); the 32 MB default
+    // would only let the buffer pool keep more heap
+    props.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 16 * 1024 * 1024);
     return props;
   }
 
@@ -140,13 +171,21 @@ public final class SenderWorker implements Runnable, AutoCloseable {
     try {
       send.subscribe();
       retries.subscribe();
+      long lastCommit = System.nanoTime();
       while (running && fatal.get() == null) {
+        boolean hold = holdFetching();
+        send.hold(hold);
+        retries.hold(hold);
         // fresh mail may block for the poll time-out when idle; the retry topics never block the
-        // loop (their fetches go on in the background), so they cost fresh mail no throughput
-        send.pollOnce(settings.pollTimeout());
+        // loop (their fetches go on in the background), so they cost fresh mail no throughput.
+        // While fetching is held, polls are short so the loop notices soon that the lanes drained.
+        send.pollOnce(hold ? HELD_POLL_TIMEOUT : settings.pollTimeout());
         retries.pollOnce(Duration.ZERO);
-        send.commit();
-        retries.commit();
+        if (System.nanoTime() - lastCommit >= COMMIT_INTERVAL.toNanos()) {
+          send.commit();
+          retries.commit();
+          lastCommit = System.nanoTime();
+        }
       }
     } catch (WakeupException e) {
       if (running) {
@@ -166,6 +205,23 @@ public final class SenderWorker implements Runnable, AutoCloseable {
       LOG.error("worker {} stopped: an outcome could not be written ({}); its notification will be redelivered",
           settings.workerId(), fatal.get().toString());
     }
+  }
+
+  /**
+   * Whether to stop fetching for now: a lane is at its in-memory {@link AccountLane#capacity()}
+   * (the account's rate is too high for {@code backlog} seconds of it to be held in memory, and its
+   * connections are behind). Fetching resumes once every lane is down to half its capacity, so the
+   * consumers are paused and resumed in bursts, not per poll. Mail already fetched is never
+   * dropped or deferred for this; the partitions simply wait, and the loop keeps polling (so the
+   * worker stays in its group).
+   */
+  private boolean holdFetching() {
+    if (!holding) {
+      holding = lanes.values().stream().anyMatch(l -> l.backlog() >= l.capacity());
+    } else {
+      holding = lanes.values().stream().anyMatch(l -> l.backlog() > l.capacity() / 2);
+    }
+    return holding;
   }
 
   /** Hands over queued mail, lets sends in flight finish (bounded), commits what finished, closes. */
@@ -204,6 +260,11 @@ public final class SenderWorker implements Runnable, AutoCloseable {
     throttles.onAssignment(owned, total);
     LOG.info("worker {} owns {} of {} send partitions: throttle share {}", settings.workerId(), owned, total,
         owned / (double) Math.max(1, total));
+  }
+
+  /** Deliveries held in memory now, queued or being sent, across all accounts. */
+  int queued() {
+    return lanes.values().stream().mapToInt(AccountLane::backlog).sum();
   }
 
   /** Partitions of the send topic this worker owns now. */
@@ -256,15 +317,32 @@ public final class SenderWorker implements Runnable, AutoCloseable {
         outcomes.unknownAccount(d, done);
         return;
       }
-      AccountThrottle throttle = lane.throttle();
-      double rate = throttle.limits().ratePerSecond() * Math.max(throttle.share(), 1e-3);
-      int limit = (int) Math.max(4L * lane.poolSizeHint(), Math.ceil(rate * settings.backlog().toSeconds()));
+      double rate = rate(lane);
       int backlog = lane.backlog();
-      if (backlog >= limit) {
+      if (backlog >= limit(lane, rate)) {
         outcomes.deferred(d, "backlog", Duration.ofMillis((long) Math.max(1000, backlog / rate * 1000)), done);
         return;
       }
       lane.submit(d);
+    }
+
+    private double rate(AccountLane lane) {
+      AccountThrottle throttle = lane.throttle();
+      return throttle.limits().ratePerSecond() * Math.max(throttle.share(), 1e-3);
+    }
+
+    /**
+     * How many deliveries the lane may hold before further mail is deferred to the wait topic:
+     * {@code backlog} seconds of the account's rate, but never more than its in-memory capacity
+     * (plus one poll's records, the batch in hand when fetching is held; see
+     * {@link SenderWorker#holdFetching()}). A throttled account thus defers what it cannot send
+     * soon, while an account faster than its connections makes the worker fetch less instead of
+     * writing its mail to the wait topic and reading it back.
+     */
+    private int limit(AccountLane lane, double rate) {
+      double byRate = Math.ceil(rate * settings.backlog().toSeconds());
+      double bound = Math.min(byRate, lane.capacity() + (double) MAX_POLL_RECORDS);
+      return (int) Math.max(4L * lane.poolSizeHint(), bound);
     }
 
     /**

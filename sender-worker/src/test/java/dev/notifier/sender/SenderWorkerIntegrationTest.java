@@ -11,6 +11,7 @@ import dev.notifier.schemas.Topic;
 import dev.notifier.schemas.Topics;
 import dev.notifier.schemas.config.KafkaSettings;
 import dev.notifier.sender.config.AccountSettings;
+import dev.notifier.sender.config.RateLimits;
 import dev.notifier.sender.config.Security;
 import dev.notifier.sender.config.WorkerSettings;
 import dev.notifier.sender.deadletter.DeadLetters;
@@ -266,4 +267,34 @@ class SenderWorkerIntegrationTest extends WorkerIntegrationSupport {
     assertThat(statuses).extracting(ConsumerRecord::key).doesNotHaveDuplicates();
   }
 
+  @Test
+  void anAccountFasterThanItsConnectionHoldsAtMostItsCapacityInMemoryAndDefersNothing() throws Exception {
+    // Step 1: configure an unthrottled account with one connection, and more mail than its lane may hold
+    h.smtp = ScriptableSmtpServer.builder().start();
+    int n = AccountLane.MIN_CAPACITY + 5 * SenderWorker.MAX_POLL_RECORDS;
+    List<Notification> backlog = new ArrayList<>();
+    for (int i = 1; i <= n; i++) {
+      backlog.add(WorkerHarness.notification("f-" + i, "user" + i + "@example.com", "default"));
+    }
+    AccountSettings fast = h.localAccount().withLimits(new RateLimits(1_000_000, 1_000_000, null, null));
+
+    // Step 2: produce all of it before the worker starts, so its consumer can fetch far ahead of the connection
+    h.produceSpread(backlog);
+    WorkerHarness.Running worker = h.startWorker("worker-f", fast, name -> null);
+
+    // Step 3: verify that the worker never held more than the lane's capacity (plus the poll in hand),
+    // that everything was sent once, and that nothing went through the wait topic
+    int mostQueued = 0;
+    long deadline = System.nanoTime() + WorkerHarness.TIMEOUT.toNanos();
+    while (h.smtp.messages().size() < n && System.nanoTime() < deadline) {
+      mostQueued = Math.max(mostQueued, worker.worker().queued());
+    }
+    assertThat(mostQueued).as("deliveries held in memory at once")
+        .isLessThanOrEqualTo(AccountLane.MIN_CAPACITY + SenderWorker.MAX_POLL_RECORDS);
+    assertThat(h.smtp.awaitMessages(n, WorkerHarness.TIMEOUT)).hasSize(n).extracting(h::idOf).doesNotHaveDuplicates();
+    h.awaitAllCommitted(h.groupId);
+    assertThat(h.readToEnd(h.topics.retryWait())).as("mail deferred to the wait topic").isEmpty();
+    assertThat(WorkerHarness.latestByKey(h.readToEnd(h.topics.status())).values())
+        .hasSize(n).allSatisfy(status -> assertThat(status.getState()).isEqualTo(DeliveryState.SENT));
+  }
 }

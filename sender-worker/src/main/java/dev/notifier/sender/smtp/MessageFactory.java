@@ -4,9 +4,15 @@ import dev.notifier.avro.Notification;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.InternetHeaders;
 import jakarta.mail.internet.MimeBodyPart;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
+import jakarta.mail.internet.MimeUtility;
+import jakarta.mail.util.ByteArrayDataSource;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Date;
 
@@ -37,19 +43,19 @@ public final class MessageFactory {
       rejectLineBreaks("subject", n.getSubject());
       rejectLineBreaks("recipient", n.getRecipient().getEmail());
       rejectLineBreaks("recipient name", n.getRecipient().getName());
-      MimeMessage message = new FixedIdMessage(session, messageId(n.getNotificationId(), from));
+      FixedIdMessage message = new FixedIdMessage(session, messageId(n.getNotificationId(), from));
       message.setFrom(new InternetAddress(from, true));
       message.setRecipient(MimeMessage.RecipientType.TO, recipient(n));
       message.setSubject(n.getSubject(), StandardCharsets.UTF_8.name());
       message.setSentDate(Date.from(n.getCreatedAt()));
       if (n.getHtmlBody() == null) {
-        message.setText(n.getTextBody(), StandardCharsets.UTF_8.name());
+        message.setEncodedContent(encoded(n.getTextBody(), "plain"));
       } else {
         message.setContent(alternative(n));
       }
       message.saveChanges();
       return message;
-    } catch (MessagingException | java.io.UnsupportedEncodingException | IllegalArgumentException e) {
+    } catch (MessagingException | IOException | IllegalArgumentException e) {
       throw new DeliveryException("message", null, "cannot build the message: " + e.getMessage(), e);
     }
   }
@@ -65,13 +71,39 @@ public final class MessageFactory {
 
   private static MimeMultipart alternative(Notification n) throws MessagingException {
     MimeMultipart multipart = new MimeMultipart("alternative");
-    MimeBodyPart text = new MimeBodyPart();
-    text.setText(n.getTextBody(), StandardCharsets.UTF_8.name());
-    MimeBodyPart html = new MimeBodyPart();
-    html.setText(n.getHtmlBody(), StandardCharsets.UTF_8.name(), "html");
-    multipart.addBodyPart(text);
-    multipart.addBodyPart(html);
+    Encoded text = encoded(n.getTextBody(), "plain");
+    Encoded html = encoded(n.getHtmlBody(), "html");
+    multipart.addBodyPart(new MimeBodyPart(text.headers(), text.bytes()));
+    multipart.addBodyPart(new MimeBodyPart(html.headers(), html.bytes()));
     return multipart;
+  }
+
+  /** A text body in UTF-8, already in its transfer encoding, with its Content-Type and Content-Transfer-Encoding. */
+  private record Encoded(InternetHeaders headers, byte[] bytes) {
+  }
+
+  /**
+   * Encodes a text body once, into bytes, with the transfer encoding Jakarta Mail would choose for
+   * it (7bit, quoted-printable or base64). A part built from bytes already encoded is written to
+   * the connection in bulk; a part built with {@code setText} is encoded while it is written, byte
+   * by byte through the SMTP data stream, which cost more than half of a send's CPU.
+   */
+  private static Encoded encoded(String body, String subtype) throws MessagingException {
+    String type = "text/" + subtype + "; charset=UTF-8";
+    byte[] raw = body.getBytes(StandardCharsets.UTF_8);
+    String encoding = MimeUtility.getEncoding(new ByteArrayDataSource(raw, type));
+    ByteArrayOutputStream out = new ByteArrayOutputStream(raw.length + raw.length / 2 + 64);
+    try {
+      OutputStream encoder = MimeUtility.encode(out, encoding);
+      encoder.write(raw);
+      encoder.flush();
+    } catch (IOException e) {
+      throw new MessagingException("cannot encode the " + subtype + " body as " + encoding, e);
+    }
+    InternetHeaders headers = new InternetHeaders();
+    headers.setHeader("Content-Type", type);
+    headers.setHeader("Content-Transfer-Encoding", encoding);
+    return new Encoded(headers, out.toByteArray());
   }
 
   private static void rejectLineBreaks(String what, String value) {
@@ -92,6 +124,13 @@ public final class MessageFactory {
     @Override
     protected void updateMessageID() throws MessagingException {
       setHeader("Message-ID", id);
+    }
+
+    /** A single-part body from bytes already encoded (see {@link MessageFactory#encoded}). */
+    void setEncodedContent(Encoded body) throws MessagingException {
+      setHeader("Content-Type", body.headers().getHeader("Content-Type", null));
+      setHeader("Content-Transfer-Encoding", body.headers().getHeader("Content-Transfer-Encoding", null));
+      content = body.bytes();
     }
   }
 }

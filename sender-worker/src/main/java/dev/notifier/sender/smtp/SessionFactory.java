@@ -25,7 +25,37 @@ import javax.net.ssl.X509TrustManager;
  */
 public final class SessionFactory {
 
+  /** The system property Jakarta Mail reads first to find its {@code StreamProvider}. */
+  static final String STREAM_PROVIDER_PROPERTY = "jakarta.mail.util.StreamProvider";
+  /** Angus Mail's provider, the one its service file names. */
+  static final String ANGUS_STREAM_PROVIDER = "org.eclipse.angus.mail.util.MailStreamProvider";
+
+  static {
+    nameStreamProvider();
+  }
+
   private SessionFactory() {
+  }
+
+  /**
+   * Jakarta Mail 2.1 looks its {@code StreamProvider} up anew for every body part, multipart,
+   * encoded header word and part written — eight or nine times per message — and each lookup is a
+   * {@link java.util.ServiceLoader} scan of every jar on the class path (jakartaee/mail-api#699,
+   * #861): about half of a worker's CPU per message. Naming Angus's provider in the system property
+   * the lookup reads first makes each one a {@code Class.forName} of an already loaded class. The
+   * provider is the one the scan would find (the only one on our class path); a value already set
+   * is left alone.
+   */
+  private static void nameStreamProvider() {
+    if (System.getProperty(STREAM_PROVIDER_PROPERTY) != null) {
+      return;
+    }
+    try {
+      Class.forName(ANGUS_STREAM_PROVIDER, false, SessionFactory.class.getClassLoader());
+      System.setProperty(STREAM_PROVIDER_PROPERTY, ANGUS_STREAM_PROVIDER);
+    } catch (ClassNotFoundException | SecurityException e) {
+      // another Jakarta Mail implementation: let the service lookup find it
+    }
   }
 
   /**
