@@ -34,6 +34,16 @@ import org.simplejavamail.mailer.MailerBuilder;
  */
 final class MailBaselines {
 
+  static {
+    // The worker names Jakarta Mail's StreamProvider in this system property (SessionFactory): without
+    // it every body part, multipart and encoded word costs a ServiceLoader scan of the class path.
+    // The property is JVM-wide and the worker runs in this JVM, so set it before any baseline runs:
+    // every sender here gets the same shortcut, whichever runs first.
+    if (System.getProperty("jakarta.mail.util.StreamProvider") == null) {
+      System.setProperty("jakarta.mail.util.StreamProvider", "org.eclipse.angus.mail.util.MailStreamProvider");
+    }
+  }
+
   private final String host;
   private final int port;
 

@@ -18,6 +18,7 @@ final class MemoryScenario {
 
   /** The heap a deployment would give a worker; RSS is measured with it. */
   static final String HEAP = "-Xmx128m";
+  static final String GROUP = "bench-memory";
 
   private final BenchKafka kafka;
   private final BenchConfig config;
@@ -30,9 +31,11 @@ final class MemoryScenario {
   }
 
   void run(DeliveryScenario delivery, Sink sink) throws Exception {
+    DeliveryScenario.skipEarlierRetries(kafka, delivery.topics(), GROUP);
     String java = ProcessHandle.current().info().command().orElse("java");
-    List<String> command = new ArrayList<>(List.of(java, HEAP, "-cp", System.getProperty("java.class.path"),
-        WorkerProcess.class.getName(), kafka.bootstrap(), delivery.topics().prefix(), "bench-memory", sink.host(),
+    List<String> command = new ArrayList<>(List.of(java));
+    command.addAll(WorkerProcess.jvmOptions());
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), WorkerProcess.class.getName(), kafka.bootstrap(), delivery.topics().prefix(), GROUP, sink.host(),
         String.valueOf(sink.port()), "8", String.valueOf(config.notifications()),
         String.valueOf(config.deliveryCap().toSeconds())));
     Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
@@ -40,7 +43,10 @@ final class MemoryScenario {
     try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
       String line;
       while ((line = in.readLine()) != null) {
-        if (line.startsWith("RESULT ")) {
+        if (!line.startsWith("RESULT ")) {
+          // the worker logs warnings only (the bench's logback); they belong in the run's output
+          System.err.println("memory worker: " + line);
+        } else {
           for (String kv : line.substring(7).split(" ")) {
             String[] parts = kv.split("=", 2);
             result.put(parts[0], parts[1]);
@@ -61,9 +67,10 @@ final class MemoryScenario {
     double heapMb = Long.parseLong(result.get("heapPeakBytes")) / 1048576.0;
     double heapMaxMb = Long.parseLong(result.get("heapMaxBytes")) / 1048576.0;
     s.table(new Report.Table(null, List.of("JVM", "connections", "messages", "msg/s", "peak RSS MB (VmHWM)",
-        "peak heap used MB", "heap max MB"), List.of(List.of(HEAP, "8", result.get("sent") + " of "
+        "peak heap used MB", "heap max MB"), List.of(List.of(String.join(" ", WorkerProcess.jvmOptions()), "8", result.get("sent") + " of "
         + config.notifications(), result.get("rate"), Report.fmt(rssMb), Report.fmt(heapMb), Report.fmt(heapMaxMb)))));
-    s.note("One SenderWorker alone in a child JVM (" + HEAP + ", default GC), unthrottled, to " + sink.kind() + ".");
+    s.note("One SenderWorker alone in a child JVM (" + String.join(" ", WorkerProcess.jvmOptions())
+        + "), unthrottled, to " + sink.kind() + ".");
     s.data("rssMb", rssMb).data("heapPeakMb", heapMb).data("heapMaxMb", heapMaxMb).data("sent", result.get("sent"))
         .data("rate", result.get("rate"));
     report.target("memory", "worker RSS ≤ 256 MB at max rate", Report.fmt(rssMb) + " MB peak RSS ("

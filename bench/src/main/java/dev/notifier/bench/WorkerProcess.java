@@ -29,6 +29,23 @@ public final class WorkerProcess {
   private WorkerProcess() {
   }
 
+  /**
+   * The child JVM's options, plus BENCH_WORKER_JAVA_OPTS for experiments: the memory scenario's
+   * heap, and what the JVM would choose by itself in a container of less than 1792 MB, where a
+   * worker runs: the serial collector (G1's remembered sets and card tables alone cost about 40 MB
+   * of a 128 MB heap) and a small initial heap that grows as needed. On a large host the JVM
+   * would instead start with the whole maximum heap committed (1/64 of the host's memory, capped
+   * at -Xmx), and the resident set would measure -Xmx rather than the worker.
+   */
+  static List<String> jvmOptions() {
+    List<String> options = new java.util.ArrayList<>(List.of(MemoryScenario.HEAP, "-Xms16m", "-XX:+UseSerialGC"));
+    String extra = System.getenv("BENCH_WORKER_JAVA_OPTS");
+    if (extra != null && !extra.isBlank()) {
+      options.addAll(List.of(extra.trim().split("\\s+")));
+    }
+    return options;
+  }
+
   public static void main(String[] args) throws Exception {
     String bootstrap = args[0];
     String prefix = args[1];
