@@ -3,10 +3,19 @@ package dev.notifier.cli.demo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.notifier.cli.NotifierCommand;
+import dev.notifier.cli.management.Management;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /** The demo runs end to end and reports exactly the outcomes its data implies. */
@@ -15,7 +24,15 @@ class DemoIntegrationTest {
   @Test
   void theDemoReportsEveryOutcomeOfItsData() throws Exception {
     ByteArrayOutputStream printed = new ByteArrayOutputStream();
-    DemoSummary summary = new Demo(new PrintStream(printed, true, StandardCharsets.UTF_8)).run();
+    AtomicReference<Demo> demo = new AtomicReference<>();
+    AtomicReference<String> metrics = new AtomicReference<>();
+    AtomicReference<HttpResponse<String>> ready = new AtomicReference<>();
+    // with --management-port 0: the endpoint is up while the demo runs; scrape it before the demo shuts down
+    demo.set(new Demo(new PrintStream(printed, true, StandardCharsets.UTF_8), bootstrap -> {
+      metrics.set(get(demo.get().managementPort(), Management.METRICS_PATH).body());
+      ready.set(get(demo.get().managementPort(), Management.READINESS_PATH));
+    }, 0));
+    DemoSummary summary = demo.get().run();
 
     // 11 JSON events + 1 Avro event + 1 garbage record
     assertThat(summary.eventsIn()).isEqualTo(13);
@@ -31,7 +48,26 @@ class DemoIntegrationTest {
     assertThat(summary.ok()).isTrue();
     String output = printed.toString(StandardCharsets.UTF_8);
     assertThat(output).contains("ext@example.com").contains("gone@example.com").contains("550 5.1.1")
-        .contains("[禅道] 测试单 #3").contains("Demo OK.");
+        .contains("[禅道] 测试单 #3").contains("Demo OK.")
+        .contains("Metrics and health: http://127.0.0.1:" + demo.get().managementPort() + "/metrics");
+    assertThat(ready.get().statusCode()).isEqualTo(200);
+    assertThat(metrics.get()).contains("notifier_events_in_total{type=\"bug.assigned\"} 2.0")
+        .contains("notifier_events_invalid_total{reason=\"unknown-encoding\"} 1.0")
+        .contains("notifier_duplicates_dropped_total 8.0").contains("notifier_ready 1.0")
+        .contains("jvm_memory_used_bytes").contains("kafka_stream_");
+  }
+
+  private static HttpResponse<String> get(int port, String path) {
+    try {
+      return HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build().send(
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(10))
+              .build(), HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 
   @Test
