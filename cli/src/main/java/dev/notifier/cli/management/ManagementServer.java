@@ -28,6 +28,11 @@ import org.slf4j.LoggerFactory;
  * {@value #THREADS} threads with {@value #QUEUE} waiting; past that the accepting thread serves the
  * request itself, which slows accepting rather than dropping or piling up work. It also registers
  * the {@code notifier.ready} gauge (1 ready, 0 not) so the scrape history shows readiness.
+ *
+ * <p>A role wires it as {@code notifier streams} does: one {@link ProcessMetrics} per process, whose
+ * {@link ProcessMetrics#registry() registry} the role registers its meters in; then
+ * {@code start(config.management(), metrics, health)} with the role's {@link Health} (several roles in
+ * one process, as in the demo: {@link Health#all}); close the role first and this server last.
  */
 public final class ManagementServer implements AutoCloseable {
 
