@@ -10,10 +10,10 @@ import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
 import jakarta.mail.internet.MimeUtility;
 import jakarta.mail.util.ByteArrayDataSource;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Date;
 
 /**
@@ -92,7 +92,7 @@ public final class MessageFactory {
     String type = "text/" + subtype + "; charset=UTF-8";
     byte[] raw = body.getBytes(StandardCharsets.UTF_8);
     String encoding = MimeUtility.getEncoding(new ByteArrayDataSource(raw, type));
-    ByteArrayOutputStream out = new ByteArrayOutputStream(raw.length + raw.length / 2 + 64);
+    Bytes out = new Bytes(raw.length + raw.length / 2 + 64);
     try {
       OutputStream encoder = MimeUtility.encode(out, encoding);
       encoder.write(raw);
@@ -104,6 +104,40 @@ public final class MessageFactory {
     headers.setHeader("Content-Type", type);
     headers.setHeader("Content-Transfer-Encoding", encoding);
     return new Encoded(headers, out.toByteArray());
+  }
+
+  /**
+   * A growing byte array. The encoders write to it one byte at a time; unlike
+   * {@link java.io.ByteArrayOutputStream} it takes no lock per byte.
+   */
+  private static final class Bytes extends OutputStream {
+    private byte[] buf;
+    private int count;
+
+    Bytes(int capacity) {
+      buf = new byte[capacity];
+    }
+
+    @Override
+    public void write(int b) {
+      if (count == buf.length) {
+        buf = Arrays.copyOf(buf, buf.length * 2);
+      }
+      buf[count++] = (byte) b;
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) {
+      if (count + len > buf.length) {
+        buf = Arrays.copyOf(buf, Math.max(buf.length * 2, count + len));
+      }
+      System.arraycopy(b, off, buf, count, len);
+      count += len;
+    }
+
+    byte[] toByteArray() {
+      return Arrays.copyOf(buf, count);
+    }
   }
 
   private static void rejectLineBreaks(String what, String value) {
