@@ -11,14 +11,39 @@ import org.apache.kafka.common.serialization.Serdes;
 
 /**
  * The catalogue of notifier's topics (see DESIGN.md, Topics). Every name can be prefixed, so that
- * several environments share one cluster ({@code staging.notifier.events}).
+ * several environments share one cluster ({@code staging.notifier.events}). Each topic and its
+ * serdes are built once per catalogue (Avro serdes hold schema fingerprints and are thread-safe), so
+ * asking for a topic on a hot path costs nothing.
  */
 public final class Topics {
 
   private final String prefix;
+  private final Topic<String, User> users;
+  private final Topic<String, Group> groups;
+  private final Topic<String, Notification> send;
+  private final List<Topic<String, Notification>> retries;
+  private final Topic<String, Notification> retryWait;
+  private final Topic<String, DeadLetter> deadLetters;
+  private final Topic<String, DeliveryStatus> status;
 
   private Topics(String prefix) {
     this.prefix = prefix;
+    this.users = new Topic<>(prefix + "notifier.users", Serdes.String(), Serdes.serdeFrom(
+        new AvroSerde<>(User.class, User.getClassSchema()).serializer(), DirectoryDeserializers.users()));
+    this.groups = new Topic<>(prefix + "notifier.groups", Serdes.String(), Serdes.serdeFrom(
+        new AvroSerde<>(Group.class, Group.getClassSchema()).serializer(), DirectoryDeserializers.groups()));
+    Serde<Notification> notifications = notificationSerde();
+    this.send = new Topic<>(prefix + "notifier.send", Serdes.String(), notifications);
+    List<Topic<String, Notification>> tiers = new java.util.ArrayList<>();
+    for (int tier = 1; tier <= RETRY_TIERS; tier++) {
+      tiers.add(new Topic<>(prefix + "notifier.send.retry." + tier, Serdes.String(), notifications));
+    }
+    this.retries = List.copyOf(tiers);
+    this.retryWait = new Topic<>(prefix + "notifier.send.retry.wait", Serdes.String(), notifications);
+    this.deadLetters = new Topic<>(prefix + "notifier.send.dlt", Serdes.String(),
+        new AvroSerde<>(DeadLetter.class, DeadLetter.getClassSchema()));
+    this.status = new Topic<>(prefix + "notifier.status", Serdes.String(),
+        new AvroSerde<>(DeliveryStatus.class, DeliveryStatus.getClassSchema()));
   }
 
   /** The default names, with no prefix. */
@@ -50,17 +75,15 @@ public final class Topics {
   }
 
   public Topic<String, User> users() {
-    return new Topic<>(prefix + "notifier.users", Serdes.String(), Serdes.serdeFrom(
-        new AvroSerde<>(User.class, User.getClassSchema()).serializer(), DirectoryDeserializers.users()));
+    return users;
   }
 
   public Topic<String, Group> groups() {
-    return new Topic<>(prefix + "notifier.groups", Serdes.String(), Serdes.serdeFrom(
-        new AvroSerde<>(Group.class, Group.getClassSchema()).serializer(), DirectoryDeserializers.groups()));
+    return groups;
   }
 
   public Topic<String, Notification> send() {
-    return new Topic<>(prefix + "notifier.send", Serdes.String(), notificationSerde());
+    return send;
   }
 
   /** How many retry tiers there are: failed attempt n waits in tier min(n, RETRY_TIERS). */
@@ -76,32 +99,27 @@ public final class Topics {
     if (tier < 1 || tier > RETRY_TIERS) {
       throw new IllegalArgumentException("retry tier " + tier + " does not exist: tiers are 1.." + RETRY_TIERS);
     }
-    return new Topic<>(prefix + "notifier.send.retry." + tier, Serdes.String(), notificationSerde());
+    return retries.get(tier - 1);
   }
 
   /** Notifications held back without a failed attempt: their account's breaker is open or its backlog full. */
   public Topic<String, Notification> retryWait() {
-    return new Topic<>(prefix + "notifier.send.retry.wait", Serdes.String(), notificationSerde());
+    return retryWait;
   }
 
   /** The retry tiers and the wait topic. */
   public List<Topic<String, Notification>> retryTopics() {
-    List<Topic<String, Notification>> retries = new java.util.ArrayList<>();
-    for (int tier = 1; tier <= RETRY_TIERS; tier++) {
-      retries.add(retry(tier));
-    }
-    retries.add(retryWait());
-    return retries;
+    List<Topic<String, Notification>> all = new java.util.ArrayList<>(retries);
+    all.add(retryWait);
+    return all;
   }
 
   public Topic<String, DeadLetter> deadLetters() {
-    return new Topic<>(prefix + "notifier.send.dlt", Serdes.String(),
-        new AvroSerde<>(DeadLetter.class, DeadLetter.getClassSchema()));
+    return deadLetters;
   }
 
   public Topic<String, DeliveryStatus> status() {
-    return new Topic<>(prefix + "notifier.status", Serdes.String(),
-        new AvroSerde<>(DeliveryStatus.class, DeliveryStatus.getClassSchema()));
+    return status;
   }
 
   /** Every topic the product needs, for the topic-creation tools. */
