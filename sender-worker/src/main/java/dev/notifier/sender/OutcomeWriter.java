@@ -173,13 +173,20 @@ final class OutcomeWriter {
   private void write(List<ProducerRecord<String, Object>> records, Runnable done) {
     AtomicInteger pending = new AtomicInteger(records.size());
     for (ProducerRecord<String, Object> record : records) {
-      producer.send(record, (metadata, error) -> {
-        if (error != null) {
-          fatal.accept(error);
-        } else if (pending.decrementAndGet() == 0) {
-          done.run();
-        }
-      });
+      try {
+        producer.send(record, (metadata, error) -> {
+          if (error != null) {
+            fatal.accept(error);
+          } else if (pending.decrementAndGet() == 0) {
+            done.run();
+          }
+        });
+      } catch (RuntimeException e) {
+        // thrown before the record was queued (buffer full past max.block.ms, serialisation): the outcome
+        // is not written, so its offset must never be committed — fatal, as a failed acknowledgement is
+        fatal.accept(e);
+        return;
+      }
     }
   }
 }
