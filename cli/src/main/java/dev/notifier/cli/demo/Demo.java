@@ -87,6 +87,7 @@ public final class Demo {
     return boundManagementPort;
   }
 
+  @SuppressWarnings("try") // the management endpoint need only live as long as the block
   public DemoSummary run() throws Exception {
     out.println("Starting an embedded Kafka broker and an SMTP server on 127.0.0.1 ...");
     try (EmbeddedKafka kafka = EmbeddedKafka.builder().partitions(3).start();
