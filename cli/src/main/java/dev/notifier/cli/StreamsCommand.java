@@ -9,8 +9,12 @@ import dev.notifier.streams.StreamsApp;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.streams.KafkaStreams;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * Runs the Kafka Streams topology until SIGTERM, with its metrics and health on the management
@@ -23,6 +27,9 @@ final class StreamsCommand implements Callable<Integer> {
 
   @Option(names = "--config", required = true, description = "YAML config file (kafka, streams, management sections)")
   Path config;
+
+  @Spec
+  CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
@@ -46,7 +53,15 @@ final class StreamsCommand implements Callable<Integer> {
         }
       }, "notifier-streams-shutdown"));
       app.start();
-      done.await();
+      // a stream thread that died leaves Kafka Streams in ERROR: exit non-zero so the supervisor restarts
+      // the instance (liveness would say so too, but not every supervisor probes)
+      while (!done.await(1, TimeUnit.SECONDS)) {
+        if (app.state() == KafkaStreams.State.ERROR) {
+          spec.commandLine().getErr().println("notifier: Kafka Streams stopped with an error (see the log above); exiting so that the "
+              + "instance is restarted");
+          return 1;
+        }
+      }
     }
     return 0;
   }
