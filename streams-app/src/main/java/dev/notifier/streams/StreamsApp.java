@@ -86,6 +86,8 @@ public final class StreamsApp implements AutoCloseable {
     props.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), MAX_FORWARDED_RECORD_BYTES);
     // rendered mail (text + HTML, ~2 KB) compresses several-fold: a quarter of the bytes for the
     // broker to write, replicate and serve to the workers; batches sized for a commit's worth of mail
+    // the directory's global thread handles processing errors as the stream threads do (Kafka 5's default)
+    props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
     props.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
     props.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), 128 * 1024);
     return props;
