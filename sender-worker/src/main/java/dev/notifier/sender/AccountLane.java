@@ -44,6 +44,7 @@ final class AccountLane implements AutoCloseable {
   private final OutcomeWriter outcomes;
   private final Finisher finisher;
   private final Sleeper sleeper;
+  private final WorkerMetrics.AccountMeters meters;
   private final BlockingQueue<Delivery> queue = new LinkedBlockingQueue<>();
   private final List<Thread> threads = new ArrayList<>();
   private final List<AccountConnection> connections = new ArrayList<>();
@@ -56,7 +57,8 @@ final class AccountLane implements AutoCloseable {
   }
 
   AccountLane(AccountSettings account, AccountThrottle throttle, AccountGuard guard, ReplyClassifier classifier,
-      OutcomeWriter outcomes, Finisher finisher, Sleeper sleeper, Function<String, String> env, String workerId) {
+      OutcomeWriter outcomes, Finisher finisher, Sleeper sleeper, Function<String, String> env, String workerId,
+      WorkerMetrics.AccountMeters meters) {
     this.account = account;
     this.throttle = throttle;
     this.guard = guard;
@@ -64,6 +66,7 @@ final class AccountLane implements AutoCloseable {
     this.outcomes = outcomes;
     this.finisher = finisher;
     this.sleeper = sleeper;
+    this.meters = meters;
     for (int i = 0; i < account.poolSize(); i++) {
       AccountConnection connection = new AccountConnection(account, env);
       connections.add(connection);
@@ -164,11 +167,15 @@ final class AccountLane implements AutoCloseable {
     long start = System.nanoTime();
     try {
       connection.send(MessageFactory.build(connection.session(), d.notification(), account.from()));
-      guard.succeeded(Duration.ofNanos(System.nanoTime() - start));
+      long nanos = System.nanoTime() - start;
+      meters.smtpTook(nanos);
+      guard.succeeded(Duration.ofNanos(nanos));
       outcomes.sent(d, done);
     } catch (DeliveryException e) {
+      long nanos = System.nanoTime() - start;
+      meters.smtpTook(nanos);
       Classification c = classifier.classify(e);
-      Duration took = Duration.ofNanos(System.nanoTime() - start);
+      Duration took = Duration.ofNanos(nanos);
       if (c.action() == Action.RETRY || c.action() == Action.ACCOUNT_ERROR) {
         guard.failed(took, e);
       } else {

@@ -29,6 +29,14 @@ import org.slf4j.LoggerFactory;
  * dead letter and a DEAD status — and reports the delivery finished only once every record it
  * wrote is acknowledged, so its offset is committed only then. A write that fails is fatal for
  * the worker: the offset stays uncommitted and the notification is delivered again elsewhere.
+ *
+ * <p><b>Logs.</b> One line per outcome, parameterised (nothing is formatted below the level):
+ * {@code SENT <id> account= attempts=} and {@code RETRY <id> account= class= kind= attempt= due=} at
+ * INFO, {@code DEAD <id> account= class= kind= attempts=} at WARN (an operator should see it even with
+ * INFO off). {@code class} is the failure class (the dead letter's, or RETRY / ACCOUNT_ERROR for a
+ * retry) and {@code kind} its code. The recipient's address is never logged at INFO: the
+ * notification id identifies the mail; the address appears only at DEBUG. Each outcome is also
+ * counted in {@link WorkerMetrics}.
  */
 final class OutcomeWriter {
 
@@ -46,9 +54,16 @@ final class OutcomeWriter {
   private final String workerId;
   private final DoubleSupplier random;
   private final Consumer<Exception> fatal;
+  private final WorkerMetrics metrics;
 
   OutcomeWriter(Topics topics, Producer<String, Object> producer, BackoffPolicy backoff, Clock clock,
       String workerId, DoubleSupplier random, Consumer<Exception> fatal) {
+    this(topics, producer, backoff, clock, workerId, random, fatal,
+        new WorkerMetrics(new io.micrometer.core.instrument.simple.SimpleMeterRegistry(), List.of()));
+  }
+
+  OutcomeWriter(Topics topics, Producer<String, Object> producer, BackoffPolicy backoff, Clock clock,
+      String workerId, DoubleSupplier random, Consumer<Exception> fatal, WorkerMetrics metrics) {
     this.statusTopic = topics.status().name();
     this.deadLetterTopic = topics.deadLetters().name();
     this.waitTopic = topics.retryWait().name();
@@ -61,12 +76,17 @@ final class OutcomeWriter {
     this.workerId = workerId;
     this.random = random;
     this.fatal = fatal;
+    this.metrics = metrics;
   }
 
   void sent(Delivery d, Runnable done) {
     Notification n = d.notification();
     int attempts = d.failedAttempts() + 1;
     LOG.info("SENT {} account={} attempts={}", n.getNotificationId(), n.getAccount(), attempts);
+    if (LOG.isDebugEnabled()) {
+      LOG.debug("SENT {} to {}", n.getNotificationId(), n.getRecipient().getEmail());
+    }
+    metrics.account(n.getAccount()).sent.increment();
     write(List.of(statusRecord(n, DeliveryState.SENT, null, null, attempts)), done);
   }
 
@@ -80,7 +100,7 @@ final class OutcomeWriter {
       case ACCOUNT_ERROR:
         Optional<Instant> next = backoff.nextAttemptAt(attempts, first, now, random);
         if (next.isPresent()) {
-          retry(d, attempts, first, next.get(), c.kind(), describe(e, c), done);
+          retry(d, attempts, first, next.get(), c, describe(e, c), done);
         } else {
           dead(d, "EXPIRED", "expired", "the lifetime budget ran out after " + attempts + " attempts; last: "
               + describe(e, c), e.reply(), e.causeClass(), attempts, first, done);
@@ -104,6 +124,11 @@ final class OutcomeWriter {
         d.notification());
     RetryHeaders.write(retry.headers(), d.failedAttempts(), d.firstFailure(), due, reason);
     DeadLetters.carryOrigin(d.record(), retry.headers());
+    metrics.account(d.notification().getAccount()).deferred(reason);
+    if (LOG.isDebugEnabled()) {
+      LOG.debug("WAIT {} account={} reason={} due={}", d.notification().getNotificationId(),
+          d.notification().getAccount(), reason, due);
+    }
     if (reason.equals(RetryHeaders.reason(d.record().headers()))) {
       // still waiting for the same reason: the ledger already says so; do not write it again every re-check
       write(List.of(retry), done);
@@ -119,14 +144,17 @@ final class OutcomeWriter {
     dead(d, "UNKNOWN_ACCOUNT", "unknown-account", fix, null, null, d.failedAttempts(), d.firstFailure(), done);
   }
 
-  private void retry(Delivery d, int attempts, Instant first, Instant due, String kind, String detail, Runnable done) {
+  private void retry(Delivery d, int attempts, Instant first, Instant due, Classification c, String detail,
+      Runnable done) {
+    String kind = c.kind();
     int tier = Math.min(attempts, Topics.RETRY_TIERS);
     Notification n = d.notification();
     ProducerRecord<String, Object> retry = new ProducerRecord<>(retryTopics[tier], d.record().key(), n);
     RetryHeaders.write(retry.headers(), attempts, first, due, kind);
     DeadLetters.carryOrigin(d.record(), retry.headers());
-    LOG.info("RETRYING {} account={} attempt={} kind={} due={}", n.getNotificationId(), n.getAccount(), attempts,
-        kind, due);
+    LOG.info("RETRY {} account={} class={} kind={} attempt={} due={}", n.getNotificationId(), n.getAccount(),
+        c.action(), kind, attempts, due);
+    metrics.account(n.getAccount()).retried(attempts);
     write(List.of(retry, statusRecord(n, DeliveryState.RETRYING, kind, detail + "; next attempt at " + due,
         attempts)), done);
   }
@@ -152,6 +180,10 @@ final class OutcomeWriter {
         .build();
     LOG.warn("DEAD {} account={} class={} kind={} attempts={}", n.getNotificationId(), n.getAccount(), failureClass,
         kind, attempts);
+    if (LOG.isDebugEnabled()) {
+      LOG.debug("DEAD {} to {}", n.getNotificationId(), n.getRecipient().getEmail());
+    }
+    metrics.account(n.getAccount()).deadLettered(failureClass);
     String detail = (reply == null ? "" : reply + " — ") + fix;
     write(List.of(
         new ProducerRecord<>(deadLetterTopic, null, n.getNotificationId(), letter,

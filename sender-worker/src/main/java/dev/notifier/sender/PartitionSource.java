@@ -144,29 +144,29 @@ final class PartitionSource implements ConsumerRebalanceListener {
    * report the partitions lost, not revoked: nothing committed, so the next owner would resend
    * everything sent since the last commit. So the consumer takes part in the rebalance first —
    * polling without dispatching; what it fetches is never tracked, so never committed — and the
-   * commit is retried, within {@code drainTimeout}.
+   * commit is retried, within {@code drainTimeout}. True when everything finished is committed.
    */
-  void commitFinal() {
+  boolean commitFinal() {
     long deadline = System.nanoTime() + drainTimeout.toNanos();
     while (true) {
       Map<TopicPartition, OffsetAndMetadata> offsets = tracker.committable(owned);
       if (offsets.isEmpty()) {
-        return;
+        return true;
       }
       try {
         commitSync(offsets);
         tracker.committed(offsets);
-        return;
+        return true;
       } catch (RebalanceInProgressException e) {
         if (System.nanoTime() >= deadline) {
           LOG.warn("{}: final commit failed: the rebalance did not finish within {}; those notifications will be "
               + "redelivered", name, drainTimeout);
-          return;
+          return false;
         }
         joinRebalance();
       } catch (KafkaException e) {
         LOG.warn("{}: final commit failed ({}); those notifications will be redelivered", name, e.toString());
-        return;
+        return false;
       }
     }
   }
@@ -199,6 +199,11 @@ final class PartitionSource implements ConsumerRebalanceListener {
   /** How many times partitions were revoked or lost: a rebalance storm shows here. */
   int revocations() {
     return revocations;
+  }
+
+  /** The consumer, to bind its metrics. */
+  KafkaConsumer<String, Notification> consumer() {
+    return consumer;
   }
 
   int partitionCount(String topic) {

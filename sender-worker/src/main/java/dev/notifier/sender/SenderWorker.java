@@ -10,9 +10,12 @@ import dev.notifier.sender.guard.AccountGuard;
 import dev.notifier.sender.retry.ReplyClassifier;
 import dev.notifier.sender.throttle.AccountThrottle;
 import dev.notifier.sender.throttle.Throttles;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -54,6 +57,9 @@ import org.slf4j.LoggerFactory;
  * <p>The account limits hold across all workers: each worker's throttles run at the share of the
  * send topic's partitions it owns, recomputed on every rebalance (cooperative-sticky, so a
  * partition is never owned by two workers at once and the shares never sum above one).
+ *
+ * <p>Its meters ({@link WorkerMetrics}) go to the registry it is given, and {@link #status()} says
+ * what a health check needs: assigned yet, a usable account, the poll loop alive and looping.
  */
 public final class SenderWorker implements Runnable, AutoCloseable {
 
@@ -79,32 +85,55 @@ public final class SenderWorker implements Runnable, AutoCloseable {
   private final OutcomeWriter outcomes;
   private final PartitionSource send;
   private final PartitionSource retries;
+  private final WorkerMetrics metrics;
+  private final Duration stallBound;
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final AtomicBoolean started = new AtomicBoolean();
   private final AtomicReference<Exception> fatal = new AtomicReference<>();
   private volatile boolean running = true;
+  private volatile boolean assigned;
+  private volatile boolean loopEnded;
+  private volatile boolean loopStarted;
+  private volatile long lastLoopNanos;
   private boolean holding;
 
+  /** A worker whose meters go to a registry of their own (nobody scrapes them: tests, benchmarks). */
   public SenderWorker(KafkaSettings kafka, WorkerSettings settings, Clock clock, Function<String, String> env) {
     this(kafka, settings, clock, env, Sleeper.SYSTEM);
   }
 
   public SenderWorker(KafkaSettings kafka, WorkerSettings settings, Clock clock, Function<String, String> env,
       Sleeper sleeper) {
+    this(kafka, settings, clock, env, sleeper, new SimpleMeterRegistry());
+  }
+
+  /** A worker that registers its meters in {@code registry} (the process's, which the management endpoint serves). */
+  public SenderWorker(KafkaSettings kafka, WorkerSettings settings, Clock clock, Function<String, String> env,
+      MeterRegistry registry) {
+    this(kafka, settings, clock, env, Sleeper.SYSTEM, registry);
+  }
+
+  public SenderWorker(KafkaSettings kafka, WorkerSettings settings, Clock clock, Function<String, String> env,
+      Sleeper sleeper, MeterRegistry registry) {
     this.topics = kafka.topics();
     this.settings = settings;
     this.clock = clock;
+    this.metrics = new WorkerMetrics(registry, settings.accounts().stream().map(AccountSettings::id).toList());
+    this.stallBound = maxPollInterval(kafka);
     this.producer = new KafkaProducer<>(producerProperties(kafka, settings), Serdes.String().serializer(),
         new OutcomeSerializer(topics));
     this.outcomes = new OutcomeWriter(topics, producer, settings.backoff(), clock, settings.workerId(),
-        () -> ThreadLocalRandom.current().nextDouble(), this::fail);
+        () -> ThreadLocalRandom.current().nextDouble(), this::fail, metrics);
     this.throttles = new Throttles(settings.accounts().stream()
         .collect(Collectors.toMap(AccountSettings::id, SenderWorker::limits)), clock);
     ReplyClassifier classifier = ReplyClassifier.defaults();
     for (AccountSettings account : settings.accounts()) {
-      lanes.put(account.id(), new AccountLane(account, throttles.forAccount(account.id()),
-          new AccountGuard(account.id(), settings.breaker(), clock), classifier, outcomes,
-          d -> tracker.finished(d.partition(), d.offset()), sleeper, env, settings.workerId()));
+      AccountGuard guard = new AccountGuard(account.id(), settings.breaker(), clock);
+      AccountThrottle throttle = throttles.forAccount(account.id());
+      lanes.put(account.id(), new AccountLane(account, throttle, guard, classifier, outcomes,
+          d -> tracker.finished(d.partition(), d.offset()), sleeper, env, settings.workerId(),
+          metrics.account(account.id())));
+      metrics.bindAccount(account.id(), guard, throttle);
     }
     Dispatcher dispatcher = new Dispatcher();
     this.send = new PartitionSource("send", consumer(kafka, settings.groupId(), "send"),
@@ -112,6 +141,14 @@ public final class SenderWorker implements Runnable, AutoCloseable {
     this.retries = new PartitionSource("retry", consumer(kafka, retryGroup(settings.groupId()), "retry"),
         topics.retryTopics().stream().map(Topic::name).collect(Collectors.toList()), tracker, dispatcher, clock,
         settings.drainTimeout(), owned -> { });
+    metrics.bindClients(List.of(send.consumer(), retries.consumer()), producer);
+  }
+
+  /** The consumers' {@code max.poll.interval.ms}: the kafka section's, else Kafka's default (5 minutes). */
+  private static Duration maxPollInterval(KafkaSettings kafka) {
+    Object configured = kafka.clientProperties().get(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG);
+    long ms = configured == null ? 300_000 : Long.parseLong(configured.toString().trim());
+    return Duration.ofMillis(ms);
   }
 
   /** The consumer group of the retry topics for workers of group {@code groupId}. */
@@ -169,10 +206,13 @@ public final class SenderWorker implements Runnable, AutoCloseable {
       throw new IllegalStateException("worker " + settings.workerId() + " is already running");
     }
     try {
+      lastLoopNanos = System.nanoTime();
+      loopStarted = true;
       send.subscribe();
       retries.subscribe();
       long lastCommit = System.nanoTime();
       while (running && fatal.get() == null) {
+        lastLoopNanos = System.nanoTime();
         boolean hold = holdFetching();
         send.hold(hold);
         retries.hold(hold);
@@ -198,8 +238,12 @@ public final class SenderWorker implements Runnable, AutoCloseable {
           settings.workerId(), e);
       throw e;
     } finally {
-      shutdown();
-      stopped.countDown();
+      try {
+        shutdown();
+      } finally {
+        loopEnded = true;
+        stopped.countDown();
+      }
     }
     if (fatal.get() != null) {
       LOG.error("worker {} stopped: an outcome could not be written ({}); its notification will be redelivered",
@@ -226,25 +270,38 @@ public final class SenderWorker implements Runnable, AutoCloseable {
 
   /** Hands over queued mail, lets sends in flight finish (bounded), commits what finished, closes. */
   private void shutdown() {
+    long began = System.nanoTime();
+    int handedOver = 0;
     if (fatal.get() == null) {
-      new Dispatcher().handOver(d -> true);
+      handedOver = new Dispatcher().handOver(d -> true);
     } else {
       lanes.values().forEach(lane -> lane.withdraw(d -> true)
           .forEach(d -> tracker.handedBack(d.partition(), d.offset())));
     }
-    long deadline = System.nanoTime() + settings.drainTimeout().toNanos();
+    long deadline = began + settings.drainTimeout().toNanos();
     while (lanes.values().stream().anyMatch(l -> l.backlog() > 0) && System.nanoTime() < deadline) {
       parkBriefly();
     }
+    int unfinished = queued();
     producer.flush();
+    boolean committed = false;
     if (fatal.get() == null) {
-      send.commitFinal();
-      retries.commitFinal();
+      committed = send.commitFinal() & retries.commitFinal();
     }
     lanes.values().forEach(lane -> lane.stop(Duration.ofMillis(500)));
     producer.close(Duration.ofSeconds(5));
     send.close();
     retries.close();
+    metrics.close();
+    long tookMs = (System.nanoTime() - began) / 1_000_000;
+    if (unfinished == 0 && committed) {
+      LOG.info("worker {} drained in {} ms: sends in flight finished, {} queued handed over through the wait topic, "
+          + "offsets committed", settings.workerId(), tookMs, handedOver);
+    } else {
+      LOG.warn("worker {} stopped after {} ms: {} sends unfinished after the drain bound {}, final commit {}; "
+          + "uncommitted notifications will be redelivered", settings.workerId(), tookMs, unfinished,
+          settings.drainTimeout(), committed ? "done" : "not done");
+    }
   }
 
   private static void parkBriefly() {
@@ -256,6 +313,8 @@ public final class SenderWorker implements Runnable, AutoCloseable {
   }
 
   private void onSendAssignment(int owned) {
+    // called after every rebalance of the send consumer, even one that assigns nothing (a standby worker)
+    assigned = true;
     int total = send.partitionCount(topics.send().name());
     throttles.onAssignment(owned, total);
     LOG.info("worker {} owns {} of {} send partitions: throttle share {}", settings.workerId(), owned, total,
@@ -277,6 +336,24 @@ public final class SenderWorker implements Runnable, AutoCloseable {
     return send.revocations();
   }
 
+  /** What a health check needs, read at once from fields the worker keeps. */
+  public WorkerStatus status() {
+    Map<String, String> breakers = new LinkedHashMap<>();
+    for (AccountSettings account : settings.accounts()) {
+      if (account.isEnabled()) {
+        breakers.put(account.id(), WorkerMetrics.stateTag(lanes.get(account.id()).guard().state()));
+      }
+    }
+    boolean begun = loopStarted;
+    Duration since = begun ? Duration.ofNanos(System.nanoTime() - lastLoopNanos) : Duration.ZERO;
+    return new WorkerStatus(begun, assigned, !running, loopEnded, since, stallBound, breakers);
+  }
+
+  /** The name of the send topic this worker reads (for messages that say what it waits for). */
+  public String sendTopic() {
+    return topics.send().name();
+  }
+
   private void fail(Exception e) {
     fatal.compareAndSet(null, e);
   }
@@ -290,7 +367,12 @@ public final class SenderWorker implements Runnable, AutoCloseable {
       producer.close(Duration.ZERO);
       send.close();
       retries.close();
+      metrics.close();
+      loopEnded = true;
       stopped.countDown();
+      return;
+    }
+    if (loopEnded) {
       return;
     }
     send.wakeup();

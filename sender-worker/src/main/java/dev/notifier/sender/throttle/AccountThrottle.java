@@ -149,6 +149,24 @@ public final class AccountThrottle {
     return bucket.getAvailableTokens();
   }
 
+  /** Messages the bucket would let through now (fractional; negative while in debt). For metrics. */
+  public synchronized double availableMessages() {
+    return bucket.getAvailableTokens() / (double) MILLI;
+  }
+
+  /**
+   * The largest share of this worker's slice of a rolling quota (per minute, per day) that recent
+   * sends have used, in [0, 1]; 0 when the account has no rolling quota. For metrics.
+   */
+  public synchronized double quotaUsedRatio() {
+    Instant now = clock.instant();
+    double used = 0;
+    for (RollingWindowQuota quota : quotas) {
+      used = Math.max(used, quota.usedRatio(now));
+    }
+    return used;
+  }
+
   /** A full message, or a full bucket when the bucket is smaller than a message. */
   private Duration bucketWait() {
     EstimationProbe probe = bucket.estimateAbilityToConsume(Math.min(MILLI, capacity));

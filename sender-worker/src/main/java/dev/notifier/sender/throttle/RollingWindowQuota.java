@@ -81,6 +81,12 @@ final class RollingWindowQuota {
     return Duration.between(now, sends.peekFirst().plus(window));
   }
 
+  /** The share of the slice that sends still in the window at {@code now} use, in [0, 1]. */
+  double usedRatio(Instant now) {
+    waitTime(now);
+    return Math.min(1, sends.size() / (double) limit);
+  }
+
   /** Records a send at {@code now}; call only after {@link #waitTime} returned zero. */
   void record(Instant now) {
     sends.addLast(now);
