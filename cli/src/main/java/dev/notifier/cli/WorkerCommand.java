@@ -1,20 +1,39 @@
 package dev.notifier.cli;
 
+import ch.qos.logback.classic.LoggerContext;
 import dev.notifier.cli.config.ConfigFile;
 import dev.notifier.cli.config.NotifierConfig;
+import dev.notifier.cli.management.ManagementServer;
+import dev.notifier.cli.management.ProcessMetrics;
+import dev.notifier.cli.management.WorkerHealth;
 import dev.notifier.sender.SenderWorker;
 import dev.notifier.sender.config.AccountsValidator;
+import dev.notifier.sender.config.WorkerSettings;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** Runs one sender worker until SIGTERM. Start as many as needed: they share one consumer group. */
+/**
+ * Runs one sender worker until SIGTERM, with its metrics and health on the management endpoint
+ * (ready once the send consumer is assigned and an enabled account's breaker is not open). Start as
+ * many as needed: they share one consumer group.
+ *
+ * <p>On SIGTERM the shutdown hook closes the worker, which stops taking mail, hands queued mail over
+ * through the wait topic, lets sends in flight finish within {@code worker.drainTimeout}, commits and
+ * closes its clients; the hook waits for all that (bounded: the drain bound plus 15 s), so the JVM does
+ * not exit mid-drain. The management endpoint stops last, so the readiness probe sees the worker go
+ * down; then the logs are flushed (the outcome lines are written asynchronously).
+ */
 @Command(name = "worker", description = "Run a sender worker: the send topic -> SMTP.")
 final class WorkerCommand implements Callable<Integer> {
 
-  @Option(names = "--config", required = true, description = "YAML config file (kafka, worker sections)")
+  @Option(names = "--config", required = true,
+      description = "YAML config file (kafka, accounts, worker, management sections)")
   Path config;
 
   @Override
@@ -22,9 +41,45 @@ final class WorkerCommand implements Callable<Integer> {
     NotifierConfig cfg = ConfigFile.load(config);
     // every account problem at once, before anything connects; warnings are logged
     AccountsValidator.validate(cfg.accounts(), System::getenv);
-    SenderWorker worker = new SenderWorker(cfg.kafka(), cfg.workerSettings(), Clock.systemUTC(), System::getenv);
-    Runtime.getRuntime().addShutdownHook(new Thread(worker::close, "notifier-worker-shutdown"));
-    worker.run();
+    WorkerSettings settings = cfg.workerSettings();
+    CountDownLatch done = new CountDownLatch(1);
+    try (ProcessMetrics metrics = new ProcessMetrics()) {
+      SenderWorker worker = new SenderWorker(cfg.kafka(), settings, Clock.systemUTC(), System::getenv,
+          metrics.registry());
+      ManagementServer server;
+      try {
+        server = ManagementServer.start(cfg.management(), metrics, new WorkerHealth(worker::status));
+      } catch (RuntimeException e) {
+        worker.close();
+        throw e;
+      }
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        try {
+          worker.close();
+        } finally {
+          server.close();
+          done.countDown();
+          flushLogs();
+        }
+      }, "notifier-worker-shutdown"));
+      worker.run();
+      if (!worker.status().closing()) {
+        // the loop stopped by itself (a fatal Kafka or outcome error, logged above): exit non-zero so the
+        // supervisor restarts the instance; the shutdown hook still closes the endpoint
+        System.err.println("notifier: the sender worker stopped with an error (see the log above); exiting so "
+            + "that the instance is restarted");
+        return 1;
+      }
+      // SIGTERM: the hook drains and stops the endpoint; wait for it before the metrics close
+      done.await(settings.drainTimeout().toSeconds() + 30, TimeUnit.SECONDS);
+    }
     return 0;
+  }
+
+  /** Stops logback, which writes out what its asynchronous appenders still hold. */
+  private static void flushLogs() {
+    if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
+      context.stop();
+    }
   }
 }

@@ -8,6 +8,7 @@ import dev.notifier.cli.management.Management;
 import dev.notifier.cli.management.ManagementServer;
 import dev.notifier.cli.management.ProcessMetrics;
 import dev.notifier.cli.management.StreamsHealth;
+import dev.notifier.cli.management.WorkerHealth;
 import dev.notifier.cli.publish.Publisher;
 import dev.notifier.cli.publish.RecordKind;
 import dev.notifier.schemas.Topic;
@@ -24,6 +25,7 @@ import dev.notifier.testkit.kafka.EmbeddedKafka;
 import dev.notifier.testkit.smtp.ReceivedMessage;
 import dev.notifier.testkit.smtp.ScriptableSmtpServer;
 import dev.notifier.testkit.smtp.Stage;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
@@ -50,7 +52,9 @@ import org.apache.kafka.common.serialization.Serdes;
  * The whole product in one process: an embedded broker, an SMTP server, the topology and two
  * sender workers. Publishes a small directory and a dozen ZenTao-like events, waits until every
  * notification has an outcome, and prints each delivered email and a summary. With a management
- * port it also serves the process's metrics and health on 127.0.0.1, as {@code notifier streams} does.
+ * port it also serves the process's metrics and health on 127.0.0.1, as {@code notifier streams} and
+ * {@code notifier worker} do: the topology's and both workers' meters in one registry, ready when the
+ * topology is RUNNING and both workers are.
  */
 public final class Demo {
 
@@ -100,13 +104,14 @@ public final class Demo {
       try (ProcessMetrics metrics = new ProcessMetrics();
           StreamsApp app = new StreamsApp(settings, StreamsSettings.defaults().withApplicationId(APPLICATION_ID),
               AccountRouter.single("default"), metrics.registry());
-          ManagementServer management = startManagement(metrics, new StreamsHealth(app::state))) {
+          Senders senders = new Senders(settings, smtp, metrics.registry());
+          ManagementServer management = startManagement(metrics, Health.all(List.of(new StreamsHealth(app::state),
+              senders.health())))) {
         app.start();
-        List<SenderWorker> senders = startWorkers(settings, smtp, workers);
+        senders.start(workers);
         int eventsIn = publish(settings, app);
         out.printf("Published 6 users, 2 groups and %d events (one of them garbage, one a duplicate).%n", eventsIn);
         Ledger ledger = awaitSettled(kafka, settings, eventsIn);
-        senders.forEach(SenderWorker::close);
         DemoSummary summary = report(smtp, ledger, eventsIn, invalidCount(settings), duplicatesDropped(app));
         afterwards.accept(kafka.bootstrapServers());
         return summary;
@@ -135,16 +140,39 @@ public final class Demo {
     }
   }
 
-  private List<SenderWorker> startWorkers(KafkaSettings settings, ScriptableSmtpServer smtp, ExecutorService pool) {
-    AccountSettings account = AccountSettings.local("default", smtp.host(), smtp.port(), "noreply@notifier.demo");
-    List<SenderWorker> senders = new ArrayList<>();
-    for (int i = 1; i <= 2; i++) {
-      WorkerSettings ws = new WorkerSettings(null, "demo-worker-" + i, null, List.of(account));
-      SenderWorker worker = new SenderWorker(settings, ws, Clock.systemUTC(), System::getenv);
-      senders.add(worker);
-      pool.submit(worker);
+  /**
+   * The demo's two sender workers, one consumer group, their meters in the process's registry. They
+   * keep running until the demo ends (with {@code --keep-running}, a replayed dead letter is delivered).
+   */
+  private static final class Senders implements AutoCloseable {
+
+    private final List<SenderWorker> workers = new ArrayList<>();
+
+    Senders(KafkaSettings settings, ScriptableSmtpServer smtp, MeterRegistry registry) {
+      AccountSettings account = AccountSettings.local("default", smtp.host(), smtp.port(), "noreply@notifier.demo");
+      try {
+        for (int i = 1; i <= 2; i++) {
+          WorkerSettings ws = new WorkerSettings(null, "demo-worker-" + i, null, List.of(account));
+          workers.add(new SenderWorker(settings, ws, Clock.systemUTC(), System::getenv, registry));
+        }
+      } catch (RuntimeException e) {
+        close();
+        throw e;
+      }
     }
-    return senders;
+
+    Health health() {
+      return Health.all(workers.stream().map(w -> (Health) new WorkerHealth(w::status)).toList());
+    }
+
+    void start(ExecutorService pool) {
+      workers.forEach(pool::submit);
+    }
+
+    @Override
+    public void close() {
+      workers.forEach(SenderWorker::close);
+    }
   }
 
   private int publish(KafkaSettings settings, StreamsApp app) throws Exception {

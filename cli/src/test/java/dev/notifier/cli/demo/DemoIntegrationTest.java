@@ -54,7 +54,11 @@ class DemoIntegrationTest {
     assertThat(metrics.get()).contains("notifier_events_in_total{type=\"bug.assigned\"} 2.0")
         .contains("notifier_events_invalid_total{reason=\"unknown-encoding\"} 1.0")
         .contains("notifier_duplicates_dropped_total 8.0").contains("notifier_ready 1.0")
-        .contains("jvm_memory_used_bytes").contains("kafka_stream_");
+        .contains("jvm_memory_used_bytes").contains("kafka_stream_")
+        // the workers' meters in the same registry: 18 sent and the 550 dead-lettered, over both workers
+        .contains("notifier_sends_total{account=\"default\",outcome=\"sent\"} 18.0")
+        .contains("notifier_dead_letters_total{account=\"default\",class=\"DEAD_RECIPIENT\"} 1.0")
+        .contains("notifier_breaker_state{account=\"default\",state=\"closed\"} 1.0");
   }
 
   private static HttpResponse<String> get(int port, String path) {
