@@ -89,7 +89,7 @@ public final class WorkerMetrics implements AutoCloseable {
 
   private final MeterRegistry registry;
   private final Map<String, AccountMeters> accounts = new HashMap<>();
-  private final AccountMeters unknown;
+  private volatile AccountMeters unknown;
   private final List<Meter> gauges = new ArrayList<>();
   private final List<KafkaClientMetrics> clients = new ArrayList<>();
   private ScheduledExecutorService scheduler;
@@ -97,9 +97,8 @@ public final class WorkerMetrics implements AutoCloseable {
   WorkerMetrics(MeterRegistry registry, Collection<String> accountIds) {
     this.registry = registry;
     for (String id : accountIds) {
-      accounts.put(id, new AccountMeters(registry, id));
+      accounts.put(id, new AccountMeters(registry, id, true));
     }
-    this.unknown = new AccountMeters(registry, UNKNOWN_ACCOUNT);
   }
 
   MeterRegistry registry() {
@@ -109,7 +108,21 @@ public final class WorkerMetrics implements AutoCloseable {
   /** The meters of {@code accountId}, or of {@value #UNKNOWN_ACCOUNT} when it is not configured. */
   AccountMeters account(String accountId) {
     AccountMeters meters = accounts.get(accountId);
-    return meters == null ? unknown : meters;
+    return meters != null ? meters : unknown();
+  }
+
+  /** Registered on first use only: most workers never see a notification for an account they lack. */
+  private AccountMeters unknown() {
+    AccountMeters meters = unknown;
+    if (meters == null) {
+      synchronized (this) {
+        if (unknown == null) {
+          unknown = new AccountMeters(registry, UNKNOWN_ACCOUNT, false);
+        }
+        meters = unknown;
+      }
+    }
+    return meters;
   }
 
   /** Registers the gauges of one account's breaker and throttle. */
@@ -180,13 +193,14 @@ public final class WorkerMetrics implements AutoCloseable {
     private final ConcurrentMap<String, Counter> deadByClass = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, Counter> deferredByReason = new ConcurrentHashMap<>();
 
-    AccountMeters(MeterRegistry registry, String account) {
+    /** @param sends whether the account sends (has a lane): only then has it an SMTP timer */
+    AccountMeters(MeterRegistry registry, String account, boolean sends) {
       this.registry = registry;
       this.account = account;
       this.sent = outcome("sent");
       this.retry = outcome("retry");
       this.dead = outcome("dead");
-      this.smtp = Timer.builder(SMTP_SEND)
+      this.smtp = !sends ? null : Timer.builder(SMTP_SEND)
           .description("SMTP transactions (connect if needed, MAIL, RCPT, DATA), successful or not")
           .tag("account", account)
           .publishPercentileHistogram()
