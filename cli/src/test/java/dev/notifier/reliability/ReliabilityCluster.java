@@ -129,6 +129,10 @@ final class ReliabilityCluster implements AutoCloseable {
           breaker:
             openFor: PT1S
         %s
+        management:
+          # every process of a scenario on one host: each serves its metrics and health on a free port
+          host: 127.0.0.1
+          port: 0
         """.formatted(bootstrap, accounts.indent(2).stripTrailing(), dir.resolve("streams-state-" + name),
         extraWorker == null ? "" : extraWorker.indent(2).stripTrailing());
     Path file = dir.resolve(name + ".yaml");
