@@ -27,7 +27,7 @@ public record BenchConfig(List<String> scenarios, boolean quick, int events, int
   public static final List<String> ALL = List.of("topology", "delivery", "throttle", "latency", "memory");
 
   public static BenchConfig defaults() {
-    return new BenchConfig(ALL, false, 100_000, 30_000, 4, Duration.ofSeconds(45), Duration.ofSeconds(20), 50, 10,
+    return new BenchConfig(ALL, false, 200_000, 50_000, 4, Duration.ofSeconds(45), Duration.ofSeconds(30), 50, 10,
         Duration.ofSeconds(20), Duration.ofSeconds(20), "auto", Path.of("bench/results"));
   }
 
