@@ -5,7 +5,6 @@ import dev.notifier.schemas.InvalidRecordException;
 import dev.notifier.streams.TopologyMetrics;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
-import org.apache.kafka.common.metrics.Sensor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
@@ -19,9 +18,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Events are keyed by event id: that is what brings a re-delivered event to the partition, and
  * so to the dedup store, where its first copy was processed. An event keyed otherwise is still
- * processed — nothing is lost — and counted ({@value #KEYED_OTHERWISE_METRIC} among the Kafka
- * Streams metrics, {@value TopologyMetrics#EVENTS_KEYED_OTHERWISE} in Micrometer's, with one warning
- * per task), because a copy of it published under another key could be mailed twice. Parsed events
+ * processed — nothing is lost — and counted ({@value TopologyMetrics#EVENTS_KEYED_OTHERWISE}, with
+ * one warning per task), because a copy of it published under another key could be mailed twice. Parsed events
  * are counted by type, invalid ones by reason ({@link TopologyMetrics}).
  */
 public final class ParseProcessor implements FixedKeyProcessor<String, byte[], ParseResult> {
@@ -30,15 +28,11 @@ public final class ParseProcessor implements FixedKeyProcessor<String, byte[], P
   public static final String MESSAGE_HEADER = "notifier.error.message";
   public static final String STAGE_HEADER = "notifier.error.stage";
 
-  /** The Kafka Streams metric that counts events whose record key is not their event id. */
-  public static final String KEYED_OTHERWISE_METRIC = "events-keyed-otherwise";
-
   private static final Logger LOG = LoggerFactory.getLogger(ParseProcessor.class);
 
   private final EventParser parser;
   private final TopologyMetrics metrics;
   private FixedKeyProcessorContext<String, ParseResult> context;
-  private Sensor keyedOtherwise;
   private boolean warned;
 
   public ParseProcessor(int maxEventBytes, TopologyMetrics metrics) {
@@ -49,8 +43,6 @@ public final class ParseProcessor implements FixedKeyProcessor<String, byte[], P
   @Override
   public void init(FixedKeyProcessorContext<String, ParseResult> context) {
     this.context = context;
-    this.keyedOtherwise = context.metrics().addRateTotalSensor("notifier", "parse", KEYED_OTHERWISE_METRIC,
-        Sensor.RecordingLevel.INFO);
   }
 
   @Override
@@ -73,13 +65,12 @@ public final class ParseProcessor implements FixedKeyProcessor<String, byte[], P
   }
 
   private void keyedOtherwise(String key, String eventId) {
-    keyedOtherwise.record();
     metrics.keyedOtherwise();
     if (!warned) {
       warned = true;
       LOG.warn("event {} arrived with record key {} (task {}): events must be keyed by their event id so that a "
           + "re-delivered copy is recognised as a duplicate; fix the producer's key (this warning is shown once per "
-          + "task; metric {} counts them all)", eventId, key, context.taskId(), KEYED_OTHERWISE_METRIC);
+          + "task; metric {} counts them all)", eventId, key, context.taskId(), TopologyMetrics.EVENTS_KEYED_OTHERWISE);
     }
   }
 
