@@ -12,7 +12,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.LockSupport;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -37,23 +37,15 @@ class BrokerRestartReliabilityTest {
   private static final Duration OUTAGE = Duration.ofSeconds(5);
   /** Mail accepted this long before the stop can still have its outcome unacknowledged when the broker goes. */
   private static final Duration IN_FLIGHT_BEFORE_STOP = Duration.ofSeconds(2);
+  @AutoClose
   private static ReliabilityCluster cluster;
+  @AutoClose
   private static ScriptableSmtpServer smtp;
 
   @BeforeAll
   static void start() throws Exception {
     cluster = new ReliabilityCluster("broker-restart").start();
     smtp = ScriptableSmtpServer.builder().start();
-  }
-
-  @AfterAll
-  static void stop() {
-    if (cluster != null) {
-      cluster.close();
-    }
-    if (smtp != null) {
-      smtp.close();
-    }
   }
 
   @Test

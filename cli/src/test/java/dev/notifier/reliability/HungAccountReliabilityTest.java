@@ -12,7 +12,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -29,8 +29,11 @@ class HungAccountReliabilityTest {
   private static final int B_EVENTS = 30;
   private static final int USERS = 20;
   private static final Pattern REBALANCE = Pattern.compile("(?m)^.*: (revoked|lost) \\[.*$");
+  @AutoClose
   private static ReliabilityCluster cluster;
+  @AutoClose
   private static ScriptableSmtpServer hung;
+  @AutoClose
   private static ScriptableSmtpServer healthy;
 
   @BeforeAll
@@ -41,19 +44,6 @@ class HungAccountReliabilityTest {
     healthy = ScriptableSmtpServer.builder().start();
   }
 
-  @AfterAll
-  static void stop() {
-    if (cluster != null) {
-      cluster.close();
-    }
-    if (hung != null) {
-      hung.close();
-    }
-    if (healthy != null) {
-      healthy.close();
-    }
-  }
-
   @Test
   void aHungServerDelaysOnlyItsOwnAccount() throws Exception {
     // Step 1: account A (system default, 1 s time-outs) on the hung server, B (team b-team) on the healthy one
@@ -61,8 +51,8 @@ class HungAccountReliabilityTest {
     String accounts = ReliabilityCluster.localAccount("a", hung.port(), true, "connectTimeout: PT1S, readTimeout: PT1S")
         + ReliabilityCluster.localAccount("b", healthy.port(), false, "teams: [b-team], limits: {ratePerSecond: 50}");
     Path config = cluster.config("hung", accounts, null);
-    ScenarioSupport.startStreams(cluster, config);
-    ManagedProcess worker = ScenarioSupport.startWorker(cluster, "worker", config);
+    cluster.startStreams("streams", config);
+    ManagedProcess worker = cluster.startWorker("worker", config);
 
     // Step 2: A's mail first, until its sends are seen timing out; then B's mail
     Set<String> aIds = ScenarioSupport.publishTeamEvents(cluster, "a", "qa", A_EVENTS, USERS);

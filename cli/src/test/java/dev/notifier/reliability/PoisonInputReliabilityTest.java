@@ -28,7 +28,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -48,7 +48,9 @@ import org.junit.jupiter.api.Test;
 class PoisonInputReliabilityTest {
 
   private static final int USERS = 10;
+  @AutoClose
   private static ReliabilityCluster cluster;
+  @AutoClose
   private static ScriptableSmtpServer smtp;
   private static ManagedProcess streams;
   private static Verifier verifier;
@@ -59,19 +61,9 @@ class PoisonInputReliabilityTest {
     smtp = ScriptableSmtpServer.builder().start();
     new Load("poison", USERS).publishDirectory(cluster.clientProperties(), cluster.topics);
     Path config = cluster.config("poison", ReliabilityCluster.localAccount("relay", smtp.port(), true, null), null);
-    streams = ScenarioSupport.startStreams(cluster, config);
-    ScenarioSupport.startWorker(cluster, "worker", config);
+    streams = cluster.startStreams("streams", config);
+    cluster.startWorker("worker", config);
     verifier = new Verifier(cluster.clientProperties(), cluster.topics);
-  }
-
-  @AfterAll
-  static void stop() {
-    if (cluster != null) {
-      cluster.close();
-    }
-    if (smtp != null) {
-      smtp.close();
-    }
   }
 
   @Test

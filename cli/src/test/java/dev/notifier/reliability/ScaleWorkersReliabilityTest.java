@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.LockSupport;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -47,23 +47,15 @@ class ScaleWorkersReliabilityTest {
   private static final int EVENTS = 400;
   private static final Duration BEFORE_SCALE_UP = Duration.ofSeconds(5);
   private static final Duration AT_THREE = Duration.ofSeconds(6);
+  @AutoClose
   private static ReliabilityCluster cluster;
+  @AutoClose
   private static ScriptableSmtpServer smtp;
 
   @BeforeAll
   static void start() throws Exception {
     cluster = new ReliabilityCluster("scale-workers").start();
     smtp = ScriptableSmtpServer.builder().start();
-  }
-
-  @AfterAll
-  static void stop() {
-    if (cluster != null) {
-      cluster.close();
-    }
-    if (smtp != null) {
-      smtp.close();
-    }
   }
 
   @Test

@@ -25,7 +25,6 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -41,21 +40,6 @@ final class ScenarioSupport {
   private static final Duration POLL = Duration.ofMillis(250);
 
   private ScenarioSupport() {
-  }
-
-  // --- processes
-
-  static ManagedProcess startStreams(ReliabilityCluster cluster, Path config) {
-    ManagedProcess streams = cluster.streams("streams", config).start();
-    streams.awaitLine(Pattern.compile("-> RUNNING"), Duration.ofSeconds(90));
-    return streams;
-  }
-
-  /** Starts a worker and waits until it owns send partitions. */
-  static ManagedProcess startWorker(ReliabilityCluster cluster, String name, Path config) {
-    ManagedProcess worker = cluster.worker(name, config).start();
-    worker.awaitLine(Pattern.compile("send: assigned \\[\\S"), Duration.ofSeconds(60));
-    return worker;
   }
 
   /**

@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.LockSupport;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -26,23 +26,15 @@ class SmtpOutageReliabilityTest {
 
   private static final int EVENTS = 200;
   private static final Duration OUTAGE = Duration.ofSeconds(30);
+  @AutoClose
   private static ReliabilityCluster cluster;
+  @AutoClose
   private static ScriptableSmtpServer smtp;
 
   @BeforeAll
   static void start() throws Exception {
     cluster = new ReliabilityCluster("smtp-outage").start();
     smtp = ScriptableSmtpServer.builder().start();
-  }
-
-  @AfterAll
-  static void stop() {
-    if (cluster != null) {
-      cluster.close();
-    }
-    if (smtp != null) {
-      smtp.close();
-    }
   }
 
   @Test
@@ -53,8 +45,8 @@ class SmtpOutageReliabilityTest {
     Path config = cluster.config("outage", ReliabilityCluster.localAccount("relay", smtp.port(), true,
         // above the default 10/s so the backlog drains in seconds once the server is back
         "limits: {ratePerSecond: 50}"), null);
-    ScenarioSupport.startStreams(cluster, config);
-    ScenarioSupport.startWorker(cluster, "worker", config);
+    cluster.startStreams("streams", config);
+    cluster.startWorker("worker", config);
 
     // Step 2: a first batch proves the path, then the server goes down while the rest is published
     load.publish(cluster.clientProperties(), cluster.topics, 0, 20, 50);

@@ -12,7 +12,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -36,9 +36,13 @@ class SmtpRepliesReliabilityTest {
 
   private static final int USERS = 20;
   private static final int TRANSIENT_REPLIES = 8;
+  @AutoClose
   private static ReliabilityCluster cluster;
+  @AutoClose
   private static ScriptableSmtpServer later;
+  @AutoClose
   private static ScriptableSmtpServer rcpt;
+  @AutoClose
   private static ScriptableSmtpServer never;
   private static String accounts;
   private static ManagedProcess firstWorker;
@@ -55,21 +59,9 @@ class SmtpRepliesReliabilityTest {
         + ReliabilityCluster.localAccount("never", never.port(), false, "teams: [never-team]");
     new Load("replies", USERS).publishDirectory(cluster.clientProperties(), cluster.topics);
     Path config = cluster.config("replies", accounts, null);
-    ScenarioSupport.startStreams(cluster, config);
-    firstWorker = ScenarioSupport.startWorker(cluster, "worker-lifetime-10m", config);
+    cluster.startStreams("streams", config);
+    firstWorker = cluster.startWorker("worker-lifetime-10m", config);
     verifier = new Verifier(cluster.clientProperties(), cluster.topics);
-  }
-
-  @AfterAll
-  static void stop() {
-    if (cluster != null) {
-      cluster.close();
-    }
-    for (ScriptableSmtpServer s : new ScriptableSmtpServer[] {later, rcpt, never}) {
-      if (s != null) {
-        s.close();
-      }
-    }
   }
 
   @Test
@@ -131,7 +123,7 @@ class SmtpRepliesReliabilityTest {
     // Step 1: the first worker hands over to one with a 3 s lifetime budget
     assertThat(firstWorker.terminate(Duration.ofSeconds(30))).isTrue();
     Path shortLived = ScenarioSupport.config(cluster, "replies-lifetime-3s", accounts, Duration.ofSeconds(3));
-    ScenarioSupport.startWorker(cluster, "worker-lifetime-3s", shortLived);
+    cluster.startWorker("worker-lifetime-3s", shortLived);
     never.script().at(Stage.DATA_END).reply("451 4.3.0 Try later").always();
 
     // Step 2: 10 events for the account whose server always answers 451

@@ -10,8 +10,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.LockSupport;
-import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -23,16 +22,12 @@ import org.junit.jupiter.api.Test;
 class StreamsCrashReliabilityTest {
 
   private static final int EVENTS = 20_000;
+  @AutoClose
   private static ReliabilityCluster cluster;
 
   @BeforeAll
   static void start() throws Exception {
     cluster = new ReliabilityCluster("streams-crash").start();
-  }
-
-  @AfterAll
-  static void stop() {
-    cluster.close();
   }
 
   @Test
@@ -42,7 +37,7 @@ class StreamsCrashReliabilityTest {
     load.publishDirectory(cluster.clientProperties(), cluster.topics);
     Path config = cluster.config("streams", ReliabilityCluster.localAccount("default", 2525, true, null), null);
     ManagedProcess streams = cluster.streams("streams", config).start();
-    awaitRunning(streams);
+    ReliabilityCluster.awaitRunning(streams);
 
     // Step 2: produce 20k events over ~16 s and kill -9 the app three times meanwhile
     CompletableFuture<List<Integer>> published = CompletableFuture.supplyAsync(() -> {
@@ -56,7 +51,7 @@ class StreamsCrashReliabilityTest {
       LockSupport.parkNanos(Duration.ofSeconds(4).toNanos());
       streams.kill9();
       streams.start();
-      awaitRunning(streams);
+      ReliabilityCluster.awaitRunning(streams);
     }
     List<Integer> acknowledged = published.get();
     assertThat(acknowledged).hasSize(EVENTS);
@@ -74,10 +69,6 @@ class StreamsCrashReliabilityTest {
     assertThat(missing).isZero();
     assertThat(duplicates).isZero();
     assertThat(unexpected).isZero();
-  }
-
-  private static void awaitRunning(ManagedProcess streams) {
-    streams.awaitLine(Pattern.compile("-> RUNNING"), Duration.ofSeconds(90));
   }
 
   private static Map<String, Integer> awaitCounts(Verifier verifier, int expected) {

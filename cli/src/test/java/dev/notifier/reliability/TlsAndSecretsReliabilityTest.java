@@ -19,7 +19,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -49,10 +49,15 @@ class TlsAndSecretsReliabilityTest {
   private static final String USER = "robot";
   private static final String PASSWORD = "S3cr3t-Pa55-xyz";
   private static final int USERS = 10;
+  @AutoClose
   private static ReliabilityCluster cluster;
+  @AutoClose
   private static ScriptableSmtpServer wrongName;
+  @AutoClose
   private static ScriptableSmtpServer noStartTls;
+  @AutoClose
   private static ScriptableSmtpServer loginOk;
+  @AutoClose
   private static ScriptableSmtpServer loginRefused;
   private static Verifier verifier;
 
@@ -78,26 +83,14 @@ class TlsAndSecretsReliabilityTest {
         + account("no-starttls", noStartTls.port(), "starttls", login + ", teams: [starttls-team]");
     new Load("tls", USERS).publishDirectory(cluster.clientProperties(), cluster.topics);
     Path config = cluster.config("tls", accounts, null);
-    ScenarioSupport.startStreams(cluster, config);
-    ScenarioSupport.startWorker(cluster, "worker", config);
+    cluster.startStreams("streams", config);
+    cluster.startWorker("worker", config);
     verifier = new Verifier(cluster.clientProperties(), cluster.topics);
   }
 
   private static String account(String id, int port, String security, String extra) {
     return "- {id: " + id + ", host: 127.0.0.1, port: " + port + ", security: " + security
         + ", from: noreply@reliability.test, " + extra + "}\n";
-  }
-
-  @AfterAll
-  static void stop() {
-    if (cluster != null) {
-      cluster.close();
-    }
-    for (ScriptableSmtpServer s : new ScriptableSmtpServer[] {wrongName, noStartTls, loginOk, loginRefused}) {
-      if (s != null) {
-        s.close();
-      }
-    }
   }
 
   @Test

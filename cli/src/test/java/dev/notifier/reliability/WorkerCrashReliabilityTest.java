@@ -22,7 +22,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -62,23 +62,15 @@ class WorkerCrashReliabilityTest {
   private static final String GROUP = "reliability-senders";
   private static final Pattern OWNERSHIP = Pattern.compile("send: (assigned|revoked|lost) \\[([^\\]]*)\\]");
   private static final Pattern SHARE = Pattern.compile("owns \\d+ of \\d+ send partitions: throttle share (\\S+)");
+  @AutoClose
   private static ReliabilityCluster cluster;
+  @AutoClose
   private static ScriptableSmtpServer smtp;
 
   @BeforeAll
   static void start() throws Exception {
     cluster = new ReliabilityCluster("worker-crash").start();
     smtp = ScriptableSmtpServer.builder().start();
-  }
-
-  @AfterAll
-  static void stop() {
-    if (cluster != null) {
-      cluster.close();
-    }
-    if (smtp != null) {
-      smtp.close();
-    }
   }
 
   @Test

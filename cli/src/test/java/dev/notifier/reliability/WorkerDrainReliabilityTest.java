@@ -20,7 +20,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -44,23 +44,15 @@ class WorkerDrainReliabilityTest {
       "worker \\S+ drained in \\d+ ms: sends in flight finished, \\d+ queued handed over through the wait topic, "
           + "offsets committed");
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  @AutoClose
   private static ReliabilityCluster cluster;
+  @AutoClose
   private static ScriptableSmtpServer smtp;
 
   @BeforeAll
   static void start() throws Exception {
     cluster = new ReliabilityCluster("worker-drain").start();
     smtp = ScriptableSmtpServer.builder().start();
-  }
-
-  @AfterAll
-  static void stop() {
-    if (cluster != null) {
-      cluster.close();
-    }
-    if (smtp != null) {
-      smtp.close();
-    }
   }
 
   @Test
