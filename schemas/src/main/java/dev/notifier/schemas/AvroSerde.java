@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import org.apache.avro.Schema;
 import org.apache.avro.message.BinaryMessageDecoder;
 import org.apache.avro.message.BinaryMessageEncoder;
+import org.apache.avro.message.SchemaStore;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.avro.util.ClassSecurityValidator;
@@ -33,9 +34,24 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
   private final Class<T> type;
 
   public AvroSerde(Class<T> type, Schema schema) {
+    this(type, schema, null);
+  }
+
+  /**
+   * A serde whose decoder asks {@code store} for writer schemas it does not know (by their
+   * fingerprint), e.g. those of a newer release published to the schema topic; null for none.
+   */
+  public AvroSerde(Class<T> type, Schema schema, SchemaStore store) {
     this.type = type;
     this.encoder = new BinaryMessageEncoder<>(SpecificData.getForClass(type), schema);
-    this.decoder = new BinaryMessageDecoder<>(SpecificData.getForClass(type), schema);
+    this.decoder = new BinaryMessageDecoder<>(SpecificData.getForClass(type), schema, store);
+  }
+
+  /** A serde of the current schema that also reads every shipped version ({@link SchemaHistory}). */
+  public static <T extends SpecificRecord> AvroSerde<T> withHistory(Class<T> type, Schema schema, SchemaStore store) {
+    AvroSerde<T> serde = new AvroSerde<>(type, schema, store);
+    SchemaHistory.of(schema.getName()).forEach(serde::alsoReading);
+    return serde;
   }
 
   /**

@@ -4,6 +4,8 @@ import dev.notifier.avro.DeadLetter;
 import dev.notifier.avro.DeliveryStatus;
 import dev.notifier.avro.Group;
 import dev.notifier.avro.Notification;
+import dev.notifier.avro.QuotaUsage;
+import java.time.Duration;
 import dev.notifier.avro.User;
 import java.util.List;
 import org.apache.kafka.common.serialization.Serde;
@@ -22,7 +24,9 @@ public final class Topics {
   private final Topic<String, Group> groups;
   private final Topic<String, Notification> send;
   private final List<Topic<String, Notification>> retries;
-  private final Topic<String, Notification> retryWait;
+  private final List<Topic<String, Notification>> waits;
+  private final Topic<String, QuotaUsage> usage;
+  private final Topic<String, String> schemas;
   private final Topic<String, DeadLetter> deadLetters;
   private final Topic<String, DeliveryStatus> status;
 
@@ -39,11 +43,15 @@ public final class Topics {
       tiers.add(new Topic<>(prefix + "notifier.send.retry." + tier, Serdes.String(), notifications));
     }
     this.retries = List.copyOf(tiers);
-    this.retryWait = new Topic<>(prefix + "notifier.send.retry.wait", Serdes.String(), notifications);
+    this.waits = WAIT_TIERS.stream().map(delay -> new Topic<>(prefix + "notifier.send.wait." + tierName(delay),
+        Serdes.String(), notifications)).toList();
     this.deadLetters = new Topic<>(prefix + "notifier.send.dlt", Serdes.String(),
-        new AvroSerde<>(DeadLetter.class, DeadLetter.getClassSchema()));
+        AvroSerde.withHistory(DeadLetter.class, DeadLetter.getClassSchema(), null));
     this.status = new Topic<>(prefix + "notifier.status", Serdes.String(),
-        new AvroSerde<>(DeliveryStatus.class, DeliveryStatus.getClassSchema()));
+        AvroSerde.withHistory(DeliveryStatus.class, DeliveryStatus.getClassSchema(), null));
+    this.usage = new Topic<>(prefix + "notifier.send.usage", Serdes.String(),
+        new AvroSerde<>(QuotaUsage.class, QuotaUsage.getClassSchema()));
+    this.schemas = new Topic<>(prefix + "notifier.schemas", Serdes.String(), Serdes.String());
   }
 
   /** The default names, with no prefix. */
@@ -102,16 +110,58 @@ public final class Topics {
     return retries.get(tier - 1);
   }
 
-  /** Notifications held back without a failed attempt: their account's breaker is open or its backlog full. */
-  public Topic<String, Notification> retryWait() {
-    return retryWait;
+  /**
+   * The delays of the wait tiers, shortest first. Mail held back without a failed attempt (its
+   * account's breaker is open, its quota used up, its backlog full, or handed over on a rebalance)
+   * waits in the tier of the longest delay not above what is left of its wait, and hops to shorter
+   * tiers until it is due. Every record of one tier waits the same delay, so a tier's records come
+   * due in the order they were written and pausing a partition until its head is due never holds
+   * back a record that is due sooner: one account's mail deferred until tomorrow never delays
+   * another account's mail deferred for 30 s.
+   */
+  public static final List<Duration> WAIT_TIERS = List.of(Duration.ZERO, Duration.ofSeconds(1), Duration.ofSeconds(5),
+      Duration.ofSeconds(30), Duration.ofMinutes(2), Duration.ofMinutes(10), Duration.ofHours(1), Duration.ofHours(6));
+
+  /** The wait tiers, in the order of {@link #WAIT_TIERS}. */
+  public List<Topic<String, Notification>> waitTiers() {
+    return waits;
   }
 
-  /** The retry tiers and the wait topic. */
+  /** Index into {@link #WAIT_TIERS} of the longest delay not above {@code wait} (0 for no wait). */
+  public static int waitTierFor(Duration wait) {
+    int tier = 0;
+    for (int i = 0; i < WAIT_TIERS.size(); i++) {
+      if (WAIT_TIERS.get(i).compareTo(wait) <= 0) {
+        tier = i;
+      }
+    }
+    return tier;
+  }
+
+  private static String tierName(Duration delay) {
+    long s = delay.toSeconds();
+    return s % 3600 == 0 && s > 0 ? s / 3600 + "h" : s % 60 == 0 && s > 0 ? s / 60 + "m" : s + "s";
+  }
+
+  /** The retry tiers and the wait tiers: every topic a worker reads besides the send topic. */
   public List<Topic<String, Notification>> retryTopics() {
     List<Topic<String, Notification>> all = new java.util.ArrayList<>(retries);
-    all.add(retryWait);
+    all.addAll(waits);
     return all;
+  }
+
+  /**
+   * One record per message an account with a per-minute or per-day quota had accepted: every
+   * worker reads it to count the account's quota as the provider does, across workers, restarts and
+   * rebalances. Needs a retention of at least a day and a half.
+   */
+  public Topic<String, QuotaUsage> usage() {
+    return usage;
+  }
+
+  /** Avro writer schemas by fingerprint (compacted): see {@link KafkaSchemaStore}. */
+  public Topic<String, String> schemas() {
+    return schemas;
   }
 
   public Topic<String, DeadLetter> deadLetters() {
@@ -126,13 +176,13 @@ public final class Topics {
   public List<Topic<?, ?>> all() {
     List<Topic<?, ?>> all = new java.util.ArrayList<>(List.of(events(), invalidEvents(), users(), groups(), send()));
     all.addAll(retryTopics());
-    all.addAll(List.of(deadLetters(), status()));
+    all.addAll(List.of(deadLetters(), status(), usage(), schemas()));
     return all;
   }
 
   /** The topics that hold the latest value per key and must be compacted. */
   public List<Topic<?, ?>> compacted() {
-    return List.of(users(), groups(), status());
+    return List.of(users(), groups(), status(), schemas());
   }
 
   /** Whether {@code topic} keeps only the latest value per key (compared by name). */
@@ -140,7 +190,8 @@ public final class Topics {
     return compacted().stream().anyMatch(t -> t.name().equals(topic.name()));
   }
 
+  /** Notifications in the current schema; reads every shipped version too ({@link SchemaHistory}). */
   public static Serde<Notification> notificationSerde() {
-    return new AvroSerde<>(Notification.class, Notification.getClassSchema());
+    return AvroSerde.withHistory(Notification.class, Notification.getClassSchema(), null);
   }
 }

@@ -10,6 +10,7 @@ import dev.notifier.sender.smtp.DeliveryException;
 import dev.notifier.sender.smtp.MessageFactory;
 import dev.notifier.sender.throttle.AccountThrottle;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -45,6 +46,7 @@ final class AccountLane implements AutoCloseable {
   private final Finisher finisher;
   private final Sleeper sleeper;
   private final WorkerMetrics.AccountMeters meters;
+  private final String workerId;
   private final BlockingQueue<Delivery> queue = new LinkedBlockingQueue<>();
   private final List<Thread> threads = new ArrayList<>();
   private final List<AccountConnection> connections = new ArrayList<>();
@@ -67,6 +69,7 @@ final class AccountLane implements AutoCloseable {
     this.finisher = finisher;
     this.sleeper = sleeper;
     this.meters = meters;
+    this.workerId = workerId;
     for (int i = 0; i < account.poolSize(); i++) {
       AccountConnection connection = new AccountConnection(account, env);
       connections.add(connection);
@@ -151,13 +154,15 @@ final class AccountLane implements AutoCloseable {
       return;
     }
     Duration wait = throttle.tryAcquire();
+    Duration waited = Duration.ZERO;
     while (!wait.isZero()) {
-      if (wait.compareTo(MAX_THROTTLE_WAIT) > 0 || !running) {
+      if (waited.plus(wait).compareTo(MAX_THROTTLE_WAIT) > 0 || !running) {
         guard.release();
         outcomes.deferred(d, "throttled", wait, done);
         return;
       }
       sleeper.sleep(wait);
+      waited = waited.plus(wait);
       wait = throttle.tryAcquire();
     }
     send(connection, d, done);
@@ -165,13 +170,17 @@ final class AccountLane implements AutoCloseable {
 
   private void send(AccountConnection connection, Delivery d, Runnable done) {
     long start = System.nanoTime();
+    String id = d.notification().getNotificationId();
     try {
       connection.send(MessageFactory.build(connection.session(), d.notification(), account.from()));
+      // the token is taken now, when the server's reply to the end of data came: as the provider counts
+      Instant acceptedAt = throttle.ended(true, d.sendPartition(), id, workerId);
       long nanos = System.nanoTime() - start;
       meters.smtpTook(nanos);
       guard.succeeded(Duration.ofNanos(nanos));
-      outcomes.sent(d, done);
+      outcomes.sent(d, acceptedAt, done);
     } catch (DeliveryException e) {
+      throttle.ended(false, d.sendPartition(), id, workerId);
       long nanos = System.nanoTime() - start;
       meters.smtpTook(nanos);
       Classification c = classifier.classify(e);
@@ -182,6 +191,9 @@ final class AccountLane implements AutoCloseable {
         guard.succeeded(took);
       }
       outcomes.failed(d, c, e, done);
+    } catch (RuntimeException e) {
+      throttle.ended(false, d.sendPartition(), id, workerId);
+      throw e;
     }
   }
 

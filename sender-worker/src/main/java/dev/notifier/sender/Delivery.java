@@ -6,18 +6,14 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * One notification on its way: the record it came from (the send topic or a retry topic), how
- * many attempts have failed before, and when the first one failed (null before any failure).
+ * One notification on its way: the record it came from (the send topic, a retry or a wait tier),
+ * the notification decoded from it, how many attempts have failed before, when the first one failed
+ * (null before any failure), and the send partition it belongs to — its own partition on the send
+ * topic, and for a retry or wait record the send partition its partition maps onto, whose owner
+ * sends it and counts it against the account's quotas.
  */
-record Delivery(ConsumerRecord<String, Notification> record, int failedAttempts, Instant firstFailure) {
-
-  static Delivery of(ConsumerRecord<String, Notification> record) {
-    return new Delivery(record, RetryHeaders.attempts(record.headers()), RetryHeaders.firstFailure(record.headers()));
-  }
-
-  Notification notification() {
-    return record.value();
-  }
+record Delivery(ConsumerRecord<String, byte[]> record, Notification notification, int failedAttempts,
+    Instant firstFailure, int sendPartition) {
 
   TopicPartition partition() {
     return new TopicPartition(record.topic(), record.partition());

@@ -3,6 +3,7 @@ package dev.notifier.sender;
 import dev.notifier.avro.DeadLetter;
 import dev.notifier.avro.DeliveryStatus;
 import dev.notifier.avro.Notification;
+import dev.notifier.avro.QuotaUsage;
 import dev.notifier.schemas.Topics;
 import org.apache.kafka.common.serialization.Serializer;
 
@@ -12,11 +13,13 @@ final class OutcomeSerializer implements Serializer<Object> {
   private final Serializer<DeliveryStatus> status;
   private final Serializer<DeadLetter> deadLetter;
   private final Serializer<Notification> notification;
+  private final Serializer<QuotaUsage> usage;
 
   OutcomeSerializer(Topics topics) {
     this.status = topics.status().valueSerde().serializer();
     this.deadLetter = topics.deadLetters().valueSerde().serializer();
     this.notification = topics.send().valueSerde().serializer();
+    this.usage = topics.usage().valueSerde().serializer();
   }
 
   @Override
@@ -30,6 +33,9 @@ final class OutcomeSerializer implements Serializer<Object> {
     if (value instanceof Notification n) {
       return notification.serialize(topic, n);
     }
-    throw new IllegalArgumentException("a worker writes statuses, retries and dead letters only, not " + value);
+    if (value instanceof QuotaUsage u) {
+      return usage.serialize(topic, u);
+    }
+    throw new IllegalArgumentException("a worker writes statuses, retries, dead letters and usage only, not " + value);
   }
 }

@@ -4,6 +4,8 @@ import dev.notifier.avro.DeadLetter;
 import dev.notifier.avro.DeliveryState;
 import dev.notifier.avro.DeliveryStatus;
 import dev.notifier.avro.Notification;
+import dev.notifier.avro.QuotaUsage;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import dev.notifier.schemas.DeliveryStatuses;
 import dev.notifier.schemas.Topics;
 import dev.notifier.sender.deadletter.DeadLetters;
@@ -46,7 +48,9 @@ final class OutcomeWriter {
   // Avro encoder and decoder compute schema fingerprints; per message that was a tenth of a send
   private final String statusTopic;
   private final String deadLetterTopic;
-  private final String waitTopic;
+  private final String[] waitTopics;
+  private final String usageTopic;
+  private final java.util.function.Predicate<String> hasQuota;
   private final String[] retryTopics = new String[Topics.RETRY_TIERS + 1];
   private final Producer<String, Object> producer;
   private final BackoffPolicy backoff;
@@ -59,14 +63,17 @@ final class OutcomeWriter {
   OutcomeWriter(Topics topics, Producer<String, Object> producer, BackoffPolicy backoff, Clock clock,
       String workerId, DoubleSupplier random, Consumer<Exception> fatal) {
     this(topics, producer, backoff, clock, workerId, random, fatal,
-        new WorkerMetrics(new io.micrometer.core.instrument.simple.SimpleMeterRegistry(), List.of()));
+        new WorkerMetrics(new io.micrometer.core.instrument.simple.SimpleMeterRegistry(), List.of()), a -> false);
   }
 
   OutcomeWriter(Topics topics, Producer<String, Object> producer, BackoffPolicy backoff, Clock clock,
-      String workerId, DoubleSupplier random, Consumer<Exception> fatal, WorkerMetrics metrics) {
+      String workerId, DoubleSupplier random, Consumer<Exception> fatal, WorkerMetrics metrics,
+      java.util.function.Predicate<String> hasQuota) {
     this.statusTopic = topics.status().name();
     this.deadLetterTopic = topics.deadLetters().name();
-    this.waitTopic = topics.retryWait().name();
+    this.waitTopics = topics.waitTiers().stream().map(dev.notifier.schemas.Topic::name).toArray(String[]::new);
+    this.usageTopic = topics.usage().name();
+    this.hasQuota = hasQuota;
     for (int tier = 1; tier <= Topics.RETRY_TIERS; tier++) {
       retryTopics[tier] = topics.retry(tier).name();
     }
@@ -79,7 +86,11 @@ final class OutcomeWriter {
     this.metrics = metrics;
   }
 
-  void sent(Delivery d, Runnable done) {
+  /**
+   * The server accepted the message at {@code acceptedAt}: a SENT status and, for an account with a
+   * quota, its usage record, so that every worker counts it.
+   */
+  void sent(Delivery d, Instant acceptedAt, Runnable done) {
     Notification n = d.notification();
     int attempts = d.failedAttempts() + 1;
     LOG.info("SENT {} account={} attempts={}", n.getNotificationId(), n.getAccount(), attempts);
@@ -87,7 +98,13 @@ final class OutcomeWriter {
       LOG.debug("SENT {} to {}", n.getNotificationId(), n.getRecipient().getEmail());
     }
     metrics.account(n.getAccount()).sent.increment();
-    write(List.of(statusRecord(n, DeliveryState.SENT, null, null, attempts)), done);
+    ProducerRecord<String, Object> status = statusRecord(n, DeliveryState.SENT, null, null, attempts);
+    if (!hasQuota.test(n.getAccount())) {
+      write(List.of(status), done);
+      return;
+    }
+    QuotaUsage usage = new QuotaUsage(n.getAccount(), n.getNotificationId(), d.sendPartition(), acceptedAt, workerId);
+    write(List.of(status, new ProducerRecord<>(usageTopic, n.getAccount(), usage)), done);
   }
 
   /** A failed attempt: retried with backoff while the lifetime budget lasts, else dead-lettered. */
@@ -120,9 +137,10 @@ final class OutcomeWriter {
           d.failedAttempts(), d.firstFailure(), done);
       return;
     }
-    ProducerRecord<String, Object> retry = new ProducerRecord<>(waitTopic, d.record().key(),
-        d.notification());
-    RetryHeaders.write(retry.headers(), d.failedAttempts(), d.firstFailure(), due, reason);
+    Duration tierDelay = Topics.WAIT_TIERS.get(Topics.waitTierFor(wait));
+    ProducerRecord<String, Object> retry = new ProducerRecord<>(waitTopics[Topics.waitTierFor(wait)],
+        d.record().key(), d.notification());
+    RetryHeaders.write(retry.headers(), d.failedAttempts(), d.firstFailure(), now.plus(tierDelay), due, reason);
     DeadLetters.carryOrigin(d.record(), retry.headers());
     metrics.account(d.notification().getAccount()).deferred(reason);
     if (LOG.isDebugEnabled()) {
@@ -138,6 +156,59 @@ final class OutcomeWriter {
         "waiting until " + due + " (" + reason + ")", d.failedAttempts())), done);
   }
 
+  /** Past its {@code expiresAt}: not sent, and not a dead letter either — nothing is left to fix. */
+  void expired(Delivery d, Runnable done) {
+    Notification n = d.notification();
+    LOG.info("EXPIRED {} account={} expiresAt={}", n.getNotificationId(), n.getAccount(), n.getExpiresAt());
+    metrics.account(n.getAccount()).expired.increment();
+    write(List.of(statusRecord(n, DeliveryState.EXPIRED, "expired", "not sent: it expired at " + n.getExpiresAt()
+        + ", before a worker could send it", d.failedAttempts())), done);
+  }
+
+  /**
+   * A record this worker cannot read — its value in no known schema ({@code UNDECODABLE}) or a retry
+   * header that is not a number ({@code MALFORMED_HEADERS}): a dead letter with the raw bytes and
+   * every original header, so that it can be replayed once a worker can read it, and a DEAD status
+   * under its key.
+   */
+  void unreadable(ConsumerRecord<String, byte[]> record, String failureClass, Exception cause, Runnable done) {
+    Instant now = clock.instant();
+    String id = record.key() != null ? record.key()
+        : "unreadable:" + record.topic() + ":" + record.partition() + ":" + record.offset();
+    String kind = failureClass.toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    String fix = "UNDECODABLE".equals(failureClass)
+        ? "the worker cannot read this record (" + cause.getMessage() + "): if a newer release wrote it, make sure its "
+            + "schema reached the schema topic or upgrade the workers, then run notifier dlt replay --class UNDECODABLE"
+        : "the record's retry headers cannot be read (" + cause.getMessage() + "): fix or drop the header, then "
+            + "run notifier dlt replay --class " + failureClass;
+    DeadLetter letter = DeadLetter.newBuilder()
+        .setRecordKey(id)
+        .setRawValue(record.value() == null ? null : java.nio.ByteBuffer.wrap(record.value()))
+        .setFailureClass(failureClass)
+        .setKind(kind)
+        .setFix(fix)
+        .setExceptionClass(cause.getClass().getName())
+        .setAttempts(0)
+        .setAccount("")
+        .setWorkerId(workerId)
+        .setFirstFailureAt(now)
+        .setLastFailureAt(now)
+        .build();
+    LOG.warn("DEAD {} class={} from {}-{}@{}: {}", id, failureClass, record.topic(), record.partition(),
+        record.offset(), cause.getMessage());
+    metrics.unreadable(failureClass);
+    org.apache.kafka.common.header.Headers headers = DeadLetters.origin(record, letter);
+    for (org.apache.kafka.common.header.Header h : record.headers()) {
+      if (!h.key().startsWith("notifier.original.")) {
+        headers.add(h.key(), h.value());
+      }
+    }
+    DeliveryStatus status = DeliveryStatus.newBuilder().setNotificationId(id).setEventId("")
+        .setState(DeliveryState.DEAD).setReason(kind).setDetail(fix).setAttempts(0).setAt(now).build();
+    write(List.of(new ProducerRecord<>(deadLetterTopic, null, id, letter, headers),
+        new ProducerRecord<>(statusTopic, id, status)), done);
+  }
+
   /** A notification that names an account this worker does not have. */
   void unknownAccount(Delivery d, Runnable done) {
     String fix = "add account '" + d.notification().getAccount() + "' to the config's accounts, or fix the team routing";
@@ -150,7 +221,7 @@ final class OutcomeWriter {
     int tier = Math.min(attempts, Topics.RETRY_TIERS);
     Notification n = d.notification();
     ProducerRecord<String, Object> retry = new ProducerRecord<>(retryTopics[tier], d.record().key(), n);
-    RetryHeaders.write(retry.headers(), attempts, first, due, kind);
+    RetryHeaders.write(retry.headers(), attempts, first, due, null, kind);
     DeadLetters.carryOrigin(d.record(), retry.headers());
     LOG.info("RETRY {} account={} class={} kind={} attempt={} due={}", n.getNotificationId(), n.getAccount(),
         c.action(), kind, attempts, due);

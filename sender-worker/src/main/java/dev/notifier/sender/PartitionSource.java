@@ -1,6 +1,8 @@
 package dev.notifier.sender;
 
 import dev.notifier.avro.Notification;
+import dev.notifier.schemas.KafkaSchemaStore;
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -11,16 +13,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.function.IntConsumer;
+import java.util.function.ToIntFunction;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RebalanceInProgressException;
-import org.apache.kafka.common.errors.RecordDeserializationException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,24 +38,34 @@ final class PartitionSource implements ConsumerRebalanceListener {
   private static final Logger LOG = LoggerFactory.getLogger(PartitionSource.class);
 
   private final String name;
-  private final KafkaConsumer<String, Notification> consumer;
+  /** A wait shorter than this is waited out at the head of its partition instead of hopping to another tier. */
+  static final Duration SHORTEST_HOP = dev.notifier.schemas.Topics.WAIT_TIERS.get(1);
+  /** How long a record waits before its writer's schema is looked up again when the schema topic cannot be read. */
+  static final Duration SCHEMA_RETRY = Duration.ofSeconds(5);
+
+  private final Consumer<String, byte[]> consumer;
+  private final NotificationDecoder decoder;
+  private final ToIntFunction<TopicPartition> sendPartition;
   private final List<String> topics;
   private final OffsetTracker tracker;
   private final SenderWorker.Dispatcher dispatcher;
   private final Clock clock;
   private final Duration drainTimeout;
-  private final IntConsumer onOwnedChange;
+  private final OwnershipListener onOwnedChange;
   private final Set<TopicPartition> owned = new HashSet<>();
   private final Map<TopicPartition, Instant> pausedUntil = new HashMap<>();
   private boolean held;
+  private boolean subscribed;
   private volatile int ownedCount;
   private volatile int revocations;
 
-  PartitionSource(String name, KafkaConsumer<String, Notification> consumer, List<String> topics,
-      OffsetTracker tracker, SenderWorker.Dispatcher dispatcher, Clock clock, Duration drainTimeout,
-      IntConsumer onOwnedChange) {
+  PartitionSource(String name, Consumer<String, byte[]> consumer, NotificationDecoder decoder, List<String> topics,
+      ToIntFunction<TopicPartition> sendPartition, OffsetTracker tracker, SenderWorker.Dispatcher dispatcher,
+      Clock clock, Duration drainTimeout, OwnershipListener onOwnedChange) {
     this.name = name;
     this.consumer = consumer;
+    this.decoder = decoder;
+    this.sendPartition = sendPartition;
     this.topics = topics;
     this.tracker = tracker;
     this.dispatcher = dispatcher;
@@ -63,8 +74,38 @@ final class PartitionSource implements ConsumerRebalanceListener {
     this.onOwnedChange = onOwnedChange;
   }
 
+  /** Told the partitions owned after every change; {@code lost} when they went without a clean hand-over. */
+  interface OwnershipListener {
+    void owned(Set<TopicPartition> owned, boolean lost);
+  }
+
   void subscribe() {
+    subscribed = true;
     consumer.subscribe(topics, this);
+  }
+
+  /**
+   * Owns exactly {@code wanted} from now on, by assignment rather than by a group of its own: the
+   * partitions given up are handed over and committed as on a revoke (or dropped, when
+   * {@code lost}), the new ones start from their committed offsets.
+   */
+  void assignExactly(Collection<TopicPartition> wanted, boolean lost) {
+    List<TopicPartition> gone = owned.stream().filter(p -> !wanted.contains(p)).toList();
+    List<TopicPartition> added = wanted.stream().filter(p -> !owned.contains(p)).toList();
+    if (!gone.isEmpty()) {
+      if (lost) {
+        onPartitionsLost(gone);
+      } else {
+        onPartitionsRevoked(gone);
+      }
+    }
+    if (gone.isEmpty() && added.isEmpty()) {
+      return;
+    }
+    consumer.assign(wanted);
+    if (!added.isEmpty()) {
+      onPartitionsAssigned(added);
+    }
   }
 
   /**
@@ -84,31 +125,71 @@ final class PartitionSource implements ConsumerRebalanceListener {
   }
 
   void pollOnce(Duration timeout) {
+    if (!subscribed && owned.isEmpty()) {
+      return; // assigned by hand, and nothing assigned: a worker that owns no send partition
+    }
     resumeDue();
-    ConsumerRecords<String, Notification> records;
+    ConsumerRecords<String, byte[]> records = consumer.poll(timeout);
+    Instant now = clock.instant();
+    for (ConsumerRecord<String, byte[]> record : records) {
+      TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+      if (pausedUntil.containsKey(partition) || !owned.contains(partition)) {
+        continue;
+      }
+      take(partition, record, now);
+    }
+  }
+
+  /**
+   * One record: its retry headers read (a malformed one makes it a dead letter), held back until
+   * its tier's due time (the partition paused at it), sent on to a shorter wait tier while its wait
+   * lasts, decoded (an undecodable one becomes a dead letter; while the schema topic cannot be read,
+   * it is tried again later), then dispatched.
+   */
+  private void take(TopicPartition partition, ConsumerRecord<String, byte[]> record, Instant now) {
+    RetryHeaders.Facts facts;
     try {
-      records = consumer.poll(timeout);
-    } catch (RecordDeserializationException e) {
-      LOG.error("{}: the record at {} offset {} is not a readable Notification ({}); skipping it", name,
-          e.topicPartition(), e.offset(), e.getMessage());
-      consumer.seek(e.topicPartition(), e.offset() + 1);
+      facts = RetryHeaders.read(record.headers());
+    } catch (RetryHeaders.Malformed e) {
+      dispatcher.unreadable(record, "MALFORMED_HEADERS", e);
       return;
     }
-    Instant now = clock.instant();
-    for (ConsumerRecord<String, Notification> record : records) {
-      TopicPartition partition = new TopicPartition(record.topic(), record.partition());
-      if (pausedUntil.containsKey(partition)) {
-        continue;
-      }
-      Instant due = RetryHeaders.due(record.headers());
-      if (due.isAfter(now)) {
-        consumer.pause(List.of(partition));
-        consumer.seek(partition, record.offset());
-        pausedUntil.put(partition, due);
-        continue;
-      }
-      dispatcher.dispatch(Delivery.of(record));
+    if (facts.due().isAfter(now)) {
+      holdAt(partition, record.offset(), facts.due());
+      return;
     }
+    Instant until = facts.waitUntil();
+    Duration left = until == null ? Duration.ZERO : Duration.between(now, until);
+    if ((!left.isNegative() && !left.isZero()) && left.compareTo(SHORTEST_HOP) < 0) {
+      holdAt(partition, record.offset(), until);
+      return;
+    }
+    Notification notification;
+    try {
+      notification = decoder.decode(record.value());
+    } catch (KafkaSchemaStore.Unavailable e) {
+      LOG.warn("{}: cannot decode the record at {} offset {} yet: {}; trying again in {}", name, partition,
+          record.offset(), e.getMessage(), SCHEMA_RETRY);
+      holdAt(partition, record.offset(), now.plus(SCHEMA_RETRY));
+      return;
+    } catch (IOException | RuntimeException e) {
+      dispatcher.unreadable(record, "UNDECODABLE", e);
+      return;
+    }
+    Delivery delivery = new Delivery(record, notification, facts.attempts(), facts.firstFailure(),
+        sendPartition.applyAsInt(partition));
+    if ((!left.isNegative() && !left.isZero())) {
+      dispatcher.hop(delivery, left, facts.reason());
+    } else {
+      dispatcher.dispatch(delivery);
+    }
+  }
+
+  /** Pauses the partition at {@code offset} until {@code until}: the records behind it are not due sooner. */
+  private void holdAt(TopicPartition partition, long offset, Instant until) {
+    consumer.pause(List.of(partition));
+    consumer.seek(partition, offset);
+    pausedUntil.put(partition, until);
   }
 
   private void resumeDue() {
@@ -173,6 +254,9 @@ final class PartitionSource implements ConsumerRebalanceListener {
 
   /** One poll that only advances the group protocol: the records it returns are dropped, never dispatched. */
   private void joinRebalance() {
+    if (!subscribed) {
+      return;
+    }
     try {
       consumer.poll(Duration.ofMillis(100));
     } catch (WakeupException e) {
@@ -202,7 +286,7 @@ final class PartitionSource implements ConsumerRebalanceListener {
   }
 
   /** The consumer, to bind its metrics. */
-  KafkaConsumer<String, Notification> consumer() {
+  Consumer<String, byte[]> consumer() {
     return consumer;
   }
 
@@ -245,7 +329,7 @@ final class PartitionSource implements ConsumerRebalanceListener {
     }
     LOG.info("{}: revoked {} ({} queued handed over through the wait topic)", name, partitions, withdrawn);
     revocations++;
-    release(partitions);
+    release(partitions, false);
   }
 
   @Override
@@ -254,7 +338,7 @@ final class PartitionSource implements ConsumerRebalanceListener {
     int withdrawn = dispatcher.withdraw(partitions);
     LOG.warn("{}: lost {} ({} queued dropped for the new owner)", name, partitions, withdrawn);
     revocations++;
-    release(partitions);
+    release(partitions, true);
   }
 
   @Override
@@ -265,14 +349,14 @@ final class PartitionSource implements ConsumerRebalanceListener {
       consumer.pause(partitions);
     }
     LOG.info("{}: assigned {}", name, partitions);
-    onOwnedChange.accept(owned.size());
+    onOwnedChange.owned(Set.copyOf(owned), false);
   }
 
-  private void release(Collection<TopicPartition> partitions) {
+  private void release(Collection<TopicPartition> partitions, boolean lost) {
     owned.removeAll(partitions);
     partitions.forEach(pausedUntil::remove);
     tracker.forget(partitions);
     ownedCount = owned.size();
-    onOwnedChange.accept(owned.size());
+    onOwnedChange.owned(Set.copyOf(owned), lost);
   }
 }

@@ -1,6 +1,13 @@
 package dev.notifier.sender;
 
-import dev.notifier.avro.Notification;
+import dev.notifier.avro.QuotaUsage;
+import dev.notifier.schemas.KafkaSchemaStore;
+import dev.notifier.sender.throttle.Lease;
+import dev.notifier.sender.throttle.QuotaLedger;
+import dev.notifier.sender.throttle.UsageReader;
+import java.time.Instant;
+import java.util.Set;
+import org.apache.kafka.common.TopicPartition;
 import dev.notifier.schemas.Topic;
 import dev.notifier.schemas.Topics;
 import dev.notifier.schemas.config.KafkaSettings;
@@ -81,6 +88,14 @@ public final class SenderWorker implements Runnable, AutoCloseable {
   private final KafkaProducer<String, Object> producer;
   private final OffsetTracker tracker = new OffsetTracker();
   private final Throttles throttles;
+  private final QuotaLedger ledger = new QuotaLedger();
+  private final Lease lease = new Lease(Instant.EPOCH);
+  private final UsageReader usage;
+  private final KafkaSchemaStore schemaStore;
+  private final Properties clientProperties;
+  private final Duration leaseLength;
+  private volatile int sendPartitions = 1;
+  private Map<String, Integer> retryPartitionCounts;
   private final Map<String, AccountLane> lanes = new HashMap<>();
   private final OutcomeWriter outcomes;
   private final PartitionSource send;
@@ -120,12 +135,20 @@ public final class SenderWorker implements Runnable, AutoCloseable {
     this.clock = clock;
     this.metrics = new WorkerMetrics(registry, settings.accounts().stream().map(AccountSettings::id).toList());
     this.stallBound = maxPollInterval(kafka);
+    // Kafka gives the partitions away once max.poll.interval.ms passes without a poll; stop sending well before
+    this.leaseLength = stallBound.dividedBy(2);
     this.producer = new KafkaProducer<>(producerProperties(kafka, settings), Serdes.String().serializer(),
         new OutcomeSerializer(topics));
     this.outcomes = new OutcomeWriter(topics, producer, settings.backoff(), clock, settings.workerId(),
-        () -> ThreadLocalRandom.current().nextDouble(), this::fail, metrics);
+        () -> ThreadLocalRandom.current().nextDouble(), this::fail, metrics,
+        account -> settings.accountsById().containsKey(account) && hasQuota(settings.accountsById().get(account)));
     this.throttles = new Throttles(settings.accounts().stream()
-        .collect(Collectors.toMap(AccountSettings::id, SenderWorker::limits)), clock);
+        .collect(Collectors.toMap(AccountSettings::id, SenderWorker::limits)), ledger, lease, clock);
+    this.usage = throttles.anyQuota() ? new UsageReader(usageConsumer(kafka), topics.usage().name(), ledger,
+        settings.accounts().stream().map(AccountSettings::id).collect(Collectors.toSet()), clock) : null;
+    ledger.caughtUp(usage == null);
+    this.schemaStore = new KafkaSchemaStore(kafka.clientProperties(), topics.schemas().name(), Duration.ofSeconds(10));
+    this.clientProperties = kafka.clientProperties();
     ReplyClassifier classifier = ReplyClassifier.defaults();
     for (AccountSettings account : settings.accounts()) {
       AccountGuard guard = new AccountGuard(account.id(), settings.breaker(), clock);
@@ -136,11 +159,14 @@ public final class SenderWorker implements Runnable, AutoCloseable {
       metrics.bindAccount(account.id(), guard, throttle);
     }
     Dispatcher dispatcher = new Dispatcher();
-    this.send = new PartitionSource("send", consumer(kafka, settings.groupId(), "send"),
-        List.of(topics.send().name()), tracker, dispatcher, clock, settings.drainTimeout(), this::onSendAssignment);
-    this.retries = new PartitionSource("retry", consumer(kafka, retryGroup(settings.groupId()), "retry"),
-        topics.retryTopics().stream().map(Topic::name).collect(Collectors.toList()), tracker, dispatcher, clock,
-        settings.drainTimeout(), owned -> { });
+    NotificationDecoder decoder = new NotificationDecoder(schemaStore);
+    this.send = new PartitionSource("send", consumer(kafka, settings.groupId(), "send"), decoder,
+        List.of(topics.send().name()), TopicPartition::partition, tracker, dispatcher, clock, settings.drainTimeout(),
+        this::onSendAssignment);
+    this.retries = new PartitionSource("retry", consumer(kafka, retryGroup(settings.groupId()), "retry"), decoder,
+        topics.retryTopics().stream().map(Topic::name).collect(Collectors.toList()),
+        p -> p.partition() % Math.max(1, sendPartitions), tracker, dispatcher, clock, settings.drainTimeout(),
+        (owned, lost) -> { });
     metrics.bindClients(List.of(send.consumer(), retries.consumer()), producer);
   }
 
@@ -156,12 +182,26 @@ public final class SenderWorker implements Runnable, AutoCloseable {
     return groupId + "-retry";
   }
 
+  private static boolean hasQuota(AccountSettings account) {
+    return account.limits().perMinute() != null || account.limits().perDay() != null;
+  }
+
+  private KafkaConsumer<String, QuotaUsage> usageConsumer(KafkaSettings kafka) {
+    Properties props = kafka.clientProperties();
+    props.remove(ConsumerConfig.GROUP_ID_CONFIG);
+    props.put(ConsumerConfig.CLIENT_ID_CONFIG, settings.workerId() + "-usage");
+    // every worker reads the whole usage topic by assignment and never commits: it is a shared count
+    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    return new KafkaConsumer<>(props, Serdes.String().deserializer(), topics.usage().valueSerde().deserializer());
+  }
+
   private static dev.notifier.sender.throttle.Limits limits(AccountSettings account) {
     var l = account.limits();
     return new dev.notifier.sender.throttle.Limits(l.ratePerSecond(), l.burst(), l.perMinute(), l.perDay());
   }
 
-  private KafkaConsumer<String, Notification> consumer(KafkaSettings kafka, String groupId, String role) {
+  private KafkaConsumer<String, byte[]> consumer(KafkaSettings kafka, String groupId, String role) {
     Properties props = kafka.clientProperties();
     props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
     props.put(ConsumerConfig.CLIENT_ID_CONFIG, settings.workerId() + "-" + role);
@@ -180,7 +220,8 @@ public final class SenderWorker implements Runnable, AutoCloseable {
     // many partitions alone buffer tens of MB of heap
     props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 256 * 1024);
     props.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 4 * 1024 * 1024);
-    return new KafkaConsumer<>(props, Serdes.String().deserializer(), topics.send().valueSerde().deserializer());
+    // values are decoded by the worker itself, so that a record it cannot read becomes a dead letter
+    return new KafkaConsumer<>(props, Serdes.String().deserializer(), Serdes.ByteArray().deserializer());
   }
 
   static Properties producerProperties(KafkaSettings kafka, WorkerSettings settings) {
@@ -208,11 +249,20 @@ public final class SenderWorker implements Runnable, AutoCloseable {
     try {
       lastLoopNanos = System.nanoTime();
       loopStarted = true;
+      // readers of what this worker writes (retries, dead letters, usage) may be of another release
+      KafkaSchemaStore.publish(clientProperties, topics.schemas().name(), KafkaSchemaStore.written(),
+          Duration.ofSeconds(30));
+      if (usage != null) {
+        usage.start();
+      }
       send.subscribe();
-      retries.subscribe();
       long lastCommit = System.nanoTime();
       while (running && fatal.get() == null) {
         lastLoopNanos = System.nanoTime();
+        lease.renew(clock.instant().plus(leaseLength));
+        if (usage != null) {
+          usage.poll();
+        }
         boolean hold = holdFetching();
         send.hold(hold);
         retries.hold(hold);
@@ -292,6 +342,7 @@ public final class SenderWorker implements Runnable, AutoCloseable {
     producer.close(Duration.ofSeconds(5));
     send.close();
     retries.close();
+    closeReaders();
     metrics.close();
     long tookMs = (System.nanoTime() - began) / 1_000_000;
     if (unfinished == 0 && committed) {
@@ -304,6 +355,13 @@ public final class SenderWorker implements Runnable, AutoCloseable {
     }
   }
 
+  private void closeReaders() {
+    schemaStore.close();
+    if (usage != null) {
+      usage.close();
+    }
+  }
+
   private static void parkBriefly() {
     try {
       TimeUnit.MILLISECONDS.sleep(10);
@@ -312,13 +370,36 @@ public final class SenderWorker implements Runnable, AutoCloseable {
     }
   }
 
-  private void onSendAssignment(int owned) {
-    // called after every rebalance of the send consumer, even one that assigns nothing (a standby worker)
+  /**
+   * After every change of the send partitions this worker owns (even to none: a standby worker): the
+   * throttles take the new share; the retry and wait partitions that map onto the owned send
+   * partitions (partition r of each such topic onto send partition r mod the send partition count)
+   * become this worker's, and the others are handed over — so whoever may send a partition's mail
+   * also holds its retries, and a worker with no share holds no mail; the quota ledger is read to
+   * the present end of the usage topic before any quota is checked again.
+   */
+  private void onSendAssignment(Set<TopicPartition> owned, boolean lost) {
     assigned = true;
-    int total = send.partitionCount(topics.send().name());
-    throttles.onAssignment(owned, total);
-    LOG.info("worker {} owns {} of {} send partitions: throttle share {}", settings.workerId(), owned, total,
-        owned / (double) Math.max(1, total));
+    sendPartitions = send.partitionCount(topics.send().name());
+    Set<Integer> ownedNumbers = owned.stream().map(TopicPartition::partition).collect(Collectors.toSet());
+    throttles.onAssignment(ownedNumbers, sendPartitions);
+    retries.assignExactly(RetryPartitions.mapOnto(ownedNumbers, sendPartitions, retryPartitionCounts()), lost);
+    if (usage != null) {
+      usage.behind();
+    }
+    LOG.info("worker {} owns {} of {} send partitions: throttle share {}", settings.workerId(), owned.size(),
+        sendPartitions, owned.size() / (double) Math.max(1, sendPartitions));
+  }
+
+  private Map<String, Integer> retryPartitionCounts() {
+    if (retryPartitionCounts == null) {
+      Map<String, Integer> counts = new LinkedHashMap<>();
+      for (Topic<?, ?> topic : topics.retryTopics()) {
+        counts.put(topic.name(), retries.partitionCount(topic.name()));
+      }
+      retryPartitionCounts = counts;
+    }
+    return retryPartitionCounts;
   }
 
   /** Deliveries held in memory now, queued or being sent, across all accounts. */
@@ -329,6 +410,11 @@ public final class SenderWorker implements Runnable, AutoCloseable {
   /** Partitions of the send topic this worker owns now. */
   public int ownedSendPartitions() {
     return send.owned();
+  }
+
+  /** Partitions of the retry and wait tiers this worker owns now (those that map onto its send partitions). */
+  public int ownedRetryPartitions() {
+    return retries.owned();
   }
 
   /** How often this worker gave up partitions of the send topic (revoked or lost). */
@@ -367,6 +453,7 @@ public final class SenderWorker implements Runnable, AutoCloseable {
       producer.close(Duration.ZERO);
       send.close();
       retries.close();
+      closeReaders();
       metrics.close();
       loopEnded = true;
       stopped.countDown();
@@ -394,6 +481,11 @@ public final class SenderWorker implements Runnable, AutoCloseable {
     void dispatch(Delivery d) {
       tracker.started(d.partition(), d.offset());
       Runnable done = () -> tracker.finished(d.partition(), d.offset());
+      Instant expiresAt = d.notification().getExpiresAt();
+      if (expiresAt != null && !clock.instant().isBefore(expiresAt)) {
+        outcomes.expired(d, done);
+        return;
+      }
       AccountLane lane = lanes.get(d.notification().getAccount());
       if (lane == null) {
         outcomes.unknownAccount(d, done);
@@ -406,6 +498,21 @@ public final class SenderWorker implements Runnable, AutoCloseable {
         return;
       }
       lane.submit(d);
+    }
+
+    /** A record that cannot be read: a dead letter with its bytes and headers. */
+    void unreadable(org.apache.kafka.clients.consumer.ConsumerRecord<String, byte[]> record, String failureClass,
+        Exception cause) {
+      TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+      tracker.started(partition, record.offset());
+      outcomes.unreadable(record, failureClass, cause, () -> tracker.finished(partition, record.offset()));
+    }
+
+    /** A wait-tier record whose wait is not over: on to the tier for what is left of it, no lane involved. */
+    void hop(Delivery d, Duration left, String reason) {
+      tracker.started(d.partition(), d.offset());
+      outcomes.deferred(d, reason == null ? "waiting" : reason, left,
+          () -> tracker.finished(d.partition(), d.offset()));
     }
 
     private double rate(AccountLane lane) {

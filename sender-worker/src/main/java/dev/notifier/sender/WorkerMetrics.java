@@ -30,14 +30,15 @@ import org.apache.kafka.clients.producer.Producer;
  * {@code _seconds} to the timer):
  * <ul>
  *   <li>{@value #SENDS} {account, outcome} — notifications handled, by outcome: {@code sent}, {@code retry}
- *       (an attempt failed and a retry record was written) or {@code dead} (a dead letter was written)</li>
+ *       (an attempt failed and a retry record was written), {@code dead} (a dead letter was written) or
+ *       {@code expired} (past its {@code expiresAt}: not sent, not a dead letter)</li>
  *   <li>{@value #SMTP_SEND} {account} — how long each SMTP transaction took, successful or not (a
  *       histogram from {@link #SMTP_MIN} to {@link #SMTP_MAX})</li>
  *   <li>{@value #RETRIES} {account, attempt} — retries scheduled, by the number of the attempt that
  *       failed ({@code 1} .. {@code 9}, then {@value #MAX_ATTEMPT_TAG}{@code +} for the tenth and later)</li>
  *   <li>{@value #DEAD_LETTERS} {account, class} — dead letters by the failure class written in the dead
  *       letter ({@code DEAD_RECIPIENT}, {@code PERMANENT}, {@code INVALID_MESSAGE}, {@code EXPIRED},
- *       {@code UNKNOWN_ACCOUNT}), the same value {@code notifier dlt --class} filters on</li>
+ *       {@code UNKNOWN_ACCOUNT}, and under account {@code unknown} {@code UNDECODABLE} and {@code MALFORMED_HEADERS}), the same value {@code notifier dlt --class} filters on</li>
  *   <li>{@value #DEFERRALS} {account, reason} — mail put in the wait topic without an attempt
  *       ({@code breaker-open}, {@code throttled}, {@code backlog}, {@code handed-over})</li>
  *   <li>{@value #BREAKER_STATE} {account, state} — 1 for the account breaker's state, 0 for the
@@ -103,6 +104,11 @@ public final class WorkerMetrics implements AutoCloseable {
 
   MeterRegistry registry() {
     return registry;
+  }
+
+  /** A record no account can be told from (undecodable, malformed headers), dead-lettered under {@value #UNKNOWN_ACCOUNT}. */
+  void unreadable(String failureClass) {
+    unknown().deadLettered(failureClass);
   }
 
   /** The meters of {@code accountId}, or of {@value #UNKNOWN_ACCOUNT} when it is not configured. */
@@ -188,6 +194,7 @@ public final class WorkerMetrics implements AutoCloseable {
     final Counter sent;
     final Counter retry;
     final Counter dead;
+    final Counter expired;
     private final Timer smtp;
     private final AtomicReferenceArray<Counter> retries = new AtomicReferenceArray<>(MAX_ATTEMPT_TAG + 1);
     private final ConcurrentMap<String, Counter> deadByClass = new ConcurrentHashMap<>();
@@ -200,6 +207,7 @@ public final class WorkerMetrics implements AutoCloseable {
       this.sent = outcome("sent");
       this.retry = outcome("retry");
       this.dead = outcome("dead");
+      this.expired = outcome("expired");
       this.smtp = !sends ? null : Timer.builder(SMTP_SEND)
           .description("SMTP transactions (connect if needed, MAIL, RCPT, DATA), successful or not")
           .tag("account", account)

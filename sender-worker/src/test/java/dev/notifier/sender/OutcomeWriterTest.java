@@ -33,7 +33,7 @@ class OutcomeWriterTest {
     OutcomeWriter writer = writer(producer);
     AtomicBoolean done = new AtomicBoolean();
 
-    writer.sent(delivery(), () -> done.set(true));
+    writer.sent(delivery(), Instant.parse("2026-11-22T10:00:00Z"), () -> done.set(true));
 
     assertThat(done).as("the offset may be committed only after the outcome is written").isFalse();
     assertThat(fatal).singleElement().isInstanceOf(TimeoutException.class);
@@ -45,7 +45,7 @@ class OutcomeWriterTest {
     OutcomeWriter writer = writer(producer);
     AtomicBoolean done = new AtomicBoolean();
 
-    writer.sent(delivery(), () -> done.set(true));
+    writer.sent(delivery(), Instant.parse("2026-11-22T10:00:00Z"), () -> done.set(true));
     assertThat(done).isFalse();
     producer.completeNext();
 
@@ -66,6 +66,7 @@ class OutcomeWriterTest {
 
   private Delivery delivery() {
     Notification n = WorkerHarness.notification("e1", "alice@example.com", "default");
-    return Delivery.of(new ConsumerRecord<>(topics.send().name(), 0, 0L, n.getNotificationId(), n));
+    return new Delivery(new ConsumerRecord<>(topics.send().name(), 0, 0L, n.getNotificationId(),
+        topics.send().valueSerde().serializer().serialize(topics.send().name(), n)), n, 0, null, 0);
   }
 }

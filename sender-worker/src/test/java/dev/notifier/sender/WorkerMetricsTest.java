@@ -81,6 +81,9 @@ class WorkerMetricsTest {
 
     assertThat(throttle.tryAcquire()).isZero();
     assertThat(throttle.tryAcquire()).isZero();
+    assertThat(gauge(WorkerMetrics.TOKENS_AVAILABLE)).as("tokens are taken when the sends end").isEqualTo(5.0);
+    throttle.ended(true, 0, "n1", "w");
+    throttle.ended(true, 0, "n2", "w");
 
     assertThat(gauge(WorkerMetrics.TOKENS_AVAILABLE)).isEqualTo(3.0);
     assertThat(gauge(WorkerMetrics.QUOTA_USED)).isEqualTo(0.5);

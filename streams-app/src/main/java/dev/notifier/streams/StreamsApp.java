@@ -1,5 +1,6 @@
 package dev.notifier.streams;
 
+import dev.notifier.schemas.KafkaSchemaStore;
 import dev.notifier.schemas.config.KafkaSettings;
 import dev.notifier.streams.route.AccountRouter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -48,6 +49,9 @@ public final class StreamsApp implements AutoCloseable {
 
   private final KafkaStreamsMetrics clientMetrics;
 
+  private final Properties clientProperties;
+  private final String schemaTopic;
+
   /** An app whose metrics nobody scrapes. */
   public StreamsApp(KafkaSettings kafka, StreamsSettings settings, AccountRouter router) {
     this(kafka, settings, router, new SimpleMeterRegistry());
@@ -55,6 +59,8 @@ public final class StreamsApp implements AutoCloseable {
 
   public StreamsApp(KafkaSettings kafka, StreamsSettings settings, AccountRouter router, MeterRegistry registry) {
     TopologySettings topology = settings.topology(kafka.topics(), router).withMetrics(new TopologyMetrics(registry));
+    this.clientProperties = kafka.clientProperties();
+    this.schemaTopic = kafka.topics().schemas().name();
     this.streams = new KafkaStreams(NotifierTopology.newBuilder(topology).build(), properties(kafka, settings));
     streams.setStateListener((newState, oldState) -> {
       LOG.info("streams state {} -> {}", oldState, newState);
@@ -104,7 +110,9 @@ public final class StreamsApp implements AutoCloseable {
     }
   }
 
+  /** Publishes the schemas it writes (so workers of an older release can read its notifications), then starts. */
   public void start() {
+    KafkaSchemaStore.publish(clientProperties, schemaTopic, KafkaSchemaStore.written(), Duration.ofSeconds(30));
     streams.start();
   }
 

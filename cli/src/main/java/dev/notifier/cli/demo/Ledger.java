@@ -19,7 +19,8 @@ final class Ledger {
   }
 
   static boolean isTerminal(DeliveryState state) {
-    return state == DeliveryState.SENT || state == DeliveryState.DEAD || state == DeliveryState.SKIPPED;
+    return state == DeliveryState.SENT || state == DeliveryState.DEAD || state == DeliveryState.SKIPPED
+        || state == DeliveryState.EXPIRED;
   }
 
   /** True when nothing is still queued or retrying. */

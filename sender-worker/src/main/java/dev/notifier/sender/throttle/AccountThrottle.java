@@ -3,145 +3,192 @@ package dev.notifier.sender.throttle;
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.BucketConfiguration;
-import io.github.bucket4j.EstimationProbe;
 import io.github.bucket4j.TokensInheritanceStrategy;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
- * The send throttle of one account in one worker.
+ * The send throttle of one account in one worker: may a message start now, and when it ends, what
+ * did it use. The limits hold as the provider counts them — by messages its server has finished
+ * accepting, across every worker of the group.
  *
- * <p><b>Sharing the account's limits.</b> {@link Limits} hold for the account as a whole, across
- * every worker of the consumer group, and workers do not talk to each other. So each worker takes a
- * {@code share} of them: the fraction of the send topic's partitions it owns, recomputed on every
- * rebalance ({@link #setShare}). Its token bucket refills at {@code ratePerSecond × share} with
- * capacity {@code burst × share}, and its rolling quotas are {@code perMinute × share} and
- * {@code perDay × share} ({@link RollingWindowQuota}). Every slice is rounded down, so the slices of
- * all workers never add up to more than the account's limits. A share of 0 (no partitions owned)
- * sends nothing: {@link #tryAcquire} answers "ask again in {@link #RECHECK_WHEN_UNASSIGNED}".
+ * <p><b>Counted when the server accepts, not when the send starts.</b> A send takes its token from
+ * the bucket when it ends (the server's reply to the end of data), so the tokens taken in any
+ * interval are the messages the server finished in it. A send may start only if the bucket holds a
+ * token for it <em>and</em> for every send of this worker still in flight ({@link #tryAcquire}).
+ * Tokens only grow while sends are in flight, so every ending finds its token there: the bucket never
+ * goes into debt, and the messages finished in any window of T seconds are at most
+ * {@code burst + ratePerSecond × T} — by construction, whatever the pool size and however long each
+ * SMTP transaction takes. (Counted by the client: a server that finishes a message a round trip
+ * before the client hears of it sees it that much earlier.)
  *
- * <p><b>Milli-messages.</b> Shares are fractions, so the bucket counts in thousandths of a message
- * (one message costs {@value #MILLI} tokens): a burst of 5 at share 1/3 is 1,666 tokens, neither
- * rounded up to 2 messages (the workers together would exceed the burst) nor down to 1. When a
- * worker's capacity is less than one message (burst × share &lt; 1) it may send when its bucket is
- * full, leaving the bucket in debt ({@link Bucket#consumeIgnoringRateLimits}); it then sends one
- * message every {@code 1 / (ratePerSecond × share)} seconds, its exact share of the rate, and adds
- * at most one message to the account's burst. Keep {@code burst} at least the number of workers to
- * avoid that case.
+ * <p><b>Sharing the account's limits.</b> {@link Limits} hold for the account as a whole; workers do
+ * not talk to each other, so each takes a slice: its bucket refills at {@code ratePerSecond × share}
+ * with capacity {@code burst × share}, where share = the send partitions it owns / all of them,
+ * recomputed on every rebalance ({@link #assign}); every slice is rounded down, so the slices never
+ * add up to more than the account's limits. The per-minute and per-day quotas are counted in the
+ * {@link QuotaLedger}, by partition, from every worker's sends: see there why a restart or a moved
+ * partition does not start from zero. Until the ledger has read the usage topic to where it ended at
+ * the assignment, an account with a quota sends nothing.
  *
- * <p><b>A rebalance</b> keeps the fill level of the bucket proportionally
- * ({@link TokensInheritanceStrategy#PROPORTIONALLY}): a full bucket stays full at the new capacity,
- * a half-empty one stays half-empty, and it never holds more than the new capacity. Sends already
- * in the rolling logs keep counting against the new slice.
+ * <p><b>Milli-messages.</b> Shares are fractions, so the bucket counts thousandths of a message. When
+ * a worker's slice of the burst is less than one message, it may start a send only with a full
+ * bucket and nothing in flight, and the ending takes a whole message, leaving the bucket in debt: its
+ * exact share of the rate, adding at most one message to the account's burst. Keep {@code burst} at
+ * least the number of workers to avoid that case. A quota slice below one message works the same
+ * way: one message per {@code window / slice}.
  *
- * <p>Time comes only from the injected {@link Clock}, which Bucket4j reads through
- * {@link ClockTimeMeter}. Several sender threads of one account share an instance: every method is
- * synchronized, which is cheap next to an SMTP round trip.
+ * <p><b>A lease.</b> A worker that stopped polling for longer than Kafka allows is put out of the
+ * group and its partitions go to others; so it sends only while its {@link Lease} (renewed by each
+ * poll) is valid, and never at a share it may no longer have.
+ *
+ * <p>Time comes only from the injected {@link Clock}. Several sender threads share an instance; every
+ * method is synchronized, which is cheap next to an SMTP round trip.
  */
 public final class AccountThrottle {
 
   /** Tokens per message. */
   static final long MILLI = 1_000;
-  /** How long a worker that owns no partitions waits before asking again. */
-  public static final Duration RECHECK_WHEN_UNASSIGNED = Duration.ofSeconds(1);
+  /** How long a worker that may not send (no partitions, no lease, quota usage not read yet) waits before asking again. */
+  public static final Duration RECHECK = Duration.ofMillis(200);
+  /** How long a send waits when only the end of a send in flight can free what it needs: SMTP replies come fast. */
+  static final Duration IN_FLIGHT_RECHECK = Duration.ofMillis(10);
   /** Absorbs floating-point error such as 0.7 × 10 = 6.9999 before rounding down. */
   static final double ROUNDING_SLACK = 1e-9;
   /** The refill is expressed per 1,000 s so fractional rates keep their precision in whole tokens. */
   private static final long REFILL_PERIOD_SECONDS = 1_000;
 
+  private final String account;
   private final Limits limits;
   private final Clock clock;
+  private final QuotaLedger ledger;
+  private final Lease lease;
   private final Bucket bucket;
-  private final List<RollingWindowQuota> quotas = new ArrayList<>(2);
-  private double share;
+  private final List<Quota> quotas = new ArrayList<>(2);
+  private Set<Integer> owned = Set.of();
+  private int total = 1;
   private long capacity;
+  private int inFlight;
 
-  /** A throttle that owns the whole account (share 1). */
+  /** A throttle that owns the whole account (one partition of one), with no other worker and no lease. */
   public AccountThrottle(Limits limits, Clock clock) {
-    this(limits, 1, clock);
+    this("account", limits, new QuotaLedger(), Lease.ALWAYS, clock);
+    ledger.caughtUp(true);
+    assign(Set.of(0), 1);
+    bucket.addTokens(capacity);
   }
 
-  /** A throttle with the given share of the account, in [0, 1]. */
-  public AccountThrottle(Limits limits, double share, Clock clock) {
-    requireShare(share);
+  /** A throttle that sends nothing until {@link #assign} gives it partitions. */
+  public AccountThrottle(String account, Limits limits, QuotaLedger ledger, Lease lease, Clock clock) {
+    this.account = account;
     this.limits = limits;
     this.clock = clock;
-    this.share = share;
-    double bucketShare = share > 0 ? share : 1;
-    this.capacity = capacity(limits, bucketShare);
+    this.ledger = ledger;
+    this.lease = lease;
+    this.capacity = capacity(limits, 1);
     this.bucket = Bucket.builder()
-        .addLimit(bandwidth(limits, bucketShare))
+        .addLimit(bandwidth(limits, 1))
         .withCustomTimePrecision(new ClockTimeMeter(clock))
         .build();
     if (limits.perMinute() != null) {
-      quotas.add(new RollingWindowQuota("perMinute", limits.perMinute(), Duration.ofMinutes(1), bucketShare));
+      quotas.add(new Quota("perMinute", limits.perMinute(), Duration.ofMinutes(1)));
     }
     if (limits.perDay() != null) {
-      quotas.add(new RollingWindowQuota("perDay", limits.perDay(), Duration.ofDays(1), bucketShare));
+      quotas.add(new Quota("perDay", limits.perDay(), Duration.ofDays(1)));
     }
   }
 
   /**
-   * Takes one message's permission if it may be sent now and returns {@link Duration#ZERO}; otherwise
-   * takes nothing and returns how long to wait before asking again: the longest of the bucket's
-   * refill wait and each quota's wait for its oldest relevant send to leave the window.
+   * Reserves a send if one may start now and returns {@link Duration#ZERO} — the caller must then
+   * call {@link #ended} exactly once; otherwise reserves nothing and returns how long to wait before
+   * asking again.
    */
   public synchronized Duration tryAcquire() {
-    if (share == 0) {
-      return RECHECK_WHEN_UNASSIGNED;
-    }
     Instant now = clock.instant();
+    if (owned.isEmpty() || !lease.valid(now) || (!quotas.isEmpty() && !ledger.caughtUp())) {
+      return RECHECK;
+    }
     Duration wait = bucketWait();
-    for (RollingWindowQuota quota : quotas) {
-      Duration quotaWait = quota.waitTime(now);
+    for (Quota quota : quotas) {
+      Duration quotaWait = quotaWait(quota, now);
       if (quotaWait.compareTo(wait) > 0) {
         wait = quotaWait;
       }
     }
-    if (!wait.isZero()) {
-      return wait;
+    if (wait.isZero()) {
+      inFlight++;
     }
-    bucket.consumeIgnoringRateLimits(MILLI);
-    for (RollingWindowQuota quota : quotas) {
-      quota.record(now);
-    }
-    return Duration.ZERO;
+    return wait;
   }
 
   /**
-   * Applies a new share of the account, in [0, 1]: partitions of the send topic this worker owns
-   * divided by all of them. 0 stops sending for the account until a positive share arrives.
+   * A reserved send ended: takes its token now, when the server's answer arrived. If the server
+   * accepted the message, an account with a quota counts it in the ledger at once, against the
+   * partition it belongs to; the caller writes its usage record for the other workers.
    */
-  public synchronized void setShare(double share) {
-    requireShare(share);
-    double previous = this.share;
-    this.share = share;
-    if (share == 0) {
+  public synchronized Instant ended(boolean accepted, int partition, String notificationId, String workerId) {
+    Instant now = clock.instant();
+    inFlight = Math.max(0, inFlight - 1);
+    bucket.consumeIgnoringRateLimits(MILLI);
+    if (accepted && !quotas.isEmpty()) {
+      ledger.addOwn(account, partition, notificationId, workerId, now);
+    }
+    return now;
+  }
+
+  /** Whether this account has a per-minute or per-day quota (its sends then go to the usage topic). */
+  public boolean hasQuota() {
+    return !quotas.isEmpty();
+  }
+
+  /** Gives back a reservation whose send never started (the worker is stopping, say): nothing is used. */
+  public synchronized void cancel() {
+    inFlight = Math.max(0, inFlight - 1);
+  }
+
+  /**
+   * Applies a new assignment: the send partitions this worker owns, of {@code total}. With none the
+   * account sends nothing until partitions arrive.
+   */
+  public synchronized void assign(Set<Integer> ownedPartitions, int totalPartitions) {
+    if (totalPartitions < 1 || ownedPartitions.size() > totalPartitions) {
+      throw new IllegalArgumentException("owning " + ownedPartitions.size() + " of " + totalPartitions
+          + " send partitions: the total must be at least 1 and at least what is owned");
+    }
+    boolean wasIdle = owned.isEmpty();
+    owned = Set.copyOf(ownedPartitions);
+    total = totalPartitions;
+    if (owned.isEmpty()) {
       return;
     }
+    double share = share();
     capacity = capacity(limits, share);
     // tokens carry over as they are (capped at the new capacity): a larger share brings a faster refill,
     // never extra tokens, so a rebalance cannot add a burst the account does not have
     bucket.replaceConfiguration(BucketConfiguration.builder().addLimit(bandwidth(limits, share)).build(),
         TokensInheritanceStrategy.AS_IS);
-    if (previous == 0) {
+    if (wasIdle) {
       // a worker that just got its share starts empty: its partitions' previous owner may have spent the burst
       bucket.tryConsumeAsMuchAsPossible();
     }
-    for (RollingWindowQuota quota : quotas) {
-      quota.setShare(share);
-    }
   }
 
+  /** The fraction of the account's rate this worker has: owned send partitions / all of them. */
   public synchronized double share() {
-    return share;
+    return owned.size() / (double) total;
   }
 
   public Limits limits() {
     return limits;
+  }
+
+  /** Sends reserved and not yet ended. */
+  public synchronized int inFlight() {
+    return inFlight;
   }
 
   /** Tokens in the bucket, in thousandths of a message; negative while in debt. For tests and metrics. */
@@ -155,22 +202,64 @@ public final class AccountThrottle {
   }
 
   /**
-   * The largest share of this worker's slice of a rolling quota (per minute, per day) that recent
-   * sends have used, in [0, 1]; 0 when the account has no rolling quota. For metrics.
+   * The largest part of this worker's slice of a quota (per minute, per day) that sends in the
+   * window use, in [0, 1]; 0 when the account has no quota or this worker owns nothing. For metrics.
    */
   public synchronized double quotaUsedRatio() {
+    if (owned.isEmpty()) {
+      return 0;
+    }
     Instant now = clock.instant();
     double used = 0;
-    for (RollingWindowQuota quota : quotas) {
-      used = Math.max(used, quota.usedRatio(now));
+    for (Quota quota : quotas) {
+      Quota.Slice slice = quota.slice(owned.size(), total);
+      used = Math.max(used, Math.min(1, ledger.used(account, owned, since(now, slice.window())) / (double) slice.limit()));
     }
     return used;
   }
 
-  /** A full message, or a full bucket when the bucket is smaller than a message. */
+  /** A token for this send and one for each send in flight; with a bucket smaller than a message, a full bucket and nothing in flight. */
   private Duration bucketWait() {
-    EstimationProbe probe = bucket.estimateAbilityToConsume(Math.min(MILLI, capacity));
-    return probe.canBeConsumed() ? Duration.ZERO : Duration.ofNanos(probe.getNanosToWaitForRefill());
+    if (capacity < MILLI) {
+      if (inFlight > 0) {
+        return IN_FLIGHT_RECHECK;
+      }
+      long missing = capacity - bucket.getAvailableTokens();
+      return missing <= 0 ? Duration.ZERO : nanosFor(missing);
+    }
+    long missing = (inFlight + 1) * MILLI - bucket.getAvailableTokens();
+    if (missing <= 0) {
+      return Duration.ZERO;
+    }
+    // more in flight than the bucket can ever cover: wait for an ending, not for the refill
+    return (inFlight + 1) * MILLI > capacity ? IN_FLIGHT_RECHECK : nanosFor(missing);
+  }
+
+  private Duration nanosFor(long milliMessages) {
+    double perSecond = limits.ratePerSecond() * share() * MILLI;
+    return Duration.ofNanos((long) Math.ceil(milliMessages / perSecond * 1e9));
+  }
+
+  /** Zero if the slice has room for one more beside the sends in flight; else until enough old sends leave the window. */
+  private Duration quotaWait(Quota quota, Instant now) {
+    Quota.Slice slice = quota.slice(owned.size(), total);
+    Instant since = since(now, slice.window());
+    int used = ledger.used(account, owned, since);
+    if (used + inFlight < slice.limit()) {
+      return Duration.ZERO;
+    }
+    int mustLeave = used + inFlight - slice.limit() + 1;
+    Instant oldest = ledger.nthOldest(account, owned, since, mustLeave);
+    if (oldest == null) {
+      return IN_FLIGHT_RECHECK;
+    }
+    Duration wait = Duration.between(now, oldest.plus(slice.window()));
+    return wait.isNegative() || wait.isZero() ? RECHECK : wait;
+  }
+
+  /** The earliest send still in a window that ends now: a send counts while now - sent < window. */
+  private static Instant since(Instant now, Duration window) {
+    return now.minus(window).plusMillis(1);
   }
 
   private static Bandwidth bandwidth(Limits limits, double share) {
@@ -185,19 +274,13 @@ public final class AccountThrottle {
     return Math.max(1, roundDown(limits.burst() * share * MILLI));
   }
 
-  private static long roundDown(double value) {
+  static long roundDown(double value) {
     return (long) Math.floor(value + ROUNDING_SLACK);
-  }
-
-  private static void requireShare(double share) {
-    if (!(share >= 0 && share <= 1)) {
-      throw new IllegalArgumentException("share is " + share
-          + ": it must be between 0 and 1 (owned send partitions / all send partitions)");
-    }
   }
 
   @Override
   public synchronized String toString() {
-    return "AccountThrottle[" + limits + ", share=" + share + ", quotas=" + quotas + "]";
+    return "AccountThrottle[" + account + ", " + limits + ", owns " + owned.size() + "/" + total + ", quotas=" + quotas
+        + "]";
   }
 }

@@ -33,6 +33,7 @@ public final class ReplyScript {
     private final List<Rule> rules = new ArrayList<>();
     private final Map<Stage, Duration> delays = new EnumMap<>(Stage.class);
     private final Set<Stage> hangs = EnumSet.noneOf(Stage.class);
+    private final Map<Stage, Duration> jitter = new EnumMap<>(Stage.class);
 
     ReplyScript() {
     }
@@ -52,6 +53,19 @@ public final class ReplyScript {
         return this;
     }
 
+    /**
+     * Waits a random time between {@code min} and {@code max} (uniform, a new draw per command) before
+     * answering at {@code stage}: transactions of uneven length, as a real server's are.
+     */
+    public synchronized ReplyScript delayBetween(Stage stage, Duration min, Duration max) {
+        delay(stage, min);
+        if (max.compareTo(min) < 0) {
+            throw new IllegalArgumentException("max delay " + max + " is below min delay " + min);
+        }
+        jitter.put(stage, max.minus(min));
+        return this;
+    }
+
     /** Never answers at {@code stage} (for CONNECT: accepts the TCP connection but sends no greeting). */
     public synchronized ReplyScript hang(Stage stage) {
         hangs.add(Objects.requireNonNull(stage, "stage"));
@@ -62,6 +76,7 @@ public final class ReplyScript {
     public synchronized void clear() {
         rules.clear();
         delays.clear();
+        jitter.clear();
         hangs.clear();
     }
 
@@ -83,7 +98,12 @@ public final class ReplyScript {
     }
 
     synchronized Duration delayAt(Stage stage) {
-        return delays.getOrDefault(stage, Duration.ZERO);
+        Duration base = delays.getOrDefault(stage, Duration.ZERO);
+        Duration spread = jitter.get(stage);
+        if (spread == null || spread.isZero()) {
+            return base;
+        }
+        return base.plusNanos(java.util.concurrent.ThreadLocalRandom.current().nextLong(spread.toNanos() + 1));
     }
 
     synchronized boolean hangsAt(Stage stage) {

@@ -12,11 +12,32 @@ import java.util.Map;
  */
 public record DeadLetterEntry(String topic, int partition, long offset, DeadLetter letter, Map<String, String> headers) {
 
+  /** The notification; null for a record the worker could not decode ({@code UNDECODABLE}: see {@link #rawValue()}). */
   public Notification notification() {
     return letter.getNotification();
   }
 
+  /** Whether this dead letter holds the record's bytes rather than a notification. */
+  public boolean undecoded() {
+    return letter.getNotification() == null;
+  }
+
+  /** The undecodable record's value as received; null for an ordinary dead letter. */
+  public byte[] rawValue() {
+    if (letter.getRawValue() == null) {
+      return null;
+    }
+    java.nio.ByteBuffer b = letter.getRawValue().duplicate();
+    byte[] bytes = new byte[b.remaining()];
+    b.get(bytes);
+    return bytes;
+  }
+
+  /** The notification id, or for an undecodable record its key (the ledger's key for it). */
   public String notificationId() {
+    if (undecoded()) {
+      return letter.getRecordKey() != null ? letter.getRecordKey() : "unreadable:" + topic + ":" + position();
+    }
     return notification().getNotificationId();
   }
 
@@ -37,6 +58,9 @@ public record DeadLetterEntry(String topic, int partition, long offset, DeadLett
   }
 
   public String recipient() {
+    if (undecoded()) {
+      return "";
+    }
     String email = notification().getRecipient().getEmail();
     return email == null ? "" : email;
   }
@@ -49,11 +73,11 @@ public record DeadLetterEntry(String topic, int partition, long offset, DeadLett
   }
 
   public String eventType() {
-    return notification().getEventType();
+    return undecoded() ? "" : notification().getEventType();
   }
 
   public String eventId() {
-    return notification().getEventId();
+    return undecoded() ? "" : notification().getEventId();
   }
 
   /** When it became a dead letter (its last failure). */

@@ -64,7 +64,7 @@ public enum DltFormat {
     json.put("dltPartition", e.partition());
     json.put("dltOffset", e.offset());
     json.put("attempts", e.letter().getAttempts());
-    json.put("subject", e.notification().getSubject());
+    json.put("subject", e.undecoded() ? "" : e.notification().getSubject());
     json.put("headers", e.headers());
     return json;
   }

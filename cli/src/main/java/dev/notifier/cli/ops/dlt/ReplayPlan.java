@@ -56,12 +56,16 @@ public record ReplayPlan(List<DeadLetterEntry> toReplay, Map<String, List<DeadLe
     return new ReplayPlan(List.copyOf(toReplay), skipped);
   }
 
+  /** Its expiresAt passed: replaying it would only expire it again. */
+  static final String EXPIRED = "expired";
+
   private static String skipReason(DeliveryState state) {
     return switch (state) {
       case DEAD -> null;
       case SENT -> ALREADY_SENT;
       case QUEUED, RETRYING -> IN_FLIGHT;
       case SKIPPED -> SKIPPED;
+      case EXPIRED -> EXPIRED;
     };
   }
 

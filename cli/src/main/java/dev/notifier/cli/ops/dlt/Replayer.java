@@ -7,6 +7,7 @@ import dev.notifier.cli.ops.OpsException;
 import dev.notifier.cli.ops.ProgressBar;
 import dev.notifier.schemas.AvroSerde;
 import dev.notifier.schemas.DeliveryStatuses;
+import dev.notifier.schemas.KafkaSchemaStore;
 import dev.notifier.schemas.Topics;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -53,6 +54,9 @@ public final class Replayer {
     int written = 0;
     try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerProperties(), new StringSerializer(),
         new ByteArraySerializer())) {
+      // workers of an older release find the schema of what is replayed here
+      KafkaSchemaStore.publish(clientProperties, topics.schemas().name(), KafkaSchemaStore.written(),
+          java.time.Duration.ofSeconds(30));
       producer.initTransactions();
       for (DeadLetterEntry entry : plan.toReplay()) {
         pacer.acquire();
@@ -83,9 +87,20 @@ public final class Replayer {
   }
 
   private ProducerRecord<String, byte[]> sendRecord(DeadLetterEntry entry, Provenance provenance, Instant now) {
-    Notification n = entry.notification();
-    ProducerRecord<String, byte[]> record = new ProducerRecord<>(topics.send().name(), n.getNotificationId(),
-        notifications.encode(n));
+    ProducerRecord<String, byte[]> record;
+    if (entry.undecoded()) {
+      // an undecodable record goes back as it came, bytes and headers, for a worker that can now read it
+      record = new ProducerRecord<>(topics.send().name(), entry.notificationId(), entry.rawValue());
+      entry.headers().forEach((key, value) -> {
+        if (!key.startsWith("notifier.original.") && !key.startsWith("notifier.exception.")
+            && !key.startsWith("notifier.retry.") && !key.startsWith("notifier.replay.")) {
+          record.headers().add(key, utf8(value));
+        }
+      });
+    } else {
+      Notification n = entry.notification();
+      record = new ProducerRecord<>(topics.send().name(), n.getNotificationId(), notifications.encode(n));
+    }
     Headers h = record.headers();
     h.add(ReplayHeaders.FROM_TOPIC, utf8(entry.topic()));
     h.add(ReplayHeaders.FROM_PARTITION, utf8(String.valueOf(entry.partition())));
@@ -97,11 +112,14 @@ public final class Replayer {
   }
 
   private ProducerRecord<String, byte[]> statusRecord(DeadLetterEntry entry, Provenance provenance, Instant now) {
-    Notification n = entry.notification();
     String detail = "replayed from " + entry.topic() + " " + entry.position() + " by " + provenance.by() + ": "
         + provenance.reason();
-    DeliveryStatus status = DeliveryStatuses.of(n, DeliveryState.QUEUED, ReplayHeaders.LEDGER_REASON, detail, 0, now);
-    return new ProducerRecord<>(topics.status().name(), n.getNotificationId(), statuses.encode(status));
+    DeliveryStatus status = entry.undecoded()
+        ? DeliveryStatus.newBuilder().setNotificationId(entry.notificationId()).setEventId("")
+            .setState(DeliveryState.QUEUED).setReason(ReplayHeaders.LEDGER_REASON).setDetail(detail).setAttempts(0)
+            .setAt(now).build()
+        : DeliveryStatuses.of(entry.notification(), DeliveryState.QUEUED, ReplayHeaders.LEDGER_REASON, detail, 0, now);
+    return new ProducerRecord<>(topics.status().name(), entry.notificationId(), statuses.encode(status));
   }
 
   private Properties producerProperties() {

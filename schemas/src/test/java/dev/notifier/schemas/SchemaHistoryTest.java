@@ -1,0 +1,114 @@
+package dev.notifier.schemas;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.notifier.avro.DeadLetter;
+import dev.notifier.avro.DeliveryState;
+import dev.notifier.avro.DeliveryStatus;
+import dev.notifier.avro.DomainEvent;
+import dev.notifier.avro.Notification;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.List;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaCompatibility;
+import org.apache.avro.SchemaCompatibility.SchemaCompatibilityType;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.message.BinaryMessageEncoder;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class SchemaHistoryTest {
+
+  @ParameterizedTest
+  @ValueSource(strings = {"Notification", "DeliveryStatus", "DeadLetter", "DomainEvent"})
+  void everyShippedSchemaIsReadableByTheCurrentOne(String name) {
+    Schema current = switch (name) {
+      case "Notification" -> Notification.getClassSchema();
+      case "DeliveryStatus" -> DeliveryStatus.getClassSchema();
+      case "DeadLetter" -> DeadLetter.getClassSchema();
+      default -> DomainEvent.getClassSchema();
+    };
+    List<Schema> shipped = SchemaHistory.of(name);
+    assertThat(shipped).as("shipped versions of " + name).isNotEmpty();
+    for (Schema writer : shipped) {
+      assertThat(SchemaCompatibility.checkReaderWriterCompatibility(current, writer).getType())
+          .as(name + " as shipped must stay readable").isEqualTo(SchemaCompatibilityType.COMPATIBLE);
+    }
+  }
+
+  @Test
+  void aNotificationWrittenByRelease1IsReadByTheCurrentWorkerSerde() throws IOException {
+    Schema v1 = SchemaHistory.of("Notification").get(0);
+    byte[] bytes = encode(v1, notificationV1(v1));
+
+    Notification read = Topics.standard().send().valueSerde().deserializer().deserialize("t", bytes);
+
+    assertThat(read.getNotificationId()).isEqualTo("n-1");
+    assertThat(read.getRecipient().getEmail()).isEqualTo("alice@example.com");
+    assertThat(read.getExpiresAt()).isNull();
+    // without the history the same bytes are unreadable: the history is what reads them
+    assertThatThrownBy(() -> new AvroSerde<>(Notification.class, Notification.getClassSchema()).decode(bytes))
+        .hasMessageContaining("fingerprint");
+  }
+
+  @Test
+  void aDeadLetterAndAStatusOfRelease1AreStillReadFromTheirCompactedTopics() throws IOException {
+    Schema notificationV1 = SchemaHistory.of("Notification").get(0);
+    Schema letterV1 = SchemaHistory.of("DeadLetter").get(0);
+    GenericRecord letter = new GenericData.Record(letterV1);
+    letter.put("notification", notificationV1(letterV1.getField("notification").schema()));
+    letter.put("failureClass", "DEAD_RECIPIENT");
+    letter.put("attempts", 1);
+    letter.put("account", "default");
+    letter.put("firstFailureAt", 1_700_000_000_000L);
+    letter.put("lastFailureAt", 1_700_000_000_000L);
+    DeadLetter read = Topics.standard().deadLetters().valueSerde().deserializer()
+        .deserialize("t", encode(letterV1, letter));
+    assertThat(read.getNotification().getNotificationId()).isEqualTo("n-1");
+    assertThat(read.getRawValue()).isNull();
+
+    Schema statusV1 = SchemaHistory.of("DeliveryStatus").get(0);
+    GenericRecord status = new GenericData.Record(statusV1);
+    status.put("notificationId", "n-1");
+    status.put("eventId", "e-1");
+    status.put("eventType", "bug.assigned");
+    status.put("state", new GenericData.EnumSymbol(statusV1.getField("state").schema(), "SENT"));
+    status.put("attempts", 1);
+    status.put("at", 1_700_000_000_000L);
+    DeliveryStatus s = Topics.standard().status().valueSerde().deserializer().deserialize("t", encode(statusV1, status));
+    assertThat(s.getState()).isEqualTo(DeliveryState.SENT);
+  }
+
+  static GenericRecord notificationV1(Schema v1) {
+    GenericRecord recipient = new GenericData.Record(v1.getField("recipient").schema());
+    recipient.put("userId", "alice");
+    recipient.put("email", "alice@example.com");
+    recipient.put("name", "Alice");
+    recipient.put("locale", "en");
+    recipient.put("role", "to");
+    GenericRecord n = new GenericData.Record(v1);
+    n.put("notificationId", "n-1");
+    n.put("eventId", "e-1");
+    n.put("eventType", "bug.assigned");
+    n.put("source", "zentao");
+    n.put("template", "bug-assigned");
+    n.put("account", "default");
+    n.put("recipient", recipient);
+    n.put("subject", "Bug #1");
+    n.put("textBody", "hello");
+    n.put("createdAt", Instant.parse("2026-11-21T10:00:00Z").toEpochMilli());
+    return n;
+  }
+
+  static byte[] encode(Schema schema, GenericRecord record) throws IOException {
+    ByteBuffer buffer = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), schema).encode(record);
+    byte[] bytes = new byte[buffer.remaining()];
+    buffer.get(bytes);
+    return bytes;
+  }
+}

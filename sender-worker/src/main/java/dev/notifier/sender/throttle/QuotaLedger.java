@@ -1,0 +1,126 @@
+package dev.notifier.sender.throttle;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Every message the SMTP servers of quota-limited accounts accepted in the last day, from every
+ * worker, by the send partition it belongs to. Per-minute and per-day quotas are counted against
+ * it, the way providers count them: by message accepted, across all workers, whoever restarted.
+ *
+ * <p><b>Why by partition.</b> Workers do not talk to each other, so each may use a slice of a quota:
+ * the partitions it owns times the quota, over the partition count, rounded down — the slices of all
+ * workers never add up to more than the quota. What was used of a slice belongs to the partitions,
+ * not to the worker: when a partition moves (rebalance, restart, crash), its sends in the window move
+ * with it, because the new owner counts the sends the usage topic holds for that partition. A fresh
+ * worker thus starts with the day's usage, not from zero.
+ *
+ * <p>Entries come from two places: the usage topic (everyone's sends, {@link #add}) and this worker's
+ * own acceptances the moment they happen ({@link #addOwn}), before their usage record has travelled
+ * through the topic and back; when it does, it is recognised and not counted twice.
+ *
+ * <p>Not thread-safe on its own: {@link AccountThrottle} and the usage reader call it under its lock.
+ */
+public final class QuotaLedger {
+
+  /** The longest quota window: entries older than this are dropped. */
+  static final Duration HORIZON = Duration.ofDays(1);
+
+  private final Map<String, Map<Integer, TreeMap<Long, Integer>>> accepted = new HashMap<>();
+  private final Set<String> ownPending = new HashSet<>();
+  private boolean caughtUp;
+
+  /** A send another worker (or this one, earlier) reported through the usage topic. */
+  public synchronized void add(String account, int partition, String notificationId, String workerId, Instant at) {
+    if (ownPending.remove(id(workerId, notificationId, at))) {
+      return;
+    }
+    record(account, partition, at);
+  }
+
+  /** A send of this worker accepted just now; its usage record is on its way to the topic. */
+  public synchronized void addOwn(String account, int partition, String notificationId, String workerId, Instant at) {
+    ownPending.add(id(workerId, notificationId, at));
+    record(account, partition, at);
+  }
+
+  /** Whether the usage topic has been read up to where it ended when the last assignment came. */
+  public synchronized boolean caughtUp() {
+    return caughtUp;
+  }
+
+  public synchronized void caughtUp(boolean value) {
+    caughtUp = value;
+  }
+
+  /** Sends of {@code account} on {@code partitions} at or after {@code since}. */
+  public synchronized int used(String account, Collection<Integer> partitions, Instant since) {
+    int used = 0;
+    for (TreeMap<Long, Integer> log : logs(account, partitions)) {
+      for (int count : log.tailMap(since.toEpochMilli(), true).values()) {
+        used += count;
+      }
+    }
+    return used;
+  }
+
+  /**
+   * When the {@code nth} oldest send of {@code account} on {@code partitions} at or after
+   * {@code since} happened (1 = the oldest); null when there are fewer. A quota that is full waits
+   * until enough of its oldest sends have left the window.
+   */
+  public synchronized Instant nthOldest(String account, Collection<Integer> partitions, Instant since, int nth) {
+    TreeMap<Long, Integer> merged = new TreeMap<>();
+    for (TreeMap<Long, Integer> log : logs(account, partitions)) {
+      log.tailMap(since.toEpochMilli(), true).forEach((t, c) -> merged.merge(t, c, Integer::sum));
+    }
+    int seen = 0;
+    for (Map.Entry<Long, Integer> e : merged.entrySet()) {
+      seen += e.getValue();
+      if (seen >= nth) {
+        return Instant.ofEpochMilli(e.getKey());
+      }
+    }
+    return null;
+  }
+
+  /** Drops what no quota window can reach any more. */
+  public synchronized void trim(Instant now) {
+    long oldest = now.minus(HORIZON).toEpochMilli();
+    for (Map<Integer, TreeMap<Long, Integer>> byPartition : accepted.values()) {
+      for (TreeMap<Long, Integer> log : byPartition.values()) {
+        log.headMap(oldest, false).clear();
+      }
+    }
+  }
+
+  private void record(String account, int partition, Instant at) {
+    accepted.computeIfAbsent(account, a -> new HashMap<>())
+        .computeIfAbsent(partition, p -> new TreeMap<>())
+        .merge(at.toEpochMilli(), 1, Integer::sum);
+  }
+
+  private List<TreeMap<Long, Integer>> logs(String account, Collection<Integer> partitions) {
+    Map<Integer, TreeMap<Long, Integer>> byPartition = accepted.getOrDefault(account, Map.of());
+    List<TreeMap<Long, Integer>> logs = new ArrayList<>();
+    for (int p : partitions) {
+      TreeMap<Long, Integer> log = byPartition.get(p);
+      if (log != null) {
+        logs.add(log);
+      }
+    }
+    return logs;
+  }
+
+  private static String id(String workerId, String notificationId, Instant at) {
+    return workerId + '\u0000' + notificationId + '\u0000' + at.toEpochMilli();
+  }
+}

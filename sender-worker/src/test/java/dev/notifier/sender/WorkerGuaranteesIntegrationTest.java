@@ -1,0 +1,304 @@
+package dev.notifier.sender;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.notifier.avro.DeadLetter;
+import dev.notifier.avro.DeliveryState;
+import dev.notifier.avro.DeliveryStatus;
+import dev.notifier.avro.Notification;
+import dev.notifier.schemas.KafkaSchemaStore;
+import dev.notifier.schemas.SchemaHistory;
+import dev.notifier.schemas.Topic;
+import dev.notifier.sender.config.AccountSettings;
+import dev.notifier.sender.config.RateLimits;
+import dev.notifier.sender.config.WorkerSettings;
+import dev.notifier.sender.guard.BreakerSettings;
+import dev.notifier.sender.retry.BackoffPolicy;
+import dev.notifier.testkit.smtp.ReceivedMessage;
+import dev.notifier.testkit.smtp.ScriptableSmtpServer;
+import dev.notifier.testkit.smtp.Stage;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.message.BinaryMessageEncoder;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The worker's promises under the attacks that broke them: records of other releases and garbage,
+ * a standby worker, one account's long deferrals, sends of uneven length, and restarts in the middle
+ * of a day's quota. Each is checked where it counts: at the SMTP server, the ledger and the DLT.
+ */
+class WorkerGuaranteesIntegrationTest extends WorkerIntegrationSupport {
+
+  private static final Duration LONG = Duration.ofSeconds(60);
+  private ScriptableSmtpServer other;
+
+  @AfterEach
+  void closeOtherServer() {
+    if (other != null) {
+      other.close();
+    }
+  }
+
+  private WorkerSettings settings(String id, List<AccountSettings> accounts) {
+    return new WorkerSettings(h.groupId, id, Duration.ofMillis(100), accounts)
+        .withBackoff(BackoffPolicy.builder().minDelay(Duration.ofMillis(500)).maxDelay(Duration.ofSeconds(2))
+            .lifetime(Duration.ofDays(3)).build())
+        .withBreaker(BreakerSettings.defaults().withOpenFor(Duration.ofSeconds(5)));
+  }
+
+  @Test
+  void aRollingUpgradeInEitherOrderDeliversEveryNotificationOnceAndGarbageBecomesADeadLetter() throws Exception {
+    // Step 1: a worker of this release
+    h.smtp = ScriptableSmtpServer.builder().start();
+    h.startWorker(settings("w1", List.of(h.localAccount())), name -> null);
+
+    // Step 2: notifications written by the previous release (v1, no expiresAt), by a newer release
+    // (one field more, its schema published to the schema topic as its streams app does at start-up),
+    // a garbled record and a retry record whose header is not a number
+    Schema v1 = SchemaHistory.of("Notification").get(0);
+    Schema next = nextRelease();
+    KafkaSchemaStore.publish(h.kafka.producerProps(), h.topics.schemas().name(), List.of(next), LONG);
+    List<String> ids = new ArrayList<>();
+    try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(h.kafka.producerProps(), new StringSerializer(),
+        new ByteArraySerializer())) {
+      for (int i = 0; i < 10; i++) {
+        Schema schema = i % 2 == 0 ? v1 : next;
+        GenericRecord n = generic(schema, "old-and-new-" + i);
+        ids.add(n.get("notificationId").toString());
+        producer.send(new ProducerRecord<>(h.topics.send().name(), n.get("notificationId").toString(),
+            encode(schema, n)));
+      }
+      ProducerRecord<String, byte[]> garbage = new ProducerRecord<>(h.topics.send().name(), "garbled-1",
+          new byte[] {(byte) 0xC3, 0x01, 1, 2, 3, 4, 5, 6, 7, 8, 42, 42});
+      garbage.headers().add("traceparent", "00-abc-def-01".getBytes(StandardCharsets.UTF_8));
+      producer.send(garbage);
+      Notification afterIt = WorkerHarness.notification("bad-header", "carol@example.com", "default");
+      ProducerRecord<String, byte[]> badHeader = new ProducerRecord<>(h.topics.retry(1).name(),
+          afterIt.getNotificationId(), h.topics.send().valueSerde().serializer().serialize("t", afterIt));
+      badHeader.headers().add("notifier.retry.attempts", "three".getBytes(StandardCharsets.UTF_8));
+      producer.send(badHeader).get();
+    }
+
+    // Step 3: every notification delivered once; the two unreadable records are dead letters, with
+    // the bytes and headers kept, and DEAD in the ledger; the worker goes on (a later one is sent)
+    assertThat(h.smtp.awaitMessages(10, LONG)).extracting(h::idOf).containsExactlyInAnyOrderElementsOf(ids);
+    List<DeadLetter> letters = h.awaitRecords(h.topics.deadLetters(), 2).stream().map(r -> r.value()).toList();
+    DeadLetter garbled = letters.stream().filter(l -> "UNDECODABLE".equals(l.getFailureClass())).findFirst().orElseThrow();
+    assertThat(garbled.getNotification()).isNull();
+    assertThat(garbled.getRecordKey()).isEqualTo("garbled-1");
+    assertThat(bytes(garbled.getRawValue())).containsExactly(0xC3, 0x01, 1, 2, 3, 4, 5, 6, 7, 8, 42, 42);
+    assertThat(h.readToEnd(h.topics.deadLetters()).stream()
+        .filter(r -> "garbled-1".equals(r.key()))
+        .map(r -> WorkerHarness.header(r, "traceparent"))).containsExactly("00-abc-def-01");
+    assertThat(letters).extracting(DeadLetter::getFailureClass).contains("MALFORMED_HEADERS");
+    Map<String, DeliveryStatus> ledger = WorkerHarness.latestByKey(h.readToEnd(h.topics.status()));
+    assertThat(ledger.get("garbled-1").getState()).isEqualTo(DeliveryState.DEAD);
+    h.produce(List.of(WorkerHarness.notification("after-garbage", "dave@example.com", "default")));
+    assertThat(h.smtp.awaitMessages(11, LONG)).hasSize(11);
+  }
+
+  @Test
+  void aStandbyWorkerHoldsNoRetryMailAndEveryTierIsDeliveredWhenDue() throws Exception {
+    // Step 1: four workers on a three-partition send topic: one of them owns nothing
+    h.smtp = ScriptableSmtpServer.builder().start();
+    List<WorkerHarness.Running> workers = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      workers.add(h.startWorker(settings("s" + i, List.of(h.localAccount())), name -> null));
+    }
+    await().atMost(LONG).until(() -> workers.stream().mapToInt(w -> w.worker().ownedSendPartitions()).sum() == 3);
+
+    // Step 2: mail in every retry tier and wait tier, due in 2 s
+    Instant due = Instant.now().plusSeconds(2);
+    List<Topic<String, Notification>> tiers = h.topics.retryTopics();
+    List<String> ids = new ArrayList<>();
+    try (KafkaProducer<String, Notification> producer = new KafkaProducer<>(h.kafka.producerProps(),
+        new StringSerializer(), h.topics.send().valueSerde().serializer())) {
+      for (int i = 0; i < tiers.size() * 6; i++) {
+        Notification n = WorkerHarness.notification("tier-" + i, "u" + i + "@example.com", "default");
+        ProducerRecord<String, Notification> r = new ProducerRecord<>(tiers.get(i % tiers.size()).name(),
+            n.getNotificationId(), n);
+        RetryHeaders.write(r.headers(), 1, Instant.now(), due, null, "test");
+        producer.send(r).get();
+        ids.add(n.getNotificationId());
+      }
+    }
+
+    // Step 3: all delivered, once, within a bound of their due time; the standby holds no retry partition
+    List<ReceivedMessage> got = h.smtp.awaitMessages(ids.size(), LONG);
+    assertThat(got).extracting(h::idOf).containsExactlyInAnyOrderElementsOf(ids);
+    Instant last = got.stream().map(ReceivedMessage::receivedAt).max(Instant::compareTo).orElseThrow();
+    assertThat(Duration.between(due, last)).as("the last one after its due time").isLessThan(Duration.ofSeconds(15));
+    WorkerHarness.Running standby = workers.stream().filter(w -> w.worker().ownedSendPartitions() == 0).findFirst()
+        .orElseThrow();
+    assertThat(standby.worker().ownedRetryPartitions()).isZero();
+    assertThat(workers.stream().mapToInt(w -> w.worker().ownedRetryPartitions()).sum())
+        .isEqualTo(tiers.size() * 3);
+    System.out.printf("standby: %d notifications in %d tiers, last delivered %d ms after due%n", ids.size(),
+        tiers.size(), Duration.between(due, last).toMillis());
+  }
+
+  @Test
+  void oneAccountsMailDeferredUntilTomorrowNeverDelaysAnotherAccountsMail() throws Exception {
+    // Step 1: account A with a cap of 5 a day, account B on a server that is down
+    h.smtp = ScriptableSmtpServer.builder().start();
+    other = ScriptableSmtpServer.builder().start();
+    other.down();
+    AccountSettings a = h.localAccount().withLimits(new RateLimits(100, 100, null, 5));
+    AccountSettings b = AccountSettings.local("b", other.host(), other.port(), WorkerHarness.FROM);
+    h.startWorker(settings("hol", List.of(a, b)), name -> null);
+
+    // Step 2: 105 mails for A: 5 sent, 100 deferred until tomorrow; then B's mail, which waits behind its breaker
+    List<Notification> forA = IntStream.range(0, 105)
+        .mapToObj(i -> WorkerHarness.notification("a-" + i, "a" + i + "@example.com", "default")).toList();
+    h.produce(forA);
+    await().atMost(LONG).until(() -> h.readToEnd(h.topics.waitTiers().get(h.topics.waitTiers().size() - 1)).size()
+        >= 100);
+    List<Notification> forB = IntStream.range(0, 20)
+        .mapToObj(i -> WorkerHarness.notification("b-" + i, "b" + i + "@example.com", "b")).toList();
+    h.produce(forB);
+    await().atMost(LONG).until(() -> WorkerHarness.latestByKey(h.readToEnd(h.topics.status())).values().stream()
+        .anyMatch(s -> "breaker-open".equals(s.getReason())));
+
+    // Step 3: B's server comes back; all of B's mail arrives within openFor plus a few seconds
+    Instant recovered = Instant.now();
+    other.up();
+    List<ReceivedMessage> got = other.awaitMessages(20, LONG);
+    Instant last = got.stream().map(ReceivedMessage::receivedAt).max(Instant::compareTo).orElseThrow();
+    Duration delay = Duration.between(recovered, last);
+    System.out.printf("head-of-line: account B's 20 deferred mails all delivered %d ms after its server came back "
+        + "(openFor 5 s), with 100 of account A's mails deferred until tomorrow%n", delay.toMillis());
+    assertThat(delay).isLessThan(Duration.ofSeconds(5 + 10));
+    assertThat(h.smtp.messages()).as("account A's day cap").hasSize(5);
+  }
+
+  /**
+   * Two workers, transactions of 0-300 ms: the messages the server finished accepting in any second
+   * of its own clock never exceed rate + burst. Counting at the start let a pool of 8 finish up to
+   * rate + burst + 8.
+   */
+  @ParameterizedTest
+  @ValueSource(ints = {1, 4, 8})
+  void theServerNeverCountsMoreThanRatePlusBurstInAnySecond(int pool) throws Exception {
+    h.smtp = ScriptableSmtpServer.builder().start();
+    h.smtp.script().delayBetween(Stage.DATA_END, Duration.ZERO, Duration.ofMillis(300));
+    AccountSettings account = h.localAccount().withPoolSize(pool).withLimits(new RateLimits(10, 3, null, null));
+    h.startWorker(settings("p1", List.of(account)), name -> null);
+    h.startWorker(settings("p2", List.of(account)), name -> null);
+    int n = 80;
+    h.produceSpread(IntStream.range(0, n)
+        .mapToObj(i -> WorkerHarness.notification("r-" + i, "r" + i + "@example.com", "default")).toList());
+
+    List<Instant> accepted = h.smtp.awaitMessages(n, LONG).stream().map(ReceivedMessage::receivedAt).sorted().toList();
+
+    int max = maxInAnySecond(accepted);
+    System.out.printf("pool %d: at most %d accepted by the server in any 1 s (rate 10 + burst 3 = 13)%n", pool, max);
+    assertThat(max).isLessThanOrEqualTo(10 + 3);
+  }
+
+  @Test
+  void aDayCapHoldsWhenEveryWorkerRestartsInTheMiddleOfIt() throws Exception {
+    // Step 1: three workers, 21 a day for the account (7 per partition), 60 mails
+    h.smtp = ScriptableSmtpServer.builder().start();
+    AccountSettings account = h.localAccount().withLimits(new RateLimits(5, 5, null, 21));
+    List<WorkerHarness.Running> first = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      first.add(h.startWorker(settings("d" + i, List.of(account)), name -> null));
+    }
+    h.produceSpread(IntStream.range(0, 60)
+        .mapToObj(i -> WorkerHarness.notification("d-" + i, "d" + i + "@example.com", "default")).toList());
+
+    // Step 2: once some of the day's 20 went out, every worker is restarted
+    await().atMost(LONG).until(() -> h.smtp.messages().size() >= 8);
+    for (WorkerHarness.Running w : first) {
+      w.stop();
+    }
+    int beforeRestart = h.smtp.messages().size();
+    for (int i = 0; i < 3; i++) {
+      h.startWorker(settings("d" + i + "-again", List.of(account)), name -> null);
+    }
+
+    // Step 3: the restarted workers send what is left of the 21 and nothing more; the rest waits
+    await().atMost(LONG).until(() -> WorkerHarness.latestByKey(h.readToEnd(h.topics.status())).values().stream()
+        .filter(s -> s.getState() == DeliveryState.RETRYING && "throttled".equals(s.getReason())).count() == 39);
+    System.out.printf("day cap 21: %d sent before the restart of all 3 workers, %d in all; 39 wait for tomorrow%n",
+        beforeRestart, h.smtp.messages().size());
+    assertThat(h.smtp.messages()).hasSize(21);
+  }
+
+  private static int maxInAnySecond(List<Instant> sorted) {
+    int max = 0;
+    int end = 0;
+    for (int start = 0; start < sorted.size(); start++) {
+      Instant limit = sorted.get(start).plusSeconds(1);
+      while (end < sorted.size() && sorted.get(end).isBefore(limit)) {
+        end++;
+      }
+      max = Math.max(max, end - start);
+    }
+    return max;
+  }
+
+  /** The current Notification with one field more (with a default): what the next release might write. */
+  private static Schema nextRelease() {
+    Schema current = Notification.getClassSchema();
+    List<Schema.Field> fields = new ArrayList<>();
+    for (Schema.Field f : current.getFields()) {
+      fields.add(new Schema.Field(f, f.schema()));
+    }
+    fields.add(new Schema.Field("priority", Schema.create(Schema.Type.STRING), "added by the next release", "normal"));
+    return Schema.createRecord(current.getName(), current.getDoc(), current.getNamespace(), false, fields);
+  }
+
+  private GenericRecord generic(Schema schema, String eventId) {
+    Notification n = WorkerHarness.notification(eventId, eventId + "@example.com", "default");
+    GenericRecord recipient = new GenericData.Record(schema.getField("recipient").schema());
+    recipient.put("userId", n.getRecipient().getUserId());
+    recipient.put("email", n.getRecipient().getEmail());
+    recipient.put("role", "to");
+    GenericRecord r = new GenericData.Record(schema);
+    r.put("notificationId", n.getNotificationId());
+    r.put("eventId", n.getEventId());
+    r.put("eventType", n.getEventType());
+    r.put("source", "");
+    r.put("template", n.getTemplate());
+    r.put("account", n.getAccount());
+    r.put("recipient", recipient);
+    r.put("subject", n.getSubject());
+    r.put("textBody", n.getTextBody());
+    r.put("createdAt", n.getCreatedAt().toEpochMilli());
+    if (schema.getField("priority") != null) {
+      r.put("priority", "critical");
+    }
+    return r;
+  }
+
+  private static byte[] encode(Schema schema, GenericRecord record) throws IOException {
+    ByteBuffer buffer = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), schema).encode(record);
+    return bytes(buffer);
+  }
+
+  private static byte[] bytes(ByteBuffer buffer) {
+    ByteBuffer b = buffer.duplicate();
+    byte[] out = new byte[b.remaining()];
+    b.get(out);
+    return out;
+  }
+}
