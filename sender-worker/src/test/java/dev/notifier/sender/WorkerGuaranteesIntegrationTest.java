@@ -243,6 +243,31 @@ class WorkerGuaranteesIntegrationTest extends WorkerIntegrationSupport {
     assertThat(h.smtp.messages()).hasSize(21);
   }
 
+  @Test
+  void unevenSplitsOfFivePartitionsOverThreeWorkersStayWithinTheRateAndTheMinuteQuota() throws Exception {
+    // Step 1: five send partitions, three workers (2 + 2 + 1), 10/s + 3 and 20 a minute for the account
+    usePartitions(5);
+    h.smtp = ScriptableSmtpServer.builder().start();
+    h.smtp.script().delayBetween(Stage.DATA_END, Duration.ZERO, Duration.ofMillis(200));
+    AccountSettings account = h.localAccount().withPoolSize(4).withLimits(new RateLimits(10, 3, 20, null));
+    for (int i = 0; i < 3; i++) {
+      h.startWorker(settings("u" + i, List.of(account)), name -> null);
+    }
+
+    // Step 2: 50 mails, ten on each partition
+    h.produceSpread(IntStream.range(0, 50)
+        .mapToObj(i -> WorkerHarness.notification("u-" + i, "u" + i + "@example.com", "default")).toList());
+
+    // Step 3: the slices (8 + 8 + 4) add up to the quota and no more; the rest waits for the window
+    await().atMost(LONG).until(() -> WorkerHarness.latestByKey(h.readToEnd(h.topics.status())).values().stream()
+        .filter(s -> s.getState() == DeliveryState.RETRYING && "throttled".equals(s.getReason())).count() == 30);
+    List<Instant> accepted = h.smtp.messages().stream().map(ReceivedMessage::receivedAt).sorted().toList();
+    System.out.printf("uneven split: %d accepted in the minute (quota 20), at most %d in any second (13)%n",
+        accepted.size(), maxInAnySecond(accepted));
+    assertThat(accepted).hasSize(20);
+    assertThat(maxInAnySecond(accepted)).isLessThanOrEqualTo(10 + 3);
+  }
+
   private static int maxInAnySecond(List<Instant> sorted) {
     int max = 0;
     int end = 0;

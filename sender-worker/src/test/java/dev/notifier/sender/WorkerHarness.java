@@ -67,11 +67,18 @@ final class WorkerHarness implements AutoCloseable {
   final Topics topics;
   final KafkaSettings kafkaSettings;
   final String groupId;
+  final int partitions;
   private final ExecutorService executor;
   private final List<Running> workers = new ArrayList<>();
   ScriptableSmtpServer smtp;
 
   WorkerHarness(EmbeddedKafka kafka, ExecutorService executor) {
+    this(kafka, executor, 3);
+  }
+
+  /** A harness whose topics have {@code partitions} partitions each. */
+  WorkerHarness(EmbeddedKafka kafka, ExecutorService executor, int partitions) {
+    this.partitions = partitions;
     this.kafka = kafka;
     this.executor = executor;
     String prefix = "t" + TEST_NUMBER.incrementAndGet() + ".";
@@ -80,7 +87,7 @@ final class WorkerHarness implements AutoCloseable {
     groupId = prefix + "senders";
     for (Topic<?, ?> topic : topics.all()) {
       boolean compacted = topics.isCompacted(topic);
-      kafka.createTopic(topic.name(), 3, compacted ? Map.of("cleanup.policy", "compact") : Map.of());
+      kafka.createTopic(topic.name(), partitions, compacted ? Map.of("cleanup.policy", "compact") : Map.of());
     }
   }
 
@@ -158,14 +165,14 @@ final class WorkerHarness implements AutoCloseable {
         .build();
   }
 
-  /** Produces round-robin over the send topic's 3 partitions, so every partition fills at the same pace. */
+  /** Produces round-robin over the send topic's partitions, so every partition fills at the same pace. */
   void produceSpread(List<Notification> notifications) throws Exception {
     try (KafkaProducer<String, Notification> producer = new KafkaProducer<>(kafka.producerProps(),
         new StringSerializer(), topics.send().valueSerde().serializer())) {
       List<Future<RecordMetadata>> sent = new ArrayList<>();
       for (int i = 0; i < notifications.size(); i++) {
         Notification n = notifications.get(i);
-        sent.add(producer.send(new ProducerRecord<>(topics.send().name(), i % 3, n.getNotificationId(), n)));
+        sent.add(producer.send(new ProducerRecord<>(topics.send().name(), i % partitions, n.getNotificationId(), n)));
       }
       for (Future<RecordMetadata> future : sent) {
         future.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);

@@ -40,4 +40,10 @@ abstract class WorkerIntegrationSupport {
   void stopWorkersAndSmtp() throws Exception {
     h.close();
   }
+
+  /** Replaces this test's harness with one whose topics have {@code partitions} partitions. */
+  protected void usePartitions(int partitions) throws Exception {
+    h.close();
+    h = new WorkerHarness(kafka, executor, partitions);
+  }
 }

@@ -137,7 +137,8 @@ class WorkerMetricsIntegrationTest {
     List<ConsumerRecord<String, DeadLetter>> deadLetters = readAll(settings, topics.deadLetters());
 
     Map<String, Double> outcomes = Scrape.byLabel(scrape, "notifier_sends_total", "outcome");
-    assertThat(outcomes).isEqualTo(Map.of("sent", (double) ok + flaky, "retry", (double) flaky, "dead", (double) gone));
+    assertThat(outcomes).isEqualTo(Map.of("sent", (double) ok + flaky, "retry", (double) flaky, "dead", (double) gone,
+        "expired", 0.0));
     assertThat(smtp.messages()).hasSize(ok + flaky);
     assertThat(count(statuses, DeliveryState.SENT)).isEqualTo(ok + flaky);
     assertThat(deadLetters).hasSize(gone);
