@@ -16,6 +16,7 @@ import dev.notifier.sender.config.WorkerSettings;
 import dev.notifier.streams.StreamsApp;
 import dev.notifier.streams.StreamsSettings;
 import dev.notifier.streams.route.AccountRouter;
+import dev.notifier.testkit.Await;
 import dev.notifier.testkit.kafka.EmbeddedKafka;
 import dev.notifier.testkit.smtp.ReceivedMessage;
 import dev.notifier.testkit.smtp.ScriptableSmtpServer;
@@ -28,7 +29,6 @@ import java.io.StringReader;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,6 +37,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.junit.jupiter.api.AfterAll;
@@ -156,7 +157,7 @@ class EndToEndIntegrationTest {
     return new BufferedReader(new StringReader(String.join("\n", lines)));
   }
 
-  /** Reads the status topic until {@code expected} notifications have settled (or 60 s pass). */
+  /** Reads the status topic until {@code expected} notifications have settled (fails after 60 s). */
   private Map<String, DeliveryStatus> awaitLedger(KafkaSettings settings, int expected) {
     Properties props = settings.clientProperties();
     props.put(ConsumerConfig.GROUP_ID_CONFIG, "e2e-ledger");
@@ -166,16 +167,20 @@ class EndToEndIntegrationTest {
     try (KafkaConsumer<String, DeliveryStatus> consumer = new KafkaConsumer<>(props, Serdes.String().deserializer(),
         topics.status().valueSerde().deserializer())) {
       consumer.subscribe(List.of(topics.status().name()));
-      Instant deadline = Instant.now().plusSeconds(60);
-      while (Instant.now().isBefore(deadline) && settled(ledger) < expected) {
-        consumer.poll(Duration.ofMillis(200)).forEach(r -> ledger.merge(r.key(), r.value(),
-            (old, now) -> now.getState() == DeliveryState.QUEUED ? old : now));
-      }
+      Await.until(Duration.ofSeconds(60), expected + " notifications settled in the ledger", () -> {
+        merge(ledger, consumer.poll(Duration.ofMillis(200)));
+        return settled(ledger) >= expected;
+      });
       // one more poll: anything beyond the expected outcomes (a duplicate, a stray status) shows up here
-      consumer.poll(Duration.ofSeconds(1)).forEach(r -> ledger.merge(r.key(), r.value(),
-          (old, now) -> now.getState() == DeliveryState.QUEUED ? old : now));
+      merge(ledger, consumer.poll(Duration.ofSeconds(1)));
     }
     return ledger;
+  }
+
+  /** The latest status of each notification, except that QUEUED never replaces an outcome. */
+  private static void merge(Map<String, DeliveryStatus> ledger, ConsumerRecords<String, DeliveryStatus> records) {
+    records.forEach(r -> ledger.merge(r.key(), r.value(),
+        (old, now) -> now.getState() == DeliveryState.QUEUED ? old : now));
   }
 
   private static long settled(Map<String, DeliveryStatus> ledger) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.notifier.schemas.Topic;
 import dev.notifier.schemas.Topics;
+import dev.notifier.testkit.Await;
 import dev.notifier.testkit.kafka.EmbeddedKafka;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -14,10 +15,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.common.GroupState;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -74,7 +79,8 @@ class StreamsCommandIntegrationTest {
     Properties props = new Properties();
     props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
     try (Admin admin = Admin.create(props)) {
-      awaitStable(admin, "streams-command-it", Duration.ofSeconds(60));
+      Await.until(Duration.ofSeconds(60), "the app's consumer group stable with members",
+          () -> isStable(admin, "streams-command-it"));
       assertThat(exit).as("still running while healthy").isNotDone();
       admin.deleteTopics(List.of(topics.events().name())).all().get(30, TimeUnit.SECONDS);
     }
@@ -83,22 +89,22 @@ class StreamsCommandIntegrationTest {
     assertThat(err.toString()).contains("Kafka Streams stopped with an error");
   }
 
-  private static void awaitStable(Admin admin, String group, Duration bound) throws Exception {
-    long deadline = System.nanoTime() + bound.toNanos();
-    while (System.nanoTime() < deadline) {
-      try {
-        ConsumerGroupDescription d = admin.describeConsumerGroups(List.of(group)).describedGroups().get(group)
-            .get(10, TimeUnit.SECONDS);
-        if (d.groupState() == org.apache.kafka.common.GroupState.STABLE && !d.members().isEmpty()) {
-          return;
-        }
-      } catch (java.util.concurrent.ExecutionException e) {
-        if (!(e.getCause() instanceof org.apache.kafka.common.errors.GroupIdNotFoundException)) {
-          throw e;
-        }
+  /** Whether {@code group} is STABLE with members; false while it does not exist yet. */
+  private static boolean isStable(Admin admin, String group) {
+    try {
+      ConsumerGroupDescription d = admin.describeConsumerGroups(List.of(group)).describedGroups().get(group)
+          .get(10, TimeUnit.SECONDS);
+      return d.groupState() == GroupState.STABLE && !d.members().isEmpty();
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof GroupIdNotFoundException) {
+        return false;
       }
-      Thread.sleep(200);
+      throw new IllegalStateException("cannot describe group " + group + ": " + e.getCause(), e);
+    } catch (TimeoutException e) {
+      throw new IllegalStateException("cannot describe group " + group + ": " + e, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted describing group " + group, e);
     }
-    throw new AssertionError("group " + group + " did not become stable within " + bound);
   }
 }

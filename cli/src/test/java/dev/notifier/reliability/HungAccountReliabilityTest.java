@@ -6,6 +6,7 @@ import dev.notifier.avro.DeliveryState;
 import dev.notifier.avro.DeliveryStatus;
 import dev.notifier.testkit.smtp.ScriptableSmtpServer;
 import dev.notifier.testkit.smtp.Stage;
+import dev.notifier.testkit.Await;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -57,7 +58,7 @@ class HungAccountReliabilityTest {
     // Step 2: A's mail first, until its sends are seen timing out; then B's mail
     Set<String> aIds = ScenarioSupport.publishTeamEvents(cluster, "a", "qa", A_EVENTS, USERS);
     Verifier verifier = new Verifier(cluster.clientProperties(), cluster.topics);
-    ScenarioSupport.await("a RETRYING status with reason timeout for account a", Duration.ofSeconds(30),
+    Await.until(Duration.ofSeconds(30), "a RETRYING status with reason timeout for account a",
         () -> ScenarioSupport.statuses(verifier, cluster).stream().anyMatch(s -> s.getState() == DeliveryState.RETRYING
             && "timeout".equals(s.getReason()) && "a".equals(s.getAccount())));
     Set<String> bIds = ScenarioSupport.publishTeamEvents(cluster, "b", "b-team", B_EVENTS, USERS);

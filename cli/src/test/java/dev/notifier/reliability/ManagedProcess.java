@@ -1,5 +1,6 @@
 package dev.notifier.reliability;
 
+import dev.notifier.testkit.Await;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -8,8 +9,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -18,6 +20,9 @@ import java.util.regex.Pattern;
  * shutdown hook, no flush, no commit.
  */
 final class ManagedProcess implements AutoCloseable {
+
+  /** How often {@link #awaitLine} reads the log. */
+  private static final Duration LOG_POLL = Duration.ofMillis(50);
 
   private final String name;
   private final List<String> command;
@@ -51,22 +56,23 @@ final class ManagedProcess implements AutoCloseable {
     }
   }
 
-  /** Waits until the log (since the last start) has a line matching {@code pattern}; the match. */
+  /**
+   * Waits until the log (since the last start) has a line matching {@code pattern}; the match (its
+   * first group, if it has one). Fails at once if the process exits first.
+   */
   String awaitLine(Pattern pattern, Duration timeout) {
-    Instant deadline = Instant.now().plus(timeout);
-    while (Instant.now().isBefore(deadline)) {
-      String current = currentRun();
-      var m = pattern.matcher(current);
+    Matcher match = Await.forValue(timeout, name + " printing " + pattern + " (see " + log + ")", () -> {
+      Matcher m = pattern.matcher(currentRun());
       if (m.find()) {
-        return m.group(m.groupCount() > 0 ? 1 : 0);
+        return m;
       }
       if (!process.isAlive()) {
         throw new IllegalStateException(name + " exited with " + process.exitValue() + " before printing "
             + pattern + "; see " + log);
       }
-      LockSupport.parkNanos(Duration.ofMillis(50).toNanos());
-    }
-    throw new IllegalStateException(name + " did not print " + pattern + " within " + timeout + "; see " + log);
+      return null;
+    }, Objects::nonNull, LOG_POLL);
+    return match.group(match.groupCount() > 0 ? 1 : 0);
   }
 
   private String currentRun() {

@@ -15,6 +15,7 @@ import dev.notifier.schemas.Topics;
 import dev.notifier.schemas.json.JsonRecords;
 import dev.notifier.testkit.smtp.ReceivedMessage;
 import dev.notifier.testkit.smtp.ScriptableSmtpServer;
+import dev.notifier.testkit.Await;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -91,8 +92,10 @@ class PoisonInputReliabilityTest {
         NotificationIds.forAddress("good-8", Load.address("u4"), Load.TEMPLATE));
 
     // Step 3: each poison record is in the invalid topic with its reason; the good one is delivered
-    List<ConsumerRecord<String, byte[]>> invalid = ScenarioSupport.awaitValue(Duration.ofSeconds(60),
-        () -> verifier.readAll(cluster.topics.invalidEvents()), records -> records.size() >= poison.size());
+    List<ConsumerRecord<String, byte[]>> invalid = Await.forValue(Duration.ofSeconds(60),
+        "the " + poison.size() + " poison records in the invalid topic",
+        () -> verifier.readAll(cluster.topics.invalidEvents()), records -> records.size() >= poison.size(),
+        ScenarioSupport.TOPIC_POLL);
     Map<String, String> found = invalid.stream().collect(Collectors.toMap(ConsumerRecord::key,
         r -> header(r, "notifier.error.reason"), (a, b) -> a + "," + b));
     ScenarioSupport.awaitReceived(smtp, good, Duration.ofSeconds(60));
@@ -134,10 +137,7 @@ class PoisonInputReliabilityTest {
     // Step 3: the clean one arrives; the three are dead-lettered as INVALID_MESSAGE and never reach SMTP
     ScenarioSupport.awaitReceived(smtp, Set.of("clean-9"), Duration.ofSeconds(60));
     Set<String> bad = Set.of("crlf-subject", "crlf-name", "crlf-address");
-    List<DeadLetter> dead = ScenarioSupport.awaitValue(Duration.ofSeconds(30),
-        () -> ScenarioSupport.deadLetters(verifier, cluster),
-        letters -> letters.stream().map(d -> d.getNotification().getNotificationId()).collect(Collectors.toSet())
-            .containsAll(bad));
+    List<DeadLetter> dead = ScenarioSupport.awaitDeadLetters(verifier, cluster, bad, Duration.ofSeconds(30));
     List<DeliveryStatus> statuses = ScenarioSupport.statuses(verifier, cluster);
     Verifier.Reconciliation r = verifier.reconcile(sent.keySet(), smtp.messages());
     List<String> mail = ScenarioSupport.mailCommands(smtp);

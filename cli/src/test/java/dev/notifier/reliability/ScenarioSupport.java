@@ -4,6 +4,7 @@ import dev.notifier.avro.DeadLetter;
 import dev.notifier.avro.DeliveryState;
 import dev.notifier.avro.DeliveryStatus;
 import dev.notifier.schemas.NotificationIds;
+import dev.notifier.testkit.Await;
 import dev.notifier.testkit.smtp.ScriptableSmtpServer;
 import dev.notifier.testkit.smtp.Transcript;
 import java.io.IOException;
@@ -13,18 +14,14 @@ import java.nio.file.Path;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
-import java.util.function.Predicate;
-import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -33,11 +30,12 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 /**
  * What scenarios 4 to 12 share beyond the harness: events for a chosen team and recipients,
  * raw publishing, a config with another retry lifetime, bounded waits, reading the ledger and the
- * dead letters, and the SMTP servers' transcripts. No sleeps: every wait polls up to a deadline.
+ * dead letters, and the SMTP servers' transcripts. No sleeps: every wait is the testkit's {@link Await}.
  */
 final class ScenarioSupport {
 
-  private static final Duration POLL = Duration.ofMillis(250);
+  /** How often a wait re-reads a whole topic. */
+  static final Duration TOPIC_POLL = Duration.ofSeconds(1);
 
   private ScenarioSupport() {
   }
@@ -105,36 +103,24 @@ final class ScenarioSupport {
 
   // --- waiting
 
-  /** Polls {@code condition} until it holds or {@code timeout} passes; then fails naming {@code what}. */
-  static void await(String what, Duration timeout, BooleanSupplier condition) {
-    Instant deadline = Instant.now().plus(timeout);
-    while (!condition.getAsBoolean()) {
-      if (Instant.now().isAfter(deadline)) {
-        throw new AssertionError("timed out after " + timeout + " waiting for " + what);
-      }
-      LockSupport.parkNanos(POLL.toNanos());
-    }
-  }
-
-  /** Polls {@code read} until its value passes {@code done} or {@code timeout} passes; returns the last value. */
-  static <T> T awaitValue(Duration timeout, Supplier<T> read, Predicate<T> done) {
-    Instant deadline = Instant.now().plus(timeout);
-    T value = read.get();
-    while (!done.test(value) && Instant.now().isBefore(deadline)) {
-      LockSupport.parkNanos(Duration.ofSeconds(1).toNanos());
-      value = read.get();
-    }
-    return value;
-  }
-
   /** Waits until the server has received every one of {@code ids} (by Message-ID). */
   static void awaitReceived(ScriptableSmtpServer smtp, Set<String> ids, Duration timeout) {
-    await(ids.size() + " notifications at " + smtp + " (received " + received(smtp).size() + ")", timeout,
-        () -> received(smtp).containsAll(ids));
+    Await.forValue(timeout, "all " + ids.size() + " notifications at " + smtp + " (the value: those not received)",
+        () -> notReceived(smtp, ids), Set::isEmpty);
   }
 
-  static Set<String> received(ScriptableSmtpServer smtp) {
-    return smtp.messages().stream().map(Verifier::notificationId).collect(Collectors.toSet());
+  /** Reads the dead-letter topic until it holds a dead letter for each of {@code ids}; all the dead letters. */
+  static List<DeadLetter> awaitDeadLetters(Verifier verifier, ReliabilityCluster cluster, Set<String> ids,
+      Duration timeout) {
+    return Await.forValue(timeout, "dead letters for " + ids, () -> deadLetters(verifier, cluster),
+        letters -> letters.stream().map(d -> d.getNotification().getNotificationId()).collect(Collectors.toSet())
+            .containsAll(ids), TOPIC_POLL);
+  }
+
+  private static Set<String> notReceived(ScriptableSmtpServer smtp, Set<String> ids) {
+    Set<String> missing = new TreeSet<>(ids);
+    missing.removeAll(smtp.messages().stream().map(Verifier::notificationId).collect(Collectors.toSet()));
+    return missing;
   }
 
   // --- the ledger and the dead letters

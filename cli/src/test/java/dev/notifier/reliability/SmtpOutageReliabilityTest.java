@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.notifier.avro.DeliveryState;
 import dev.notifier.avro.DeliveryStatus;
 import dev.notifier.testkit.smtp.ScriptableSmtpServer;
+import dev.notifier.testkit.Await;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -61,7 +62,7 @@ class SmtpOutageReliabilityTest {
       }
     });
     Verifier verifier = new Verifier(cluster.clientProperties(), cluster.topics);
-    ScenarioSupport.await("a RETRYING status with reason breaker-open while the server is down", OUTAGE,
+    Await.until(OUTAGE, "a RETRYING status with reason breaker-open while the server is down",
         () -> ScenarioSupport.count(ScenarioSupport.statuses(verifier, cluster), DeliveryState.RETRYING,
             "breaker-open") > 0);
     LockSupport.parkNanos(Duration.between(Instant.now(), downAt.plus(OUTAGE)).toNanos());

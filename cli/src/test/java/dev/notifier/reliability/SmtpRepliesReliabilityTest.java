@@ -95,10 +95,7 @@ class SmtpRepliesReliabilityTest {
     // Step 4 (7): u7's notifications are dead recipients, every other one is sent
     Set<String> others = rcptIds.stream().filter(id -> !u7Ids.contains(id)).collect(Collectors.toSet());
     ScenarioSupport.awaitReceived(rcpt, others, Duration.ofSeconds(60));
-    List<DeadLetter> dead = ScenarioSupport.awaitValue(Duration.ofSeconds(30),
-        () -> ScenarioSupport.deadLetters(verifier, cluster),
-        letters -> letters.stream().map(d -> d.getNotification().getNotificationId()).collect(Collectors.toSet())
-            .containsAll(u7Ids));
+    List<DeadLetter> dead = ScenarioSupport.awaitDeadLetters(verifier, cluster, u7Ids, Duration.ofSeconds(30));
     Verifier.Reconciliation r7 = verifier.reconcile(rcptIds, rcpt.messages());
     System.out.printf("scenario 7 (550 5.1.1 at RCPT for u7@ among %d recipients): expected %d, sent %d, skipped %d, "
             + "dead %d, duplicates %d%n", USERS, r7.expected(), r7.sent(), r7.skipped(), r7.dead(), r7.duplicates());
@@ -130,11 +127,8 @@ class SmtpRepliesReliabilityTest {
     Set<String> ids = ScenarioSupport.publishTeamEvents(cluster, "never", "never-team", 10, USERS);
 
     // Step 3: every one is dead-lettered as EXPIRED, none delivered
-    List<DeadLetter> expired = ScenarioSupport.awaitValue(Duration.ofSeconds(60),
-        () -> ScenarioSupport.deadLetters(verifier, cluster).stream()
-            .filter(d -> "never".equals(d.getAccount())).toList(),
-        letters -> letters.stream().map(d -> d.getNotification().getNotificationId()).collect(Collectors.toSet())
-            .containsAll(ids));
+    List<DeadLetter> expired = ScenarioSupport.awaitDeadLetters(verifier, cluster, ids, Duration.ofSeconds(60))
+        .stream().filter(d -> "never".equals(d.getAccount())).toList();
     Verifier.Reconciliation r = verifier.reconcile(ids, never.messages());
     long retrying = ScenarioSupport.statuses(verifier, cluster).stream()
         .filter(s -> "never".equals(s.getAccount()) && s.getState() == DeliveryState.RETRYING).count();

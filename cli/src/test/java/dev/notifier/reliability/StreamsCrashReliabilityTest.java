@@ -2,9 +2,9 @@ package dev.notifier.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.notifier.testkit.Await;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -72,12 +72,7 @@ class StreamsCrashReliabilityTest {
   }
 
   private static Map<String, Integer> awaitCounts(Verifier verifier, int expected) {
-    Instant deadline = Instant.now().plus(Duration.ofMinutes(3));
-    Map<String, Integer> counts = verifier.sendTopicCounts();
-    while (counts.size() < expected && Instant.now().isBefore(deadline)) {
-      LockSupport.parkNanos(Duration.ofSeconds(1).toNanos());
-      counts = verifier.sendTopicCounts();
-    }
-    return counts;
+    return Await.forValue(Duration.ofMinutes(3), expected + " notification ids in the send topic",
+        verifier::sendTopicCounts, counts -> counts.size() >= expected, ScenarioSupport.TOPIC_POLL);
   }
 }

@@ -8,6 +8,7 @@ import dev.notifier.avro.DeliveryStatus;
 import dev.notifier.testkit.smtp.ScriptableSmtpServer;
 import dev.notifier.testkit.smtp.Stage;
 import dev.notifier.testkit.smtp.TlsMode;
+import dev.notifier.testkit.Await;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -103,9 +104,10 @@ class TlsAndSecretsReliabilityTest {
 
     // Step 2: the control arrives; both TLS accounts report failed attempts
     ScenarioSupport.awaitReceived(loginOk, ok, Duration.ofSeconds(60));
-    List<DeliveryStatus> statuses = ScenarioSupport.awaitValue(Duration.ofSeconds(30),
-        () -> ScenarioSupport.statuses(verifier, cluster),
-        all -> failed(all, "wrong-name").size() >= 1 && failed(all, "no-starttls").size() >= 1);
+    List<DeliveryStatus> statuses = Await.forValue(Duration.ofSeconds(30),
+        "failed statuses for wrong-name and no-starttls", () -> ScenarioSupport.statuses(verifier, cluster),
+        all -> failed(all, "wrong-name").size() >= 1 && failed(all, "no-starttls").size() >= 1,
+        ScenarioSupport.TOPIC_POLL);
 
     // Step 3: no mail, no AUTH, no transaction and no message bytes reached either server
     List<DeliveryStatus> sslFailures = failed(statuses, "wrong-name");
@@ -138,7 +140,7 @@ class TlsAndSecretsReliabilityTest {
     Set<String> refused = ScenarioSupport.publishTeamEvents(cluster, "refused", "refused-team", 3, USERS);
     Set<String> ok = ScenarioSupport.publishTeamEvents(cluster, "ok2", "qa", 3, USERS);
     ScenarioSupport.awaitReceived(loginOk, ok, Duration.ofSeconds(60));
-    ScenarioSupport.await("an auth-failed status for login-refused", Duration.ofSeconds(30),
+    Await.until(Duration.ofSeconds(30), "an auth-failed status for login-refused",
         () -> !failed(ScenarioSupport.statuses(verifier, cluster), "login-refused").isEmpty());
     assertThat(loginOk.messages()).allSatisfy(m -> assertThat(m.authenticatedUser()).contains(USER));
 

@@ -6,6 +6,7 @@ import dev.notifier.avro.DeliveryStatus;
 import dev.notifier.avro.Notification;
 import dev.notifier.schemas.Topic;
 import dev.notifier.schemas.Topics;
+import dev.notifier.testkit.Await;
 import dev.notifier.testkit.smtp.ReceivedMessage;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,7 +19,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -34,6 +34,11 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * carry the same Message-ID.
  */
 final class Verifier {
+
+  /** How often {@link #awaitReconciled} looks at the SMTP server. */
+  private static final Duration CHEAP_EVERY = Duration.ofMillis(500);
+  /** How often {@link #awaitReconciled} reads the status and dead-letter topics while ids are missing. */
+  private static final Duration FULL_EVERY = Duration.ofSeconds(3);
 
   private final Properties client;
   private final Topics topics;
@@ -92,28 +97,26 @@ final class Verifier {
   }
 
   /**
-   * Polls until every expected notification is accounted for (sent, skipped or dead) or
-   * {@code timeout} passes; the last reconciliation. Between full reconciliations (which read the
-   * status and dead-letter topics) it checks the cheap condition — all ids seen at the SMTP server.
+   * Polls until every expected notification is accounted for (sent, skipped or dead); the
+   * reconciliation that says so, or a failure after {@code timeout} quoting the last one. Between
+   * full reconciliations (which read the status and dead-letter topics, at most every
+   * {@link #FULL_EVERY} unless all ids were seen) it checks the cheap condition — all ids seen at
+   * the SMTP server.
    */
   Reconciliation awaitReconciled(Collection<String> expected, Supplier<List<ReceivedMessage>> smtp,
       Duration timeout) {
-    Instant deadline = Instant.now().plus(timeout);
-    Instant nextFull = Instant.now();
-    Reconciliation last = null;
-    while (true) {
+    Instant[] nextFull = {Instant.now()};
+    Reconciliation[] last = {null};
+    return Await.forValue(timeout, "every one of " + expected.size() + " notifications sent, skipped or dead", () -> {
       List<ReceivedMessage> received = smtp.get();
       boolean allSeen = received.stream().map(Verifier::notificationId).collect(Collectors.toSet())
           .containsAll(expected);
-      if (allSeen || !Instant.now().isBefore(nextFull) || !Instant.now().isBefore(deadline)) {
-        last = reconcile(expected, received);
-        nextFull = Instant.now().plusSeconds(3);
-        if (last.missing().isEmpty() || !Instant.now().isBefore(deadline)) {
-          return last;
-        }
+      if (allSeen || !Instant.now().isBefore(nextFull[0])) {
+        last[0] = reconcile(expected, received);
+        nextFull[0] = Instant.now().plus(FULL_EVERY);
       }
-      LockSupport.parkNanos(Duration.ofMillis(500).toNanos());
-    }
+      return last[0];
+    }, r -> r != null && r.missing().isEmpty(), CHEAP_EVERY);
   }
 
   /** The messages received more than once, by notification id, in order of arrival. */

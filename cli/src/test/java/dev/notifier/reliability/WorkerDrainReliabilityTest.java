@@ -7,6 +7,7 @@ import dev.notifier.avro.DeliveryStatus;
 import dev.notifier.testkit.smtp.ReceivedMessage;
 import dev.notifier.testkit.smtp.ScriptableSmtpServer;
 import dev.notifier.testkit.smtp.Stage;
+import dev.notifier.testkit.Await;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -66,12 +67,12 @@ class WorkerDrainReliabilityTest {
     cluster.startStreams("streams", config);
     ManagedProcess first = cluster.startWorker("worker-1", config);
     int port = Integer.parseInt(first.awaitLine(MANAGEMENT_PORT, Duration.ofSeconds(30)));
-    ScenarioSupport.await("worker-1 ready", Duration.ofSeconds(60), () -> get(port, "/health/ready").statusCode() == 200);
+    Await.until(Duration.ofSeconds(60), "worker-1 ready", () -> get(port, "/health/ready").statusCode() == 200);
 
     // Step 2: all events at once (a few hundred notifications); SIGTERM once a fifth of them were received
     assertThat(load.publish(cluster.clientProperties(), cluster.topics, 0, EVENTS, 1_000)).hasSize(EVENTS);
     Set<String> expected = load.expected(0, EVENTS);
-    ScenarioSupport.await("a fifth of the mail received", Duration.ofSeconds(90),
+    Await.until(Duration.ofSeconds(90), "a fifth of the mail received",
         () -> smtp.messages().size() >= expected.size() / 5);
     String scrape = get(port, "/metrics").body();
     double sentByScrape = scrapeValue(scrape, "notifier_sends_total{account=\"relay\",outcome=\"sent\"}");

@@ -1,16 +1,18 @@
 package dev.notifier.image;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.notifier.cli.management.Management;
 import dev.notifier.cli.publish.Publisher;
 import dev.notifier.cli.publish.RecordKind;
 import dev.notifier.schemas.Topics;
+import dev.notifier.testkit.Await;
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -103,11 +105,8 @@ class NotifierStackIntegrationTest {
     publish("events-avro.jsonl", RecordKind.EVENTS, true);
     HttpClient http = HttpClient.newHttpClient();
     URI messages = URI.create("http://" + mailpit.getHost() + ":" + mailpit.getMappedPort(8025) + "/api/v1/messages");
-    await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
-      JsonNode inbox = Manifests.JSON.readTree(http.send(HttpRequest.newBuilder(messages).build(),
-          HttpResponse.BodyHandlers.ofString()).body());
-      assertThat(inbox.path("total").asInt()).as("mail in Mailpit").isGreaterThanOrEqualTo(DEMO_MAILS);
-    });
+    Await.forValue(Duration.ofMinutes(2), DEMO_MAILS + " mails in Mailpit", () -> inboxTotal(http, messages),
+        total -> total >= DEMO_MAILS, Duration.ofSeconds(1));
 
     String scrape = get(http, streams, Management.METRICS_PATH);
     assertThat(scrape).contains("notifier_events_in_total").contains("notifier_ready 1.0");
@@ -149,6 +148,20 @@ class NotifierStackIntegrationTest {
       Publisher.Result result = publisher.publish(lines, kind, avro);
       assertThat(result.errors()).as("publishing " + resource).isEmpty();
       publisher.flush();
+    }
+  }
+
+  /** How many messages Mailpit holds. */
+  private static int inboxTotal(HttpClient http, URI messages) {
+    try {
+      JsonNode inbox = Manifests.JSON.readTree(http.send(HttpRequest.newBuilder(messages).build(),
+          HttpResponse.BodyHandlers.ofString()).body());
+      return inbox.path("total").asInt();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + messages, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted reading " + messages, e);
     }
   }
 

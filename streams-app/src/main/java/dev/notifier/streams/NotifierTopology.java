@@ -12,8 +12,10 @@ import dev.notifier.streams.expand.GroupExpansion;
 import dev.notifier.streams.expand.RecipientExpander;
 import dev.notifier.streams.expand.RecipientPolicy;
 import dev.notifier.streams.expand.SkipReason;
+import dev.notifier.streams.metrics.TopologyMetrics;
 import dev.notifier.streams.parse.ParseProcessor;
 import dev.notifier.streams.parse.ParseResult;
+import dev.notifier.streams.render.Rendering;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -29,8 +31,10 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * The notifier topology, in the order of DESIGN.md's flow: parse → expand (groups, then users)
  * → dedup → render → route → send. Skipped recipients and queued notifications are written to the
  * status topic; unparseable records to the invalid topic. {@link #buildTopology} is shared by the
- * application and its {@code TopologyTestDriver} tests. The stages count what passes through them
- * in {@link TopologySettings#metrics()} (see {@link TopologyMetrics}) without adding a node.
+ * application, its {@code TopologyTestDriver} tests and the benchmark, and registers the state
+ * stores the topology needs itself: callers hand it an empty builder. The stages count what passes
+ * through them in {@link TopologySettings#metrics()} (see {@link TopologyMetrics}) without adding a
+ * node.
  */
 public final class NotifierTopology {
 
@@ -41,7 +45,9 @@ public final class NotifierTopology {
   private NotifierTopology() {
   }
 
+  /** Adds the whole topology, its state stores included, to {@code builder}. */
   public static void buildTopology(StreamsBuilder builder, TopologySettings settings) {
+    builder.addStateStore(DedupProcessor.storeBuilder(settings.dedupWindow()));
     Topics topics = settings.topics();
     TopologyMetrics metrics = settings.metrics();
     GlobalKTable<String, User> users = globalTable(builder, topics.users(), USERS_STORE);
@@ -73,7 +79,8 @@ public final class NotifierTopology {
         .selectKey((k, c) -> Statuses.notificationId(c), Named.as("by-notification-id"))
         .processValues(() -> new DedupProcessor(settings.dedupWindow(), metrics), Named.as("dedup"),
             DedupProcessor.STORE)
-        .mapValues((id, c) -> Rendering.of(id, c, settings), Named.as("render"));
+        .mapValues((id, c) -> Rendering.of(id, c, settings.renderer(), settings.router(), settings.clock()),
+            Named.as("render"));
 
     KStream<String, Candidate> skipped = resolved.filter((k, c) -> c.getSkipReason() != null, Named.as("skipped"))
         .merge(rendered.filter((id, r) -> r.failed() != null, Named.as("render-failed"))
@@ -93,14 +100,6 @@ public final class NotifierTopology {
           return Statuses.queued(n);
         }, Named.as("queued-status"))
         .to(topics.status().name(), produced(topics.status()));
-  }
-
-  /** Registers the stores the topology needs; call before {@link #buildTopology}. */
-  public static StreamsBuilder newBuilder(TopologySettings settings) {
-    StreamsBuilder builder = new StreamsBuilder();
-    builder.addStateStore(DedupProcessor.storeBuilder(settings.dedupWindow()));
-    buildTopology(builder, settings);
-    return builder;
   }
 
   /**

@@ -2,6 +2,7 @@ package dev.notifier.streams;
 
 import dev.notifier.schemas.KafkaSchemaStore;
 import dev.notifier.schemas.config.KafkaSettings;
+import dev.notifier.streams.metrics.TopologyMetrics;
 import dev.notifier.streams.route.AccountRouter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
@@ -17,6 +18,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -61,7 +63,9 @@ public final class StreamsApp implements AutoCloseable {
     TopologySettings topology = settings.topology(kafka.topics(), router).withMetrics(new TopologyMetrics(registry));
     this.clientProperties = kafka.clientProperties();
     this.schemaTopic = kafka.topics().schemas().name();
-    this.streams = new KafkaStreams(NotifierTopology.newBuilder(topology).build(), properties(kafka, settings));
+    StreamsBuilder builder = new StreamsBuilder();
+    NotifierTopology.buildTopology(builder, topology);
+    this.streams = new KafkaStreams(builder.build(), properties(kafka, settings));
     streams.setStateListener((newState, oldState) -> {
       LOG.info("streams state {} -> {}", oldState, newState);
       if (newState == KafkaStreams.State.RUNNING) {

@@ -3,6 +3,7 @@ package dev.notifier.streams;
 import dev.notifier.schemas.Topics;
 import dev.notifier.streams.expand.RuleBook;
 import dev.notifier.streams.expand.RuleBookLoader;
+import dev.notifier.streams.metrics.TopologyMetrics;
 import dev.notifier.streams.render.TemplateRenderer;
 import dev.notifier.streams.render.Renderer;
 import dev.notifier.streams.route.AccountRouter;

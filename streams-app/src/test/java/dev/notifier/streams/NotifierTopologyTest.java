@@ -11,6 +11,7 @@ import dev.notifier.avro.Party;
 import dev.notifier.avro.Subject;
 import dev.notifier.schemas.AvroSerde;
 import dev.notifier.schemas.NotificationIds;
+import dev.notifier.streams.metrics.TopologyMetrics;
 import dev.notifier.streams.parse.ParseProcessor;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;

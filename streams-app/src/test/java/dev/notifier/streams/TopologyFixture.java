@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
@@ -41,7 +42,9 @@ final class TopologyFixture implements AutoCloseable {
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "notifier-test");
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
     props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-    driver = new TopologyTestDriver(NotifierTopology.newBuilder(fixed).build(), props, T0);
+    StreamsBuilder builder = new StreamsBuilder();
+    NotifierTopology.buildTopology(builder, fixed);
+    driver = new TopologyTestDriver(builder.build(), props, T0);
     events = driver.createInputTopic(topics.events().name(), Serdes.String().serializer(),
         Serdes.ByteArray().serializer(), T0, java.time.Duration.ZERO);
     usersJson = driver.createInputTopic(topics.users().name(), Serdes.String().serializer(),

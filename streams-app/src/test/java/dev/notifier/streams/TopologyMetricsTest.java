@@ -4,6 +4,7 @@ import static dev.notifier.streams.TopologyFixture.eventJson;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.notifier.schemas.Topics;
+import dev.notifier.streams.metrics.TopologyMetrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;

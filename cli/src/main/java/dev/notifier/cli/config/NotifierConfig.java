@@ -1,6 +1,7 @@
 package dev.notifier.cli.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.notifier.cli.management.ManagementSettings;
 import dev.notifier.schemas.config.KafkaSettings;
 import dev.notifier.sender.config.AccountSettings;
 import dev.notifier.sender.config.WorkerSettings;

@@ -2,10 +2,10 @@ package dev.notifier.cli.demo;
 
 import dev.notifier.avro.DeliveryState;
 import dev.notifier.avro.DeliveryStatus;
-import dev.notifier.cli.config.ManagementSettings;
 import dev.notifier.cli.management.Health;
 import dev.notifier.cli.management.Management;
 import dev.notifier.cli.management.ManagementServer;
+import dev.notifier.cli.management.ManagementSettings;
 import dev.notifier.cli.management.ProcessMetrics;
 import dev.notifier.cli.management.StreamsHealth;
 import dev.notifier.cli.management.WorkerHealth;

@@ -2,7 +2,6 @@ package dev.notifier.cli.management;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import dev.notifier.cli.config.ManagementSettings;
 import dev.notifier.cli.management.Health.Status;
 import io.micrometer.core.instrument.Gauge;
 import java.io.IOException;

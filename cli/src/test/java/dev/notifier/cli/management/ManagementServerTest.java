@@ -3,7 +3,6 @@ package dev.notifier.cli.management;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.notifier.cli.config.ManagementSettings;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.http.HttpResponse;

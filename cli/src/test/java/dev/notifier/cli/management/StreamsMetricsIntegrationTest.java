@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.notifier.avro.DeliveryState;
 import dev.notifier.avro.DeliveryStatus;
 import dev.notifier.avro.Notification;
-import dev.notifier.cli.config.ManagementSettings;
 import dev.notifier.cli.publish.Publisher;
 import dev.notifier.cli.publish.RecordKind;
 import dev.notifier.schemas.Topic;
@@ -15,6 +14,7 @@ import dev.notifier.streams.StreamsApp;
 import dev.notifier.streams.StreamsSettings;
 import dev.notifier.streams.dedup.DedupProcessor;
 import dev.notifier.streams.route.AccountRouter;
+import dev.notifier.testkit.Await;
 import dev.notifier.testkit.kafka.EmbeddedKafka;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -28,7 +28,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -91,7 +93,7 @@ class StreamsMetricsIntegrationTest {
 
       // Step 2: produce the demo's directory and events (11 JSON, 1 Avro, 1 garbage record)
       publishDemo(settings, app);
-      assertThat(awaitEventsCommitted()).as("every event committed by the topology").isTrue();
+      awaitEventsCommitted();
 
       // Step 3: verify the scrape against the topics and against the demo's known outcome
       String scrape = Scrape.get(port, Management.METRICS_PATH).body();
@@ -157,26 +159,30 @@ class StreamsMetricsIntegrationTest {
   }
 
   /** Waits until the app's committed offsets reach the end of every events partition. */
-  private boolean awaitEventsCommitted() throws Exception {
-    long deadline = System.nanoTime() + DEADLINE.toNanos();
+  private void awaitEventsCommitted() throws Exception {
     try (Admin admin = kafka.admin()) {
       Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
       for (int p = 0; p < 3; p++) {
         latest.put(new TopicPartition(topics.events().name(), p), OffsetSpec.latest());
       }
       var ends = admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS);
-      while (System.nanoTime() < deadline) {
-        Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(APPLICATION_ID)
-            .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
-        boolean all = ends.entrySet().stream().allMatch(end -> end.getValue().offset() == 0
+      Await.until(DEADLINE, "every event committed by the topology", () -> {
+        Map<TopicPartition, OffsetAndMetadata> committed = committed(admin);
+        return ends.entrySet().stream().allMatch(end -> end.getValue().offset() == 0
             || committed.get(end.getKey()) != null && committed.get(end.getKey()).offset() >= end.getValue().offset());
-        if (all) {
-          return true;
-        }
-        TimeUnit.MILLISECONDS.sleep(100);
-      }
+      });
     }
-    return false;
+  }
+
+  private static Map<TopicPartition, OffsetAndMetadata> committed(Admin admin) {
+    try {
+      return admin.listConsumerGroupOffsets(APPLICATION_ID).partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted reading the offsets of " + APPLICATION_ID, e);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("cannot read the committed offsets of " + APPLICATION_ID + ": " + e, e);
+    }
   }
 
   /** Every committed record of a topic, read from the beginning to its current end. */

@@ -7,7 +7,6 @@ import dev.notifier.avro.DeliveryState;
 import dev.notifier.avro.DeliveryStatus;
 import dev.notifier.avro.Notification;
 import dev.notifier.avro.Recipient;
-import dev.notifier.cli.config.ManagementSettings;
 import dev.notifier.schemas.Topic;
 import dev.notifier.schemas.Topics;
 import dev.notifier.schemas.config.KafkaSettings;
@@ -18,6 +17,7 @@ import dev.notifier.sender.config.Security;
 import dev.notifier.sender.config.WorkerSettings;
 import dev.notifier.sender.guard.BreakerSettings;
 import dev.notifier.sender.retry.BackoffPolicy;
+import dev.notifier.testkit.Await;
 import dev.notifier.testkit.kafka.EmbeddedKafka;
 import dev.notifier.testkit.smtp.ScriptableSmtpServer;
 import dev.notifier.testkit.smtp.Stage;
@@ -37,7 +37,6 @@ import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -126,11 +125,11 @@ class WorkerMetricsIntegrationTest {
     // Step 3: once every notification has its final status, the scrape says what the server and topics say
     Set<String> ids = batch.stream().map(Notification::getNotificationId).collect(Collectors.toSet());
     Map<String, DeliveryState> last = new HashMap<>();
-    assertThat(await(() -> {
+    Await.until(DEADLINE, "every notification SENT or DEAD", () -> {
       readAll(settings, topics.status()).forEach(r -> last.put(r.key(), r.value().getState()));
       return ids.stream().allMatch(id -> last.get(id) == DeliveryState.SENT || last.get(id) == DeliveryState.DEAD);
-    })).as("every notification SENT or DEAD").isTrue();
-    assertThat(await(() -> bySendTopic(scrape(server), topics))).as("the send consumer's lag per partition is bound").isTrue();
+    });
+    Await.until(DEADLINE, "the send consumer's lag per partition bound", () -> bySendTopic(scrape(server), topics));
     String scrape = scrape(server);
     scrape.lines().filter(l -> l.startsWith("notifier_") && !l.contains("_bucket")).forEach(System.out::println);
     List<ConsumerRecord<String, DeliveryStatus>> statuses = readAll(settings, topics.status());
@@ -193,14 +192,14 @@ class WorkerMetricsIntegrationTest {
     assertThat(worker.status().assigned()).isFalse();
     assertThat(Scrape.get(port, Management.LIVENESS_PATH).statusCode()).isEqualTo(200);
     pool.submit(worker);
-    assertThat(await(() -> status(port, Management.READINESS_PATH) == 200)).as("ready after the assignment").isTrue();
+    Await.until(DEADLINE, "ready after the assignment", () -> status(port, Management.READINESS_PATH) == 200);
     assertThat(worker.status().assigned()).isTrue();
     assertThat(worker.ownedSendPartitions()).isEqualTo(3);
 
     // Step 3: three refused logins open the breaker: not ready, still live; the scrape shows the state
     produce(settings, List.of(notification("a@example.com"), notification("b@example.com"),
         notification("c@example.com")));
-    assertThat(await(() -> status(port, Management.READINESS_PATH) == 503)).as("not ready, breaker open").isTrue();
+    Await.until(DEADLINE, "not ready, breaker open", () -> status(port, Management.READINESS_PATH) == 503);
     HttpResponse<String> open = Scrape.get(port, Management.READINESS_PATH);
     assertThat(open.body()).isEqualTo("not ready: circuit breaker open for every enabled account [company]\n");
     String scrape = scrape(server);
@@ -236,8 +235,8 @@ class WorkerMetricsIntegrationTest {
     workers.forEach(pool::submit);
 
     // Step 3: both are ready once the group settled, though only one owns the partition
-    assertThat(await(() -> health.stream().allMatch(h -> h.ready().ok())
-        && workers.stream().mapToInt(SenderWorker::ownedSendPartitions).sum() == 1)).isTrue();
+    Await.until(DEADLINE, "both workers ready and one partition owned", () -> health.stream()
+        .allMatch(h -> h.ready().ok()) && workers.stream().mapToInt(SenderWorker::ownedSendPartitions).sum() == 1);
     assertThat(workers.stream().map(SenderWorker::ownedSendPartitions).toList()).containsExactlyInAnyOrder(0, 1);
     assertThat(health).allSatisfy(h -> assertThat(h.live().ok()).isTrue());
   }
@@ -312,18 +311,6 @@ class WorkerMetricsIntegrationTest {
       }
     }
     return records;
-  }
-
-  /** Polls {@code condition} every 100 ms until it holds or {@link #DEADLINE} passes; whether it held. */
-  private static boolean await(BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + DEADLINE.toNanos();
-    while (System.nanoTime() < deadline) {
-      if (condition.getAsBoolean()) {
-        return true;
-      }
-      TimeUnit.MILLISECONDS.sleep(100);
-    }
-    return condition.getAsBoolean();
   }
 
   private static String scrape(ManagementServer server) {

@@ -5,15 +5,16 @@ import dev.notifier.avro.DeliveryStatus;
 import dev.notifier.cli.NotifierCommand;
 import dev.notifier.schemas.Topic;
 import dev.notifier.schemas.Topics;
+import dev.notifier.testkit.Await;
 import dev.notifier.testkit.kafka.EmbeddedKafka;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -73,21 +74,21 @@ public final class OpsTestSupport {
     try (KafkaConsumer<String, DeliveryStatus> consumer = new KafkaConsumer<>(props, Serdes.String().deserializer(),
         topics.status().valueSerde().deserializer())) {
       consumer.subscribe(List.of(topics.status().name()));
-      Instant deadline = Instant.now().plus(timeout);
-      while (!reached(latest, expected)) {
-        if (Instant.now().isAfter(deadline)) {
-          throw new AssertionError("ledger did not reach " + expected + " within " + timeout + "; latest: "
-              + latest.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue().getState())
-              .collect(Collectors.joining(", ")));
-        }
+      Await.forValue(timeout, "the ledger reaching " + expected, () -> {
         consumer.poll(Duration.ofMillis(200)).forEach(r -> latest.put(r.key(), r.value()));
-      }
+        return states(latest);
+      }, states -> reached(states, expected));
     }
     return latest;
   }
 
-  private static boolean reached(Map<String, DeliveryStatus> latest, Map<String, DeliveryState> expected) {
-    return expected.entrySet().stream().allMatch(e -> latest.containsKey(e.getKey())
-        && latest.get(e.getKey()).getState() == e.getValue());
+  private static Map<String, DeliveryState> states(Map<String, DeliveryStatus> latest) {
+    Map<String, DeliveryState> states = new TreeMap<>();
+    latest.forEach((id, status) -> states.put(id, status.getState()));
+    return states;
+  }
+
+  private static boolean reached(Map<String, DeliveryState> states, Map<String, DeliveryState> expected) {
+    return expected.entrySet().stream().allMatch(e -> states.get(e.getKey()) == e.getValue());
   }
 }

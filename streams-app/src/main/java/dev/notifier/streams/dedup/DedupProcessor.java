@@ -1,7 +1,7 @@
 package dev.notifier.streams.dedup;
 
 import dev.notifier.avro.internal.Candidate;
-import dev.notifier.streams.TopologyMetrics;
+import dev.notifier.streams.metrics.TopologyMetrics;
 import java.time.Duration;
 import org.apache.kafka.common.metrics.Sensor;
 import org.apache.kafka.common.serialization.Serdes;

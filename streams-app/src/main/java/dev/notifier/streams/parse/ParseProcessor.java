@@ -2,7 +2,7 @@ package dev.notifier.streams.parse;
 
 import dev.notifier.avro.DomainEvent;
 import dev.notifier.schemas.InvalidRecordException;
-import dev.notifier.streams.TopologyMetrics;
+import dev.notifier.streams.metrics.TopologyMetrics;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;

@@ -2,6 +2,8 @@ package dev.notifier.testkit.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.notifier.testkit.Await;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -140,18 +142,18 @@ class EmbeddedKafkaIntegrationTest {
         return new KafkaProducer<>(props, new StringSerializer(), new StringSerializer());
     }
 
-    /** Reads at least {@code expected} values (then drains one more poll so extra records would show up). */
+    /** Reads at least {@code expected} values, or fails; then drains one more poll so extra records would show up. */
     private static List<String> consume(String topic, String groupId, int expected) {
         Properties props = kafka.consumerProps(groupId);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         List<String> values = new ArrayList<>();
-        long deadline = System.nanoTime() + CONSUME_TIMEOUT.toNanos();
         try (KafkaConsumer<String, String> consumer =
                      new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer())) {
             consumer.subscribe(List.of(topic));
-            while (values.size() < expected && System.nanoTime() < deadline) {
+            Await.until(CONSUME_TIMEOUT, expected + " values from " + topic, () -> {
                 consumer.poll(Duration.ofMillis(200)).forEach(r -> values.add(r.value()));
-            }
+                return values.size() >= expected;
+            });
             consumer.poll(Duration.ofMillis(500)).forEach((ConsumerRecord<String, String> r) -> values.add(r.value()));
         }
         return values;

@@ -1,11 +1,11 @@
 package dev.notifier.cli.ops.dlt;
 
 import dev.notifier.avro.DeliveryStatus;
+import dev.notifier.cli.ops.LedgerReader;
 import dev.notifier.cli.ops.OpsException;
 import dev.notifier.cli.ops.ProgressBar;
+import dev.notifier.cli.ops.StatusEntry;
 import dev.notifier.cli.ops.TextTable;
-import dev.notifier.cli.ops.ledger.LedgerReader;
-import dev.notifier.cli.ops.ledger.StatusEntry;
 import dev.notifier.schemas.Topics;
 import java.io.PrintWriter;
 import java.util.List;

@@ -1,7 +1,7 @@
 package dev.notifier.cli.ops.dlt;
 
 import dev.notifier.avro.DeliveryState;
-import dev.notifier.cli.ops.ledger.StatusEntry;
+import dev.notifier.cli.ops.StatusEntry;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

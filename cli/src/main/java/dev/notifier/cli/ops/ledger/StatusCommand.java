@@ -1,8 +1,10 @@
 package dev.notifier.cli.ops.ledger;
 
 import dev.notifier.cli.ops.Json;
+import dev.notifier.cli.ops.LedgerReader;
 import dev.notifier.cli.ops.OpsCommand;
 import dev.notifier.cli.ops.OpsException;
+import dev.notifier.cli.ops.StatusEntry;
 import dev.notifier.cli.ops.dlt.DeadLetterEntry;
 import dev.notifier.cli.ops.dlt.DltFilter;
 import dev.notifier.cli.ops.dlt.DltReader;

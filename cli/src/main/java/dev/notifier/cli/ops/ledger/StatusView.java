@@ -1,6 +1,7 @@
 package dev.notifier.cli.ops.ledger;
 
 import dev.notifier.avro.DeliveryStatus;
+import dev.notifier.cli.ops.StatusEntry;
 import dev.notifier.cli.ops.TextTable;
 import dev.notifier.cli.ops.dlt.DeadLetterEntry;
 import dev.notifier.cli.ops.dlt.DltFormat;

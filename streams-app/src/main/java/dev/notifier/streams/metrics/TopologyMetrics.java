@@ -1,4 +1,4 @@
-package dev.notifier.streams;
+package dev.notifier.streams.metrics;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;

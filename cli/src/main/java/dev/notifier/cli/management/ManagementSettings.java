@@ -1,7 +1,6 @@
-package dev.notifier.cli.config;
+package dev.notifier.cli.management;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import dev.notifier.cli.management.Management;
 
 /**
  * The {@code management:} section of a config file: where the process serves its metrics and

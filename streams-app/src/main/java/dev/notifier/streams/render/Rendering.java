@@ -1,4 +1,4 @@
-package dev.notifier.streams;
+package dev.notifier.streams.render;
 
 import dev.notifier.avro.DomainEvent;
 import dev.notifier.avro.Notification;
@@ -6,20 +6,24 @@ import dev.notifier.avro.Recipient;
 import dev.notifier.avro.internal.Candidate;
 import dev.notifier.streams.expand.Candidates;
 import dev.notifier.streams.expand.SkipReason;
-import dev.notifier.streams.render.RenderException;
-import dev.notifier.streams.render.Rendered;
+import dev.notifier.streams.route.AccountRouter;
+import java.time.Clock;
 
 /**
  * The render and route stages for one deduplicated candidate: either the finished notification,
  * or the candidate marked SKIPPED because its template is missing or incomplete — never an
  * empty email.
  */
-record Rendering(Notification notification, Candidate failed) {
+public record Rendering(Notification notification, Candidate failed) {
 
-  static Rendering of(String id, Candidate c, TopologySettings settings) {
+  /**
+   * Renders {@code c} as notification {@code id}, sent from the account {@code router} picks for the
+   * event's team and stamped with {@code clock}'s time.
+   */
+  public static Rendering of(String id, Candidate c, Renderer renderer, AccountRouter router, Clock clock) {
     Rendered rendered;
     try {
-      rendered = settings.renderer().render(c);
+      rendered = renderer.render(c);
     } catch (RenderException e) {
       SkipReason reason = "no-template".equals(e.reason()) ? SkipReason.NO_TEMPLATE : SkipReason.MISSING_VARIABLE;
       return new Rendering(null, Candidates.from(c).setSkipReason(reason.code()).setSkipDetail(e.getMessage())
@@ -33,13 +37,13 @@ record Rendering(Notification notification, Candidate failed) {
         .setSource(event.getSource())
         .setTeam(event.getTeam())
         .setTemplate(c.getTemplate())
-        .setAccount(settings.router().accountFor(event.getTeam()))
+        .setAccount(router.accountFor(event.getTeam()))
         .setRecipient(Recipient.newBuilder().setUserId(c.getUserId()).setEmail(c.getEmail())
             .setName(c.getName()).setLocale(c.getLocale()).setRole(c.getRole()).build())
         .setSubject(rendered.subject())
         .setTextBody(rendered.text())
         .setHtmlBody(rendered.html())
-        .setCreatedAt(settings.clock().instant())
+        .setCreatedAt(clock.instant())
         .build();
     return new Rendering(notification, null);
   }

@@ -1,4 +1,4 @@
-package dev.notifier.cli.ops.ledger;
+package dev.notifier.cli.ops;
 
 import dev.notifier.avro.DeliveryStatus;
 

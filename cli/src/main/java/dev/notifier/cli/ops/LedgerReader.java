@@ -1,7 +1,6 @@
-package dev.notifier.cli.ops.ledger;
+package dev.notifier.cli.ops;
 
 import dev.notifier.avro.DeliveryStatus;
-import dev.notifier.cli.ops.TopicReader;
 import dev.notifier.schemas.AvroSerde;
 import dev.notifier.schemas.Topics;
 import java.io.IOException;
@@ -23,6 +22,10 @@ import java.util.function.Predicate;
  * topic ({@code notifier.send.dlt}, time-retained, never compacted), and a notification still
  * waiting is in a retry topic. Records of one id are all in one partition, so offset order is the
  * order they happened in: the latest status is the one with the highest offset.
+ *
+ * <p>Both {@code notifier status} ({@code ledger}) and {@code notifier dlt replay} ({@code dlt}, which
+ * replays only what the ledger still says is DEAD) read it, so it sits here beside {@link TopicReader},
+ * below both packages.
  */
 public final class LedgerReader {
 

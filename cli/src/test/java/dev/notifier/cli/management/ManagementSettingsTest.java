@@ -1,10 +1,11 @@
-package dev.notifier.cli.config;
+package dev.notifier.cli.management;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.notifier.cli.config.ConfigFile;
 import dev.notifier.cli.config.ConfigFile.ConfigException;
-import dev.notifier.cli.management.Management;
+import dev.notifier.cli.config.NotifierConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
