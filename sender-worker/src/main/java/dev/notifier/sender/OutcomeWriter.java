@@ -142,16 +142,17 @@ final class OutcomeWriter {
         d.record().key(), d.notification());
     RetryHeaders.write(retry.headers(), d.failedAttempts(), d.firstFailure(), now.plus(tierDelay), due, reason);
     DeadLetters.carryOrigin(d.record(), retry.headers());
-    metrics.account(d.notification().getAccount()).deferred(reason);
     if (LOG.isDebugEnabled()) {
       LOG.debug("WAIT {} account={} reason={} due={}", d.notification().getNotificationId(),
           d.notification().getAccount(), reason, due);
     }
     if (reason.equals(RetryHeaders.reason(d.record().headers()))) {
-      // still waiting for the same reason: the ledger already says so; do not write it again every re-check
+      // still waiting for the same reason (a re-check, or a hop to a shorter tier): the ledger and the
+      // deferral count already say so; do not write or count it again
       write(List.of(retry), done);
       return;
     }
+    metrics.account(d.notification().getAccount()).deferred(reason);
     write(List.of(retry, statusRecord(d.notification(), DeliveryState.RETRYING, reason,
         "waiting until " + due + " (" + reason + ")", d.failedAttempts())), done);
   }

@@ -39,8 +39,9 @@ import org.apache.kafka.clients.producer.Producer;
  *   <li>{@value #DEAD_LETTERS} {account, class} — dead letters by the failure class written in the dead
  *       letter ({@code DEAD_RECIPIENT}, {@code PERMANENT}, {@code INVALID_MESSAGE}, {@code EXPIRED},
  *       {@code UNKNOWN_ACCOUNT}, and under account {@code unknown} {@code UNDECODABLE} and {@code MALFORMED_HEADERS}), the same value {@code notifier dlt --class} filters on</li>
- *   <li>{@value #DEFERRALS} {account, reason} — mail put in the wait topic without an attempt
- *       ({@code breaker-open}, {@code throttled}, {@code backlog}, {@code handed-over})</li>
+ *   <li>{@value #DEFERRALS} {account, reason} — mail put in a wait tier without an attempt
+ *       ({@code breaker-open}, {@code throttled}, {@code backlog}, {@code handed-over}), once per reason it
+ *       starts waiting for: a re-check or a hop to a shorter tier for the same reason is not counted again</li>
  *   <li>{@value #BREAKER_STATE} {account, state} — 1 for the account breaker's state, 0 for the
  *       others ({@code closed}, {@code open}, {@code half_open})</li>
  *   <li>{@value #TOKENS_AVAILABLE} {account} and {@value #QUOTA_USED} {account} — the account's
