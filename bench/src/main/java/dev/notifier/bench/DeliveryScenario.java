@@ -5,7 +5,7 @@ import dev.notifier.schemas.Topics;
 import dev.notifier.schemas.config.KafkaSettings;
 import dev.notifier.sender.SenderWorker;
 import dev.notifier.sender.config.AccountSettings;
-import dev.notifier.sender.config.RateLimits;
+import dev.notifier.sender.config.Limits;
 import dev.notifier.sender.config.WorkerSettings;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -33,7 +33,7 @@ final class DeliveryScenario {
 
   static final String ACCOUNT = "default";
   /** High enough never to throttle (the highest rate the throttle accepts). */
-  static final RateLimits UNTHROTTLED = new RateLimits(1_000_000, 1_000_000, null, null);
+  static final Limits UNTHROTTLED = new Limits(1_000_000, 1_000_000, null, null);
 
   private final BenchKafka kafka;
   private final BenchConfig config;

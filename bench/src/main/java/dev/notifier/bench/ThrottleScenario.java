@@ -4,7 +4,7 @@ import dev.notifier.schemas.Topics;
 import dev.notifier.schemas.config.KafkaSettings;
 import dev.notifier.sender.SenderWorker;
 import dev.notifier.sender.config.AccountSettings;
-import dev.notifier.sender.config.RateLimits;
+import dev.notifier.sender.config.Limits;
 import dev.notifier.sender.config.WorkerSettings;
 import dev.notifier.testkit.smtp.ReceivedMessage;
 import dev.notifier.testkit.smtp.ScriptableSmtpServer;
@@ -45,7 +45,7 @@ final class ThrottleScenario {
     Duration window = config.throttleWindow();
     try (ScriptableSmtpServer smtp = ScriptableSmtpServer.builder().build().start()) {
       AccountSettings account = AccountSettings.local(DeliveryScenario.ACCOUNT, smtp.host(), smtp.port(),
-          MailContent.FROM).withPoolSize(2).withLimits(new RateLimits(rate, burst, null, null));
+          MailContent.FROM).withPoolSize(2).withLimits(new Limits(rate, burst, null, null));
       KafkaSettings settings = new KafkaSettings(kafka.bootstrap(), topics.prefix(), Map.of());
       List<SenderWorker> workers = new ArrayList<>();
       List<Thread> threads = new ArrayList<>();

@@ -7,7 +7,7 @@ import dev.notifier.avro.Notification;
 import dev.notifier.schemas.DeliveryStatuses;
 import dev.notifier.schemas.Topics;
 import dev.notifier.sender.deadletter.DeadLetters;
-import dev.notifier.sender.retry.BackoffPolicy;
+import dev.notifier.sender.config.BackoffPolicy;
 import dev.notifier.sender.retry.Classification;
 import dev.notifier.sender.smtp.DeliveryException;
 import dev.notifier.sender.smtp.SmtpReply;

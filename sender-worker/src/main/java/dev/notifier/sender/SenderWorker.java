@@ -125,7 +125,7 @@ public final class SenderWorker implements Runnable, AutoCloseable {
     this.outcomes = new OutcomeWriter(topics, producer, settings.backoff(), clock, settings.workerId(),
         () -> ThreadLocalRandom.current().nextDouble(), this::fail, metrics);
     this.throttles = new Throttles(settings.accounts().stream()
-        .collect(Collectors.toMap(AccountSettings::id, SenderWorker::limits)), clock);
+        .collect(Collectors.toMap(AccountSettings::id, AccountSettings::limits)), clock);
     ReplyClassifier classifier = ReplyClassifier.defaults();
     for (AccountSettings account : settings.accounts()) {
       AccountGuard guard = new AccountGuard(account.id(), settings.breaker(), clock);
@@ -154,11 +154,6 @@ public final class SenderWorker implements Runnable, AutoCloseable {
   /** The consumer group of the retry topics for workers of group {@code groupId}. */
   public static String retryGroup(String groupId) {
     return groupId + "-retry";
-  }
-
-  private static dev.notifier.sender.throttle.Limits limits(AccountSettings account) {
-    var l = account.limits();
-    return new dev.notifier.sender.throttle.Limits(l.ratePerSecond(), l.burst(), l.perMinute(), l.perDay());
   }
 
   private KafkaConsumer<String, Notification> consumer(KafkaSettings kafka, String groupId, String role) {

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.notifier.avro.Notification;
 import dev.notifier.schemas.Topics;
-import dev.notifier.sender.retry.BackoffPolicy;
+import dev.notifier.sender.config.BackoffPolicy;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;

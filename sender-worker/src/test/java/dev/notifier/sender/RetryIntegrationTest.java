@@ -7,7 +7,7 @@ import dev.notifier.avro.DeliveryState;
 import dev.notifier.avro.DeliveryStatus;
 import dev.notifier.avro.Notification;
 import dev.notifier.sender.config.WorkerSettings;
-import dev.notifier.sender.retry.BackoffPolicy;
+import dev.notifier.sender.config.BackoffPolicy;
 import dev.notifier.testkit.smtp.ReceivedMessage;
 import dev.notifier.testkit.smtp.ScriptableSmtpServer;
 import dev.notifier.testkit.smtp.Stage;
@@ -25,7 +25,7 @@ class RetryIntegrationTest extends WorkerIntegrationSupport {
     BackoffPolicy backoff = BackoffPolicy.builder().minDelay(Duration.ofMillis(200)).maxDelay(Duration.ofSeconds(1))
         .lifetime(lifetime).build();
     return new WorkerSettings(h.groupId, workerId, Duration.ofMillis(100), List.of(h.localAccount()))
-        .withBackoff(backoff).withBreaker(dev.notifier.sender.guard.BreakerSettings.defaults().withOpenFor(Duration.ofSeconds(1)));
+        .withBackoff(backoff).withBreaker(dev.notifier.sender.config.BreakerSettings.defaults().withOpenFor(Duration.ofSeconds(1)));
   }
 
   @Test

@@ -11,7 +11,7 @@ import dev.notifier.schemas.Topic;
 import dev.notifier.schemas.Topics;
 import dev.notifier.schemas.config.KafkaSettings;
 import dev.notifier.sender.config.AccountSettings;
-import dev.notifier.sender.config.RateLimits;
+import dev.notifier.sender.config.Limits;
 import dev.notifier.sender.config.Security;
 import dev.notifier.sender.config.WorkerSettings;
 import dev.notifier.sender.deadletter.DeadLetters;
@@ -276,7 +276,7 @@ class SenderWorkerIntegrationTest extends WorkerIntegrationSupport {
     for (int i = 1; i <= n; i++) {
       backlog.add(WorkerHarness.notification("f-" + i, "user" + i + "@example.com", "default"));
     }
-    AccountSettings fast = h.localAccount().withLimits(new RateLimits(1_000_000, 1_000_000, null, null));
+    AccountSettings fast = h.localAccount().withLimits(new Limits(1_000_000, 1_000_000, null, null));
 
     // Step 2: produce all of it before the worker starts, so its consumer can fetch far ahead of the connection
     h.produceSpread(backlog);

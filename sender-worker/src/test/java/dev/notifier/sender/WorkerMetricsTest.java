@@ -3,9 +3,9 @@ package dev.notifier.sender;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.notifier.sender.guard.AccountGuard;
-import dev.notifier.sender.guard.BreakerSettings;
+import dev.notifier.sender.config.BreakerSettings;
 import dev.notifier.sender.throttle.AccountThrottle;
-import dev.notifier.sender.throttle.Limits;
+import dev.notifier.sender.config.Limits;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;

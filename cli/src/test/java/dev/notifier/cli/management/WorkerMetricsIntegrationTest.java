@@ -13,11 +13,11 @@ import dev.notifier.schemas.Topics;
 import dev.notifier.schemas.config.KafkaSettings;
 import dev.notifier.sender.SenderWorker;
 import dev.notifier.sender.config.AccountSettings;
-import dev.notifier.sender.config.RateLimits;
+import dev.notifier.sender.config.Limits;
 import dev.notifier.sender.config.Security;
 import dev.notifier.sender.config.WorkerSettings;
-import dev.notifier.sender.guard.BreakerSettings;
-import dev.notifier.sender.retry.BackoffPolicy;
+import dev.notifier.sender.config.BreakerSettings;
+import dev.notifier.sender.config.BackoffPolicy;
 import dev.notifier.testkit.kafka.EmbeddedKafka;
 import dev.notifier.testkit.smtp.ScriptableSmtpServer;
 import dev.notifier.testkit.smtp.Stage;
@@ -259,7 +259,7 @@ class WorkerMetricsIntegrationTest {
   }
 
   private static AccountSettings localAccount(ScriptableSmtpServer smtp) {
-    return AccountSettings.local(ACCOUNT, smtp.host(), smtp.port(), FROM).withLimits(RateLimits.of(1_000));
+    return AccountSettings.local(ACCOUNT, smtp.host(), smtp.port(), FROM).withLimits(Limits.of(1_000));
   }
 
   private static WorkerSettings workerSettings(String group, String workerId, AccountSettings account) {
