@@ -2,9 +2,12 @@ package dev.notifier.sender;
 
 import dev.notifier.sender.config.AccountSettings;
 import dev.notifier.sender.guard.AccountGuard;
-import dev.notifier.sender.retry.Action;
+import dev.notifier.sender.metrics.WorkerMetrics;
+import dev.notifier.sender.outcome.Statuses;
 import dev.notifier.sender.retry.Classification;
+import dev.notifier.sender.retry.Delivery;
 import dev.notifier.sender.retry.ReplyClassifier;
+import dev.notifier.sender.retry.RetryWriter;
 import dev.notifier.sender.smtp.AccountConnection;
 import dev.notifier.sender.smtp.DeliveryException;
 import dev.notifier.sender.smtp.MessageFactory;
@@ -15,6 +18,7 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
@@ -22,9 +26,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The sending side of one account in one worker: a queue and {@code poolSize} threads, each with
- * its own long-lived SMTP connection. A thread takes the next delivery, passes the account's
- * circuit breaker and token bucket, sends, and hands the result to the {@link OutcomeWriter}.
- * Accounts have separate lanes, so a slow or failing account never holds up another's mail.
+ * its own long-lived SMTP connection. A thread takes the next delivery and walks it through the
+ * stages in the order of the flow: the account's circuit breaker ({@code guard}), its token bucket
+ * and quotas ({@code throttle}), the send ({@code smtp}), and the outcome — a SENT status
+ * ({@code outcome}), or a failure classified by the table and handed to the retry stage, which
+ * retries it or dead-letters it ({@code retry}, {@code deadletter}). The lane holds no decision of
+ * its own: whether a failure counts against the breaker is the table's column. Accounts have
+ * separate lanes, so a slow or failing account never holds up another's mail.
  */
 final class AccountLane implements AutoCloseable {
 
@@ -41,8 +49,9 @@ final class AccountLane implements AutoCloseable {
   private final AccountThrottle throttle;
   private final AccountGuard guard;
   private final ReplyClassifier classifier;
-  private final OutcomeWriter outcomes;
-  private final Finisher finisher;
+  private final Statuses statuses;
+  private final RetryWriter retries;
+  private final Consumer<Delivery> finished;
   private final Sleeper sleeper;
   private final WorkerMetrics.AccountMeters meters;
   private final BlockingQueue<Delivery> queue = new LinkedBlockingQueue<>();
@@ -51,20 +60,20 @@ final class AccountLane implements AutoCloseable {
   private volatile int busy;
   private volatile boolean running = true;
 
-  /** Marks a delivery finished once its outcome is durable. */
-  interface Finisher {
-    void finished(Delivery delivery);
-  }
-
-  AccountLane(AccountSettings account, AccountThrottle throttle, AccountGuard guard, ReplyClassifier classifier,
-      OutcomeWriter outcomes, Finisher finisher, Sleeper sleeper, Function<String, String> env, String workerId,
-      WorkerMetrics.AccountMeters meters) {
+  /**
+   * @param finished marks a delivery finished once its outcome is durable
+   * @param sleeper how a sending thread waits for its throttle
+   */
+  AccountLane(AccountSettings account, AccountGuard guard, AccountThrottle throttle, ReplyClassifier classifier,
+      Statuses statuses, RetryWriter retries, Consumer<Delivery> finished, Sleeper sleeper,
+      Function<String, String> env, String workerId, WorkerMetrics.AccountMeters meters) {
     this.account = account;
     this.throttle = throttle;
     this.guard = guard;
     this.classifier = classifier;
-    this.outcomes = outcomes;
-    this.finisher = finisher;
+    this.statuses = statuses;
+    this.retries = retries;
+    this.finished = finished;
     this.sleeper = sleeper;
     this.meters = meters;
     for (int i = 0; i < account.poolSize(); i++) {
@@ -145,16 +154,16 @@ final class AccountLane implements AutoCloseable {
   }
 
   private void process(AccountConnection connection, Delivery d) throws InterruptedException {
-    Runnable done = () -> finisher.finished(d);
+    Runnable done = () -> finished.accept(d);
     if (!guard.tryAcquire()) {
-      outcomes.deferred(d, "breaker-open", guard.retryAfter(), done);
+      retries.deferred(d, "breaker-open", guard.retryAfter(), done);
       return;
     }
     Duration wait = throttle.tryAcquire();
     while (!wait.isZero()) {
       if (wait.compareTo(MAX_THROTTLE_WAIT) > 0 || !running) {
         guard.release();
-        outcomes.deferred(d, "throttled", wait, done);
+        retries.deferred(d, "throttled", wait, done);
         return;
       }
       sleeper.sleep(wait);
@@ -170,18 +179,18 @@ final class AccountLane implements AutoCloseable {
       long nanos = System.nanoTime() - start;
       meters.smtpTook(nanos);
       guard.succeeded(Duration.ofNanos(nanos));
-      outcomes.sent(d, done);
+      statuses.sent(d.notification(), d.failedAttempts() + 1, done);
     } catch (DeliveryException e) {
       long nanos = System.nanoTime() - start;
       meters.smtpTook(nanos);
       Classification c = classifier.classify(e);
       Duration took = Duration.ofNanos(nanos);
-      if (c.action() == Action.RETRY || c.action() == Action.ACCOUNT_ERROR) {
+      if (c.countsAgainstBreaker()) {
         guard.failed(took, e);
       } else {
         guard.succeeded(took);
       }
-      outcomes.failed(d, c, e, done);
+      retries.failed(d, c, e, done);
     }
   }
 

@@ -1,6 +1,8 @@
 package dev.notifier.sender;
 
 import dev.notifier.avro.Notification;
+import dev.notifier.sender.retry.Delivery;
+import dev.notifier.sender.retry.RetryHeaders;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -10,12 +12,11 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.function.IntConsumer;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
@@ -37,11 +38,12 @@ final class PartitionSource implements ConsumerRebalanceListener {
   private static final Logger LOG = LoggerFactory.getLogger(PartitionSource.class);
 
   private final String name;
-  private final KafkaConsumer<String, Notification> consumer;
+  private final Consumer<String, Notification> consumer;
   private final List<String> topics;
   private final OffsetTracker tracker;
-  private final SenderWorker.Dispatcher dispatcher;
+  private final Dispatcher dispatcher;
   private final Clock clock;
+  private final Sleeper sleeper;
   private final Duration drainTimeout;
   private final IntConsumer onOwnedChange;
   private final Set<TopicPartition> owned = new HashSet<>();
@@ -50,8 +52,8 @@ final class PartitionSource implements ConsumerRebalanceListener {
   private volatile int ownedCount;
   private volatile int revocations;
 
-  PartitionSource(String name, KafkaConsumer<String, Notification> consumer, List<String> topics,
-      OffsetTracker tracker, SenderWorker.Dispatcher dispatcher, Clock clock, Duration drainTimeout,
+  PartitionSource(String name, Consumer<String, Notification> consumer, List<String> topics,
+      OffsetTracker tracker, Dispatcher dispatcher, Clock clock, Sleeper sleeper, Duration drainTimeout,
       IntConsumer onOwnedChange) {
     this.name = name;
     this.consumer = consumer;
@@ -59,6 +61,7 @@ final class PartitionSource implements ConsumerRebalanceListener {
     this.tracker = tracker;
     this.dispatcher = dispatcher;
     this.clock = clock;
+    this.sleeper = sleeper;
     this.drainTimeout = drainTimeout;
     this.onOwnedChange = onOwnedChange;
   }
@@ -202,7 +205,7 @@ final class PartitionSource implements ConsumerRebalanceListener {
   }
 
   /** The consumer, to bind its metrics. */
-  KafkaConsumer<String, Notification> consumer() {
+  Consumer<String, Notification> consumer() {
     return consumer;
   }
 
@@ -227,10 +230,7 @@ final class PartitionSource implements ConsumerRebalanceListener {
     long deadline = System.nanoTime() + drainTimeout.toNanos();
     // wait for sends in flight and the hand-over writes; mail handed back by a failed shutdown never finishes here
     while (tracker.working(partitions) > 0 && System.nanoTime() < deadline) {
-      try {
-        TimeUnit.MILLISECONDS.sleep(10);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+      if (!sleeper.pause(Sleeper.DRAIN_CHECK)) {
         break;
       }
     }

@@ -6,12 +6,16 @@ import dev.notifier.schemas.Topics;
 import dev.notifier.schemas.config.KafkaSettings;
 import dev.notifier.sender.config.AccountSettings;
 import dev.notifier.sender.config.WorkerSettings;
+import dev.notifier.sender.deadletter.DeadLetterWriter;
 import dev.notifier.sender.guard.AccountGuard;
+import dev.notifier.sender.metrics.WorkerMetrics;
+import dev.notifier.sender.outcome.AcknowledgedWrites;
+import dev.notifier.sender.outcome.OutcomeSerializer;
+import dev.notifier.sender.outcome.Statuses;
 import dev.notifier.sender.retry.ReplyClassifier;
+import dev.notifier.sender.retry.RetryWriter;
 import dev.notifier.sender.throttle.AccountThrottle;
 import dev.notifier.sender.throttle.Throttles;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -24,18 +28,16 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Function;
 import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.FencedInstanceIdException;
 import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.Serdes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -77,12 +79,12 @@ public final class SenderWorker implements Runnable, AutoCloseable {
 
   private final Topics topics;
   private final WorkerSettings settings;
-  private final Clock clock;
-  private final KafkaProducer<String, Object> producer;
+  private final Sleeper sleeper;
+  private final Producer<String, Object> producer;
   private final OffsetTracker tracker = new OffsetTracker();
   private final Throttles throttles;
   private final Map<String, AccountLane> lanes = new HashMap<>();
-  private final OutcomeWriter outcomes;
+  private final Dispatcher dispatcher;
   private final PartitionSource send;
   private final PartitionSource retries;
   private final WorkerMetrics metrics;
@@ -97,51 +99,43 @@ public final class SenderWorker implements Runnable, AutoCloseable {
   private volatile long lastLoopNanos;
   private boolean holding;
 
-  /** A worker whose meters go to a registry of their own (nobody scrapes them: tests, benchmarks). */
-  public SenderWorker(KafkaSettings kafka, WorkerSettings settings, Clock clock, Function<String, String> env) {
-    this(kafka, settings, clock, env, Sleeper.SYSTEM);
-  }
-
-  public SenderWorker(KafkaSettings kafka, WorkerSettings settings, Clock clock, Function<String, String> env,
-      Sleeper sleeper) {
-    this(kafka, settings, clock, env, sleeper, new SimpleMeterRegistry());
-  }
-
-  /** A worker that registers its meters in {@code registry} (the process's, which the management endpoint serves). */
-  public SenderWorker(KafkaSettings kafka, WorkerSettings settings, Clock clock, Function<String, String> env,
-      MeterRegistry registry) {
-    this(kafka, settings, clock, env, Sleeper.SYSTEM, registry);
-  }
-
-  public SenderWorker(KafkaSettings kafka, WorkerSettings settings, Clock clock, Function<String, String> env,
-      Sleeper sleeper, MeterRegistry registry) {
+  /** A worker wired from {@code context}: its clients, the stages of each account, and the poll loop's parts. */
+  public SenderWorker(WorkerContext context) {
+    KafkaSettings kafka = context.kafka();
+    this.settings = context.settings();
     this.topics = kafka.topics();
-    this.settings = settings;
-    this.clock = clock;
-    this.metrics = new WorkerMetrics(registry, settings.accounts().stream().map(AccountSettings::id).toList());
+    this.sleeper = context.sleeper();
+    Clock clock = context.clock();
+    this.metrics = new WorkerMetrics(context.meterRegistry(),
+        settings.accounts().stream().map(AccountSettings::id).toList());
     this.stallBound = maxPollInterval(kafka);
-    this.producer = new KafkaProducer<>(producerProperties(kafka, settings), Serdes.String().serializer(),
-        new OutcomeSerializer(topics));
-    this.outcomes = new OutcomeWriter(topics, producer, settings.backoff(), clock, settings.workerId(),
-        () -> ThreadLocalRandom.current().nextDouble(), this::fail, metrics);
+    this.producer = context.clients().producer(producerProperties(kafka, settings), new OutcomeSerializer(topics));
+    AcknowledgedWrites writes = new AcknowledgedWrites(producer, this::fail);
+    Statuses statuses = new Statuses(topics, writes, clock, metrics);
+    DeadLetterWriter deadLetters = new DeadLetterWriter(topics, writes, statuses, clock, settings.workerId(), metrics);
+    RetryWriter retryWriter = new RetryWriter(topics, writes, statuses, settings.backoff(), clock,
+        () -> ThreadLocalRandom.current().nextDouble(), deadLetters, metrics);
     this.throttles = new Throttles(settings.accounts().stream()
         .collect(Collectors.toMap(AccountSettings::id, AccountSettings::limits)), clock);
-    ReplyClassifier classifier = ReplyClassifier.defaults();
-    for (AccountSettings account : settings.accounts()) {
-      AccountGuard guard = new AccountGuard(account.id(), settings.breaker(), clock);
-      AccountThrottle throttle = throttles.forAccount(account.id());
-      lanes.put(account.id(), new AccountLane(account, throttle, guard, classifier, outcomes,
-          d -> tracker.finished(d.partition(), d.offset()), sleeper, env, settings.workerId(),
-          metrics.account(account.id())));
-      metrics.bindAccount(account.id(), guard, throttle);
-    }
-    Dispatcher dispatcher = new Dispatcher();
-    this.send = new PartitionSource("send", consumer(kafka, settings.groupId(), "send"),
-        List.of(topics.send().name()), tracker, dispatcher, clock, settings.drainTimeout(), this::onSendAssignment);
-    this.retries = new PartitionSource("retry", consumer(kafka, retryGroup(settings.groupId()), "retry"),
+    settings.accounts().forEach(account -> addLane(account, context, statuses, retryWriter));
+    this.dispatcher = new Dispatcher(lanes, tracker, retryWriter, deadLetters, settings.backlog());
+    this.send = new PartitionSource("send", consumer(context, settings.groupId(), "send"),
+        List.of(topics.send().name()), tracker, dispatcher, clock, sleeper, settings.drainTimeout(),
+        this::onSendAssignment);
+    this.retries = new PartitionSource("retry", consumer(context, retryGroup(settings.groupId()), "retry"),
         topics.retryTopics().stream().map(Topic::name).collect(Collectors.toList()), tracker, dispatcher, clock,
-        settings.drainTimeout(), owned -> { });
+        sleeper, settings.drainTimeout(), owned -> { });
     metrics.bindClients(List.of(send.consumer(), retries.consumer()), producer);
+  }
+
+  /** The lane of {@code account}: its breaker and throttle, then the SMTP send, then the outcome writers. */
+  private void addLane(AccountSettings account, WorkerContext context, Statuses statuses, RetryWriter retryWriter) {
+    AccountGuard guard = new AccountGuard(account.id(), settings.breaker(), context.clock());
+    AccountThrottle throttle = throttles.forAccount(account.id());
+    lanes.put(account.id(), new AccountLane(account, guard, throttle, ReplyClassifier.defaults(), statuses,
+        retryWriter, d -> tracker.finished(d.partition(), d.offset()), sleeper, context.env(), settings.workerId(),
+        metrics.account(account.id())));
+    metrics.bindAccount(account.id(), guard, throttle);
   }
 
   /** The consumers' {@code max.poll.interval.ms}: the kafka section's, else Kafka's default (5 minutes). */
@@ -156,8 +150,8 @@ public final class SenderWorker implements Runnable, AutoCloseable {
     return groupId + "-retry";
   }
 
-  private KafkaConsumer<String, Notification> consumer(KafkaSettings kafka, String groupId, String role) {
-    Properties props = kafka.clientProperties();
+  private Consumer<String, Notification> consumer(WorkerContext context, String groupId, String role) {
+    Properties props = context.kafka().clientProperties();
     props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
     props.put(ConsumerConfig.CLIENT_ID_CONFIG, settings.workerId() + "-" + role);
     // only notifications the streams app committed; never one from an aborted transaction
@@ -175,7 +169,7 @@ public final class SenderWorker implements Runnable, AutoCloseable {
     // many partitions alone buffer tens of MB of heap
     props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 256 * 1024);
     props.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 4 * 1024 * 1024);
-    return new KafkaConsumer<>(props, Serdes.String().deserializer(), topics.send().valueSerde().deserializer());
+    return context.clients().consumer(props, topics.send().valueSerde().deserializer());
   }
 
   static Properties producerProperties(KafkaSettings kafka, WorkerSettings settings) {
@@ -268,14 +262,15 @@ public final class SenderWorker implements Runnable, AutoCloseable {
     long began = System.nanoTime();
     int handedOver = 0;
     if (fatal.get() == null) {
-      handedOver = new Dispatcher().handOver(d -> true);
+      handedOver = dispatcher.handOver(d -> true);
     } else {
-      lanes.values().forEach(lane -> lane.withdraw(d -> true)
-          .forEach(d -> tracker.handedBack(d.partition(), d.offset())));
+      dispatcher.handBack(d -> true);
     }
     long deadline = began + settings.drainTimeout().toNanos();
     while (lanes.values().stream().anyMatch(l -> l.backlog() > 0) && System.nanoTime() < deadline) {
-      parkBriefly();
+      if (!sleeper.pause(Sleeper.DRAIN_CHECK)) {
+        break;
+      }
     }
     int unfinished = queued();
     producer.flush();
@@ -296,14 +291,6 @@ public final class SenderWorker implements Runnable, AutoCloseable {
       LOG.warn("worker {} stopped after {} ms: {} sends unfinished after the drain bound {}, final commit {}; "
           + "uncommitted notifications will be redelivered", settings.workerId(), tookMs, unfinished,
           settings.drainTimeout(), committed ? "done" : "not done");
-    }
-  }
-
-  private static void parkBriefly() {
-    try {
-      TimeUnit.MILLISECONDS.sleep(10);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     }
   }
 
@@ -380,71 +367,6 @@ public final class SenderWorker implements Runnable, AutoCloseable {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    }
-  }
-
-  /** Where the poll thread sends each delivery: its account's lane, or the wait topic. */
-  final class Dispatcher {
-
-    void dispatch(Delivery d) {
-      tracker.started(d.partition(), d.offset());
-      Runnable done = () -> tracker.finished(d.partition(), d.offset());
-      AccountLane lane = lanes.get(d.notification().getAccount());
-      if (lane == null) {
-        outcomes.unknownAccount(d, done);
-        return;
-      }
-      double rate = rate(lane);
-      int backlog = lane.backlog();
-      if (backlog >= limit(lane, rate)) {
-        outcomes.deferred(d, "backlog", Duration.ofMillis((long) Math.max(1000, backlog / rate * 1000)), done);
-        return;
-      }
-      lane.submit(d);
-    }
-
-    private double rate(AccountLane lane) {
-      AccountThrottle throttle = lane.throttle();
-      return throttle.limits().ratePerSecond() * Math.max(throttle.share(), 1e-3);
-    }
-
-    /**
-     * How many deliveries the lane may hold before further mail is deferred to the wait topic:
-     * {@code backlog} seconds of the account's rate, but never more than its in-memory capacity
-     * (plus one poll's records, the batch in hand when fetching is held; see
-     * {@link SenderWorker#holdFetching()}). A throttled account thus defers what it cannot send
-     * soon, while an account faster than its connections makes the worker fetch less instead of
-     * writing its mail to the wait topic and reading it back.
-     */
-    private int limit(AccountLane lane, double rate) {
-      double byRate = Math.ceil(rate * settings.backlog().toSeconds());
-      double bound = Math.min(byRate, lane.capacity() + (double) MAX_POLL_RECORDS);
-      return (int) Math.max(4L * lane.poolSizeHint(), bound);
-    }
-
-    /**
-     * Hands queued deliveries of partitions this worker gives up to whoever owns the wait topic's
-     * partition next: each is written there (due at once) and so finishes, letting the commit move
-     * past it. Simply not committing it instead would make the next owner re-read, after it, mail
-     * this worker had already deferred to the wait topic — and send that twice.
-     */
-    int handOver(java.util.function.Predicate<Delivery> which) {
-      List<Delivery> queued = lanes.values().stream().flatMap(l -> l.withdraw(which).stream()).toList();
-      queued.forEach(d -> outcomes.deferred(d, "handed-over", Duration.ZERO,
-          () -> tracker.finished(d.partition(), d.offset())));
-      return queued.size();
-    }
-
-    int handOver(java.util.Collection<org.apache.kafka.common.TopicPartition> partitions) {
-      return handOver(d -> partitions.contains(d.partition()));
-    }
-
-    /** Takes back queued deliveries of partitions this worker lost: not committed, the new owner sends them. */
-    int withdraw(java.util.Collection<org.apache.kafka.common.TopicPartition> partitions) {
-      List<Delivery> withdrawn = lanes.values().stream()
-          .flatMap(l -> l.withdraw(d -> partitions.contains(d.partition())).stream()).toList();
-      withdrawn.forEach(d -> tracker.handedBack(d.partition(), d.offset()));
-      return withdrawn.size();
     }
   }
 }

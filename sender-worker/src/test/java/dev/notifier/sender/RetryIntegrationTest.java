@@ -6,8 +6,8 @@ import dev.notifier.avro.DeadLetter;
 import dev.notifier.avro.DeliveryState;
 import dev.notifier.avro.DeliveryStatus;
 import dev.notifier.avro.Notification;
-import dev.notifier.sender.config.WorkerSettings;
 import dev.notifier.sender.config.BackoffPolicy;
+import dev.notifier.sender.config.WorkerSettings;
 import dev.notifier.testkit.smtp.ReceivedMessage;
 import dev.notifier.testkit.smtp.ScriptableSmtpServer;
 import dev.notifier.testkit.smtp.Stage;
@@ -90,7 +90,7 @@ class RetryIntegrationTest extends WorkerIntegrationSupport {
     assertThat(letter.getLastFailureAt()).isAfter(letter.getFirstFailureAt());
     assertThat(Duration.between(letter.getFirstFailureAt(), letter.getLastFailureAt()))
         .as("the budget is 2 s; the last attempt may run a poll late").isLessThan(Duration.ofSeconds(4));
-    assertThat(WorkerHarness.header(record, dev.notifier.sender.deadletter.DeadLetters.ORIGINAL_TOPIC))
+    assertThat(WorkerHarness.header(record, dev.notifier.sender.retry.RetryHeaders.ORIGINAL_TOPIC))
         .isEqualTo(h.topics.send().name());
     assertThat(h.smtp.messages()).isEmpty();
   }

@@ -1,4 +1,4 @@
-package dev.notifier.sender;
+package dev.notifier.sender.metrics;
 
 import dev.notifier.sender.guard.AccountGuard;
 import dev.notifier.sender.throttle.AccountThrottle;
@@ -94,19 +94,19 @@ public final class WorkerMetrics implements AutoCloseable {
   private final List<KafkaClientMetrics> clients = new ArrayList<>();
   private ScheduledExecutorService scheduler;
 
-  WorkerMetrics(MeterRegistry registry, Collection<String> accountIds) {
+  public WorkerMetrics(MeterRegistry registry, Collection<String> accountIds) {
     this.registry = registry;
     for (String id : accountIds) {
       accounts.put(id, new AccountMeters(registry, id, true));
     }
   }
 
-  MeterRegistry registry() {
+  public MeterRegistry registry() {
     return registry;
   }
 
   /** The meters of {@code accountId}, or of {@value #UNKNOWN_ACCOUNT} when it is not configured. */
-  AccountMeters account(String accountId) {
+  public AccountMeters account(String accountId) {
     AccountMeters meters = accounts.get(accountId);
     return meters != null ? meters : unknown();
   }
@@ -126,7 +126,7 @@ public final class WorkerMetrics implements AutoCloseable {
   }
 
   /** Registers the gauges of one account's breaker and throttle. */
-  synchronized void bindAccount(String accountId, AccountGuard guard, AccountThrottle throttle) {
+  public synchronized void bindAccount(String accountId, AccountGuard guard, AccountThrottle throttle) {
     for (String state : STATES) {
       gauges.add(Gauge.builder(BREAKER_STATE, guard, g -> state.equals(stateTag(g.state())) ? 1 : 0)
           .description("1 for the state the account's circuit breaker is in, 0 for the others")
@@ -141,7 +141,7 @@ public final class WorkerMetrics implements AutoCloseable {
   }
 
   /** Binds the Kafka clients' own metrics (consumer lag among them); {@link #close} unbinds them. */
-  synchronized void bindClients(List<Consumer<?, ?>> consumers, Producer<?, ?> producer) {
+  public synchronized void bindClients(List<Consumer<?, ?>> consumers, Producer<?, ?> producer) {
     if (scheduler == null) {
       scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "notifier-worker-kafka-metrics");
@@ -157,7 +157,7 @@ public final class WorkerMetrics implements AutoCloseable {
   }
 
   /** Resilience4j's state as the {@code state} tag. */
-  static String stateTag(CircuitBreaker.State state) {
+  public static String stateTag(CircuitBreaker.State state) {
     return switch (state) {
       case OPEN, FORCED_OPEN -> "open";
       case HALF_OPEN -> "half_open";
@@ -181,13 +181,13 @@ public final class WorkerMetrics implements AutoCloseable {
   }
 
   /** One account's meters, resolved once. */
-  static final class AccountMeters {
+  public static final class AccountMeters {
 
     private final MeterRegistry registry;
     private final String account;
-    final Counter sent;
-    final Counter retry;
-    final Counter dead;
+    private final Counter sent;
+    private final Counter retry;
+    private final Counter dead;
     private final Timer smtp;
     private final AtomicReferenceArray<Counter> retries = new AtomicReferenceArray<>(MAX_ATTEMPT_TAG + 1);
     private final ConcurrentMap<String, Counter> deadByClass = new ConcurrentHashMap<>();
@@ -214,12 +214,17 @@ public final class WorkerMetrics implements AutoCloseable {
           .tags("account", account, "outcome", outcome).register(registry);
     }
 
-    void smtpTook(long nanos) {
+    /** A message accepted by the server. */
+    public void sent() {
+      sent.increment();
+    }
+
+    public void smtpTook(long nanos) {
       smtp.record(nanos, TimeUnit.NANOSECONDS);
     }
 
     /** A retry scheduled after failed attempt number {@code attempt}. */
-    void retried(int attempt) {
+    public void retried(int attempt) {
       retry.increment();
       int slot = Math.max(1, Math.min(attempt, MAX_ATTEMPT_TAG));
       Counter counter = retries.get(slot);
@@ -232,7 +237,7 @@ public final class WorkerMetrics implements AutoCloseable {
       counter.increment();
     }
 
-    void deadLettered(String failureClass) {
+    public void deadLettered(String failureClass) {
       dead.increment();
       Counter counter = deadByClass.get(failureClass);
       if (counter == null) {
@@ -243,7 +248,7 @@ public final class WorkerMetrics implements AutoCloseable {
       counter.increment();
     }
 
-    void deferred(String reason) {
+    public void deferred(String reason) {
       Counter counter = deferredByReason.get(reason);
       if (counter == null) {
         counter = deferredByReason.computeIfAbsent(reason, r -> Counter.builder(DEFERRALS)

@@ -1,4 +1,4 @@
-package dev.notifier.sender;
+package dev.notifier.sender.retry;
 
 import dev.notifier.avro.Notification;
 import java.time.Instant;
@@ -7,23 +7,24 @@ import org.apache.kafka.common.TopicPartition;
 
 /**
  * One notification on its way: the record it came from (the send topic or a retry topic), how
- * many attempts have failed before, and when the first one failed (null before any failure).
+ * many attempts have failed before, and when the first one failed (null before any failure), as its
+ * {@link RetryHeaders} say.
  */
-record Delivery(ConsumerRecord<String, Notification> record, int failedAttempts, Instant firstFailure) {
+public record Delivery(ConsumerRecord<String, Notification> record, int failedAttempts, Instant firstFailure) {
 
-  static Delivery of(ConsumerRecord<String, Notification> record) {
+  public static Delivery of(ConsumerRecord<String, Notification> record) {
     return new Delivery(record, RetryHeaders.attempts(record.headers()), RetryHeaders.firstFailure(record.headers()));
   }
 
-  Notification notification() {
+  public Notification notification() {
     return record.value();
   }
 
-  TopicPartition partition() {
+  public TopicPartition partition() {
     return new TopicPartition(record.topic(), record.partition());
   }
 
-  long offset() {
+  public long offset() {
     return record.offset();
   }
 }

@@ -1,4 +1,4 @@
-package dev.notifier.sender;
+package dev.notifier.sender.outcome;
 
 import dev.notifier.avro.DeadLetter;
 import dev.notifier.avro.DeliveryStatus;
@@ -7,13 +7,13 @@ import dev.notifier.schemas.Topics;
 import org.apache.kafka.common.serialization.Serializer;
 
 /** Serializes what a worker writes: statuses, retried notifications and dead letters. */
-final class OutcomeSerializer implements Serializer<Object> {
+public final class OutcomeSerializer implements Serializer<Object> {
 
   private final Serializer<DeliveryStatus> status;
   private final Serializer<DeadLetter> deadLetter;
   private final Serializer<Notification> notification;
 
-  OutcomeSerializer(Topics topics) {
+  public OutcomeSerializer(Topics topics) {
     this.status = topics.status().valueSerde().serializer();
     this.deadLetter = topics.deadLetters().valueSerde().serializer();
     this.notification = topics.send().valueSerde().serializer();

@@ -1,0 +1,79 @@
+package dev.notifier.sender.retry;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+
+/**
+ * The headers a notification carries through the retry topics: how many attempts failed, when
+ * the first failed, when it is due again, why it waits, and where it first came from (the send
+ * topic's partition and offset, which its dead letter names). They travel with the record, so any
+ * worker can pick it up.
+ */
+public final class RetryHeaders {
+
+  public static final String ATTEMPTS = "notifier.retry.attempts";
+  public static final String FIRST_FAILURE = "notifier.retry.first-failure";
+  public static final String DUE = "notifier.retry.due";
+  public static final String REASON = "notifier.retry.reason";
+  public static final String ORIGINAL_TOPIC = "notifier.original.topic";
+  public static final String ORIGINAL_PARTITION = "notifier.original.partition";
+  public static final String ORIGINAL_OFFSET = "notifier.original.offset";
+
+  private RetryHeaders() {
+  }
+
+  public static int attempts(Headers headers) {
+    String value = text(headers, ATTEMPTS);
+    return value == null ? 0 : Integer.parseInt(value);
+  }
+
+  public static Instant firstFailure(Headers headers) {
+    String value = text(headers, FIRST_FAILURE);
+    return value == null ? null : Instant.ofEpochMilli(Long.parseLong(value));
+  }
+
+  /** When the record may be tried again; the epoch when it has no due time (fresh mail). */
+  public static Instant due(Headers headers) {
+    String value = text(headers, DUE);
+    return value == null ? Instant.EPOCH : Instant.ofEpochMilli(Long.parseLong(value));
+  }
+
+  /** Why the record waited last time; null for fresh mail. */
+  public static String reason(Headers headers) {
+    return text(headers, REASON);
+  }
+
+  static void write(Headers headers, int attempts, Instant firstFailure, Instant due, String reason) {
+    headers.add(ATTEMPTS, utf8(String.valueOf(attempts)));
+    if (firstFailure != null) {
+      headers.add(FIRST_FAILURE, utf8(String.valueOf(firstFailure.toEpochMilli())));
+    }
+    headers.add(DUE, utf8(String.valueOf(due.toEpochMilli())));
+    headers.add(REASON, utf8(reason));
+  }
+
+  /** Copies the record's origin headers (or, on its first hop, its own position) to {@code target}. */
+  public static void carryOrigin(ConsumerRecord<?, ?> record, Headers target) {
+    if (record.headers().lastHeader(ORIGINAL_TOPIC) != null) {
+      for (String key : new String[] {ORIGINAL_TOPIC, ORIGINAL_PARTITION, ORIGINAL_OFFSET}) {
+        target.add(key, record.headers().lastHeader(key).value());
+      }
+      return;
+    }
+    target.add(ORIGINAL_TOPIC, utf8(record.topic()));
+    target.add(ORIGINAL_PARTITION, utf8(String.valueOf(record.partition())));
+    target.add(ORIGINAL_OFFSET, utf8(String.valueOf(record.offset())));
+  }
+
+  private static String text(Headers headers, String key) {
+    Header header = headers.lastHeader(key);
+    return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+  }
+
+  private static byte[] utf8(String value) {
+    return value.getBytes(StandardCharsets.UTF_8);
+  }
+}

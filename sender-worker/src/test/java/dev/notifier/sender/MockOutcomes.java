@@ -1,0 +1,60 @@
+package dev.notifier.sender;
+
+import dev.notifier.avro.DeadLetter;
+import dev.notifier.avro.DeliveryStatus;
+import dev.notifier.schemas.Topics;
+import dev.notifier.sender.config.BackoffPolicy;
+import dev.notifier.sender.deadletter.DeadLetterWriter;
+import dev.notifier.sender.metrics.WorkerMetrics;
+import dev.notifier.sender.outcome.AcknowledgedWrites;
+import dev.notifier.sender.outcome.Statuses;
+import dev.notifier.sender.retry.RetryWriter;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * A worker's outcome writers wired as {@link SenderWorker} wires them, over Kafka's
+ * {@link MockProducer} (which acknowledges every record at once), for unit tests: what they wrote,
+ * by topic, and whether a write was fatal. Retry delays take the middle of their jitter.
+ */
+public final class MockOutcomes {
+
+  public final Topics topics = Topics.standard();
+  public final MockProducer<String, Object> producer =
+      new MockProducer<>(true, null, new StringSerializer(), (topic, value) -> new byte[] {1});
+  public final List<Exception> fatal = new CopyOnWriteArrayList<>();
+  public final WorkerMetrics metrics;
+  public final Statuses statuses;
+  public final DeadLetterWriter deadLetters;
+  public final RetryWriter retries;
+
+  public MockOutcomes(Clock clock, BackoffPolicy backoff, String... accounts) {
+    metrics = new WorkerMetrics(new SimpleMeterRegistry(), List.of(accounts));
+    AcknowledgedWrites writes = new AcknowledgedWrites(producer, fatal::add);
+    statuses = new Statuses(topics, writes, clock, metrics);
+    deadLetters = new DeadLetterWriter(topics, writes, statuses, clock, "w1", metrics);
+    retries = new RetryWriter(topics, writes, statuses, backoff, clock, () -> 0.5, deadLetters, metrics);
+  }
+
+  public MockOutcomes(Clock clock, String... accounts) {
+    this(clock, BackoffPolicy.builder().build(), accounts);
+  }
+
+  /** The records written to {@code topic}, in order. */
+  public List<ProducerRecord<String, Object>> writtenTo(String topic) {
+    return producer.history().stream().filter(r -> r.topic().equals(topic)).toList();
+  }
+
+  public List<DeadLetter> deadLettersWritten() {
+    return writtenTo(topics.deadLetters().name()).stream().map(r -> (DeadLetter) r.value()).toList();
+  }
+
+  public List<DeliveryStatus> statusesWritten() {
+    return writtenTo(topics.status().name()).stream().map(r -> (DeliveryStatus) r.value()).toList();
+  }
+}
