@@ -2,15 +2,19 @@ package dev.notifier.sender;
 
 import dev.notifier.avro.DeadLetter;
 import dev.notifier.avro.DeliveryStatus;
+import dev.notifier.avro.Notification;
 import dev.notifier.schemas.Topics;
 import dev.notifier.sender.config.BackoffPolicy;
 import dev.notifier.sender.deadletter.DeadLetterWriter;
 import dev.notifier.sender.metrics.WorkerMetrics;
 import dev.notifier.sender.outcome.AcknowledgedWrites;
 import dev.notifier.sender.outcome.Statuses;
+import dev.notifier.sender.retry.RetryHeaders;
 import dev.notifier.sender.retry.RetryWriter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.kafka.clients.producer.MockProducer;
@@ -56,5 +60,20 @@ public final class MockOutcomes {
 
   public List<DeliveryStatus> statusesWritten() {
     return writtenTo(topics.status().name()).stream().map(r -> (DeliveryStatus) r.value()).toList();
+  }
+
+  /** A notification from {@code account} to {@code email} for event {@code eventId} (as the integration tests send). */
+  public static Notification notification(String eventId, String email, String account) {
+    return WorkerHarness.notification(eventId, email, account);
+  }
+
+  /** The text of the record's last header {@code key}. */
+  public static String header(ProducerRecord<String, Object> record, String key) {
+    return new String(record.headers().lastHeader(key).value(), StandardCharsets.UTF_8);
+  }
+
+  /** When a retry or wait record is due, by its header. */
+  public static Instant due(ProducerRecord<String, Object> record) {
+    return Instant.ofEpochMilli(Long.parseLong(header(record, RetryHeaders.DUE)));
   }
 }

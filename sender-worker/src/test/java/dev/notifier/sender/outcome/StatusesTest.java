@@ -4,9 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.notifier.avro.DeliveryState;
 import dev.notifier.avro.DeliveryStatus;
-import dev.notifier.avro.Notification;
-import dev.notifier.avro.Recipient;
 import dev.notifier.schemas.Topics;
+import dev.notifier.sender.MockOutcomes;
 import dev.notifier.sender.metrics.WorkerMetrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
@@ -40,7 +39,7 @@ class StatusesTest {
     producer.sendException = new TimeoutException("buffer full for 60000 ms");
     AtomicBoolean done = new AtomicBoolean();
 
-    statuses.sent(notification(), 1, () -> done.set(true));
+    statuses.sent(MockOutcomes.notification("e1", "alice@example.com", "default"), 1, () -> done.set(true));
 
     assertThat(done).as("the offset may be committed only after the outcome is written").isFalse();
     assertThat(fatal).singleElement().isInstanceOf(TimeoutException.class);
@@ -50,7 +49,7 @@ class StatusesTest {
   void anAcknowledgedOutcomeIsDone() {
     AtomicBoolean done = new AtomicBoolean();
 
-    statuses.sent(notification(), 2, () -> done.set(true));
+    statuses.sent(MockOutcomes.notification("e1", "alice@example.com", "default"), 2, () -> done.set(true));
     assertThat(done).isFalse();
     producer.completeNext();
 
@@ -69,7 +68,7 @@ class StatusesTest {
   void aFailedAcknowledgementIsFatalAndNeverDone() {
     AtomicBoolean done = new AtomicBoolean();
 
-    statuses.sent(notification(), 1, () -> done.set(true));
+    statuses.sent(MockOutcomes.notification("e1", "alice@example.com", "default"), 1, () -> done.set(true));
     producer.errorNext(new TimeoutException("no acknowledgement"));
 
     assertThat(done).isFalse();
@@ -79,19 +78,5 @@ class StatusesTest {
   /** A producer whose sends wait for {@code completeNext}/{@code errorNext}; values are not really serialised. */
   static MockProducer<String, Object> producer() {
     return new MockProducer<>(false, null, new StringSerializer(), (topic, value) -> new byte[] {1});
-  }
-
-  static Notification notification() {
-    return Notification.newBuilder()
-        .setNotificationId("n-1")
-        .setEventId("e1")
-        .setEventType("bug.assigned")
-        .setTemplate("bug-assigned")
-        .setAccount("default")
-        .setRecipient(Recipient.newBuilder().setUserId("alice").setEmail("alice@example.com").build())
-        .setSubject("Bug e1 assigned to you")
-        .setTextBody("Event e1 needs you.")
-        .setCreatedAt(NOW)
-        .build();
   }
 }
