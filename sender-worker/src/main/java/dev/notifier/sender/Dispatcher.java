@@ -1,7 +1,9 @@
 package dev.notifier.sender;
 
+import dev.notifier.avro.Notification;
 import dev.notifier.sender.deadletter.DeadLetterWriter;
 import dev.notifier.sender.retry.Delivery;
+import dev.notifier.sender.retry.MalformedHeaderException;
 import dev.notifier.sender.retry.RetryWriter;
 import dev.notifier.sender.throttle.AccountThrottle;
 import java.time.Duration;
@@ -9,11 +11,13 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 
 /**
  * Where the poll thread sends each delivery: its account's {@link AccountLane}, the wait topic when
- * that lane's backlog is full, or the dead-letter topic when the account is not configured. Every
+ * that lane's backlog is full, or the dead-letter topic when the account is not configured (or the
+ * record's retry headers cannot be read). Every
  * delivery is tracked from here until its outcome is acknowledged ({@link OffsetTracker}). On a
  * rebalance it takes queued deliveries of the partitions given up back out of the lanes.
  */
@@ -50,6 +54,16 @@ final class Dispatcher {
       return;
     }
     lane.submit(d);
+  }
+
+  /**
+   * A record whose retry headers cannot be read: a dead letter with the cause, tracked like any
+   * delivery so the commit moves past it once that is written.
+   */
+  void malformed(ConsumerRecord<String, Notification> record, MalformedHeaderException e) {
+    Delivery d = new Delivery(record, 0, null);
+    tracker.started(d.partition(), d.offset());
+    deadLetters.malformedHeaders(d, e, () -> tracker.finished(d.partition(), d.offset()));
   }
 
   private static double rate(AccountLane lane) {

@@ -2,6 +2,7 @@ package dev.notifier.sender;
 
 import dev.notifier.avro.Notification;
 import dev.notifier.sender.retry.Delivery;
+import dev.notifier.sender.retry.MalformedHeaderException;
 import dev.notifier.sender.retry.RetryHeaders;
 import java.time.Clock;
 import java.time.Duration;
@@ -103,14 +104,23 @@ final class PartitionSource implements ConsumerRebalanceListener {
       if (pausedUntil.containsKey(partition)) {
         continue;
       }
-      Instant due = RetryHeaders.due(record.headers());
+      Instant due;
+      Delivery delivery;
+      try {
+        due = RetryHeaders.due(record.headers());
+        delivery = Delivery.of(record);
+      } catch (MalformedHeaderException e) {
+        // a dead letter with the cause: thrown out of the loop, it would stop every worker taking this partition
+        dispatcher.malformed(record, e);
+        continue;
+      }
       if (due.isAfter(now)) {
         consumer.pause(List.of(partition));
         consumer.seek(partition, record.offset());
         pausedUntil.put(partition, due);
         continue;
       }
-      dispatcher.dispatch(Delivery.of(record));
+      dispatcher.dispatch(delivery);
     }
   }
 

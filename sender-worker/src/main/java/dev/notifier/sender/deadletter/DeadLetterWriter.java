@@ -13,6 +13,7 @@ import dev.notifier.sender.retry.Action;
 import dev.notifier.sender.retry.Classification;
 import dev.notifier.sender.retry.DeadEnd;
 import dev.notifier.sender.retry.Delivery;
+import dev.notifier.sender.retry.MalformedHeaderException;
 import dev.notifier.sender.smtp.SmtpReply;
 import java.time.Clock;
 import java.time.Instant;
@@ -23,8 +24,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * Writes dead letters: the notification with the facts of its failure to {@code notifier.send.dlt}
  * (see {@link DeadLetters}), and a DEAD status. The failure class is the {@link Action}'s name, the
  * value {@code notifier dlt --class} filters on. What the retry stage gives up on arrives here as its
- * {@link DeadEnd}; a notification naming an account this worker does not have is dead-lettered at
- * once.
+ * {@link DeadEnd}; a notification naming an account this worker does not have, and a record whose
+ * retry headers cannot be read, are dead-lettered at once.
  */
 public final class DeadLetterWriter implements DeadEnd {
 
@@ -50,6 +51,17 @@ public final class DeadLetterWriter implements DeadEnd {
     String fix = "add account '" + d.notification().getAccount() + "' to the config's accounts, or fix the team routing";
     dead(d, new Classification(Action.UNKNOWN_ACCOUNT, false, "unknown-account", fix), null, null,
         d.failedAttempts(), d.firstFailure(), done);
+  }
+
+  /**
+   * A record whose retry headers cannot be read: not sent, since how often it failed and whether it
+   * is due are unknown. The fix names the header and its value.
+   */
+  public void malformedHeaders(Delivery d, MalformedHeaderException e, Runnable done) {
+    String fix = e.getMessage() + ": the record was altered, or written by something other than a notifier worker, "
+        + "and was not sent; find what wrote it, then replay the dead letter";
+    dead(d, new Classification(Action.MALFORMED_HEADERS, false, "malformed-headers", fix), null,
+        (e.getCause() != null ? e.getCause() : e).getClass().getName(), d.failedAttempts(), d.firstFailure(), done);
   }
 
   @Override

@@ -36,8 +36,9 @@ import org.apache.kafka.clients.producer.Producer;
  *   <li>{@value #RETRIES} {account, attempt} — retries scheduled, by the number of the attempt that
  *       failed ({@code 1} .. {@code 9}, then {@value #MAX_ATTEMPT_TAG}{@code +} for the tenth and later)</li>
  *   <li>{@value #DEAD_LETTERS} {account, class} — dead letters by the failure class written in the dead
- *       letter ({@code DEAD_RECIPIENT}, {@code PERMANENT}, {@code INVALID_MESSAGE}, {@code EXPIRED},
- *       {@code UNKNOWN_ACCOUNT}), the same value {@code notifier dlt --class} filters on</li>
+ *       letter, the name of its {@code retry.Action} ({@code DEAD_RECIPIENT}, {@code PERMANENT},
+ *       {@code INVALID_MESSAGE}, {@code EXPIRED}, {@code UNKNOWN_ACCOUNT}, {@code MALFORMED_HEADERS}), the
+ *       same value {@code notifier dlt --class} filters on</li>
  *   <li>{@value #DEFERRALS} {account, reason} — mail put in the wait topic without an attempt
  *       ({@code breaker-open}, {@code throttled}, {@code backlog}, {@code handed-over})</li>
  *   <li>{@value #BREAKER_STATE} {account, state} — 1 for the account breaker's state, 0 for the

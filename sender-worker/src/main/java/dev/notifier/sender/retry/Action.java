@@ -27,5 +27,7 @@ public enum Action {
   /** The notification names an account this worker does not have: dead letter at once, fix the config or the routing. */
   UNKNOWN_ACCOUNT,
   /** The retries ran out (the lifetime budget, or {@code maxAttempts}): dead letter. */
-  EXPIRED
+  EXPIRED,
+  /** The record's retry headers cannot be read: dead letter at once, never a crash of the poll loop. */
+  MALFORMED_HEADERS
 }

@@ -12,6 +12,7 @@ import org.apache.kafka.common.TopicPartition;
  */
 public record Delivery(ConsumerRecord<String, Notification> record, int failedAttempts, Instant firstFailure) {
 
+  /** The delivery of a record, with the attempts its retry headers count. */
   public static Delivery of(ConsumerRecord<String, Notification> record) {
     return new Delivery(record, RetryHeaders.attempts(record.headers()), RetryHeaders.firstFailure(record.headers()));
   }

@@ -25,20 +25,22 @@ public final class RetryHeaders {
   private RetryHeaders() {
   }
 
-  public static int attempts(Headers headers) {
+  /** Failed attempts so far; 0 for fresh mail. */
+  public static int attempts(Headers headers) throws MalformedHeaderException {
     String value = text(headers, ATTEMPTS);
-    return value == null ? 0 : Integer.parseInt(value);
+    return value == null ? 0 : (int) number(ATTEMPTS, value, 0, Integer.MAX_VALUE, "a count of failed attempts");
   }
 
-  public static Instant firstFailure(Headers headers) {
+  /** When the first attempt failed; null for fresh mail. */
+  public static Instant firstFailure(Headers headers) throws MalformedHeaderException {
     String value = text(headers, FIRST_FAILURE);
-    return value == null ? null : Instant.ofEpochMilli(Long.parseLong(value));
+    return value == null ? null : instant(FIRST_FAILURE, value);
   }
 
   /** When the record may be tried again; the epoch when it has no due time (fresh mail). */
-  public static Instant due(Headers headers) {
+  public static Instant due(Headers headers) throws MalformedHeaderException {
     String value = text(headers, DUE);
-    return value == null ? Instant.EPOCH : Instant.ofEpochMilli(Long.parseLong(value));
+    return value == null ? Instant.EPOCH : instant(DUE, value);
   }
 
   /** Why the record waited last time; null for fresh mail. */
@@ -59,13 +61,33 @@ public final class RetryHeaders {
   public static void carryOrigin(ConsumerRecord<?, ?> record, Headers target) {
     if (record.headers().lastHeader(ORIGINAL_TOPIC) != null) {
       for (String key : new String[] {ORIGINAL_TOPIC, ORIGINAL_PARTITION, ORIGINAL_OFFSET}) {
-        target.add(key, record.headers().lastHeader(key).value());
+        Header header = record.headers().lastHeader(key);
+        if (header != null) {
+          target.add(key, header.value());
+        }
       }
       return;
     }
     target.add(ORIGINAL_TOPIC, utf8(record.topic()));
     target.add(ORIGINAL_PARTITION, utf8(String.valueOf(record.partition())));
     target.add(ORIGINAL_OFFSET, utf8(String.valueOf(record.offset())));
+  }
+
+  private static Instant instant(String key, String value) {
+    return Instant.ofEpochMilli(number(key, value, Long.MIN_VALUE, Long.MAX_VALUE, "a time in epoch milliseconds"));
+  }
+
+  private static long number(String key, String value, long min, long max, String expected) {
+    long number;
+    try {
+      number = Long.parseLong(value);
+    } catch (NumberFormatException e) {
+      throw new MalformedHeaderException(key, value, expected, e);
+    }
+    if (number < min || number > max) {
+      throw new MalformedHeaderException(key, value, expected, null);
+    }
+    return number;
   }
 
   private static String text(Headers headers, String key) {
