@@ -143,8 +143,7 @@ final class AccountLane implements AutoCloseable {
         Thread.currentThread().interrupt();
         return;
       } catch (RuntimeException e) {
-        LOG.error("account {}: unexpected error sending {}; it will be delivered again", account.id(),
-            delivery.notification().getNotificationId(), e);
+        retryAsWorkerError(delivery, e);
       } finally {
         synchronized (this) {
           busy--;
@@ -159,39 +158,84 @@ final class AccountLane implements AutoCloseable {
       retries.deferred(d, "breaker-open", guard.retryAfter(), done);
       return;
     }
-    Duration wait = throttle.tryAcquire();
-    while (!wait.isZero()) {
-      if (wait.compareTo(MAX_THROTTLE_WAIT) > 0 || !running) {
-        guard.release();
-        retries.deferred(d, "throttled", wait, done);
-        return;
-      }
-      sleeper.sleep(wait);
-      wait = throttle.tryAcquire();
+    Duration wait;
+    try {
+      wait = awaitThrottle();
+    } catch (InterruptedException | RuntimeException e) {
+      guard.release();
+      throw e;
+    }
+    if (!wait.isZero()) {
+      guard.release();
+      retries.deferred(d, "throttled", wait, done);
+      return;
     }
     send(connection, d, done);
   }
 
+  /**
+   * Takes the throttle's permission, waiting through the sleeper while the wait is short: zero once
+   * taken, else the wait that was too long to hold a sending thread for (or the lane is stopping).
+   */
+  private Duration awaitThrottle() throws InterruptedException {
+    Duration wait = throttle.tryAcquire();
+    while (!wait.isZero()) {
+      if (wait.compareTo(MAX_THROTTLE_WAIT) > 0 || !running) {
+        return wait;
+      }
+      sleeper.sleep(wait);
+      wait = throttle.tryAcquire();
+    }
+    return Duration.ZERO;
+  }
+
+  /** One attempt; its outcome, classified by the table, goes to the breaker (by its column) and on to the writers. */
   private void send(AccountConnection connection, Delivery d, Runnable done) {
     long start = System.nanoTime();
+    DeliveryException failure = null;
     try {
       connection.send(MessageFactory.build(connection.session(), d.notification(), account.from()));
-      long nanos = System.nanoTime() - start;
-      meters.smtpTook(nanos);
-      guard.succeeded(Duration.ofNanos(nanos));
-      statuses.sent(d.notification(), d.failedAttempts() + 1, done);
     } catch (DeliveryException e) {
-      long nanos = System.nanoTime() - start;
-      meters.smtpTook(nanos);
-      Classification c = classifier.classify(e);
-      Duration took = Duration.ofNanos(nanos);
-      if (c.countsAgainstBreaker()) {
-        guard.failed(took, e);
-      } else {
-        guard.succeeded(took);
-      }
-      retries.failed(d, c, e, done);
+      failure = e;
+    } catch (RuntimeException e) {
+      failure = workerError(e);
     }
+    Duration took = Duration.ofNanos(System.nanoTime() - start);
+    meters.smtpTook(took.toNanos());
+    if (failure == null) {
+      guard.succeeded(took);
+      statuses.sent(d.notification(), d.failedAttempts() + 1, done);
+      return;
+    }
+    Classification c = classifier.classify(failure);
+    if (c.countsAgainstBreaker()) {
+      guard.failed(took, failure);
+    } else {
+      guard.succeeded(took);
+    }
+    retries.failed(d, c, failure, done);
+  }
+
+  /**
+   * A RuntimeException anywhere in the processing (a bug, a notification the code did not expect):
+   * a failed attempt of kind {@code worker-error}, retried like any transient failure, so the
+   * delivery finishes and its partition's commits go on. Left unfinished and not handed back, it
+   * would hold that partition's commits until a rebalance.
+   */
+  private void retryAsWorkerError(Delivery d, RuntimeException e) {
+    LOG.error("account {}: unexpected error processing {}; it is retried", account.id(),
+        d.notification().getNotificationId(), e);
+    DeliveryException failure = workerError(e);
+    try {
+      retries.failed(d, classifier.classify(failure), failure, () -> finished.accept(d));
+    } catch (RuntimeException again) {
+      LOG.error("account {}: {} could not be retried either; its partition's commits wait for a rebalance",
+          account.id(), d.notification().getNotificationId(), again);
+    }
+  }
+
+  private static DeliveryException workerError(RuntimeException e) {
+    return new DeliveryException("worker", null, "unexpected error in the worker: " + e, e);
   }
 
   /** Stops taking new deliveries, waits up to {@code bound} for the ones being sent, and closes. */

@@ -50,7 +50,11 @@ class AccountLaneTest {
   private final MockOutcomes outcomes = new MockOutcomes(clock, "default");
   private final List<Delivery> finished = new CopyOnWriteArrayList<>();
   private final List<Duration> waits = new CopyOnWriteArrayList<>();
+  private volatile RuntimeException sleeperThrows;
   private final Sleeper sleeper = wait -> {
+    if (sleeperThrows != null) {
+      throw sleeperThrows;
+    }
     waits.add(wait);
     clock.advance(wait);
   };
@@ -176,6 +180,39 @@ class AccountLaneTest {
       assertThat(letter.getFailureClass()).isEqualTo("INVALID_MESSAGE");
       assertThat(letter.getKind()).isEqualTo("message-invalid");
     });
+  }
+
+  @Test
+  void aRuntimeExceptionWhileSendingIsRetriedAsAWorkerErrorAndTheDeliveryFinishes() {
+    lane = lane(Limits.DEFAULT, ReplyClassifier.defaults(), BreakerSettings.defaults());
+    Notification broken = WorkerHarness.notification("e0", "user0@example.com", "default");
+    broken.setTextBody(null); // no body to encode: a NullPointerException in the worker
+
+    lane.submit(delivery(broken, 0));
+    lane.submit(delivery(WorkerHarness.notification("e1", "user1@example.com", "default"), 1));
+    await().atMost(TIMEOUT).until(() -> finished.size() == 2);
+
+    assertThat(outcomes.writtenTo(outcomes.topics.retry(1).name())).singleElement().satisfies(r -> {
+      assertThat(header(r, RetryHeaders.REASON)).isEqualTo("worker-error");
+      assertThat(header(r, RetryHeaders.ATTEMPTS)).as("counted as a failed attempt").isEqualTo("1");
+    });
+    assertThat(outcomes.statusesWritten()).extracting(DeliveryStatus::getState)
+        .containsExactly(DeliveryState.RETRYING, DeliveryState.SENT);
+    assertThat(outcomes.statusesWritten().get(0).getDetail()).contains("NullPointerException");
+    assertThat(smtp.messages()).as("the lane goes on").hasSize(1);
+  }
+
+  @Test
+  void aRuntimeExceptionBeforeTheSendIsRetriedAsAWorkerErrorToo() {
+    lane = lane(Limits.of(1, 1), ReplyClassifier.defaults(), BreakerSettings.defaults());
+    sleeperThrows = new IllegalStateException("the sleeper broke");
+
+    submit(2);
+
+    assertThat(smtp.messages()).hasSize(1);
+    assertThat(outcomes.writtenTo(outcomes.topics.retry(1).name())).singleElement()
+        .satisfies(r -> assertThat(header(r, RetryHeaders.REASON)).isEqualTo("worker-error"));
+    assertThat(outcomes.statusesWritten().get(1).getDetail()).contains("the sleeper broke");
   }
 
   /** Submits {@code count} notifications, to user0.. at offsets 0.., and waits until all are finished. */

@@ -12,6 +12,10 @@ final class Fixes {
   static final String MESSAGE_INVALID = "the message was refused before any byte was sent (e.g. CR or LF in a"
       + " header, a malformed address): correct the notification or its template, then send it again";
 
+  // --- the worker's own failure
+  static final String WORKER_ERROR = "the worker failed while processing this notification (a bug, or a notification it"
+      + " did not expect): it is retried; if it keeps failing, report the exception in the worker's log";
+
   // --- transport failures
   static final String DNS = "the account's host name did not resolve: check its spelling (e.g. smtp.qq.com),"
       + " that /etc/resolv.conf is readable by the worker's user and its nameserver reachable"

@@ -38,7 +38,8 @@ import javax.net.ssl.SSLException;
  * against it (the server failed, throttled or refused the account: enough of these open the
  * breaker and the account's mail waits), or {@link #HEALTHY} (the server answered sanely — a sent
  * message, a refused recipient or message — whatever became of the mail). Today exactly the
- * {@link Action#RETRY} and {@link Action#ACCOUNT_ERROR} rows count; a row may say otherwise.
+ * {@link Action#RETRY} and {@link Action#ACCOUNT_ERROR} rows count, except the worker's own errors
+ * (a bug, a notification the code did not expect), which are retried but say nothing about the account.
  *
  * <p>Decisions worth knowing: an unknown host is an {@link Action#ACCOUNT_ERROR} (it is the
  * account's host; retrying a typo for 24 h helps no one); a TLS failure at connect is an account
@@ -64,6 +65,9 @@ public final class ReplyRules {
 
         // --- refused before any SMTP exchange
         when().step("message")                                        .then(INVALID_MESSAGE, HEALTHY, "message-invalid", Fixes.MESSAGE_INVALID),
+
+        // --- the worker failed, not the server: retried; says nothing about the account
+        when().step("worker")                                         .then(RETRY, HEALTHY, "worker-error", Fixes.WORKER_ERROR),
 
         // --- the transport failed: the exception says how
         when().cause(UnknownHostException.class)                      .then(ACCOUNT_ERROR, COUNTS, "dns-failed", Fixes.DNS),

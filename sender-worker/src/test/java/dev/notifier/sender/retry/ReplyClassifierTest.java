@@ -59,6 +59,7 @@ class ReplyClassifierTest {
         // refused before any SMTP exchange
         c("message", null, MessagingException.class, INVALID_MESSAGE, "message-invalid", "CR or LF"),
         c("starttls", null, MessagingException.class, ACCOUNT_ERROR, "starttls-unsupported", "port 465"),
+        c("worker", null, NullPointerException.class, RETRY, "worker-error", "worker's log"),
 
         // the transport failed
         c("connect", null, UnknownHostException.class, ACCOUNT_ERROR, "dns-failed", "/etc/resolv.conf"),
@@ -333,10 +334,13 @@ class ReplyClassifierTest {
   }
 
   @Test
-  void theDefaultTableCountsExactlyTheTransientAndAccountFailuresAgainstTheBreaker() {
-    assertThat(CLASSIFIER.rules()).allSatisfy(rule -> assertThat(rule.result().countsAgainstBreaker())
-        .as("breaker column of %s", rule)
-        .isEqualTo(rule.result().action() == RETRY || rule.result().action() == ACCOUNT_ERROR));
+  void theDefaultTableCountsTheServersTransientAndAccountFailuresAgainstTheBreaker() {
+    assertThat(CLASSIFIER.rules()).filteredOn(rule -> !rule.result().kind().equals("worker-error"))
+        .allSatisfy(rule -> assertThat(rule.result().countsAgainstBreaker()).as("breaker column of %s", rule)
+            .isEqualTo(rule.result().action() == RETRY || rule.result().action() == ACCOUNT_ERROR));
+    assertThat(CLASSIFIER.classify("worker", null, IllegalStateException.class))
+        .as("the worker's own error is retried but says nothing about the account")
+        .extracting(Classification::action, Classification::countsAgainstBreaker).containsExactly(RETRY, false);
   }
 
   @Test
