@@ -18,7 +18,9 @@ import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.InvalidOffsetException;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.consumer.OffsetOutOfRangeException;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RebalanceInProgressException;
@@ -136,19 +138,40 @@ final class PartitionSource implements ConsumerRebalanceListener {
     }
   }
 
+  /** Commits what finished; a failure goes to the poll loop, which sorts it (see {@code SenderWorker}). */
   void commit() {
     Map<TopicPartition, OffsetAndMetadata> offsets = tracker.committable(owned);
     if (offsets.isEmpty()) {
       return;
     }
-    try {
-      commitSync(offsets);
-      tracker.committed(offsets);
-    } catch (WakeupException e) {
-      throw e;
-    } catch (KafkaException e) {
-      LOG.warn("{}: commit failed ({}); uncommitted notifications will be redelivered", name, e.toString());
+    commitSync(offsets);
+    tracker.committed(offsets);
+  }
+
+  /**
+   * Puts the fetch position of the partitions {@code e} names (those this consumer owns) back on
+   * their committed offset, or on the beginning when none is committed or the committed one is the
+   * offset out of range: no notification is skipped, and what was sent already is at worst resent.
+   */
+  void resetPositions(InvalidOffsetException e) {
+    Set<TopicPartition> mine = new HashSet<>(e.partitions());
+    mine.retainAll(consumer.assignment());
+    if (mine.isEmpty()) {
+      return;
     }
+    Map<TopicPartition, Long> outOfRange = e instanceof OffsetOutOfRangeException o
+        ? o.offsetOutOfRangePartitions() : Map.of();
+    Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(mine);
+    for (TopicPartition partition : mine) {
+      OffsetAndMetadata offset = committed.get(partition);
+      if (offset != null && !Long.valueOf(offset.offset()).equals(outOfRange.get(partition))) {
+        consumer.seek(partition, offset.offset());
+      } else {
+        consumer.seekToBeginning(List.of(partition));
+      }
+    }
+    LOG.warn("{}: no valid fetch position for {} ({}): reading on from the committed offset, else the beginning",
+        name, mine, e.getMessage());
   }
 
   /**

@@ -32,10 +32,15 @@ import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
+import org.apache.kafka.clients.consumer.InvalidOffsetException;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.FencedInstanceIdException;
+import org.apache.kafka.common.errors.InterruptException;
+import org.apache.kafka.common.errors.InvalidGroupIdException;
 import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
@@ -199,29 +204,11 @@ public final class SenderWorker implements Runnable, AutoCloseable {
       loopStarted = true;
       send.subscribe();
       retries.subscribe();
-      long lastCommit = System.nanoTime();
-      while (running && fatal.get() == null) {
-        lastLoopNanos = System.nanoTime();
-        boolean hold = holdFetching();
-        send.hold(hold);
-        retries.hold(hold);
-        // fresh mail may block for the poll time-out when idle; the retry topics never block the
-        // loop (their fetches go on in the background), so they cost fresh mail no throughput.
-        // While fetching is held, polls are short so the loop notices soon that the lanes drained.
-        send.pollOnce(hold ? HELD_POLL_TIMEOUT : settings.pollTimeout());
-        retries.pollOnce(Duration.ZERO);
-        if (System.nanoTime() - lastCommit >= COMMIT_INTERVAL.toNanos()) {
-          send.commit();
-          retries.commit();
-          lastCommit = System.nanoTime();
-        }
-      }
+      loop();
     } catch (WakeupException e) {
       if (running) {
         throw e;
       }
-    } catch (AuthorizationException | FencedInstanceIdException | UnsupportedVersionException e) {
-      LOG.error("worker {} stops: fatal Kafka error: {}", settings.workerId(), e.toString());
     } catch (RuntimeException e) {
       LOG.error("worker {} stops: unexpected error; uncommitted notifications will be redelivered",
           settings.workerId(), e);
@@ -238,6 +225,55 @@ public final class SenderWorker implements Runnable, AutoCloseable {
       LOG.error("worker {} stopped: an outcome could not be written ({}); its notification will be redelivered",
           settings.workerId(), fatal.get().toString());
     }
+  }
+
+  /**
+   * Polls, dispatches and commits until the worker is closed, an outcome cannot be written, or Kafka
+   * says something no retry fixes. Kafka's errors are sorted as Kafka's own consumer examples sort
+   * them, one catch each: fatal ones stop the worker, a fetch position that is not valid is reset,
+   * and anything else from a poll or a commit is logged and the loop goes on — what was not
+   * committed is committed on a later try, or redelivered.
+   */
+  private void loop() {
+    long lastCommit = System.nanoTime();
+    while (running && fatal.get() == null) {
+      lastLoopNanos = System.nanoTime();
+      try {
+        pollOnce();
+        if (System.nanoTime() - lastCommit >= COMMIT_INTERVAL.toNanos()) {
+          lastCommit = System.nanoTime();
+          send.commit();
+          retries.commit();
+        }
+      } catch (WakeupException | InterruptException e) {
+        // close() woke the consumers up, or the thread was interrupted: the loop ends
+        throw e;
+      } catch (AuthorizationException | AuthenticationException | FencedInstanceIdException
+          | UnsupportedVersionException | InvalidGroupIdException e) {
+        // fatal: no retry grants an ACL, fixes credentials or the group, or upgrades the broker
+        LOG.error("worker {} stops: fatal Kafka error: {}", settings.workerId(), e.toString());
+        return;
+      } catch (InvalidOffsetException e) {
+        // reset: the fetch position is out of range, or there is none (no offset committed, no reset policy)
+        send.resetPositions(e);
+        retries.resetPositions(e);
+      } catch (KafkaException e) {
+        // recoverable (retriable or not): a later poll or commit may well succeed
+        LOG.warn("worker {}: Kafka error ({}); the loop goes on, and what is not committed yet is committed later "
+            + "or redelivered", settings.workerId(), e.toString());
+      }
+    }
+  }
+
+  private void pollOnce() {
+    boolean hold = holdFetching();
+    send.hold(hold);
+    retries.hold(hold);
+    // fresh mail may block for the poll time-out when idle; the retry topics never block the
+    // loop (their fetches go on in the background), so they cost fresh mail no throughput.
+    // While fetching is held, polls are short so the loop notices soon that the lanes drained.
+    send.pollOnce(hold ? HELD_POLL_TIMEOUT : settings.pollTimeout());
+    retries.pollOnce(Duration.ZERO);
   }
 
   /**
