@@ -6,14 +6,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.notifier.avro.DeliveryState;
 import dev.notifier.avro.Notification;
-import dev.notifier.sender.config.AccountSettings;
-import dev.notifier.sender.config.BreakerSettings;
 import dev.notifier.sender.config.Limits;
-import dev.notifier.sender.guard.AccountGuard;
 import dev.notifier.sender.retry.Delivery;
-import dev.notifier.sender.retry.ReplyClassifier;
 import dev.notifier.sender.retry.RetryHeaders;
-import dev.notifier.sender.throttle.AccountThrottle;
 import dev.notifier.sender.throttle.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
@@ -44,13 +39,7 @@ class DispatcherTest {
 
   @BeforeEach
   void stoppedLane() {
-    Limits limits = Limits.of(0.1, 1);
-    AccountSettings account = AccountSettings.local("slow", "127.0.0.1", 2525, WorkerHarness.FROM).withLimits(limits);
-    lane = new AccountLane(account, new AccountGuard("slow", BreakerSettings.defaults(), clock),
-        new AccountThrottle(limits, clock), ReplyClassifier.defaults(), outcomes.statuses, outcomes.retries,
-        d -> tracker.finished(d.partition(), d.offset()), wait -> clock.advance(wait), name -> null, "w1",
-        outcomes.metrics.account("slow"));
-    lane.stop(Duration.ofSeconds(1));
+    lane = outcomes.stoppedLane("slow", Limits.of(0.1, 1), clock, tracker);
     dispatcher = new Dispatcher(Map.of("slow", lane), tracker, outcomes.retries, outcomes.deadLetters,
         Duration.ofSeconds(30));
   }

@@ -4,16 +4,24 @@ import dev.notifier.avro.DeadLetter;
 import dev.notifier.avro.DeliveryStatus;
 import dev.notifier.avro.Notification;
 import dev.notifier.schemas.Topics;
+import dev.notifier.sender.config.AccountSettings;
 import dev.notifier.sender.config.BackoffPolicy;
+import dev.notifier.sender.config.BreakerSettings;
+import dev.notifier.sender.config.Limits;
 import dev.notifier.sender.deadletter.DeadLetterWriter;
+import dev.notifier.sender.guard.AccountGuard;
 import dev.notifier.sender.metrics.WorkerMetrics;
 import dev.notifier.sender.outcome.AcknowledgedWrites;
 import dev.notifier.sender.outcome.Statuses;
+import dev.notifier.sender.retry.ReplyClassifier;
 import dev.notifier.sender.retry.RetryHeaders;
 import dev.notifier.sender.retry.RetryWriter;
+import dev.notifier.sender.throttle.AccountThrottle;
+import dev.notifier.sender.throttle.MutableClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -47,6 +55,22 @@ public final class MockOutcomes {
 
   public MockOutcomes(Clock clock, String... accounts) {
     this(clock, BackoffPolicy.builder().build(), accounts);
+  }
+
+  /**
+   * A lane of account {@code accountId} (a local server nobody connects to) over these writers, its
+   * threads already stopped: what is submitted stays queued, as behind a slow server. It finishes
+   * deliveries in {@code tracker}, and waits by moving {@code clock}.
+   */
+  AccountLane stoppedLane(String accountId, Limits limits, MutableClock clock, OffsetTracker tracker) {
+    AccountSettings account = AccountSettings.local(accountId, "127.0.0.1", 2525, WorkerHarness.FROM)
+        .withLimits(limits);
+    AccountLane lane = new AccountLane(account, new AccountGuard(accountId, BreakerSettings.defaults(), clock),
+        new AccountThrottle(limits, clock), ReplyClassifier.defaults(), statuses, retries,
+        d -> tracker.finished(d.partition(), d.offset()), clock::advance, name -> null, "w1",
+        metrics.account(accountId));
+    lane.stop(Duration.ofSeconds(1));
+    return lane;
   }
 
   /** The records written to {@code topic}, in order. */

@@ -5,12 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 
 import dev.notifier.avro.DeliveryState;
 import dev.notifier.avro.Notification;
-import dev.notifier.sender.config.AccountSettings;
-import dev.notifier.sender.config.BreakerSettings;
 import dev.notifier.sender.config.Limits;
-import dev.notifier.sender.guard.AccountGuard;
-import dev.notifier.sender.retry.ReplyClassifier;
-import dev.notifier.sender.throttle.AccountThrottle;
 import dev.notifier.sender.throttle.MutableClock;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -46,13 +41,7 @@ class PartitionSourceTest {
 
   @BeforeEach
   void assignedSource() {
-    Limits limits = Limits.DEFAULT;
-    AccountSettings account = AccountSettings.local("default", "127.0.0.1", 2525, WorkerHarness.FROM);
-    lane = new AccountLane(account, new AccountGuard("default", BreakerSettings.defaults(), clock),
-        new AccountThrottle(limits, clock), ReplyClassifier.defaults(), outcomes.statuses, outcomes.retries,
-        d -> tracker.finished(d.partition(), d.offset()), wait -> clock.advance(wait), name -> null, "w1",
-        outcomes.metrics.account("default"));
-    lane.stop(Duration.ofSeconds(1));
+    lane = outcomes.stoppedLane("default", Limits.DEFAULT, clock, tracker);
     Dispatcher dispatcher = new Dispatcher(Map.of("default", lane), tracker, outcomes.retries, outcomes.deadLetters,
         Duration.ofSeconds(30));
     source = new PartitionSource("retry", consumer, List.of(partition.topic()), tracker, dispatcher, clock,
