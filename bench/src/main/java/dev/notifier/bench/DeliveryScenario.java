@@ -4,13 +4,13 @@ import dev.notifier.schemas.Topic;
 import dev.notifier.schemas.Topics;
 import dev.notifier.schemas.config.KafkaSettings;
 import dev.notifier.sender.SenderWorker;
+import dev.notifier.sender.WorkerContext;
 import dev.notifier.sender.config.AccountSettings;
-import dev.notifier.sender.config.RateLimits;
+import dev.notifier.sender.config.Limits;
 import dev.notifier.sender.config.WorkerSettings;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -33,7 +33,7 @@ final class DeliveryScenario {
 
   static final String ACCOUNT = "default";
   /** High enough never to throttle (the highest rate the throttle accepts). */
-  static final RateLimits UNTHROTTLED = new RateLimits(1_000_000, 1_000_000, null, null);
+  static final Limits UNTHROTTLED = new Limits(1_000_000, 1_000_000, null, null);
 
   private final BenchKafka kafka;
   private final BenchConfig config;
@@ -96,7 +96,7 @@ final class DeliveryScenario {
     try (Admin admin = kafka.admin()) {
       for (int w = 1; w <= workers; w++) {
         WorkerSettings ws = new WorkerSettings(group, group + "-" + w, null, List.of(account));
-        SenderWorker worker = new SenderWorker(settings, ws, Clock.systemUTC(), System::getenv);
+        SenderWorker worker = new SenderWorker(WorkerContext.builder(settings, ws).build());
         running.add(worker);
         Thread t = new Thread(worker, group + "-" + w + "-poll");
         t.start();

@@ -3,6 +3,7 @@ package dev.notifier.bench;
 import dev.notifier.schemas.Topics;
 import dev.notifier.schemas.config.KafkaSettings;
 import dev.notifier.sender.SenderWorker;
+import dev.notifier.sender.WorkerContext;
 import dev.notifier.sender.config.AccountSettings;
 import dev.notifier.sender.config.WorkerSettings;
 import dev.notifier.streams.StreamsApp;
@@ -11,7 +12,6 @@ import dev.notifier.streams.route.AccountRouter;
 import dev.notifier.testkit.smtp.ReceivedMessage;
 import dev.notifier.testkit.smtp.ScriptableSmtpServer;
 import java.nio.file.Files;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -63,8 +63,8 @@ final class LatencyScenario {
             .withStateDir(Files.createTempDirectory("bench-latency-").toString()), AccountRouter.single("default"))) {
       AccountSettings account = AccountSettings.local(DeliveryScenario.ACCOUNT, smtp.host(), smtp.port(),
           MailContent.FROM).withPoolSize(8).withLimits(DeliveryScenario.UNTHROTTLED);
-      SenderWorker worker = new SenderWorker(settings, new WorkerSettings("bench-latency-senders", "bench-latency-w",
-          null, List.of(account)), Clock.systemUTC(), System::getenv);
+      SenderWorker worker = new SenderWorker(WorkerContext.builder(settings, new WorkerSettings("bench-latency-senders",
+          "bench-latency-w", null, List.of(account))).build());
       Thread poll = new Thread(worker, "bench-latency-w-poll");
       app.start();
       poll.start();

@@ -3,12 +3,12 @@ package dev.notifier.bench;
 import dev.notifier.schemas.Topics;
 import dev.notifier.schemas.config.KafkaSettings;
 import dev.notifier.sender.SenderWorker;
+import dev.notifier.sender.WorkerContext;
 import dev.notifier.sender.config.AccountSettings;
-import dev.notifier.sender.config.RateLimits;
+import dev.notifier.sender.config.Limits;
 import dev.notifier.sender.config.WorkerSettings;
 import dev.notifier.testkit.smtp.ReceivedMessage;
 import dev.notifier.testkit.smtp.ScriptableSmtpServer;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -45,15 +45,14 @@ final class ThrottleScenario {
     Duration window = config.throttleWindow();
     try (ScriptableSmtpServer smtp = ScriptableSmtpServer.builder().build().start()) {
       AccountSettings account = AccountSettings.local(DeliveryScenario.ACCOUNT, smtp.host(), smtp.port(),
-          MailContent.FROM).withPoolSize(2).withLimits(new RateLimits(rate, burst, null, null));
+          MailContent.FROM).withPoolSize(2).withLimits(new Limits(rate, burst, null, null));
       KafkaSettings settings = new KafkaSettings(kafka.bootstrap(), topics.prefix(), Map.of());
       List<SenderWorker> workers = new ArrayList<>();
       List<Thread> threads = new ArrayList<>();
       try {
         for (int w = 1; w <= WORKERS; w++) {
-          SenderWorker worker = new SenderWorker(settings,
-              new WorkerSettings("bench-throttle", "bench-throttle-" + w, null, List.of(account)), Clock.systemUTC(),
-              System::getenv);
+          SenderWorker worker = new SenderWorker(WorkerContext.builder(settings,
+              new WorkerSettings("bench-throttle", "bench-throttle-" + w, null, List.of(account))).build());
           workers.add(worker);
           Thread t = new Thread(worker, "bench-throttle-" + w + "-poll");
           t.start();

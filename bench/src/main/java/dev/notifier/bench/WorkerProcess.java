@@ -2,6 +2,7 @@ package dev.notifier.bench;
 
 import dev.notifier.schemas.config.KafkaSettings;
 import dev.notifier.sender.SenderWorker;
+import dev.notifier.sender.WorkerContext;
 import dev.notifier.sender.config.AccountSettings;
 import dev.notifier.sender.config.WorkerSettings;
 import java.io.IOException;
@@ -10,7 +11,6 @@ import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -55,8 +55,8 @@ public final class WorkerProcess {
     long count = Long.parseLong(args[6]);
     Duration cap = Duration.ofSeconds(Long.parseLong(args[7]));
     KafkaSettings settings = new KafkaSettings(bootstrap, prefix, Map.of());
-    SenderWorker worker = new SenderWorker(settings, new WorkerSettings(group, group + "-1", null, List.of(account)),
-        Clock.systemUTC(), System::getenv);
+    SenderWorker worker = new SenderWorker(WorkerContext.builder(settings,
+        new WorkerSettings(group, group + "-1", null, List.of(account))).build());
     Thread poll = new Thread(worker, group + "-poll");
     poll.start();
     BenchKafka.Progress progress;

@@ -7,10 +7,10 @@ import dev.notifier.cli.management.ManagementServer;
 import dev.notifier.cli.management.ProcessMetrics;
 import dev.notifier.cli.management.WorkerHealth;
 import dev.notifier.sender.SenderWorker;
+import dev.notifier.sender.WorkerContext;
 import dev.notifier.sender.config.AccountsValidator;
 import dev.notifier.sender.config.WorkerSettings;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -44,8 +44,8 @@ final class WorkerCommand implements Callable<Integer> {
     WorkerSettings settings = cfg.workerSettings();
     CountDownLatch done = new CountDownLatch(1);
     try (ProcessMetrics metrics = new ProcessMetrics()) {
-      SenderWorker worker = new SenderWorker(cfg.kafka(), settings, Clock.systemUTC(), System::getenv,
-          metrics.registry());
+      SenderWorker worker = new SenderWorker(WorkerContext.builder(cfg.kafka(), settings)
+          .meterRegistry(metrics.registry()).build());
       ManagementServer server;
       try {
         server = ManagementServer.start(cfg.management(), metrics, new WorkerHealth(worker::status));

@@ -11,6 +11,7 @@ import dev.notifier.schemas.Topic;
 import dev.notifier.schemas.Topics;
 import dev.notifier.schemas.config.KafkaSettings;
 import dev.notifier.sender.SenderWorker;
+import dev.notifier.sender.WorkerContext;
 import dev.notifier.sender.config.AccountSettings;
 import dev.notifier.sender.config.WorkerSettings;
 import dev.notifier.streams.StreamsApp;
@@ -27,7 +28,6 @@ import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.StringReader;
 import java.nio.file.Files;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -81,8 +81,8 @@ class EndToEndIntegrationTest {
     ExecutorService pool = Executors.newSingleThreadExecutor();
     try (StreamsApp app = new StreamsApp(settings, streams, AccountRouter.single("default"))) {
       app.start();
-      SenderWorker worker = new SenderWorker(settings, new WorkerSettings(null, "e2e-worker", null,
-          List.of(account)), Clock.systemUTC(), System::getenv);
+      SenderWorker worker = new SenderWorker(WorkerContext.builder(settings, new WorkerSettings(null, "e2e-worker", null,
+          List.of(account))).build());
       pool.submit(worker);
 
       // Step 2: produce a directory and two events (the second one a producer retry of the first)

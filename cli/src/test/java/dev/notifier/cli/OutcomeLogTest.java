@@ -7,6 +7,7 @@ import ch.qos.logback.classic.joran.JoranConfigurator;
 import ch.qos.logback.classic.util.LogbackMDCAdapter;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.notifier.cli.management.Management;
+import dev.notifier.sender.outcome.OutcomeLog;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -21,7 +22,7 @@ import org.slf4j.Logger;
  */
 class OutcomeLogTest {
 
-  private static final String OUTCOMES = "dev.notifier.sender.OutcomeWriter";
+  private static final String OUTCOMES = OutcomeLog.NAME;
   private static final int LINES = 30_000;
 
   @Test

@@ -1,6 +1,8 @@
 package dev.notifier.schemas;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -9,6 +11,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.avro.Schema;
@@ -23,6 +26,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -76,7 +80,7 @@ public final class KafkaSchemaStore implements SchemaStore, AutoCloseable {
     return String.format(Locale.ROOT, "%016x", fingerprint);
   }
 
-  /** Publishes {@code schemas} to the schema topic and waits for the broker's acknowledgement. */
+  /** Publishes {@code schemas} to the schema topic with a producer of its own, and waits for the acknowledgement. */
   public static void publish(Properties clientProperties, String topic, Collection<Schema> schemas,
       Duration timeout) {
     Properties props = new Properties();
@@ -84,12 +88,24 @@ public final class KafkaSchemaStore implements SchemaStore, AutoCloseable {
     // every schema must be stored before a record written with it can be read elsewhere
     props.put(ProducerConfig.ACKS_CONFIG, "all");
     props.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "notifier-schema-publisher");
-    try (Producer<String, String> producer = new KafkaProducer<>(props, new StringSerializer(),
-        new StringSerializer())) {
-      List<java.util.concurrent.Future<?>> sent = schemas.stream()
-          .<java.util.concurrent.Future<?>>map(s -> producer.send(new ProducerRecord<>(topic, key(s), s.toString())))
-          .toList();
-      for (java.util.concurrent.Future<?> f : sent) {
+    try (Producer<String, Object> producer = new KafkaProducer<>(props, new StringSerializer(),
+        (t, value) -> value.toString().getBytes(StandardCharsets.UTF_8))) {
+      publish(producer, topic, schemas, timeout);
+    }
+  }
+
+  /**
+   * Publishes {@code schemas} through {@code producer} (whose value serializer writes a String as
+   * UTF-8) and waits for the broker's acknowledgement of each.
+   */
+  public static void publish(Producer<String, Object> producer, String topic, Collection<Schema> schemas,
+      Duration timeout) {
+    try {
+      List<Future<RecordMetadata>> sent = new ArrayList<>();
+      for (Schema schema : schemas) {
+        sent.add(producer.send(new ProducerRecord<>(topic, key(schema), schema.toString())));
+      }
+      for (Future<RecordMetadata> f : sent) {
         f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
       }
     } catch (ExecutionException | TimeoutException e) {

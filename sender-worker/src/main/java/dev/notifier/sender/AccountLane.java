@@ -2,9 +2,12 @@ package dev.notifier.sender;
 
 import dev.notifier.sender.config.AccountSettings;
 import dev.notifier.sender.guard.AccountGuard;
-import dev.notifier.sender.retry.Action;
+import dev.notifier.sender.metrics.WorkerMetrics;
+import dev.notifier.sender.outcome.Statuses;
 import dev.notifier.sender.retry.Classification;
+import dev.notifier.sender.retry.Delivery;
 import dev.notifier.sender.retry.ReplyClassifier;
+import dev.notifier.sender.retry.RetryWriter;
 import dev.notifier.sender.smtp.AccountConnection;
 import dev.notifier.sender.smtp.DeliveryException;
 import dev.notifier.sender.smtp.MessageFactory;
@@ -16,6 +19,7 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
@@ -23,9 +27,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The sending side of one account in one worker: a queue and {@code poolSize} threads, each with
- * its own long-lived SMTP connection. A thread takes the next delivery, passes the account's
- * circuit breaker and token bucket, sends, and hands the result to the {@link OutcomeWriter}.
- * Accounts have separate lanes, so a slow or failing account never holds up another's mail.
+ * its own long-lived SMTP connection. A thread takes the next delivery and walks it through the
+ * stages in the order of the flow: the account's circuit breaker ({@code guard}), its token bucket
+ * and quotas ({@code throttle}), the send ({@code smtp}), and the outcome — a SENT status
+ * ({@code outcome}), or a failure classified by the table and handed to the retry stage, which
+ * retries it or dead-letters it ({@code retry}, {@code deadletter}). The lane holds no decision of
+ * its own: whether a failure counts against the breaker is the table's column. Accounts have
+ * separate lanes, so a slow or failing account never holds up another's mail.
  */
 final class AccountLane implements AutoCloseable {
 
@@ -42,8 +50,9 @@ final class AccountLane implements AutoCloseable {
   private final AccountThrottle throttle;
   private final AccountGuard guard;
   private final ReplyClassifier classifier;
-  private final OutcomeWriter outcomes;
-  private final Finisher finisher;
+  private final Statuses statuses;
+  private final RetryWriter retries;
+  private final Consumer<Delivery> finished;
   private final Sleeper sleeper;
   private final WorkerMetrics.AccountMeters meters;
   private final String workerId;
@@ -53,20 +62,20 @@ final class AccountLane implements AutoCloseable {
   private volatile int busy;
   private volatile boolean running = true;
 
-  /** Marks a delivery finished once its outcome is durable. */
-  interface Finisher {
-    void finished(Delivery delivery);
-  }
-
-  AccountLane(AccountSettings account, AccountThrottle throttle, AccountGuard guard, ReplyClassifier classifier,
-      OutcomeWriter outcomes, Finisher finisher, Sleeper sleeper, Function<String, String> env, String workerId,
-      WorkerMetrics.AccountMeters meters) {
+  /**
+   * @param finished marks a delivery finished once its outcome is durable
+   * @param sleeper how a sending thread waits for its throttle
+   */
+  AccountLane(AccountSettings account, AccountGuard guard, AccountThrottle throttle, ReplyClassifier classifier,
+      Statuses statuses, RetryWriter retries, Consumer<Delivery> finished, Sleeper sleeper,
+      Function<String, String> env, String workerId, WorkerMetrics.AccountMeters meters) {
     this.account = account;
     this.throttle = throttle;
     this.guard = guard;
     this.classifier = classifier;
-    this.outcomes = outcomes;
-    this.finisher = finisher;
+    this.statuses = statuses;
+    this.retries = retries;
+    this.finished = finished;
     this.sleeper = sleeper;
     this.meters = meters;
     this.workerId = workerId;
@@ -137,8 +146,7 @@ final class AccountLane implements AutoCloseable {
         Thread.currentThread().interrupt();
         return;
       } catch (RuntimeException e) {
-        LOG.error("account {}: unexpected error sending {}; it will be delivered again", account.id(),
-            delivery.notification().getNotificationId(), e);
+        retryAsWorkerError(delivery, e);
       } finally {
         synchronized (this) {
           busy--;
@@ -148,53 +156,94 @@ final class AccountLane implements AutoCloseable {
   }
 
   private void process(AccountConnection connection, Delivery d) throws InterruptedException {
-    Runnable done = () -> finisher.finished(d);
+    Runnable done = () -> finished.accept(d);
     if (!guard.tryAcquire()) {
-      outcomes.deferred(d, "breaker-open", guard.retryAfter(), done);
+      retries.deferred(d, "breaker-open", guard.retryAfter(), done);
       return;
     }
+    Duration wait;
+    try {
+      wait = awaitThrottle();
+    } catch (InterruptedException | RuntimeException e) {
+      guard.release();
+      throw e;
+    }
+    if (!wait.isZero()) {
+      guard.release();
+      retries.deferred(d, "throttled", wait, done);
+      return;
+    }
+    send(connection, d, done);
+  }
+
+  /**
+   * Takes the throttle's permission, waiting through the sleeper while the wait is short: zero once
+   * taken, else the wait that was too long to hold a sending thread for (or the lane is stopping).
+   */
+  private Duration awaitThrottle() throws InterruptedException {
     Duration wait = throttle.tryAcquire();
     Duration waited = Duration.ZERO;
     while (!wait.isZero()) {
       if (waited.plus(wait).compareTo(MAX_THROTTLE_WAIT) > 0 || !running) {
-        guard.release();
-        outcomes.deferred(d, "throttled", wait, done);
-        return;
+        return wait;
       }
       sleeper.sleep(wait);
       waited = waited.plus(wait);
       wait = throttle.tryAcquire();
     }
-    send(connection, d, done);
+    return Duration.ZERO;
   }
 
+  /** One attempt; its outcome, classified by the table, goes to the breaker (by its column) and on to the writers. */
   private void send(AccountConnection connection, Delivery d, Runnable done) {
     long start = System.nanoTime();
-    String id = d.notification().getNotificationId();
+    DeliveryException failure = null;
     try {
       connection.send(MessageFactory.build(connection.session(), d.notification(), account.from()));
-      // the token is taken now, when the server's reply to the end of data came: as the provider counts
-      Instant acceptedAt = throttle.ended(true, d.sendPartition(), id, workerId);
-      long nanos = System.nanoTime() - start;
-      meters.smtpTook(nanos);
-      guard.succeeded(Duration.ofNanos(nanos));
-      outcomes.sent(d, acceptedAt, done);
     } catch (DeliveryException e) {
-      throttle.ended(false, d.sendPartition(), id, workerId);
-      long nanos = System.nanoTime() - start;
-      meters.smtpTook(nanos);
-      Classification c = classifier.classify(e);
-      Duration took = Duration.ofNanos(nanos);
-      if (c.action() == Action.RETRY || c.action() == Action.ACCOUNT_ERROR) {
-        guard.failed(took, e);
-      } else {
-        guard.succeeded(took);
-      }
-      outcomes.failed(d, c, e, done);
+      failure = e;
     } catch (RuntimeException e) {
-      throttle.ended(false, d.sendPartition(), id, workerId);
-      throw e;
+      failure = workerError(e);
     }
+    // the token is taken now, when the server's answer to the end of data came: as the provider counts
+    Instant endedAt = throttle.ended(failure == null, d.sendPartition(), d.notification().getNotificationId(),
+        workerId);
+    Duration took = Duration.ofNanos(System.nanoTime() - start);
+    meters.smtpTook(took.toNanos());
+    if (failure == null) {
+      guard.succeeded(took);
+      statuses.sent(d.notification(), d.failedAttempts() + 1, d.sendPartition(), endedAt, done);
+      return;
+    }
+    Classification c = classifier.classify(failure);
+    if (c.countsAgainstBreaker()) {
+      guard.failed(took, failure);
+    } else {
+      guard.succeeded(took);
+    }
+    retries.failed(d, c, failure, done);
+  }
+
+  /**
+   * A RuntimeException anywhere in the processing (a bug, a notification the code did not expect):
+   * a failed attempt of kind {@code worker-error}, retried like any transient failure, so the
+   * delivery finishes and its partition's commits go on. Left unfinished and not handed back, it
+   * would hold that partition's commits until a rebalance.
+   */
+  private void retryAsWorkerError(Delivery d, RuntimeException e) {
+    LOG.error("account {}: unexpected error processing {}; it is retried", account.id(),
+        d.notification().getNotificationId(), e);
+    DeliveryException failure = workerError(e);
+    try {
+      retries.failed(d, classifier.classify(failure), failure, () -> finished.accept(d));
+    } catch (RuntimeException again) {
+      LOG.error("account {}: {} could not be retried either; its partition's commits wait for a rebalance",
+          account.id(), d.notification().getNotificationId(), again);
+    }
+  }
+
+  private static DeliveryException workerError(RuntimeException e) {
+    return new DeliveryException("worker", null, "unexpected error in the worker: " + e, e);
   }
 
   /** Stops taking new deliveries, waits up to {@code bound} for the ones being sent, and closes. */

@@ -2,6 +2,10 @@ package dev.notifier.sender;
 
 import dev.notifier.avro.Notification;
 import dev.notifier.schemas.KafkaSchemaStore;
+import dev.notifier.sender.retry.Action;
+import dev.notifier.sender.retry.Delivery;
+import dev.notifier.sender.retry.MalformedHeaderException;
+import dev.notifier.sender.retry.RetryHeaders;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -12,13 +16,14 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.function.ToIntFunction;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.InvalidOffsetException;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.consumer.OffsetOutOfRangeException;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RebalanceInProgressException;
@@ -48,8 +53,9 @@ final class PartitionSource implements ConsumerRebalanceListener {
   private final ToIntFunction<TopicPartition> sendPartition;
   private final List<String> topics;
   private final OffsetTracker tracker;
-  private final SenderWorker.Dispatcher dispatcher;
+  private final Dispatcher dispatcher;
   private final Clock clock;
+  private final Sleeper sleeper;
   private final Duration drainTimeout;
   private final OwnershipListener onOwnedChange;
   private final Set<TopicPartition> owned = new HashSet<>();
@@ -60,8 +66,8 @@ final class PartitionSource implements ConsumerRebalanceListener {
   private volatile int revocations;
 
   PartitionSource(String name, Consumer<String, byte[]> consumer, NotificationDecoder decoder, List<String> topics,
-      ToIntFunction<TopicPartition> sendPartition, OffsetTracker tracker, SenderWorker.Dispatcher dispatcher,
-      Clock clock, Duration drainTimeout, OwnershipListener onOwnedChange) {
+      ToIntFunction<TopicPartition> sendPartition, OffsetTracker tracker, Dispatcher dispatcher,
+      Clock clock, Sleeper sleeper, Duration drainTimeout, OwnershipListener onOwnedChange) {
     this.name = name;
     this.consumer = consumer;
     this.decoder = decoder;
@@ -70,6 +76,7 @@ final class PartitionSource implements ConsumerRebalanceListener {
     this.tracker = tracker;
     this.dispatcher = dispatcher;
     this.clock = clock;
+    this.sleeper = sleeper;
     this.drainTimeout = drainTimeout;
     this.onOwnedChange = onOwnedChange;
   }
@@ -147,18 +154,24 @@ final class PartitionSource implements ConsumerRebalanceListener {
    * it is tried again later), then dispatched.
    */
   private void take(TopicPartition partition, ConsumerRecord<String, byte[]> record, Instant now) {
-    RetryHeaders.Facts facts;
+    Instant due;
+    Instant until;
+    int attempts;
+    Instant firstFailure;
     try {
-      facts = RetryHeaders.read(record.headers());
-    } catch (RetryHeaders.Malformed e) {
-      dispatcher.unreadable(record, "MALFORMED_HEADERS", e);
+      due = RetryHeaders.due(record.headers());
+      until = RetryHeaders.waitUntil(record.headers());
+      attempts = RetryHeaders.attempts(record.headers());
+      firstFailure = RetryHeaders.firstFailure(record.headers());
+    } catch (MalformedHeaderException e) {
+      // a dead letter with the cause: thrown out of the loop, it would stop every worker taking this partition
+      dispatcher.unreadable(record, Action.MALFORMED_HEADERS, e);
       return;
     }
-    if (facts.due().isAfter(now)) {
-      holdAt(partition, record.offset(), facts.due());
+    if (due.isAfter(now)) {
+      holdAt(partition, record.offset(), due);
       return;
     }
-    Instant until = facts.waitUntil();
     Duration left = until == null ? Duration.ZERO : Duration.between(now, until);
     if ((!left.isNegative() && !left.isZero()) && left.compareTo(SHORTEST_HOP) < 0) {
       holdAt(partition, record.offset(), until);
@@ -173,13 +186,12 @@ final class PartitionSource implements ConsumerRebalanceListener {
       holdAt(partition, record.offset(), now.plus(SCHEMA_RETRY));
       return;
     } catch (IOException | RuntimeException e) {
-      dispatcher.unreadable(record, "UNDECODABLE", e);
+      dispatcher.unreadable(record, Action.UNDECODABLE, e);
       return;
     }
-    Delivery delivery = new Delivery(record, notification, facts.attempts(), facts.firstFailure(),
-        sendPartition.applyAsInt(partition));
-    if ((!left.isNegative() && !left.isZero())) {
-      dispatcher.hop(delivery, left, facts.reason());
+    Delivery delivery = new Delivery(record, notification, attempts, firstFailure, sendPartition.applyAsInt(partition));
+    if (!left.isNegative() && !left.isZero()) {
+      dispatcher.hop(delivery, left, RetryHeaders.reason(record.headers()));
     } else {
       dispatcher.dispatch(delivery);
     }
@@ -204,19 +216,40 @@ final class PartitionSource implements ConsumerRebalanceListener {
     }
   }
 
+  /** Commits what finished; a failure goes to the poll loop, which sorts it (see {@code SenderWorker}). */
   void commit() {
     Map<TopicPartition, OffsetAndMetadata> offsets = tracker.committable(owned);
     if (offsets.isEmpty()) {
       return;
     }
-    try {
-      commitSync(offsets);
-      tracker.committed(offsets);
-    } catch (WakeupException e) {
-      throw e;
-    } catch (KafkaException e) {
-      LOG.warn("{}: commit failed ({}); uncommitted notifications will be redelivered", name, e.toString());
+    commitSync(offsets);
+    tracker.committed(offsets);
+  }
+
+  /**
+   * Puts the fetch position of the partitions {@code e} names (those this consumer owns) back on
+   * their committed offset, or on the beginning when none is committed or the committed one is the
+   * offset out of range: no notification is skipped, and what was sent already is at worst resent.
+   */
+  void resetPositions(InvalidOffsetException e) {
+    Set<TopicPartition> mine = new HashSet<>(e.partitions());
+    mine.retainAll(consumer.assignment());
+    if (mine.isEmpty()) {
+      return;
     }
+    Map<TopicPartition, Long> outOfRange = e instanceof OffsetOutOfRangeException o
+        ? o.offsetOutOfRangePartitions() : Map.of();
+    Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(mine);
+    for (TopicPartition partition : mine) {
+      OffsetAndMetadata offset = committed.get(partition);
+      if (offset != null && !Long.valueOf(offset.offset()).equals(outOfRange.get(partition))) {
+        consumer.seek(partition, offset.offset());
+      } else {
+        consumer.seekToBeginning(List.of(partition));
+      }
+    }
+    LOG.warn("{}: no valid fetch position for {} ({}): reading on from the committed offset, else the beginning",
+        name, mine, e.getMessage());
   }
 
   /**
@@ -290,8 +323,10 @@ final class PartitionSource implements ConsumerRebalanceListener {
     return consumer;
   }
 
+  /** The partitions {@code topic} has; 0 when the cluster does not know it. */
   int partitionCount(String topic) {
-    return consumer.partitionsFor(topic).size();
+    List<org.apache.kafka.common.PartitionInfo> partitions = consumer.partitionsFor(topic);
+    return partitions == null ? 0 : partitions.size();
   }
 
   void wakeup() {
@@ -311,10 +346,7 @@ final class PartitionSource implements ConsumerRebalanceListener {
     long deadline = System.nanoTime() + drainTimeout.toNanos();
     // wait for sends in flight and the hand-over writes; mail handed back by a failed shutdown never finishes here
     while (tracker.working(partitions) > 0 && System.nanoTime() < deadline) {
-      try {
-        TimeUnit.MILLISECONDS.sleep(10);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+      if (!sleeper.pause(Sleeper.DRAIN_CHECK)) {
         break;
       }
     }
@@ -327,7 +359,7 @@ final class PartitionSource implements ConsumerRebalanceListener {
             e.toString());
       }
     }
-    LOG.info("{}: revoked {} ({} queued handed over through the wait topic)", name, partitions, withdrawn);
+    LOG.info("{}: revoked {} ({} queued handed over through the wait tiers)", name, partitions, withdrawn);
     revocations++;
     release(partitions, false);
   }

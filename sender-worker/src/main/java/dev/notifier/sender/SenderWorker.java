@@ -8,17 +8,22 @@ import dev.notifier.sender.throttle.UsageReader;
 import java.time.Instant;
 import java.util.Set;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.Serdes;
 import dev.notifier.schemas.Topic;
 import dev.notifier.schemas.Topics;
 import dev.notifier.schemas.config.KafkaSettings;
 import dev.notifier.sender.config.AccountSettings;
 import dev.notifier.sender.config.WorkerSettings;
+import dev.notifier.sender.deadletter.DeadLetterWriter;
 import dev.notifier.sender.guard.AccountGuard;
+import dev.notifier.sender.metrics.WorkerMetrics;
+import dev.notifier.sender.outcome.AcknowledgedWrites;
+import dev.notifier.sender.outcome.OutcomeSerializer;
+import dev.notifier.sender.outcome.Statuses;
 import dev.notifier.sender.retry.ReplyClassifier;
+import dev.notifier.sender.retry.RetryWriter;
 import dev.notifier.sender.throttle.AccountThrottle;
 import dev.notifier.sender.throttle.Throttles;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -31,18 +36,21 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Function;
 import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.consumer.InvalidOffsetException;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.FencedInstanceIdException;
+import org.apache.kafka.common.errors.InterruptException;
+import org.apache.kafka.common.errors.InvalidGroupIdException;
 import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.Serdes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,9 +59,11 @@ import org.slf4j.LoggerFactory;
  * partitions it owns.
  *
  * <p>One thread polls: a consumer of {@code notifier.send} (group {@code groupId}) and a consumer of
- * the retry topics (group {@code groupId-retry}; a retry partition is paused until its head is
- * due). It never blocks: deliveries go to per-account {@link AccountLane}s, and an account whose
- * backlog is full has further mail deferred to the wait topic, so the loop stays far inside
+ * the retry and wait tiers, which takes by assignment the partitions that map onto the send
+ * partitions this worker owns ({@link RetryPartitions}; a partition is paused until its head is
+ * due), and, when an account has a quota, a reader of the usage topic ({@link UsageReader}). It never
+ * blocks: deliveries go to per-account {@link AccountLane}s, and an account whose backlog is full
+ * has further mail deferred to a wait tier, so the loop stays far inside
  * {@code max.poll.interval.ms} and one account never holds up another. What a worker holds in
  * memory is bounded too: an account whose rate is too high for its backlog to fit in its lane's
  * capacity makes the worker pause fetching while that lane is full, instead of deferring mail its
@@ -63,7 +73,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The account limits hold across all workers: each worker's throttles run at the share of the
  * send topic's partitions it owns, recomputed on every rebalance (cooperative-sticky, so a
- * partition is never owned by two workers at once and the shares never sum above one).
+ * partition is never owned by two workers at once and the shares never sum above one), count quotas
+ * in the usage topic by partition, and let sends start only while the poll loop's {@link Lease} holds.
+ * Records are decoded by the worker ({@link NotificationDecoder}), whatever release wrote them; the
+ * schemas it writes are published to the schema topic before it starts.
  *
  * <p>Its meters ({@link WorkerMetrics}) go to the registry it is given, and {@link #status()} says
  * what a health check needs: assigned yet, a usable account, the poll loop alive and looping.
@@ -84,20 +97,20 @@ public final class SenderWorker implements Runnable, AutoCloseable {
 
   private final Topics topics;
   private final WorkerSettings settings;
+  private final Sleeper sleeper;
   private final Clock clock;
-  private final KafkaProducer<String, Object> producer;
-  private final OffsetTracker tracker = new OffsetTracker();
-  private final Throttles throttles;
   private final QuotaLedger ledger = new QuotaLedger();
   private final Lease lease = new Lease(Instant.EPOCH);
   private final UsageReader usage;
   private final KafkaSchemaStore schemaStore;
-  private final Properties clientProperties;
   private final Duration leaseLength;
   private volatile int sendPartitions = 1;
   private Map<String, Integer> retryPartitionCounts;
+  private final Producer<String, Object> producer;
+  private final OffsetTracker tracker = new OffsetTracker();
+  private final Throttles throttles;
   private final Map<String, AccountLane> lanes = new HashMap<>();
-  private final OutcomeWriter outcomes;
+  private final Dispatcher dispatcher;
   private final PartitionSource send;
   private final PartitionSource retries;
   private final WorkerMetrics metrics;
@@ -112,62 +125,53 @@ public final class SenderWorker implements Runnable, AutoCloseable {
   private volatile long lastLoopNanos;
   private boolean holding;
 
-  /** A worker whose meters go to a registry of their own (nobody scrapes them: tests, benchmarks). */
-  public SenderWorker(KafkaSettings kafka, WorkerSettings settings, Clock clock, Function<String, String> env) {
-    this(kafka, settings, clock, env, Sleeper.SYSTEM);
-  }
-
-  public SenderWorker(KafkaSettings kafka, WorkerSettings settings, Clock clock, Function<String, String> env,
-      Sleeper sleeper) {
-    this(kafka, settings, clock, env, sleeper, new SimpleMeterRegistry());
-  }
-
-  /** A worker that registers its meters in {@code registry} (the process's, which the management endpoint serves). */
-  public SenderWorker(KafkaSettings kafka, WorkerSettings settings, Clock clock, Function<String, String> env,
-      MeterRegistry registry) {
-    this(kafka, settings, clock, env, Sleeper.SYSTEM, registry);
-  }
-
-  public SenderWorker(KafkaSettings kafka, WorkerSettings settings, Clock clock, Function<String, String> env,
-      Sleeper sleeper, MeterRegistry registry) {
+  /** A worker wired from {@code context}: its clients, the stages of each account, and the poll loop's parts. */
+  public SenderWorker(WorkerContext context) {
+    KafkaSettings kafka = context.kafka();
+    this.settings = context.settings();
     this.topics = kafka.topics();
-    this.settings = settings;
-    this.clock = clock;
-    this.metrics = new WorkerMetrics(registry, settings.accounts().stream().map(AccountSettings::id).toList());
+    this.sleeper = context.sleeper();
+    this.clock = context.clock();
+    this.metrics = new WorkerMetrics(context.meterRegistry(),
+        settings.accounts().stream().map(AccountSettings::id).toList());
     this.stallBound = maxPollInterval(kafka);
     // Kafka gives the partitions away once max.poll.interval.ms passes without a poll; stop sending well before
     this.leaseLength = stallBound.dividedBy(2);
-    this.producer = new KafkaProducer<>(producerProperties(kafka, settings), Serdes.String().serializer(),
-        new OutcomeSerializer(topics));
-    this.outcomes = new OutcomeWriter(topics, producer, settings.backoff(), clock, settings.workerId(),
-        () -> ThreadLocalRandom.current().nextDouble(), this::fail, metrics,
-        account -> settings.accountsById().containsKey(account) && hasQuota(settings.accountsById().get(account)));
+    this.producer = context.clients().producer(producerProperties(kafka, settings), new OutcomeSerializer(topics));
+    AcknowledgedWrites writes = new AcknowledgedWrites(producer, this::fail);
+    Map<String, AccountSettings> accounts = settings.accountsById();
+    Statuses statuses = new Statuses(topics, writes, clock, metrics, settings.workerId(),
+        id -> accounts.containsKey(id) && accounts.get(id).limits().hasQuota());
+    DeadLetterWriter deadLetters = new DeadLetterWriter(topics, writes, statuses, clock, settings.workerId(), metrics);
+    RetryWriter retryWriter = new RetryWriter(topics, writes, statuses, settings.backoff(), clock,
+        () -> ThreadLocalRandom.current().nextDouble(), deadLetters, metrics);
     this.throttles = new Throttles(settings.accounts().stream()
-        .collect(Collectors.toMap(AccountSettings::id, SenderWorker::limits)), ledger, lease, clock);
-    this.usage = throttles.anyQuota() ? new UsageReader(usageConsumer(kafka), topics.usage().name(), ledger,
-        settings.accounts().stream().map(AccountSettings::id).collect(Collectors.toSet()), clock) : null;
+        .collect(Collectors.toMap(AccountSettings::id, AccountSettings::limits)), ledger, lease, clock);
+    this.usage = throttles.anyQuota() ? new UsageReader(usageConsumer(context), topics.usage().name(), ledger,
+        accounts.keySet(), clock) : null;
     ledger.caughtUp(usage == null);
     this.schemaStore = new KafkaSchemaStore(kafka.clientProperties(), topics.schemas().name(), Duration.ofSeconds(10));
-    this.clientProperties = kafka.clientProperties();
-    ReplyClassifier classifier = ReplyClassifier.defaults();
-    for (AccountSettings account : settings.accounts()) {
-      AccountGuard guard = new AccountGuard(account.id(), settings.breaker(), clock);
-      AccountThrottle throttle = throttles.forAccount(account.id());
-      lanes.put(account.id(), new AccountLane(account, throttle, guard, classifier, outcomes,
-          d -> tracker.finished(d.partition(), d.offset()), sleeper, env, settings.workerId(),
-          metrics.account(account.id())));
-      metrics.bindAccount(account.id(), guard, throttle);
-    }
-    Dispatcher dispatcher = new Dispatcher();
     NotificationDecoder decoder = new NotificationDecoder(schemaStore);
-    this.send = new PartitionSource("send", consumer(kafka, settings.groupId(), "send"), decoder,
-        List.of(topics.send().name()), TopicPartition::partition, tracker, dispatcher, clock, settings.drainTimeout(),
-        this::onSendAssignment);
-    this.retries = new PartitionSource("retry", consumer(kafka, retryGroup(settings.groupId()), "retry"), decoder,
+    settings.accounts().forEach(account -> addLane(account, context, statuses, retryWriter));
+    this.dispatcher = new Dispatcher(lanes, tracker, retryWriter, deadLetters, statuses, clock, settings.backlog());
+    this.send = new PartitionSource("send", consumer(context, settings.groupId(), "send"), decoder,
+        List.of(topics.send().name()), TopicPartition::partition, tracker, dispatcher, clock, sleeper,
+        settings.drainTimeout(), this::onSendAssignment);
+    this.retries = new PartitionSource("retry", consumer(context, retryGroup(settings.groupId()), "retry"), decoder,
         topics.retryTopics().stream().map(Topic::name).collect(Collectors.toList()),
-        p -> p.partition() % Math.max(1, sendPartitions), tracker, dispatcher, clock, settings.drainTimeout(),
+        p -> p.partition() % Math.max(1, sendPartitions), tracker, dispatcher, clock, sleeper, settings.drainTimeout(),
         (owned, lost) -> { });
     metrics.bindClients(List.of(send.consumer(), retries.consumer()), producer);
+  }
+
+  /** The lane of {@code account}: its breaker and throttle, then the SMTP send, then the outcome writers. */
+  private void addLane(AccountSettings account, WorkerContext context, Statuses statuses, RetryWriter retryWriter) {
+    AccountGuard guard = new AccountGuard(account.id(), settings.breaker(), context.clock());
+    AccountThrottle throttle = throttles.forAccount(account.id());
+    lanes.put(account.id(), new AccountLane(account, guard, throttle, ReplyClassifier.defaults(), statuses,
+        retryWriter, d -> tracker.finished(d.partition(), d.offset()), sleeper, context.env(), settings.workerId(),
+        metrics.account(account.id())));
+    metrics.bindAccount(account.id(), guard, throttle);
   }
 
   /** The consumers' {@code max.poll.interval.ms}: the kafka section's, else Kafka's default (5 minutes). */
@@ -177,32 +181,22 @@ public final class SenderWorker implements Runnable, AutoCloseable {
     return Duration.ofMillis(ms);
   }
 
+  private Consumer<String, QuotaUsage> usageConsumer(WorkerContext context) {
+    Properties props = context.kafka().clientProperties();
+    props.remove(ConsumerConfig.GROUP_ID_CONFIG);
+    props.put(ConsumerConfig.CLIENT_ID_CONFIG, settings.workerId() + "-usage");
+    // every worker reads the whole usage topic by assignment and never commits: it is a shared count
+    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    return context.clients().consumer(props, topics.usage().valueSerde().deserializer());
+  }
+
   /** The consumer group of the retry topics for workers of group {@code groupId}. */
   public static String retryGroup(String groupId) {
     return groupId + "-retry";
   }
 
-  private static boolean hasQuota(AccountSettings account) {
-    return account.limits().perMinute() != null || account.limits().perDay() != null;
-  }
-
-  private KafkaConsumer<String, QuotaUsage> usageConsumer(KafkaSettings kafka) {
-    Properties props = kafka.clientProperties();
-    props.remove(ConsumerConfig.GROUP_ID_CONFIG);
-    props.put(ConsumerConfig.CLIENT_ID_CONFIG, settings.workerId() + "-usage");
-    // every worker reads the whole usage topic by assignment and never commits: it is a shared count
-    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    return new KafkaConsumer<>(props, Serdes.String().deserializer(), topics.usage().valueSerde().deserializer());
-  }
-
-  private static dev.notifier.sender.throttle.Limits limits(AccountSettings account) {
-    var l = account.limits();
-    return new dev.notifier.sender.throttle.Limits(l.ratePerSecond(), l.burst(), l.perMinute(), l.perDay());
-  }
-
-  private KafkaConsumer<String, byte[]> consumer(KafkaSettings kafka, String groupId, String role) {
-    Properties props = kafka.clientProperties();
+  private Consumer<String, byte[]> consumer(WorkerContext context, String groupId, String role) {
+    Properties props = context.kafka().clientProperties();
     props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
     props.put(ConsumerConfig.CLIENT_ID_CONFIG, settings.workerId() + "-" + role);
     // only notifications the streams app committed; never one from an aborted transaction
@@ -221,7 +215,7 @@ public final class SenderWorker implements Runnable, AutoCloseable {
     props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 256 * 1024);
     props.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 4 * 1024 * 1024);
     // values are decoded by the worker itself, so that a record it cannot read becomes a dead letter
-    return new KafkaConsumer<>(props, Serdes.String().deserializer(), Serdes.ByteArray().deserializer());
+    return context.clients().consumer(props, Serdes.ByteArray().deserializer());
   }
 
   static Properties producerProperties(KafkaSettings kafka, WorkerSettings settings) {
@@ -250,39 +244,16 @@ public final class SenderWorker implements Runnable, AutoCloseable {
       lastLoopNanos = System.nanoTime();
       loopStarted = true;
       // readers of what this worker writes (retries, dead letters, usage) may be of another release
-      KafkaSchemaStore.publish(clientProperties, topics.schemas().name(), KafkaSchemaStore.written(),
-          Duration.ofSeconds(30));
+      KafkaSchemaStore.publish(producer, topics.schemas().name(), KafkaSchemaStore.written(), Duration.ofSeconds(30));
       if (usage != null) {
         usage.start();
       }
       send.subscribe();
-      long lastCommit = System.nanoTime();
-      while (running && fatal.get() == null) {
-        lastLoopNanos = System.nanoTime();
-        lease.renew(clock.instant().plus(leaseLength));
-        if (usage != null) {
-          usage.poll();
-        }
-        boolean hold = holdFetching();
-        send.hold(hold);
-        retries.hold(hold);
-        // fresh mail may block for the poll time-out when idle; the retry topics never block the
-        // loop (their fetches go on in the background), so they cost fresh mail no throughput.
-        // While fetching is held, polls are short so the loop notices soon that the lanes drained.
-        send.pollOnce(hold ? HELD_POLL_TIMEOUT : settings.pollTimeout());
-        retries.pollOnce(Duration.ZERO);
-        if (System.nanoTime() - lastCommit >= COMMIT_INTERVAL.toNanos()) {
-          send.commit();
-          retries.commit();
-          lastCommit = System.nanoTime();
-        }
-      }
+      loop();
     } catch (WakeupException e) {
       if (running) {
         throw e;
       }
-    } catch (AuthorizationException | FencedInstanceIdException | UnsupportedVersionException e) {
-      LOG.error("worker {} stops: fatal Kafka error: {}", settings.workerId(), e.toString());
     } catch (RuntimeException e) {
       LOG.error("worker {} stops: unexpected error; uncommitted notifications will be redelivered",
           settings.workerId(), e);
@@ -299,6 +270,59 @@ public final class SenderWorker implements Runnable, AutoCloseable {
       LOG.error("worker {} stopped: an outcome could not be written ({}); its notification will be redelivered",
           settings.workerId(), fatal.get().toString());
     }
+  }
+
+  /**
+   * Polls, dispatches and commits until the worker is closed, an outcome cannot be written, or Kafka
+   * says something no retry fixes. Kafka's errors are sorted as Kafka's own consumer examples sort
+   * them, one catch each: fatal ones stop the worker, a fetch position that is not valid is reset,
+   * and anything else from a poll or a commit is logged and the loop goes on — what was not
+   * committed is committed on a later try, or redelivered.
+   */
+  private void loop() {
+    long lastCommit = System.nanoTime();
+    while (running && fatal.get() == null) {
+      lastLoopNanos = System.nanoTime();
+      try {
+        pollOnce();
+        if (System.nanoTime() - lastCommit >= COMMIT_INTERVAL.toNanos()) {
+          lastCommit = System.nanoTime();
+          send.commit();
+          retries.commit();
+        }
+      } catch (WakeupException | InterruptException e) {
+        // close() woke the consumers up, or the thread was interrupted: the loop ends
+        throw e;
+      } catch (AuthorizationException | AuthenticationException | FencedInstanceIdException
+          | UnsupportedVersionException | InvalidGroupIdException e) {
+        // fatal: no retry grants an ACL, fixes credentials or the group, or upgrades the broker
+        LOG.error("worker {} stops: fatal Kafka error: {}", settings.workerId(), e.toString());
+        return;
+      } catch (InvalidOffsetException e) {
+        // reset: the fetch position is out of range, or there is none (no offset committed, no reset policy)
+        send.resetPositions(e);
+        retries.resetPositions(e);
+      } catch (KafkaException e) {
+        // recoverable (retriable or not): a later poll or commit may well succeed
+        LOG.warn("worker {}: Kafka error ({}); the loop goes on, and what is not committed yet is committed later "
+            + "or redelivered", settings.workerId(), e.toString());
+      }
+    }
+  }
+
+  private void pollOnce() {
+    lease.renew(clock.instant().plus(leaseLength));
+    if (usage != null) {
+      usage.poll();
+    }
+    boolean hold = holdFetching();
+    send.hold(hold);
+    retries.hold(hold);
+    // fresh mail may block for the poll time-out when idle; the retry topics never block the
+    // loop (their fetches go on in the background), so they cost fresh mail no throughput.
+    // While fetching is held, polls are short so the loop notices soon that the lanes drained.
+    send.pollOnce(hold ? HELD_POLL_TIMEOUT : settings.pollTimeout());
+    retries.pollOnce(Duration.ZERO);
   }
 
   /**
@@ -323,14 +347,15 @@ public final class SenderWorker implements Runnable, AutoCloseable {
     long began = System.nanoTime();
     int handedOver = 0;
     if (fatal.get() == null) {
-      handedOver = new Dispatcher().handOver(d -> true);
+      handedOver = dispatcher.handOver(d -> true);
     } else {
-      lanes.values().forEach(lane -> lane.withdraw(d -> true)
-          .forEach(d -> tracker.handedBack(d.partition(), d.offset())));
+      dispatcher.handBack(d -> true);
     }
     long deadline = began + settings.drainTimeout().toNanos();
     while (lanes.values().stream().anyMatch(l -> l.backlog() > 0) && System.nanoTime() < deadline) {
-      parkBriefly();
+      if (!sleeper.pause(Sleeper.DRAIN_CHECK)) {
+        break;
+      }
     }
     int unfinished = queued();
     producer.flush();
@@ -346,7 +371,7 @@ public final class SenderWorker implements Runnable, AutoCloseable {
     metrics.close();
     long tookMs = (System.nanoTime() - began) / 1_000_000;
     if (unfinished == 0 && committed) {
-      LOG.info("worker {} drained in {} ms: sends in flight finished, {} queued handed over through the wait topic, "
+      LOG.info("worker {} drained in {} ms: sends in flight finished, {} queued handed over through the wait tiers, "
           + "offsets committed", settings.workerId(), tookMs, handedOver);
     } else {
       LOG.warn("worker {} stopped after {} ms: {} sends unfinished after the drain bound {}, final commit {}; "
@@ -362,21 +387,12 @@ public final class SenderWorker implements Runnable, AutoCloseable {
     }
   }
 
-  private static void parkBriefly() {
-    try {
-      TimeUnit.MILLISECONDS.sleep(10);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
   /**
    * After every change of the send partitions this worker owns (even to none: a standby worker): the
    * throttles take the new share; the retry and wait partitions that map onto the owned send
-   * partitions (partition r of each such topic onto send partition r mod the send partition count)
-   * become this worker's, and the others are handed over — so whoever may send a partition's mail
-   * also holds its retries, and a worker with no share holds no mail; the quota ledger is read to
-   * the present end of the usage topic before any quota is checked again.
+   * partitions become this worker's and the others are handed over ({@link RetryPartitions}) — so
+   * whoever may send a partition's mail also holds its retries, and a worker with no share holds no
+   * mail; the quota ledger is read to the present end of the usage topic before a quota is checked again.
    */
   private void onSendAssignment(Set<TopicPartition> owned, boolean lost) {
     assigned = true;
@@ -432,7 +448,8 @@ public final class SenderWorker implements Runnable, AutoCloseable {
     }
     boolean begun = loopStarted;
     Duration since = begun ? Duration.ofNanos(System.nanoTime() - lastLoopNanos) : Duration.ZERO;
-    return new WorkerStatus(begun, assigned, !running, loopEnded, since, stallBound, breakers);
+    return new WorkerStatus(begun, assigned, !running, loopEnded, since, stallBound, breakers, send.owned(),
+        !begun || lease.valid(clock.instant()));
   }
 
   /** The name of the send topic this worker reads (for messages that say what it waits for). */
@@ -472,91 +489,6 @@ public final class SenderWorker implements Runnable, AutoCloseable {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    }
-  }
-
-  /** Where the poll thread sends each delivery: its account's lane, or the wait topic. */
-  final class Dispatcher {
-
-    void dispatch(Delivery d) {
-      tracker.started(d.partition(), d.offset());
-      Runnable done = () -> tracker.finished(d.partition(), d.offset());
-      Instant expiresAt = d.notification().getExpiresAt();
-      if (expiresAt != null && !clock.instant().isBefore(expiresAt)) {
-        outcomes.expired(d, done);
-        return;
-      }
-      AccountLane lane = lanes.get(d.notification().getAccount());
-      if (lane == null) {
-        outcomes.unknownAccount(d, done);
-        return;
-      }
-      double rate = rate(lane);
-      int backlog = lane.backlog();
-      if (backlog >= limit(lane, rate)) {
-        outcomes.deferred(d, "backlog", Duration.ofMillis((long) Math.max(1000, backlog / rate * 1000)), done);
-        return;
-      }
-      lane.submit(d);
-    }
-
-    /** A record that cannot be read: a dead letter with its bytes and headers. */
-    void unreadable(org.apache.kafka.clients.consumer.ConsumerRecord<String, byte[]> record, String failureClass,
-        Exception cause) {
-      TopicPartition partition = new TopicPartition(record.topic(), record.partition());
-      tracker.started(partition, record.offset());
-      outcomes.unreadable(record, failureClass, cause, () -> tracker.finished(partition, record.offset()));
-    }
-
-    /** A wait-tier record whose wait is not over: on to the tier for what is left of it, no lane involved. */
-    void hop(Delivery d, Duration left, String reason) {
-      tracker.started(d.partition(), d.offset());
-      outcomes.deferred(d, reason == null ? "waiting" : reason, left,
-          () -> tracker.finished(d.partition(), d.offset()));
-    }
-
-    private double rate(AccountLane lane) {
-      AccountThrottle throttle = lane.throttle();
-      return throttle.limits().ratePerSecond() * Math.max(throttle.share(), 1e-3);
-    }
-
-    /**
-     * How many deliveries the lane may hold before further mail is deferred to the wait topic:
-     * {@code backlog} seconds of the account's rate, but never more than its in-memory capacity
-     * (plus one poll's records, the batch in hand when fetching is held; see
-     * {@link SenderWorker#holdFetching()}). A throttled account thus defers what it cannot send
-     * soon, while an account faster than its connections makes the worker fetch less instead of
-     * writing its mail to the wait topic and reading it back.
-     */
-    private int limit(AccountLane lane, double rate) {
-      double byRate = Math.ceil(rate * settings.backlog().toSeconds());
-      double bound = Math.min(byRate, lane.capacity() + (double) MAX_POLL_RECORDS);
-      return (int) Math.max(4L * lane.poolSizeHint(), bound);
-    }
-
-    /**
-     * Hands queued deliveries of partitions this worker gives up to whoever owns the wait topic's
-     * partition next: each is written there (due at once) and so finishes, letting the commit move
-     * past it. Simply not committing it instead would make the next owner re-read, after it, mail
-     * this worker had already deferred to the wait topic — and send that twice.
-     */
-    int handOver(java.util.function.Predicate<Delivery> which) {
-      List<Delivery> queued = lanes.values().stream().flatMap(l -> l.withdraw(which).stream()).toList();
-      queued.forEach(d -> outcomes.deferred(d, "handed-over", Duration.ZERO,
-          () -> tracker.finished(d.partition(), d.offset())));
-      return queued.size();
-    }
-
-    int handOver(java.util.Collection<org.apache.kafka.common.TopicPartition> partitions) {
-      return handOver(d -> partitions.contains(d.partition()));
-    }
-
-    /** Takes back queued deliveries of partitions this worker lost: not committed, the new owner sends them. */
-    int withdraw(java.util.Collection<org.apache.kafka.common.TopicPartition> partitions) {
-      List<Delivery> withdrawn = lanes.values().stream()
-          .flatMap(l -> l.withdraw(d -> partitions.contains(d.partition())).stream()).toList();
-      withdrawn.forEach(d -> tracker.handedBack(d.partition(), d.offset()));
-      return withdrawn.size();
     }
   }
 }

@@ -19,9 +19,13 @@ import java.util.Map;
  *     (a healthy iteration takes the poll time-out; a rebalance at most the drain bound plus a commit)
  * @param breakers the circuit breaker state ({@code closed}, {@code open}, {@code half_open}) of each
  *     enabled account, by account id
+ * @param sendPartitions the send partitions the worker owns now (0: a standby)
+ * @param leaseValid whether the worker may send now: its poll loop polled recently enough that the
+ *     group cannot have given its partitions away (see {@code throttle.Lease})
  */
 public record WorkerStatus(boolean started, boolean assigned, boolean closing, boolean loopEnded,
-    Duration sinceLastLoop, Duration stallBound, Map<String, String> breakers) {
+    Duration sinceLastLoop, Duration stallBound, Map<String, String> breakers, int sendPartitions,
+    boolean leaseValid) {
 
   public WorkerStatus {
     breakers = Map.copyOf(breakers);

@@ -6,8 +6,8 @@ import dev.notifier.avro.DeadLetter;
 import dev.notifier.avro.DeliveryState;
 import dev.notifier.avro.DeliveryStatus;
 import dev.notifier.avro.Notification;
+import dev.notifier.sender.config.BackoffPolicy;
 import dev.notifier.sender.config.WorkerSettings;
-import dev.notifier.sender.retry.BackoffPolicy;
 import dev.notifier.testkit.smtp.ReceivedMessage;
 import dev.notifier.testkit.smtp.ScriptableSmtpServer;
 import dev.notifier.testkit.smtp.Stage;
@@ -25,7 +25,7 @@ class RetryIntegrationTest extends WorkerIntegrationSupport {
     BackoffPolicy backoff = BackoffPolicy.builder().minDelay(Duration.ofMillis(200)).maxDelay(Duration.ofSeconds(1))
         .lifetime(lifetime).build();
     return new WorkerSettings(h.groupId, workerId, Duration.ofMillis(100), List.of(h.localAccount()))
-        .withBackoff(backoff).withBreaker(dev.notifier.sender.guard.BreakerSettings.defaults().withOpenFor(Duration.ofSeconds(1)));
+        .withBackoff(backoff).withBreaker(dev.notifier.sender.config.BreakerSettings.defaults().withOpenFor(Duration.ofSeconds(1)));
   }
 
   @Test
@@ -90,7 +90,7 @@ class RetryIntegrationTest extends WorkerIntegrationSupport {
     assertThat(letter.getLastFailureAt()).isAfter(letter.getFirstFailureAt());
     assertThat(Duration.between(letter.getFirstFailureAt(), letter.getLastFailureAt()))
         .as("the budget is 2 s; the last attempt may run a poll late").isLessThan(Duration.ofSeconds(4));
-    assertThat(WorkerHarness.header(record, dev.notifier.sender.deadletter.DeadLetters.ORIGINAL_TOPIC))
+    assertThat(WorkerHarness.header(record, dev.notifier.sender.retry.RetryHeaders.ORIGINAL_TOPIC))
         .isEqualTo(h.topics.send().name());
     assertThat(h.smtp.messages()).isEmpty();
   }

@@ -11,10 +11,10 @@ import dev.notifier.schemas.Topic;
 import dev.notifier.schemas.Topics;
 import dev.notifier.schemas.config.KafkaSettings;
 import dev.notifier.sender.config.AccountSettings;
-import dev.notifier.sender.config.RateLimits;
+import dev.notifier.sender.config.Limits;
 import dev.notifier.sender.config.Security;
 import dev.notifier.sender.config.WorkerSettings;
-import dev.notifier.sender.deadletter.DeadLetters;
+import dev.notifier.sender.retry.RetryHeaders;
 import dev.notifier.testkit.smtp.ReceivedMessage;
 import dev.notifier.testkit.smtp.ScriptableSmtpServer;
 import dev.notifier.testkit.smtp.Stage;
@@ -132,9 +132,9 @@ class SenderWorkerIntegrationTest extends WorkerIntegrationSupport {
     assertThat(letter.getAttempts()).isEqualTo(1);
     assertThat(letter.getFirstFailureAt()).isNotNull();
     RecordMetadata origin = where.get(bob.getNotificationId());
-    assertThat(WorkerHarness.header(record, DeadLetters.ORIGINAL_TOPIC)).isEqualTo(h.topics.send().name());
-    assertThat(WorkerHarness.header(record, DeadLetters.ORIGINAL_PARTITION)).isEqualTo(String.valueOf(origin.partition()));
-    assertThat(WorkerHarness.header(record, DeadLetters.ORIGINAL_OFFSET)).isEqualTo(String.valueOf(origin.offset()));
+    assertThat(WorkerHarness.header(record, RetryHeaders.ORIGINAL_TOPIC)).isEqualTo(h.topics.send().name());
+    assertThat(WorkerHarness.header(record, RetryHeaders.ORIGINAL_PARTITION)).isEqualTo(String.valueOf(origin.partition()));
+    assertThat(WorkerHarness.header(record, RetryHeaders.ORIGINAL_OFFSET)).isEqualTo(String.valueOf(origin.offset()));
 
     List<ReceivedMessage> received = h.smtp.awaitMessages(2, WorkerHarness.TIMEOUT);
     assertThat(received).extracting(m -> m.recipients().get(0))
@@ -276,7 +276,7 @@ class SenderWorkerIntegrationTest extends WorkerIntegrationSupport {
     for (int i = 1; i <= n; i++) {
       backlog.add(WorkerHarness.notification("f-" + i, "user" + i + "@example.com", "default"));
     }
-    AccountSettings fast = h.localAccount().withLimits(new RateLimits(1_000_000, 1_000_000, null, null));
+    AccountSettings fast = h.localAccount().withLimits(new Limits(1_000_000, 1_000_000, null, null));
 
     // Step 2: produce all of it before the worker starts, so its consumer can fetch far ahead of the connection
     h.produceSpread(backlog);

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.notifier.avro.Notification;
 import dev.notifier.sender.config.AccountSettings;
-import dev.notifier.sender.config.RateLimits;
+import dev.notifier.sender.config.Limits;
 import dev.notifier.sender.config.WorkerSettings;
 import dev.notifier.testkit.smtp.ReceivedMessage;
 import dev.notifier.testkit.smtp.ScriptableSmtpServer;
@@ -31,7 +31,7 @@ class ThrottleIntegrationTest extends WorkerIntegrationSupport {
     // Step 1: three workers sharing one account limited to 20/s, burst 5; wait until each owns a partition
     h.smtp = ScriptableSmtpServer.builder().start();
     AccountSettings account = AccountSettings.local("default", h.smtp.host(), h.smtp.port(), WorkerHarness.FROM)
-        .withLimits(new RateLimits(RATE, BURST, null, null));
+        .withLimits(new Limits(RATE, BURST, null, null));
     List<WorkerHarness.Running> workers = new ArrayList<>();
     for (int i = 1; i <= 3; i++) {
       workers.add(h.startWorker(new WorkerSettings(h.groupId, "throttled-" + i, Duration.ofMillis(100),

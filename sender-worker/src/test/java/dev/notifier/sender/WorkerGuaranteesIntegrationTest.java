@@ -11,10 +11,11 @@ import dev.notifier.schemas.KafkaSchemaStore;
 import dev.notifier.schemas.SchemaHistory;
 import dev.notifier.schemas.Topic;
 import dev.notifier.sender.config.AccountSettings;
-import dev.notifier.sender.config.RateLimits;
+import dev.notifier.sender.config.BackoffPolicy;
+import dev.notifier.sender.config.BreakerSettings;
+import dev.notifier.sender.config.Limits;
 import dev.notifier.sender.config.WorkerSettings;
-import dev.notifier.sender.guard.BreakerSettings;
-import dev.notifier.sender.retry.BackoffPolicy;
+import dev.notifier.sender.retry.RetryHeaders;
 import dev.notifier.testkit.smtp.ReceivedMessage;
 import dev.notifier.testkit.smtp.ScriptableSmtpServer;
 import dev.notifier.testkit.smtp.Stage;
@@ -161,7 +162,7 @@ class WorkerGuaranteesIntegrationTest extends WorkerIntegrationSupport {
     h.smtp = ScriptableSmtpServer.builder().start();
     other = ScriptableSmtpServer.builder().start();
     other.down();
-    AccountSettings a = h.localAccount().withLimits(new RateLimits(100, 100, null, 5));
+    AccountSettings a = h.localAccount().withLimits(new Limits(100, 100, null, 5));
     AccountSettings b = AccountSettings.local("b", other.host(), other.port(), WorkerHarness.FROM);
     h.startWorker(settings("hol", List.of(a, b)), name -> null);
 
@@ -199,7 +200,7 @@ class WorkerGuaranteesIntegrationTest extends WorkerIntegrationSupport {
   void theServerNeverCountsMoreThanRatePlusBurstInAnySecond(int pool) throws Exception {
     h.smtp = ScriptableSmtpServer.builder().start();
     h.smtp.script().delayBetween(Stage.DATA_END, Duration.ZERO, Duration.ofMillis(300));
-    AccountSettings account = h.localAccount().withPoolSize(pool).withLimits(new RateLimits(10, 3, null, null));
+    AccountSettings account = h.localAccount().withPoolSize(pool).withLimits(new Limits(10, 3, null, null));
     h.startWorker(settings("p1", List.of(account)), name -> null);
     h.startWorker(settings("p2", List.of(account)), name -> null);
     int n = 80;
@@ -217,7 +218,7 @@ class WorkerGuaranteesIntegrationTest extends WorkerIntegrationSupport {
   void aDayCapHoldsWhenEveryWorkerRestartsInTheMiddleOfIt() throws Exception {
     // Step 1: three workers, 21 a day for the account (7 per partition), 60 mails
     h.smtp = ScriptableSmtpServer.builder().start();
-    AccountSettings account = h.localAccount().withLimits(new RateLimits(5, 5, null, 21));
+    AccountSettings account = h.localAccount().withLimits(new Limits(5, 5, null, 21));
     List<WorkerHarness.Running> first = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
       first.add(h.startWorker(settings("d" + i, List.of(account)), name -> null));
@@ -249,7 +250,7 @@ class WorkerGuaranteesIntegrationTest extends WorkerIntegrationSupport {
     usePartitions(5);
     h.smtp = ScriptableSmtpServer.builder().start();
     h.smtp.script().delayBetween(Stage.DATA_END, Duration.ZERO, Duration.ofMillis(200));
-    AccountSettings account = h.localAccount().withPoolSize(4).withLimits(new RateLimits(10, 3, 20, null));
+    AccountSettings account = h.localAccount().withPoolSize(4).withLimits(new Limits(10, 3, 20, null));
     for (int i = 0; i < 3; i++) {
       h.startWorker(settings("u" + i, List.of(account)), name -> null);
     }

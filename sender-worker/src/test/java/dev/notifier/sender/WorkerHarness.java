@@ -13,13 +13,11 @@ import dev.notifier.schemas.config.KafkaSettings;
 import dev.notifier.sender.config.AccountSettings;
 import dev.notifier.sender.config.Security;
 import dev.notifier.sender.config.WorkerSettings;
-import dev.notifier.sender.deadletter.DeadLetters;
 import dev.notifier.testkit.kafka.EmbeddedKafka;
 import dev.notifier.testkit.smtp.ReceivedMessage;
 import dev.notifier.testkit.smtp.ScriptableSmtpServer;
 import dev.notifier.testkit.smtp.Stage;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -120,7 +118,7 @@ final class WorkerHarness implements AutoCloseable {
   }
 
   Running startWorker(WorkerSettings settings, Function<String, String> env) {
-    SenderWorker worker = new SenderWorker(kafkaSettings, settings, Clock.systemUTC(), env);
+    SenderWorker worker = new SenderWorker(WorkerContext.builder(kafkaSettings, settings).env(env).build());
     Running running = new Running(worker, executor.submit(worker));
     workers.add(running);
     return running;

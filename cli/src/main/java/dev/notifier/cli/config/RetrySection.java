@@ -1,7 +1,7 @@
 package dev.notifier.cli.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import dev.notifier.sender.retry.BackoffPolicy;
+import dev.notifier.sender.config.BackoffPolicy;
 import java.time.Duration;
 
 /**

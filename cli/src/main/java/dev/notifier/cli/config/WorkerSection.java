@@ -1,7 +1,7 @@
 package dev.notifier.cli.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import dev.notifier.sender.guard.BreakerSettings;
+import dev.notifier.sender.config.BreakerSettings;
 import java.time.Duration;
 
 /**

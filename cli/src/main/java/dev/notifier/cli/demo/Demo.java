@@ -15,6 +15,7 @@ import dev.notifier.schemas.Topic;
 import dev.notifier.schemas.Topics;
 import dev.notifier.schemas.config.KafkaSettings;
 import dev.notifier.sender.SenderWorker;
+import dev.notifier.sender.WorkerContext;
 import dev.notifier.sender.config.AccountSettings;
 import dev.notifier.sender.config.WorkerSettings;
 import dev.notifier.streams.StreamsApp;
@@ -30,7 +31,6 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -153,7 +153,7 @@ public final class Demo {
       try {
         for (int i = 1; i <= 2; i++) {
           WorkerSettings ws = new WorkerSettings(null, "demo-worker-" + i, null, List.of(account));
-          workers.add(new SenderWorker(settings, ws, Clock.systemUTC(), System::getenv, registry));
+          workers.add(new SenderWorker(WorkerContext.builder(settings, ws).meterRegistry(registry).build()));
         }
       } catch (RuntimeException e) {
         close();

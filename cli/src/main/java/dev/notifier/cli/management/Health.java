@@ -43,6 +43,11 @@ public interface Health {
       return UP;
     }
 
+    /** Up, with a note a person should see (e.g. a standby worker). */
+    public static Status up(String note) {
+      return new Status(true, note);
+    }
+
     public static Status down(String reason) {
       return new Status(false, reason);
     }

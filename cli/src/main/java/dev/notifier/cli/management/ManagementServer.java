@@ -113,7 +113,8 @@ public final class ManagementServer implements AutoCloseable {
 
   private static void health(HttpExchange exchange, Status status, String what) throws IOException {
     if (status.ok()) {
-      respond(exchange, 200, "text/plain; charset=utf-8", what + "\n");
+      respond(exchange, 200, "text/plain; charset=utf-8",
+          what + (status.reason().isEmpty() ? "" : " (" + status.reason() + ")") + "\n");
     } else {
       respond(exchange, 503, "text/plain; charset=utf-8", "not " + what + ": " + status.reason() + "\n");
     }

@@ -9,7 +9,10 @@ import java.util.function.Supplier;
  * <p><b>Ready</b> once the send consumer has received its first assignment and at least one enabled
  * account's circuit breaker is not open. An empty assignment counts: with more workers than send
  * partitions, a worker that owns none is a standby member of the group and takes partitions over when
- * another leaves. Not ready while closing (SIGTERM: the worker drains).
+ * another leaves; it holds no mail (retry and wait partitions follow the send partitions), and its
+ * readiness says "standby". Not ready while closing (SIGTERM: the worker drains), nor when its lease
+ * to send has run out (the poll loop has not polled for half of {@code max.poll.interval.ms}: it
+ * sends nothing, since the group may have given its partitions away).
  *
  * <p><b>Live</b> unless the poll loop ended by itself (a fatal error; after a close it is expected)
  * or has not begun an iteration for longer than the consumer's {@code max.poll.interval.ms} (5
@@ -57,6 +60,14 @@ public final class WorkerHealth implements Health {
     }
     if (!now.anyAccountUsable()) {
       return Status.down("circuit breaker open for every enabled account " + now.breakers().keySet());
+    }
+    if (!now.leaseValid()) {
+      return Status.down("it may not send: its poll loop has not polled for " + now.sinceLastLoop().toSeconds()
+          + " s, so the group may have given its partitions to another worker");
+    }
+    if (now.sendPartitions() == 0) {
+      return Status.up("standby: it owns no send partition, so it holds and sends no mail, and takes partitions "
+          + "over when another worker leaves");
     }
     return Status.up();
   }

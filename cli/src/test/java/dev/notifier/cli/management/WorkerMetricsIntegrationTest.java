@@ -11,19 +11,19 @@ import dev.notifier.schemas.Topic;
 import dev.notifier.schemas.Topics;
 import dev.notifier.schemas.config.KafkaSettings;
 import dev.notifier.sender.SenderWorker;
+import dev.notifier.sender.WorkerContext;
 import dev.notifier.sender.config.AccountSettings;
-import dev.notifier.sender.config.RateLimits;
+import dev.notifier.sender.config.BackoffPolicy;
+import dev.notifier.sender.config.BreakerSettings;
+import dev.notifier.sender.config.Limits;
 import dev.notifier.sender.config.Security;
 import dev.notifier.sender.config.WorkerSettings;
-import dev.notifier.sender.guard.BreakerSettings;
-import dev.notifier.sender.retry.BackoffPolicy;
 import dev.notifier.testkit.Await;
 import dev.notifier.testkit.kafka.EmbeddedKafka;
 import dev.notifier.testkit.smtp.ScriptableSmtpServer;
 import dev.notifier.testkit.smtp.Stage;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -104,7 +104,8 @@ class WorkerMetricsIntegrationTest {
     WorkerSettings ws = workerSettings("flow-senders", "flow-worker", localAccount(smtp))
         .withBreaker(new BreakerSettings(100f, 10, 10, Duration.ofSeconds(1)));
     ProcessMetrics metrics = track(new ProcessMetrics());
-    SenderWorker worker = track(new SenderWorker(settings, ws, Clock.systemUTC(), name -> null, metrics.registry()));
+    SenderWorker worker = track(new SenderWorker(WorkerContext.builder(settings, ws).env(name -> null)
+        .meterRegistry(metrics.registry()).build()));
     ManagementServer server = track(ManagementServer.start(ManagementSettings.loopback(0), metrics,
         new WorkerHealth(worker::status)));
     pool.submit(worker);
@@ -179,8 +180,8 @@ class WorkerMetricsIntegrationTest {
     WorkerSettings ws = workerSettings("ready-senders", "ready-worker", account)
         .withBreaker(BreakerSettings.defaults().withOpenFor(Duration.ofMinutes(2)));
     ProcessMetrics metrics = track(new ProcessMetrics());
-    SenderWorker worker = track(new SenderWorker(settings, ws, Clock.systemUTC(), name -> "right",
-        metrics.registry()));
+    SenderWorker worker = track(new SenderWorker(WorkerContext.builder(settings, ws).env(name -> "right")
+        .meterRegistry(metrics.registry()).build()));
     ManagementServer server = track(ManagementServer.start(ManagementSettings.loopback(0), metrics,
         new WorkerHealth(worker::status)));
     int port = server.port();
@@ -225,8 +226,9 @@ class WorkerMetricsIntegrationTest {
     ScriptableSmtpServer smtp = track(ScriptableSmtpServer.builder().start());
     List<SenderWorker> workers = new ArrayList<>();
     for (int i = 1; i <= 2; i++) {
-      SenderWorker worker = track(new SenderWorker(settings, workerSettings("solo-senders", "solo-" + i,
-          localAccount(smtp)), Clock.systemUTC(), name -> null, track(new ProcessMetrics()).registry()));
+      SenderWorker worker = track(new SenderWorker(WorkerContext.builder(settings,
+          workerSettings("solo-senders", "solo-" + i, localAccount(smtp))).env(name -> null)
+          .meterRegistry(track(new ProcessMetrics()).registry()).build()));
       workers.add(worker);
     }
     List<WorkerHealth> health = workers.stream().map(w -> new WorkerHealth(w::status)).toList();
@@ -259,7 +261,7 @@ class WorkerMetricsIntegrationTest {
   }
 
   private static AccountSettings localAccount(ScriptableSmtpServer smtp) {
-    return AccountSettings.local(ACCOUNT, smtp.host(), smtp.port(), FROM).withLimits(RateLimits.of(1_000));
+    return AccountSettings.local(ACCOUNT, smtp.host(), smtp.port(), FROM).withLimits(Limits.of(1_000));
   }
 
   private static WorkerSettings workerSettings(String group, String workerId, AccountSettings account) {

@@ -53,7 +53,7 @@ public record AccountSettings(
     @JsonProperty("checkServerIdentity") Boolean checkServerIdentity,
     @JsonProperty("trustCertificate") String trustCertificate,
     @JsonProperty("poolSize") Integer poolSize,
-    @JsonProperty("limits") RateLimits limits) {
+    @JsonProperty("limits") Limits limits) {
 
   public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
   public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(30);
@@ -85,7 +85,7 @@ public record AccountSettings(
       throw new IllegalArgumentException("accounts[" + id + "].poolSize is " + poolSize + ": use 1 to " + MAX_POOL_SIZE
           + " (SMTP connections and sending threads per worker; most providers allow only a few at once)");
     }
-    limits = limits == null ? RateLimits.DEFAULT : limits;
+    limits = limits == null ? Limits.DEFAULT : limits;
   }
 
   /** An enabled account that is no team's default and not the system default. */
@@ -119,7 +119,7 @@ public record AccountSettings(
       @JsonProperty("checkServerIdentity") Boolean checkServerIdentity,
       @JsonProperty("trustCertificate") String trustCertificate,
       @JsonProperty("poolSize") Integer poolSize,
-      @JsonProperty("limits") RateLimits.Entry limits) {
+      @JsonProperty("limits") Limits.Entry limits) {
     require(id, null, "id", "a short name such as qq-support");
     Preset known = Presets.require(id, preset);
     if (port == null && known == null) {
@@ -138,7 +138,7 @@ public record AccountSettings(
   }
 
   /** This account with other sending limits. */
-  public AccountSettings withLimits(RateLimits newLimits) {
+  public AccountSettings withLimits(Limits newLimits) {
     return new AccountSettings(id, host, port, security, from, username, passwordEnv, passwordFile, ehloName,
         connectTimeout, readTimeout, teams, systemDefault, enabled, preset, checkServerIdentity, trustCertificate,
         poolSize, newLimits);

@@ -1,7 +1,5 @@
 package dev.notifier.sender.config;
 
-import dev.notifier.sender.guard.BreakerSettings;
-import dev.notifier.sender.retry.BackoffPolicy;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;

@@ -1,5 +1,6 @@
 package dev.notifier.sender.guard;
 
+import dev.notifier.sender.config.BreakerSettings;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import java.time.Clock;

@@ -8,6 +8,8 @@ package dev.notifier.sender.retry;
  * same way as any other permanent refusal — a dead letter at once — and the classification's
  * {@code kind} ({@code message-too-big}, {@code message-refused}) tells the cases apart in metrics
  * and dead letters. {@link #INVALID_MESSAGE} is only for what was refused before any byte was sent.
+ *
+ * <p>A dead letter's failure class ({@code notifier dlt --class}) is the name of its action.
  */
 public enum Action {
   /** The server accepted the message. */
@@ -21,5 +23,16 @@ public enum Action {
   /** Refused before sending (e.g. CR/LF in a header): dead letter at once, fix the notification. */
   INVALID_MESSAGE,
   /** Any other permanent refusal, including content refused by the server: dead letter at once. */
-  PERMANENT
+  PERMANENT,
+  /** The notification names an account this worker does not have: dead letter at once, fix the config or the routing. */
+  UNKNOWN_ACCOUNT,
+  /** The retries ran out (the lifetime budget, or {@code maxAttempts}): dead letter. */
+  EXPIRED,
+  /** The record's retry headers cannot be read: dead letter at once, never a crash of the poll loop. */
+  MALFORMED_HEADERS,
+  /**
+   * The record's value is in no schema this worker knows (garbage, or a newer release whose schema is
+   * not in the schema topic): dead letter with the raw bytes, replayable once a worker can read it.
+   */
+  UNDECODABLE
 }

@@ -4,11 +4,15 @@ import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
- * What a failed (or successful) attempt means: the {@link Action} to take, a short {@code kind}
- * code for metrics, statuses and dead letters ({@code rate-limited}, {@code mailbox-unknown}), and
- * {@code fix}, a sentence a person can act on.
+ * What a failed (or successful) attempt means: the {@link Action} to take, whether it counts
+ * against the account's circuit breaker, a short {@code kind} code for metrics, statuses and dead
+ * letters ({@code rate-limited}, {@code mailbox-unknown}), and {@code fix}, a sentence a person can
+ * act on. The dead letter's failure class is the action's name.
+ *
+ * @param countsAgainstBreaker true when the outcome is a failure for the account's circuit breaker
+ *     (enough of them open it); false when it shows the server healthy, and is reported as a success
  */
-public record Classification(Action action, String kind, String fix) {
+public record Classification(Action action, boolean countsAgainstBreaker, String kind, String fix) {
 
   private static final Pattern KIND = Pattern.compile("[a-z0-9]+(-[a-z0-9]+)*");
 

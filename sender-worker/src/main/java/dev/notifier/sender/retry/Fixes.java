@@ -11,8 +11,10 @@ final class Fixes {
   // --- refused before any SMTP exchange
   static final String MESSAGE_INVALID = "the message was refused before any byte was sent (e.g. CR or LF in a"
       + " header, a malformed address): correct the notification or its template, then send it again";
-  static final String UNKNOWN_ACCOUNT = "the notification names an account this worker does not have: add the"
-      + " account to the config's accounts (or fix the team routing), then replay the dead letter";
+
+  // --- the worker's own failure
+  static final String WORKER_ERROR = "the worker failed while processing this notification (a bug, or a notification it"
+      + " did not expect): it is retried; if it keeps failing, report the exception in the worker's log";
 
   // --- transport failures
   static final String DNS = "the account's host name did not resolve: check its spelling (e.g. smtp.qq.com),"

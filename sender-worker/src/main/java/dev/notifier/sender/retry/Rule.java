@@ -30,7 +30,7 @@ public final class Rule {
 
   /** The steps a {@link dev.notifier.sender.smtp.DeliveryException} names. */
   public static final Set<String> STEPS =
-      Set.of("connect", "starttls", "ehlo", "auth", "mail", "rcpt", "data", "io", "message", "account");
+      Set.of("connect", "starttls", "ehlo", "auth", "mail", "rcpt", "data", "io", "message", "worker");
 
   private static final Pattern CODE = Pattern.compile("[1-5](\\d\\d|xx)|none");
   private static final Pattern ENHANCED = Pattern.compile("[245]\\.\\d{1,3}\\.(\\d{1,3})?");
@@ -178,9 +178,12 @@ public final class Rule {
       return this;
     }
 
-    /** Ends the row with its outcome. */
-    public Rule then(Action action, String kind, String fix) {
-      return new Rule(this, new Classification(action, kind, fix));
+    /**
+     * Ends the row with its outcome: the action, whether it counts against the account's circuit
+     * breaker (see {@link ReplyRules}), the kind code and the fix.
+     */
+    public Rule then(Action action, boolean countsAgainstBreaker, String kind, String fix) {
+      return new Rule(this, new Classification(action, countsAgainstBreaker, kind, fix));
     }
   }
 }

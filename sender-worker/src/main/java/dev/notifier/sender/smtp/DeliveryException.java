@@ -2,7 +2,8 @@ package dev.notifier.sender.smtp;
 
 /**
  * A message that was not delivered, with what the server said (when it said anything) and at
- * which step: connect, auth, mail, rcpt, data, or message (refused before any byte was sent).
+ * which step: connect, auth, mail, rcpt, data, message (refused before any byte was sent), or worker
+ * (the worker itself failed).
  */
 public class DeliveryException extends Exception {
 

@@ -1,5 +1,6 @@
 package dev.notifier.sender.throttle;
 
+import dev.notifier.sender.config.Limits;
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.BucketConfiguration;

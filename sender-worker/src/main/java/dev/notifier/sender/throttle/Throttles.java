@@ -1,5 +1,6 @@
 package dev.notifier.sender.throttle;
 
+import dev.notifier.sender.config.Limits;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;

@@ -49,7 +49,7 @@ class AccountSettingsYamlTest {
     assertThat(account.passwordEnv()).isEqualTo("QQ_PW");
     assertThat(account.checkServerIdentity()).isTrue();
     assertThat(account.poolSize()).isEqualTo(1);
-    assertThat(account.limits()).isEqualTo(RateLimits.DEFAULT);
+    assertThat(account.limits()).isEqualTo(Limits.DEFAULT);
     assertThat(account.isEnabled()).isTrue();
     assertThat(account.systemDefault()).isFalse();
   }
@@ -84,7 +84,7 @@ class AccountSettingsYamlTest {
     assertThat(account.checkServerIdentity()).isFalse();
     assertThat(account.trustCertificate()).isEqualTo("/etc/notifier/relay-ca.pem");
     assertThat(account.poolSize()).isEqualTo(4);
-    assertThat(account.limits()).isEqualTo(new RateLimits(2.5, 3, 100, 2000));
+    assertThat(account.limits()).isEqualTo(new Limits(2.5, 3, 100, 2000));
   }
 
   @Test
@@ -95,15 +95,15 @@ class AccountSettingsYamlTest {
            limits: {ratePerSecond: 20, burst: 50}}
         """);
 
-    assertThat(accounts.get(0).limits()).isEqualTo(new RateLimits(0.5, 1, null, null));
-    assertThat(accounts.get(1).limits()).isEqualTo(new RateLimits(20, 50, null, null));
+    assertThat(accounts.get(0).limits()).isEqualTo(new Limits(0.5, 1, null, null));
+    assertThat(accounts.get(1).limits()).isEqualTo(new Limits(20, 50, null, null));
   }
 
   @Test
   void badLimitsNameTheAccountAndTheKey() {
     assertThatThrownBy(() -> bind("- {id: q, preset: qq, from: a@qq.com, limits: {ratePerSecond: -1}}"))
         .isInstanceOf(JsonMappingException.class)
-        .satisfies(e -> assertThat(rootMessage(e)).startsWith("accounts[q].limits.ratePerSecond is -1.0: set it to"));
+        .satisfies(e -> assertThat(rootMessage(e)).startsWith("accounts[q].limits.ratePerSecond is -1: set it to"));
     assertThatThrownBy(() -> bind("- {id: q, preset: qq, from: a@qq.com, limits: {ratePerSecond: 1, burst: 0}}"))
         .satisfies(e -> assertThat(rootMessage(e)).startsWith("accounts[q].limits.burst is 0"));
   }

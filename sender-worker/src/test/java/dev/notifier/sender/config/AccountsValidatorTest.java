@@ -386,24 +386,24 @@ class AccountsValidatorTest {
 
     @Test
     void limitsNameTheAccount() {
-      assertThatThrownBy(() -> RateLimits.forAccount("qq", 0.0, null, null, null))
-          .hasMessageStartingWith("accounts[qq].limits.ratePerSecond is 0.0: set it to the messages per second");
-      assertThatThrownBy(() -> RateLimits.forAccount("qq", Double.NaN, null, null, null))
+      assertThatThrownBy(() -> Limits.forAccount("qq", 0.0, null, null, null))
+          .hasMessageStartingWith("accounts[qq].limits.ratePerSecond is 0: set it to the messages per second");
+      assertThatThrownBy(() -> Limits.forAccount("qq", Double.NaN, null, null, null))
           .hasMessageStartingWith("accounts[qq].limits.ratePerSecond is NaN");
-      assertThatThrownBy(() -> RateLimits.forAccount("qq", 1.0, 0, null, null))
+      assertThatThrownBy(() -> Limits.forAccount("qq", 1.0, 0, null, null))
           .hasMessageStartingWith("accounts[qq].limits.burst is 0: set it to at least 1");
-      assertThatThrownBy(() -> RateLimits.forAccount("qq", 1.0, null, 0, null))
+      assertThatThrownBy(() -> Limits.forAccount("qq", 1.0, null, 0, null))
           .hasMessageStartingWith("accounts[qq].limits.perMinute is 0: set it to at least 1");
-      assertThatThrownBy(() -> RateLimits.forAccount("qq", 1.0, null, null, -5))
+      assertThatThrownBy(() -> Limits.forAccount("qq", 1.0, null, null, -5))
           .hasMessageStartingWith("accounts[qq].limits.perDay is -5: set it to at least 1");
     }
 
     @Test
     void limitsDefaultTheBurstToTheRateRoundedUp() {
-      assertThat(RateLimits.forAccount("qq", 2.5, null, null, null)).isEqualTo(new RateLimits(2.5, 3, null, null));
-      assertThat(RateLimits.forAccount("qq", 0.2, null, 100, 500)).isEqualTo(new RateLimits(0.2, 1, 100, 500));
-      assertThat(RateLimits.forAccount("qq", null, null, null, null)).isEqualTo(RateLimits.DEFAULT);
-      assertThat(RateLimits.DEFAULT).isEqualTo(new RateLimits(10, 10, null, null));
+      assertThat(Limits.forAccount("qq", 2.5, null, null, null)).isEqualTo(new Limits(2.5, 3, null, null));
+      assertThat(Limits.forAccount("qq", 0.2, null, 100, 500)).isEqualTo(new Limits(0.2, 1, 100, 500));
+      assertThat(Limits.forAccount("qq", null, null, null, null)).isEqualTo(Limits.DEFAULT);
+      assertThat(Limits.DEFAULT).isEqualTo(new Limits(10, 10, null, null));
     }
 
     @Test
@@ -414,7 +414,7 @@ class AccountsValidatorTest {
       assertThat(account.trustCertificate()).isNull();
       assertThat(account.trustedCertificate()).isEmpty();
       assertThat(account.poolSize()).isEqualTo(1);
-      assertThat(account.limits()).isEqualTo(RateLimits.DEFAULT);
+      assertThat(account.limits()).isEqualTo(Limits.DEFAULT);
       assertThat(account.preset()).isNull();
     }
 

@@ -59,7 +59,7 @@ class ReplyClassifierTest {
         // refused before any SMTP exchange
         c("message", null, MessagingException.class, INVALID_MESSAGE, "message-invalid", "CR or LF"),
         c("starttls", null, MessagingException.class, ACCOUNT_ERROR, "starttls-unsupported", "port 465"),
-        c("account", null, null, PERMANENT, "unknown-account", "accounts"),
+        c("worker", null, NullPointerException.class, RETRY, "worker-error", "worker's log"),
 
         // the transport failed
         c("connect", null, UnknownHostException.class, ACCOUNT_ERROR, "dns-failed", "/etc/resolv.conf"),
@@ -328,14 +328,24 @@ class ReplyClassifierTest {
     assertThatThrownBy(() -> Rule.when().enhanced("5.1")).hasMessageContaining("'5.1'")
         .hasMessageContaining("5.1.");
     assertThatThrownBy(() -> Rule.when().text("(unclosed")).hasMessageContaining("'(unclosed'");
-    assertThatThrownBy(() -> Rule.when().then(RETRY, "Rate Limited", "wait"))
+    assertThatThrownBy(() -> Rule.when().then(RETRY, true, "Rate Limited", "wait"))
         .hasMessageContaining("'Rate Limited'").hasMessageContaining("rate-limited");
-    assertThatThrownBy(() -> Rule.when().then(RETRY, "rate-limited", " ")).hasMessageContaining("rate-limited");
+    assertThatThrownBy(() -> Rule.when().then(RETRY, true, "rate-limited", " ")).hasMessageContaining("rate-limited");
+  }
+
+  @Test
+  void theDefaultTableCountsTheServersTransientAndAccountFailuresAgainstTheBreaker() {
+    assertThat(CLASSIFIER.rules()).filteredOn(rule -> !rule.result().kind().equals("worker-error"))
+        .allSatisfy(rule -> assertThat(rule.result().countsAgainstBreaker()).as("breaker column of %s", rule)
+            .isEqualTo(rule.result().action() == RETRY || rule.result().action() == ACCOUNT_ERROR));
+    assertThat(CLASSIFIER.classify("worker", null, IllegalStateException.class))
+        .as("the worker's own error is retried but says nothing about the account")
+        .extracting(Classification::action, Classification::countsAgainstBreaker).containsExactly(RETRY, false);
   }
 
   @Test
   void aTableMustEndWithACatchAll() {
-    List<Rule> rules = List.of(Rule.when().code("4xx").then(RETRY, "transient", "wait"));
+    List<Rule> rules = List.of(Rule.when().code("4xx").then(RETRY, true, "transient", "wait"));
 
     assertThatThrownBy(() -> new ReplyClassifier(rules)).hasMessageContaining("catch-all")
         .hasMessageContaining("code=4xx");
@@ -343,8 +353,8 @@ class ReplyClassifierTest {
 
   @Test
   void enhancedCodesMatchExactlyUnlessEndingInADot() {
-    Rule exact = Rule.when().enhanced("5.7.5").then(PERMANENT, "x", "y");
-    Rule prefix = Rule.when().enhanced("5.7.").then(PERMANENT, "x", "y");
+    Rule exact = Rule.when().enhanced("5.7.5").then(PERMANENT, false, "x", "y");
+    Rule prefix = Rule.when().enhanced("5.7.").then(PERMANENT, false, "x", "y");
 
     assertThat(exact.matches("data", parse("550 5.7.520 Access denied"), List.of())).isFalse();
     assertThat(prefix.matches("data", parse("550 5.7.520 Access denied"), List.of())).isTrue();

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.notifier.avro.Notification;
 import dev.notifier.avro.Recipient;
 import dev.notifier.sender.config.AccountSettings;
-import dev.notifier.testkit.smtp.ScriptableSmtpServer;
 import jakarta.mail.Session;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
@@ -14,7 +13,6 @@ import jakarta.mail.internet.MimeUtility;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class MessageFactoryTest {
@@ -106,22 +104,6 @@ class MessageFactoryTest {
 
     assertThatThrownBy(() -> MessageFactory.build(session, n, FROM))
         .isInstanceOfSatisfying(DeliveryException.class, e -> assertThat(e.step()).isEqualTo("message"));
-  }
-
-  @Test
-  void aMessageWithCrLfInTheSubjectIsRefusedBeforeAnyConnection() {
-    try (ScriptableSmtpServer smtp = ScriptableSmtpServer.builder().start()) {
-      AccountSettings account = AccountSettings.local("default", smtp.host(), smtp.port(), FROM);
-      Notification n = notification().setSubject("Hi\nX-Injected: yes").build();
-
-      try (SmtpDeliverer deliverer = new SmtpDeliverer(Map.of("default", account), name -> null)) {
-        assertThatThrownBy(() -> deliverer.deliver(n))
-            .isInstanceOfSatisfying(DeliveryException.class, e -> assertThat(e.step()).isEqualTo("message"));
-      }
-
-      assertThat(smtp.connectionCount()).isZero();
-      assertThat(smtp.messages()).isEmpty();
-    }
   }
 
   @Test

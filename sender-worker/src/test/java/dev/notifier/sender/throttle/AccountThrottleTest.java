@@ -3,6 +3,7 @@ package dev.notifier.sender.throttle;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.data.Offset.offset;
 
+import dev.notifier.sender.config.Limits;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

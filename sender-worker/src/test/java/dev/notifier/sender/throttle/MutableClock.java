@@ -6,24 +6,24 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock that moves only when a test says so. */
-final class MutableClock extends Clock {
+/** A clock that moves only when a test says so (or a test's sleeper). */
+public final class MutableClock extends Clock {
 
-  private Instant now;
+  private volatile Instant now;
 
-  MutableClock(Instant start) {
+  public MutableClock(Instant start) {
     this.now = start;
   }
 
-  MutableClock() {
+  public MutableClock() {
     this(Instant.parse("2024-01-01T00:00:00Z"));
   }
 
-  void advance(Duration duration) {
+  public void advance(Duration duration) {
     now = now.plus(duration);
   }
 
-  void set(Instant instant) {
+  public void set(Instant instant) {
     now = instant;
   }
 

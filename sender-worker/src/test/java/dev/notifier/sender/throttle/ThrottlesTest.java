@@ -3,6 +3,7 @@ package dev.notifier.sender.throttle;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
+import dev.notifier.sender.config.Limits;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;

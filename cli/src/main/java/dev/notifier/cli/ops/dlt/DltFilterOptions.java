@@ -13,7 +13,8 @@ public final class DltFilterOptions {
   List<String> accounts;
 
   @Option(names = "--class", split = ",", paramLabel = "CLASS",
-      description = "failure class(es): DEAD_RECIPIENT, PERMANENT, INVALID_MESSAGE, UNKNOWN_ACCOUNT, EXPIRED")
+      description = "failure class(es): DEAD_RECIPIENT, PERMANENT, INVALID_MESSAGE, UNKNOWN_ACCOUNT, EXPIRED, "
+          + "MALFORMED_HEADERS")
   List<String> classes;
 
   @Option(names = "--code", split = ",", paramLabel = "CODE", description = "reply code(s) (550) or enhanced code(s) (5.1.1)")

@@ -14,6 +14,7 @@ import dev.notifier.schemas.NotificationIds;
 import dev.notifier.schemas.Topics;
 import dev.notifier.schemas.config.KafkaSettings;
 import dev.notifier.sender.SenderWorker;
+import dev.notifier.sender.WorkerContext;
 import dev.notifier.sender.config.AccountSettings;
 import dev.notifier.sender.config.WorkerSettings;
 import dev.notifier.testkit.kafka.EmbeddedKafka;
@@ -23,7 +24,6 @@ import dev.notifier.testkit.smtp.Stage;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -79,8 +79,8 @@ class DltCommandsIntegrationTest {
         AccountSettings.local("default", smtp.host(), smtp.port(), "noreply@notifier.test"),
         AccountSettings.local("qa", smtp.host(), smtp.port(), "qa@notifier.test"));
     KafkaSettings settings = KafkaSettings.of(bootstrap);
-    worker = new SenderWorker(settings, new WorkerSettings(null, "dlt-it-worker", null, accounts), Clock.systemUTC(),
-        System::getenv);
+    worker = new SenderWorker(
+        WorkerContext.builder(settings, new WorkerSettings(null, "dlt-it-worker", null, accounts)).build());
     pool = Executors.newSingleThreadExecutor();
     pool.submit(worker);
 

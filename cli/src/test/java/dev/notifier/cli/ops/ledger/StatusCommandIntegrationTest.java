@@ -14,6 +14,7 @@ import dev.notifier.schemas.NotificationIds;
 import dev.notifier.schemas.Topics;
 import dev.notifier.schemas.config.KafkaSettings;
 import dev.notifier.sender.SenderWorker;
+import dev.notifier.sender.WorkerContext;
 import dev.notifier.sender.config.AccountSettings;
 import dev.notifier.sender.config.WorkerSettings;
 import dev.notifier.streams.StreamsApp;
@@ -25,7 +26,6 @@ import dev.notifier.testkit.smtp.Stage;
 import java.io.BufferedReader;
 import java.io.StringReader;
 import java.nio.file.Files;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -71,9 +71,8 @@ class StatusCommandIntegrationTest {
     app = new StreamsApp(settings, StreamsSettings.defaults().withApplicationId("status-it")
         .withStateDir(Files.createTempDirectory("status-it").toString()), AccountRouter.single("default"));
     app.start();
-    worker = new SenderWorker(settings, new WorkerSettings(null, "status-it-worker", null,
-        List.of(AccountSettings.local("default", smtp.host(), smtp.port(), "noreply@notifier.test"))),
-        Clock.systemUTC(), System::getenv);
+    worker = new SenderWorker(WorkerContext.builder(settings, new WorkerSettings(null, "status-it-worker", null,
+        List.of(AccountSettings.local("default", smtp.host(), smtp.port(), "noreply@notifier.test")))).build());
     pool = Executors.newSingleThreadExecutor();
     pool.submit(worker);
 

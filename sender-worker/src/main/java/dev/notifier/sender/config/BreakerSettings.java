@@ -1,4 +1,4 @@
-package dev.notifier.sender.guard;
+package dev.notifier.sender.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package dev.notifier.sender;
+package dev.notifier.sender.metrics;
 
 import dev.notifier.sender.guard.AccountGuard;
 import dev.notifier.sender.throttle.AccountThrottle;
@@ -37,8 +37,9 @@ import org.apache.kafka.clients.producer.Producer;
  *   <li>{@value #RETRIES} {account, attempt} — retries scheduled, by the number of the attempt that
  *       failed ({@code 1} .. {@code 9}, then {@value #MAX_ATTEMPT_TAG}{@code +} for the tenth and later)</li>
  *   <li>{@value #DEAD_LETTERS} {account, class} — dead letters by the failure class written in the dead
- *       letter ({@code DEAD_RECIPIENT}, {@code PERMANENT}, {@code INVALID_MESSAGE}, {@code EXPIRED},
- *       {@code UNKNOWN_ACCOUNT}, and under account {@code unknown} {@code UNDECODABLE} and {@code MALFORMED_HEADERS}), the same value {@code notifier dlt --class} filters on</li>
+ *       letter, the name of its {@code retry.Action} ({@code DEAD_RECIPIENT}, {@code PERMANENT},
+ *       {@code INVALID_MESSAGE}, {@code EXPIRED}, {@code UNKNOWN_ACCOUNT}, and under account {@code unknown}
+ *       {@code UNDECODABLE} and {@code MALFORMED_HEADERS}), the same value {@code notifier dlt --class} filters on</li>
  *   <li>{@value #DEFERRALS} {account, reason} — mail put in a wait tier without an attempt
  *       ({@code breaker-open}, {@code throttled}, {@code backlog}, {@code handed-over}), once per reason it
  *       starts waiting for: a re-check or a hop to a shorter tier for the same reason is not counted again</li>
@@ -96,24 +97,24 @@ public final class WorkerMetrics implements AutoCloseable {
   private final List<KafkaClientMetrics> clients = new ArrayList<>();
   private ScheduledExecutorService scheduler;
 
-  WorkerMetrics(MeterRegistry registry, Collection<String> accountIds) {
+  public WorkerMetrics(MeterRegistry registry, Collection<String> accountIds) {
     this.registry = registry;
     for (String id : accountIds) {
       accounts.put(id, new AccountMeters(registry, id, true));
     }
   }
 
-  MeterRegistry registry() {
+  public MeterRegistry registry() {
     return registry;
   }
 
   /** A record no account can be told from (undecodable, malformed headers), dead-lettered under {@value #UNKNOWN_ACCOUNT}. */
-  void unreadable(String failureClass) {
+  public void unreadable(String failureClass) {
     unknown().deadLettered(failureClass);
   }
 
   /** The meters of {@code accountId}, or of {@value #UNKNOWN_ACCOUNT} when it is not configured. */
-  AccountMeters account(String accountId) {
+  public AccountMeters account(String accountId) {
     AccountMeters meters = accounts.get(accountId);
     return meters != null ? meters : unknown();
   }
@@ -133,7 +134,7 @@ public final class WorkerMetrics implements AutoCloseable {
   }
 
   /** Registers the gauges of one account's breaker and throttle. */
-  synchronized void bindAccount(String accountId, AccountGuard guard, AccountThrottle throttle) {
+  public synchronized void bindAccount(String accountId, AccountGuard guard, AccountThrottle throttle) {
     for (String state : STATES) {
       gauges.add(Gauge.builder(BREAKER_STATE, guard, g -> state.equals(stateTag(g.state())) ? 1 : 0)
           .description("1 for the state the account's circuit breaker is in, 0 for the others")
@@ -148,7 +149,7 @@ public final class WorkerMetrics implements AutoCloseable {
   }
 
   /** Binds the Kafka clients' own metrics (consumer lag among them); {@link #close} unbinds them. */
-  synchronized void bindClients(List<Consumer<?, ?>> consumers, Producer<?, ?> producer) {
+  public synchronized void bindClients(List<Consumer<?, ?>> consumers, Producer<?, ?> producer) {
     if (scheduler == null) {
       scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "notifier-worker-kafka-metrics");
@@ -164,7 +165,7 @@ public final class WorkerMetrics implements AutoCloseable {
   }
 
   /** Resilience4j's state as the {@code state} tag. */
-  static String stateTag(CircuitBreaker.State state) {
+  public static String stateTag(CircuitBreaker.State state) {
     return switch (state) {
       case OPEN, FORCED_OPEN -> "open";
       case HALF_OPEN -> "half_open";
@@ -188,14 +189,14 @@ public final class WorkerMetrics implements AutoCloseable {
   }
 
   /** One account's meters, resolved once. */
-  static final class AccountMeters {
+  public static final class AccountMeters {
 
     private final MeterRegistry registry;
     private final String account;
-    final Counter sent;
-    final Counter retry;
-    final Counter dead;
-    final Counter expired;
+    private final Counter sent;
+    private final Counter retry;
+    private final Counter dead;
+    private final Counter expired;
     private final Timer smtp;
     private final AtomicReferenceArray<Counter> retries = new AtomicReferenceArray<>(MAX_ATTEMPT_TAG + 1);
     private final ConcurrentMap<String, Counter> deadByClass = new ConcurrentHashMap<>();
@@ -223,12 +224,22 @@ public final class WorkerMetrics implements AutoCloseable {
           .tags("account", account, "outcome", outcome).register(registry);
     }
 
-    void smtpTook(long nanos) {
+    /** A message accepted by the server. */
+    /** A notification not sent because its expiresAt had passed. */
+    public void expired() {
+      expired.increment();
+    }
+
+    public void sent() {
+      sent.increment();
+    }
+
+    public void smtpTook(long nanos) {
       smtp.record(nanos, TimeUnit.NANOSECONDS);
     }
 
     /** A retry scheduled after failed attempt number {@code attempt}. */
-    void retried(int attempt) {
+    public void retried(int attempt) {
       retry.increment();
       int slot = Math.max(1, Math.min(attempt, MAX_ATTEMPT_TAG));
       Counter counter = retries.get(slot);
@@ -241,7 +252,7 @@ public final class WorkerMetrics implements AutoCloseable {
       counter.increment();
     }
 
-    void deadLettered(String failureClass) {
+    public void deadLettered(String failureClass) {
       dead.increment();
       Counter counter = deadByClass.get(failureClass);
       if (counter == null) {
@@ -252,7 +263,7 @@ public final class WorkerMetrics implements AutoCloseable {
       counter.increment();
     }
 
-    void deferred(String reason) {
+    public void deferred(String reason) {
       Counter counter = deferredByReason.get(reason);
       if (counter == null) {
         counter = deferredByReason.computeIfAbsent(reason, r -> Counter.builder(DEFERRALS)

@@ -1,4 +1,4 @@
-package dev.notifier.sender.retry;
+package dev.notifier.sender.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -96,15 +96,6 @@ class BackoffPolicyTest {
 
     assertThat(three.nextAttemptAt(2, FIRST_FAILURE, FIRST_FAILURE, MIDDLE)).isPresent();
     assertThat(three.nextAttemptAt(3, FIRST_FAILURE, FIRST_FAILURE, MIDDLE)).isEmpty();
-  }
-
-  @Test
-  void anExpiredDeliveryIsDeadLetteredAsExpired() {
-    Classification expiry = defaults.expiry();
-
-    assertThat(expiry.action()).isEqualTo(Action.PERMANENT);
-    assertThat(expiry.kind()).isEqualTo("expired");
-    assertThat(expiry.fix()).contains("PT24H");
   }
 
   @Test

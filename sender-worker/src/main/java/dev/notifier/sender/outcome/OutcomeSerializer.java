@@ -1,4 +1,4 @@
-package dev.notifier.sender;
+package dev.notifier.sender.outcome;
 
 import dev.notifier.avro.DeadLetter;
 import dev.notifier.avro.DeliveryStatus;
@@ -8,14 +8,14 @@ import dev.notifier.schemas.Topics;
 import org.apache.kafka.common.serialization.Serializer;
 
 /** Serializes what a worker writes: statuses, retried notifications and dead letters. */
-final class OutcomeSerializer implements Serializer<Object> {
+public final class OutcomeSerializer implements Serializer<Object> {
 
   private final Serializer<DeliveryStatus> status;
   private final Serializer<DeadLetter> deadLetter;
   private final Serializer<Notification> notification;
   private final Serializer<QuotaUsage> usage;
 
-  OutcomeSerializer(Topics topics) {
+  public OutcomeSerializer(Topics topics) {
     this.status = topics.status().valueSerde().serializer();
     this.deadLetter = topics.deadLetters().valueSerde().serializer();
     this.notification = topics.send().valueSerde().serializer();
@@ -36,6 +36,11 @@ final class OutcomeSerializer implements Serializer<Object> {
     if (value instanceof QuotaUsage u) {
       return usage.serialize(topic, u);
     }
-    throw new IllegalArgumentException("a worker writes statuses, retries, dead letters and usage only, not " + value);
+    if (value instanceof String schema) {
+      // the schemas it writes, published to the schema topic at start-up
+      return schema.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+    throw new IllegalArgumentException("a worker writes statuses, retries, dead letters, usage and schemas only, not "
+        + value);
   }
 }

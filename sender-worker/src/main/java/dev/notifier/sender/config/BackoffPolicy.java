@@ -1,4 +1,4 @@
-package dev.notifier.sender.retry;
+package dev.notifier.sender.config;
 
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.annotation.JsonPOJOBuilder;
@@ -88,13 +88,6 @@ public final class BackoffPolicy {
     }
     Instant next = now.plus(delayFor(attempt, random));
     return next.isAfter(deadline(firstFailure)) ? Optional.empty() : Optional.of(next);
-  }
-
-  /** What a notification whose retries ran out is dead-lettered as. */
-  public Classification expiry() {
-    return new Classification(Action.PERMANENT, "expired", "the delivery kept failing for longer than retry.lifetime ("
-        + lifetime + (maxAttempts.isPresent() ? ") or retry.maxAttempts (" + maxAttempts.getAsInt() : "")
-        + "): follow the fix of the last failure, then replay the dead letter");
   }
 
   public Duration minDelay() {

@@ -1,0 +1,96 @@
+package dev.notifier.sender.outcome;
+
+import static dev.notifier.sender.outcome.OutcomeLog.LOG;
+
+import dev.notifier.avro.DeliveryState;
+import dev.notifier.avro.DeliveryStatus;
+import dev.notifier.avro.Notification;
+import dev.notifier.avro.QuotaUsage;
+import java.time.Instant;
+import java.util.function.Predicate;
+import dev.notifier.schemas.DeliveryStatuses;
+import dev.notifier.schemas.Topics;
+import dev.notifier.sender.metrics.WorkerMetrics;
+import java.time.Clock;
+import java.util.List;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/**
+ * The delivery ledger ({@code notifier.status}) as a worker writes it: the status record of every
+ * outcome, stamped with the worker's clock, and the SENT outcome, which is a status alone. The retry
+ * and dead-letter writers add their status records to their own writes.
+ */
+public final class Statuses {
+
+  // resolved once: each Topics accessor builds a new topic with a new serde, whose Avro encoder and
+  // decoder compute schema fingerprints; per message that was a tenth of a send
+  private final String statusTopic;
+  private final String usageTopic;
+  private final String workerId;
+  private final Predicate<String> hasQuota;
+  private final AcknowledgedWrites writes;
+  private final Clock clock;
+  private final WorkerMetrics metrics;
+
+  public Statuses(Topics topics, AcknowledgedWrites writes, Clock clock, WorkerMetrics metrics) {
+    this(topics, writes, clock, metrics, "worker", account -> false);
+  }
+
+  /**
+   * @param workerId names this worker in usage records
+   * @param hasQuota whether an account has a per-minute or per-day quota (its sends are then counted)
+   */
+  public Statuses(Topics topics, AcknowledgedWrites writes, Clock clock, WorkerMetrics metrics, String workerId,
+      Predicate<String> hasQuota) {
+    this.statusTopic = topics.status().name();
+    this.usageTopic = topics.usage().name();
+    this.workerId = workerId;
+    this.hasQuota = hasQuota;
+    this.writes = writes;
+    this.clock = clock;
+    this.metrics = metrics;
+  }
+
+  /**
+   * The server accepted {@code n} at attempt number {@code attempts}, at {@code acceptedAt}: a SENT
+   * status and, for an account with a per-minute or per-day quota, its usage record on the usage
+   * topic, under the send partition it belongs to, so that every worker counts it.
+   */
+  public void sent(Notification n, int attempts, int sendPartition, Instant acceptedAt, Runnable done) {
+    LOG.info("SENT {} account={} attempts={}", n.getNotificationId(), n.getAccount(), attempts);
+    if (LOG.isDebugEnabled()) {
+      LOG.debug("SENT {} to {}", n.getNotificationId(), n.getRecipient().getEmail());
+    }
+    metrics.account(n.getAccount()).sent();
+    ProducerRecord<String, Object> status = record(n, DeliveryState.SENT, null, null, attempts);
+    if (!hasQuota.test(n.getAccount())) {
+      writes.write(List.of(status), done);
+      return;
+    }
+    QuotaUsage usage = new QuotaUsage(n.getAccount(), n.getNotificationId(), sendPartition, acceptedAt, workerId);
+    writes.write(List.of(status, new ProducerRecord<>(usageTopic, n.getAccount(), usage)), done);
+  }
+
+  /** Past its {@code expiresAt}: not sent, and not a dead letter either — nothing is left to fix. */
+  public void expired(Notification n, int attempts, Runnable done) {
+    LOG.info("EXPIRED {} account={} expiresAt={}", n.getNotificationId(), n.getAccount(), n.getExpiresAt());
+    metrics.account(n.getAccount()).expired();
+    writes.write(List.of(record(n, DeliveryState.EXPIRED, "expired", "not sent: it expired at " + n.getExpiresAt()
+        + ", before a worker could send it", attempts)), done);
+  }
+
+  /** The DEAD status of a record that could not be read, under its key. */
+  public ProducerRecord<String, Object> unreadable(String id, String reason, String detail) {
+    DeliveryStatus status = DeliveryStatus.newBuilder().setNotificationId(id).setEventId("")
+        .setState(DeliveryState.DEAD).setReason(reason).setDetail(detail).setAttempts(0).setAt(clock.instant())
+        .build();
+    return new ProducerRecord<>(statusTopic, id, status);
+  }
+
+  /** The status record of {@code n} in {@code state}, stamped now. */
+  public ProducerRecord<String, Object> record(Notification n, DeliveryState state, String reason, String detail,
+      int attempts) {
+    DeliveryStatus status = DeliveryStatuses.of(n, state, reason, detail, attempts, clock.instant());
+    return new ProducerRecord<>(statusTopic, n.getNotificationId(), status);
+  }
+}

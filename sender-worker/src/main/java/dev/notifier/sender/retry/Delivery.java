@@ -1,0 +1,25 @@
+package dev.notifier.sender.retry;
+
+import dev.notifier.avro.Notification;
+import java.time.Instant;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * One notification on its way: the record it came from (the send topic, a retry or a wait tier),
+ * the notification decoded from it, how many attempts have failed before and when the first one
+ * failed (null before any failure), as its {@link RetryHeaders} say, and the send partition it
+ * belongs to — its own partition on the send topic, and for a retry or wait record the send
+ * partition its partition maps onto, whose owner sends it and counts it against the account's quotas.
+ */
+public record Delivery(ConsumerRecord<String, byte[]> record, Notification notification, int failedAttempts,
+    Instant firstFailure, int sendPartition) {
+
+  public TopicPartition partition() {
+    return new TopicPartition(record.topic(), record.partition());
+  }
+
+  public long offset() {
+    return record.offset();
+  }
+}

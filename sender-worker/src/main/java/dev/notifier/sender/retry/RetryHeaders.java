@@ -1,0 +1,117 @@
+package dev.notifier.sender.retry;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+
+/**
+ * The headers a notification carries through the retry and wait tiers: how many attempts failed,
+ * when the first failed, when it may be taken from its topic, when a wait ends, why it waits, and where it first came from (the send
+ * topic's partition and offset, which its dead letter names). They travel with the record, so any
+ * worker can pick it up.
+ */
+public final class RetryHeaders {
+
+  public static final String ATTEMPTS = "notifier.retry.attempts";
+  public static final String FIRST_FAILURE = "notifier.retry.first-failure";
+  public static final String DUE = "notifier.retry.due";
+  public static final String REASON = "notifier.retry.reason";
+  /** On a wait tier: when the wait really ends (the record hops to shorter tiers until then). */
+  public static final String WAIT_UNTIL = "notifier.retry.wait-until";
+  public static final String ORIGINAL_TOPIC = "notifier.original.topic";
+  public static final String ORIGINAL_PARTITION = "notifier.original.partition";
+  public static final String ORIGINAL_OFFSET = "notifier.original.offset";
+
+  private RetryHeaders() {
+  }
+
+  /** Failed attempts so far; 0 for fresh mail. */
+  public static int attempts(Headers headers) throws MalformedHeaderException {
+    String value = text(headers, ATTEMPTS);
+    return value == null ? 0 : (int) number(ATTEMPTS, value, 0, Integer.MAX_VALUE, "a count of failed attempts");
+  }
+
+  /** When the first attempt failed; null for fresh mail. */
+  public static Instant firstFailure(Headers headers) throws MalformedHeaderException {
+    String value = text(headers, FIRST_FAILURE);
+    return value == null ? null : instant(FIRST_FAILURE, value);
+  }
+
+  /** When the record may be tried again; the epoch when it has no due time (fresh mail). */
+  public static Instant due(Headers headers) throws MalformedHeaderException {
+    String value = text(headers, DUE);
+    return value == null ? Instant.EPOCH : instant(DUE, value);
+  }
+
+  /** When a wait-tier record's wait ends; null when it has none (fresh mail, retry tiers). */
+  public static Instant waitUntil(Headers headers) throws MalformedHeaderException {
+    String value = text(headers, WAIT_UNTIL);
+    return value == null ? null : instant(WAIT_UNTIL, value);
+  }
+
+  /** Why the record waited last time; null for fresh mail. */
+  public static String reason(Headers headers) {
+    return text(headers, REASON);
+  }
+
+  /**
+   * Writes the headers: {@code due} is when the record may be taken from its topic, {@code waitUntil}
+   * (null on retry tiers) when a wait-tier record's wait really ends.
+   */
+  public static void write(Headers headers, int attempts, Instant firstFailure, Instant due, Instant waitUntil,
+      String reason) {
+    headers.add(ATTEMPTS, utf8(String.valueOf(attempts)));
+    if (firstFailure != null) {
+      headers.add(FIRST_FAILURE, utf8(String.valueOf(firstFailure.toEpochMilli())));
+    }
+    headers.add(DUE, utf8(String.valueOf(due.toEpochMilli())));
+    if (waitUntil != null) {
+      headers.add(WAIT_UNTIL, utf8(String.valueOf(waitUntil.toEpochMilli())));
+    }
+    headers.add(REASON, utf8(reason));
+  }
+
+  /** Copies the record's origin headers (or, on its first hop, its own position) to {@code target}. */
+  public static void carryOrigin(ConsumerRecord<?, ?> record, Headers target) {
+    if (record.headers().lastHeader(ORIGINAL_TOPIC) != null) {
+      for (String key : new String[] {ORIGINAL_TOPIC, ORIGINAL_PARTITION, ORIGINAL_OFFSET}) {
+        Header header = record.headers().lastHeader(key);
+        if (header != null) {
+          target.add(key, header.value());
+        }
+      }
+      return;
+    }
+    target.add(ORIGINAL_TOPIC, utf8(record.topic()));
+    target.add(ORIGINAL_PARTITION, utf8(String.valueOf(record.partition())));
+    target.add(ORIGINAL_OFFSET, utf8(String.valueOf(record.offset())));
+  }
+
+  private static Instant instant(String key, String value) {
+    return Instant.ofEpochMilli(number(key, value, Long.MIN_VALUE, Long.MAX_VALUE, "a time in epoch milliseconds"));
+  }
+
+  private static long number(String key, String value, long min, long max, String expected) {
+    long number;
+    try {
+      number = Long.parseLong(value);
+    } catch (NumberFormatException e) {
+      throw new MalformedHeaderException(key, value, expected, e);
+    }
+    if (number < min || number > max) {
+      throw new MalformedHeaderException(key, value, expected, null);
+    }
+    return number;
+  }
+
+  private static String text(Headers headers, String key) {
+    Header header = headers.lastHeader(key);
+    return header == null || header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+  }
+
+  private static byte[] utf8(String value) {
+    return value.getBytes(StandardCharsets.UTF_8);
+  }
+}

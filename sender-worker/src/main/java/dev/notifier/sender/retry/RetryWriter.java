@@ -1,0 +1,135 @@
+package dev.notifier.sender.retry;
+
+import static dev.notifier.sender.outcome.OutcomeLog.LOG;
+
+import dev.notifier.avro.DeliveryState;
+import dev.notifier.avro.Notification;
+import dev.notifier.schemas.Topics;
+import dev.notifier.sender.config.BackoffPolicy;
+import dev.notifier.sender.metrics.WorkerMetrics;
+import dev.notifier.sender.outcome.AcknowledgedWrites;
+import dev.notifier.sender.outcome.Statuses;
+import dev.notifier.sender.smtp.DeliveryException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.DoubleSupplier;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/**
+ * The retry stage's writes. A failed attempt the table calls transient ({@link Action#RETRY},
+ * {@link Action#ACCOUNT_ERROR}) goes to the retry topic of its attempt's tier, due after the
+ * {@link BackoffPolicy}'s delay, with a RETRYING status; mail held back without an attempt (breaker
+ * open, throttled, backlog full, handed over) waits in the wait topic. Whatever cannot be retried —
+ * a permanent failure, or a lifetime budget run out ({@link Action#EXPIRED}) — goes to the
+ * {@link DeadEnd}. Each record carries its {@link RetryHeaders} and its origin, so any worker can
+ * take it up.
+ */
+public final class RetryWriter {
+
+  private final String[] waitTopics;
+  private final String[] retryTopics = new String[Topics.RETRY_TIERS + 1];
+  private final AcknowledgedWrites writes;
+  private final Statuses statuses;
+  private final BackoffPolicy backoff;
+  private final Clock clock;
+  private final DoubleSupplier random;
+  private final DeadEnd deadEnd;
+  private final WorkerMetrics metrics;
+
+  /** {@code random} spreads the retry delays (a value in [0, 1], see {@link BackoffPolicy#delayFor}). */
+  public RetryWriter(Topics topics, AcknowledgedWrites writes, Statuses statuses, BackoffPolicy backoff, Clock clock,
+      DoubleSupplier random, DeadEnd deadEnd, WorkerMetrics metrics) {
+    // topic names resolved once (see Statuses)
+    this.waitTopics = topics.waitTiers().stream().map(dev.notifier.schemas.Topic::name).toArray(String[]::new);
+    for (int tier = 1; tier <= Topics.RETRY_TIERS; tier++) {
+      retryTopics[tier] = topics.retry(tier).name();
+    }
+    this.writes = writes;
+    this.statuses = statuses;
+    this.backoff = backoff;
+    this.clock = clock;
+    this.random = random;
+    this.deadEnd = deadEnd;
+    this.metrics = metrics;
+  }
+
+  /** A failed attempt: retried with backoff while the lifetime budget lasts, else dead-lettered. */
+  public void failed(Delivery d, Classification c, DeliveryException e, Runnable done) {
+    Instant now = clock.instant();
+    Instant first = d.firstFailure() == null ? now : d.firstFailure();
+    int attempts = d.failedAttempts() + 1;
+    switch (c.action()) {
+      case RETRY, ACCOUNT_ERROR -> {
+        Optional<Instant> next = backoff.nextAttemptAt(attempts, first, now, random);
+        if (next.isPresent()) {
+          retry(d, attempts, first, next.get(), c, describe(e, c), done);
+        } else {
+          deadEnd.dead(d, expired("the lifetime budget ran out after " + attempts + " attempts; last: "
+              + describe(e, c)), e.reply(), e.causeClass(), attempts, first, done);
+        }
+      }
+      default -> deadEnd.dead(d, c, e.reply(), e.causeClass(), attempts, first, done);
+    }
+  }
+
+  /**
+   * Held back without an attempt (breaker open, quota used up, backlog full, handed over), or a
+   * wait-tier record whose wait is not over: waits in the wait tier of the longest delay not above
+   * {@code wait} ({@link Topics#waitTierFor}), taken again after that tier's delay, when it either is
+   * due or hops on to a shorter tier.
+   */
+  public void deferred(Delivery d, String reason, Duration wait, Runnable done) {
+    Instant now = clock.instant();
+    Instant due = now.plus(wait);
+    if (d.firstFailure() != null && backoff.expired(d.firstFailure(), due)) {
+      deadEnd.dead(d, expired("the lifetime budget ran out while the mail waited (" + reason + ")"), null, null,
+          d.failedAttempts(), d.firstFailure(), done);
+      return;
+    }
+    int tier = Topics.waitTierFor(wait);
+    ProducerRecord<String, Object> retry = new ProducerRecord<>(waitTopics[tier], d.record().key(), d.notification());
+    RetryHeaders.write(retry.headers(), d.failedAttempts(), d.firstFailure(), now.plus(Topics.WAIT_TIERS.get(tier)),
+        due, reason);
+    RetryHeaders.carryOrigin(d.record(), retry.headers());
+    if (LOG.isDebugEnabled()) {
+      LOG.debug("WAIT {} account={} reason={} due={}", d.notification().getNotificationId(),
+          d.notification().getAccount(), reason, due);
+    }
+    if (reason.equals(RetryHeaders.reason(d.record().headers()))) {
+      // still waiting for the same reason (a re-check, or a hop to a shorter tier): the ledger and the
+      // deferral count already say so; do not write or count it again
+      writes.write(List.of(retry), done);
+      return;
+    }
+    metrics.account(d.notification().getAccount()).deferred(reason);
+    writes.write(List.of(retry, statuses.record(d.notification(), DeliveryState.RETRYING, reason,
+        "waiting until " + due + " (" + reason + ")", d.failedAttempts())), done);
+  }
+
+  private void retry(Delivery d, int attempts, Instant first, Instant due, Classification c, String detail,
+      Runnable done) {
+    String kind = c.kind();
+    int tier = Math.min(attempts, Topics.RETRY_TIERS);
+    Notification n = d.notification();
+    ProducerRecord<String, Object> retry = new ProducerRecord<>(retryTopics[tier], d.record().key(), n);
+    RetryHeaders.write(retry.headers(), attempts, first, due, null, kind);
+    RetryHeaders.carryOrigin(d.record(), retry.headers());
+    LOG.info("RETRY {} account={} class={} kind={} attempt={} due={}", n.getNotificationId(), n.getAccount(),
+        c.action(), kind, attempts, due);
+    metrics.account(n.getAccount()).retried(attempts);
+    writes.write(List.of(retry, statuses.record(n, DeliveryState.RETRYING, kind, detail + "; next attempt at " + due,
+        attempts)), done);
+  }
+
+  /** Retries that ran out: an {@link Action#EXPIRED} dead letter whose fix tells the story. */
+  private static Classification expired(String fix) {
+    return new Classification(Action.EXPIRED, false, "expired", fix);
+  }
+
+  private static String describe(DeliveryException e, Classification c) {
+    return (e.reply() != null ? e.reply().toString() : e.getMessage()) + " (" + c.kind() + ")";
+  }
+}
