@@ -6,7 +6,6 @@ import static dev.notifier.sender.MockOutcomes.due;
 import static dev.notifier.sender.MockOutcomes.waitUntil;
 import static dev.notifier.sender.MockOutcomes.header;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import dev.notifier.avro.DeliveryState;
 import dev.notifier.avro.DeliveryStatus;
@@ -24,6 +23,7 @@ import dev.notifier.sender.throttle.MutableClock;
 import dev.notifier.testkit.smtp.ScriptableSmtpServer;
 import dev.notifier.testkit.smtp.Stage;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import dev.notifier.testkit.Await;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -156,7 +156,7 @@ class AccountLaneTest {
     assertThat(lane.guard().state()).isEqualTo(CircuitBreaker.State.OPEN);
 
     lane.submit(delivery(WorkerHarness.notification("e3", "user3@example.com", "default"), 3));
-    await().atMost(TIMEOUT).until(() -> finished.size() == 4);
+    Await.until(TIMEOUT, "four deliveries finished", () -> finished.size() == 4);
 
     assertThat(smtp.messages()).isEmpty();
     assertThat(outcomes.writtenToWaitTiers()).singleElement().satisfies(r -> {
@@ -173,7 +173,7 @@ class AccountLaneTest {
     n.setSubject("Hi\nX-Injected: yes");
 
     lane.submit(delivery(n, 0));
-    await().atMost(TIMEOUT).until(() -> finished.size() == 1);
+    Await.until(TIMEOUT, "the delivery finished", () -> finished.size() == 1);
 
     assertThat(smtp.connectionCount()).isZero();
     assertThat(smtp.messages()).isEmpty();
@@ -191,7 +191,7 @@ class AccountLaneTest {
 
     lane.submit(delivery(broken, 0));
     lane.submit(delivery(WorkerHarness.notification("e1", "user1@example.com", "default"), 1));
-    await().atMost(TIMEOUT).until(() -> finished.size() == 2);
+    Await.until(TIMEOUT, "both deliveries finished", () -> finished.size() == 2);
 
     assertThat(outcomes.writtenTo(outcomes.topics.retry(1).name())).singleElement().satisfies(r -> {
       assertThat(header(r, RetryHeaders.REASON)).isEqualTo("worker-error");
@@ -221,7 +221,7 @@ class AccountLaneTest {
     for (int i = 0; i < count; i++) {
       lane.submit(delivery(WorkerHarness.notification("e" + i, "user" + i + "@example.com", "default"), i));
     }
-    await().atMost(TIMEOUT).until(() -> finished.size() == count);
+    Await.until(TIMEOUT, "every delivery finished", () -> finished.size() == count);
   }
 
   private AccountLane lane(Limits limits, ReplyClassifier classifier, BreakerSettings breaker) {

@@ -13,6 +13,7 @@ import dev.notifier.sender.config.BackoffPolicy;
 import dev.notifier.testkit.smtp.ReceivedMessage;
 import dev.notifier.testkit.smtp.ScriptableSmtpServer;
 import dev.notifier.testkit.smtp.Stage;
+import dev.notifier.testkit.Await;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -103,14 +104,8 @@ class BreakerIntegrationTest extends WorkerIntegrationSupport {
   }
 
   private DeliveryStatus awaitStatus(java.util.function.Predicate<DeliveryStatus> wanted) {
-    Instant deadline = Instant.now().plus(WorkerHarness.TIMEOUT);
-    while (Instant.now().isBefore(deadline)) {
-      for (ConsumerRecord<String, DeliveryStatus> r : h.readToEnd(h.topics.status())) {
-        if (wanted.test(r.value())) {
-          return r.value();
-        }
-      }
-    }
-    throw new AssertionError("no status as wanted within " + WorkerHarness.TIMEOUT);
+    return Await.forValue(WorkerHarness.TIMEOUT, "a status as wanted",
+        () -> h.readToEnd(h.topics.status()).stream().map(ConsumerRecord::value).filter(wanted).findFirst(),
+        java.util.Optional::isPresent).orElseThrow();
   }
 }

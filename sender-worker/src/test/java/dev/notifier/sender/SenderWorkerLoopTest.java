@@ -2,12 +2,12 @@ package dev.notifier.sender;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
-import static org.awaitility.Awaitility.await;
 
 import dev.notifier.avro.Notification;
 import dev.notifier.schemas.config.KafkaSettings;
 import dev.notifier.sender.config.AccountSettings;
 import dev.notifier.sender.config.WorkerSettings;
+import dev.notifier.testkit.Await;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -76,7 +76,7 @@ class SenderWorkerLoopTest {
         List.of(AccountSettings.local("default", "127.0.0.1", 2525, WorkerHarness.FROM)));
     worker = new SenderWorker(WorkerContext.builder(kafka, settings).env(name -> null).clients(mocks()).build());
     loop = executor.submit(worker);
-    await().atMost(TIMEOUT).until(() -> worker.ownedSendPartitions() == 1);
+    Await.until(TIMEOUT, "the worker owning send partition 0", () -> worker.ownedSendPartitions() == 1);
   }
 
   @AfterEach

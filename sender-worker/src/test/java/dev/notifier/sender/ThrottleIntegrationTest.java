@@ -8,6 +8,7 @@ import dev.notifier.sender.config.Limits;
 import dev.notifier.sender.config.WorkerSettings;
 import dev.notifier.testkit.smtp.ReceivedMessage;
 import dev.notifier.testkit.smtp.ScriptableSmtpServer;
+import dev.notifier.testkit.Await;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -59,13 +60,8 @@ class ThrottleIntegrationTest extends WorkerIntegrationSupport {
   }
 
   private void awaitBalanced(List<WorkerHarness.Running> workers) {
-    Instant deadline = Instant.now().plus(WorkerHarness.TIMEOUT);
-    while (Instant.now().isBefore(deadline)
-        && !workers.stream().allMatch(w -> w.worker().ownedSendPartitions() == 1)) {
-      java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
-    }
-    assertThat(workers).as("each worker owns one send partition")
-        .allSatisfy(w -> assertThat(w.worker().ownedSendPartitions()).isEqualTo(1));
+    Await.until(WorkerHarness.TIMEOUT, "each worker owning one send partition",
+        () -> workers.stream().allMatch(w -> w.worker().ownedSendPartitions() == 1));
   }
 
   /** The most instants that fall into one window [t, t + window) starting at any instant. */

@@ -1,7 +1,6 @@
 package dev.notifier.sender;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import dev.notifier.avro.DeadLetter;
 import dev.notifier.avro.DeliveryState;
@@ -19,6 +18,7 @@ import dev.notifier.sender.retry.RetryHeaders;
 import dev.notifier.testkit.smtp.ReceivedMessage;
 import dev.notifier.testkit.smtp.ScriptableSmtpServer;
 import dev.notifier.testkit.smtp.Stage;
+import dev.notifier.testkit.Await;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -124,7 +124,7 @@ class WorkerGuaranteesIntegrationTest extends WorkerIntegrationSupport {
     for (int i = 0; i < 4; i++) {
       workers.add(h.startWorker(settings("s" + i, List.of(h.localAccount())), name -> null));
     }
-    await().atMost(LONG).until(() -> workers.stream().mapToInt(w -> w.worker().ownedSendPartitions()).sum() == 3);
+    Await.until(LONG, "the 3 send partitions owned by 3 of the 4 workers", () -> workers.stream().mapToInt(w -> w.worker().ownedSendPartitions()).sum() == 3);
 
     // Step 2: mail in every retry tier and wait tier, due in 2 s
     Instant due = Instant.now().plusSeconds(2);
@@ -170,12 +170,12 @@ class WorkerGuaranteesIntegrationTest extends WorkerIntegrationSupport {
     List<Notification> forA = IntStream.range(0, 105)
         .mapToObj(i -> WorkerHarness.notification("a-" + i, "a" + i + "@example.com", "default")).toList();
     h.produce(forA);
-    await().atMost(LONG).until(() -> h.readToEnd(h.topics.waitTiers().get(h.topics.waitTiers().size() - 1)).size()
+    Await.until(LONG, "100 of account A's mails in the 6 h wait tier", () -> h.readToEnd(h.topics.waitTiers().get(h.topics.waitTiers().size() - 1)).size()
         >= 100);
     List<Notification> forB = IntStream.range(0, 20)
         .mapToObj(i -> WorkerHarness.notification("b-" + i, "b" + i + "@example.com", "b")).toList();
     h.produce(forB);
-    await().atMost(LONG).until(() -> WorkerHarness.latestByKey(h.readToEnd(h.topics.status())).values().stream()
+    Await.until(LONG, "a breaker-open status for account B", () -> WorkerHarness.latestByKey(h.readToEnd(h.topics.status())).values().stream()
         .anyMatch(s -> "breaker-open".equals(s.getReason())));
 
     // Step 3: B's server comes back; all of B's mail arrives within openFor plus a few seconds
@@ -227,7 +227,7 @@ class WorkerGuaranteesIntegrationTest extends WorkerIntegrationSupport {
         .mapToObj(i -> WorkerHarness.notification("d-" + i, "d" + i + "@example.com", "default")).toList());
 
     // Step 2: once some of the day's 20 went out, every worker is restarted
-    await().atMost(LONG).until(() -> h.smtp.messages().size() >= 8);
+    Await.until(LONG, "8 messages at the server", () -> h.smtp.messages().size() >= 8);
     for (WorkerHarness.Running w : first) {
       w.stop();
     }
@@ -237,7 +237,7 @@ class WorkerGuaranteesIntegrationTest extends WorkerIntegrationSupport {
     }
 
     // Step 3: the restarted workers send what is left of the 21 and nothing more; the rest waits
-    await().atMost(LONG).until(() -> WorkerHarness.latestByKey(h.readToEnd(h.topics.status())).values().stream()
+    Await.until(LONG, "39 notifications waiting for tomorrow (throttled)", () -> WorkerHarness.latestByKey(h.readToEnd(h.topics.status())).values().stream()
         .filter(s -> s.getState() == DeliveryState.RETRYING && "throttled".equals(s.getReason())).count() == 39);
     System.out.printf("day cap 21: %d sent before the restart of all 3 workers, %d in all; 39 wait for tomorrow%n",
         beforeRestart, h.smtp.messages().size());
@@ -260,7 +260,7 @@ class WorkerGuaranteesIntegrationTest extends WorkerIntegrationSupport {
         .mapToObj(i -> WorkerHarness.notification("u-" + i, "u" + i + "@example.com", "default")).toList());
 
     // Step 3: the slices (8 + 8 + 4) add up to the quota and no more; the rest waits for the window
-    await().atMost(LONG).until(() -> WorkerHarness.latestByKey(h.readToEnd(h.topics.status())).values().stream()
+    Await.until(LONG, "30 notifications waiting for the minute quota (throttled)", () -> WorkerHarness.latestByKey(h.readToEnd(h.topics.status())).values().stream()
         .filter(s -> s.getState() == DeliveryState.RETRYING && "throttled".equals(s.getReason())).count() == 30);
     List<Instant> accepted = h.smtp.messages().stream().map(ReceivedMessage::receivedAt).sorted().toList();
     System.out.printf("uneven split: %d accepted in the minute (quota 20), at most %d in any second (13)%n",
@@ -270,17 +270,9 @@ class WorkerGuaranteesIntegrationTest extends WorkerIntegrationSupport {
   }
 
   private static int maxInAnySecond(List<Instant> sorted) {
-    int max = 0;
-    int end = 0;
-    for (int start = 0; start < sorted.size(); start++) {
-      Instant limit = sorted.get(start).plusSeconds(1);
-      while (end < sorted.size() && sorted.get(end).isBefore(limit)) {
-        end++;
-      }
-      max = Math.max(max, end - start);
-    }
-    return max;
+    return ThrottleIntegrationTest.maxInAnyWindow(sorted, Duration.ofSeconds(1));
   }
+
 
   /** The current Notification with one field more (with a default): what the next release might write. */
   private static Schema nextRelease() {

@@ -17,6 +17,7 @@ import dev.notifier.testkit.kafka.EmbeddedKafka;
 import dev.notifier.testkit.smtp.ReceivedMessage;
 import dev.notifier.testkit.smtp.ScriptableSmtpServer;
 import dev.notifier.testkit.smtp.Stage;
+import dev.notifier.testkit.Await;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -213,13 +214,12 @@ final class WorkerHarness implements AutoCloseable {
   /** Polls {@code topic} from the beginning until {@code count} records arrived or the deadline passed. */
   <V> List<ConsumerRecord<String, V>> awaitRecords(Topic<String, V> topic, int count) {
     List<ConsumerRecord<String, V>> records = new ArrayList<>();
-    long deadline = System.nanoTime() + TIMEOUT.toNanos();
     try (KafkaConsumer<String, V> consumer = readCommittedConsumer(topic)) {
-      while (records.size() < count && System.nanoTime() < deadline) {
-        consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-      }
+      Await.until(TIMEOUT, count + " records in " + topic.name(), () -> {
+        consumer.poll(Duration.ofMillis(100)).forEach(records::add);
+        return records.size() >= count;
+      });
     }
-    assertThat(records).as("records in %s within %s", topic.name(), TIMEOUT).hasSizeGreaterThanOrEqualTo(count);
     return records;
   }
 
@@ -284,13 +284,14 @@ final class WorkerHarness implements AutoCloseable {
    */
   Map<TopicPartition, Long> awaitAllCommitted(String group) throws Exception {
     Map<TopicPartition, Long> ends = endOffsetsOfSend();
-    long deadline = System.nanoTime() + TIMEOUT.toNanos();
     try (Admin admin = kafka.admin()) {
-      Map<TopicPartition, Long> committed = committedOffsets(admin, group);
-      while (!committed.equals(ends) && System.nanoTime() < deadline) {
-        committed = committedOffsets(admin, group);
-      }
-      assertThat(committed).as("offsets committed by group %s", group).isEqualTo(ends);
+      Await.forValue(TIMEOUT, "offsets committed by group " + group + " up to " + ends, () -> {
+        try {
+          return committedOffsets(admin, group);
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
+      }, ends::equals);
     }
     return ends;
   }
