@@ -104,7 +104,7 @@ final class DeliveryScenario {
       }
       progress = BenchKafka.watch(() -> BenchKafka.committed(admin, group, topics.send().name()), count, cap);
       workerCpu = Cpu.threadsNanos(group);
-      // counted before the workers stop: what a stopping worker hands over through the wait topic
+      // counted before the workers stop: what a stopping worker hands over through the wait tiers
       // (mail it fetched but did not send) is not a failure
       failed = failures() - failuresBefore;
     } finally {
@@ -128,7 +128,7 @@ final class DeliveryScenario {
    * Starts {@code group}'s retry consumer at the end of the retry topics. Every run reads the same
    * send topic under a new group, and a new group reads from the earliest offset: without this its
    * retry consumer would also deliver what earlier runs left in the retry topics (a stopping worker
-   * hands over through the wait topic the mail it fetched but did not send), mail the run's
+   * hands over through the wait tiers the mail it fetched but did not send), mail the run's
    * progress, which counts the send topic only, does not see.
    */
   static void skipEarlierRetries(BenchKafka kafka, Topics topics, String group) throws Exception {

@@ -24,7 +24,7 @@ import picocli.CommandLine.Option;
  * many as needed: they share one consumer group.
  *
  * <p>On SIGTERM the shutdown hook closes the worker, which stops taking mail, hands queued mail over
- * through the wait topic, lets sends in flight finish within {@code worker.drainTimeout}, commits and
+ * through the wait tiers, lets sends in flight finish within {@code worker.drainTimeout}, commits and
  * closes its clients; the hook waits for all that (bounded: the drain bound plus 15 s), so the JVM does
  * not exit mid-drain. The management endpoint stops last, so the readiness probe sees the worker go
  * down; then the logs are flushed (the outcome lines are written asynchronously).

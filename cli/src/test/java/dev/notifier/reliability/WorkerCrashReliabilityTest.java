@@ -52,8 +52,8 @@ class WorkerCrashReliabilityTest {
   private static final int POOL_SIZE = 4;
   private static final double RATE = 300;
   /**
-   * A short backlog (2 s of the account's rate), so workers defer mail to the wait topic during the
-   * run. On a revoke, queued mail is handed over through the wait topic (and so finished), letting
+   * A short backlog (2 s of the account's rate), so workers defer mail to a wait tier during the
+   * run. On a revoke, queued mail is handed over through the wait tiers (and so finished), letting
    * the commit pass the deferred records: the next owner must not read them again from the send
    * topic. Before that hand-over existed, this setting made the survivor send 11 to 19 deferred
    * notifications twice.

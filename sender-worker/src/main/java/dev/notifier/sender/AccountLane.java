@@ -39,7 +39,7 @@ final class AccountLane implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(AccountLane.class);
 
-  /** A throttle wait longer than this defers the mail to the wait topic instead of holding a thread. */
+  /** A throttle wait longer than this defers the mail to a wait tier instead of holding a thread. */
   static final Duration MAX_THROTTLE_WAIT = Duration.ofSeconds(5);
   /** The fewest deliveries a lane may hold in memory (about 3 KB each with their records). */
   static final int MIN_CAPACITY = 2_000;

@@ -90,12 +90,12 @@ final class Dispatcher {
   }
 
   /**
-   * How many deliveries the lane may hold before further mail is deferred to the wait topic:
+   * How many deliveries the lane may hold before further mail is deferred to a wait tier:
    * {@code backlog} seconds of the account's rate, but never more than its in-memory capacity
    * (plus one poll's records, the batch in hand when fetching is held; see
    * {@link SenderWorker#holdFetching()}). A throttled account thus defers what it cannot send
    * soon, while an account faster than its connections makes the worker fetch less instead of
-   * writing its mail to the wait topic and reading it back.
+   * writing its mail to a wait tier and reading it back.
    */
   private int limit(AccountLane lane, double rate) {
     double byRate = Math.ceil(rate * backlog.toSeconds());
@@ -104,10 +104,10 @@ final class Dispatcher {
   }
 
   /**
-   * Hands queued deliveries to whoever owns the wait topic's partition next: each is written there
+   * Hands queued deliveries to whoever owns the wait tier's partition next: each is written there
    * (due at once) and so finishes, letting the commit move past it. Simply not committing it
    * instead would make the next owner re-read, after it, mail this worker had already deferred to
-   * the wait topic — and send that twice.
+   * a wait tier — and send that twice.
    */
   int handOver(Predicate<Delivery> which) {
     List<Delivery> queued = withdrawFromLanes(which);

@@ -283,7 +283,7 @@ class SenderWorkerIntegrationTest extends WorkerIntegrationSupport {
     WorkerHarness.Running worker = h.startWorker("worker-f", fast, name -> null);
 
     // Step 3: verify that the worker never held more than the lane's capacity (plus the poll in hand),
-    // that everything was sent once, and that nothing went through the wait topic
+    // that everything was sent once, and that nothing went through the wait tiers
     int mostQueued = 0;
     long deadline = System.nanoTime() + WorkerHarness.TIMEOUT.toNanos();
     while (h.smtp.messages().size() < n && System.nanoTime() < deadline) {

@@ -17,7 +17,7 @@ import java.util.UUID;
  * @param drainTimeout how long a revoke or a shutdown waits for sends in flight (default 10 s);
  *     well under {@code max.poll.interval.ms} and under a pod's termination grace period
  * @param backlog how much mail, in seconds of an account's rate, a worker queues per account before
- *     it defers the rest to the wait topic (default 30 s)
+ *     it defers the rest to a wait tier (default 30 s)
  * @param backoff retry delays and the lifetime budget
  * @param breaker when an account's circuit breaker opens
  */

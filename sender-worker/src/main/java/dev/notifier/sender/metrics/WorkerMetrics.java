@@ -267,7 +267,7 @@ public final class WorkerMetrics implements AutoCloseable {
       Counter counter = deferredByReason.get(reason);
       if (counter == null) {
         counter = deferredByReason.computeIfAbsent(reason, r -> Counter.builder(DEFERRALS)
-            .description("Mail put in the wait topic without an attempt, by reason")
+            .description("Mail put in a wait tier without an attempt, by reason")
             .tags("account", account, "reason", r).register(registry));
       }
       counter.increment();

@@ -22,7 +22,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * The retry stage's writes. A failed attempt the table calls transient ({@link Action#RETRY},
  * {@link Action#ACCOUNT_ERROR}) goes to the retry topic of its attempt's tier, due after the
  * {@link BackoffPolicy}'s delay, with a RETRYING status; mail held back without an attempt (breaker
- * open, throttled, backlog full, handed over) waits in the wait topic. Whatever cannot be retried —
+ * open, throttled, backlog full, handed over) waits in a wait tier. Whatever cannot be retried —
  * a permanent failure, or a lifetime budget run out ({@link Action#EXPIRED}) — goes to the
  * {@link DeadEnd}. Each record carries its {@link RetryHeaders} and its origin, so any worker can
  * take it up.
