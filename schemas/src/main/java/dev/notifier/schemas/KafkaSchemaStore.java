@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
@@ -77,7 +76,7 @@ public final class KafkaSchemaStore implements SchemaStore, AutoCloseable {
   }
 
   static String key(long fingerprint) {
-    return String.format(Locale.ROOT, "%016x", fingerprint);
+    return Fingerprints.hex(fingerprint);
   }
 
   /** Publishes {@code schemas} to the schema topic with a producer of its own, and waits for the acknowledgement. */

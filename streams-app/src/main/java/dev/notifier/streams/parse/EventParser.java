@@ -5,13 +5,18 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.notifier.avro.DomainEvent;
 import dev.notifier.schemas.AvroSerde;
 import dev.notifier.schemas.Encoding;
+import dev.notifier.schemas.Fingerprints;
+import dev.notifier.schemas.SchemaHistory;
 import dev.notifier.schemas.InvalidRecordException;
 import dev.notifier.schemas.json.JsonRecords;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.apache.avro.Schema;
+import org.apache.avro.message.MissingSchemaException;
 
 /**
  * Turns the bytes of an upstream event into a {@link DomainEvent}: Avro single-object encoding
@@ -21,11 +26,16 @@ import org.apache.avro.Schema;
  */
 public final class EventParser {
 
-  /** Earlier versions of the event schema that are still read (schema evolution). */
-  private static final List<String> HISTORY = List.of("/avro-history/DomainEvent-v1.avsc");
+  /** The event schemas read: the current one and every shipped one (schema evolution). */
+  private static final List<Schema> SCHEMAS = known();
+  /** Every fingerprint accepted, for the reason given when a record's is none of them. */
+  private static final List<String> ACCEPTED = Fingerprints.accepted(SCHEMAS);
 
-  private final AvroSerde<DomainEvent> avro = withHistory(
-      new AvroSerde<>(DomainEvent.class, DomainEvent.getClassSchema()));
+  /** The fingerprints Avro for Python 1.11 computes for them (see {@link Fingerprints}), read as the spec's. */
+  private static final Map<Long, Long> ALIASES = Fingerprints.aliases(SCHEMAS);
+
+  private final AvroSerde<DomainEvent> avro = AvroSerde.withHistory(DomainEvent.class, DomainEvent.getClassSchema(),
+      null);
   private final ObjectMapper json = new ObjectMapper();
   private final int maxBytes;
 
@@ -55,23 +65,27 @@ public final class EventParser {
     }
   }
 
-  private static AvroSerde<DomainEvent> withHistory(AvroSerde<DomainEvent> serde) {
-    for (String resource : HISTORY) {
-      try (InputStream in = EventParser.class.getResourceAsStream(resource)) {
-        serde.alsoReading(new Schema.Parser().parse(in));
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot read the event schema history " + resource, e);
-      }
-    }
-    return serde;
+  private static List<Schema> known() {
+    List<Schema> schemas = new ArrayList<>(SchemaHistory.of(DomainEvent.getClassSchema().getName()));
+    schemas.add(DomainEvent.getClassSchema());
+    return List.copyOf(schemas);
   }
 
   private DomainEvent fromAvro(byte[] bytes) {
     try {
-      return avro.decode(bytes);
+      return avro.decode(Fingerprints.toSpec(bytes, ALIASES));
+    } catch (MissingSchemaException e) {
+      throw new InvalidRecordException("bad-avro", "the event was written with a schema this notifier does not "
+          + "know (fingerprint " + Fingerprints.hex(fingerprintOf(bytes)) + "); it reads DomainEvent with fingerprints "
+          + String.join(", ", ACCEPTED) + ": run `notifier schemas` to see them and their .avsc", e);
     } catch (IOException | RuntimeException e) {
       throw new InvalidRecordException("bad-avro", "cannot decode Avro single-object event: " + e.getMessage(), e);
     }
+  }
+
+  /** The writer's fingerprint in a single-object encoded record: bytes 2 to 9, little-endian. */
+  private static long fingerprintOf(byte[] bytes) {
+    return ByteBuffer.wrap(bytes, 2, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
   }
 
   private DomainEvent fromJson(byte[] bytes) {
