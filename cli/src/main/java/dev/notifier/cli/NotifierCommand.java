@@ -5,6 +5,7 @@ import dev.notifier.cli.demo.DemoCommand;
 import dev.notifier.cli.ops.dlt.DltCommand;
 import dev.notifier.cli.ops.ledger.StatusCommand;
 import dev.notifier.cli.publish.PublishCommand;
+import dev.notifier.cli.schemas.SchemasCommand;
 import dev.notifier.schemas.AvroLimits;
 import java.io.PrintWriter;
 import org.apache.kafka.common.KafkaException;
@@ -16,7 +17,7 @@ import picocli.CommandLine.Command;
     description = "Kafka-native email notifications: turn domain events into delivered mail.",
     subcommands = {DemoCommand.class, StreamsCommand.class, WorkerCommand.class, PublishCommand.class,
         SmtpCheckCommand.class,
-        DltCommand.class, StatusCommand.class})
+        DltCommand.class, StatusCommand.class, SchemasCommand.class})
 public final class NotifierCommand {
 
   static {
