@@ -1,19 +1,17 @@
 package dev.notifier.cli;
 
-import dev.notifier.cli.config.ConfigFile;
 import dev.notifier.cli.config.NotifierConfig;
 import dev.notifier.cli.management.ManagementServer;
 import dev.notifier.cli.management.ProcessMetrics;
 import dev.notifier.cli.management.StreamsHealth;
 import dev.notifier.streams.StreamsApp;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.streams.KafkaStreams;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 
 /**
@@ -22,18 +20,19 @@ import picocli.CommandLine.Spec;
  * {@link StreamsApp#CLOSE_TIMEOUT}; the management endpoint stops last, so the readiness probe sees the
  * app go down.
  */
-@Command(name = "streams", description = "Run the topology: events -> notifications on the send topic.")
+@Command(name = "streams", mixinStandardHelpOptions = true,
+    description = "Run the topology: events -> notifications on the send topic.")
 final class StreamsCommand implements Callable<Integer> {
 
-  @Option(names = "--config", required = true, description = "YAML config file (kafka, streams, management sections)")
-  Path config;
+  @Mixin
+  RoleOptions options;
 
   @Spec
   CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
-    NotifierConfig cfg = ConfigFile.load(config);
+    NotifierConfig cfg = options.load();
     CountDownLatch done = new CountDownLatch(1);
     try (ProcessMetrics metrics = new ProcessMetrics()) {
       StreamsApp app = new StreamsApp(cfg.kafka(), cfg.streams(), cfg.router(), metrics.registry());

@@ -1,7 +1,6 @@
 package dev.notifier.cli;
 
 import ch.qos.logback.classic.LoggerContext;
-import dev.notifier.cli.config.ConfigFile;
 import dev.notifier.cli.config.NotifierConfig;
 import dev.notifier.cli.management.ManagementServer;
 import dev.notifier.cli.management.ProcessMetrics;
@@ -10,13 +9,12 @@ import dev.notifier.sender.SenderWorker;
 import dev.notifier.sender.WorkerContext;
 import dev.notifier.sender.config.AccountsValidator;
 import dev.notifier.sender.config.WorkerSettings;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 
 /**
  * Runs one sender worker until SIGTERM, with its metrics and health on the management endpoint
@@ -29,16 +27,15 @@ import picocli.CommandLine.Option;
  * not exit mid-drain. The management endpoint stops last, so the readiness probe sees the worker go
  * down; then the logs are flushed (the outcome lines are written asynchronously).
  */
-@Command(name = "worker", description = "Run a sender worker: the send topic -> SMTP.")
+@Command(name = "worker", mixinStandardHelpOptions = true, description = "Run a sender worker: the send topic -> SMTP.")
 final class WorkerCommand implements Callable<Integer> {
 
-  @Option(names = "--config", required = true,
-      description = "YAML config file (kafka, accounts, worker, management sections)")
-  Path config;
+  @Mixin
+  RoleOptions options;
 
   @Override
   public Integer call() throws Exception {
-    NotifierConfig cfg = ConfigFile.load(config);
+    NotifierConfig cfg = options.load();
     // every account problem at once, before anything connects; warnings are logged
     AccountsValidator.validate(cfg.accounts(), System::getenv);
     WorkerSettings settings = cfg.workerSettings();

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.joran.JoranConfigurator;
 import ch.qos.logback.classic.util.LogbackMDCAdapter;
+import ch.qos.logback.core.status.Status;
+import ch.qos.logback.core.status.StatusUtil;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.notifier.cli.management.Management;
@@ -19,14 +21,23 @@ import org.slf4j.Logger;
 
 /**
  * The shipped logback.xml (not the tests' logback-test.xml): text lines by default, one JSON object
- * per line when {@code NOTIFIER_LOG_FORMAT=json}. Logback resolves the variable from system
- * properties before the environment, so the test sets it as a property.
+ * per line when {@code NOTIFIER_LOG_FORMAT=json}, in either format without a problem that logback
+ * would report (such as an appender declared and never used), and a problem with the config reported
+ * on standard error. Logback resolves the variable from system properties before the environment, so
+ * the test sets it as a property.
  */
 class LogFormatTest {
 
+  /** What configuring logback and logging wrote: standard error's lines, and logback's worst status. */
+  private record Logged(List<String> lines, int worstStatus) {
+  }
+
   @Test
   void jsonFormatWritesOneJsonObjectPerLine() throws Exception {
-    List<String> lines = logWith("json");
+    Logged logged = logWith("json");
+    List<String> lines = logged.lines();
+
+    assertThat(logged.worstStatus()).as("logback's worst status (0 INFO, 1 WARN, 2 ERROR)").isEqualTo(Status.INFO);
 
     assertThat(lines).hasSize(2);
     JsonNode line = new ObjectMapper().readTree(lines.get(0));
@@ -42,16 +53,26 @@ class LogFormatTest {
 
   @Test
   void textFormatIsTheDefault() throws Exception {
-    List<String> lines = logWith(null);
+    Logged logged = logWith(null);
+    List<String> lines = logged.lines();
 
+    assertThat(logged.worstStatus()).as("logback's worst status (0 INFO, 1 WARN, 2 ERROR)").isEqualTo(Status.INFO);
     assertThat(lines).hasSize(2);
     assertThat(lines.get(0)).matches("\\d\\d:\\d\\d:\\d\\d\\.\\d{3} INFO  \\[.+] dev\\.notifier\\.test - "
         + "notification n-1 sent via company");
     assertThat(lines.get(0)).doesNotStartWith("{");
   }
 
+  @Test
+  void anUnknownFormatIsReportedOnStandardError() throws Exception {
+    Logged logged = logWith("yaml");
+
+    assertThat(logged.worstStatus()).isEqualTo(Status.ERROR);
+    assertThat(logged.lines()).anyMatch(l -> l.contains("|-WARN") && l.contains("logback/yaml.xml"));
+  }
+
   /** Configures a fresh logger context from logback.xml, logs, and returns what reached standard error. */
-  private static List<String> logWith(String format) throws Exception {
+  private static Logged logWith(String format) throws Exception {
     URL config = LogFormatTest.class.getResource("/logback.xml");
     assertThat(config).as("the shipped logback.xml on the class path").isNotNull();
     PrintStream err = System.err;
@@ -59,6 +80,7 @@ class LogFormatTest {
     LoggerContext context = new LoggerContext();
     // what SLF4J's logback provider sets up for the context it configures itself
     context.setMDCAdapter(new LogbackMDCAdapter());
+    int worstStatus;
     try {
       if (format != null) {
         System.setProperty(Management.LOG_FORMAT_ENV, format);
@@ -72,12 +94,13 @@ class LogFormatTest {
       notifier.debug("not at the default level");
       context.getLogger("org.apache.kafka.test").info("below the level of Kafka's loggers");
       context.getLogger("org.apache.kafka.test").warn("a warning from Kafka");
+      worstStatus = new StatusUtil(context).getHighestLevel(0);
     } finally {
       context.stop();
       System.setErr(err);
       System.clearProperty(Management.LOG_FORMAT_ENV);
     }
-    return captured.toString(StandardCharsets.UTF_8).lines()
-        .filter(l -> !l.isBlank() && !l.contains("|-")).collect(Collectors.toList());
+    return new Logged(captured.toString(StandardCharsets.UTF_8).lines().filter(l -> !l.isBlank())
+        .collect(Collectors.toList()), worstStatus);
   }
 }

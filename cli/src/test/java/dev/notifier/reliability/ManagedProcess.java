@@ -1,5 +1,6 @@
 package dev.notifier.reliability;
 
+import dev.notifier.cli.NotifierCommand;
 import dev.notifier.testkit.Await;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -17,9 +18,10 @@ import java.util.regex.Pattern;
 /**
  * A process under test: a real OS process running one of notifier's entry points (or the broker)
  * on the test's class path, with its output in a log file. {@link #kill9()} is a real SIGKILL: no
- * shutdown hook, no flush, no commit.
+ * shutdown hook, no flush, no commit. {@link #notifierAsShipped} runs {@code notifier} as its jar
+ * does, with standard output kept apart from the log.
  */
-final class ManagedProcess implements AutoCloseable {
+public final class ManagedProcess implements AutoCloseable {
 
   /** How often {@link #awaitLine} reads the log. */
   private static final Duration LOG_POLL = Duration.ofMillis(50);
@@ -27,29 +29,55 @@ final class ManagedProcess implements AutoCloseable {
   private final String name;
   private final List<String> command;
   private final Path log;
+  /** Where standard output goes, apart from the log; null: into the log, with standard error. */
+  private final Path stdout;
   private Process process;
   private int starts;
 
   ManagedProcess(String name, Path logDir, String mainClass, List<String> args) {
+    this(name, logDir, List.of(), mainClass, args, false);
+  }
+
+  private ManagedProcess(String name, Path logDir, List<String> jvmOptions, String mainClass, List<String> args,
+      boolean stdoutApart) {
     this.name = name;
     this.log = logDir.resolve(name + ".log");
-    this.command = new ArrayList<>(List.of(javaBin(), "-Xmx512m", "-cp", System.getProperty("java.class.path"),
-        mainClass));
+    this.stdout = stdoutApart ? logDir.resolve(name + ".out") : null;
+    this.command = new ArrayList<>(List.of(javaBin(), "-Xmx512m"));
+    this.command.addAll(jvmOptions);
+    this.command.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass));
     this.command.addAll(args);
+  }
+
+  /**
+   * {@code notifier args} as its jar runs it: with the logging config the jar ships (logback.xml, not
+   * the tests' logback-test.xml, which logs to standard output), the log (standard error) in
+   * {@code <name>.log} and standard output, where a command writes its answer, in {@code <name>.out}
+   * ({@link #stdout()}).
+   */
+  public static ManagedProcess notifierAsShipped(String name, Path logDir, String... args) {
+    return new ManagedProcess(name, logDir, List.of("-Dlogback.configurationFile=logback.xml"),
+        NotifierCommand.class.getName(), List.of(args), true);
   }
 
   private static String javaBin() {
     return Path.of(System.getProperty("java.home"), "bin", "java").toString();
   }
 
-  ManagedProcess start() {
+  public ManagedProcess start() {
     try {
       Files.createDirectories(log.getParent());
       starts++;
       Files.writeString(log, "=== start " + starts + " at " + Instant.now() + " ===\n", StandardCharsets.UTF_8,
           java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
-      process = new ProcessBuilder(command).redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+      ProcessBuilder builder = new ProcessBuilder(command);
+      if (stdout == null) {
+        builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+      } else {
+        builder.redirectOutput(ProcessBuilder.Redirect.to(stdout.toFile()))
+            .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
+      }
+      process = builder.start();
       return this;
     } catch (IOException e) {
       throw new IllegalStateException("cannot start " + name + ": " + e.getMessage(), e);
@@ -82,6 +110,28 @@ final class ManagedProcess implements AutoCloseable {
       return at < 0 ? all : all.substring(at);
     } catch (IOException e) {
       return "";
+    }
+  }
+
+  /**
+   * Waits up to {@code timeout} for the process to end by itself and returns its exit code; fails
+   * (after a SIGKILL) if it is still running then.
+   */
+  public int exitCode(Duration timeout) {
+    if (!awaitExit(timeout)) {
+      kill9();
+      throw new IllegalStateException(name + " still running after " + timeout + "; see " + log);
+    }
+    return process.exitValue();
+  }
+
+  /** What the process wrote to standard output in its last run (with {@link #notifierAsShipped}). */
+  public String stdout() {
+    try {
+      return Files.readString(Objects.requireNonNull(stdout, "standard output goes into the log"),
+          StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read " + stdout + ": " + e.getMessage(), e);
     }
   }
 
@@ -118,8 +168,11 @@ final class ManagedProcess implements AutoCloseable {
     return name;
   }
 
-  /** What the process printed since its last start (or, once stopped, in its last run). */
-  String currentOutput() {
+  /**
+   * What the process printed (with {@link #notifierAsShipped}: logged) since its last start (or, once
+   * stopped, in its last run).
+   */
+  public String currentOutput() {
     return currentRun();
   }
 

@@ -107,6 +107,11 @@ final class ReliabilityCluster implements AutoCloseable {
    * the worker retries fast and its breaker re-probes within a second, so scenarios stay short.
    */
   Path config(String name, String accounts, String extraWorker) throws IOException {
+    return config(name, accounts, extraWorker, 0);
+  }
+
+  /** A config file as {@link #config(String, String, String)}, with {@code management.port} (0: a free one). */
+  Path config(String name, String accounts, String extraWorker, int managementPort) throws IOException {
     String yaml = """
         kafka:
           bootstrapServers: "%s"
@@ -130,11 +135,11 @@ final class ReliabilityCluster implements AutoCloseable {
             openFor: PT1S
         %s
         management:
-          # every process of a scenario on one host: each serves its metrics and health on a free port
+          # every process of a scenario on one host: by default each serves its metrics and health on a free port
           host: 127.0.0.1
-          port: 0
+          port: %d
         """.formatted(bootstrap, accounts.indent(2).stripTrailing(), dir.resolve("streams-state-" + name),
-        extraWorker == null ? "" : extraWorker.indent(2).stripTrailing());
+        extraWorker == null ? "" : extraWorker.indent(2).stripTrailing(), managementPort);
     Path file = dir.resolve(name + ".yaml");
     Files.writeString(file, yaml, StandardCharsets.UTF_8);
     return file;
@@ -146,15 +151,19 @@ final class ReliabilityCluster implements AutoCloseable {
         + (systemDefault ? ", systemDefault: true" : "") + (extra == null ? "" : ", " + extra) + "}\n";
   }
 
-  ManagedProcess streams(String name, Path config) {
-    return notifier(name, List.of("streams", "--config", config.toString()));
+  /** A streams app on {@code config}; {@code options} follow {@code --config FILE}. */
+  ManagedProcess streams(String name, Path config, String... options) {
+    return notifier(name, "streams", config, options);
   }
 
-  ManagedProcess worker(String name, Path config) {
-    return notifier(name, List.of("worker", "--config", config.toString()));
+  /** A worker on {@code config}; {@code options} follow {@code --config FILE}. */
+  ManagedProcess worker(String name, Path config, String... options) {
+    return notifier(name, "worker", config, options);
   }
 
-  private ManagedProcess notifier(String name, List<String> args) {
+  private ManagedProcess notifier(String name, String role, Path config, String... options) {
+    List<String> args = new ArrayList<>(List.of(role, "--config", config.toString()));
+    args.addAll(List.of(options));
     ManagedProcess process = new ManagedProcess(name, logs, NotifierCommand.class.getName(), args);
     processes.add(process);
     return process;

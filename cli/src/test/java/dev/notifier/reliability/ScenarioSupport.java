@@ -8,6 +8,10 @@ import dev.notifier.testkit.Await;
 import dev.notifier.testkit.smtp.ScriptableSmtpServer;
 import dev.notifier.testkit.smtp.Transcript;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,6 +26,7 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -30,12 +35,15 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 /**
  * What scenarios 4 to 12 share beyond the harness: events for a chosen team and recipients,
  * raw publishing, a config with another retry lifetime, bounded waits, reading the ledger and the
- * dead letters, and the SMTP servers' transcripts. No sleeps: every wait is the testkit's {@link Await}.
+ * dead letters, the SMTP servers' transcripts, and a process's management endpoint. No sleeps: every
+ * wait is the testkit's {@link Await}.
  */
 final class ScenarioSupport {
 
   /** How often a wait re-reads a whole topic. */
   static final Duration TOPIC_POLL = Duration.ofSeconds(1);
+  private static final Pattern MANAGEMENT_PORT = Pattern.compile("management endpoint on http://127\\.0\\.0\\.1:(\\d+)");
+  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   private ScenarioSupport() {
   }
@@ -63,6 +71,23 @@ final class ScenarioSupport {
       return start < 0 ? all : all.substring(start);
     } catch (IOException e) {
       throw new IllegalStateException("cannot read " + process.log(), e);
+    }
+  }
+
+  // --- the management endpoint
+
+  /** The port a notifier process logged its management endpoint on; fails if the process exits first. */
+  static int managementPort(ManagedProcess process) {
+    return Integer.parseInt(process.awaitLine(MANAGEMENT_PORT, Duration.ofSeconds(60)));
+  }
+
+  /** GET {@code path} of the management endpoint on {@code port} of this machine. */
+  static HttpResponse<String> get(int port, String path) {
+    try {
+      return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+          .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+    } catch (Exception e) {
+      throw new IllegalStateException("GET " + path + " failed: " + e, e);
     }
   }
 

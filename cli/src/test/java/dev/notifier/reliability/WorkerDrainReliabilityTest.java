@@ -8,10 +8,6 @@ import dev.notifier.testkit.smtp.ReceivedMessage;
 import dev.notifier.testkit.smtp.ScriptableSmtpServer;
 import dev.notifier.testkit.smtp.Stage;
 import dev.notifier.testkit.Await;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -40,11 +36,9 @@ class WorkerDrainReliabilityTest {
   private static final int EVENTS = 150;
   private static final Duration ACCEPT_DELAY = Duration.ofMillis(60);
   private static final int POOL_SIZE = 2;
-  private static final Pattern MANAGEMENT_PORT = Pattern.compile("management endpoint on http://127\\.0\\.0\\.1:(\\d+)");
   private static final Pattern DRAINED = Pattern.compile(
       "worker \\S+ drained in \\d+ ms: sends in flight finished, \\d+ queued handed over through the wait tiers, "
           + "offsets committed");
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   @AutoClose
   private static ReliabilityCluster cluster;
   @AutoClose
@@ -66,15 +60,16 @@ class WorkerDrainReliabilityTest {
         "poolSize: " + POOL_SIZE + ", limits: {ratePerSecond: 500, burst: 50}"), null);
     cluster.startStreams("streams", config);
     ManagedProcess first = cluster.startWorker("worker-1", config);
-    int port = Integer.parseInt(first.awaitLine(MANAGEMENT_PORT, Duration.ofSeconds(30)));
-    Await.until(Duration.ofSeconds(60), "worker-1 ready", () -> get(port, "/health/ready").statusCode() == 200);
+    int port = ScenarioSupport.managementPort(first);
+    Await.until(Duration.ofSeconds(60), "worker-1 ready",
+        () -> ScenarioSupport.get(port, "/health/ready").statusCode() == 200);
 
     // Step 2: all events at once (a few hundred notifications); SIGTERM once a fifth of them were received
     assertThat(load.publish(cluster.clientProperties(), cluster.topics, 0, EVENTS, 1_000)).hasSize(EVENTS);
     Set<String> expected = load.expected(0, EVENTS);
     Await.until(Duration.ofSeconds(90), "a fifth of the mail received",
         () -> smtp.messages().size() >= expected.size() / 5);
-    String scrape = get(port, "/metrics").body();
+    String scrape = ScenarioSupport.get(port, "/metrics").body();
     double sentByScrape = scrapeValue(scrape, "notifier_sends_total{account=\"relay\",outcome=\"sent\"}");
     int receivedAtTerm = smtp.messages().size();
     boolean exited = first.terminate(Duration.ofSeconds(60));
@@ -107,15 +102,6 @@ class WorkerDrainReliabilityTest {
     assertThat(notSent).as("notifications whose last status is not SENT").isEmpty();
     assertThat(r.duplicates()).as("a clean drain commits everything it finished: nothing comes twice").isZero();
     assertThat(received).hasSize(expected.size());
-  }
-
-  private static HttpResponse<String> get(int port, String path) {
-    try {
-      return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-          .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
-    } catch (Exception e) {
-      throw new IllegalStateException("GET " + path + " failed: " + e, e);
-    }
   }
 
   /** The value of one exact series of a Prometheus scrape; 0 when absent. */

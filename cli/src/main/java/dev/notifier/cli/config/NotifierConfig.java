@@ -37,6 +37,11 @@ public record NotifierConfig(
     management = management == null ? ManagementSettings.defaults() : management;
   }
 
+  /** This config with another management section (a command-line override). */
+  public NotifierConfig withManagement(ManagementSettings management) {
+    return new NotifierConfig(kafka, accounts, streams, worker, management);
+  }
+
   /** The worker's settings: its section plus the accounts. */
   public WorkerSettings workerSettings() {
     return new WorkerSettings(worker.groupId(), worker.workerId(), worker.pollTimeout(), accounts,

@@ -1,6 +1,7 @@
 package dev.notifier.cli.demo;
 
 import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.LoggerContext;
 import java.io.PrintStream;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -10,8 +11,14 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** Runs the self-contained demo and exits 0 when every notification reached its expected outcome. */
-@Command(name = "demo", description = "Run everything in one process on loopback and show what it does.")
+/**
+ * Runs the self-contained demo and exits 0 when every notification reached its expected outcome.
+ * Standard output shows the demo's own account; the log (standard error) shows errors only unless
+ * {@code --verbose}: the warnings of a throwaway one-process setup (an empty metadata log, a state
+ * directory under the OS temp dir, ...) and the per-notification lines would bury the account.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+    description = "Run everything in one process on loopback and show what it does.")
 public final class DemoCommand implements Callable<Integer> {
 
   @Spec
@@ -25,9 +32,15 @@ public final class DemoCommand implements Callable<Integer> {
       + "/health/ready on 127.0.0.1:N while the demo runs (0: any free port; default: off)")
   Integer managementPort;
 
+  @Option(names = "--verbose", description = "also log the broker's and the Kafka clients' warnings and the "
+      + "notifier's own lines (at NOTIFIER_LOG_LEVEL, default INFO) on standard error; default: errors only")
+  boolean verbose;
+
   @Override
   public Integer call() throws Exception {
-    quietLogs();
+    if (!verbose) {
+      logErrorsOnly();
+    }
     PrintStream out = new PrintStream(System.out, true, "UTF-8");
     DemoSummary summary = new Demo(out, bootstrap -> {
       if (keepRunning) {
@@ -54,11 +67,12 @@ public final class DemoCommand implements Callable<Integer> {
     }
   }
 
-  /** The demo prints its own account of what happened; per-message INFO logs would bury it. */
-  private static void quietLogs() {
-    if (System.getenv("NOTIFIER_LOG_LEVEL") == null
-        && LoggerFactory.getLogger("dev.notifier") instanceof ch.qos.logback.classic.Logger logger) {
-      logger.setLevel(Level.WARN);
+  /** Raises every logger the logging config gives a level (the root among them) to ERROR. */
+  private static void logErrorsOnly() {
+    if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
+      context.getLoggerList().stream()
+          .filter(logger -> logger.getLevel() != null && !logger.getLevel().isGreaterOrEqual(Level.ERROR))
+          .forEach(logger -> logger.setLevel(Level.ERROR));
     }
   }
 }

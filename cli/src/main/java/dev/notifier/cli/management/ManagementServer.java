@@ -66,8 +66,9 @@ public final class ManagementServer implements AutoCloseable {
       http = HttpServer.create(new InetSocketAddress(settings.host(), settings.port()), QUEUE);
     } catch (IOException e) {
       throw new IllegalArgumentException("management.host " + settings.host() + ", management.port "
-          + settings.port() + ": cannot listen there (" + e.getMessage() + "); choose a free port, or a host "
-          + "address of this machine", e);
+          + settings.port() + ": cannot listen there (" + e.getMessage() + "); give each process on one host a "
+          + "port of its own (--management-port N, or management.port in the config), or use a host address of this "
+          + "machine", e);
     }
     ThreadPoolExecutor executor = new ThreadPoolExecutor(THREADS, THREADS, 30, TimeUnit.SECONDS,
         new ArrayBlockingQueue<>(QUEUE), daemonThreads(), new ThreadPoolExecutor.CallerRunsPolicy());

@@ -23,7 +23,7 @@ public record ManagementSettings(
     }
     host = host == null ? DEFAULT_HOST : host.strip();
     port = port == null ? Management.DEFAULT_PORT : port;
-    if (port < 0 || port > 65535) {
+    if (!isPort(port)) {
       throw new IllegalArgumentException("management.port is " + port + ": it must be a TCP port from 1 to 65535 "
           + "(default " + Management.DEFAULT_PORT + "; 0 picks a free port)");
     }
@@ -36,5 +36,15 @@ public record ManagementSettings(
   /** This machine only, on {@code port}: for the demo and tests. */
   public static ManagementSettings loopback(int port) {
     return new ManagementSettings("127.0.0.1", port);
+  }
+
+  /** The same host, on {@code port}. */
+  public ManagementSettings withPort(int port) {
+    return new ManagementSettings(host, port);
+  }
+
+  /** Whether the endpoint can listen on {@code port}: a TCP port, or 0 for a free one. */
+  public static boolean isPort(int port) {
+    return port >= 0 && port <= 65535;
   }
 }

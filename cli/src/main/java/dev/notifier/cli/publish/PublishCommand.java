@@ -15,7 +15,8 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** Publishes events, users or groups from JSON lines (a file, or standard input). */
-@Command(name = "publish", description = "Publish JSON lines (events, users or groups) to Kafka.")
+@Command(name = "publish", mixinStandardHelpOptions = true,
+    description = "Publish JSON lines (events, users or groups) to Kafka.")
 public final class PublishCommand implements Callable<Integer> {
 
   @Spec

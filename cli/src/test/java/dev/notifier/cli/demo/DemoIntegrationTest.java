@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.notifier.cli.NotifierCommand;
 import dev.notifier.cli.management.Management;
+import dev.notifier.reliability.ManagedProcess;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,13 +14,18 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
-/** The demo runs end to end and reports exactly the outcomes its data implies. */
+/** The demo runs end to end and reports exactly the outcomes its data implies, and nothing else. */
 class DemoIntegrationTest {
+
+  /** A WARN or ERROR line in the shipped log format ({@code HH:mm:ss.SSS LEVEL [thread] logger - message}). */
+  private static final Pattern WARNING = Pattern.compile("(?m)^\\d\\d:\\d\\d:\\d\\d\\.\\d{3} (WARN|ERROR) .*$");
 
   @Test
   void theDemoReportsEveryOutcomeOfItsData() throws Exception {
@@ -71,6 +77,25 @@ class DemoIntegrationTest {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
+    }
+  }
+
+  @Test
+  void theDemoCommandShowsTheDemoAndNoLogNoise() {
+    // `notifier demo` as a person runs it: its own JVM, the shipped logging config; a terminal shows the log
+    // (standard error) between the demo's own lines (standard output)
+    try (ManagedProcess demo = ManagedProcess.notifierAsShipped("demo", Path.of("target", "process-logs"), "demo")
+        .start()) {
+      int exit = demo.exitCode(Duration.ofSeconds(180));
+      String stdout = demo.stdout();
+      String log = demo.currentOutput();
+
+      assertThat(exit).as(stdout + log).isZero();
+      assertThat(stdout.strip()).as("the demo's own account, from its first line to its last")
+          .startsWith("Starting an embedded Kafka broker").endsWith("Demo OK.");
+      assertThat(stdout).as("logback's start-up status").doesNotContain("|-INFO", "|-WARN", "ch.qos.logback");
+      assertThat(WARNING.matcher(stdout + log).results().map(m -> m.group()).toList())
+          .as("the broker's, Kafka clients' and other WARN or ERROR log lines").isEmpty();
     }
   }
 

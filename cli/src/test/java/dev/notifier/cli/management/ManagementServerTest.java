@@ -124,6 +124,14 @@ class ManagementServerTest {
   }
 
   @Test
+  void aPortInUseSaysHowToGiveEachProcessItsOwn() {
+    assertThatThrownBy(() -> ManagementServer.start(ManagementSettings.loopback(server.port()), metrics,
+        fixed(Health.Status.up())))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("management.port " + server.port()).hasMessageContaining("--management-port");
+  }
+
+  @Test
   void aHealthOfPartsIsReadyOnlyWhenEveryPartIs() {
     Health up = fixed(Health.Status.up());
     Health down = fixed(Health.Status.down("no partitions assigned"));

@@ -3,6 +3,7 @@ package dev.notifier.cli.ops.ledger;
 import static dev.notifier.cli.ops.OpsTestSupport.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.notifier.avro.DeliveryState;
@@ -10,6 +11,7 @@ import dev.notifier.cli.ops.OpsTestSupport;
 import dev.notifier.cli.ops.OpsTestSupport.Run;
 import dev.notifier.cli.publish.Publisher;
 import dev.notifier.cli.publish.RecordKind;
+import dev.notifier.reliability.ManagedProcess;
 import dev.notifier.schemas.NotificationIds;
 import dev.notifier.schemas.Topics;
 import dev.notifier.schemas.config.KafkaSettings;
@@ -26,6 +28,7 @@ import dev.notifier.testkit.smtp.Stage;
 import java.io.BufferedReader;
 import java.io.StringReader;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -144,6 +147,24 @@ class StatusCommandIntegrationTest {
         .containsEntry("gone@example.org", "DEAD/mailbox-unknown")
         .hasSize(5);
     assertThat(states.get("dave@example.com")).startsWith("RETRYING/");
+  }
+
+  @Test
+  void theJsonOfTheCommandInItsOwnProcessIsAllItsStandardOutputHas() throws Exception {
+    // as `notifier status --event E --json | jq` runs it: its own JVM, the shipped logging config
+    try (ManagedProcess status = ManagedProcess.notifierAsShipped("status-json", Path.of("target", "process-logs"),
+        "status", "--bootstrap-server", bootstrap, "--event", EVENT, "--json").start()) {
+      int exit = status.exitCode(Duration.ofSeconds(60));
+      String stdout = status.stdout();
+
+      assertThat(exit).as(status.currentOutput()).isZero();
+      assertThat(stdout).as("logback's start-up status").doesNotContain("|-INFO", "|-WARN", "ch.qos.logback");
+      // a parser that, like jq, refuses anything after the JSON value
+      JsonNode parsed = JSON.readerFor(JsonNode.class).with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .readValue(stdout);
+      assertThat(parsed.isArray()).as(stdout).isTrue();
+      assertThat(parsed).hasSize(5);
+    }
   }
 
   @Test
