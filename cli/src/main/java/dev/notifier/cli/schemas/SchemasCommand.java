@@ -52,8 +52,8 @@ public final class SchemasCommand implements Callable<Integer> {
   @Option(names = "--canonical", paramLabel = "NAME", description = "print the Parsing Canonical Form of schema NAME")
   String canonical;
 
-  @Option(names = "--version", paramLabel = "N",
-      description = "with --avsc or --canonical: shipped version N instead of the current one")
+  @Option(names = "--shipped", paramLabel = "N",
+      description = "with --avsc or --canonical: shipped version N (see the list) instead of the current one")
   Integer version;
 
   @Override
