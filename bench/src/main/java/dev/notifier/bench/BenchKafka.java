@@ -6,8 +6,8 @@ import dev.notifier.avro.Notification;
 import dev.notifier.avro.Party;
 import dev.notifier.avro.Subject;
 import dev.notifier.avro.User;
-import dev.notifier.schemas.Topic;
 import dev.notifier.schemas.Topics;
+import dev.notifier.schemas.admin.TopicLayout;
 import dev.notifier.testkit.kafka.EmbeddedKafka;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -69,12 +69,9 @@ final class BenchKafka {
     return partitions;
   }
 
-  /** Creates every product topic under {@code topics}' prefix. */
+  /** Creates every product topic under {@code topics}' prefix, as the catalogue lays them out. */
   void createTopics(Topics topics) {
-    for (Topic<?, ?> topic : topics.all()) {
-      kafka.createTopic(topic.name(), partitions,
-          topics.isCompacted(topic) ? Map.of("cleanup.policy", "compact") : Map.of());
-    }
+    kafka.createTopics(TopicLayout.of(partitions).newTopics(topics));
   }
 
   void createTopic(String name) {

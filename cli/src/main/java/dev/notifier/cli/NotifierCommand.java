@@ -4,9 +4,11 @@ import dev.notifier.cli.config.ConfigFile.ConfigException;
 import dev.notifier.cli.demo.DemoCommand;
 import dev.notifier.cli.ops.dlt.DltCommand;
 import dev.notifier.cli.ops.ledger.StatusCommand;
+import dev.notifier.cli.ops.topics.TopicsCommand;
 import dev.notifier.cli.publish.PublishCommand;
 import dev.notifier.cli.schemas.SchemasCommand;
 import dev.notifier.schemas.AvroLimits;
+import dev.notifier.schemas.admin.TopicsNotReadyException;
 import java.io.PrintWriter;
 import org.apache.kafka.common.KafkaException;
 import picocli.CommandLine;
@@ -17,7 +19,7 @@ import picocli.CommandLine.Command;
     description = "Kafka-native email notifications: turn domain events into delivered mail.",
     subcommands = {DemoCommand.class, StreamsCommand.class, WorkerCommand.class, PublishCommand.class,
         SmtpCheckCommand.class,
-        DltCommand.class, StatusCommand.class, SchemasCommand.class})
+        DltCommand.class, StatusCommand.class, TopicsCommand.class, SchemasCommand.class})
 public final class NotifierCommand {
 
   static {
@@ -44,13 +46,14 @@ public final class NotifierCommand {
       cli.setErr(err);
     }
     cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-      if (e instanceof ConfigException || e instanceof IllegalArgumentException) {
+      if (e instanceof ConfigException || e instanceof IllegalArgumentException
+          || e instanceof TopicsNotReadyException) {
         commandLine.getErr().println("notifier: " + e.getMessage());
         return 2;
       }
       if (e instanceof KafkaException) {
         commandLine.getErr().println("notifier: Kafka: " + describe(e)
-            + " (check --bootstrap-server or the config's kafka section)");
+            + " (check the config's kafka section, or --bootstrap-server where the command takes it)");
         return 2;
       }
       throw e;

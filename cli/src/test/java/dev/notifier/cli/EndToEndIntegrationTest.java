@@ -7,8 +7,8 @@ import dev.notifier.avro.DeliveryStatus;
 import dev.notifier.cli.publish.Publisher;
 import dev.notifier.cli.publish.RecordKind;
 import dev.notifier.schemas.NotificationIds;
-import dev.notifier.schemas.Topic;
 import dev.notifier.schemas.Topics;
+import dev.notifier.schemas.admin.TopicLayout;
 import dev.notifier.schemas.config.KafkaSettings;
 import dev.notifier.sender.SenderWorker;
 import dev.notifier.sender.WorkerContext;
@@ -70,10 +70,7 @@ class EndToEndIntegrationTest {
   @Test
   void anEventBecomesExactlyTheExpectedEmails() throws Exception {
     // Step 1: configure topics, the topology and one worker
-    for (Topic<?, ?> topic : topics.all()) {
-      kafka.createTopic(topic.name(), 3, topics.isCompacted(topic) ? Map.of("cleanup.policy", "compact")
-          : Map.of());
-    }
+    kafka.createTopics(TopicLayout.of(3).newTopics(topics));
     KafkaSettings settings = KafkaSettings.of(kafka.bootstrapServers());
     StreamsSettings streams = StreamsSettings.defaults().withApplicationId("e2e")
         .withStateDir(Files.createTempDirectory("e2e-state").toString());

@@ -2,8 +2,8 @@ package dev.notifier.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.notifier.schemas.Topic;
 import dev.notifier.schemas.Topics;
+import dev.notifier.schemas.admin.TopicLayout;
 import dev.notifier.testkit.Await;
 import dev.notifier.testkit.kafka.EmbeddedKafka;
 import java.io.PrintWriter;
@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -49,9 +48,7 @@ class StreamsCommandIntegrationTest {
   @Test
   void aKafkaStreamsErrorEndsTheCommandWithExitCode1() throws Exception {
     Topics topics = Topics.standard();
-    for (Topic<?, ?> topic : topics.all()) {
-      kafka.createTopic(topic.name(), 1, topics.isCompacted(topic) ? Map.of("cleanup.policy", "compact") : Map.of());
-    }
+    kafka.createTopics(TopicLayout.of(1).newTopics(topics));
     Path state = Files.createTempDirectory("streams-command-state");
     Path config = Files.createTempFile("notifier-", ".yaml");
     Files.writeString(config, String.join("\n",

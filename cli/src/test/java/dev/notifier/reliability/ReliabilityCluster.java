@@ -1,8 +1,8 @@
 package dev.notifier.reliability;
 
 import dev.notifier.cli.NotifierCommand;
-import dev.notifier.schemas.Topic;
 import dev.notifier.schemas.Topics;
+import dev.notifier.schemas.admin.TopicLayout;
 import dev.notifier.schemas.config.KafkaSettings;
 import dev.notifier.testkit.kafka.EmbeddedKafka;
 import dev.notifier.testkit.kafka.EmbeddedKafkaMain;
@@ -83,18 +83,12 @@ final class ReliabilityCluster implements AutoCloseable {
   }
 
   private void createTopics() {
+    // the invalid topic takes what the events topic takes: an oversized event is copied there as received
+    Map<String, String> large = Map.of("max.message.bytes", String.valueOf(MAX_EVENT_MESSAGE_BYTES));
+    TopicLayout layout = new TopicLayout(PARTITIONS, (short) 1,
+        Map.of(topics.events().name(), large, topics.invalidEvents().name(), large));
     try (Admin admin = Admin.create(clientProperties())) {
-      List<NewTopic> all = new ArrayList<>();
-      for (Topic<?, ?> topic : topics.all()) {
-        Map<String, String> configs = new HashMap<>();
-        if (topics.isCompacted(topic)) {
-          configs.put("cleanup.policy", "compact");
-        }
-        if (topic.name().equals(topics.events().name()) || topic.name().equals(topics.invalidEvents().name())) {
-          configs.put("max.message.bytes", String.valueOf(MAX_EVENT_MESSAGE_BYTES));
-        }
-        all.add(new NewTopic(topic.name(), PARTITIONS, (short) 1).configs(configs));
-      }
+      List<NewTopic> all = layout.newTopics(topics);
       admin.createTopics(all).all().get();
       EmbeddedKafka.awaitPartitionsWritable(admin, all.stream().map(NewTopic::name).toList());
     } catch (Exception e) {

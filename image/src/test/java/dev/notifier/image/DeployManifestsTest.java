@@ -196,8 +196,7 @@ class DeployManifestsTest {
 
     int min = scaled.path("spec").path("minReplicaCount").asInt();
     int max = scaled.path("spec").path("maxReplicaCount").asInt();
-    int partitions = Integer.parseInt(Manifests.env(Manifests.container(
-        deploy.kubernetes("Job", "notifier-topics"), "topics")).path("PARTITIONS").asText());
+    int partitions = config.topics().partitions();
     int pdbMin = deploy.kubernetes("PodDisruptionBudget", "notifier-worker").path("spec").path("minAvailable").asInt();
     assertThat(min).as("minReplicaCount >= 2 and > the PDB's minAvailable").isGreaterThanOrEqualTo(2)
         .isGreaterThan(pdbMin);
@@ -240,26 +239,59 @@ class DeployManifestsTest {
     assertThat(image.path("name").asText() + ":" + image.path("newTag").asText()).isEqualTo(IMAGE);
   }
 
-  // ---- topics (compose and Kubernetes create the same set) ------------------------------------
+  // ---- topics (compose and Kubernetes run the image's `topics create` with the workloads' config) --------
 
   @Test
-  void topicCreationMakesEveryTopicOfTheCatalogueAndCompactsTheDirectoryAndLedger() {
-    JsonNode compose = deploy.single("compose.yaml");
-    checkTopics("compose service topics", compose.path("services").path("topics").path("environment"));
-    checkTopics("Job notifier-topics",
-        Manifests.env(Manifests.container(deploy.kubernetes("Job", "notifier-topics"), "topics")));
+  void composeCreatesTheTopicsWithTheImagesTopicsCommandBeforeAnyNotifierServiceStarts() {
+    JsonNode services = deploy.single("compose.yaml").path("services");
+    JsonNode topics = services.path("topics");
+    assertThat(topics.path("image").asText()).as("compose service topics image").isEqualTo(IMAGE);
+    assertThat(texts(topics.path("command"))).as("compose service topics command")
+        .containsExactly("topics", "create", "--config", Management.CONFIG_PATH);
+    assertThat(texts(topics.path("volumes"))).contains("./notifier.compose.yaml:" + Management.CONFIG_PATH + ":ro");
+    assertThat(topics.path("depends_on").path("kafka").path("condition").asText()).isEqualTo("service_healthy");
+    assertThat(topics.path("restart").asText()).as("one-shot").isEqualTo("no");
+    services.fields().forEachRemaining(e -> {
+      if (e.getValue().path("image").asText().equals(IMAGE) && !e.getKey().equals("topics")) {
+        assertThat(startsAfterTopics(services, e.getKey())).as("compose service " + e.getKey()
+            + " starts once topics completed successfully (directly or through a service it waits for)").isTrue();
+      }
+    });
+    NotifierConfig config = ConfigFile.load(deploy.path("notifier.compose.yaml"));
+    assertThat(config.topics().replicationFactor()).as("topics.replicationFactor: compose runs one broker")
+        .isEqualTo((short) 1);
+    assertThat(config.topics().partitions()).as("topics.partitions: at least one send partition per worker")
+        .isGreaterThanOrEqualTo(services.path("worker").path("deploy").path("replicas").asInt());
   }
 
-  private static void checkTopics(String what, JsonNode env) {
-    Topics topics = Topics.standard();
-    Set<String> compacted = words(env.path("COMPACTED_TOPICS").asText());
-    Set<String> all = new HashSet<>(words(env.path("TOPICS").asText()));
-    all.addAll(compacted);
-    assertThat(all).as(what + ": every topic of Topics.all()")
-        .isEqualTo(topics.all().stream().map(t -> t.name()).collect(Collectors.toSet()));
-    assertThat(compacted).as(what + ": the compacted ones")
-        .isEqualTo(topics.compacted().stream().map(t -> t.name()).collect(Collectors.toSet()));
-    assertThat(Integer.parseInt(env.path("PARTITIONS").asText())).as(what + " partitions").isPositive();
+  @Test
+  void theTopicsJobRunsTheImagesTopicsCommandWithTheConfigMap(@TempDir Path tmp) throws IOException {
+    JsonNode job = deploy.kubernetes("Job", "notifier-topics");
+    JsonNode container = Manifests.container(job, "topics");
+    assertThat(container.path("image").asText()).as("Job notifier-topics image").isEqualTo(IMAGE);
+    assertThat(texts(container.path("args"))).as("Job notifier-topics args")
+        .containsExactly("topics", "create", "--config", Management.CONFIG_PATH);
+    JsonNode volume = volume(job.path("spec").path("template"),
+        mount(container, CONFIG_DIR, "Job notifier-topics").path("name").asText(), "Job notifier-topics");
+    assertThat(volume.path("configMap").path("name").asText()).as("the workloads' ConfigMap")
+        .isEqualTo("notifier-config");
+    JsonNode security = job.path("spec").path("template").path("spec").path("securityContext");
+    assertThat(security.path("runAsUser").asInt()).as("Job runAsUser: the image's user").isEqualTo(10001);
+    if (container.path("securityContext").path("readOnlyRootFilesystem").asBoolean()) {
+      mount(container, "/tmp", "Job notifier-topics (read-only root)");
+    }
+    assertThat(kubernetesConfig(tmp).topics().replicationFactor()).as("topics.replicationFactor in the ConfigMap")
+        .isNotNull();
+  }
+
+  @Test
+  void noManifestListsTopicNamesOrCreatesTopicsByHand() throws IOException {
+    Set<String> names = Topics.standard().all().stream().map(t -> t.name()).collect(Collectors.toSet());
+    for (String file : List.of("compose.yaml", "kubernetes/topics-job.yaml")) {
+      String text = Files.readString(deploy.path(file));
+      assertThat(text).as(file).doesNotContain("kafka-topics");
+      assertThat(names.stream().filter(text::contains)).as(file + " names no topic: the catalogue does").isEmpty();
+    }
   }
 
   // ---- compose ---------------------------------------------------------------------------------
@@ -327,7 +359,8 @@ class DeployManifestsTest {
     }
     Set<String> notifierServices = new HashSet<>();
     deploy.single("compose.yaml").path("services").fields().forEachRemaining(e -> {
-      if (e.getValue().path("image").asText().equals(IMAGE) && !e.getValue().has("profiles")) {
+      if (e.getValue().path("image").asText().equals(IMAGE) && !e.getValue().has("profiles")
+          && !e.getValue().path("restart").asText().equals("no")) {
         notifierServices.add(e.getKey());
       }
     });
@@ -386,6 +419,17 @@ class DeployManifestsTest {
   }
 
   // ---- helpers ---------------------------------------------------------------------------------
+
+  /** Whether {@code service} waits for topics to complete, or for a service that does. */
+  private static boolean startsAfterTopics(JsonNode services, String service) {
+    JsonNode dependsOn = services.path(service).path("depends_on");
+    if (dependsOn.path("topics").path("condition").asText().equals("service_completed_successfully")) {
+      return true;
+    }
+    List<String> others = new ArrayList<>();
+    dependsOn.fieldNames().forEachRemaining(others::add);
+    return others.stream().anyMatch(other -> startsAfterTopics(services, other));
+  }
 
   /** The ConfigMap's notifier.yaml loaded by the project's own loader. */
   private static NotifierConfig kubernetesConfig(Path tmp) throws IOException {
@@ -460,10 +504,6 @@ class DeployManifestsTest {
     Map<String, String> map = new HashMap<>();
     object.fields().forEachRemaining(e -> map.put(e.getKey(), e.getValue().asText()));
     return map;
-  }
-
-  private static Set<String> words(String text) {
-    return new HashSet<>(Arrays.asList(text.trim().split("\\s+")));
   }
 
   private static final Pattern IDENTIFIER = Pattern.compile("(?<![\\w.$])([a-zA-Z_:][a-zA-Z0-9_:]*+)(?!\\s*\\()");

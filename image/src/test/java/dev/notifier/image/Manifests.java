@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
@@ -124,14 +123,6 @@ final class Manifests {
     assertThat(found).as("container " + container + " of " + workload.path("metadata").path("name").asText())
         .isPresent();
     return found.get();
-  }
-
-  /** The env entries of a container as name -> value (only literal values). */
-  static ObjectNode env(JsonNode container) {
-    ObjectNode env = JSON.createObjectNode();
-    stream(container.path("env")).filter(e -> e.has("value")).forEach(e -> env.set(e.path("name").asText(),
-        e.path("value")));
-    return env;
   }
 
   static Stream<JsonNode> stream(JsonNode array) {

@@ -21,18 +21,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
 import java.util.Properties;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.Network;
+import org.testcontainers.containers.startupcheck.OneShotStartupCheckStrategy;
 import org.testcontainers.containers.wait.strategy.Wait;
 import org.testcontainers.images.builder.Transferable;
 import org.testcontainers.junit.jupiter.Testcontainers;
@@ -46,7 +42,7 @@ import org.testcontainers.utility.DockerImageName;
  * events go in; the demo's mail must arrive in Mailpit. Needs a Docker engine: without one the
  * class is reported as skipped.
  *
- * <p>Step 1 starts Kafka and Mailpit and creates the topics; step 2 publishes the directory and
+ * <p>Step 1 starts Kafka and Mailpit and creates the topics with the image's {@code topics create}; step 2 publishes the directory and
  * starts streams (global tables are loaded before it is ready) and a worker; step 3 publishes the
  * events and waits for the mail.
  */
@@ -74,14 +70,14 @@ class NotifierStackIntegrationTest {
         .waitingFor(Wait.forHttp("/api/v1/messages").forPort(8025));
     kafka.start();
     mailpit.start();
-    createTopics();
     loadImage();
+    String config = Files.readString(Manifests.fromBuild().path("notifier.compose.yaml"))
+        .replace("bootstrapServers: kafka:9092", "bootstrapServers: kafka:19092");
+    createTopics(config);
 
     // Step 2: the directory first, so that streams has it in its global tables once RUNNING (ready)
     publish("users.jsonl", RecordKind.USERS, false);
     publish("groups.jsonl", RecordKind.GROUPS, false);
-    String config = Files.readString(Manifests.fromBuild().path("notifier.compose.yaml"))
-        .replace("bootstrapServers: kafka:9092", "bootstrapServers: kafka:19092");
     streams = notifier("streams", config);
     streams.start();
     worker = notifier("worker", config);
@@ -130,12 +126,14 @@ class NotifierStackIntegrationTest {
     }
   }
 
-  private static void createTopics() throws Exception {
-    Topics topics = Topics.standard();
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.getBootstrapServers()))) {
-      List<NewTopic> all = topics.all().stream().map(t -> new NewTopic(t.name(), 3, (short) 1)
-          .configs(topics.isCompacted(t) ? Map.of("cleanup.policy", "compact") : Map.of())).toList();
-      admin.createTopics(all).all().get();
+  /** The topics, as compose's one-shot service creates them: {@code topics create} in the image; fails unless it exits 0. */
+  private static void createTopics(String config) {
+    try (GenericContainer<?> topics = new GenericContainer<>(DockerImageName.parse(IMAGE))
+        .withNetwork(network)
+        .withCopyToContainer(Transferable.of(config), Management.CONFIG_PATH)
+        .withCommand("topics", "create", "--config", Management.CONFIG_PATH)
+        .withStartupCheckStrategy(new OneShotStartupCheckStrategy().withTimeout(Duration.ofMinutes(2)))) {
+      topics.start();
     }
   }
 

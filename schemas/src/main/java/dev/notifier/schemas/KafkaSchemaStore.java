@@ -186,6 +186,8 @@ public final class KafkaSchemaStore implements SchemaStore, AutoCloseable {
     // read by assignment, from the beginning, never committing: every reader needs the whole topic
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    // a missing schema topic is an error to report, never a topic to create with the broker's defaults
+    props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
     props.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "notifier-schema-store");
     KafkaConsumer<String, String> c = new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer());
     List<TopicPartition> partitions = c.partitionsFor(topic, timeout).stream()

@@ -16,6 +16,22 @@ import org.apache.kafka.common.serialization.Serdes;
  * several environments share one cluster ({@code staging.notifier.events}). Each topic and its
  * serdes are built once per catalogue (Avro serdes hold schema fingerprints and are thread-safe), so
  * asking for a topic on a hot path costs nothing.
+ *
+ * <p>Each topic also has a {@link TopicSpec}: the configs the code depends on, which every topic is
+ * created with and an existing topic is verified against ({@code notifier topics}, and the streams
+ * app and the worker at start-up). They are few, and each is there for a reason a reader of this
+ * class can check:
+ * <ul>
+ *   <li>{@code cleanup.policy}, always explicit: {@code compact} for the topics that hold the latest
+ *       value per key ({@link #compacted()}: the directory, the ledger, the schemas), {@code delete}
+ *       for the others, whose every record is a message or an event that must not be merged away;
+ *   <li>the usage topic keeps its records by time only, at least {@link #USAGE_RETENTION}
+ *       ({@code retention.ms} at least that, {@code retention.bytes} unlimited): every worker counts
+ *       a day of it for the per-day quotas, and a retention shorter than a day and a bit forgets sends
+ *       the provider still counts.
+ * </ul>
+ * No compaction tuning ({@code min.compaction.lag.ms} and the like) is required: readers of the
+ * compacted topics want the latest value only. Retention of the other topics is the cluster's default.
  */
 public final class Topics {
 
@@ -150,10 +166,13 @@ public final class Topics {
     return all;
   }
 
+  /** How long the usage topic must keep its records, at the least: a day of counting, and a day to spare. */
+  public static final Duration USAGE_RETENTION = Duration.ofDays(2);
+
   /**
    * One record per message an account with a per-minute or per-day quota had accepted: every
    * worker reads it to count the account's quota as the provider does, across workers, restarts and
-   * rebalances. Needs a retention of at least a day and a half.
+   * rebalances. Keeps its records for at least {@link #USAGE_RETENTION}.
    */
   public Topic<String, QuotaUsage> usage() {
     return usage;
@@ -188,6 +207,23 @@ public final class Topics {
   /** Whether {@code topic} keeps only the latest value per key (compared by name). */
   public boolean isCompacted(Topic<?, ?> topic) {
     return compacted().stream().anyMatch(t -> t.name().equals(topic.name()));
+  }
+
+  /** What every topic of {@link #all()} needs of the cluster, in the same order (see the class comment). */
+  public List<TopicSpec> specs() {
+    return all().stream().map(this::spec).toList();
+  }
+
+  /** What {@code topic} needs of the cluster: its cleanup policy, and the usage topic its retention. */
+  public TopicSpec spec(Topic<?, ?> topic) {
+    List<RequiredConfig> configs = new java.util.ArrayList<>();
+    configs.add(RequiredConfig.exactly("cleanup.policy", isCompacted(topic) ? "compact" : "delete"));
+    if (topic.name().equals(usage.name())) {
+      configs.add(RequiredConfig.atLeast("retention.ms", USAGE_RETENTION.toMillis()));
+      configs.add(RequiredConfig.atLeast("retention.bytes", -1));
+    }
+    boolean tier = retryTopics().stream().anyMatch(t -> t.name().equals(topic.name()));
+    return new TopicSpec(topic.name(), configs, tier);
   }
 
   /** Notifications in the current schema; reads every shipped version too ({@link SchemaHistory}). */

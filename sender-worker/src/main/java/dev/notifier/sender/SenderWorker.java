@@ -26,6 +26,7 @@ import dev.notifier.sender.throttle.AccountThrottle;
 import dev.notifier.sender.throttle.Throttles;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -76,7 +77,10 @@ import org.slf4j.LoggerFactory;
  * partition is never owned by two workers at once and the shares never sum above one), count quotas
  * in the usage topic by partition, and let sends start only while the poll loop's {@link Lease} holds.
  * Records are decoded by the worker ({@link NotificationDecoder}), whatever release wrote them; the
- * schemas it writes are published to the schema topic before it starts.
+ * schemas it writes are published to the schema topic before it starts. Before it makes any client,
+ * it checks that every topic it reads or writes exists with the configs it needs, and stops naming
+ * each one that does not ({@link dev.notifier.schemas.admin.TopicCheck}): no topic of a worker is
+ * ever created by its producer with the broker's defaults.
  *
  * <p>Its meters ({@link WorkerMetrics}) go to the registry it is given, and {@link #status()} says
  * what a health check needs: assigned yet, a usable account, the poll loop alive and looping.
@@ -130,6 +134,8 @@ public final class SenderWorker implements Runnable, AutoCloseable {
     KafkaSettings kafka = context.kafka();
     this.settings = context.settings();
     this.topics = kafka.topics();
+    context.clients().requireTopics(kafka, topicsUsed(topics))
+        .forEach(f -> LOG.warn("topic {}: {}", f.topic(), f.problem()));
     this.sleeper = context.sleeper();
     this.clock = context.clock();
     this.metrics = new WorkerMetrics(context.meterRegistry(),
@@ -187,7 +193,17 @@ public final class SenderWorker implements Runnable, AutoCloseable {
     props.put(ConsumerConfig.CLIENT_ID_CONFIG, settings.workerId() + "-usage");
     // every worker reads the whole usage topic by assignment and never commits: it is a shared count
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    // topics are created by `notifier topics create`, with the configs they need, never by a client
+    props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
     return context.clients().consumer(props, topics.usage().valueSerde().deserializer());
+  }
+
+  /** The topics a worker reads or writes, which must be ready before it starts. */
+  static List<Topic<?, ?>> topicsUsed(Topics topics) {
+    List<Topic<?, ?>> used = new ArrayList<>(List.of(topics.send()));
+    used.addAll(topics.retryTopics());
+    used.addAll(List.of(topics.deadLetters(), topics.status(), topics.usage(), topics.schemas()));
+    return used;
   }
 
   /** The consumer group of the retry topics for workers of group {@code groupId}. */
@@ -203,6 +219,8 @@ public final class SenderWorker implements Runnable, AutoCloseable {
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     // offsets are committed by hand, up to the lowest notification not yet finished
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    // topics are created by `notifier topics create`, with the configs they need, never by a client
+    props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
     // a new group starts from the oldest unsent notification, not from the end
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     // adding or removing a worker moves only the partitions that must move, one owner at a time

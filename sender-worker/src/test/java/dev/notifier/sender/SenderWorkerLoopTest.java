@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
 import dev.notifier.avro.Notification;
+import dev.notifier.schemas.Topic;
+import dev.notifier.schemas.admin.Finding;
 import dev.notifier.schemas.config.KafkaSettings;
 import dev.notifier.sender.config.AccountSettings;
 import dev.notifier.sender.config.WorkerSettings;
@@ -159,6 +161,11 @@ class SenderWorkerLoopTest {
       @Override
       public Producer<String, Object> producer(Properties properties, Serializer<Object> values) {
         return new MockProducer<>(true, null, new StringSerializer(), values);
+      }
+
+      @Override
+      public List<Finding> requireTopics(KafkaSettings kafka, List<Topic<?, ?>> used) {
+        return List.of();
       }
     };
   }

@@ -9,6 +9,7 @@ import dev.notifier.avro.Notification;
 import dev.notifier.avro.Recipient;
 import dev.notifier.schemas.Topic;
 import dev.notifier.schemas.Topics;
+import dev.notifier.schemas.admin.TopicLayout;
 import dev.notifier.schemas.config.KafkaSettings;
 import dev.notifier.sender.config.AccountSettings;
 import dev.notifier.sender.config.Security;
@@ -84,10 +85,7 @@ final class WorkerHarness implements AutoCloseable {
     topics = Topics.withPrefix(prefix);
     kafkaSettings = new KafkaSettings(kafka.bootstrapServers(), prefix, Map.of());
     groupId = prefix + "senders";
-    for (Topic<?, ?> topic : topics.all()) {
-      boolean compacted = topics.isCompacted(topic);
-      kafka.createTopic(topic.name(), partitions, compacted ? Map.of("cleanup.policy", "compact") : Map.of());
-    }
+    kafka.createTopics(TopicLayout.of(partitions).newTopics(topics));
   }
 
   /** An executor for workers under test: daemon threads, so a stuck worker cannot hang the JVM. */

@@ -1,6 +1,9 @@
 package dev.notifier.streams;
 
 import dev.notifier.schemas.KafkaSchemaStore;
+import dev.notifier.schemas.Topic;
+import dev.notifier.schemas.Topics;
+import dev.notifier.schemas.admin.TopicCheck;
 import dev.notifier.schemas.config.KafkaSettings;
 import dev.notifier.streams.metrics.TopologyMetrics;
 import dev.notifier.streams.route.AccountRouter;
@@ -11,6 +14,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -59,7 +63,14 @@ public final class StreamsApp implements AutoCloseable {
     this(kafka, settings, router, new SimpleMeterRegistry());
   }
 
+  /**
+   * An app on the cluster of {@code kafka}; first of all checks that its topics exist with the configs
+   * they need, and throws a {@link dev.notifier.schemas.admin.TopicsNotReadyException} naming each one
+   * that does not ({@link TopicCheck}), before any client is made.
+   */
   public StreamsApp(KafkaSettings kafka, StreamsSettings settings, AccountRouter router, MeterRegistry registry) {
+    TopicCheck.requireReady(kafka.clientProperties(), kafka.topics(), topicsUsed(kafka.topics()), "the streams app")
+        .forEach(f -> LOG.warn("topic {}: {}", f.topic(), f.problem()));
     TopologySettings topology = settings.topology(kafka.topics(), router).withMetrics(new TopologyMetrics(registry));
     this.clientProperties = kafka.clientProperties();
     this.schemaTopic = kafka.topics().schemas().name();
@@ -118,6 +129,12 @@ public final class StreamsApp implements AutoCloseable {
   public void start() {
     KafkaSchemaStore.publish(clientProperties, schemaTopic, KafkaSchemaStore.written(), Duration.ofSeconds(30));
     streams.start();
+  }
+
+  /** The topics the topology reads or writes, which must be ready before it starts. */
+  static List<Topic<?, ?>> topicsUsed(Topics topics) {
+    return List.of(topics.events(), topics.invalidEvents(), topics.users(), topics.groups(), topics.send(),
+        topics.status(), topics.schemas());
   }
 
   /** Waits until the application is RUNNING; false if it did not get there in time. */

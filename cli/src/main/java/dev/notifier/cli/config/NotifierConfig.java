@@ -2,6 +2,7 @@ package dev.notifier.cli.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.notifier.cli.management.ManagementSettings;
+import dev.notifier.schemas.admin.TopicLayout;
 import dev.notifier.schemas.config.KafkaSettings;
 import dev.notifier.sender.config.AccountSettings;
 import dev.notifier.sender.config.WorkerSettings;
@@ -13,15 +14,17 @@ import java.util.stream.Collectors;
 
 /**
  * A whole notifier config file: the Kafka cluster, the sender accounts (which the streams app
- * routes to and the workers send through), the streams and worker sections, and where the process
- * serves its metrics and health checks (management).
+ * routes to and the workers send through), the streams and worker sections, where the process
+ * serves its metrics and health checks (management), and how {@code notifier topics create} lays
+ * out new topics (topics).
  */
 public record NotifierConfig(
     @JsonProperty("kafka") KafkaSettings kafka,
     @JsonProperty("accounts") List<AccountSettings> accounts,
     @JsonProperty("streams") StreamsSettings streams,
     @JsonProperty("worker") WorkerSection worker,
-    @JsonProperty("management") ManagementSettings management) {
+    @JsonProperty("management") ManagementSettings management,
+    @JsonProperty("topics") TopicLayout topics) {
 
   public NotifierConfig {
     if (kafka == null) {
@@ -35,11 +38,12 @@ public record NotifierConfig(
     streams = streams == null ? StreamsSettings.defaults() : streams;
     worker = worker == null ? WorkerSection.defaults() : worker;
     management = management == null ? ManagementSettings.defaults() : management;
+    topics = topics == null ? TopicLayout.defaults() : topics;
   }
 
   /** This config with another management section (a command-line override). */
   public NotifierConfig withManagement(ManagementSettings management) {
-    return new NotifierConfig(kafka, accounts, streams, worker, management);
+    return new NotifierConfig(kafka, accounts, streams, worker, management, topics);
   }
 
   /** The worker's settings: its section plus the accounts. */

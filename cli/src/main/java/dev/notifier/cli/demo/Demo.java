@@ -13,6 +13,7 @@ import dev.notifier.cli.publish.Publisher;
 import dev.notifier.cli.publish.RecordKind;
 import dev.notifier.schemas.Topic;
 import dev.notifier.schemas.Topics;
+import dev.notifier.schemas.admin.TopicLayout;
 import dev.notifier.schemas.config.KafkaSettings;
 import dev.notifier.sender.SenderWorker;
 import dev.notifier.sender.WorkerContext;
@@ -98,7 +99,7 @@ public final class Demo {
         ScriptableSmtpServer smtp = ScriptableSmtpServer.builder().build().start()) {
       smtp.script().at(Stage.RCPT).matching(GONE)
           .reply("550 5.1.1 <" + GONE + ">: Recipient address rejected: User unknown").always();
-      createTopics(kafka);
+      kafka.createTopics(TopicLayout.of(3).newTopics(topics));
       KafkaSettings settings = KafkaSettings.of(kafka.bootstrapServers());
       ExecutorService workers = Executors.newFixedThreadPool(2);
       try (ProcessMetrics metrics = new ProcessMetrics();
@@ -131,13 +132,6 @@ public final class Demo {
     out.printf("Metrics and health: http://127.0.0.1:%d%s (also %s, %s)%n", server.port(), Management.METRICS_PATH,
         Management.LIVENESS_PATH, Management.READINESS_PATH);
     return server;
-  }
-
-  private void createTopics(EmbeddedKafka kafka) {
-    for (Topic<?, ?> topic : topics.all()) {
-      boolean compacted = topics.isCompacted(topic);
-      kafka.createTopic(topic.name(), 3, compacted ? Map.of("cleanup.policy", "compact") : Map.of());
-    }
   }
 
   /**
@@ -254,6 +248,8 @@ public final class Demo {
     props.put(ConsumerConfig.GROUP_ID_CONFIG, "notifier-demo-reader-" + topic.name());
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    // the demo's topics are created up front; a missing one must not appear with the broker's defaults
+    props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
     KafkaConsumer<String, V> consumer = new KafkaConsumer<>(props, Serdes.String().deserializer(),
         topic.valueSerde().deserializer());
     consumer.subscribe(List.of(topic.name()));

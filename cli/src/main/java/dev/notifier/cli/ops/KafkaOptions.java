@@ -1,6 +1,7 @@
 package dev.notifier.cli.ops;
 
 import dev.notifier.cli.config.ConfigFile;
+import dev.notifier.cli.config.NotifierConfig;
 import dev.notifier.schemas.config.KafkaSettings;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
@@ -28,7 +29,12 @@ public final class KafkaOptions {
     if (config == null) {
       return KafkaSettings.of(bootstrap);
     }
-    KafkaSettings file = ConfigFile.load(config).kafka();
+    KafkaSettings file = configFile().kafka();
     return bootstrap == null ? file : new KafkaSettings(bootstrap, file.topicPrefix(), file.properties());
+  }
+
+  /** The whole file given with {@code --config}; null without one. */
+  public NotifierConfig configFile() {
+    return config == null ? null : ConfigFile.load(config);
   }
 }

@@ -1,12 +1,15 @@
 package dev.notifier.cli.publish;
 
 import dev.notifier.cli.ops.KafkaOptions;
+import dev.notifier.schemas.Topics;
+import dev.notifier.schemas.admin.TopicCheck;
 import dev.notifier.schemas.config.KafkaSettings;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -38,6 +41,10 @@ public final class PublishCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     KafkaSettings settings = kafka.settings();
     RecordKind recordKind = RecordKind.valueOf(kind.toUpperCase(java.util.Locale.ROOT));
+    // a producer's first send to a missing topic would create it with the broker's defaults
+    Topics topics = settings.topics();
+    TopicCheck.requireReady(settings.clientProperties(), topics, List.of(topics.events(), topics.users(),
+        topics.groups()), "notifier publish");
     try (Publisher publisher = new Publisher(settings.clientProperties(), settings.topics()); BufferedReader in = reader()) {
       Publisher.Result result = publisher.publish(in, recordKind, avro);
       result.errors().forEach(e -> spec.commandLine().getErr().println("skipped " + e));

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.notifier.cli.config.ConfigFile.ConfigException;
+import dev.notifier.schemas.admin.TopicLayout;
 import dev.notifier.sender.config.Security;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -34,6 +35,21 @@ class ConfigFileTest {
     assertThat(config.router().accountFor("qa")).isEqualTo("qa-team");
     assertThat(config.router().accountFor("billing")).isEqualTo("company");
     assertThat(config.workerSettings().groupId()).isEqualTo("notifier-senders");
+    assertThat(config.topics().partitions()).isEqualTo(6);
+  }
+
+  @Test
+  void theTopicsSectionIsOptionalAndABadLayoutNamesTheKey() throws IOException {
+    String base = "kafka: {bootstrapServers: 'localhost:9092'}\n"
+        + "accounts:\n  - {id: a, host: h, port: 25, security: none, from: a@example.com, systemDefault: true}\n";
+    assertThat(ConfigFile.load(write(base)).topics()).isEqualTo(TopicLayout.defaults());
+
+    assertThatThrownBy(() -> ConfigFile.load(write(base + "topics: {partitions: 0}\n")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("topics.partitions is 0");
+    assertThatThrownBy(() -> ConfigFile.load(write(base
+        + "topics:\n  configs:\n    notifier.status: {cleanup.policy: delete}\n")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("topics.configs.notifier.status.cleanup.policy is delete, but the topic needs compact");
   }
 
   @Test

@@ -9,6 +9,7 @@ import dev.notifier.cli.publish.Publisher;
 import dev.notifier.cli.publish.RecordKind;
 import dev.notifier.schemas.Topic;
 import dev.notifier.schemas.Topics;
+import dev.notifier.schemas.admin.TopicLayout;
 import dev.notifier.schemas.config.KafkaSettings;
 import dev.notifier.streams.StreamsApp;
 import dev.notifier.streams.StreamsSettings;
@@ -69,9 +70,7 @@ class StreamsMetricsIntegrationTest {
   @Test
   void theScrapeCountsWhatTheTopologyDid() throws Exception {
     // Step 1: configure topics, the app and its management endpoint on a free loopback port
-    for (Topic<?, ?> topic : topics.all()) {
-      kafka.createTopic(topic.name(), 3, topics.isCompacted(topic) ? Map.of("cleanup.policy", "compact") : Map.of());
-    }
+    kafka.createTopics(TopicLayout.of(3).newTopics(topics));
     KafkaSettings settings = KafkaSettings.of(kafka.bootstrapServers());
     StreamsSettings streams = StreamsSettings.defaults().withApplicationId(APPLICATION_ID)
         .withStateDir(Files.createTempDirectory("metrics-it-state").toString());

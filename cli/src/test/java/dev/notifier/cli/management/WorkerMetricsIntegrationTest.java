@@ -9,6 +9,7 @@ import dev.notifier.avro.Notification;
 import dev.notifier.avro.Recipient;
 import dev.notifier.schemas.Topic;
 import dev.notifier.schemas.Topics;
+import dev.notifier.schemas.admin.TopicLayout;
 import dev.notifier.schemas.config.KafkaSettings;
 import dev.notifier.sender.SenderWorker;
 import dev.notifier.sender.WorkerContext;
@@ -252,11 +253,7 @@ class WorkerMetricsIntegrationTest {
 
   private static KafkaSettings settings(String prefix, int partitions) {
     KafkaSettings settings = new KafkaSettings(kafka.bootstrapServers(), prefix, Map.of());
-    Topics topics = settings.topics();
-    for (Topic<?, ?> topic : topics.all()) {
-      kafka.createTopic(topic.name(), partitions,
-          topics.isCompacted(topic) ? Map.of("cleanup.policy", "compact") : Map.of());
-    }
+    kafka.createTopics(TopicLayout.of(partitions).newTopics(settings.topics()));
     return settings;
   }
 

@@ -233,14 +233,17 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     /**
-     * Base consumer properties: {@code bootstrap.servers}, {@code group.id} and
-     * {@code auto.offset.reset=earliest} (tests usually want to see records produced before subscribing).
+     * Base consumer properties: {@code bootstrap.servers}, {@code group.id},
+     * {@code auto.offset.reset=earliest} (tests usually want to see records produced before subscribing) and
+     * {@code allow.auto.create.topics=false}.
      */
     public Properties consumerProps(String groupId) {
         Properties props = new Properties();
         props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
         props.put(ConsumerConfig.GROUP_ID_CONFIG, Objects.requireNonNull(groupId, "groupId"));
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        // a topic a test forgot to create must show as missing, not appear with the broker's defaults
+        props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
         return props;
     }
 
@@ -265,6 +268,15 @@ public final class EmbeddedKafka implements AutoCloseable {
     public void createTopic(String name, int partitions, Map<String, String> configs) {
         NewTopic topic = new NewTopic(name, Optional.of(partitions), Optional.empty()).configs(Map.copyOf(configs));
         createAndAwait(List.of(topic));
+    }
+
+    /**
+     * Creates the given topics as described (partitions, replication factor, configs; e.g. the ones a topic
+     * catalogue lays out), then waits until every partition is ready for producing (KAFKA-15591 workaround).
+     * Topics that already exist are accepted as they are.
+     */
+    public void createTopics(Collection<NewTopic> topics) {
+        createAndAwait(List.copyOf(topics));
     }
 
     private void createAndAwait(List<NewTopic> topics) {

@@ -9,9 +9,11 @@ import dev.notifier.schemas.AvroSerde;
 import dev.notifier.schemas.DeliveryStatuses;
 import dev.notifier.schemas.KafkaSchemaStore;
 import dev.notifier.schemas.Topics;
+import dev.notifier.schemas.admin.TopicCheck;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.Properties;
 import java.util.UUID;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -52,6 +54,9 @@ public final class Replayer {
   /** Replays the plan's notifications, paced; returns how many were written. */
   public int replay(ReplayPlan plan, Provenance provenance, Pacer pacer, ProgressBar progress) {
     int written = 0;
+    // a producer's first send to a missing topic would create it with the broker's defaults
+    TopicCheck.requireReady(clientProperties, topics, List.of(topics.send(), topics.status(), topics.schemas()),
+        "notifier dlt replay");
     try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerProperties(), new StringSerializer(),
         new ByteArraySerializer())) {
       // workers of an older release find the schema of what is replayed here

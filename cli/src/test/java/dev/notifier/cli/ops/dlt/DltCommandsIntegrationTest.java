@@ -12,6 +12,7 @@ import dev.notifier.cli.ops.OpsTestSupport;
 import dev.notifier.cli.ops.OpsTestSupport.Run;
 import dev.notifier.schemas.NotificationIds;
 import dev.notifier.schemas.Topics;
+import dev.notifier.schemas.admin.TopicLayout;
 import dev.notifier.schemas.config.KafkaSettings;
 import dev.notifier.sender.SenderWorker;
 import dev.notifier.sender.WorkerContext;
@@ -71,7 +72,7 @@ class DltCommandsIntegrationTest {
     // Step 1: configure a broker with the product's topics, an SMTP server that refuses some mail, a worker
     kafka = EmbeddedKafka.builder().partitions(3).start();
     bootstrap = kafka.bootstrapServers();
-    OpsTestSupport.createTopics(kafka, TOPICS);
+    kafka.createTopics(TopicLayout.of(3).newTopics(TOPICS));
     smtp = ScriptableSmtpServer.builder().build().start();
     smtp.script().at(Stage.RCPT).matching("gone").reply("550 5.1.1 Recipient address rejected: User unknown").always();
     smtp.script().at(Stage.DATA_END).matching("BUY-NOW").reply("554 5.7.1 Message rejected as spam").always();

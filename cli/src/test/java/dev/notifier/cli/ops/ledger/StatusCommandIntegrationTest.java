@@ -14,6 +14,7 @@ import dev.notifier.cli.publish.RecordKind;
 import dev.notifier.reliability.ManagedProcess;
 import dev.notifier.schemas.NotificationIds;
 import dev.notifier.schemas.Topics;
+import dev.notifier.schemas.admin.TopicLayout;
 import dev.notifier.schemas.config.KafkaSettings;
 import dev.notifier.sender.SenderWorker;
 import dev.notifier.sender.WorkerContext;
@@ -65,7 +66,7 @@ class StatusCommandIntegrationTest {
     // Step 1: configure the broker, the SMTP server's refusals, the topology and a worker
     kafka = EmbeddedKafka.builder().partitions(3).start();
     bootstrap = kafka.bootstrapServers();
-    OpsTestSupport.createTopics(kafka, TOPICS);
+    kafka.createTopics(TopicLayout.of(3).newTopics(TOPICS));
     smtp = ScriptableSmtpServer.builder().build().start();
     smtp.script().at(Stage.RCPT).matching("gone@example.org").reply("550 5.1.1 <gone@example.org>: Recipient "
         + "address rejected: User unknown").always();
