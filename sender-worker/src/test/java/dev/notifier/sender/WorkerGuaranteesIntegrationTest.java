@@ -237,8 +237,7 @@ class WorkerGuaranteesIntegrationTest extends WorkerIntegrationSupport {
     }
 
     // Step 3: the restarted workers send what is left of the 21 and nothing more; the rest waits
-    Await.until(LONG, "39 notifications waiting for tomorrow (throttled)", () -> WorkerHarness.latestByKey(h.readToEnd(h.topics.status())).values().stream()
-        .filter(s -> s.getState() == DeliveryState.RETRYING && "throttled".equals(s.getReason())).count() == 39);
+    awaitLedger(21, 39);
     System.out.printf("day cap 21: %d sent before the restart of all 3 workers, %d in all; 39 wait for tomorrow%n",
         beforeRestart, h.smtp.messages().size());
     assertThat(h.smtp.messages()).hasSize(21);
@@ -260,13 +259,26 @@ class WorkerGuaranteesIntegrationTest extends WorkerIntegrationSupport {
         .mapToObj(i -> WorkerHarness.notification("u-" + i, "u" + i + "@example.com", "default")).toList());
 
     // Step 3: the slices (8 + 8 + 4) add up to the quota and no more; the rest waits for the window
-    Await.until(LONG, "30 notifications waiting for the minute quota (throttled)", () -> WorkerHarness.latestByKey(h.readToEnd(h.topics.status())).values().stream()
-        .filter(s -> s.getState() == DeliveryState.RETRYING && "throttled".equals(s.getReason())).count() == 30);
+    awaitLedger(20, 30);
     List<Instant> accepted = h.smtp.messages().stream().map(ReceivedMessage::receivedAt).sorted().toList();
     System.out.printf("uneven split: %d accepted in the minute (quota 20), at most %d in any second (13)%n",
         accepted.size(), maxInAnySecond(accepted));
     assertThat(accepted).hasSize(20);
     assertThat(maxInAnySecond(accepted)).isLessThanOrEqualTo(10 + 3);
+  }
+
+  /**
+   * Waits until the ledger shows {@code sent} SENT and {@code waiting} waiting for their quota
+   * (RETRYING, throttled): every send that counted against the quota has finished, so what the server
+   * holds then is the final count for the window.
+   */
+  private void awaitLedger(int sent, int waiting) {
+    Await.until(LONG, sent + " SENT and " + waiting + " waiting for the quota (throttled)", () -> {
+      var ledger = WorkerHarness.latestByKey(h.readToEnd(h.topics.status())).values();
+      return ledger.stream().filter(s -> s.getState() == DeliveryState.SENT).count() == sent
+          && ledger.stream().filter(s -> s.getState() == DeliveryState.RETRYING && "throttled".equals(s.getReason()))
+              .count() == waiting;
+    });
   }
 
   private static int maxInAnySecond(List<Instant> sorted) {
