@@ -70,6 +70,11 @@ public final class Fingerprints {
     return Map.copyOf(aliases);
   }
 
+  /** The writer's fingerprint in Avro single-object encoded {@code bytes} (10 or more): bytes 2 to 9, little-endian. */
+  public static long writerOf(byte[] bytes) {
+    return ByteBuffer.wrap(bytes, 2, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
+  }
+
   /**
    * {@code bytes} (Avro single-object encoding) with the writer's fingerprint replaced by the spec's
    * when it is one of {@code aliases}; the same array otherwise.
@@ -78,7 +83,7 @@ public final class Fingerprints {
     if (bytes.length < 10) {
       return bytes;
     }
-    Long spec = aliases.get(ByteBuffer.wrap(bytes, 2, 8).order(ByteOrder.LITTLE_ENDIAN).getLong());
+    Long spec = aliases.get(writerOf(bytes));
     if (spec == null) {
       return bytes;
     }

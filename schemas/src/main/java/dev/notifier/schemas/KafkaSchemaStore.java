@@ -4,7 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -128,11 +127,6 @@ public final class KafkaSchemaStore implements SchemaStore, AutoCloseable {
     return known.get(fingerprint);
   }
 
-  /** Fingerprints read so far (for tests and messages). */
-  public Collection<Long> fingerprints() {
-    return List.copyOf(known.keySet());
-  }
-
   private void readToEnd() {
     long deadline = System.nanoTime() + timeout.toNanos();
     try {
@@ -207,12 +201,7 @@ public final class KafkaSchemaStore implements SchemaStore, AutoCloseable {
 
   /** The schemas this release writes, to {@link #publish} at start-up. */
   public static List<Schema> written() {
-    Map<String, Schema> byName = new HashMap<>();
-    for (Schema s : List.of(dev.notifier.avro.Notification.getClassSchema(),
-        dev.notifier.avro.DeliveryStatus.getClassSchema(), dev.notifier.avro.DeadLetter.getClassSchema(),
-        dev.notifier.avro.QuotaUsage.getClassSchema())) {
-      byName.put(s.getFullName(), s);
-    }
-    return List.copyOf(byName.values());
+    return List.of(dev.notifier.avro.Notification.getClassSchema(), dev.notifier.avro.DeliveryStatus.getClassSchema(),
+        dev.notifier.avro.DeadLetter.getClassSchema(), dev.notifier.avro.QuotaUsage.getClassSchema());
   }
 }

@@ -79,7 +79,7 @@ class ProducersIntegrationTest {
 
     assertThat(out).contains("published py-42");
     ConsumerRecord<String, byte[]> record = awaitEvent("py-42");
-    long written = java.nio.ByteBuffer.wrap(record.value(), 2, 8).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
+    long written = Fingerprints.writerOf(record.value());
     assertThat(written).as("Avro for Python 1.11 fingerprints its own canonical form")
         .isEqualTo(Fingerprints.python111(DomainEvent.getClassSchema()));
     DomainEvent event = new EventParser(1 << 20).parse(record.value());

@@ -141,16 +141,6 @@ public final class AccountThrottle {
     return now;
   }
 
-  /** Whether this account has a per-minute or per-day quota (its sends then go to the usage topic). */
-  public boolean hasQuota() {
-    return !quotas.isEmpty();
-  }
-
-  /** Gives back a reservation whose send never started (the worker is stopping, say): nothing is used. */
-  public synchronized void cancel() {
-    inFlight = Math.max(0, inFlight - 1);
-  }
-
   /**
    * Applies a new assignment: the send partitions this worker owns, of {@code total}. With none the
    * account sends nothing until partitions arrive.

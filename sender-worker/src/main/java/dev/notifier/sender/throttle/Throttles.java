@@ -54,7 +54,7 @@ public final class Throttles {
 
   /** Whether any account has a per-minute or per-day quota, and so needs the usage topic. */
   public boolean anyQuota() {
-    return limits.values().stream().anyMatch(l -> l.perMinute() != null || l.perDay() != null);
+    return limits.values().stream().anyMatch(Limits::hasQuota);
   }
 
   /** The share every throttle of this worker has now. */

@@ -10,8 +10,6 @@ import dev.notifier.schemas.SchemaHistory;
 import dev.notifier.schemas.InvalidRecordException;
 import dev.notifier.schemas.json.JsonRecords;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -76,16 +74,11 @@ public final class EventParser {
       return avro.decode(Fingerprints.toSpec(bytes, ALIASES));
     } catch (MissingSchemaException e) {
       throw new InvalidRecordException("bad-avro", "the event was written with a schema this notifier does not "
-          + "know (fingerprint " + Fingerprints.hex(fingerprintOf(bytes)) + "); it reads DomainEvent with fingerprints "
+          + "know (fingerprint " + Fingerprints.hex(Fingerprints.writerOf(bytes)) + "); it reads DomainEvent with fingerprints "
           + String.join(", ", ACCEPTED) + ": run `notifier schemas` to see them and their .avsc", e);
     } catch (IOException | RuntimeException e) {
       throw new InvalidRecordException("bad-avro", "cannot decode Avro single-object event: " + e.getMessage(), e);
     }
-  }
-
-  /** The writer's fingerprint in a single-object encoded record: bytes 2 to 9, little-endian. */
-  private static long fingerprintOf(byte[] bytes) {
-    return ByteBuffer.wrap(bytes, 2, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
   }
 
   private DomainEvent fromJson(byte[] bytes) {
