@@ -6,8 +6,12 @@ import dev.notifier.avro.DeadLetter;
 import dev.notifier.avro.DeliveryState;
 import dev.notifier.avro.DeliveryStatus;
 import dev.notifier.avro.Notification;
+import dev.notifier.schemas.Topic;
+import dev.notifier.sender.config.AccountSettings;
 import dev.notifier.sender.config.BackoffPolicy;
+import dev.notifier.sender.config.Limits;
 import dev.notifier.sender.config.WorkerSettings;
+import dev.notifier.testkit.Await;
 import dev.notifier.testkit.smtp.ReceivedMessage;
 import dev.notifier.testkit.smtp.ScriptableSmtpServer;
 import dev.notifier.testkit.smtp.Stage;
@@ -17,14 +21,30 @@ import java.util.List;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
-/** Transient failures are retried with backoff through the retry topics; permanent ones are not. */
+/**
+ * Transient failures are retried with backoff through the retry topics; permanent ones are not; a
+ * pooled connection the server had closed is no failure of the message at all, unless the server
+ * had already accepted its MAIL FROM.
+ */
 class RetryIntegrationTest extends WorkerIntegrationSupport {
 
+  /** Connections of the account in the restart test: each one the server closes must cost nothing. */
+  private static final int POOL = 4;
+  private static final int AFTER_RESTART = 20;
+  /** Well above the time the worker takes to send the next message on a pooled connection, far below its read time-out. */
+  private static final Duration SERVER_IDLE_TIMEOUT = Duration.ofSeconds(5);
+
   private WorkerSettings settings(String workerId, Duration lifetime) {
+    return settings(workerId, h.localAccount(), lifetime);
+  }
+
+  private WorkerSettings settings(String workerId, AccountSettings account, Duration lifetime) {
     BackoffPolicy backoff = BackoffPolicy.builder().minDelay(Duration.ofMillis(200)).maxDelay(Duration.ofSeconds(1))
         .lifetime(lifetime).build();
-    return new WorkerSettings(h.groupId, workerId, Duration.ofMillis(100), List.of(h.localAccount()))
+    return new WorkerSettings(h.groupId, workerId, Duration.ofMillis(100), List.of(account))
         .withBackoff(backoff).withBreaker(dev.notifier.sender.config.BreakerSettings.defaults().withOpenFor(Duration.ofSeconds(1)));
   }
 
@@ -100,10 +120,7 @@ class RetryIntegrationTest extends WorkerIntegrationSupport {
     h.smtp = ScriptableSmtpServer.builder().start();
     h.smtp.down();
     h.startWorker(settings("retry-4", Duration.ofMinutes(5)), name -> null);
-    List<Notification> batch = new ArrayList<>();
-    for (int i = 0; i < 10; i++) {
-      batch.add(WorkerHarness.notification("r-4-" + i, "user" + i + "@example.com", "default"));
-    }
+    List<Notification> batch = batch("r-4", 10);
 
     h.produce(batch);
     List<ConsumerRecord<String, DeliveryStatus>> waiting = h.awaitRecords(h.topics.status(), 10);
@@ -130,5 +147,71 @@ class RetryIntegrationTest extends WorkerIntegrationSupport {
     assertThat(letter.getFailureClass()).isEqualTo("INVALID_MESSAGE");
     assertThat(letter.getFix()).containsIgnoringCase("CR");
     assertThat(h.smtp.connectionCount()).as("nothing was sent, not even a connection").isZero();
+  }
+
+  @Test
+  void aRestartedServerCostsThePooledConnectionsNoRetry() throws Exception {
+    // Step 1: a worker with four connections, all opened by four slow sends at once, then idle
+    h.smtp = ScriptableSmtpServer.builder().start();
+    h.smtp.script().delay(Stage.DATA_END, Duration.ofSeconds(1));
+    AccountSettings account = h.localAccount().withPoolSize(POOL).withLimits(Limits.of(1_000));
+    h.startWorker(settings("retry-6", account, Duration.ofMinutes(5)), name -> null);
+    h.produce(batch("r-6-warm", POOL));
+    h.smtp.awaitMessages(POOL, WorkerHarness.TIMEOUT);
+    assertThat(h.smtp.maxConcurrentConnections()).as("every pooled connection open").isEqualTo(POOL);
+    h.smtp.clearScript();
+
+    // Step 2: the server restarts while the worker is idle, closing every pooled connection; then more mail
+    h.smtp.down();
+    h.smtp.up();
+    h.produce(batch("r-6", AFTER_RESTART));
+
+    // Step 3: all delivered at the first attempt: every status SENT with 1 attempt, nothing in a retry tier
+    h.smtp.awaitMessages(POOL + AFTER_RESTART, WorkerHarness.TIMEOUT);
+    h.awaitAllCommitted(h.groupId);
+    List<DeliveryStatus> statuses = h.readToEnd(h.topics.status()).stream().map(ConsumerRecord::value).toList();
+    assertThat(statuses).hasSize(POOL + AFTER_RESTART).allSatisfy(s -> {
+      assertThat(s.getState()).isEqualTo(DeliveryState.SENT);
+      assertThat(s.getAttempts()).isEqualTo(1);
+    });
+    for (Topic<String, Notification> tier : h.topics.retryTopics()) {
+      assertThat(h.readToEnd(tier)).as("records in %s", tier.name()).isEmpty();
+    }
+    assertThat(h.smtp.messages()).extracting(h::idOf).doesNotHaveDuplicates();
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = Stage.class, names = {"RCPT", "DATA_END"})
+  void aConnectionLostAfterMailFromWasAcceptedIsACountedRetry(Stage stage) throws Exception {
+    // Step 1: a worker with one connection, opened by a first message; the server drops a silent client after 5 s
+    h.smtp = ScriptableSmtpServer.builder().idleTimeout(SERVER_IDLE_TIMEOUT).start();
+    h.startWorker(settings("retry-7-" + stage, Duration.ofMinutes(5)), name -> null);
+    h.produce(batch("r-7-warm", 1));
+    h.smtp.awaitMessages(1, WorkerHarness.TIMEOUT);
+
+    // Step 2: on the pooled connection the server accepts MAIL FROM, goes silent at the stage, and closes it
+    h.smtp.script().hang(stage);
+    Notification n = WorkerHarness.notification("r-7", "lost@example.com", "default");
+    h.produce(List.of(n));
+    Await.until(WorkerHarness.TIMEOUT, "the server hanging at " + stage, () -> h.smtp.transcripts().stream()
+        .anyMatch(t -> t.lines().contains("*: hanging at " + stage + " (scripted)")));
+    h.smtp.clearScript();
+
+    // Step 3: the lost attempt is counted and retried with backoff: RETRYING at attempt 1, SENT at attempt 2
+    List<DeliveryStatus> history = h.awaitRecords(h.topics.status(), 3).stream().map(ConsumerRecord::value)
+        .filter(s -> s.getNotificationId().equals(n.getNotificationId())).toList();
+    assertThat(history).extracting(DeliveryStatus::getState).containsExactly(DeliveryState.RETRYING, DeliveryState.SENT);
+    assertThat(history).extracting(DeliveryStatus::getAttempts).containsExactly(1, 2);
+    assertThat(history.get(0).getReason()).isEqualTo("connection-lost");
+    assertThat(h.readToEnd(h.topics.retry(1))).hasSize(1);
+    assertThat(h.smtp.messages()).extracting(h::idOf).containsOnlyOnce(n.getNotificationId());
+  }
+
+  private static List<Notification> batch(String prefix, int count) {
+    List<Notification> batch = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      batch.add(WorkerHarness.notification(prefix + "-" + i, "user" + i + "@example.com", "default"));
+    }
+    return batch;
   }
 }

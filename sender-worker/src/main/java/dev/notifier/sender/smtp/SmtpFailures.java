@@ -3,6 +3,8 @@ package dev.notifier.sender.smtp;
 import dev.notifier.sender.config.AccountSettings;
 import jakarta.mail.AuthenticationFailedException;
 import jakarta.mail.MessagingException;
+import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.util.Locale;
 import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
 import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
@@ -29,6 +31,30 @@ final class SmtpFailures {
     return new DeliveryException("io", null, "connection failed while sending: " + describe(e), e);
   }
 
+  /**
+   * Whether {@code e} means the server had closed the connection: the command got no reply at all
+   * (end of stream, a reset, a broken pipe). Not when the server replied with a refusal (a code of
+   * 400 or more in {@code lastResponse}), nor after a time-out: a silent server may be alive and slow.
+   */
+  static boolean closedWithoutReply(MessagingException e, String lastResponse) {
+    SmtpReply reply = SmtpReply.parse(lastResponse);
+    if (reply != null && reply.code() >= 400) {
+      return false;
+    }
+    SMTPSendFailedException send = find(e, SMTPSendFailedException.class);
+    if (send != null) {
+      return send.getReturnCode() == -1;
+    }
+    boolean io = false;
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof InterruptedIOException) {
+        return false;
+      }
+      io |= t instanceof IOException;
+    }
+    return io;
+  }
+
   static DeliveryException explainConnect(MessagingException e, String lastResponse, AccountSettings account) {
     if (e instanceof AuthenticationFailedException) {
       SmtpReply reply = reply(e.getMessage(), lastResponse);
@@ -50,7 +76,7 @@ final class SmtpFailures {
     return reply != null ? reply : SmtpReply.parse(lastResponse);
   }
 
-  private static String describe(Throwable e) {
+  static String describe(Throwable e) {
     Throwable root = e;
     while (root.getCause() != null && root.getCause() != root) {
       root = root.getCause();
