@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
  * at most rate + burst = 45 permissions to send in any one second.
  *
  * <p><b>What the server may count.</b> A permission is taken when a send starts
- * ({@code AccountLane.process}: {@code throttle.tryAcquire()}, then the SMTP transaction); the
+ * ({@code AccountLane.process}: {@code throttle.tryAcquire(partition)}, then the SMTP transaction); the
  * server counts a message when it accepts it, at the end. A one-second window at the server holds
  * the sends that started in it and finished in it, plus those that had started before it and
  * finished inside — at most one per sending thread, since a thread has one send in progress at a
