@@ -151,7 +151,10 @@ public final class AccountThrottle {
     return !quotas.isEmpty();
   }
 
-  /** Gives back a reservation of {@code partition} whose send never started (the worker is stopping, say): nothing is used. */
+  /**
+   * Gives back a reservation of {@code partition} whose send never started (the worker is stopping,
+   * say): nothing is used.
+   */
   public synchronized void cancel(int partition) {
     release(partition);
   }
