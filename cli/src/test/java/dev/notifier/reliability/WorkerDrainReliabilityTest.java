@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Scenario 11: {@code notifier worker} gets SIGTERM while it sends (a slow SMTP server, a few hundred
- * notifications). Its shutdown hook drains: queued mail is handed over through the wait topic, the
+ * notifications). Its shutdown hook drains: queued mail is handed over through the wait tiers, the
  * sends in flight finish within {@code worker.drainTimeout}, the offsets are committed, and only then
  * does the JVM exit. A second worker started afterwards finishes the rest. Nothing may be missing,
  * every notification must end SENT, and since the drain was clean nothing may come twice.
@@ -42,7 +42,7 @@ class WorkerDrainReliabilityTest {
   private static final int POOL_SIZE = 2;
   private static final Pattern MANAGEMENT_PORT = Pattern.compile("management endpoint on http://127\\.0\\.0\\.1:(\\d+)");
   private static final Pattern DRAINED = Pattern.compile(
-      "worker \\S+ drained in \\d+ ms: sends in flight finished, \\d+ queued handed over through the wait topic, "
+      "worker \\S+ drained in \\d+ ms: sends in flight finished, \\d+ queued handed over through the wait tiers, "
           + "offsets committed");
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   @AutoClose
