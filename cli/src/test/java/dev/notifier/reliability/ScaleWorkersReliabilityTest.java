@@ -70,13 +70,8 @@ class ScaleWorkersReliabilityTest {
     ManagedProcess first = cluster.startWorker("worker-1", config);
 
     // Step 2: a paced load of ~50 notifications/s for 16 s; scale to three workers, then back to one
-    CompletableFuture<List<Integer>> published = CompletableFuture.supplyAsync(() -> {
-      try {
-        return load.publish(cluster.clientProperties(), cluster.topics, 0, EVENTS, EVENTS_PER_SECOND);
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-    });
+    CompletableFuture<List<Integer>> published =
+        load.publishInBackground(cluster.clientProperties(), cluster.topics, 0, EVENTS, EVENTS_PER_SECOND);
     LockSupport.parkNanos(BEFORE_SCALE_UP.toNanos());
     Instant scaleUpAt = Instant.now();
     List<ManagedProcess> extra = cluster.startWorkers("worker-extra", 2, config);
