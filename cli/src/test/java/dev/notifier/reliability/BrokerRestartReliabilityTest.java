@@ -60,13 +60,8 @@ class BrokerRestartReliabilityTest {
     List<ManagedProcess> workers = cluster.startWorkers("worker", 2, config);
 
     // Step 2: publish 2,000 events over ~10 s; stop the broker after 3 s and start it again 5 s later
-    CompletableFuture<List<Integer>> published = CompletableFuture.supplyAsync(() -> {
-      try {
-        return load.publish(cluster.clientProperties(), cluster.topics, 0, EVENTS, EVENTS_PER_SECOND);
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-    });
+    CompletableFuture<List<Integer>> published =
+        load.publishInBackground(cluster.clientProperties(), cluster.topics, 0, EVENTS, EVENTS_PER_SECOND);
     LockSupport.parkNanos(BEFORE_STOP.toNanos());
     Instant stoppedAt = Instant.now();
     cluster.stopBroker();

@@ -9,6 +9,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -88,6 +89,18 @@ final class Load {
       }
       producer.flush();
     }
+  }
+
+  /** {@link #publish} on another thread, while the scenario goes on; its future fails if publishing does. */
+  CompletableFuture<List<Integer>> publishInBackground(Properties client, Topics topics, int from, int to,
+      int perSecond) {
+    return CompletableFuture.supplyAsync(() -> {
+      try {
+        return publish(client, topics, from, to, perSecond);
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
   }
 
   /**

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
  * at most rate + burst = 45 permissions to send in any one second.
  *
  * <p><b>What the server may count.</b> A permission is taken when a send starts
- * ({@code AccountLane.process}: {@code throttle.tryAcquire()}, then the SMTP transaction); the
+ * ({@code AccountLane.process}: {@code throttle.tryAcquire(partition)}, then the SMTP transaction); the
  * server counts a message when it accepts it, at the end. A one-second window at the server holds
  * the sends that started in it and finished in it, plus those that had started before it and
  * finished inside — at most one per sending thread, since a thread has one send in progress at a
@@ -70,13 +70,8 @@ class ScaleWorkersReliabilityTest {
     ManagedProcess first = cluster.startWorker("worker-1", config);
 
     // Step 2: a paced load of ~50 notifications/s for 16 s; scale to three workers, then back to one
-    CompletableFuture<List<Integer>> published = CompletableFuture.supplyAsync(() -> {
-      try {
-        return load.publish(cluster.clientProperties(), cluster.topics, 0, EVENTS, EVENTS_PER_SECOND);
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-    });
+    CompletableFuture<List<Integer>> published =
+        load.publishInBackground(cluster.clientProperties(), cluster.topics, 0, EVENTS, EVENTS_PER_SECOND);
     LockSupport.parkNanos(BEFORE_SCALE_UP.toNanos());
     Instant scaleUpAt = Instant.now();
     List<ManagedProcess> extra = cluster.startWorkers("worker-extra", 2, config);

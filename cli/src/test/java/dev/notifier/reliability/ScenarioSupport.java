@@ -20,26 +20,34 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 
 /**
- * What scenarios 4 to 12 share beyond the harness: events for a chosen team and recipients,
- * raw publishing, a config with another retry lifetime, bounded waits, reading the ledger and the
- * dead letters, the SMTP servers' transcripts, and a process's management endpoint. No sleeps: every
- * wait is the testkit's {@link Await}.
+ * What scenarios 3 to 13 share beyond the harness: events for a chosen team and recipients,
+ * raw publishing, a config with another retry lifetime, bounded waits, a worker's partitions and
+ * throttle share as its log tells them, reading the ledger and the dead letters, the SMTP servers'
+ * transcripts, and a process's management endpoint. No sleeps: every wait is the testkit's {@link Await}.
  */
 final class ScenarioSupport {
 
+  private static final Pattern OWNERSHIP = Pattern.compile("send: (assigned|revoked|lost) \\[([^\\]]*)\\]");
+  private static final Pattern SHARE = Pattern.compile("owns \\d+ of \\d+ send partitions: throttle share (\\S+)");
   /** How often a wait re-reads a whole topic. */
   static final Duration TOPIC_POLL = Duration.ofSeconds(1);
   private static final Pattern MANAGEMENT_PORT = Pattern.compile("management endpoint on http://127\\.0\\.0\\.1:(\\d+)");
@@ -146,6 +154,58 @@ final class ScenarioSupport {
     Set<String> missing = new TreeSet<>(ids);
     missing.removeAll(smtp.messages().stream().map(Verifier::notificationId).collect(Collectors.toSet()));
     return missing;
+  }
+
+  // --- a worker's partitions, as its log tells them
+
+  /** The send partitions a worker owns now, replayed from its log (assigned, revoked and lost are deltas). */
+  static Set<TopicPartition> ownedSendPartitions(ManagedProcess worker) {
+    Map<String, TopicPartition> owned = new HashMap<>();
+    Matcher m = OWNERSHIP.matcher(worker.currentOutput());
+    while (m.find()) {
+      for (String name : m.group(2).split(",\\s*")) {
+        if (name.isBlank()) {
+          continue;
+        }
+        int dash = name.lastIndexOf('-');
+        TopicPartition partition =
+            new TopicPartition(name.substring(0, dash), Integer.parseInt(name.substring(dash + 1)));
+        if (m.group(1).equals("assigned")) {
+          owned.put(name, partition);
+        } else {
+          owned.remove(name);
+        }
+      }
+    }
+    return new HashSet<>(owned.values());
+  }
+
+  /** The worker that owns the most send partitions now. */
+  static ManagedProcess busiestWorker(List<ManagedProcess> workers) {
+    return workers.stream().max(Comparator.comparingInt(w -> ownedSendPartitions(w).size())).orElseThrow();
+  }
+
+  /**
+   * How often a worker (since its last start) gave up send partitions, revoked or lost: a rebalance
+   * storm shows here.
+   */
+  static int sendRevocations(ManagedProcess worker) {
+    Matcher m = OWNERSHIP.matcher(worker.currentOutput());
+    int revocations = 0;
+    while (m.find()) {
+      revocations += m.group(1).equals("assigned") ? 0 : 1;
+    }
+    return revocations;
+  }
+
+  /** The worker's last logged throttle share (0 before its first assignment). */
+  static double throttleShare(ManagedProcess worker) {
+    Matcher m = SHARE.matcher(worker.currentOutput());
+    double share = 0;
+    while (m.find()) {
+      share = Double.parseDouble(m.group(1));
+    }
+    return share;
   }
 
   // --- the ledger and the dead letters

@@ -54,13 +54,8 @@ class SmtpOutageReliabilityTest {
     ScenarioSupport.awaitReceived(smtp, load.expected(0, 20), Duration.ofSeconds(60));
     smtp.down();
     Instant downAt = Instant.now();
-    CompletableFuture<List<Integer>> rest = CompletableFuture.supplyAsync(() -> {
-      try {
-        return load.publish(cluster.clientProperties(), cluster.topics, 20, EVENTS, 30);
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-    });
+    CompletableFuture<List<Integer>> rest =
+        load.publishInBackground(cluster.clientProperties(), cluster.topics, 20, EVENTS, 30);
     Verifier verifier = new Verifier(cluster.clientProperties(), cluster.topics);
     Await.until(OUTAGE, "a RETRYING status with reason breaker-open while the server is down",
         () -> ScenarioSupport.count(ScenarioSupport.statuses(verifier, cluster), DeliveryState.RETRYING,

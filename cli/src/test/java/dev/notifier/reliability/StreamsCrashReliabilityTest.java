@@ -40,13 +40,8 @@ class StreamsCrashReliabilityTest {
     ReliabilityCluster.awaitRunning(streams);
 
     // Step 2: produce 20k events over ~16 s and kill -9 the app three times meanwhile
-    CompletableFuture<List<Integer>> published = CompletableFuture.supplyAsync(() -> {
-      try {
-        return load.publish(cluster.clientProperties(), cluster.topics, 0, EVENTS, 1250);
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-    });
+    CompletableFuture<List<Integer>> published =
+        load.publishInBackground(cluster.clientProperties(), cluster.topics, 0, EVENTS, 1250);
     for (int kill = 1; kill <= 3; kill++) {
       LockSupport.parkNanos(Duration.ofSeconds(4).toNanos());
       streams.kill9();

@@ -9,8 +9,6 @@ import dev.notifier.testkit.smtp.Stage;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -18,8 +16,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.LockSupport;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AutoClose;
@@ -60,8 +56,6 @@ class WorkerCrashReliabilityTest {
    */
   private static final Duration BACKLOG = Duration.ofSeconds(2);
   private static final String GROUP = "reliability-senders";
-  private static final Pattern OWNERSHIP = Pattern.compile("send: (assigned|revoked|lost) \\[([^\\]]*)\\]");
-  private static final Pattern SHARE = Pattern.compile("owns \\d+ of \\d+ send partitions: throttle share (\\S+)");
   @AutoClose
   private static ReliabilityCluster cluster;
   @AutoClose
@@ -87,17 +81,12 @@ class WorkerCrashReliabilityTest {
     List<ManagedProcess> workers = cluster.startWorkers("worker", 2, config);
 
     // Step 2: publish 1,000 events over ~17 s; after 6 s kill -9 the worker owning more partitions
-    CompletableFuture<List<Integer>> published = CompletableFuture.supplyAsync(() -> {
-      try {
-        return load.publish(cluster.clientProperties(), cluster.topics, 0, EVENTS, EVENTS_PER_SECOND);
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-    });
+    CompletableFuture<List<Integer>> published =
+        load.publishInBackground(cluster.clientProperties(), cluster.topics, 0, EVENTS, EVENTS_PER_SECOND);
     LockSupport.parkNanos(BEFORE_KILL.toNanos());
-    ManagedProcess victim = workers.stream().max(Comparator.comparingInt(w -> owned(w).size())).orElseThrow();
-    Set<TopicPartition> victimOwned = owned(victim);
-    double victimShare = share(victim);
+    ManagedProcess victim = ScenarioSupport.busiestWorker(workers);
+    Set<TopicPartition> victimOwned = ScenarioSupport.ownedSendPartitions(victim);
+    double victimShare = ScenarioSupport.throttleShare(victim);
     int sentBeforeKill = smtp.messages().size();
     victim.kill9();
     Instant killedAt = Instant.now();
@@ -163,36 +152,5 @@ class WorkerCrashReliabilityTest {
       }
     }
     return inFlight;
-  }
-
-  /** The send partitions a worker owns now, replayed from its log (cooperative: assigned/revoked are deltas). */
-  private static Set<TopicPartition> owned(ManagedProcess worker) {
-    Map<String, TopicPartition> owned = new HashMap<>();
-    Matcher m = OWNERSHIP.matcher(worker.currentOutput());
-    while (m.find()) {
-      for (String name : m.group(2).split(",\\s*")) {
-        if (name.isBlank()) {
-          continue;
-        }
-        int dash = name.lastIndexOf('-');
-        TopicPartition partition = new TopicPartition(name.substring(0, dash), Integer.parseInt(name.substring(dash + 1)));
-        if (m.group(1).equals("assigned")) {
-          owned.put(name, partition);
-        } else {
-          owned.remove(name);
-        }
-      }
-    }
-    return new HashSet<>(owned.values());
-  }
-
-  /** The worker's last logged throttle share. */
-  private static double share(ManagedProcess worker) {
-    Matcher m = SHARE.matcher(worker.currentOutput());
-    double share = 0;
-    while (m.find()) {
-      share = Double.parseDouble(m.group(1));
-    }
-    return share;
   }
 }

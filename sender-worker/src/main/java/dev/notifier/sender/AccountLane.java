@@ -163,7 +163,7 @@ final class AccountLane implements AutoCloseable {
     }
     Duration wait;
     try {
-      wait = awaitThrottle();
+      wait = awaitThrottle(d.sendPartition());
     } catch (InterruptedException | RuntimeException e) {
       guard.release();
       throw e;
@@ -177,11 +177,12 @@ final class AccountLane implements AutoCloseable {
   }
 
   /**
-   * Takes the throttle's permission, waiting through the sleeper while the wait is short: zero once
-   * taken, else the wait that was too long to hold a sending thread for (or the lane is stopping).
+   * Takes the throttle's permission for a send of {@code partition}'s mail, waiting through the
+   * sleeper while the wait is short: zero once taken, else the wait that was too long to hold a
+   * sending thread for (or the lane is stopping).
    */
-  private Duration awaitThrottle() throws InterruptedException {
-    Duration wait = throttle.tryAcquire();
+  private Duration awaitThrottle(int partition) throws InterruptedException {
+    Duration wait = throttle.tryAcquire(partition);
     Duration waited = Duration.ZERO;
     while (!wait.isZero()) {
       if (waited.plus(wait).compareTo(MAX_THROTTLE_WAIT) > 0 || !running) {
@@ -189,7 +190,7 @@ final class AccountLane implements AutoCloseable {
       }
       sleeper.sleep(wait);
       waited = waited.plus(wait);
-      wait = throttle.tryAcquire();
+      wait = throttle.tryAcquire(partition);
     }
     return Duration.ZERO;
   }

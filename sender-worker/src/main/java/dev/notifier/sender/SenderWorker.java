@@ -40,7 +40,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.InvalidOffsetException;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -50,6 +49,7 @@ import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.FencedInstanceIdException;
 import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.InvalidGroupIdException;
+import org.apache.kafka.common.errors.InvalidSessionTimeoutException;
 import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
@@ -74,7 +74,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The account limits hold across all workers: each worker's throttles run at the share of the
  * send topic's partitions it owns, recomputed on every rebalance (cooperative-sticky, so a
- * partition is never owned by two workers at once and the shares never sum above one), count quotas
+ * partition is never owned by two workers at once and the shares never sum above one; how soon a
+ * dead worker's partitions move is {@link GroupMembership}'s choice), count quotas
  * in the usage topic by partition, and let sends start only while the poll loop's {@link Lease} holds.
  * Records are decoded by the worker ({@link NotificationDecoder}), whatever release wrote them; the
  * schemas it writes are published to the schema topic before it starts. Before it makes any client,
@@ -223,8 +224,8 @@ public final class SenderWorker implements Runnable, AutoCloseable {
     props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
     // a new group starts from the oldest unsent notification, not from the end
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    // adding or removing a worker moves only the partitions that must move, one owner at a time
-    props.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
+    // how soon a dead worker's partitions move, and how calmly workers come and go
+    GroupMembership.configure(props);
     // bounded batches: the loop hands records to lanes without blocking
     props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, MAX_POLL_RECORDS);
     // bounded fetch buffers: a notification is a few KB, so 256 KB per partition is over a poll's
@@ -315,6 +316,13 @@ public final class SenderWorker implements Runnable, AutoCloseable {
           | UnsupportedVersionException | InvalidGroupIdException e) {
         // fatal: no retry grants an ACL, fixes credentials or the group, or upgrades the broker
         LOG.error("worker {} stops: fatal Kafka error: {}", settings.workerId(), e.toString());
+        return;
+      } catch (InvalidSessionTimeoutException e) {
+        // fatal: the broker allows no session this short (or long), however often the worker asks
+        LOG.error("worker {} stops: the broker refuses the consumer group session time-out ({}); set "
+            + "session.timeout.ms under kafka.properties within the broker's group.min.session.timeout.ms and "
+            + "group.max.session.timeout.ms (the worker asks for {} ms unless told otherwise)", settings.workerId(),
+            e.getMessage(), GroupMembership.SESSION_TIMEOUT.toMillis());
         return;
       } catch (InvalidOffsetException e) {
         // reset: the fetch position is out of range, or there is none (no offset committed, no reset policy)

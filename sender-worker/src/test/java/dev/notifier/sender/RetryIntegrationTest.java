@@ -34,7 +34,10 @@ class RetryIntegrationTest extends WorkerIntegrationSupport {
   /** Connections of the account in the restart test: each one the server closes must cost nothing. */
   private static final int POOL = 4;
   private static final int AFTER_RESTART = 20;
-  /** Well above the time the worker takes to send the next message on a pooled connection, far below its read time-out. */
+  /**
+   * How long the server keeps a silent client: well above the time the worker takes to send the next
+   * message on a pooled connection, far below the worker's read time-out.
+   */
   private static final Duration SERVER_IDLE_TIMEOUT = Duration.ofSeconds(5);
 
   private WorkerSettings settings(String workerId, Duration lifetime) {
@@ -200,7 +203,8 @@ class RetryIntegrationTest extends WorkerIntegrationSupport {
     // Step 3: the lost attempt is counted and retried with backoff: RETRYING at attempt 1, SENT at attempt 2
     List<DeliveryStatus> history = h.awaitRecords(h.topics.status(), 3).stream().map(ConsumerRecord::value)
         .filter(s -> s.getNotificationId().equals(n.getNotificationId())).toList();
-    assertThat(history).extracting(DeliveryStatus::getState).containsExactly(DeliveryState.RETRYING, DeliveryState.SENT);
+    assertThat(history).extracting(DeliveryStatus::getState)
+        .containsExactly(DeliveryState.RETRYING, DeliveryState.SENT);
     assertThat(history).extracting(DeliveryStatus::getAttempts).containsExactly(1, 2);
     assertThat(history.get(0).getReason()).isEqualTo("connection-lost");
     assertThat(h.readToEnd(h.topics.retry(1))).hasSize(1);

@@ -32,6 +32,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.FencedInstanceIdException;
 import org.apache.kafka.common.errors.GroupAuthorizationException;
 import org.apache.kafka.common.errors.InvalidGroupIdException;
+import org.apache.kafka.common.errors.InvalidSessionTimeoutException;
 import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.apache.kafka.common.errors.TimeoutException;
@@ -127,7 +128,8 @@ class SenderWorkerLoopTest {
         new SaslAuthenticationException("wrong password"),
         new FencedInstanceIdException("another worker has group.instance.id w1"),
         new UnsupportedVersionException("the broker is too old"),
-        new InvalidGroupIdException("the group id is empty"));
+        new InvalidGroupIdException("the group id is empty"),
+        new InvalidSessionTimeoutException("the session timeout is not within the range allowed by the broker"));
   }
 
   @ParameterizedTest

@@ -258,7 +258,8 @@ class WorkerGuaranteesIntegrationTest extends WorkerIntegrationSupport {
     h.produceSpread(IntStream.range(0, 50)
         .mapToObj(i -> WorkerHarness.notification("u-" + i, "u" + i + "@example.com", "default")).toList());
 
-    // Step 3: the slices (8 + 8 + 4) add up to the quota and no more; the rest waits for the window
+    // Step 3: the partitions' parts (4 each) add up to the quota and no more, however partitions moved
+    // while the workers joined; the rest waits for the window
     awaitLedger(20, 30);
     List<Instant> accepted = h.smtp.messages().stream().map(ReceivedMessage::receivedAt).sorted().toList();
     System.out.printf("uneven split: %d accepted in the minute (quota 20), at most %d in any second (13)%n",

@@ -9,7 +9,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -31,17 +33,18 @@ import java.util.Set;
  * not talk to each other, so each takes a slice: its bucket refills at {@code ratePerSecond × share}
  * with capacity {@code burst × share}, where share = the send partitions it owns / all of them,
  * recomputed on every rebalance ({@link #assign}); every slice is rounded down, so the slices never
- * add up to more than the account's limits. The per-minute and per-day quotas are counted in the
- * {@link QuotaLedger}, by partition, from every worker's sends: see there why a restart or a moved
- * partition does not start from zero. Until the ledger has read the usage topic to where it ended at
- * the assignment, an account with a quota sends nothing.
+ * add up to more than the account's limits. The per-minute and per-day quotas are parted by send
+ * partition instead, and a send may start only while its own partition's part has room: see
+ * {@link QuotaLedger} for why, and why a restart or a moved partition does not start from zero.
+ * Until the ledger has read the usage topic to where it ended at the assignment, an account with a
+ * quota sends nothing.
  *
  * <p><b>Milli-messages.</b> Shares are fractions, so the bucket counts thousandths of a message. When
  * a worker's slice of the burst is less than one message, it may start a send only with a full
  * bucket and nothing in flight, and the ending takes a whole message, leaving the bucket in debt: its
  * exact share of the rate, adding at most one message to the account's burst. Keep {@code burst} at
- * least the number of workers to avoid that case. A quota slice below one message works the same
- * way: one message per {@code window / slice}.
+ * least the number of workers to avoid that case. A quota part below one message works the same
+ * way: one message per {@code window / part}.
  *
  * <p><b>A lease.</b> A worker that stopped polling for longer than Kafka allows is put out of the
  * group and its partitions go to others; so it sends only while its {@link Lease} (renewed by each
@@ -70,6 +73,7 @@ public final class AccountThrottle {
   private final Lease lease;
   private final Bucket bucket;
   private final List<Quota> quotas = new ArrayList<>(2);
+  private final Map<Integer, Integer> inFlightByPartition = new HashMap<>();
   private Set<Integer> owned = Set.of();
   private int total = 1;
   private long capacity;
@@ -104,41 +108,47 @@ public final class AccountThrottle {
   }
 
   /**
-   * Reserves a send if one may start now and returns {@link Duration#ZERO} — the caller must then
-   * call {@link #ended} exactly once; otherwise reserves nothing and returns how long to wait before
-   * asking again.
+   * Reserves a send of send partition {@code partition}'s mail if one may start now and returns
+   * {@link Duration#ZERO} — the caller must then call {@link #ended} exactly once; otherwise
+   * reserves nothing and returns how long to wait before asking again.
    */
-  public synchronized Duration tryAcquire() {
+  public synchronized Duration tryAcquire(int partition) {
     Instant now = clock.instant();
     if (owned.isEmpty() || !lease.valid(now) || (!quotas.isEmpty() && !ledger.caughtUp())) {
       return RECHECK;
     }
     Duration wait = bucketWait();
     for (Quota quota : quotas) {
-      Duration quotaWait = quotaWait(quota, now);
+      Duration quotaWait = quotaWait(quota, partition, now);
       if (quotaWait.compareTo(wait) > 0) {
         wait = quotaWait;
       }
     }
     if (wait.isZero()) {
       inFlight++;
+      inFlightByPartition.merge(partition, 1, Integer::sum);
     }
     return wait;
   }
 
   /**
-   * A reserved send ended: takes its token now, when the server's answer arrived. If the server
-   * accepted the message, an account with a quota counts it in the ledger at once, against the
-   * partition it belongs to; the caller writes its usage record for the other workers.
+   * A reserved send of {@code partition} ended: takes its token now, when the server's answer
+   * arrived. If the server accepted the message, an account with a quota counts it in the ledger at
+   * once, against the partition it belongs to; the caller writes its usage record for the other workers.
    */
   public synchronized Instant ended(boolean accepted, int partition, String notificationId, String workerId) {
     Instant now = clock.instant();
-    inFlight = Math.max(0, inFlight - 1);
+    release(partition);
     bucket.consumeIgnoringRateLimits(MILLI);
     if (accepted && !quotas.isEmpty()) {
       ledger.addOwn(account, partition, notificationId, workerId, now);
     }
     return now;
+  }
+
+  private void release(int partition) {
+    inFlight = Math.max(0, inFlight - 1);
+    inFlightByPartition.computeIfPresent(partition, (p, n) -> n > 1 ? n - 1 : null);
   }
 
   /**
@@ -193,18 +203,18 @@ public final class AccountThrottle {
   }
 
   /**
-   * The largest part of this worker's slice of a quota (per minute, per day) that sends in the
-   * window use, in [0, 1]; 0 when the account has no quota or this worker owns nothing. For metrics.
+   * The largest part of a quota (per minute, per day) of a partition this worker owns that sends in
+   * the window use, in [0, 1]; 0 when the account has no quota or this worker owns nothing. For metrics.
    */
   public synchronized double quotaUsedRatio() {
-    if (owned.isEmpty()) {
-      return 0;
-    }
     Instant now = clock.instant();
     double used = 0;
     for (Quota quota : quotas) {
-      Quota.Slice slice = quota.slice(owned.size(), total);
-      used = Math.max(used, Math.min(1, ledger.used(account, owned, since(now, slice.window())) / (double) slice.limit()));
+      for (int partition : owned) {
+        Quota.Slice slice = quota.slice(partition, total);
+        int sent = ledger.used(account, Set.of(partition), since(now, slice.window()));
+        used = Math.max(used, Math.min(1, sent / (double) slice.limit()));
+      }
     }
     return used;
   }
@@ -231,16 +241,20 @@ public final class AccountThrottle {
     return Duration.ofNanos((long) Math.ceil(milliMessages / perSecond * 1e9));
   }
 
-  /** Zero if the slice has room for one more beside the sends in flight; else until enough old sends leave the window. */
-  private Duration quotaWait(Quota quota, Instant now) {
-    Quota.Slice slice = quota.slice(owned.size(), total);
+  /**
+   * Zero if the partition's part of the quota has room for one more beside its sends in flight;
+   * else until enough of its old sends leave the window.
+   */
+  private Duration quotaWait(Quota quota, int partition, Instant now) {
+    Quota.Slice slice = quota.slice(partition, total);
     Instant since = since(now, slice.window());
-    int used = ledger.used(account, owned, since);
-    if (used + inFlight < slice.limit()) {
+    Set<Integer> only = Set.of(partition);
+    int used = ledger.used(account, only, since) + inFlightByPartition.getOrDefault(partition, 0);
+    if (used < slice.limit()) {
       return Duration.ZERO;
     }
-    int mustLeave = used + inFlight - slice.limit() + 1;
-    Instant oldest = ledger.nthOldest(account, owned, since, mustLeave);
+    int mustLeave = used - slice.limit() + 1;
+    Instant oldest = ledger.nthOldest(account, only, since, mustLeave);
     if (oldest == null) {
       return IN_FLIGHT_RECHECK;
     }

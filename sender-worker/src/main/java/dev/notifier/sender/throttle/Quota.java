@@ -11,23 +11,23 @@ import java.time.Duration;
  */
 record Quota(String name, int limit, Duration window) {
 
-  /** The part of a quota a worker owning some of the send partitions may use. */
+  /** The part of a quota one send partition may use, whoever owns it. */
   record Slice(int limit, Duration window) {
   }
 
   /**
-   * The slice of {@code owned} of {@code total} partitions: the quota times owned / total, rounded
-   * down, so that the slices of all workers never add up to more than the quota. Below one message,
-   * one message per {@code window / slice} instead of never: the worker keeps its share over time, at
-   * the price that the account may see more than its quota within one window when it has more
-   * partitions than the quota has messages.
+   * The part of send partition {@code partition} of {@code total}: the quota over the partition
+   * count, its remainder spread one each over the first partitions, so that the parts add up to
+   * exactly the quota. Below one message per partition, one message per {@code window × total /
+   * limit} instead of never: each partition keeps its part over time, at the price that the account
+   * may see more than its quota within one window when it has more partitions than the quota has
+   * messages.
    */
-  Slice slice(int owned, int total) {
-    double exact = limit * (double) owned / total;
-    long whole = AccountThrottle.roundDown(exact);
-    if (whole >= 1) {
-      return new Slice((int) whole, window);
+  Slice slice(int partition, int total) {
+    if (limit >= total) {
+      return new Slice(limit / total + (partition % total < limit % total ? 1 : 0), window);
     }
+    double exact = limit / (double) total;
     return new Slice(1, Duration.ofNanos((long) Math.ceil(window.toNanos() / exact)));
   }
 

@@ -16,12 +16,18 @@ import java.util.TreeMap;
  * worker, by the send partition it belongs to. Per-minute and per-day quotas are counted against
  * it, the way providers count them: by message accepted, across all workers, whoever restarted.
  *
- * <p><b>Why by partition.</b> Workers do not talk to each other, so each may use a slice of a quota:
- * the partitions it owns times the quota, over the partition count, rounded down — the slices of all
- * workers never add up to more than the quota. What was used of a slice belongs to the partitions,
- * not to the worker: when a partition moves (rebalance, restart, crash), its sends in the window move
- * with it, because the new owner counts the sends the usage topic holds for that partition. A fresh
- * worker thus starts with the day's usage, not from zero.
+ * <p><b>Why by partition.</b> Workers do not talk to each other, so a quota is parted among the
+ * send partitions: each has the quota over the partition count (the remainder spread one each over
+ * the first ones), the parts add up to exactly the quota, and a message may be sent only while its
+ * own partition's part has room, whoever owns the partition. What a partition used moves with it
+ * (rebalance, restart, crash), because its new owner counts the sends the usage topic holds for it:
+ * a fresh worker starts with the day's usage, not from zero. The parts of the partitions a worker
+ * owns are not pooled: a worker that spent a pool on one partition's mail would hand that partition
+ * over used beyond its part, while the new owners of its other partitions used theirs in full, and
+ * the account would see more than its quota ({@code WorkerGuaranteesIntegrationTest} saw 25 of a
+ * minute's 20 when partitions moved a second after a lone first worker had sent 16, 10 of them from
+ * one partition). The price: with mail spread unevenly over the partitions, one partition's mail may
+ * wait for its part while another's part is left over.
  *
  * <p>Entries come from two places: the usage topic (everyone's sends, {@link #add}) and this worker's
  * own acceptances the moment they happen ({@link #addOwn}), before their usage record has travelled

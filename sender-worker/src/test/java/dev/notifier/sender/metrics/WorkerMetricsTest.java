@@ -77,8 +77,8 @@ class WorkerMetricsTest {
     assertThat(gauge(WorkerMetrics.TOKENS_AVAILABLE)).isEqualTo(5.0);
     assertThat(gauge(WorkerMetrics.QUOTA_USED)).isZero();
 
-    assertThat(throttle.tryAcquire()).isZero();
-    assertThat(throttle.tryAcquire()).isZero();
+    assertThat(throttle.tryAcquire(0)).isZero();
+    assertThat(throttle.tryAcquire(0)).isZero();
     assertThat(gauge(WorkerMetrics.TOKENS_AVAILABLE)).as("tokens are taken when the sends end").isEqualTo(5.0);
     throttle.ended(true, 0, "n1", "w");
     throttle.ended(true, 0, "n2", "w");

@@ -33,33 +33,33 @@ class AccountThrottleTest {
   void burstGoesAtOnceThenTheNextWaitsForOneRefill() {
     AccountThrottle throttle = new AccountThrottle(TWENTY_PER_SECOND_BURST_FIVE, clock);
     for (int i = 0; i < 5; i++) {
-      assertThat(throttle.tryAcquire()).isZero();
+      assertThat(throttle.tryAcquire(0)).isZero();
       throttle.ended(true, 0, "n" + i, "w");
     }
 
-    Duration wait = throttle.tryAcquire();
+    Duration wait = throttle.tryAcquire(0);
     assertThat(wait).isEqualTo(Duration.ofMillis(50));
-    assertThat(throttle.tryAcquire()).as("a refused attempt reserves nothing").isEqualTo(wait);
+    assertThat(throttle.tryAcquire(0)).as("a refused attempt reserves nothing").isEqualTo(wait);
 
     clock.advance(wait);
-    assertThat(throttle.tryAcquire()).isZero();
+    assertThat(throttle.tryAcquire(0)).isZero();
   }
 
   @Test
   void aSendInFlightHoldsItsTokenSoNoMoreStartThanTheBucketCanEnd() {
     AccountThrottle throttle = new AccountThrottle(TWENTY_PER_SECOND_BURST_FIVE, clock);
     for (int i = 0; i < 5; i++) {
-      assertThat(throttle.tryAcquire()).isZero();
+      assertThat(throttle.tryAcquire(0)).isZero();
     }
     assertThat(throttle.inFlight()).isEqualTo(5);
-    assertThat(throttle.tryAcquire()).as("five in flight need the five tokens the bucket holds")
+    assertThat(throttle.tryAcquire(0)).as("five in flight need the five tokens the bucket holds")
         .isEqualTo(AccountThrottle.IN_FLIGHT_RECHECK);
 
     throttle.ended(true, 0, "n", "w");
     assertThat(throttle.availableMilliMessages()).isEqualTo(4_000);
-    assertThat(throttle.tryAcquire()).as("the bucket is one short of five in flight").isPositive();
+    assertThat(throttle.tryAcquire(0)).as("the bucket is one short of five in flight").isPositive();
     clock.advance(Duration.ofMillis(50));
-    assertThat(throttle.tryAcquire()).isZero();
+    assertThat(throttle.tryAcquire(0)).isZero();
   }
 
   /**
@@ -134,15 +134,15 @@ class AccountThrottleTest {
   void the2001stSendOfTheDayWaitsUntilTheFirstIsADayOld() {
     AccountThrottle throttle = new AccountThrottle(new Limits(1000, 1000, null, 2000), clock);
     for (int i = 0; i < 2000; i++) {
-      assertThat(throttle.tryAcquire()).isZero();
+      assertThat(throttle.tryAcquire(0)).isZero();
       throttle.ended(true, 0, "n" + i, "w");
       clock.advance(Duration.ofMillis(1));
     }
 
-    Duration wait = throttle.tryAcquire();
+    Duration wait = throttle.tryAcquire(0);
     assertThat(wait).isEqualTo(Duration.between(clock.instant(), start.plus(Duration.ofDays(1))));
     clock.set(start.plus(Duration.ofDays(1)));
-    assertThat(throttle.tryAcquire()).isZero();
+    assertThat(throttle.tryAcquire(0)).isZero();
   }
 
   @Test
@@ -152,7 +152,7 @@ class AccountThrottleTest {
     AccountThrottle first = owning(perDay, Set.of(0, 1, 2), 3, before);
     List<String[]> usageTopic = new ArrayList<>();
     for (int i = 0; i < 30; i++) {
-      assertThat(first.tryAcquire()).isZero();
+      assertThat(first.tryAcquire(i % 3)).isZero();
       first.ended(true, i % 3, "n" + i, "w1");
       usageTopic.add(new String[] {String.valueOf(i % 3), "n" + i});
       clock.advance(Duration.ofMillis(10));
@@ -165,11 +165,11 @@ class AccountThrottleTest {
     }
     AccountThrottle restarted = owning(perDay, Set.of(0, 1, 2), 3, after);
     int sent = 0;
-    while (restarted.tryAcquire().isZero()) {
-      restarted.ended(true, 0, "m" + sent, "w2");
+    while (restarted.tryAcquire(sent % 3).isZero()) {
+      restarted.ended(true, sent % 3, "m" + sent, "w2");
       sent++;
     }
-    assertThat(sent).as("20 left of the day's 50").isEqualTo(20);
+    assertThat(sent).as("20 left of the day's 50: 7, 7 and 6 of the partitions' parts 17, 17 and 16").isEqualTo(20);
   }
 
   @Test
@@ -178,7 +178,7 @@ class AccountThrottleTest {
     QuotaLedger a = new QuotaLedger();
     AccountThrottle workerA = owning(perMinute, Set.of(0, 1, 2), 3, a);
     for (int i = 0; i < 30; i++) {
-      assertThat(workerA.tryAcquire()).isZero();
+      assertThat(workerA.tryAcquire(i % 3)).isZero();
       workerA.ended(true, i % 3, "n" + i, "a");
     }
     // worker B joins and takes partition 2, whose 10 sends it reads from the usage topic
@@ -189,8 +189,42 @@ class AccountThrottleTest {
     AccountThrottle workerB = new AccountThrottle("account", perMinute, b, Lease.ALWAYS, clock);
     workerB.assign(Set.of(2), 3);
 
-    assertThat(workerA.tryAcquire()).isPositive();
-    assertThat(workerB.tryAcquire()).as("partition 2's slice (10) was used up before it moved").isPositive();
+    assertThat(workerA.tryAcquire(0)).isPositive();
+    assertThat(workerB.tryAcquire(2)).as("partition 2's part (10) was used up before it moved").isPositive();
+  }
+
+  /**
+   * A lone first worker owns all five partitions and has mail of only one of them; a second later
+   * two more workers take three partitions and send all they may. The parts (4 a minute each) never
+   * add up to more than the quota: with a pool of 20 shared by the first worker's partitions, it
+   * would have sent 20 of partition 4's mail, and the others 12 more.
+   */
+  @Test
+  void partitionsMovingAfterOneWasUsedHardNeverLetTheAccountPastItsQuota() {
+    Limits perMinute = new Limits(100, 100, 20, null);
+    QuotaLedger shared = new QuotaLedger();
+    AccountThrottle first = owning(perMinute, Set.of(0, 1, 2, 3, 4), 5, shared);
+    int sent = sendWhileAllowed(first, 4);
+    assertThat(sent).as("partition 4's part").isEqualTo(4);
+
+    first.assign(Set.of(0, 1), 5);
+    AccountThrottle second = owning(perMinute, Set.of(2, 4), 5, shared);
+    AccountThrottle third = owning(perMinute, Set.of(3), 5, shared);
+    for (int p = 0; p < 5; p++) {
+      sent += sendWhileAllowed(p < 2 ? first : p == 3 ? third : second, p);
+    }
+
+    assertThat(sent).isEqualTo(20);
+  }
+
+  /** Sends {@code partition}'s mail until the throttle says wait; how many it sent. */
+  private static int sendWhileAllowed(AccountThrottle throttle, int partition) {
+    int sent = 0;
+    while (throttle.tryAcquire(partition).isZero()) {
+      throttle.ended(true, partition, "p" + partition + "-" + sent, "w");
+      sent++;
+    }
+    return sent;
   }
 
   @Test
@@ -198,18 +232,18 @@ class AccountThrottleTest {
     QuotaLedger ledger = new QuotaLedger();
     Lease lease = new Lease(start.plusSeconds(10));
     AccountThrottle throttle = new AccountThrottle("account", new Limits(10, 10, 30, null), ledger, lease, clock);
-    assertThat(throttle.tryAcquire()).as("no partitions").isEqualTo(AccountThrottle.RECHECK);
+    assertThat(throttle.tryAcquire(0)).as("no partitions").isEqualTo(AccountThrottle.RECHECK);
 
     throttle.assign(Set.of(0), 1);
     clock.advance(SECOND);
-    assertThat(throttle.tryAcquire()).as("usage topic not read yet").isEqualTo(AccountThrottle.RECHECK);
+    assertThat(throttle.tryAcquire(0)).as("usage topic not read yet").isEqualTo(AccountThrottle.RECHECK);
 
     ledger.caughtUp(true);
-    assertThat(throttle.tryAcquire()).isZero();
+    assertThat(throttle.tryAcquire(0)).isZero();
     throttle.ended(true, 0, "n", "w");
 
     clock.advance(Duration.ofSeconds(10));
-    assertThat(throttle.tryAcquire()).as("the lease ran out: the group may have moved the partitions")
+    assertThat(throttle.tryAcquire(0)).as("the lease ran out: the group may have moved the partitions")
         .isEqualTo(AccountThrottle.RECHECK);
   }
 
@@ -263,7 +297,7 @@ class AccountThrottleTest {
         events.add(new Event(clock.instant(), e.worker(), false, seq[0]++));
         continue;
       }
-      Duration wait = throttle.tryAcquire();
+      Duration wait = throttle.tryAcquire(e.worker());
       if (wait.isZero()) {
         events.add(new Event(clock.instant().plusMillis(random.nextInt(maxLatencyMs + 1)), e.worker(), true, seq[0]++));
       } else {

@@ -25,7 +25,7 @@ class ThrottlesTest {
 
   @Test
   void sendsNothingBeforeTheFirstAssignment() {
-    assertThat(throttles.forAccount("qq").tryAcquire()).isEqualTo(AccountThrottle.RECHECK);
+    assertThat(throttles.forAccount("qq").tryAcquire(0)).isEqualTo(AccountThrottle.RECHECK);
   }
 
   @Test
@@ -39,7 +39,7 @@ class ThrottlesTest {
     assertThat(throttles.forAccount("relay").share()).isEqualTo(0.25);
 
     throttles.onAssignment(Set.of(), 12);
-    assertThat(existing.tryAcquire()).isEqualTo(AccountThrottle.RECHECK);
+    assertThat(existing.tryAcquire(0)).isEqualTo(AccountThrottle.RECHECK);
   }
 
   @Test
