@@ -1,5 +1,6 @@
 package dev.notifier.sender;
 
+import dev.notifier.avro.Priority;
 import dev.notifier.sender.config.AccountSettings;
 import dev.notifier.sender.guard.AccountGuard;
 import dev.notifier.sender.metrics.WorkerMetrics;
@@ -17,8 +18,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.PriorityBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -34,6 +36,10 @@ import org.slf4j.LoggerFactory;
  * retries it or dead-letters it ({@code retry}, {@code deadletter}). The lane holds no decision of
  * its own: whether a failure counts against the breaker is the table's column. Accounts have
  * separate lanes, so a slow or failing account never holds up another's mail.
+ *
+ * <p>The queue is ordered by priority, then by arrival: a critical mail queued behind a bulk
+ * backlog is the next one a thread takes, and the throttle keeps a reserve of the account's limits
+ * that only critical mail may use ({@link AccountThrottle#tryAcquire(int, dev.notifier.avro.Priority)}).
  */
 final class AccountLane implements AutoCloseable {
 
@@ -56,7 +62,8 @@ final class AccountLane implements AutoCloseable {
   private final Sleeper sleeper;
   private final WorkerMetrics.AccountMeters meters;
   private final String workerId;
-  private final BlockingQueue<Delivery> queue = new LinkedBlockingQueue<>();
+  private final BlockingQueue<Queued> queue = new PriorityBlockingQueue<>();
+  private final AtomicLong arrivals = new AtomicLong();
   private final List<Thread> threads = new ArrayList<>();
   private final List<AccountConnection> connections = new ArrayList<>();
   private volatile int busy;
@@ -90,7 +97,7 @@ final class AccountLane implements AutoCloseable {
   }
 
   void submit(Delivery delivery) {
-    queue.add(delivery);
+    queue.add(new Queued(delivery, arrivals.getAndIncrement()));
   }
 
   /** Deliveries waiting or being sent. */
@@ -121,22 +128,23 @@ final class AccountLane implements AutoCloseable {
 
   /** Removes queued deliveries (not yet started) of the given partitions, to hand them back. */
   List<Delivery> withdraw(Predicate<Delivery> which) {
-    List<Delivery> withdrawn = new ArrayList<>();
-    queue.removeIf(d -> which.test(d) && withdrawn.add(d));
-    return withdrawn;
+    List<Queued> withdrawn = new ArrayList<>();
+    queue.removeIf(q -> which.test(q.delivery()) && withdrawn.add(q));
+    return withdrawn.stream().sorted().map(Queued::delivery).toList();
   }
 
   private void loop(AccountConnection connection) {
     while (running) {
-      Delivery delivery;
+      Queued next;
       try {
-        delivery = queue.poll(100, TimeUnit.MILLISECONDS);
+        next = queue.poll(100, TimeUnit.MILLISECONDS);
       } catch (InterruptedException e) {
         return;
       }
-      if (delivery == null) {
+      if (next == null) {
         continue;
       }
+      Delivery delivery = next.delivery();
       synchronized (this) {
         busy++;
       }
@@ -163,7 +171,7 @@ final class AccountLane implements AutoCloseable {
     }
     Duration wait;
     try {
-      wait = awaitThrottle(d.sendPartition());
+      wait = awaitThrottle(d.sendPartition(), d.priority());
     } catch (InterruptedException | RuntimeException e) {
       guard.release();
       throw e;
@@ -181,8 +189,8 @@ final class AccountLane implements AutoCloseable {
    * sleeper while the wait is short: zero once taken, else the wait that was too long to hold a
    * sending thread for (or the lane is stopping).
    */
-  private Duration awaitThrottle(int partition) throws InterruptedException {
-    Duration wait = throttle.tryAcquire(partition);
+  private Duration awaitThrottle(int partition, Priority priority) throws InterruptedException {
+    Duration wait = throttle.tryAcquire(partition, priority);
     Duration waited = Duration.ZERO;
     while (!wait.isZero()) {
       if (waited.plus(wait).compareTo(MAX_THROTTLE_WAIT) > 0 || !running) {
@@ -190,7 +198,7 @@ final class AccountLane implements AutoCloseable {
       }
       sleeper.sleep(wait);
       waited = waited.plus(wait);
-      wait = throttle.tryAcquire(partition);
+      wait = throttle.tryAcquire(partition, priority);
     }
     return Duration.ZERO;
   }
@@ -265,5 +273,14 @@ final class AccountLane implements AutoCloseable {
   @Override
   public void close() {
     stop(Duration.ofSeconds(5));
+  }
+
+  /** A queued delivery: critical before normal before bulk, then first come first served. */
+  private record Queued(Delivery delivery, long arrival) implements Comparable<Queued> {
+    @Override
+    public int compareTo(Queued other) {
+      int byPriority = delivery.priority().compareTo(other.delivery.priority());
+      return byPriority != 0 ? byPriority : Long.compare(arrival, other.arrival);
+    }
   }
 }

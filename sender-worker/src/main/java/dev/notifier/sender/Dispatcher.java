@@ -1,5 +1,6 @@
 package dev.notifier.sender;
 
+import dev.notifier.avro.Priority;
 import dev.notifier.sender.deadletter.DeadLetterWriter;
 import dev.notifier.sender.outcome.Statuses;
 import dev.notifier.sender.retry.Action;
@@ -18,7 +19,7 @@ import org.apache.kafka.common.TopicPartition;
 
 /**
  * Where the poll thread sends each delivery: its account's {@link AccountLane}, a wait tier when
- * that lane's backlog is full (or the record's wait is not over), the ledger as EXPIRED when its
+ * that lane's backlog is full (never for critical mail; or the record's wait is not over), the ledger as EXPIRED when its
  * {@code expiresAt} has passed, or the dead-letter topic when the account is not configured (or the
  * record cannot be read). Every
  * delivery is tracked from here until its outcome is acknowledged ({@link OffsetTracker}). On a
@@ -61,7 +62,8 @@ final class Dispatcher {
     }
     double rate = rate(lane);
     int queued = lane.backlog();
-    if (queued >= limit(lane, rate)) {
+    // critical mail joins the lane whatever its backlog: the lane takes it before the rest
+    if (d.priority() != Priority.CRITICAL && queued >= limit(lane, rate)) {
       retries.deferred(d, "backlog", Duration.ofMillis((long) Math.max(1000, queued / rate * 1000)), done);
       return;
     }

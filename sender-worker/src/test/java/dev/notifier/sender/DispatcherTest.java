@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.notifier.avro.DeliveryState;
 import dev.notifier.avro.Notification;
+import dev.notifier.avro.Priority;
 import dev.notifier.sender.config.Limits;
 import dev.notifier.sender.retry.Delivery;
 import dev.notifier.sender.retry.RetryHeaders;
@@ -82,6 +83,22 @@ class DispatcherTest {
   }
 
   @Test
+  void criticalMailJoinsAFullLaneAheadOfItsBacklog() {
+    for (int offset = 0; offset < 4; offset++) {
+      dispatcher.dispatch(delivery("slow", offset));
+    }
+
+    dispatcher.dispatch(delivery("slow", 4, Priority.CRITICAL));
+    dispatcher.dispatch(delivery("slow", 5, Priority.BULK));
+
+    assertThat(lane.backlog()).as("the four normal ones and the critical one").isEqualTo(5);
+    assertThat(outcomes.writtenToWaitTiers()).singleElement()
+        .satisfies(r -> assertThat(header(r, RetryHeaders.ORIGINAL_OFFSET)).isEqualTo("5"));
+    assertThat(lane.withdraw(d -> true)).extracting(Delivery::offset)
+        .as("taken in the lane's order: critical first").containsExactly(4L, 0L, 1L, 2L, 3L);
+  }
+
+  @Test
   void handingOverWritesTheQueuedMailDueNowAndFinishesItsOffsets() {
     for (int offset = 0; offset < 3; offset++) {
       dispatcher.dispatch(delivery("slow", offset));
@@ -112,7 +129,12 @@ class DispatcherTest {
   }
 
   private Delivery delivery(String account, long offset) {
+    return delivery(account, offset, Priority.NORMAL);
+  }
+
+  private Delivery delivery(String account, long offset, Priority priority) {
     Notification n = WorkerHarness.notification("e" + offset, "user" + offset + "@example.com", account);
+    n.setPriority(priority);
     return MockOutcomes.delivery(new ConsumerRecord<>(P0.topic(), P0.partition(), offset, n.getNotificationId(), n));
   }
 

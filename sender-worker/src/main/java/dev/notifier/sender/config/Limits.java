@@ -22,18 +22,33 @@ import java.math.BigDecimal;
  * @param burst the most messages sent back to back after a quiet period, at least 1
  * @param perMinute the most messages in any minute, or null for no cap
  * @param perDay the most messages in any day, or null for no cap
+ * @param criticalReserve the fraction of the burst and of each quota that normal and bulk mail leave
+ *     for critical mail, in [0, 0.5] (rounded down: a quota of 5 with 0.1 keeps nothing back)
  */
-public record Limits(double ratePerSecond, int burst, Integer perMinute, Integer perDay) {
+public record Limits(double ratePerSecond, int burst, Integer perMinute, Integer perDay, double criticalReserve) {
 
   public static final double DEFAULT_RATE_PER_SECOND = 10;
   /** 10 messages per second with a burst of 10 and no rolling quotas. */
   public static final Limits DEFAULT = of(DEFAULT_RATE_PER_SECOND);
 
+  /**
+   * Kept for critical mail unless configured: a password reset finds a token and a quota left even
+   * when a bulk backlog has used the rest.
+   */
+  public static final double DEFAULT_CRITICAL_RESERVE = 0.1;
+  /** The largest reserve accepted: normal and bulk mail keep at least half of every limit. */
+  static final double MAX_CRITICAL_RESERVE = 0.5;
+
   /** The highest rate accepted; far above any SMTP provider, low enough to keep the arithmetic exact. */
   static final double MAX_RATE_PER_SECOND = 1_000_000;
 
   public Limits {
-    check("limits", ratePerSecond, burst, perMinute, perDay);
+    check("limits", ratePerSecond, burst, perMinute, perDay, criticalReserve);
+  }
+
+  /** Limits with the default reserve for critical mail. */
+  public Limits(double ratePerSecond, int burst, Integer perMinute, Integer perDay) {
+    this(ratePerSecond, burst, perMinute, perDay, DEFAULT_CRITICAL_RESERVE);
   }
 
   /** A rate with the default burst (the rate rounded up, at least 1) and no rolling quotas. */
@@ -56,18 +71,20 @@ public record Limits(double ratePerSecond, int burst, Integer perMinute, Integer
    * as {@code accounts[<id>].limits.<key>}.
    */
   public static Limits forAccount(String accountId, Double ratePerSecond, Integer burst, Integer perMinute,
-      Integer perDay) {
+      Integer perDay, Double criticalReserve) {
     double rate = ratePerSecond == null ? DEFAULT_RATE_PER_SECOND : ratePerSecond;
     int b = burst == null ? defaultBurst(rate) : burst;
-    check("accounts[" + accountId + "].limits", rate, b, perMinute, perDay);
-    return new Limits(rate, b, perMinute, perDay);
+    double reserve = criticalReserve == null ? DEFAULT_CRITICAL_RESERVE : criticalReserve;
+    check("accounts[" + accountId + "].limits", rate, b, perMinute, perDay, reserve);
+    return new Limits(rate, b, perMinute, perDay, reserve);
   }
 
   public static Builder builder() {
     return new Builder();
   }
 
-  private static void check(String key, double ratePerSecond, int burst, Integer perMinute, Integer perDay) {
+  private static void check(String key, double ratePerSecond, int burst, Integer perMinute, Integer perDay,
+      double criticalReserve) {
     if (!(ratePerSecond > 0) || Double.isInfinite(ratePerSecond)) {
       throw new IllegalArgumentException(key + ".ratePerSecond is " + format(ratePerSecond)
           + ": set it to the messages per second the provider allows, a number greater than 0 (e.g. 0.5 for one "
@@ -83,6 +100,19 @@ public record Limits(double ratePerSecond, int burst, Integer perMinute, Integer
     }
     requireQuota(key + ".perMinute", perMinute, "per-minute cap");
     requireQuota(key + ".perDay", perDay, "daily cap");
+    if (!(criticalReserve >= 0 && criticalReserve <= MAX_CRITICAL_RESERVE)) {
+      throw new IllegalArgumentException(key + ".criticalReserve is " + format(criticalReserve)
+          + ": set it to the fraction of the burst and quotas kept for critical mail, from 0 (none) to "
+          + format(MAX_CRITICAL_RESERVE) + ", or leave it out for " + format(DEFAULT_CRITICAL_RESERVE));
+    }
+  }
+
+  /**
+   * Of {@code limit} (a burst or a quota part, in any unit), how much normal and bulk mail leave
+   * for critical mail: the reserve rounded down, and never so much that they could not send at all.
+   */
+  public long reserveOf(long limit) {
+    return Math.max(0, Math.min((long) Math.floor(limit * criticalReserve + 1e-9), limit - 1));
   }
 
   private static void requireQuota(String key, Integer value, String what) {
@@ -102,6 +132,7 @@ public record Limits(double ratePerSecond, int burst, Integer perMinute, Integer
     private Integer burst;
     private Integer perMinute;
     private Integer perDay;
+    private double criticalReserve = DEFAULT_CRITICAL_RESERVE;
 
     private Builder() {
     }
@@ -128,8 +159,15 @@ public record Limits(double ratePerSecond, int burst, Integer perMinute, Integer
       return this;
     }
 
+    /** The fraction of the burst and quotas normal and bulk mail leave for critical mail. */
+    public Builder criticalReserve(double criticalReserve) {
+      this.criticalReserve = criticalReserve;
+      return this;
+    }
+
     public Limits build() {
-      return new Limits(ratePerSecond, burst == null ? defaultBurst(ratePerSecond) : burst, perMinute, perDay);
+      return new Limits(ratePerSecond, burst == null ? defaultBurst(ratePerSecond) : burst, perMinute, perDay,
+          criticalReserve);
     }
   }
 
@@ -146,10 +184,11 @@ public record Limits(double ratePerSecond, int burst, Integer perMinute, Integer
       @JsonProperty("ratePerSecond") Double ratePerSecond,
       @JsonProperty("burst") Integer burst,
       @JsonProperty("perMinute") Integer perMinute,
-      @JsonProperty("perDay") Integer perDay) {
+      @JsonProperty("perDay") Integer perDay,
+      @JsonProperty("criticalReserve") Double criticalReserve) {
 
     public Limits toLimits(String accountId) {
-      return forAccount(accountId, ratePerSecond, burst, perMinute, perDay);
+      return forAccount(accountId, ratePerSecond, burst, perMinute, perDay, criticalReserve);
     }
   }
 }

@@ -1,6 +1,7 @@
 package dev.notifier.sender.doctor;
 
 import dev.notifier.avro.Notification;
+import dev.notifier.avro.Priority;
 import dev.notifier.avro.Recipient;
 import dev.notifier.sender.config.AccountSettings;
 import dev.notifier.sender.config.Security;
@@ -194,6 +195,7 @@ final class SmtpDialogue implements AutoCloseable {
             + account.host() + ":" + account.port() + ", " + account.security().name().toLowerCase(Locale.ROOT)
             + ") at " + clock.instant() + ".\r\nIt arrived, so this account can deliver mail. No action is needed.")
         .setCreatedAt(clock.instant())
+        .setPriority(Priority.NORMAL)
         .build();
   }
 

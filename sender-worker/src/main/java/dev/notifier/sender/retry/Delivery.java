@@ -1,6 +1,7 @@
 package dev.notifier.sender.retry;
 
 import dev.notifier.avro.Notification;
+import dev.notifier.avro.Priority;
 import java.time.Instant;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -21,5 +22,11 @@ public record Delivery(ConsumerRecord<String, byte[]> record, Notification notif
 
   public long offset() {
     return record.offset();
+  }
+
+  /** The notification's priority; records written before priorities existed read as NORMAL. */
+  public Priority priority() {
+    Priority priority = notification.getPriority();
+    return priority == null ? Priority.NORMAL : priority;
   }
 }

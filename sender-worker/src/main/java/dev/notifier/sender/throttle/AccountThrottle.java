@@ -1,5 +1,6 @@
 package dev.notifier.sender.throttle;
 
+import dev.notifier.avro.Priority;
 import dev.notifier.sender.config.Limits;
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
@@ -107,19 +108,27 @@ public final class AccountThrottle {
     }
   }
 
+  /** {@link #tryAcquire(int, Priority)} for normal mail. */
+  public Duration tryAcquire(int partition) {
+    return tryAcquire(partition, Priority.NORMAL);
+  }
+
   /**
    * Reserves a send of send partition {@code partition}'s mail if one may start now and returns
    * {@link Duration#ZERO} — the caller must then call {@link #ended} exactly once; otherwise
-   * reserves nothing and returns how long to wait before asking again.
+   * reserves nothing and returns how long to wait before asking again. Normal and bulk mail leave
+   * the account's {@link Limits#criticalReserve()} of the bucket and of each quota part untouched;
+   * critical mail may use all of it.
    */
-  public synchronized Duration tryAcquire(int partition) {
+  public synchronized Duration tryAcquire(int partition, Priority priority) {
     Instant now = clock.instant();
     if (owned.isEmpty() || !lease.valid(now) || (!quotas.isEmpty() && !ledger.caughtUp())) {
       return RECHECK;
     }
-    Duration wait = bucketWait();
+    boolean critical = priority == Priority.CRITICAL;
+    Duration wait = bucketWait(critical ? 0 : bucketReserve());
     for (Quota quota : quotas) {
-      Duration quotaWait = quotaWait(quota, partition, now);
+      Duration quotaWait = quotaWait(quota, partition, now, critical);
       if (quotaWait.compareTo(wait) > 0) {
         wait = quotaWait;
       }
@@ -219,8 +228,19 @@ public final class AccountThrottle {
     return used;
   }
 
-  /** A token for this send and one for each send in flight; with a bucket smaller than a message, a full bucket and nothing in flight. */
-  private Duration bucketWait() {
+  /**
+   * What normal and bulk mail leave in the bucket for critical mail, in thousandths of a message:
+   * the reserve of the capacity, never so much that a full bucket could not start one of their sends.
+   */
+  private long bucketReserve() {
+    return capacity < MILLI ? 0 : Math.min(limits.reserveOf(capacity), capacity - MILLI);
+  }
+
+  /**
+   * A token for this send and one for each send in flight, with {@code reserve} left over; with a
+   * bucket smaller than a message, a full bucket and nothing in flight.
+   */
+  private Duration bucketWait(long reserve) {
     if (capacity < MILLI) {
       if (inFlight > 0) {
         return IN_FLIGHT_RECHECK;
@@ -228,12 +248,13 @@ public final class AccountThrottle {
       long missing = capacity - bucket.getAvailableTokens();
       return missing <= 0 ? Duration.ZERO : nanosFor(missing);
     }
-    long missing = (inFlight + 1) * MILLI - bucket.getAvailableTokens();
+    long needed = (inFlight + 1) * MILLI + reserve;
+    long missing = needed - bucket.getAvailableTokens();
     if (missing <= 0) {
       return Duration.ZERO;
     }
     // more in flight than the bucket can ever cover: wait for an ending, not for the refill
-    return (inFlight + 1) * MILLI > capacity ? IN_FLIGHT_RECHECK : nanosFor(missing);
+    return needed > capacity ? IN_FLIGHT_RECHECK : nanosFor(missing);
   }
 
   private Duration nanosFor(long milliMessages) {
@@ -242,18 +263,20 @@ public final class AccountThrottle {
   }
 
   /**
-   * Zero if the partition's part of the quota has room for one more beside its sends in flight;
-   * else until enough of its old sends leave the window.
+   * Zero if the partition's part of the quota has room for one more beside its sends in flight
+   * (for normal and bulk mail, room beyond the critical reserve); else until enough of its old
+   * sends leave the window.
    */
-  private Duration quotaWait(Quota quota, int partition, Instant now) {
+  private Duration quotaWait(Quota quota, int partition, Instant now, boolean critical) {
     Quota.Slice slice = quota.slice(partition, total);
     Instant since = since(now, slice.window());
     Set<Integer> only = Set.of(partition);
     int used = ledger.used(account, only, since) + inFlightByPartition.getOrDefault(partition, 0);
-    if (used < slice.limit()) {
+    long limit = slice.limit() - (critical ? 0 : limits.reserveOf(slice.limit()));
+    if (used < limit) {
       return Duration.ZERO;
     }
-    int mustLeave = used - slice.limit() + 1;
+    int mustLeave = (int) (used - limit + 1);
     Instant oldest = ledger.nthOldest(account, only, since, mustLeave);
     if (oldest == null) {
       return IN_FLIGHT_RECHECK;

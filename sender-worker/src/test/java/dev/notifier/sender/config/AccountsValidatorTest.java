@@ -386,23 +386,38 @@ class AccountsValidatorTest {
 
     @Test
     void limitsNameTheAccount() {
-      assertThatThrownBy(() -> Limits.forAccount("qq", 0.0, null, null, null))
+      assertThatThrownBy(() -> Limits.forAccount("qq", 0.0, null, null, null, null))
           .hasMessageStartingWith("accounts[qq].limits.ratePerSecond is 0: set it to the messages per second");
-      assertThatThrownBy(() -> Limits.forAccount("qq", Double.NaN, null, null, null))
+      assertThatThrownBy(() -> Limits.forAccount("qq", Double.NaN, null, null, null, null))
           .hasMessageStartingWith("accounts[qq].limits.ratePerSecond is NaN");
-      assertThatThrownBy(() -> Limits.forAccount("qq", 1.0, 0, null, null))
+      assertThatThrownBy(() -> Limits.forAccount("qq", 1.0, 0, null, null, null))
           .hasMessageStartingWith("accounts[qq].limits.burst is 0: set it to at least 1");
-      assertThatThrownBy(() -> Limits.forAccount("qq", 1.0, null, 0, null))
+      assertThatThrownBy(() -> Limits.forAccount("qq", 1.0, null, 0, null, null))
           .hasMessageStartingWith("accounts[qq].limits.perMinute is 0: set it to at least 1");
-      assertThatThrownBy(() -> Limits.forAccount("qq", 1.0, null, null, -5))
+      assertThatThrownBy(() -> Limits.forAccount("qq", 1.0, null, null, -5, null))
           .hasMessageStartingWith("accounts[qq].limits.perDay is -5: set it to at least 1");
+      assertThatThrownBy(() -> Limits.forAccount("qq", 1.0, null, null, null, 0.6))
+          .hasMessageStartingWith("accounts[qq].limits.criticalReserve is 0.6: set it to the fraction of the burst "
+              + "and quotas kept for critical mail, from 0 (none) to 0.5, or leave it out for 0.1");
+    }
+
+    @Test
+    void theCriticalReserveIsRoundedDownAndNeverTakesAWholeLimit() {
+      Limits tenth = Limits.builder().ratePerSecond(1).criticalReserve(0.1).build();
+      assertThat(tenth.reserveOf(20)).isEqualTo(2);
+      assertThat(tenth.reserveOf(19)).isEqualTo(1);
+      assertThat(tenth.reserveOf(5)).isZero();
+      Limits half = Limits.builder().ratePerSecond(1).criticalReserve(0.5).build();
+      assertThat(half.reserveOf(2)).isEqualTo(1);
+      assertThat(half.reserveOf(1)).isZero();
+      assertThat(Limits.builder().ratePerSecond(1).criticalReserve(0).build().reserveOf(1_000)).isZero();
     }
 
     @Test
     void limitsDefaultTheBurstToTheRateRoundedUp() {
-      assertThat(Limits.forAccount("qq", 2.5, null, null, null)).isEqualTo(new Limits(2.5, 3, null, null));
-      assertThat(Limits.forAccount("qq", 0.2, null, 100, 500)).isEqualTo(new Limits(0.2, 1, 100, 500));
-      assertThat(Limits.forAccount("qq", null, null, null, null)).isEqualTo(Limits.DEFAULT);
+      assertThat(Limits.forAccount("qq", 2.5, null, null, null, null)).isEqualTo(new Limits(2.5, 3, null, null));
+      assertThat(Limits.forAccount("qq", 0.2, null, 100, 500, null)).isEqualTo(new Limits(0.2, 1, 100, 500));
+      assertThat(Limits.forAccount("qq", null, null, null, null, null)).isEqualTo(Limits.DEFAULT);
       assertThat(Limits.DEFAULT).isEqualTo(new Limits(10, 10, null, null));
     }
 

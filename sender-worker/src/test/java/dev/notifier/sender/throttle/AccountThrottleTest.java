@@ -3,6 +3,7 @@ package dev.notifier.sender.throttle;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.data.Offset.offset;
 
+import dev.notifier.avro.Priority;
 import dev.notifier.sender.config.Limits;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,7 +25,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 class AccountThrottleTest {
 
   private static final Duration SECOND = Duration.ofSeconds(1);
-  private static final Limits TWENTY_PER_SECOND_BURST_FIVE = Limits.of(20, 5);
+  /** The mechanics of the bucket and quotas, without the part kept for critical mail (tested on its own). */
+  private static final double NO_RESERVE = 0;
+  private static final Limits TWENTY_PER_SECOND_BURST_FIVE = new Limits(20, 5, null, null, NO_RESERVE);
 
   private final MutableClock clock = new MutableClock();
   private final Instant start = clock.instant();
@@ -121,7 +124,7 @@ class AccountThrottleTest {
 
   @Test
   void perMinuteQuotaIsASlidingWindowOverAcceptedSends() {
-    AccountThrottle throttle = new AccountThrottle(new Limits(100, 10, 30, null), clock);
+    AccountThrottle throttle = new AccountThrottle(new Limits(100, 10, 30, null, NO_RESERVE), clock);
     SendLog ends = new SendLog();
 
     simulate(List.of(throttle), 4, Duration.ofMinutes(10), 400, new Random(3), ends);
@@ -131,8 +134,44 @@ class AccountThrottleTest {
   }
 
   @Test
+  void normalAndBulkMailLeaveTheReserveOfTheBurstToCriticalMail() {
+    AccountThrottle throttle = new AccountThrottle(new Limits(1, 10, null, null, 0.2), clock);
+    for (int i = 0; i < 8; i++) {
+      assertThat(throttle.tryAcquire(0, i % 2 == 0 ? Priority.BULK : Priority.NORMAL)).isZero();
+      throttle.ended(true, 0, "n" + i, "w");
+    }
+
+    assertThat(throttle.tryAcquire(0, Priority.BULK)).as("two of ten kept back").isPositive();
+    assertThat(throttle.tryAcquire(0, Priority.NORMAL)).isPositive();
+    for (int i = 0; i < 2; i++) {
+      assertThat(throttle.tryAcquire(0, Priority.CRITICAL)).isZero();
+      throttle.ended(true, 0, "c" + i, "w");
+    }
+    assertThat(throttle.tryAcquire(0, Priority.CRITICAL)).as("the burst is spent").isPositive();
+  }
+
+  @Test
+  void normalAndBulkMailLeaveTheReserveOfEachQuotaToCriticalMail() {
+    AccountThrottle throttle = new AccountThrottle(new Limits(1000, 1000, 20, null, 0.1), clock);
+    int normal = 0;
+    while (throttle.tryAcquire(0, Priority.BULK).isZero()) {
+      throttle.ended(true, 0, "n" + normal++, "w");
+      clock.advance(Duration.ofMillis(10));
+    }
+    int critical = 0;
+    while (throttle.tryAcquire(0, Priority.CRITICAL).isZero()) {
+      throttle.ended(true, 0, "c" + critical++, "w");
+      clock.advance(Duration.ofMillis(10));
+    }
+
+    assertThat(normal).as("the minute's 20 less the reserve of 2").isEqualTo(18);
+    assertThat(critical).as("the reserve, and never past the quota").isEqualTo(2);
+    assertThat(throttle.tryAcquire(0, Priority.NORMAL)).isPositive();
+  }
+
+  @Test
   void the2001stSendOfTheDayWaitsUntilTheFirstIsADayOld() {
-    AccountThrottle throttle = new AccountThrottle(new Limits(1000, 1000, null, 2000), clock);
+    AccountThrottle throttle = new AccountThrottle(new Limits(1000, 1000, null, 2000, NO_RESERVE), clock);
     for (int i = 0; i < 2000; i++) {
       assertThat(throttle.tryAcquire(0)).isZero();
       throttle.ended(true, 0, "n" + i, "w");
@@ -147,7 +186,7 @@ class AccountThrottleTest {
 
   @Test
   void aRestartedWorkerCountsTheDaysSendsFromTheUsageTopicNotFromZero() {
-    Limits perDay = new Limits(100, 100, null, 50);
+    Limits perDay = new Limits(100, 100, null, 50, NO_RESERVE);
     QuotaLedger before = new QuotaLedger();
     AccountThrottle first = owning(perDay, Set.of(0, 1, 2), 3, before);
     List<String[]> usageTopic = new ArrayList<>();
@@ -174,7 +213,7 @@ class AccountThrottleTest {
 
   @Test
   void aMovedPartitionTakesItsUsageAlong() {
-    Limits perMinute = new Limits(100, 100, 30, null);
+    Limits perMinute = new Limits(100, 100, 30, null, NO_RESERVE);
     QuotaLedger a = new QuotaLedger();
     AccountThrottle workerA = owning(perMinute, Set.of(0, 1, 2), 3, a);
     for (int i = 0; i < 30; i++) {
@@ -201,7 +240,7 @@ class AccountThrottleTest {
    */
   @Test
   void partitionsMovingAfterOneWasUsedHardNeverLetTheAccountPastItsQuota() {
-    Limits perMinute = new Limits(100, 100, 20, null);
+    Limits perMinute = new Limits(100, 100, 20, null, NO_RESERVE);
     QuotaLedger shared = new QuotaLedger();
     AccountThrottle first = owning(perMinute, Set.of(0, 1, 2, 3, 4), 5, shared);
     int sent = sendWhileAllowed(first, 4);
@@ -231,7 +270,7 @@ class AccountThrottleTest {
   void sendsNothingWithoutPartitionsWithoutALeaseOrBeforeTheUsageIsRead() {
     QuotaLedger ledger = new QuotaLedger();
     Lease lease = new Lease(start.plusSeconds(10));
-    AccountThrottle throttle = new AccountThrottle("account", new Limits(10, 10, 30, null), ledger, lease, clock);
+    AccountThrottle throttle = new AccountThrottle("account", new Limits(10, 10, 30, null, NO_RESERVE), ledger, lease, clock);
     assertThat(throttle.tryAcquire(0)).as("no partitions").isEqualTo(AccountThrottle.RECHECK);
 
     throttle.assign(Set.of(0), 1);
