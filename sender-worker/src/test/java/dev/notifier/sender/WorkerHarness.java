@@ -117,7 +117,14 @@ final class WorkerHarness implements AutoCloseable {
   }
 
   Running startWorker(WorkerSettings settings, Function<String, String> env) {
-    SenderWorker worker = new SenderWorker(WorkerContext.builder(kafkaSettings, settings).env(env).build());
+    return startWorker(settings, env, new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+  }
+
+  /** A worker whose meters go to {@code registry}, for tests that read them. */
+  Running startWorker(WorkerSettings settings, Function<String, String> env,
+      io.micrometer.core.instrument.MeterRegistry registry) {
+    SenderWorker worker = new SenderWorker(WorkerContext.builder(kafkaSettings, settings).env(env)
+        .meterRegistry(registry).build());
     Running running = new Running(worker, executor.submit(worker));
     workers.add(running);
     return running;

@@ -76,6 +76,34 @@ public final class RetryWriter {
   }
 
   /**
+   * Attempt number {@code attempts} on account {@code account} got no reply after the end of data:
+   * an UNKNOWN status, and, when {@code retryAfter} is not null, the message again after that long —
+   * on the same account (the notification is written routed to it), so a backup never sends what a
+   * primary may have queued.
+   */
+  public void unknown(Delivery d, String account, DeliveryException e, Duration retryAfter, Runnable done) {
+    Instant now = clock.instant();
+    Instant first = d.firstFailure() == null ? now : d.firstFailure();
+    int attempts = d.failedAttempts() + 1;
+    Notification n = d.notification();
+    if (retryAfter == null) {
+      writes.write(List.of(statuses.unknown(n, account, e.getMessage()
+          + "; not sent again (retryUnknownOutcome: false): check with the recipient or the provider's logs", attempts)),
+          done);
+      return;
+    }
+    Instant due = now.plus(retryAfter);
+    Notification sameAccount = account.equals(n.getAccount()) ? n : Notification.newBuilder(n).setAccount(account)
+        .build();
+    ProducerRecord<String, Object> retry = new ProducerRecord<>(retryTopics[Math.min(attempts, Topics.RETRY_TIERS)],
+        d.record().key(), sameAccount);
+    RetryHeaders.write(retry.headers(), attempts, first, due, null, "outcome-unknown");
+    RetryHeaders.carryOrigin(d.record(), retry.headers());
+    writes.write(List.of(retry, statuses.unknown(n, account, e.getMessage() + "; sent again on account " + account
+        + " at " + due + " with the same Message-ID", attempts)), done);
+  }
+
+  /**
    * Held back without an attempt (breaker open, quota used up, backlog full, handed over), or a
    * wait-tier record whose wait is not over: waits in the wait tier of the longest delay not above
    * {@code wait} ({@link Topics#waitTierFor}), taken again after that tier's delay, when it either is
