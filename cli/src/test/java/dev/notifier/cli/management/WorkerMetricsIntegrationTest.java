@@ -140,7 +140,7 @@ class WorkerMetricsIntegrationTest {
 
     Map<String, Double> outcomes = Scrape.byLabel(scrape, "notifier_sends_total", "outcome");
     assertThat(outcomes).isEqualTo(Map.of("sent", (double) ok + flaky, "retry", (double) flaky, "dead", (double) gone,
-        "expired", 0.0));
+        "expired", 0.0, "unknown", 0.0));
     assertThat(smtp.messages()).hasSize(ok + flaky);
     assertThat(count(statuses, DeliveryState.SENT)).isEqualTo(ok + flaky);
     assertThat(deadLetters).hasSize(gone);
