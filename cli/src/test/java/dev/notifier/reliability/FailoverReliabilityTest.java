@@ -49,8 +49,8 @@ class FailoverReliabilityTest {
   @Test
   void thePrimaryKilledMidLoadLosesNothingAndSendsNothingTwiceExceptTheUnknownOnes() throws Exception {
     // Step 1: accounts primary (failing over to backup; UNKNOWN mail sent again after 5 s) and backup; the
-    // primary's server takes 100 ms over each end of data, so some are in flight when it dies
-    primary.script().delay(Stage.DATA_END, Duration.ofMillis(100));
+    // primary's server takes 300 ms over each end of data, so some are in flight when it dies
+    primary.script().delay(Stage.DATA_END, Duration.ofMillis(300));
     Load load = new Load("failover", 50);
     load.publishDirectory(cluster.clientProperties(), cluster.topics);
     String accounts = ReliabilityCluster.localAccount("primary", primary.port(), true,
@@ -60,11 +60,18 @@ class FailoverReliabilityTest {
     cluster.startStreams("streams", config);
     cluster.startWorkers("worker", 2, config);
 
-    // Step 2: the load flows; the primary's server dies after its first 40 messages and is back 15 s later
+    // Step 2: the load flows for about 25 s; the primary's server dies after its first 40 messages and is
+    // back 15 s later, while the load still flows
     CompletableFuture<List<Integer>> published =
-        load.publishInBackground(cluster.clientProperties(), cluster.topics, 0, EVENTS, 30);
+        load.publishInBackground(cluster.clientProperties(), cluster.topics, 0, EVENTS, 6);
     Await.until(Duration.ofSeconds(60), "40 messages at the primary's server", () -> primary.messages().size() >= 40);
+    // the server stops answering ends of data, then dies: those messages' outcome is unknown to the workers
+    primary.script().hang(Stage.DATA_END);
+    Await.until(Duration.ofSeconds(30), "a message at the primary's server waiting for its reply",
+        () -> primary.transcripts().stream().anyMatch(t -> t.lines().contains("*: hanging at DATA_END (scripted)")));
     primary.down();
+    primary.clearScript();
+    int beforeOutage = primary.messages().size();
     Await.until(Duration.ofSeconds(30), "mail at the backup's server", () -> !backup.messages().isEmpty());
     LockSupport.parkNanos(OUTAGE.toNanos());
     primary.up();
@@ -91,15 +98,20 @@ class FailoverReliabilityTest {
     atBoth.retainAll(atBackup);
     long failedOver = statuses.stream().filter(s -> s.getState() == DeliveryState.SENT && "backup".equals(
         s.getAccount())).count();
-    System.out.printf("scenario 14 (primary's SMTP server killed mid-load, 2 workers): expected %d, at primary %d, "
-            + "at backup %d (%d SENT by the backup), UNKNOWN %d, at both %d, duplicates %d, missing %d, dead %d%n",
-        r.expected(), atPrimary.size(), atBackup.size(), failedOver, unknown.size(), atBoth.size(), r.duplicates(),
-        r.missing().size(), r.dead());
+    int afterOutage = primary.messages().size() - beforeOutage;
+    System.out.printf("scenario 14 (primary's SMTP server killed mid-load for %d s, 2 workers): expected %d, at primary"
+            + " %d (%d after it came back), at backup %d (%d SENT by the backup), UNKNOWN %d, at both %d, duplicates %d,"
+            + " missing %d, dead %d; statuses by state/reason %s%n", OUTAGE.toSeconds(), r.expected(), atPrimary.size(),
+        afterOutage, atBackup.size(), failedOver, unknown.size(), atBoth.size(), r.duplicates(), r.missing().size(),
+        r.dead(), statuses.stream().collect(Collectors.groupingBy(s -> s.getState() + "/" + s.getReason(),
+            java.util.TreeMap::new, Collectors.counting())));
     assertThat(r.missing()).isEmpty();
     assertThat(r.dead()).isZero();
     assertThat(r.unexpected()).isEmpty();
     assertThat(atBackup).as("the backup carried mail while the primary was down").isNotEmpty();
+    assertThat(afterOutage).as("the primary took its mail again once it was back").isPositive();
     assertThat(atBoth).as("no notification at both servers").isEmpty();
+    assertThat(unknown).as("the messages the server died on are UNKNOWN").isNotEmpty();
     assertThat(unknown).as("no UNKNOWN notification was sent by the backup").doesNotContainAnyElementsOf(atBackup);
     assertThat(r.duplicates()).as("duplicates only among the UNKNOWN ones").isLessThanOrEqualTo(unknown.size());
   }

@@ -1,6 +1,7 @@
 package dev.notifier.sender.failover;
 
 import dev.notifier.sender.retry.Delivery;
+import dev.notifier.sender.retry.RetryHeaders;
 import java.util.Optional;
 import java.util.function.BiPredicate;
 
@@ -26,8 +27,15 @@ public final class Failover {
     this.submit = submit;
   }
 
-  /** Hands {@code d} on from account {@code from}; false when the chain has no account after it. */
+  /**
+   * Hands {@code d} on from account {@code from}; false when the chain has no account after it, or
+   * when an earlier attempt of {@code d} had an unknown outcome (it may be queued at that account:
+   * it is sent again only there, whatever happens on the way).
+   */
   public boolean handOver(Delivery d, String from, String why) {
+    if (RetryHeaders.unknownOutcomeAccount(d.record().headers()) != null) {
+      return false;
+    }
     String primary = d.notification().getAccount();
     Optional<String> next = chains.next(primary, from);
     if (next.isEmpty() || !submit.test(next.get(), d)) {

@@ -80,7 +80,9 @@ public final class FailoverChains {
     if (c.action() != Action.RETRY || "worker-error".equals(c.kind())) {
       return false;
     }
-    return BEFORE_DATA.contains(failure.step())
+    // a connection lost at DATA or while the content went out, before the end of data: nothing queued
+    boolean lostBeforeEndOfData = "data".equals(failure.step()) && failure.reply() == null;
+    return BEFORE_DATA.contains(failure.step()) || lostBeforeEndOfData
         || "rcpt".equals(failure.step()) && ACCOUNT_KINDS_AT_RCPT.contains(c.kind());
   }
 }

@@ -10,6 +10,7 @@ import dev.notifier.sender.metrics.WorkerMetrics;
 import dev.notifier.sender.outcome.AcknowledgedWrites;
 import dev.notifier.sender.outcome.Statuses;
 import dev.notifier.sender.smtp.DeliveryException;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -98,6 +99,7 @@ public final class RetryWriter {
     ProducerRecord<String, Object> retry = new ProducerRecord<>(retryTopics[Math.min(attempts, Topics.RETRY_TIERS)],
         d.record().key(), sameAccount);
     RetryHeaders.write(retry.headers(), attempts, first, due, null, "outcome-unknown");
+    retry.headers().add(RetryHeaders.UNKNOWN_OUTCOME_ACCOUNT, account.getBytes(StandardCharsets.UTF_8));
     RetryHeaders.carryOrigin(d.record(), retry.headers());
     writes.write(List.of(retry, statuses.unknown(n, account, e.getMessage() + "; sent again on account " + account
         + " at " + due + " with the same Message-ID", attempts)), done);
