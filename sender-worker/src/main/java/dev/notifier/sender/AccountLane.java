@@ -2,9 +2,12 @@ package dev.notifier.sender;
 
 import dev.notifier.avro.Priority;
 import dev.notifier.sender.config.AccountSettings;
+import dev.notifier.sender.failover.Failover;
+import dev.notifier.sender.failover.FailoverChains;
 import dev.notifier.sender.guard.AccountGuard;
 import dev.notifier.sender.metrics.WorkerMetrics;
 import dev.notifier.sender.outcome.Statuses;
+import dev.notifier.sender.retry.Action;
 import dev.notifier.sender.retry.Classification;
 import dev.notifier.sender.retry.Delivery;
 import dev.notifier.sender.retry.ReplyClassifier;
@@ -62,6 +65,7 @@ final class AccountLane implements AutoCloseable {
   private final Sleeper sleeper;
   private final WorkerMetrics.AccountMeters meters;
   private final String workerId;
+  private final Failover failover;
   private final BlockingQueue<Queued> queue = new PriorityBlockingQueue<>();
   private final AtomicLong arrivals = new AtomicLong();
   private final List<Thread> threads = new ArrayList<>();
@@ -76,6 +80,15 @@ final class AccountLane implements AutoCloseable {
   AccountLane(AccountSettings account, AccountGuard guard, AccountThrottle throttle, ReplyClassifier classifier,
       Statuses statuses, RetryWriter retries, Consumer<Delivery> finished, Sleeper sleeper,
       Function<String, String> env, String workerId, WorkerMetrics.AccountMeters meters) {
+    this(account, guard, throttle, classifier, statuses, retries, finished, sleeper, env, workerId, meters,
+        Failover.NONE);
+  }
+
+  /** @param failover where mail this account certainly did not take goes next ({@link FailoverChains}) */
+  AccountLane(AccountSettings account, AccountGuard guard, AccountThrottle throttle, ReplyClassifier classifier,
+      Statuses statuses, RetryWriter retries, Consumer<Delivery> finished, Sleeper sleeper,
+      Function<String, String> env, String workerId, WorkerMetrics.AccountMeters meters, Failover failover) {
+    this.failover = failover;
     this.account = account;
     this.throttle = throttle;
     this.guard = guard;
@@ -166,7 +179,9 @@ final class AccountLane implements AutoCloseable {
   private void process(AccountConnection connection, Delivery d) throws InterruptedException {
     Runnable done = () -> finished.accept(d);
     if (!guard.tryAcquire()) {
-      retries.deferred(d, "breaker-open", guard.retryAfter(), done);
+      if (!failover.handOver(d, account.id(), "breaker open")) {
+        retries.deferred(d, "breaker-open", guard.retryAfter(), done);
+      }
       return;
     }
     Duration wait;
@@ -178,7 +193,9 @@ final class AccountLane implements AutoCloseable {
     }
     if (!wait.isZero()) {
       guard.release();
-      retries.deferred(d, "throttled", wait, done);
+      if (!failover.handOver(d, account.id(), "rate or quota used up for " + wait)) {
+        retries.deferred(d, "throttled", wait, done);
+      }
       return;
     }
     send(connection, d, done);
@@ -221,7 +238,8 @@ final class AccountLane implements AutoCloseable {
     meters.smtpTook(took.toNanos());
     if (failure == null) {
       guard.succeeded(took);
-      statuses.sent(d.notification(), d.failedAttempts() + 1, d.sendPartition(), endedAt, done);
+      failover.sent(d, account.id());
+      statuses.sent(d.notification(), account.id(), d.failedAttempts() + 1, d.sendPartition(), endedAt, done);
       return;
     }
     Classification c = classifier.classify(failure);
@@ -229,6 +247,14 @@ final class AccountLane implements AutoCloseable {
       guard.failed(took, failure);
     } else {
       guard.succeeded(took);
+    }
+    if (c.action() == Action.UNKNOWN) {
+      retries.unknown(d, account.id(), failure, account.retryUnknownOutcome() ? account.unknownOutcomeRetry() : null,
+          done);
+      return;
+    }
+    if (FailoverChains.certainlyNotTaken(failure, c) && failover.handOver(d, account.id(), c.kind())) {
+      return;
     }
     retries.failed(d, c, failure, done);
   }

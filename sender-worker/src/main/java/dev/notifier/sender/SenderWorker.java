@@ -13,6 +13,9 @@ import dev.notifier.schemas.Topic;
 import dev.notifier.schemas.Topics;
 import dev.notifier.schemas.config.KafkaSettings;
 import dev.notifier.sender.config.AccountSettings;
+import dev.notifier.sender.failover.Failover;
+import dev.notifier.sender.failover.FailoverChains;
+import dev.notifier.sender.failover.FailoverState;
 import dev.notifier.sender.config.WorkerSettings;
 import dev.notifier.sender.deadletter.DeadLetterWriter;
 import dev.notifier.sender.guard.AccountGuard;
@@ -115,6 +118,7 @@ public final class SenderWorker implements Runnable, AutoCloseable {
   private final OffsetTracker tracker = new OffsetTracker();
   private final Throttles throttles;
   private final Map<String, AccountLane> lanes = new HashMap<>();
+  private final Failover failover;
   private final Dispatcher dispatcher;
   private final PartitionSource send;
   private final PartitionSource retries;
@@ -159,6 +163,15 @@ public final class SenderWorker implements Runnable, AutoCloseable {
     ledger.caughtUp(usage == null);
     this.schemaStore = new KafkaSchemaStore(kafka.clientProperties(), topics.schemas().name(), Duration.ofSeconds(10));
     NotificationDecoder decoder = new NotificationDecoder(schemaStore);
+    FailoverChains chains = FailoverChains.of(settings.accounts());
+    this.failover = new Failover(chains, new FailoverState(chains, context.meterRegistry()), (accountId, d) -> {
+      AccountLane lane = lanes.get(accountId);
+      if (lane == null) {
+        return false;
+      }
+      lane.submit(d);
+      return true;
+    });
     settings.accounts().forEach(account -> addLane(account, context, statuses, retryWriter));
     this.dispatcher = new Dispatcher(lanes, tracker, retryWriter, deadLetters, statuses, clock, settings.backlog());
     this.send = new PartitionSource("send", consumer(context, settings.groupId(), "send"), decoder,
@@ -177,7 +190,7 @@ public final class SenderWorker implements Runnable, AutoCloseable {
     AccountThrottle throttle = throttles.forAccount(account.id());
     lanes.put(account.id(), new AccountLane(account, guard, throttle, ReplyClassifier.defaults(), statuses,
         retryWriter, d -> tracker.finished(d.partition(), d.offset()), sleeper, context.env(), settings.workerId(),
-        metrics.account(account.id())));
+        metrics.account(account.id()), failover));
     metrics.bindAccount(account.id(), guard, throttle);
   }
 

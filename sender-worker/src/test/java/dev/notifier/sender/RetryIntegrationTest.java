@@ -186,9 +186,11 @@ class RetryIntegrationTest extends WorkerIntegrationSupport {
   @ParameterizedTest
   @EnumSource(value = Stage.class, names = {"RCPT", "DATA_END"})
   void aConnectionLostAfterMailFromWasAcceptedIsACountedRetry(Stage stage) throws Exception {
-    // Step 1: a worker with one connection, opened by a first message; the server drops a silent client after 5 s
+    // Step 1: a worker with one connection, opened by a first message; the server drops a silent client
+    // after 5 s; an unknown outcome (no reply after the end of data) is sent again after 1 s
     h.smtp = ScriptableSmtpServer.builder().idleTimeout(SERVER_IDLE_TIMEOUT).start();
-    h.startWorker(settings("retry-7-" + stage, Duration.ofMinutes(5)), name -> null);
+    AccountSettings account = h.localAccount().withUnknownOutcome(Duration.ofMinutes(10), Duration.ofSeconds(1));
+    h.startWorker(settings("retry-7-" + stage, account, Duration.ofMinutes(5)), name -> null);
     h.produce(batch("r-7-warm", 1));
     h.smtp.awaitMessages(1, WorkerHarness.TIMEOUT);
 
@@ -200,13 +202,15 @@ class RetryIntegrationTest extends WorkerIntegrationSupport {
         .anyMatch(t -> t.lines().contains("*: hanging at " + stage + " (scripted)")));
     h.smtp.clearScript();
 
-    // Step 3: the lost attempt is counted and retried with backoff: RETRYING at attempt 1, SENT at attempt 2
+    // Step 3: the lost attempt is counted and sent again: at RCPT a RETRYING retry with backoff; after the
+    // end of data an UNKNOWN outcome, sent again on the same account after unknownOutcomeRetry. SENT at attempt 2
     List<DeliveryStatus> history = h.awaitRecords(h.topics.status(), 3).stream().map(ConsumerRecord::value)
         .filter(s -> s.getNotificationId().equals(n.getNotificationId())).toList();
+    boolean afterData = stage == Stage.DATA_END;
     assertThat(history).extracting(DeliveryStatus::getState)
-        .containsExactly(DeliveryState.RETRYING, DeliveryState.SENT);
+        .containsExactly(afterData ? DeliveryState.UNKNOWN : DeliveryState.RETRYING, DeliveryState.SENT);
     assertThat(history).extracting(DeliveryStatus::getAttempts).containsExactly(1, 2);
-    assertThat(history.get(0).getReason()).isEqualTo("connection-lost");
+    assertThat(history.get(0).getReason()).isEqualTo(afterData ? "outcome-unknown" : "connection-lost");
     assertThat(h.readToEnd(h.topics.retry(1))).hasSize(1);
     assertThat(h.smtp.messages()).extracting(h::idOf).containsOnlyOnce(n.getNotificationId());
   }

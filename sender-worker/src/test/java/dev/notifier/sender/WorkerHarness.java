@@ -6,6 +6,7 @@ import dev.notifier.avro.DeadLetter;
 import dev.notifier.avro.DeliveryState;
 import dev.notifier.avro.DeliveryStatus;
 import dev.notifier.avro.Notification;
+import dev.notifier.avro.Priority;
 import dev.notifier.avro.Recipient;
 import dev.notifier.schemas.Topic;
 import dev.notifier.schemas.Topics;
@@ -117,7 +118,14 @@ final class WorkerHarness implements AutoCloseable {
   }
 
   Running startWorker(WorkerSettings settings, Function<String, String> env) {
-    SenderWorker worker = new SenderWorker(WorkerContext.builder(kafkaSettings, settings).env(env).build());
+    return startWorker(settings, env, new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+  }
+
+  /** A worker whose meters go to {@code registry}, for tests that read them. */
+  Running startWorker(WorkerSettings settings, Function<String, String> env,
+      io.micrometer.core.instrument.MeterRegistry registry) {
+    SenderWorker worker = new SenderWorker(WorkerContext.builder(kafkaSettings, settings).env(env)
+        .meterRegistry(registry).build());
     Running running = new Running(worker, executor.submit(worker));
     workers.add(running);
     return running;
@@ -149,7 +157,7 @@ final class WorkerHarness implements AutoCloseable {
 
   static Notification notification(String eventId, String email, String account) {
     String id = java.util.UUID.nameUUIDFromBytes((eventId + "\n" + email).getBytes(StandardCharsets.UTF_8)).toString();
-    return Notification.newBuilder()
+    return Notification.newBuilder().setPriority(Priority.NORMAL)
         .setNotificationId(id)
         .setEventId(eventId)
         .setEventType("bug.assigned")

@@ -6,6 +6,7 @@ import dev.notifier.avro.DeadLetter;
 import dev.notifier.avro.DeliveryState;
 import dev.notifier.avro.DeliveryStatus;
 import dev.notifier.avro.Notification;
+import dev.notifier.avro.Priority;
 import dev.notifier.avro.Recipient;
 import dev.notifier.schemas.Topic;
 import dev.notifier.schemas.Topics;
@@ -139,7 +140,7 @@ class WorkerMetricsIntegrationTest {
 
     Map<String, Double> outcomes = Scrape.byLabel(scrape, "notifier_sends_total", "outcome");
     assertThat(outcomes).isEqualTo(Map.of("sent", (double) ok + flaky, "retry", (double) flaky, "dead", (double) gone,
-        "expired", 0.0));
+        "expired", 0.0, "unknown", 0.0));
     assertThat(smtp.messages()).hasSize(ok + flaky);
     assertThat(count(statuses, DeliveryState.SENT)).isEqualTo(ok + flaky);
     assertThat(deadLetters).hasSize(gone);
@@ -269,7 +270,7 @@ class WorkerMetricsIntegrationTest {
 
   private static Notification notification(String email) {
     String id = UUID.nameUUIDFromBytes(("metrics-it\n" + email).getBytes(StandardCharsets.UTF_8)).toString();
-    return Notification.newBuilder()
+    return Notification.newBuilder().setPriority(Priority.NORMAL)
         .setNotificationId(id)
         .setEventId("metrics-it-" + email)
         .setEventType("bug.assigned")

@@ -33,6 +33,14 @@ import java.util.function.Function;
  *     store, e.g. a company relay's private CA; null for none
  * @param poolSize how many SMTP connections, and sending threads, this account gets per worker (1 to 32)
  * @param limits how fast the account may send, over all workers
+ * @param failover the accounts that take this account's mail, in order, when it certainly did not
+ *     take it (breaker open, connect, TLS or AUTH failure, a refusal of the account or sender before
+ *     DATA, a quota used up); empty for none. Not followed further: a backup's own list applies only
+ *     to mail routed to it
+ * @param finalReplyTimeout how long to wait for the server's reply after the end of data (RFC 5321
+ *     4.5.3.2.6: 10 minutes); without a reply the outcome is unknown
+ * @param retryUnknownOutcome whether mail whose outcome is unknown is sent again (on this account only)
+ * @param unknownOutcomeRetry how long after an unknown outcome it is sent again
  */
 public record AccountSettings(
     @JsonProperty("id") String id,
@@ -53,8 +61,16 @@ public record AccountSettings(
     @JsonProperty("checkServerIdentity") Boolean checkServerIdentity,
     @JsonProperty("trustCertificate") String trustCertificate,
     @JsonProperty("poolSize") Integer poolSize,
-    @JsonProperty("limits") Limits limits) {
+    @JsonProperty("limits") Limits limits,
+    @JsonProperty("failover") List<String> failover,
+    @JsonProperty("finalReplyTimeout") Duration finalReplyTimeout,
+    @JsonProperty("retryUnknownOutcome") Boolean retryUnknownOutcome,
+    @JsonProperty("unknownOutcomeRetry") Duration unknownOutcomeRetry) {
 
+  /** RFC 5321, 4.5.3.2.6: the client waits 10 minutes for the reply to the end of data. */
+  public static final Duration DEFAULT_FINAL_REPLY_TIMEOUT = Duration.ofMinutes(10);
+  /** A message whose outcome is unknown is sent again this much later, when a receiver has likely shown it. */
+  public static final Duration DEFAULT_UNKNOWN_OUTCOME_RETRY = Duration.ofMinutes(10);
   public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
   public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(30);
   public static final int MAX_POOL_SIZE = 32;
@@ -86,6 +102,20 @@ public record AccountSettings(
           + " (SMTP connections and sending threads per worker; most providers allow only a few at once)");
     }
     limits = limits == null ? Limits.DEFAULT : limits;
+    failover = failover == null ? List.of() : List.copyOf(failover);
+    finalReplyTimeout = positive(finalReplyTimeout, DEFAULT_FINAL_REPLY_TIMEOUT, id, "finalReplyTimeout");
+    retryUnknownOutcome = retryUnknownOutcome == null ? Boolean.TRUE : retryUnknownOutcome;
+    unknownOutcomeRetry = positive(unknownOutcomeRetry, DEFAULT_UNKNOWN_OUTCOME_RETRY, id, "unknownOutcomeRetry");
+  }
+
+  /** An account without a failover chain, with the defaults for unknown outcomes. */
+  public AccountSettings(String id, String host, int port, Security security, String from, String username,
+      String passwordEnv, String passwordFile, String ehloName, Duration connectTimeout, Duration readTimeout,
+      List<String> teams, boolean systemDefault, Boolean enabled, String preset, Boolean checkServerIdentity,
+      String trustCertificate, Integer poolSize, Limits limits) {
+    this(id, host, port, security, from, username, passwordEnv, passwordFile, ehloName, connectTimeout, readTimeout,
+        teams, systemDefault, enabled, preset, checkServerIdentity, trustCertificate, poolSize, limits, null, null,
+        null, null);
   }
 
   /** An enabled account that is no team's default and not the system default. */
@@ -119,7 +149,11 @@ public record AccountSettings(
       @JsonProperty("checkServerIdentity") Boolean checkServerIdentity,
       @JsonProperty("trustCertificate") String trustCertificate,
       @JsonProperty("poolSize") Integer poolSize,
-      @JsonProperty("limits") Limits.Entry limits) {
+      @JsonProperty("limits") Limits.Entry limits,
+      @JsonProperty("failover") List<String> failover,
+      @JsonProperty("finalReplyTimeout") Duration finalReplyTimeout,
+      @JsonProperty("retryUnknownOutcome") Boolean retryUnknownOutcome,
+      @JsonProperty("unknownOutcomeRetry") Duration unknownOutcomeRetry) {
     require(id, null, "id", "a short name such as qq-support");
     Preset known = Presets.require(id, preset);
     if (port == null && known == null) {
@@ -128,7 +162,8 @@ public record AccountSettings(
     }
     return new AccountSettings(id, host, port != null ? port : known.port(), security, from, username, passwordEnv,
         passwordFile, ehloName, connectTimeout, readTimeout, teams, Boolean.TRUE.equals(systemDefault), enabled,
-        preset, checkServerIdentity, trustCertificate, poolSize, limits == null ? null : limits.toLimits(id));
+        preset, checkServerIdentity, trustCertificate, poolSize, limits == null ? null : limits.toLimits(id), failover,
+        finalReplyTimeout, retryUnknownOutcome, unknownOutcomeRetry);
   }
 
   /** An account on a plain local server with no authentication (tests, the demo, a local relay). */
@@ -141,14 +176,31 @@ public record AccountSettings(
   public AccountSettings withLimits(Limits newLimits) {
     return new AccountSettings(id, host, port, security, from, username, passwordEnv, passwordFile, ehloName,
         connectTimeout, readTimeout, teams, systemDefault, enabled, preset, checkServerIdentity, trustCertificate,
-        poolSize, newLimits);
+        poolSize, newLimits, failover, finalReplyTimeout, retryUnknownOutcome, unknownOutcomeRetry);
   }
 
   /** This account with another number of connections (and sending threads) per worker. */
   public AccountSettings withPoolSize(int newPoolSize) {
     return new AccountSettings(id, host, port, security, from, username, passwordEnv, passwordFile, ehloName,
         connectTimeout, readTimeout, teams, systemDefault, enabled, preset, checkServerIdentity, trustCertificate,
-        newPoolSize, limits);
+        newPoolSize, limits, failover, finalReplyTimeout, retryUnknownOutcome, unknownOutcomeRetry);
+  }
+
+  /** This account with a failover chain (the accounts that take its mail when it certainly did not). */
+  public AccountSettings withFailover(List<String> backups) {
+    return new AccountSettings(id, host, port, security, from, username, passwordEnv, passwordFile, ehloName,
+        connectTimeout, readTimeout, teams, systemDefault, enabled, preset, checkServerIdentity, trustCertificate,
+        poolSize, limits, backups, finalReplyTimeout, retryUnknownOutcome, unknownOutcomeRetry);
+  }
+
+  /**
+   * This account with another handling of unknown outcomes: the final-reply time-out, and how long
+   * until such mail is sent again ({@code null}: never).
+   */
+  public AccountSettings withUnknownOutcome(Duration replyTimeout, Duration retryAfter) {
+    return new AccountSettings(id, host, port, security, from, username, passwordEnv, passwordFile, ehloName,
+        connectTimeout, readTimeout, teams, systemDefault, enabled, preset, checkServerIdentity, trustCertificate,
+        poolSize, limits, failover, replyTimeout, retryAfter != null, retryAfter);
   }
 
   /** The preset this account names, if any. */
@@ -202,6 +254,17 @@ public record AccountSettings(
           + "', which cannot be read as a PEM or DER X.509 certificate (" + e + "): point it at the server's "
           + "certificate or its CA's, or leave it out to trust only the JDK's trust store", e);
     }
+  }
+
+  private static Duration positive(Duration value, Duration fallback, String id, String key) {
+    if (value == null) {
+      return fallback;
+    }
+    if (value.isNegative() || value.isZero()) {
+      throw new IllegalArgumentException("accounts[" + id + "]." + key + " is " + value
+          + ": set it to a positive ISO-8601 duration such as PT10M, or leave it out for " + fallback);
+    }
+    return value;
   }
 
   private static void require(String value, String id, String key, String example) {

@@ -39,6 +39,7 @@ public final class AccountsValidator {
     List<String> errors = new ArrayList<>();
     List<String> warnings = new ArrayList<>();
     duplicateIds(accounts, errors);
+    failoverChains(accounts, errors, warnings);
     for (AccountSettings a : accounts) {
       tls(a, errors, warnings);
       sender(a, errors);
@@ -65,6 +66,49 @@ public final class AccountsValidator {
             + "own id");
       }
     });
+  }
+
+  /**
+   * Every account a chain names exists and is enabled, is not the account itself and is named
+   * once; a backup whose daily quota is far below (under half) its primary's, or that has one where
+   * the primary has none, is worth a warning: a failover would soon stop at its quota. A chain is
+   * not followed through the backups' own chains, so there is no cycle to find beyond the account
+   * naming itself. Each backup's From is checked by {@link #sender} like any account's: the mail it
+   * takes over is sent from the backup's own address.
+   */
+  private static void failoverChains(List<AccountSettings> accounts, List<String> errors, List<String> warnings) {
+    Map<String, AccountSettings> byId = new LinkedHashMap<>();
+    accounts.forEach(a -> byId.putIfAbsent(a.id(), a));
+    for (AccountSettings a : accounts) {
+      String key = "accounts[" + a.id() + "].failover";
+      List<String> seen = new ArrayList<>();
+      for (String backupId : a.failover()) {
+        AccountSettings backup = byId.get(backupId);
+        if (backupId.equals(a.id())) {
+          errors.add(key + " names the account itself: list other accounts, which take its mail when it cannot");
+        } else if (seen.contains(backupId)) {
+          errors.add(key + " names '" + backupId + "' twice: name each backup once, in the order they are tried");
+        } else if (backup == null) {
+          errors.add(key + " names '" + backupId + "', which is not an account: add it under accounts, or use one of "
+              + byId.keySet());
+        } else if (!backup.isEnabled()) {
+          errors.add(key + " names '" + backupId + "', which is disabled: enable it or remove it from the chain");
+        } else {
+          quotaWarning(a, backup, key, warnings);
+        }
+        seen.add(backupId);
+      }
+    }
+  }
+
+  private static void quotaWarning(AccountSettings primary, AccountSettings backup, String key, List<String> warnings) {
+    Integer primaryDay = primary.limits().perDay();
+    Integer backupDay = backup.limits().perDay();
+    if (backupDay != null && (primaryDay == null || backupDay * 2L < primaryDay)) {
+      warnings.add(key + " names '" + backup.id() + "', whose daily quota (" + backupDay + ") is far below "
+          + (primaryDay == null ? "the primary's (none)" : "the primary's (" + primaryDay + ")")
+          + ": a failover of a busy day would stop at it; raise it or add another backup");
+    }
   }
 
   private static void tls(AccountSettings a, List<String> errors, List<String> warnings) {

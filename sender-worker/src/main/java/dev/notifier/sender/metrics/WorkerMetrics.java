@@ -197,6 +197,7 @@ public final class WorkerMetrics implements AutoCloseable {
     private final Counter retry;
     private final Counter dead;
     private final Counter expired;
+    private final Counter unknown;
     private final Timer smtp;
     private final AtomicReferenceArray<Counter> retries = new AtomicReferenceArray<>(MAX_ATTEMPT_TAG + 1);
     private final ConcurrentMap<String, Counter> deadByClass = new ConcurrentHashMap<>();
@@ -210,6 +211,7 @@ public final class WorkerMetrics implements AutoCloseable {
       this.retry = outcome("retry");
       this.dead = outcome("dead");
       this.expired = outcome("expired");
+      this.unknown = outcome("unknown");
       this.smtp = !sends ? null : Timer.builder(SMTP_SEND)
           .description("SMTP transactions (connect if needed, MAIL, RCPT, DATA), successful or not")
           .tag("account", account)
@@ -228,6 +230,11 @@ public final class WorkerMetrics implements AutoCloseable {
     /** A notification not sent because its expiresAt had passed. */
     public void expired() {
       expired.increment();
+    }
+
+    /** No reply after the end of data: the server may or may not have taken the message. */
+    public void unknown() {
+      unknown.increment();
     }
 
     public void sent() {

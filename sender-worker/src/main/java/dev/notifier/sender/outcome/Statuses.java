@@ -57,18 +57,46 @@ public final class Statuses {
    * topic, under the send partition it belongs to, so that every worker counts it.
    */
   public void sent(Notification n, int attempts, int sendPartition, Instant acceptedAt, Runnable done) {
-    LOG.info("SENT {} account={} attempts={}", n.getNotificationId(), n.getAccount(), attempts);
+    sent(n, n.getAccount(), attempts, sendPartition, acceptedAt, done);
+  }
+
+  /**
+   * As {@link #sent(Notification, int, int, Instant, Runnable)}, sent by account {@code account} —
+   * a backup when it is not the one the notification was routed to: the status names the account
+   * that sent it, and the usage counts against that account's quotas.
+   */
+  public void sent(Notification n, String account, int attempts, int sendPartition, Instant acceptedAt,
+      Runnable done) {
+    LOG.info("SENT {} account={} attempts={}", n.getNotificationId(), account, attempts);
     if (LOG.isDebugEnabled()) {
       LOG.debug("SENT {} to {}", n.getNotificationId(), n.getRecipient().getEmail());
     }
-    metrics.account(n.getAccount()).sent();
-    ProducerRecord<String, Object> status = record(n, DeliveryState.SENT, null, null, attempts);
-    if (!hasQuota.test(n.getAccount())) {
+    metrics.account(account).sent();
+    boolean backup = !account.equals(n.getAccount());
+    DeliveryStatus sent = DeliveryStatuses.of(n, DeliveryState.SENT, backup ? "failover" : null,
+        backup ? "sent by backup account " + account + " (routed to " + n.getAccount() + ")" : null, attempts,
+        clock.instant());
+    sent.setAccount(account);
+    ProducerRecord<String, Object> status = new ProducerRecord<>(statusTopic, n.getNotificationId(), sent);
+    if (!hasQuota.test(account)) {
       writes.write(List.of(status), done);
       return;
     }
-    QuotaUsage usage = new QuotaUsage(n.getAccount(), n.getNotificationId(), sendPartition, acceptedAt, workerId);
-    writes.write(List.of(status, new ProducerRecord<>(usageTopic, n.getAccount(), usage)), done);
+    QuotaUsage usage = new QuotaUsage(account, n.getNotificationId(), sendPartition, acceptedAt, workerId);
+    writes.write(List.of(status, new ProducerRecord<>(usageTopic, account, usage)), done);
+  }
+
+  /**
+   * No reply came after the end of data on account {@code account}: the ledger says UNKNOWN, which
+   * the server alone could settle. {@code detail} says whether and when it is sent again.
+   */
+  public ProducerRecord<String, Object> unknown(Notification n, String account, String detail, int attempts) {
+    LOG.warn("UNKNOWN {} account={} attempts={}: {}", n.getNotificationId(), account, attempts, detail);
+    metrics.account(account).unknown();
+    DeliveryStatus status = DeliveryStatuses.of(n, DeliveryState.UNKNOWN, "outcome-unknown", detail, attempts,
+        clock.instant());
+    status.setAccount(account);
+    return new ProducerRecord<>(statusTopic, n.getNotificationId(), status);
   }
 
   /** Past its {@code expiresAt}: not sent, and not a dead letter either — nothing is left to fix. */

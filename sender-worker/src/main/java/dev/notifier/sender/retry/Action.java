@@ -26,6 +26,12 @@ public enum Action {
   PERMANENT,
   /** The notification names an account this worker does not have: dead letter at once, fix the config or the routing. */
   UNKNOWN_ACCOUNT,
+  /**
+   * No reply after the end of data (a time-out, a lost connection): the server may have queued the
+   * message. Ledger status UNKNOWN; sent again only on the same account, after the account's
+   * {@code unknownOutcomeRetry} (or never), and never failed over to another account.
+   */
+  UNKNOWN,
   /** The retries ran out (the lifetime budget, or {@code maxAttempts}): dead letter. */
   EXPIRED,
   /** The record's retry headers cannot be read: dead letter at once, never a crash of the poll loop. */

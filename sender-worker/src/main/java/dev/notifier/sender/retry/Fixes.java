@@ -37,6 +37,11 @@ final class Fixes {
   static final String AUTH_UNAVAILABLE = "the login could not be attempted: the server offered no authentication"
       + " this client supports, and most servers offer AUTH only after TLS: set security: starttls (587) or"
       + " ssl (465)";
+  static final String OUTCOME_UNKNOWN = "no reply came after the end of data: the server may have queued the"
+      + " message, so it is not failed over; it is sent again on the same account after unknownOutcomeRetry (with"
+      + " the same Message-ID), or not at all with retryUnknownOutcome: false. A slow server needs a longer"
+      + " finalReplyTimeout";
+
   static final String CONNECTION_LOST = "the connection failed or closed without an SMTP reply: it is retried;"
       + " if it persists check the host, the port, the security mode and the network to the server";
 

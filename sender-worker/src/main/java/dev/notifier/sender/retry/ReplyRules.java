@@ -5,6 +5,7 @@ import static dev.notifier.sender.retry.Action.DEAD_RECIPIENT;
 import static dev.notifier.sender.retry.Action.INVALID_MESSAGE;
 import static dev.notifier.sender.retry.Action.PERMANENT;
 import static dev.notifier.sender.retry.Action.RETRY;
+import static dev.notifier.sender.retry.Action.UNKNOWN;
 import static dev.notifier.sender.retry.Action.SENT;
 import static dev.notifier.sender.retry.Rule.when;
 
@@ -38,7 +39,8 @@ import javax.net.ssl.SSLException;
  * against it (the server failed, throttled or refused the account: enough of these open the
  * breaker and the account's mail waits), or {@link #HEALTHY} (the server answered sanely — a sent
  * message, a refused recipient or message — whatever became of the mail). Today exactly the
- * {@link Action#RETRY} and {@link Action#ACCOUNT_ERROR} rows count, except the worker's own errors
+ * {@link Action#RETRY}, {@link Action#ACCOUNT_ERROR} and {@link Action#UNKNOWN} (a server silent after
+ * the end of data) rows count, except the worker's own errors
  * (a bug, a notification the code did not expect), which are retried but say nothing about the account.
  *
  * <p>Decisions worth knowing: an unknown host is an {@link Action#ACCOUNT_ERROR} (it is the
@@ -68,6 +70,9 @@ public final class ReplyRules {
 
         // --- the worker failed, not the server: retried; says nothing about the account
         when().step("worker")                                         .then(RETRY, HEALTHY, "worker-error", Fixes.WORKER_ERROR),
+
+        // --- no reply after the end of data: the server may have taken it (never failed over)
+        when().step("end-of-data").noReply()                          .then(UNKNOWN, COUNTS, "outcome-unknown", Fixes.OUTCOME_UNKNOWN),
 
         // --- the transport failed: the exception says how
         when().cause(UnknownHostException.class)                      .then(ACCOUNT_ERROR, COUNTS, "dns-failed", Fixes.DNS),

@@ -23,6 +23,11 @@ public final class RetryHeaders {
   public static final String ORIGINAL_TOPIC = "notifier.original.topic";
   public static final String ORIGINAL_PARTITION = "notifier.original.partition";
   public static final String ORIGINAL_OFFSET = "notifier.original.offset";
+  /**
+   * The account an attempt with an unknown outcome was made on: the message may be queued there, so
+   * it is sent again only there, never failed over, for the rest of its retries.
+   */
+  public static final String UNKNOWN_OUTCOME_ACCOUNT = "notifier.unknown-outcome.account";
 
   private RetryHeaders() {
   }
@@ -52,6 +57,11 @@ public final class RetryHeaders {
   }
 
   /** Why the record waited last time; null for fresh mail. */
+  /** The account of an earlier attempt whose outcome is unknown, or null. */
+  public static String unknownOutcomeAccount(Headers headers) {
+    return text(headers, UNKNOWN_OUTCOME_ACCOUNT);
+  }
+
   public static String reason(Headers headers) {
     return text(headers, REASON);
   }
@@ -75,6 +85,10 @@ public final class RetryHeaders {
 
   /** Copies the record's origin headers (or, on its first hop, its own position) to {@code target}. */
   public static void carryOrigin(ConsumerRecord<?, ?> record, Headers target) {
+    Header unknown = record.headers().lastHeader(UNKNOWN_OUTCOME_ACCOUNT);
+    if (unknown != null && target.lastHeader(UNKNOWN_OUTCOME_ACCOUNT) == null) {
+      target.add(UNKNOWN_OUTCOME_ACCOUNT, unknown.value());
+    }
     if (record.headers().lastHeader(ORIGINAL_TOPIC) != null) {
       for (String key : new String[] {ORIGINAL_TOPIC, ORIGINAL_PARTITION, ORIGINAL_OFFSET}) {
         Header header = record.headers().lastHeader(key);

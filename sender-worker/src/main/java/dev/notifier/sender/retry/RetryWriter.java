@@ -10,6 +10,7 @@ import dev.notifier.sender.metrics.WorkerMetrics;
 import dev.notifier.sender.outcome.AcknowledgedWrites;
 import dev.notifier.sender.outcome.Statuses;
 import dev.notifier.sender.smtp.DeliveryException;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -73,6 +74,35 @@ public final class RetryWriter {
       }
       default -> deadEnd.dead(d, c, e.reply(), e.causeClass(), attempts, first, done);
     }
+  }
+
+  /**
+   * Attempt number {@code attempts} on account {@code account} got no reply after the end of data:
+   * an UNKNOWN status, and, when {@code retryAfter} is not null, the message again after that long —
+   * on the same account (the notification is written routed to it), so a backup never sends what a
+   * primary may have queued.
+   */
+  public void unknown(Delivery d, String account, DeliveryException e, Duration retryAfter, Runnable done) {
+    Instant now = clock.instant();
+    Instant first = d.firstFailure() == null ? now : d.firstFailure();
+    int attempts = d.failedAttempts() + 1;
+    Notification n = d.notification();
+    if (retryAfter == null) {
+      writes.write(List.of(statuses.unknown(n, account, e.getMessage()
+          + "; not sent again (retryUnknownOutcome: false): check with the recipient or the provider's logs", attempts)),
+          done);
+      return;
+    }
+    Instant due = now.plus(retryAfter);
+    Notification sameAccount = account.equals(n.getAccount()) ? n : Notification.newBuilder(n).setAccount(account)
+        .build();
+    ProducerRecord<String, Object> retry = new ProducerRecord<>(retryTopics[Math.min(attempts, Topics.RETRY_TIERS)],
+        d.record().key(), sameAccount);
+    RetryHeaders.write(retry.headers(), attempts, first, due, null, "outcome-unknown");
+    retry.headers().add(RetryHeaders.UNKNOWN_OUTCOME_ACCOUNT, account.getBytes(StandardCharsets.UTF_8));
+    RetryHeaders.carryOrigin(d.record(), retry.headers());
+    writes.write(List.of(retry, statuses.unknown(n, account, e.getMessage() + "; sent again on account " + account
+        + " at " + due + " with the same Message-ID", attempts)), done);
   }
 
   /**

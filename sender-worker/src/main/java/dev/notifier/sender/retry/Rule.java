@@ -30,7 +30,8 @@ public final class Rule {
 
   /** The steps a {@link dev.notifier.sender.smtp.DeliveryException} names. */
   public static final Set<String> STEPS =
-      Set.of("connect", "starttls", "ehlo", "auth", "mail", "rcpt", "data", "io", "message", "worker");
+      Set.of("connect", "starttls", "ehlo", "auth", "mail", "rcpt", "data", "end-of-data", "io", "message",
+          "worker");
 
   private static final Pattern CODE = Pattern.compile("[1-5](\\d\\d|xx)|none");
   private static final Pattern ENHANCED = Pattern.compile("[245]\\.\\d{1,3}\\.(\\d{1,3})?");

@@ -24,8 +24,10 @@ import org.slf4j.LoggerFactory;
  * is the connection's, not the message's: no attempt is counted and the breaker is not told. Only
  * once per message, and never once MAIL FROM was accepted: from then on an unknown outcome (above
  * all after the end of data, when the server may have queued the message) is the message's
- * failure, retried with backoff as a counted attempt. A send without a probe costs nothing extra;
- * a NOOP before each message would cost a round trip each.
+ * failure, retried with backoff as a counted attempt — and once the end of data was sent, a failure
+ * without the server's reply is an unknown outcome (step {@code end-of-data}): the server may have
+ * queued the message. A send without a probe costs nothing extra; a NOOP before each message would
+ * cost a round trip each.
  */
 public final class AccountConnection implements AutoCloseable {
 
@@ -90,6 +92,9 @@ public final class AccountConnection implements AutoCloseable {
 
   private DeliveryException failed(MessagingException e) {
     DeliveryException failure = SmtpFailures.explain(e, lastResponse());
+    if (transport != null && transport.endOfDataSent() && (failure.reply() == null || failure.reply().code() < 400)) {
+      failure = SmtpFailures.unknownOutcome(e, account);
+    }
     closeQuietly();
     return failure;
   }
@@ -109,7 +114,7 @@ public final class AccountConnection implements AutoCloseable {
       throw new DeliveryException("auth", null, e.getMessage(), e);
     }
     try {
-      transport = new TrackingTransport(session);
+      transport = new TrackingTransport(session, account.finalReplyTimeout());
       if (account.authenticates()) {
         transport.connect(account.host(), account.port(), account.username(), password);
       } else {

@@ -32,6 +32,15 @@ final class SmtpFailures {
   }
 
   /**
+   * The end of data was sent and no reply came (a time-out, a closed connection): the server may
+   * have taken the message or not. Step {@code end-of-data}, no reply.
+   */
+  static DeliveryException unknownOutcome(MessagingException e, AccountSettings account) {
+    return new DeliveryException("end-of-data", null, "account " + account.id() + ": no reply after the end of data ("
+        + describe(e) + "): the server may or may not have taken the message", e);
+  }
+
+  /**
    * Whether {@code e} means the server had closed the connection: the command got no reply at all
    * (end of stream, a reset, a broken pipe). Not when the server replied with a refusal (a code of
    * 400 or more in {@code lastResponse}), nor after a time-out: a silent server may be alive and slow.

@@ -97,7 +97,7 @@ class AccountsValidatorTest {
 
     AccountSettings build() {
       return AccountSettings.fromConfig(id, preset, host, port, security, from, username, passwordEnv, passwordFile,
-          null, null, null, null, null, null, checkServerIdentity, trustCertificate, null, null);
+          null, null, null, null, null, null, checkServerIdentity, trustCertificate, null, null, null, null, null, null);
     }
   }
 
@@ -139,6 +139,35 @@ class AccountsValidatorTest {
 
     assertThat(AccountsValidator.validate(accounts, ENV)).isEmpty();
     assertThat(loggedWarnings()).isEmpty();
+  }
+
+  @Test
+  void failoverChainsNameEnabledAccountsOtherThanThemselvesOnce() {
+    AccountSettings off = new AccountSettings("off", "127.0.0.1", 2526, Security.NONE, "a@example.com", null, null, null,
+        null, null, null, List.of(), false, false, null, null, null, null, null);
+    List<AccountSettings> accounts = List.of(
+        AccountSettings.local("primary", "127.0.0.1", 2525, "a@example.com")
+            .withFailover(List.of("primary", "backup", "backup", "nowhere", "off")),
+        AccountSettings.local("backup", "127.0.0.1", 2527, "b@example.com").withFailover(List.of()), off);
+
+    assertThatThrownBy(() -> AccountsValidator.validate(accounts, ENV))
+        .hasMessageContaining("accounts[primary].failover names the account itself")
+        .hasMessageContaining("accounts[primary].failover names 'backup' twice")
+        .hasMessageContaining("accounts[primary].failover names 'nowhere', which is not an account: add it under "
+            + "accounts, or use one of [primary, backup, off]")
+        .hasMessageContaining("accounts[primary].failover names 'off', which is disabled");
+  }
+
+  @Test
+  void aBackupWithADailyQuotaFarBelowThePrimarysIsWarnedOf() {
+    List<AccountSettings> accounts = List.of(
+        AccountSettings.local("primary", "127.0.0.1", 2525, "a@example.com")
+            .withLimits(new Limits(10, 10, null, 2000)).withFailover(List.of("backup")),
+        AccountSettings.local("backup", "127.0.0.1", 2527, "b@example.com").withLimits(new Limits(10, 10, null, 500)));
+
+    assertThat(AccountsValidator.validate(accounts, ENV)).singleElement().asString()
+        .isEqualTo("accounts[primary].failover names 'backup', whose daily quota (500) is far below the primary's "
+            + "(2000): a failover of a busy day would stop at it; raise it or add another backup");
   }
 
   @Test

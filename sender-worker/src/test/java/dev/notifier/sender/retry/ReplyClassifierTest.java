@@ -5,6 +5,7 @@ import static dev.notifier.sender.retry.Action.DEAD_RECIPIENT;
 import static dev.notifier.sender.retry.Action.INVALID_MESSAGE;
 import static dev.notifier.sender.retry.Action.PERMANENT;
 import static dev.notifier.sender.retry.Action.RETRY;
+import static dev.notifier.sender.retry.Action.UNKNOWN;
 import static dev.notifier.sender.retry.Action.SENT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -71,6 +72,9 @@ class ReplyClassifierTest {
         c("connect", null, ConnectException.class, RETRY, "connection-refused", "httpd_can_sendmail"),
         c("connect", null, NoRouteToHostException.class, RETRY, "unreachable", "port 25"),
         c("auth", null, MessagingException.class, ACCOUNT_ERROR, "auth-unavailable", "starttls"),
+        // no reply after the end of data: the server may have queued it
+        c("end-of-data", null, SocketTimeoutException.class, UNKNOWN, "outcome-unknown", "unknownOutcomeRetry"),
+        c("end-of-data", null, MessagingException.class, UNKNOWN, "outcome-unknown", "finalReplyTimeout"),
         // a TLS error mid-session is a lost connection, not a misconfigured account
         c("io", null, SSLException.class, RETRY, "connection-lost", "retried"),
 
@@ -337,7 +341,8 @@ class ReplyClassifierTest {
   void theDefaultTableCountsTheServersTransientAndAccountFailuresAgainstTheBreaker() {
     assertThat(CLASSIFIER.rules()).filteredOn(rule -> !rule.result().kind().equals("worker-error"))
         .allSatisfy(rule -> assertThat(rule.result().countsAgainstBreaker()).as("breaker column of %s", rule)
-            .isEqualTo(rule.result().action() == RETRY || rule.result().action() == ACCOUNT_ERROR));
+            .isEqualTo(rule.result().action() == RETRY || rule.result().action() == ACCOUNT_ERROR
+                || rule.result().action() == UNKNOWN));
     assertThat(CLASSIFIER.classify("worker", null, IllegalStateException.class))
         .as("the worker's own error is retried but says nothing about the account")
         .extracting(Classification::action, Classification::countsAgainstBreaker).containsExactly(RETRY, false);

@@ -62,6 +62,12 @@ public record ReplayPlan(List<DeadLetterEntry> toReplay, Map<String, List<DeadLe
   /** Its content went out in a digest (a notification of its own, replayed by its own id). */
   static final String DIGESTED = "digested";
 
+  /**
+   * No reply came after its end of data: it may be in the recipient's mailbox, and the worker sends
+   * it again itself when the account says so; a replay would risk a second copy.
+   */
+  static final String OUTCOME_UNKNOWN = "outcome-unknown";
+
   private static String skipReason(DeliveryState state) {
     return switch (state) {
       case DEAD -> null;
@@ -70,6 +76,7 @@ public record ReplayPlan(List<DeadLetterEntry> toReplay, Map<String, List<DeadLe
       case SKIPPED -> SKIPPED;
       case EXPIRED -> EXPIRED;
       case DIGESTED -> DIGESTED;
+      case UNKNOWN -> OUTCOME_UNKNOWN;
     };
   }
 

@@ -81,12 +81,12 @@ final class StatusView {
     byState.forEach((state, n) -> counts.add(state + " " + n));
     out.println("event " + eventId + " (" + latest.get(0).status().getEventType() + "): " + latest.size()
         + " notification(s) — " + String.join(", ", counts));
-    TextTable table = new TextTable(List.of("recipient", "state", "reason", "attempts", "at", "notificationId",
-        "detail"));
+    TextTable table = new TextTable(List.of("recipient", "state", "reason", "attempts", "account", "at",
+        "notificationId", "detail"));
     for (StatusEntry e : latest) {
       DeliveryStatus s = e.status();
       table.row(List.of(e.recipient(), s.getState().name(), nz(s.getReason()), String.valueOf(s.getAttempts()),
-          s.getAt().toString(), s.getNotificationId(), TextTable.cut(nz(s.getDetail()), 100)));
+          nz(s.getAccount()), s.getAt().toString(), s.getNotificationId(), TextTable.cut(nz(s.getDetail()), 100)));
     }
     table.print(out);
   }
