@@ -6,7 +6,8 @@
 #   etc/             passwd and group with the non-root user notifier (10001), nsswitch.conf
 #   usr/lib/locale  glibc's C.UTF-8 locale (LANG=C.UTF-8 makes UTF-8 the JVM's default charset)
 #   tmp/             empty (the JNI libraries are unpacked there at run time)
-#   var/lib/notifier/streams, etc/notifier   the state directory and the config mount point
+#   var/lib/notifier/streams, etc/notifier   the streams state volume's and the config's mount points
+#   var/lib/kafka/data  the log directory of the notifier-kafka image, which is built on the same root
 # The image is then FROM scratch plus this tree (Jib extraDirectories): no registry is needed to build it.
 #
 # With a base image that has a Java runtime (-Djib.from.image=...), MODE is app: only the notifier's own
@@ -28,7 +29,7 @@ fail() {
 }
 
 rm -rf "$out"
-mkdir -p "$out/var/lib/notifier/streams" "$out/etc/notifier"
+mkdir -p "$out/var/lib/notifier/streams" "$out/etc/notifier" "$out/var/lib/kafka/data"
 case "$mode" in
   app) echo "build-runtime: base image brings the runtime; only the notifier's directories in $out"; exit 0 ;;
   full) ;;
@@ -48,6 +49,11 @@ cp -R "$template/." "$out/"
   --include-locales=en,zh \
   --strip-debug --no-header-files --no-man-pages --compress=2 \
   --output "$out/opt/java"
+
+# java.desktop is there for java.beans only (the Kafka broker's commons-validator and commons-collections):
+# its native libraries for X11, sound, fonts, colour profiles, JPEG and the splash screen would bring X11,
+# ALSA, FreeType and more into the image, and nothing in it draws (AWT falls back to headless)
+rm -f "$out"/opt/java/lib/{libawt_xawt,libjawt,libsplashscreen,libjsound,libfontmanager,libjavajpeg,liblcms}.so
 
 # 2. the JNI libraries the classpath unpacks at run time, for this machine's architecture (only read by ldd here)
 jni=$(mktemp -d)

@@ -12,6 +12,7 @@ import dev.notifier.sender.config.AccountSettings;
 import dev.notifier.sender.config.AccountsValidator;
 import dev.notifier.sender.config.Security;
 import dev.notifier.streams.StreamsApp;
+import dev.notifier.testkit.smtp.SmtpSinkMain;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -67,6 +68,9 @@ class DeployManifestsTest {
   static final Set<String> TARGET_LABELS = Set.of("instance", "job", "role");
 
   static final String IMAGE = System.getProperty("image.name", "notifier:0.1.0-SNAPSHOT");
+  /** The broker image the build makes beside it (image/pom.xml kafka.image.name). */
+  static final String KAFKA_IMAGE = System.getProperty("kafka.image.name",
+      "notifier-kafka:" + System.getProperty("kafka.version", "4.3.1"));
   static final String CONFIG_DIR = Path.of(Management.CONFIG_PATH).getParent().toString();
   static final String CONFIG_KEY = Path.of(Management.CONFIG_PATH).getFileName().toString();
 
@@ -159,9 +163,9 @@ class DeployManifestsTest {
         .containsKey("num.standby.replicas");
     assertThat(Integer.parseInt(config.kafka().properties().get("num.standby.replicas"))).isPositive();
 
-    // the stateDir is the StatefulSet's claim
+    // the stateDir is on the StatefulSet's claim, below its mount point (whose root the image's user does not own)
     JsonNode streams = deploy.kubernetes("StatefulSet", "notifier-streams");
-    JsonNode stateMount = mount(Manifests.container(streams, "streams"), config.streams().stateDir(), "streams");
+    JsonNode stateMount = mountAbove(Manifests.container(streams, "streams"), config.streams().stateDir(), "streams");
     assertThat(texts(streams.path("spec").path("volumeClaimTemplates"), "metadata", "name"))
         .as("streams.stateDir " + config.streams().stateDir() + " is on a volumeClaimTemplate")
         .contains(stateMount.path("name").asText());
@@ -247,12 +251,13 @@ class DeployManifestsTest {
     JsonNode topics = services.path("topics");
     assertThat(topics.path("image").asText()).as("compose service topics image").isEqualTo(IMAGE);
     assertThat(texts(topics.path("command"))).as("compose service topics command")
-        .containsExactly("topics", "create", "--config", Management.CONFIG_PATH);
+        .startsWith("topics", "create", "--config", Management.CONFIG_PATH).contains("--timeout");
     assertThat(texts(topics.path("volumes"))).contains("./notifier.compose.yaml:" + Management.CONFIG_PATH + ":ro");
-    assertThat(topics.path("depends_on").path("kafka").path("condition").asText()).isEqualTo("service_healthy");
+    // no health check (the broker image has no shell, podman-compose waits for none): topics create --timeout waits
+    assertThat(topics.path("depends_on").path("kafka").path("condition").asText()).isEqualTo("service_started");
     assertThat(topics.path("restart").asText()).as("one-shot").isEqualTo("no");
     services.fields().forEachRemaining(e -> {
-      if (e.getValue().path("image").asText().equals(IMAGE) && !e.getKey().equals("topics")) {
+      if (runsNotifierCommand(e.getValue()) && !e.getKey().equals("topics")) {
         assertThat(startsAfterTopics(services, e.getKey())).as("compose service " + e.getKey()
             + " starts once topics completed successfully (directly or through a service it waits for)").isTrue();
       }
@@ -301,10 +306,8 @@ class DeployManifestsTest {
     JsonNode services = deploy.single("compose.yaml").path("services");
     List<String> notifierServices = new ArrayList<>();
     services.fields().forEachRemaining(e -> {
-      String image = e.getValue().path("image").asText();
-      if (image.startsWith("notifier")) {
+      if (runsNotifierCommand(e.getValue())) {
         notifierServices.add(e.getKey());
-        assertThat(image).as("compose service " + e.getKey() + " image").isEqualTo(IMAGE);
         assertThat(texts(e.getValue().path("command"))).as(e.getKey() + " command").contains("--config")
             .contains(Management.CONFIG_PATH);
         assertThat(texts(e.getValue().path("volumes"))).as(e.getKey() + " mounts the compose config at CONFIG_PATH")
@@ -315,28 +318,37 @@ class DeployManifestsTest {
     assertThat(texts(services.path("streams").path("command")).get(0)).isEqualTo("streams");
     assertThat(texts(services.path("worker").path("command")).get(0)).isEqualTo("worker");
     assertThat(services.path("worker").path("deploy").path("replicas").asInt()).as("three workers").isEqualTo(3);
-    assertThat(services.path("kafka").path("image").asText()).as("the broker's version is the clients'")
-        .isEqualTo("apache/kafka:" + System.getProperty("kafka.version", "4.3.1"));
+    assertThat(services.path("kafka").path("image").asText()).as("the broker image built here, of the clients' version")
+        .isEqualTo(KAFKA_IMAGE);
+    assertThat(services.path("smtp").path("image").asText()).as("the inbox runs from the image").isEqualTo(IMAGE);
+    assertThat(texts(services.path("smtp").path("entrypoint"))).as("the inbox: the testkit's SMTP server")
+        .contains("@/app/jib-classpath-file", SmtpSinkMain.class.getName());
+  }
+
+  /** A service running the notifier command of the image (not the inbox, which runs another main class from it). */
+  private static boolean runsNotifierCommand(JsonNode service) {
+    return service.path("image").asText().equals(IMAGE) && !service.has("entrypoint");
   }
 
   @Test
-  void composeConfigLoadsAndSendsToMailpitWithoutAPassword() {
+  void composeConfigLoadsAndSendsToTheInboxWithoutAPassword() {
     NotifierConfig config = ConfigFile.load(deploy.path("notifier.compose.yaml"));
     JsonNode services = deploy.single("compose.yaml").path("services");
     assertThat(config.kafka().bootstrapServers()).isEqualTo("kafka:9092");
     assertThat(services.path("kafka").path("environment").path("KAFKA_ADVERTISED_LISTENERS").asText())
         .contains("PLAINTEXT://" + config.kafka().bootstrapServers());
-    AccountSettings mailpit = config.accounts().get(0);
-    assertThat(services.has(mailpit.host())).as("account host " + mailpit.host() + " is a compose service").isTrue();
-    assertThat(mailpit.port()).isEqualTo(1025);
-    assertThat(mailpit.security()).isEqualTo(Security.NONE);
+    AccountSettings inbox = config.accounts().get(0);
+    assertThat(services.has(inbox.host())).as("account host " + inbox.host() + " is a compose service").isTrue();
+    assertThat(texts(services.path(inbox.host()).path("entrypoint"))).as("the inbox listens on the account's port")
+        .endsWith("--port", String.valueOf(inbox.port()));
+    assertThat(inbox.security()).isEqualTo(Security.NONE);
     AccountsValidator.validate(config.accounts(), name -> null);
     assertThat(config.management().port()).isEqualTo(Management.DEFAULT_PORT);
     assertThat(config.management().host()).as("reachable by Prometheus").isEqualTo("0.0.0.0");
     Duration stop = Duration.parse("PT" + services.path("worker").path("stop_grace_period").asText().toUpperCase(java.util.Locale.ROOT));
     assertThat(stop).as("stop_grace_period > drainTimeout").isGreaterThan(config.workerSettings().drainTimeout());
-    assertThat(texts(services.path("streams").path("volumes")))
-        .anyMatch(v -> v.endsWith(":" + config.streams().stateDir()));
+    assertThat(texts(services.path("streams").path("volumes"))).as("streams.stateDir is below a volume")
+        .anyMatch(v -> config.streams().stateDir().startsWith(v.substring(v.lastIndexOf(':') + 1) + "/"));
   }
 
   @Test
@@ -359,7 +371,7 @@ class DeployManifestsTest {
     }
     Set<String> notifierServices = new HashSet<>();
     deploy.single("compose.yaml").path("services").fields().forEachRemaining(e -> {
-      if (e.getValue().path("image").asText().equals(IMAGE) && !e.getValue().has("profiles")
+      if (runsNotifierCommand(e.getValue()) && !e.getValue().has("profiles")
           && !e.getValue().path("restart").asText().equals("no")) {
         notifierServices.add(e.getKey());
       }
@@ -476,6 +488,13 @@ class DeployManifestsTest {
   private static JsonNode mount(JsonNode container, String path, String what) {
     return Manifests.stream(container.path("volumeMounts")).filter(m -> path.equals(m.path("mountPath").asText()))
         .findFirst().orElseThrow(() -> new AssertionError(what + " mounts nothing at " + path));
+  }
+
+  /** The mount whose path is a directory above {@code path}: the state directory the app creates below a volume. */
+  private static JsonNode mountAbove(JsonNode container, String path, String what) {
+    return Manifests.stream(container.path("volumeMounts"))
+        .filter(m -> path.startsWith(m.path("mountPath").asText() + "/")).findFirst()
+        .orElseThrow(() -> new AssertionError(what + " mounts nothing above " + path));
   }
 
   private static JsonNode volume(JsonNode pod, String name, String what) {

@@ -42,6 +42,29 @@ final class Mailbox {
         rejected = 0;
     }
 
+    /**
+     * Blocks until at least one message arrived (or {@code timeout} passed), then returns and forgets the
+     * messages held: a long-running server (the development inbox) keeps no mail in memory.
+     */
+    synchronized List<ReceivedMessage> take(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try {
+            while (messages.isEmpty()) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return List.of();
+                }
+                TimeUnit.NANOSECONDS.timedWait(this, left);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return List.of();
+        }
+        List<ReceivedMessage> taken = List.copyOf(messages);
+        messages.clear();
+        return taken;
+    }
+
     /** Blocks until at least {@code count} messages arrived, then returns all of them. */
     synchronized List<ReceivedMessage> await(int count, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();

@@ -60,6 +60,7 @@ public final class ScriptableSmtpServer implements AutoCloseable {
     private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(2);
 
     private final SmtpServerConfig config;
+    private final InetAddress bindAddress;
     private final SelfSignedCertificate certificate;
     private final ReplyScript script = new ReplyScript();
     private final Mailbox mailbox = new Mailbox();
@@ -75,8 +76,10 @@ public final class ScriptableSmtpServer implements AutoCloseable {
     private boolean started; // guarded by this
     private boolean closed; // guarded by this
 
-    private ScriptableSmtpServer(SmtpServerConfig config, SelfSignedCertificate certificate, int port) {
+    private ScriptableSmtpServer(SmtpServerConfig config, SelfSignedCertificate certificate, InetAddress bindAddress,
+            int port) {
         this.config = config;
+        this.bindAddress = bindAddress;
         this.certificate = certificate;
         this.port = port;
         AtomicInteger threads = new AtomicInteger();
@@ -91,7 +94,7 @@ public final class ScriptableSmtpServer implements AutoCloseable {
         return new Builder();
     }
 
-    /** Binds 127.0.0.1 on the configured port (a free one for port 0) and starts accepting. */
+    /** Binds 127.0.0.1 (or the configured address) on the configured port (a free one for port 0) and starts accepting. */
     public synchronized ScriptableSmtpServer start() {
         if (closed) {
             throw new IllegalStateException("SMTP server was closed; build a new one");
@@ -151,9 +154,9 @@ public final class ScriptableSmtpServer implements AutoCloseable {
         }
     }
 
-    /** The address the server listens on: "127.0.0.1". */
+    /** The address clients reach the server at: "127.0.0.1", also when it listens on every interface. */
     public String host() {
-        return LOOPBACK.getHostAddress();
+        return bindAddress.isAnyLocalAddress() ? LOOPBACK.getHostAddress() : bindAddress.getHostAddress();
     }
 
     /** The bound port (the configured one, or the free port chosen for port 0). */
@@ -187,6 +190,14 @@ public final class ScriptableSmtpServer implements AutoCloseable {
      */
     public List<ReceivedMessage> awaitMessages(int count, Duration timeout) {
         return mailbox.await(count, timeout);
+    }
+
+    /**
+     * Waits up to {@code timeout} for a message, then returns the messages received since the last call and
+     * forgets them (empty when none came in time); what a long-running inbox reads instead of {@link #messages()}.
+     */
+    public List<ReceivedMessage> takeMessages(Duration timeout) {
+        return mailbox.take(timeout);
     }
 
     /** Messages whose data was answered with an error (scripted, or too big) instead of 250. */
@@ -271,7 +282,7 @@ public final class ScriptableSmtpServer implements AutoCloseable {
         try {
             ServerSocket socket = new ServerSocket();
             socket.setReuseAddress(true); // so up() can re-bind the port while old connections linger in TIME_WAIT
-            socket.bind(new InetSocketAddress(LOOPBACK, port), 128);
+            socket.bind(new InetSocketAddress(bindAddress, port), 128);
             port = socket.getLocalPort();
             listener = socket;
             acceptor = new Thread(() -> acceptLoop(socket), "smtp-acceptor-" + port);
@@ -333,6 +344,7 @@ public final class ScriptableSmtpServer implements AutoCloseable {
      */
     public static final class Builder {
         private int port;
+        private InetAddress bindAddress = LOOPBACK;
         private TlsMode tlsMode = TlsMode.NONE;
         private boolean advertiseStartTls = true;
         private boolean requireStartTls;
@@ -354,6 +366,15 @@ public final class ScriptableSmtpServer implements AutoCloseable {
                 throw new IllegalArgumentException("port must be between 0 and 65535, but was " + port);
             }
             this.port = port;
+            return this;
+        }
+
+        /**
+         * The address to listen on; default the loopback address. The wildcard address (0.0.0.0) is for a
+         * server in a container, reached by other containers (the development inbox, {@link SmtpSinkMain}).
+         */
+        public Builder bindAddress(InetAddress address) {
+            this.bindAddress = Objects.requireNonNull(address, "address");
             return this;
         }
 
@@ -446,7 +467,7 @@ public final class ScriptableSmtpServer implements AutoCloseable {
                     : certificate != null ? certificate : SelfSignedCertificate.forHost(certificateHost);
             SSLContext sslContext = cert == null ? null : cert.serverSslContext();
             return new ScriptableSmtpServer(new SmtpServerConfig(serverName, tlsMode, advertiseStartTls, requireStartTls,
-                    credentials, requireAuth, idleTimeout, maxMessageBytes, sslContext, clock), cert, port);
+                    credentials, requireAuth, idleTimeout, maxMessageBytes, sslContext, clock), cert, bindAddress, port);
         }
 
         /** Builds and starts the server. */
