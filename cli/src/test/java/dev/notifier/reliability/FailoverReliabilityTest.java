@@ -41,7 +41,7 @@ class FailoverReliabilityTest {
 
   @BeforeAll
   static void start() throws Exception {
-    cluster = new ReliabilityCluster("failover").start();
+    cluster = new ReliabilityCluster("provider-failover").start();
     primary = ScriptableSmtpServer.builder().start();
     backup = ScriptableSmtpServer.builder().start();
   }
@@ -51,7 +51,7 @@ class FailoverReliabilityTest {
     // Step 1: accounts primary (failing over to backup; UNKNOWN mail sent again after 5 s) and backup; the
     // primary's server takes 300 ms over each end of data, so some are in flight when it dies
     primary.script().delay(Stage.DATA_END, Duration.ofMillis(300));
-    Load load = new Load("failover", 50);
+    Load load = new Load("provider-failover", 50);
     load.publishDirectory(cluster.clientProperties(), cluster.topics);
     String accounts = ReliabilityCluster.localAccount("primary", primary.port(), true,
         "poolSize: 2, failover: [backup], unknownOutcomeRetry: PT5S, limits: {ratePerSecond: 50}")
