@@ -13,7 +13,8 @@ import org.apache.kafka.common.serialization.Deserializer;
 
 /**
  * Deserializers for the directory topics, which upstream systems fill either with Avro
- * single-object records or with JSON objects; the first byte tells which.
+ * single-object records or with JSON objects; the first byte tells which. A user record written
+ * with an earlier shipped schema ({@link SchemaHistory}, e.g. one without preferences) is still read.
  */
 final class DirectoryDeserializers {
 
@@ -23,7 +24,7 @@ final class DirectoryDeserializers {
   }
 
   static Deserializer<User> users() {
-    return of(new AvroSerde<>(User.class, User.getClassSchema()), JsonRecords::user);
+    return of(AvroSerde.withHistory(User.class, User.getClassSchema(), null), JsonRecords::user);
   }
 
   static Deserializer<Group> groups() {

@@ -8,6 +8,8 @@ import dev.notifier.avro.DeliveryState;
 import dev.notifier.avro.DeliveryStatus;
 import dev.notifier.avro.DomainEvent;
 import dev.notifier.avro.Notification;
+import dev.notifier.avro.Priority;
+import dev.notifier.avro.User;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Instant;
@@ -25,12 +27,13 @@ import org.junit.jupiter.params.provider.ValueSource;
 class SchemaHistoryTest {
 
   @ParameterizedTest
-  @ValueSource(strings = {"Notification", "DeliveryStatus", "DeadLetter", "DomainEvent"})
+  @ValueSource(strings = {"Notification", "DeliveryStatus", "DeadLetter", "DomainEvent", "User"})
   void everyShippedSchemaIsReadableByTheCurrentOne(String name) {
     Schema current = switch (name) {
       case "Notification" -> Notification.getClassSchema();
       case "DeliveryStatus" -> DeliveryStatus.getClassSchema();
       case "DeadLetter" -> DeadLetter.getClassSchema();
+      case "User" -> User.getClassSchema();
       default -> DomainEvent.getClassSchema();
     };
     List<Schema> shipped = SchemaHistory.of(name);
@@ -82,6 +85,54 @@ class SchemaHistoryTest {
     status.put("at", 1_700_000_000_000L);
     DeliveryStatus s = Topics.standard().status().valueSerde().deserializer().deserialize("t", encode(statusV1, status));
     assertThat(s.getState()).isEqualTo(DeliveryState.SENT);
+  }
+
+  @Test
+  void aNotificationOfRelease2ReadsAsNormalPriorityAndKeepsItsExpiry() throws IOException {
+    Schema v2 = SchemaHistory.of("Notification").get(1);
+    GenericRecord n = notificationV1(v2);
+    n.put("expiresAt", Instant.parse("2026-11-22T10:00:00Z").toEpochMilli());
+
+    Notification read = Topics.standard().send().valueSerde().deserializer().deserialize("t", encode(v2, n));
+
+    assertThat(read.getPriority()).isEqualTo(Priority.NORMAL);
+    assertThat(read.getExpiresAt()).isEqualTo(Instant.parse("2026-11-22T10:00:00Z"));
+  }
+
+  @Test
+  void aUserWithoutPreferencesIsStillReadFromTheDirectory() throws IOException {
+    Schema v1 = SchemaHistory.of("User").get(0);
+    GenericRecord user = new GenericData.Record(v1);
+    user.put("userId", "alice");
+    user.put("email", "alice@example.com");
+    user.put("timeZone", "Europe/Berlin");
+    user.put("active", true);
+    user.put("optOut", List.of("story.*"));
+
+    User read = Topics.standard().users().valueSerde().deserializer().deserialize("t", encode(v1, user));
+
+    assertThat(read.getEmail()).isEqualTo("alice@example.com");
+    assertThat(read.getTimeZone()).isEqualTo("Europe/Berlin");
+    assertThat(read.getOptOut()).containsExactly("story.*");
+    assertThat(read.getPreferences()).isNull();
+  }
+
+  @Test
+  void aStatusOfRelease2ReadsWithoutDigestOrReleaseTime() throws IOException {
+    Schema v2 = SchemaHistory.of("DeliveryStatus").get(1);
+    GenericRecord status = new GenericData.Record(v2);
+    status.put("notificationId", "n-1");
+    status.put("eventId", "e-1");
+    status.put("eventType", "bug.assigned");
+    status.put("state", new GenericData.EnumSymbol(v2.getField("state").schema(), "EXPIRED"));
+    status.put("attempts", 0);
+    status.put("at", 1_700_000_000_000L);
+
+    DeliveryStatus s = Topics.standard().status().valueSerde().deserializer().deserialize("t", encode(v2, status));
+
+    assertThat(s.getState()).isEqualTo(DeliveryState.EXPIRED);
+    assertThat(s.getDigestId()).isNull();
+    assertThat(s.getReleaseAt()).isNull();
   }
 
   static GenericRecord notificationV1(Schema v1) {
