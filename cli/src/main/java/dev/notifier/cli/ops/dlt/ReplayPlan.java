@@ -59,13 +59,17 @@ public record ReplayPlan(List<DeadLetterEntry> toReplay, Map<String, List<DeadLe
   /** Its expiresAt passed: replaying it would only expire it again. */
   static final String EXPIRED = "expired";
 
+  /** Its content went out in a digest (a notification of its own, replayed by its own id). */
+  static final String DIGESTED = "digested";
+
   private static String skipReason(DeliveryState state) {
     return switch (state) {
       case DEAD -> null;
       case SENT -> ALREADY_SENT;
-      case QUEUED, RETRYING -> IN_FLIGHT;
+      case QUEUED, RETRYING, DEFERRED -> IN_FLIGHT;
       case SKIPPED -> SKIPPED;
       case EXPIRED -> EXPIRED;
+      case DIGESTED -> DIGESTED;
     };
   }
 
