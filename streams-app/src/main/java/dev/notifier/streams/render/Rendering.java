@@ -6,6 +6,7 @@ import dev.notifier.avro.Recipient;
 import dev.notifier.avro.internal.Candidate;
 import dev.notifier.streams.expand.Candidates;
 import dev.notifier.streams.expand.SkipReason;
+import dev.notifier.streams.policy.Release;
 import dev.notifier.streams.route.AccountRouter;
 import java.time.Clock;
 
@@ -16,9 +17,19 @@ import java.time.Clock;
  */
 public record Rendering(Notification notification, Candidate failed) {
 
+  /** Renders the candidate a policy released, with the priority and expiry the policy gave it. */
+  public static Rendering of(String id, Release release, Renderer renderer, AccountRouter router, Clock clock) {
+    Rendering r = of(id, release.candidate(), renderer, router, clock);
+    if (r.notification() != null) {
+      r.notification().setPriority(release.priority());
+      r.notification().setExpiresAt(release.expiresAt());
+    }
+    return r;
+  }
+
   /**
    * Renders {@code c} as notification {@code id}, sent from the account {@code router} picks for the
-   * event's team and stamped with {@code clock}'s time.
+   * event's team and stamped with {@code clock}'s time, with normal priority and no expiry.
    */
   public static Rendering of(String id, Candidate c, Renderer renderer, AccountRouter router, Clock clock) {
     Rendered rendered;
