@@ -105,9 +105,10 @@ public final class PolicyProcessor implements Processor<String, Candidate, Strin
   }
 
   private OpenDigest open(Candidate c, String openKey, DigestSpec spec, Policy policy, String reason, Instant now) {
-    String eventId = "digest:" + spec.key().of(c) + "@" + now.toEpochMilli();
+    // unique and deterministic: an item opens at most one digest
+    String opener = "digest:" + spec.key().of(c) + "@" + now.toEpochMilli() + "/" + Candidates.notificationId(c);
     OpenDigest d = OpenDigest.newBuilder()
-        .setDigestId(NotificationIds.forAddress(eventId, c.getEmail(), spec.template()))
+        .setDigestId(NotificationIds.forAddress(opener, c.getEmail(), spec.template()))
         .setOpenKey(openKey).setReason(reason).setOpenedAt(now.toEpochMilli()).setLastItemAt(now.toEpochMilli())
         .setDueAt(spec.dueAt(now, now, policy.zone()).toEpochMilli()).setSealed(false).setItems(new ArrayList<>())
         .build();
@@ -163,7 +164,8 @@ public final class PolicyProcessor implements Processor<String, Candidate, Strin
     if (policy.priority() != Priority.CRITICAL) {
       caps.add(recipient, day);
     }
-    forward(Candidates.notificationId(c), new Release(c, policy.priority(), now.plus(policy.expiresAfter())), now);
+    forward(Candidates.notificationId(c), new Release(c, policy.priority(), now, now.plus(policy.expiresAfter())),
+        now);
   }
 
   private static String recipient(Candidate c) {

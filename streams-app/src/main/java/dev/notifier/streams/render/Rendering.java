@@ -17,12 +17,16 @@ import java.time.Clock;
  */
 public record Rendering(Notification notification, Candidate failed) {
 
-  /** Renders the candidate a policy released, with the priority and expiry the policy gave it. */
+  /**
+   * Renders the candidate a policy released, stamped with the time it was released and carrying the
+   * priority and expiry the policy gave it.
+   */
   public static Rendering of(String id, Release release, Renderer renderer, AccountRouter router, Clock clock) {
     Rendering r = of(id, release.candidate(), renderer, router, clock);
     if (r.notification() != null) {
       r.notification().setPriority(release.priority());
       r.notification().setExpiresAt(release.expiresAt());
+      r.notification().setCreatedAt(release.at());
     }
     return r;
   }
