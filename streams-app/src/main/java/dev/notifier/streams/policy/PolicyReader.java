@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -36,6 +37,7 @@ public final class PolicyReader {
   private static final Set<String> DIGEST_KEYS = Set.of("mode", "every", "gap", "max", "at", "on", "maxItems",
       "flushFirst", "key", "template");
   private static final Set<String> DEFAULTS_KEYS = Set.of("expiresAfter", "recipient", "teams");
+  private static final Set<String> PRIORITIES = Set.of("critical", "normal", "bulk");
   private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(s|m|h|d)");
   private static final Map<String, DayOfWeek> DAYS = Map.of("MON", DayOfWeek.MONDAY, "TUE", DayOfWeek.TUESDAY,
       "WED", DayOfWeek.WEDNESDAY, "THU", DayOfWeek.THURSDAY, "FRI", DayOfWeek.FRIDAY, "SAT", DayOfWeek.SATURDAY,
@@ -92,10 +94,10 @@ public final class PolicyReader {
     }
     Map<Priority, Duration> expires = new EnumMap<>(PolicyDefaults.BUILT_IN.expiresAfter());
     JsonNode exp = node.get("expiresAfter");
-    if (exp != null && mapping("defaults.expiresAfter", exp, Set.of("critical", "normal", "bulk"))) {
+    if (exp != null && mapping("defaults.expiresAfter", exp, PRIORITIES)) {
       exp.fields().forEachRemaining(e -> {
         Duration d = duration("defaults.expiresAfter." + e.getKey(), e.getValue());
-        if (d != null) {
+        if (d != null && PRIORITIES.contains(e.getKey())) {
           expires.put(Priority.valueOf(e.getKey().toUpperCase(Locale.ROOT)), d);
         }
       });
@@ -214,6 +216,10 @@ public final class PolicyReader {
       }
     }
     JsonNode template = node.get("template");
+    if (template != null && !template.asText().startsWith(DigestSpec.DEFAULT_TEMPLATE)) {
+      problem(path + ".template", template, "a digest template's id starts with 'digest' (it is rendered with the "
+          + "digest's items); use digest or e.g. digest-weekly");
+    }
     return mode == null ? null : new DigestSpec(mode, every, gap, max, time(path + ".at", node.get("at")),
         weekday(path + ".on", node.get("on")), maxItems, bool(path + ".flushFirst", node.get("flushFirst"), false),
         key, template == null ? DigestSpec.DEFAULT_TEMPLATE : template.asText());
@@ -303,21 +309,22 @@ public final class PolicyReader {
     return node.asBoolean();
   }
 
-  /** Whether {@code node} is a mapping whose keys are all in {@code keys} (null: any key); notes it if not. */
+  /**
+   * Whether {@code node} is a mapping (noted if not); a key not in {@code keys} (null: any key) is
+   * noted too, and the rest of the mapping is still read, so one message lists every problem.
+   */
   private boolean mapping(String path, JsonNode node, Set<String> keys) {
     if (!node.isObject()) {
       problem(path, node, "use a mapping" + (keys == null ? "" : " with keys among " + keys));
       return false;
     }
-    boolean ok = true;
     for (Iterator<String> it = node.fieldNames(); it.hasNext();) {
       String key = it.next();
       if (keys != null && !keys.contains(key)) {
-        problems.add(file + ": " + path + "." + key + " is not a known key; use one of " + keys);
-        ok = false;
+        problems.add(file + ": " + path + "." + key + " is not a known key; use one of " + new TreeSet<>(keys));
       }
     }
-    return ok;
+    return true;
   }
 
   private void problem(String path, JsonNode value, String fix) {
