@@ -1,6 +1,7 @@
 package dev.notifier.bench;
 
 import dev.notifier.avro.Notification;
+import dev.notifier.avro.Priority;
 import dev.notifier.avro.Recipient;
 import java.time.Instant;
 
@@ -31,7 +32,7 @@ final class MailContent {
 
   /** Notification {@code i} for {@code account}, with the shared content. */
   static Notification notification(String run, int i, String account) {
-    return Notification.newBuilder()
+    return Notification.newBuilder().setPriority(Priority.NORMAL)
         .setNotificationId(run + "-" + i)
         .setEventId(run + "-event-" + i)
         .setEventType("bug.assigned")

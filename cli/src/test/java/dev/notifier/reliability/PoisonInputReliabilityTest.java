@@ -8,6 +8,7 @@ import dev.notifier.avro.DeliveryState;
 import dev.notifier.avro.DeliveryStatus;
 import dev.notifier.avro.DomainEvent;
 import dev.notifier.avro.Notification;
+import dev.notifier.avro.Priority;
 import dev.notifier.avro.Recipient;
 import dev.notifier.schemas.AvroSerde;
 import dev.notifier.schemas.NotificationIds;
@@ -165,7 +166,7 @@ class PoisonInputReliabilityTest {
   }
 
   private static Notification notification(String id, String email, String name, String subject) {
-    return Notification.newBuilder()
+    return Notification.newBuilder().setPriority(Priority.NORMAL)
         .setNotificationId(id)
         .setEventId("poison-9")
         .setEventType("bug.assigned")

@@ -6,6 +6,7 @@ import dev.notifier.avro.DeadLetter;
 import dev.notifier.avro.DeliveryState;
 import dev.notifier.avro.DeliveryStatus;
 import dev.notifier.avro.Notification;
+import dev.notifier.avro.Priority;
 import dev.notifier.avro.Recipient;
 import dev.notifier.schemas.Topic;
 import dev.notifier.schemas.Topics;
@@ -149,7 +150,7 @@ final class WorkerHarness implements AutoCloseable {
 
   static Notification notification(String eventId, String email, String account) {
     String id = java.util.UUID.nameUUIDFromBytes((eventId + "\n" + email).getBytes(StandardCharsets.UTF_8)).toString();
-    return Notification.newBuilder()
+    return Notification.newBuilder().setPriority(Priority.NORMAL)
         .setNotificationId(id)
         .setEventId(eventId)
         .setEventType("bug.assigned")

@@ -6,6 +6,7 @@ import dev.notifier.avro.DeadLetter;
 import dev.notifier.avro.DeliveryState;
 import dev.notifier.avro.DeliveryStatus;
 import dev.notifier.avro.Notification;
+import dev.notifier.avro.Priority;
 import dev.notifier.avro.Recipient;
 import dev.notifier.schemas.Topic;
 import dev.notifier.schemas.Topics;
@@ -269,7 +270,7 @@ class WorkerMetricsIntegrationTest {
 
   private static Notification notification(String email) {
     String id = UUID.nameUUIDFromBytes(("metrics-it\n" + email).getBytes(StandardCharsets.UTF_8)).toString();
-    return Notification.newBuilder()
+    return Notification.newBuilder().setPriority(Priority.NORMAL)
         .setNotificationId(id)
         .setEventId("metrics-it-" + email)
         .setEventType("bug.assigned")

@@ -1,6 +1,7 @@
 package dev.notifier.sender.doctor;
 
 import dev.notifier.avro.Notification;
+import dev.notifier.avro.Priority;
 import dev.notifier.avro.Recipient;
 import dev.notifier.sender.config.AccountSettings;
 import dev.notifier.sender.config.Security;
@@ -182,7 +183,7 @@ final class SmtpDialogue implements AutoCloseable {
 
   private Notification testMessage(String to) {
     String id = "smtp-check-" + clock.millis();
-    return Notification.newBuilder()
+    return Notification.newBuilder().setPriority(Priority.NORMAL)
         .setNotificationId(id)
         .setEventId(id)
         .setEventType("smtp.check")

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.notifier.avro.Notification;
+import dev.notifier.avro.Priority;
 import dev.notifier.avro.Recipient;
 import dev.notifier.sender.config.AccountSettings;
 import jakarta.mail.Session;
@@ -23,7 +24,7 @@ class MessageFactoryTest {
   private final Session session = SessionFactory.session(AccountSettings.local("default", "127.0.0.1", 2525, FROM));
 
   private static Notification.Builder notification() {
-    return Notification.newBuilder()
+    return Notification.newBuilder().setPriority(Priority.NORMAL)
         .setNotificationId("6f1c2a4e-0c9b-3d55-9a57-2f0b1d8e7c11")
         .setEventId("evt-42")
         .setEventType("bug.assigned")

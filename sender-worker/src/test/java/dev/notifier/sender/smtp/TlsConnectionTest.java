@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.notifier.avro.Notification;
+import dev.notifier.avro.Priority;
 import dev.notifier.avro.Recipient;
 import dev.notifier.sender.config.AccountSettings;
 import dev.notifier.sender.config.Security;
@@ -76,7 +77,7 @@ class TlsConnectionTest {
   }
 
   private static Notification notification() {
-    return Notification.newBuilder()
+    return Notification.newBuilder().setPriority(Priority.NORMAL)
         .setNotificationId("0b5a7d0e-tls")
         .setEventId("evt-tls")
         .setEventType("bug.assigned")

@@ -49,7 +49,7 @@ public final class Policies {
     return new Policy(rule.priority(),
         rule.expiresAfter() != null ? rule.expiresAfter() : defaults.expiresAfter(rule.priority()), digest,
         rule.respectQuietHours() ? settings.quietHours() : QuietHours.NONE,
-        settings.zone(), cap, rule.overCap(), new Policy.LocalSchedule(settings.digestAt(), settings.weeklyOn()));
+        settings.zone(), cap, rule.overCap());
   }
 
   private static RecipientSettings own(Candidate c, Preferences prefs) {

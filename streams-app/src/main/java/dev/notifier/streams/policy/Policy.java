@@ -10,9 +10,5 @@ import java.time.ZoneId;
  * ignores them; {@code dailyCap} is 0 when the rule is not capped or the recipient has no cap.
  */
 public record Policy(Priority priority, Duration expiresAfter, DigestSpec digest, QuietHours quietHours,
-    ZoneId zone, int dailyCap, OverCap overCap, LocalSchedule schedule) {
-
-  /** When the recipient's scheduled digests go out, for a {@code daily}/{@code weekly} choice of theirs. */
-  public record LocalSchedule(java.time.LocalTime digestAt, java.time.DayOfWeek weeklyOn) {
-  }
+    ZoneId zone, int dailyCap, OverCap overCap) {
 }

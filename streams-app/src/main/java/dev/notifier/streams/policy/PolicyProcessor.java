@@ -7,6 +7,7 @@ import dev.notifier.schemas.NotificationIds;
 import dev.notifier.streams.expand.Candidates;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Optional;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -152,7 +153,7 @@ public final class PolicyProcessor implements Processor<String, Candidate, Strin
 
   private void deliverCounted(Candidate c, Policy policy, Instant now) {
     String recipient = recipient(c);
-    java.time.LocalDate day = now.atZone(policy.zone()).toLocalDate();
+    LocalDate day = now.atZone(policy.zone()).toLocalDate();
     if (caps.reached(recipient, day, policy.dailyCap())) {
       if (policy.overCap() == OverCap.SKIP) {
         forward(Candidates.notificationId(c), new LedgerEntry(PolicyStatuses.capped(c, policy.dailyCap(), now)), now);

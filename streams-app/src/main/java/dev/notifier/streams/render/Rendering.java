@@ -2,6 +2,7 @@ package dev.notifier.streams.render;
 
 import dev.notifier.avro.DomainEvent;
 import dev.notifier.avro.Notification;
+import dev.notifier.avro.Priority;
 import dev.notifier.avro.Recipient;
 import dev.notifier.avro.internal.Candidate;
 import dev.notifier.streams.expand.Candidates;
@@ -59,6 +60,8 @@ public record Rendering(Notification notification, Candidate failed) {
         .setTextBody(rendered.text())
         .setHtmlBody(rendered.html())
         .setCreatedAt(clock.instant())
+        // every field set explicitly: Avro resolves an enum default through its class allow-list
+        .setPriority(Priority.NORMAL)
         .build();
     return new Rendering(notification, null);
   }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.notifier.avro.DeliveryState;
 import dev.notifier.avro.Notification;
+import dev.notifier.avro.Priority;
 import dev.notifier.avro.Recipient;
 import dev.notifier.cli.ops.OpsTestSupport;
 import dev.notifier.cli.ops.OpsTestSupport.Run;
@@ -293,7 +294,7 @@ class DltCommandsIntegrationTest {
 
   private static Notification notification(String eventId, String type, String account, String address,
       String subject) {
-    return Notification.newBuilder()
+    return Notification.newBuilder().setPriority(Priority.NORMAL)
         .setNotificationId(id(eventId, address))
         .setEventId(eventId)
         .setEventType(type)

@@ -7,6 +7,7 @@ import dev.notifier.avro.DeadLetter;
 import dev.notifier.avro.DeliveryState;
 import dev.notifier.avro.DeliveryStatus;
 import dev.notifier.avro.Notification;
+import dev.notifier.avro.Priority;
 import dev.notifier.avro.Recipient;
 import dev.notifier.cli.ops.Csv;
 import dev.notifier.cli.ops.OpsException;
@@ -112,7 +113,7 @@ class DltUnitsTest {
 
   private static DeadLetterEntry entry(int partition, long offset, String id, String email, String cls, int code,
       String enhanced, Instant at) {
-    Notification n = Notification.newBuilder().setNotificationId(id).setEventId("e").setEventType("bug.assigned")
+    Notification n = Notification.newBuilder().setPriority(Priority.NORMAL).setNotificationId(id).setEventId("e").setEventType("bug.assigned")
         .setTemplate("bug").setAccount("default").setRecipient(Recipient.newBuilder().setEmail(email).build())
         .setSubject("s").setTextBody("t").setCreatedAt(at).build();
     DeadLetter letter = DeadLetter.newBuilder().setNotification(n).setFailureClass(cls).setReplyCode(code)
