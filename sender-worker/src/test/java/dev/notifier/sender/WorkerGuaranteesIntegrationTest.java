@@ -293,7 +293,7 @@ class WorkerGuaranteesIntegrationTest extends WorkerIntegrationSupport {
     for (Schema.Field f : current.getFields()) {
       fields.add(new Schema.Field(f, f.schema()));
     }
-    fields.add(new Schema.Field("priority", Schema.create(Schema.Type.STRING), "added by the next release", "normal"));
+    fields.add(new Schema.Field("channel", Schema.create(Schema.Type.STRING), "added by the next release", "email"));
     return Schema.createRecord(current.getName(), current.getDoc(), current.getNamespace(), false, fields);
   }
 
@@ -314,8 +314,8 @@ class WorkerGuaranteesIntegrationTest extends WorkerIntegrationSupport {
     r.put("subject", n.getSubject());
     r.put("textBody", n.getTextBody());
     r.put("createdAt", n.getCreatedAt().toEpochMilli());
-    if (schema.getField("priority") != null) {
-      r.put("priority", "critical");
+    if (schema.getField("channel") != null) {
+      r.put("channel", "sms");
     }
     return r;
   }

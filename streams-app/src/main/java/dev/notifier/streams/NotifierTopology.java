@@ -40,8 +40,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * The notifier topology, in the order of DESIGN.md's flow: parse → expand (groups, then users)
- * → dedup → policy (digests, quiet hours, daily caps) → render → route → send. Skipped recipients and queued notifications are written to the
- * status topic; unparseable records to the invalid topic. {@link #buildTopology} is shared by the
+ * → dedup → policy (digests, quiet hours, daily caps) → render → route → send. Skipped recipients,
+ * policy decisions and queued notifications are written to the status topic; unparseable records
+ * to the invalid topic. {@link #buildTopology} is shared by the
  * application, its {@code TopologyTestDriver} tests and the benchmark, and registers the state
  * stores the topology needs itself: callers hand it an empty builder. The stages count what passes
  * through them in {@link TopologySettings#metrics()} (see {@link TopologyMetrics}) without adding a

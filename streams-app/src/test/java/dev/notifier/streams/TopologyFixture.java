@@ -3,7 +3,11 @@ package dev.notifier.streams;
 import dev.notifier.avro.DeliveryStatus;
 import dev.notifier.avro.Notification;
 import dev.notifier.schemas.Topics;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -47,6 +51,8 @@ final class TopologyFixture implements AutoCloseable {
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "notifier-test");
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
     props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    // a state directory of its own: the default one under /tmp is shared with every other build on the host
+    props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir().toString());
     StreamsBuilder builder = new StreamsBuilder();
     NotifierTopology.buildTopology(builder, fixed);
     driver = new TopologyTestDriver(builder.build(), props, start);
@@ -85,6 +91,16 @@ final class TopologyFixture implements AutoCloseable {
 
   void event(String key, String json, Instant at) {
     events.pipeInput(new TestRecord<>(key, json.getBytes(StandardCharsets.UTF_8), at));
+  }
+
+  private static Path stateDir() {
+    try {
+      Path dir = Files.createTempDirectory("notifier-ttd-");
+      dir.toFile().deleteOnExit();
+      return dir;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** Moves the driver's wall clock on by {@code by}; due punctuations run. */

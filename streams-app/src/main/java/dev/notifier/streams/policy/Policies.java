@@ -40,7 +40,8 @@ public final class Policies {
     PolicyDefaults defaults = rules.policyDefaults();
     boolean critical = rule.priority() == Priority.CRITICAL;
     Preferences prefs = critical ? null : c.getPreferences();
-    RecipientSettings settings = own(c, prefs).orElse(rule.recipient()).orElse(defaults.forTeam(c.getEvent().getTeam()));
+    RecipientSettings settings = own(c, prefs).orElse(rule.recipient())
+        .orElse(defaults.forTeam(c.getEvent().getTeam()));
     DigestSpec digest = digest(rule.digest(), prefs, c, settings);
     if (digest != null) {
       digest = digest.withSchedule(settings.digestAt(), settings.weeklyOn());
@@ -102,7 +103,7 @@ public final class Policies {
     for (dev.notifier.avro.QuietHours q : spans) {
       try {
         Set<DayOfWeek> days = EnumSet.noneOf(DayOfWeek.class);
-        q.getDays().forEach(d -> days.add(PolicyReader.day(d)));
+        q.getDays().forEach(d -> days.add(SettingValues.day(d)));
         out.add(new QuietSpan(days, LocalTime.parse(q.getStart()), LocalTime.parse(q.getEnd())));
       } catch (DateTimeParseException | IllegalArgumentException unreadable) {
         // a span that cannot be read holds nothing
