@@ -314,6 +314,9 @@ class WorkerGuaranteesIntegrationTest extends WorkerIntegrationSupport {
     r.put("subject", n.getSubject());
     r.put("textBody", n.getTextBody());
     r.put("createdAt", n.getCreatedAt().toEpochMilli());
+    if (schema.getField("priority") != null) {
+      r.put("priority", new GenericData.EnumSymbol(schema.getField("priority").schema(), "NORMAL"));
+    }
     if (schema.getField("channel") != null) {
       r.put("channel", "sms");
     }
