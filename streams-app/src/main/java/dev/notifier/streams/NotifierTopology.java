@@ -15,7 +15,18 @@ import dev.notifier.streams.expand.SkipReason;
 import dev.notifier.streams.metrics.TopologyMetrics;
 import dev.notifier.streams.parse.ParseProcessor;
 import dev.notifier.streams.parse.ParseResult;
+import dev.notifier.streams.policy.ClosedDigest;
+import dev.notifier.streams.policy.LedgerEntry;
+import dev.notifier.streams.policy.Policies;
+import dev.notifier.streams.policy.PolicyOutcome;
+import dev.notifier.streams.policy.PolicyProcessor;
+import dev.notifier.streams.policy.PolicyStores;
+import dev.notifier.streams.policy.Release;
+import dev.notifier.streams.render.DigestRendering;
 import dev.notifier.streams.render.Rendering;
+import dev.notifier.schemas.NotificationIds;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -29,8 +40,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * The notifier topology, in the order of DESIGN.md's flow: parse → expand (groups, then users)
- * → dedup → render → route → send. Skipped recipients and queued notifications are written to the
- * status topic; unparseable records to the invalid topic. {@link #buildTopology} is shared by the
+ * → dedup → policy (digests, quiet hours, daily caps) → render → route → send. Skipped recipients,
+ * policy decisions and queued notifications are written to the status topic; unparseable records
+ * to the invalid topic. {@link #buildTopology} is shared by the
  * application, its {@code TopologyTestDriver} tests and the benchmark, and registers the state
  * stores the topology needs itself: callers hand it an empty builder. The stages count what passes
  * through them in {@link TopologySettings#metrics()} (see {@link TopologyMetrics}) without adding a
@@ -48,6 +60,7 @@ public final class NotifierTopology {
   /** Adds the whole topology, its state stores included, to {@code builder}. */
   public static void buildTopology(StreamsBuilder builder, TopologySettings settings) {
     builder.addStateStore(DedupProcessor.storeBuilder(settings.dedupWindow()));
+    PolicyStores.builders().forEach(builder::addStateStore);
     Topics topics = settings.topics();
     TopologyMetrics metrics = settings.metrics();
     GlobalKTable<String, User> users = globalTable(builder, topics.users(), USERS_STORE);
@@ -71,16 +84,29 @@ public final class NotifierTopology {
         .to(topics.status().name(), produced(topics.status()));
 
     KStream<String, Candidate> resolved = expand(events, users, groups, expander);
-    KStream<String, Rendering> rendered = resolved
+    KStream<String, Candidate> deduplicated = resolved
         .filter((k, c) -> c.getSkipReason() == null, Named.as("deliverable"))
         // no repartition: every candidate of an event is processed in the event's own task (events are
         // keyed by event id, so a re-delivered event meets its first copy there); the dedup store is
         // keyed by notification id within that task
         .selectKey((k, c) -> Statuses.notificationId(c), Named.as("by-notification-id"))
         .processValues(() -> new DedupProcessor(settings.dedupWindow(), metrics), Named.as("dedup"),
-            DedupProcessor.STORE)
-        .mapValues((id, c) -> Rendering.of(id, c, settings.renderer(), settings.router(), settings.clock()),
+            DedupProcessor.STORE);
+    KStream<String, PolicyOutcome> decided = policy(deduplicated, settings);
+    decided.filter((id, o) -> o instanceof LedgerEntry, Named.as("policy-decisions"))
+        .mapValues(o -> ((LedgerEntry) o).status(), Named.as("policy-status"))
+        .to(topics.status().name(), produced(topics.status()));
+    KStream<String, Rendering> rendered = decided
+        .filter((id, o) -> o instanceof Release, Named.as("released"))
+        .mapValues((id, o) -> Rendering.of(id, (Release) o, settings.renderer(), settings.router(), settings.clock()),
             Named.as("render"));
+    KStream<String, DigestRendering> digests = decided
+        .filter((id, o) -> o instanceof ClosedDigest, Named.as("digests-due"))
+        .mapValues(o -> DigestRendering.of((ClosedDigest) o, settings.renderer(), settings.router()),
+            Named.as("render-digest"));
+    digests.filter((id, d) -> d.failed() != null, Named.as("digest-render-failed"))
+        .mapValues(DigestRendering::failed, Named.as("digest-render-failure"))
+        .to(topics.status().name(), produced(topics.status()));
 
     KStream<String, Candidate> skipped = resolved.filter((k, c) -> c.getSkipReason() != null, Named.as("skipped"))
         .merge(rendered.filter((id, r) -> r.failed() != null, Named.as("render-failed"))
@@ -93,13 +119,30 @@ public final class NotifierTopology {
 
     KStream<String, Notification> notifications = rendered
         .filter((id, r) -> r.notification() != null, Named.as("rendered"))
-        .mapValues(Rendering::notification, Named.as("notification"));
+        .mapValues(Rendering::notification, Named.as("notification"))
+        .merge(digests.filter((id, d) -> d.notification() != null, Named.as("digest-rendered"))
+            .mapValues(DigestRendering::notification, Named.as("digest-notification")), Named.as("all-notifications"));
     notifications.to(topics.send().name(), produced(topics.send()));
     notifications.mapValues(n -> {
           metrics.notificationOut(n.getTemplate(), n.getAccount());
           return Statuses.queued(n);
         }, Named.as("queued-status"))
         .to(topics.status().name(), produced(topics.status()));
+  }
+
+  /**
+   * The policy stage. Every notification of one recipient must meet the same digests, held mail and
+   * daily count, so candidates are repartitioned by recipient address — the one repartition of the
+   * topology — before the policy processor decides; its stores are registered here.
+   */
+  private static KStream<String, PolicyOutcome> policy(KStream<String, Candidate> candidates,
+      TopologySettings settings) {
+    Policies policies = new Policies(settings.rules());
+    return candidates
+        .selectKey((id, c) -> NotificationIds.normalize(c.getEmail()), Named.as("to-recipient"))
+        .repartition(Repartitioned.<String, Candidate>as("by-recipient")
+            .withKeySerde(Serdes.String()).withValueSerde(PolicyStores.candidateSerde()))
+        .process(() -> new PolicyProcessor(policies, settings.policyTick()), Named.as("policy"), PolicyStores.names());
   }
 
   /**

@@ -7,6 +7,7 @@ import dev.notifier.avro.Notification;
 import dev.notifier.avro.internal.Candidate;
 import dev.notifier.schemas.DeliveryStatuses;
 import dev.notifier.schemas.NotificationIds;
+import dev.notifier.streams.expand.Candidates;
 import dev.notifier.streams.expand.SkipReason;
 import java.time.Instant;
 
@@ -18,12 +19,7 @@ final class Statuses {
 
   /** The id a candidate's status is keyed by: by address when it has one, else by user. */
   static String notificationId(Candidate c) {
-    String eventId = c.getEvent().getEventId();
-    if (c.getEmail() != null && !c.getEmail().isBlank()) {
-      return NotificationIds.forAddress(eventId, c.getEmail(), c.getTemplate());
-    }
-    String who = c.getUserId() != null ? c.getUserId() : c.getRole();
-    return NotificationIds.forUser(eventId, who, c.getTemplate());
+    return Candidates.notificationId(c);
   }
 
   /** The ledger key of an event that no rule matches. */

@@ -11,19 +11,23 @@ import java.time.Clock;
 import java.time.Duration;
 
 /**
- * What the topology needs besides Kafka settings: topics, rules, dedup window, rendering,
- * routing, the largest event accepted, the clock that stamps statuses, and the counters it moves.
+ * What the topology needs besides Kafka settings: topics, rules (with their policies), dedup window,
+ * rendering, routing, the largest event accepted, the clock that stamps statuses, the counters it
+ * moves, and how often the policy stage looks for due digests and held mail.
  */
 public record TopologySettings(Topics topics, RuleBook rules, Duration dedupWindow, Renderer renderer,
-    AccountRouter router, int maxEventBytes, Clock clock, TopologyMetrics metrics) {
+    AccountRouter router, int maxEventBytes, Clock clock, TopologyMetrics metrics, Duration policyTick) {
 
   public static final Duration DEFAULT_DEDUP_WINDOW = Duration.ofHours(24);
   public static final int DEFAULT_MAX_EVENT_BYTES = 1024 * 1024;
+  /** A digest or held mail goes out at most this long after it is due. */
+  public static final Duration DEFAULT_POLICY_TICK = Duration.ofSeconds(10);
 
   /** Settings whose counters nobody scrapes (see {@link #withMetrics} for the ones that are). */
   public TopologySettings(Topics topics, RuleBook rules, Duration dedupWindow, Renderer renderer,
       AccountRouter router, int maxEventBytes, Clock clock) {
-    this(topics, rules, dedupWindow, renderer, router, maxEventBytes, clock, TopologyMetrics.unscraped());
+    this(topics, rules, dedupWindow, renderer, router, maxEventBytes, clock, TopologyMetrics.unscraped(),
+        DEFAULT_POLICY_TICK);
   }
 
   /** Default settings: the built-in rules and templates, a 24 h dedup window, one account. */
@@ -33,30 +37,34 @@ public record TopologySettings(Topics topics, RuleBook rules, Duration dedupWind
   }
 
   public TopologySettings withClock(Clock newClock) {
-    return new TopologySettings(topics, rules, dedupWindow, renderer, router, maxEventBytes, newClock, metrics);
+    return new TopologySettings(topics, rules, dedupWindow, renderer, router, maxEventBytes, newClock, metrics, policyTick);
   }
 
   public TopologySettings withDedupWindow(Duration window) {
-    return new TopologySettings(topics, rules, window, renderer, router, maxEventBytes, clock, metrics);
+    return new TopologySettings(topics, rules, window, renderer, router, maxEventBytes, clock, metrics, policyTick);
   }
 
   public TopologySettings withRules(RuleBook newRules) {
-    return new TopologySettings(topics, newRules, dedupWindow, renderer, router, maxEventBytes, clock, metrics);
+    return new TopologySettings(topics, newRules, dedupWindow, renderer, router, maxEventBytes, clock, metrics, policyTick);
   }
 
   public TopologySettings withRenderer(Renderer newRenderer) {
-    return new TopologySettings(topics, rules, dedupWindow, newRenderer, router, maxEventBytes, clock, metrics);
+    return new TopologySettings(topics, rules, dedupWindow, newRenderer, router, maxEventBytes, clock, metrics, policyTick);
   }
 
   public TopologySettings withRouter(AccountRouter newRouter) {
-    return new TopologySettings(topics, rules, dedupWindow, renderer, newRouter, maxEventBytes, clock, metrics);
+    return new TopologySettings(topics, rules, dedupWindow, renderer, newRouter, maxEventBytes, clock, metrics, policyTick);
   }
 
   public TopologySettings withMaxEventBytes(int bytes) {
-    return new TopologySettings(topics, rules, dedupWindow, renderer, router, bytes, clock, metrics);
+    return new TopologySettings(topics, rules, dedupWindow, renderer, router, bytes, clock, metrics, policyTick);
   }
 
   public TopologySettings withMetrics(TopologyMetrics newMetrics) {
-    return new TopologySettings(topics, rules, dedupWindow, renderer, router, maxEventBytes, clock, newMetrics);
+    return new TopologySettings(topics, rules, dedupWindow, renderer, router, maxEventBytes, clock, newMetrics, policyTick);
+  }
+
+  public TopologySettings withPolicyTick(Duration tick) {
+    return new TopologySettings(topics, rules, dedupWindow, renderer, router, maxEventBytes, clock, metrics, tick);
   }
 }

@@ -3,7 +3,11 @@ package dev.notifier.streams;
 import dev.notifier.avro.DeliveryStatus;
 import dev.notifier.avro.Notification;
 import dev.notifier.schemas.Topics;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -37,16 +41,23 @@ final class TopologyFixture implements AutoCloseable {
   }
 
   TopologyFixture(TopologySettings settings) {
-    TopologySettings fixed = settings.withClock(Clock.fixed(T0, ZoneOffset.UTC));
+    this(settings, T0);
+  }
+
+  /** A driver whose wall clock starts at {@code start}; {@link #advance} moves it (and fires punctuations). */
+  TopologyFixture(TopologySettings settings, Instant start) {
+    TopologySettings fixed = settings.withClock(Clock.fixed(start, ZoneOffset.UTC));
     Properties props = new Properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "notifier-test");
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
     props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    // a state directory of its own: the default one under /tmp is shared with every other build on the host
+    props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir().toString());
     StreamsBuilder builder = new StreamsBuilder();
     NotifierTopology.buildTopology(builder, fixed);
-    driver = new TopologyTestDriver(builder.build(), props, T0);
+    driver = new TopologyTestDriver(builder.build(), props, start);
     events = driver.createInputTopic(topics.events().name(), Serdes.String().serializer(),
-        Serdes.ByteArray().serializer(), T0, java.time.Duration.ZERO);
+        Serdes.ByteArray().serializer(), start, java.time.Duration.ZERO);
     usersJson = driver.createInputTopic(topics.users().name(), Serdes.String().serializer(),
         Serdes.String().serializer());
     groupsJson = driver.createInputTopic(topics.groups().name(), Serdes.String().serializer(),
@@ -80,6 +91,21 @@ final class TopologyFixture implements AutoCloseable {
 
   void event(String key, String json, Instant at) {
     events.pipeInput(new TestRecord<>(key, json.getBytes(StandardCharsets.UTF_8), at));
+  }
+
+  private static Path stateDir() {
+    try {
+      Path dir = Files.createTempDirectory("notifier-ttd-");
+      dir.toFile().deleteOnExit();
+      return dir;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Moves the driver's wall clock on by {@code by}; due punctuations run. */
+  void advance(java.time.Duration by) {
+    driver.advanceWallClockTime(by);
   }
 
   List<Notification> sent() {

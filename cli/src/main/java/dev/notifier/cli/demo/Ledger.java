@@ -18,9 +18,10 @@ final class Ledger {
     }
   }
 
+  /** A DIGESTED notification is settled: what remains to happen, happens to its digest (a notification of its own). */
   static boolean isTerminal(DeliveryState state) {
     return state == DeliveryState.SENT || state == DeliveryState.DEAD || state == DeliveryState.SKIPPED
-        || state == DeliveryState.EXPIRED;
+        || state == DeliveryState.EXPIRED || state == DeliveryState.DIGESTED;
   }
 
   /** True when nothing is still queued or retrying. */

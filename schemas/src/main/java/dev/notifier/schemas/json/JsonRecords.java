@@ -48,9 +48,10 @@ public final class JsonRecords {
         .setEmail(optionalText(json, "email", null))
         .setDisplayName(optionalText(json, "displayName", null))
         .setLocale(optionalText(json, "locale", null))
-        .setTimeZone(optionalText(json, "timeZone", null))
+        .setTimeZone(UserPreferences.zone(optionalText(json, "timeZone", null)))
         .setActive(!json.has("active") || json.get("active").asBoolean(true))
         .setOptOut(strings(json, "optOut"))
+        .setPreferences(json.hasNonNull("preferences") ? UserPreferences.of(json.get("preferences")) : null)
         .build();
   }
 
@@ -122,7 +123,7 @@ public final class JsonRecords {
     return attributes;
   }
 
-  private static List<String> strings(JsonNode json, String field) {
+  static List<String> strings(JsonNode json, String field) {
     List<String> values = new ArrayList<>();
     JsonNode array = json.get(field);
     if (array == null || array.isNull()) {
@@ -155,7 +156,7 @@ public final class JsonRecords {
     return text(json, field, field);
   }
 
-  private static String text(JsonNode json, String field, String path) {
+  static String text(JsonNode json, String field, String path) {
     JsonNode node = json.get(field);
     if (node == null || node.isNull() || !node.isValueNode() || node.asText().isBlank()) {
       throw missing(path, "a non-empty string");

@@ -183,7 +183,7 @@ final class SmtpDialogue implements AutoCloseable {
 
   private Notification testMessage(String to) {
     String id = "smtp-check-" + clock.millis();
-    return Notification.newBuilder()
+    return Notification.newBuilder().setPriority(Priority.NORMAL)
         .setNotificationId(id)
         .setEventId(id)
         .setEventType("smtp.check")

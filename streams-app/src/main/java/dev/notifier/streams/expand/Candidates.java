@@ -1,6 +1,7 @@
 package dev.notifier.streams.expand;
 
 import dev.notifier.avro.internal.Candidate;
+import dev.notifier.schemas.NotificationIds;
 
 /** Copies of candidates that share the event instead of cloning it. */
 public final class Candidates {
@@ -24,6 +25,17 @@ public final class Candidates {
         .setTemplate(c.getTemplate())
         .setSkipReason(c.getSkipReason())
         .setSkipDetail(c.getSkipDetail())
-        .setNotifyActor(c.getNotifyActor());
+        .setNotifyActor(c.getNotifyActor())
+        .setPreferences(c.getPreferences());
+  }
+
+  /** The notification id of a candidate: by address when it has one, else by user (its ledger key). */
+  public static String notificationId(Candidate c) {
+    String eventId = c.getEvent().getEventId();
+    if (c.getEmail() != null && !c.getEmail().isBlank()) {
+      return NotificationIds.forAddress(eventId, c.getEmail(), c.getTemplate());
+    }
+    String who = c.getUserId() != null ? c.getUserId() : c.getRole();
+    return NotificationIds.forUser(eventId, who, c.getTemplate());
   }
 }

@@ -19,6 +19,7 @@ public final class RecipientPolicy {
     Candidate.Builder out = Candidates.from(candidate);
     if (user != null) {
       out.setName(user.getDisplayName()).setLocale(user.getLocale()).setTimeZone(user.getTimeZone())
+          .setPreferences(user.getPreferences())
           .setEmail(user.getEmail() == null || user.getEmail().isBlank() ? null : user.getEmail().trim());
     }
     if (!candidate.getNotifyActor() && isActor(candidate.getEvent(), candidate.getUserId(), out.getEmail())) {

@@ -10,7 +10,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.HashSet;
 import java.util.Set;
+import dev.notifier.streams.policy.PolicyDefaults;
+import dev.notifier.streams.policy.PolicyReader;
+import dev.notifier.streams.policy.RulePolicy;
 
 /**
  * Reads notification rules from YAML. Any problem stops start-up with a message naming the file,
@@ -22,14 +26,24 @@ import java.util.Set;
  *     notify: [to, cc, groups]   # to, cc, owner, groups, user-attribute:NAME, group-attribute:NAME
  *     template: bug
  *     notifyActor: false         # default
+ *     priority: normal           # and the other policy keys of PolicyReader
+ * defaults: ...                  # policy defaults (PolicyReader)
  * </pre>
+ *
+ * Policy problems are all reported at once, in one message, one line each.
  */
 public final class RuleBookLoader {
 
   /** The rules shipped with notifier (the ZenTao notification catalogue). */
   public static final String DEFAULT_RESOURCE = "/rules/default-rules.yaml";
 
-  private static final Set<String> KEYS = Set.of("events", "notify", "template", "notifyActor", "digest", "priority");
+  private static final Set<String> KEYS = keys();
+
+  private static Set<String> keys() {
+    Set<String> keys = new HashSet<>(Set.of("events", "notify", "template", "notifyActor"));
+    keys.addAll(PolicyReader.RULE_KEYS);
+    return Set.copyOf(keys);
+  }
 
   private RuleBookLoader() {
   }
@@ -64,15 +78,26 @@ public final class RuleBookLoader {
     if (rules == null || !rules.isArray() || rules.isEmpty()) {
       throw new InvalidRulesException(name + ": key 'rules' must be a non-empty list of rules");
     }
+    for (Iterator<String> it = root.fieldNames(); it.hasNext();) {
+      String key = it.next();
+      if (!key.equals("rules") && !key.equals("defaults")) {
+        throw new InvalidRulesException(name + ": " + key + " is not a top-level key; use rules and defaults");
+      }
+    }
+    PolicyReader policies = new PolicyReader(name);
     List<NotificationRule> parsed = new ArrayList<>();
     for (int i = 0; i < rules.size(); i++) {
-      parsed.addAll(rule(name, "rules[" + i + "]", rules.get(i)));
+      parsed.addAll(rule(name, "rules[" + i + "]", rules.get(i), policies));
     }
-    return new RuleBook(parsed);
+    PolicyDefaults defaults = policies.defaults(root.get("defaults"));
+    if (!policies.problems().isEmpty()) {
+      throw new InvalidRulesException(String.join("\n", policies.problems()));
+    }
+    return new RuleBook(parsed, defaults);
   }
 
   /** One rule per pattern: {@code events} is one pattern or a list of them. */
-  private static List<NotificationRule> rule(String file, String path, JsonNode node) {
+  private static List<NotificationRule> rule(String file, String path, JsonNode node, PolicyReader policies) {
     if (!node.isObject()) {
       throw new InvalidRulesException(file + ": " + path + " must be a mapping with events, notify and template");
     }
@@ -87,10 +112,10 @@ public final class RuleBookLoader {
       throw new InvalidRulesException(file + ": " + path + ".template is missing: name the template id, e.g. bug");
     }
     List<Role> roles = roles(file, path, node.get("notify"));
+    RulePolicy policy = policies.rule(path, node);
     List<NotificationRule> out = new ArrayList<>();
     for (Glob events : patterns(file, path, node.get("events"))) {
-      out.add(new NotificationRule(events, roles, template, node.path("notifyActor").asBoolean(false),
-          text(node, "digest"), text(node, "priority")));
+      out.add(new NotificationRule(events, roles, template, node.path("notifyActor").asBoolean(false), policy));
     }
     return out;
   }

@@ -7,6 +7,7 @@ import dev.notifier.avro.DomainEvent;
 import dev.notifier.avro.Party;
 import dev.notifier.avro.Subject;
 import dev.notifier.avro.internal.Candidate;
+import dev.notifier.streams.policy.ClosedDigest;
 import dev.notifier.streams.render.RenderContext.LocaleResources;
 import dev.notifier.streams.render.StrictObjectHandler.MissingVariableException;
 import dev.notifier.streams.render.TemplateFiles.Source;
@@ -80,6 +81,9 @@ public final class TemplateRenderer implements Renderer {
 
   private static final Pattern HEADER_UNSAFE = Pattern.compile("[\\p{Cc}\\p{Zl}\\p{Zp}]");
 
+  /** Template ids starting with this are digest templates. */
+  public static final String DIGEST_PREFIX = "digest";
+
   /** The default locale when none is given. */
   public static final String DEFAULT_LOCALE = "en";
   /** Locale strings come from the directory; past this many distinct pairs resolution is not cached. */
@@ -136,6 +140,17 @@ public final class TemplateRenderer implements Renderer {
   }
 
   @Override
+  public Rendered renderDigest(ClosedDigest digest) {
+    Compiled template = resolve(digest.template(), digest.latest().getLocale());
+    return render(template, DigestContext.of(digest, resources(template.locale())));
+  }
+
+  /** Whether {@code templateId} names a digest template (rendered with the digest context). */
+  public static boolean isDigestTemplate(String templateId) {
+    return templateId.startsWith(DIGEST_PREFIX);
+  }
+
+  @Override
   public Rendered render(Candidate candidate) {
     Compiled template = resolve(candidate.getTemplate(), candidate.getLocale());
     return render(template, RenderContext.of(candidate, resources(template.locale())));
@@ -151,6 +166,11 @@ public final class TemplateRenderer implements Renderer {
     for (Map<String, Compiled> locales : templates.values()) {
       for (Compiled template : locales.values()) {
         LocaleResources res = resources(template.locale());
+        if (isDigestTemplate(template.templateId())) {
+          render(template, DigestContext.of(sampleDigest(template.templateId(), 12), res));
+          render(template, DigestContext.of(sampleDigest(template.templateId(), 1), res));
+          continue;
+        }
         Map<String, Object> full = RenderContext.of(sample(template.templateId(), true), res);
         full.put("attributes", new AnyAttributes());
         render(template, full);
@@ -308,6 +328,16 @@ public final class TemplateRenderer implements Renderer {
     }
   }
 
+  /** A digest of {@code size} sample items on two subjects. */
+  private static ClosedDigest sampleDigest(String templateId, int size) {
+    List<Candidate> items = new java.util.ArrayList<>();
+    for (int i = 0; i < size; i++) {
+      items.add(sample(i % 3 == 0 ? "task" : "bug", i % 2 == 0));
+    }
+    return new ClosedDigest("sample-digest", "digest:sample", "digest", items, Instant.EPOCH, Instant.EPOCH,
+        templateId, dev.notifier.avro.Priority.NORMAL, null, java.time.ZoneOffset.UTC);
+  }
+
   /** Every field set explicitly: Avro resolves record defaults through a class allow-list. */
   private static Candidate sample(String templateId, boolean full) {
     Party actor = Party.newBuilder().setUserId("sample-actor").setName(full ? "Sample Actor" : null).build();
@@ -320,6 +350,7 @@ public final class TemplateRenderer implements Renderer {
         .build();
     return Candidate.newBuilder().setEvent(event).setRole(full ? "group:sample" : "to")
         .setUserId("sample-user").setEmail("sample@example.com").setName(full ? "Sample User" : null)
-        .setLocale(null).setTimeZone(full ? "Asia/Shanghai" : null).setTemplate(templateId).build();
+        .setLocale(null).setTimeZone(full ? "Asia/Shanghai" : null).setTemplate(templateId).setPreferences(null)
+        .build();
   }
 }

@@ -242,7 +242,7 @@ class TemplateRendererTest {
     RENDERER.validate();
 
     assertThat(RENDERER.templateIds())
-        .containsExactlyInAnyOrder("bug", "story", "task", "testtask", "story-project", "build");
+        .containsExactlyInAnyOrder("bug", "story", "task", "testtask", "story-project", "build", "digest");
     RENDERER.templateIds().forEach(id -> assertThat(RENDERER.locales(id)).containsExactly("en", "zh-CN"));
   }
 

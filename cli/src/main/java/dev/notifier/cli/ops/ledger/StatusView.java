@@ -31,6 +31,12 @@ final class StatusView {
     json.put("account", s.getAccount());
     json.put("attempts", s.getAttempts());
     json.put("at", s.getAt().toString());
+    if (s.getDigestId() != null) {
+      json.put("digestId", s.getDigestId());
+    }
+    if (s.getReleaseAt() != null) {
+      json.put("releaseAt", s.getReleaseAt().toString());
+    }
     json.put("ledger", e.position());
     return json;
   }
