@@ -123,13 +123,15 @@ final class TopologyScenario {
     int events = Math.min(config.events(), WARM_UP_EVENTS);
     kafka.publishEvents(warm.events().name(), "warm", events);
     String input = warm.events().name();
+    // the whole warm-up input, not a window of it
+    Duration all = config.topologyCap();
     streams("warm-up fan-out", EOS, "bench-warm-fanout", input, events, () -> fanOut(input, "bench.warm.out"),
-        "bench.warm.out");
+        "bench.warm.out", all);
     streams("warm-up notifier", EOS, "bench-warm-notifier", input, events, () -> notifier(warm),
-        warm.status().name());
+        warm.status().name(), all);
     sample = firstNotification(warm);
     streams("warm-up same-shape", EOS, "bench-warm-shape", input, events, () -> sameShape(warmShape, input),
-        warmShape.status().name());
+        warmShape.status().name(), all);
   }
 
   /** The first notification in {@code topics}' send topic. */
@@ -177,6 +179,11 @@ final class TopologyScenario {
    */
   private TopologyRun streams(String name, String guarantee, String appId, String watched, int events,
       Supplier<Topology> topology, String output) throws Exception {
+    return streams(name, guarantee, appId, watched, events, topology, output, window());
+  }
+
+  private TopologyRun streams(String name, String guarantee, String appId, String watched, int events,
+      Supplier<Topology> topology, String output, Duration window) throws Exception {
     kafka.createTopic(output);
     long outputBefore = kafka.endOffsets(output);
     long cpu0 = Cpu.processNanos();
@@ -186,7 +193,7 @@ final class TopologyScenario {
     try (Admin admin = kafka.admin()) {
       streams.start();
       progress = BenchKafka.watch(() -> BenchKafka.committed(admin, appId, watched), events, config.topologyCap(),
-          window());
+          window);
       appCpu = Cpu.threadsNanos(appId);
     } finally {
       streams.close(Duration.ofSeconds(30));
