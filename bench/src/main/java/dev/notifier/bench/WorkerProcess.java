@@ -33,12 +33,17 @@ public final class WorkerProcess {
    * The image's own JVM options (image/pom.xml's entrypoint: {@code -XX:MaxRAMPercentage=75
    * -XX:+ExitOnOutOfMemoryError}), in a container of {@link MemoryScenario#CONTAINER_LIMIT} emulated
    * by {@code -XX:MaxRAM} (the memory the JVM sizes itself by, as it would read the container's
-   * limit), plus BENCH_WORKER_JAVA_OPTS for experiments. No bench-only heap or collector flags: the
-   * JVM chooses them as it would in the container.
+   * limit), plus BENCH_WORKER_JAVA_OPTS for experiments. No bench-only heap flags: the JVM sizes its
+   * heap as it would in the container. It picks its collector by the memory it sees, though, not by
+   * MaxRAM: with {@code containerCollector} the options add {@code -XX:+UseSerialGC}, the JVM's own
+   * choice below 1792 MB (as in a 512 MiB container); without, it picks as on this host.
    */
-  static List<String> jvmOptions() {
+  static List<String> jvmOptions(boolean containerCollector) {
     List<String> options = new java.util.ArrayList<>(List.of("-XX:MaxRAM=" + MemoryScenario.CONTAINER_LIMIT,
         "-XX:MaxRAMPercentage=75", "-XX:+ExitOnOutOfMemoryError"));
+    if (containerCollector) {
+      options.add("-XX:+UseSerialGC");
+    }
     String extra = System.getenv("BENCH_WORKER_JAVA_OPTS");
     if (extra != null && !extra.isBlank()) {
       options.addAll(List.of(extra.trim().split("\\s+")));
