@@ -8,6 +8,7 @@ import dev.notifier.sender.WorkerContext;
 import dev.notifier.sender.config.AccountSettings;
 import dev.notifier.sender.config.Limits;
 import dev.notifier.sender.config.WorkerSettings;
+import dev.notifier.testkit.net.LatencyProxy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -31,6 +32,8 @@ final class DeliveryScenario {
   static final String ACCOUNT = "default";
   static final String SMTP_SOURCE = "smtp-source -d (a)";
   static final String WORKER = "notifier, 1 worker";
+  /** Round-trip times added by a latency proxy for the far-provider rows (besides loopback's ~0 ms). */
+  static final List<Integer> RTTS_MS = List.of(20, 80);
   /** High enough never to throttle (the highest rate the throttle accepts). */
   static final Limits UNTHROTTLED = new Limits(1_000_000, 1_000_000, null, null);
 
@@ -68,7 +71,7 @@ final class DeliveryScenario {
     for (int rep = 1; rep <= config.repetitions(); rep++) {
       for (int conns : List.of(1, 8)) {
         if (sink instanceof Sink.Postfix) {
-          runs.add(smtpSource(sink, conns, m, cap));
+          runs.add(log(smtpSource(sink, conns, m, cap)));
         }
         runs.add(log(baselines.angusLoop(conns, m, cap)));
         runs.add(log(baselines.angusSetText(conns, m, cap)));
@@ -77,8 +80,36 @@ final class DeliveryScenario {
         runs.add(log(workers(sink, 1, conns, m, cap, "r" + rep)));
       }
       runs.add(log(workers(sink, 2, 4, m, cap, "r" + rep)));
+      for (int rtt : RTTS_MS) {
+        runs.addAll(withRtt(sink, rtt, m, cap, "r" + rep));
+      }
     }
     return runs;
+  }
+
+  /**
+   * The 8-connection rows once more through a {@link LatencyProxy} adding {@code rttMs} to every round
+   * trip, as a provider that far away would: smtp-source -d, the fair Angus loop and one worker.
+   */
+  private List<DeliveryRun> withRtt(Sink sink, int rttMs, int m, Duration cap, String run) throws Exception {
+    List<DeliveryRun> runs = new ArrayList<>();
+    try (Sink far = sink.through(LatencyProxy.start(sink.host(), sink.port(), Duration.ofMillis(rttMs)))) {
+      MailBaselines baselines = new MailBaselines(far.host(), far.port());
+      if (sink instanceof Sink.Postfix) {
+        runs.add(log(rtt(smtpSource(far, 8, m, cap), rttMs)));
+      }
+      runs.add(log(rtt(baselines.angusLoop(8, m, cap), rttMs)));
+      runs.add(log(rtt(workers(far, 1, 8, m, cap, run + "-rtt" + rttMs), rttMs)));
+    }
+    return runs;
+  }
+
+  private static DeliveryRun rtt(DeliveryRun r, int rttMs) {
+    return new DeliveryRun(r.name() + rttSuffix(rttMs), r.connections(), r.sent(), r.target(), r.rate(), r.cpuNanos());
+  }
+
+  static String rttSuffix(int rttMs) {
+    return ", RTT " + rttMs + " ms";
   }
 
   private static DeliveryRun log(DeliveryRun r) {
@@ -192,7 +223,7 @@ final class DeliveryScenario {
       Thread.sleep(5);
     }
     long sent = Math.min(count, sink.received() - before);
-    return log(new DeliveryRun(SMTP_SOURCE, conns, sent, count, Stats.rate(sent, nanos), -1));
+    return new DeliveryRun(SMTP_SOURCE, conns, sent, count, Stats.rate(sent, nanos), -1);
   }
 
   /** The runs of one variant (sender and connection count) and their medians. */
@@ -254,6 +285,9 @@ final class DeliveryScenario {
     s.note("(a) smtp-source -d keeps each session's connection for all its messages, as the worker keeps its "
         + "pooled connections. (b) builds each message with the worker's MessageFactory (bodies encoded once into "
         + "bytes); (b′), (c) and (d) build bodies with setText, encoded while written.");
+    s.note("RTT rows: the sender connects to a testkit LatencyProxy on 127.0.0.1 that holds every byte for half the "
+        + "RTT each way (no bandwidth limit) in front of the same sink; without pipelining each message waits for "
+        + "several round trips.");
     s.note("Process CPU includes the embedded broker for the notifier rows (the worker writes a SENT status per message).");
     double worker1 = rate(variants, WORKER, 1);
     double worker8 = rate(variants, WORKER, 8);
@@ -275,6 +309,14 @@ final class DeliveryScenario {
           rate(variants, MailBaselines.ANGUS_SET_TEXT, conns));
     }
     target("1 worker / smtp-source -d (a), 1 session (reported)", Double.NaN, worker1, rate(variants, SMTP_SOURCE, 1));
+    for (int rtt : RTTS_MS) {
+      String suffix = rttSuffix(rtt);
+      double far = rate(variants, WORKER + suffix, 8);
+      target("1 worker / bare Angus loop, pre-encoded (b), 8 conn" + suffix + " (reported)", Double.NaN, far,
+          rate(variants, MailBaselines.ANGUS + suffix, 8));
+      target("1 worker / smtp-source -d (a), 8 sessions" + suffix + " (reported)", Double.NaN, far,
+          rate(variants, SMTP_SOURCE + suffix, 8));
+    }
     report.chart(Charts.bars("delivery-throughput.png", "Delivery throughput, median of " + config.repetitions()
         + " runs (messages/s)", "msg/s", names, rates));
   }

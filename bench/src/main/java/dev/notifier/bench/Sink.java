@@ -1,5 +1,6 @@
 package dev.notifier.bench;
 
+import dev.notifier.testkit.net.LatencyProxy;
 import dev.notifier.testkit.smtp.ScriptableSmtpServer;
 import java.io.IOException;
 import java.io.InputStream;
@@ -157,6 +158,40 @@ abstract class Sink implements AutoCloseable {
     public void close() {
       server.close();
     }
+  }
+
+  /**
+   * This sink seen through {@code proxy} (a {@link LatencyProxy} in front of it): senders connect to
+   * the proxy, the mail is counted where it arrives.
+   */
+  Sink through(LatencyProxy proxy) {
+    Sink real = this;
+    return new Sink() {
+      @Override
+      String kind() {
+        return real.kind() + " behind a latency proxy";
+      }
+
+      @Override
+      String host() {
+        return proxy.host();
+      }
+
+      @Override
+      int port() {
+        return proxy.port();
+      }
+
+      @Override
+      long received() {
+        return real.received();
+      }
+
+      @Override
+      public void close() {
+        proxy.close();
+      }
+    };
   }
 
   static int freePort() throws IOException {
