@@ -6,68 +6,76 @@ import java.util.List;
 
 /**
  * What one {@code bench/run} measures and how big: counts, per-run time caps, throttle and latency
- * windows. {@link #defaults()} fits a full run in under 10 minutes on 2 cores (every run stops at
+ * windows. {@link #defaults()} fits a full run in about 10 minutes on 2 cores (every run stops at
  * its cap, whatever the machine); {@link #quickDefaults()} is a smoke run of a few seconds per scenario.
  *
- * @param events events through the topology per variant (fan-out 3 through a group)
+ * @param events events in the topology's input (fan-out 3 through a group): each run takes what it
+ *     gets through in its measuring window, so enough for the fastest variant
  * @param notifications notifications per delivery run (about 2 KB each)
  * @param partitions partitions of every benchmark topic
  * @param topologyCap the longest one topology run may take; its rate is taken over what finished
- * @param deliveryCap the longest one delivery run may take
+ * @param deliveryCap the longest one delivery run may take (its rate is taken over what it sent)
  * @param throttleRate the throttled account's messages per second (R)
  * @param throttleBurst the throttled account's burst (B)
  * @param throttleWindow how long the throttle is measured
  * @param latencyWindow how long events flow at half the maximum rate
  * @param sink which SMTP sink to use: auto (smtp-sink if installed), postfix, testkit
+ * @param out where the report is written
+ * @param repetitions how often each throughput variant runs (interleaved); the report takes the median
  */
 public record BenchConfig(List<String> scenarios, boolean quick, int events, int notifications, int partitions,
     Duration topologyCap, Duration deliveryCap, double throttleRate, int throttleBurst, Duration throttleWindow,
-    Duration latencyWindow, String sink, Path out) {
+    Duration latencyWindow, String sink, Path out, int repetitions) {
 
   public static final List<String> ALL = List.of("topology", "delivery", "throttle", "latency", "memory");
 
   public static BenchConfig defaults() {
-    return new BenchConfig(ALL, false, 200_000, 50_000, 4, Duration.ofSeconds(45), Duration.ofSeconds(30), 50, 10,
-        Duration.ofSeconds(20), Duration.ofSeconds(20), "auto", Path.of("bench/results"));
+    return new BenchConfig(ALL, false, 600_000, 50_000, 4, Duration.ofSeconds(30), Duration.ofSeconds(6), 50, 10,
+        Duration.ofSeconds(20), Duration.ofSeconds(20), "auto", Path.of("bench/results"), 3);
   }
 
   public static BenchConfig quickDefaults() {
-    return new BenchConfig(ALL, true, 4_000, 2_000, 4, Duration.ofSeconds(8), Duration.ofSeconds(5), 50, 10,
-        Duration.ofSeconds(5), Duration.ofSeconds(5), "auto", Path.of("bench/results"));
+    return new BenchConfig(ALL, true, 20_000, 2_000, 4, Duration.ofSeconds(8), Duration.ofSeconds(3), 50, 10,
+        Duration.ofSeconds(5), Duration.ofSeconds(5), "auto", Path.of("bench/results"), 3);
   }
 
   public BenchConfig withScenarios(List<String> names) {
     return new BenchConfig(names, quick, events, notifications, partitions, topologyCap, deliveryCap, throttleRate,
-        throttleBurst, throttleWindow, latencyWindow, sink, out);
+        throttleBurst, throttleWindow, latencyWindow, sink, out, repetitions);
   }
 
   public BenchConfig withEvents(int n) {
     return new BenchConfig(scenarios, quick, n, notifications, partitions, topologyCap, deliveryCap, throttleRate,
-        throttleBurst, throttleWindow, latencyWindow, sink, out);
+        throttleBurst, throttleWindow, latencyWindow, sink, out, repetitions);
   }
 
   public BenchConfig withNotifications(int m) {
     return new BenchConfig(scenarios, quick, events, m, partitions, topologyCap, deliveryCap, throttleRate,
-        throttleBurst, throttleWindow, latencyWindow, sink, out);
+        throttleBurst, throttleWindow, latencyWindow, sink, out, repetitions);
   }
 
   public BenchConfig withSink(String mode) {
     return new BenchConfig(scenarios, quick, events, notifications, partitions, topologyCap, deliveryCap, throttleRate,
-        throttleBurst, throttleWindow, latencyWindow, mode, out);
+        throttleBurst, throttleWindow, latencyWindow, mode, out, repetitions);
   }
 
   public BenchConfig withOut(Path dir) {
     return new BenchConfig(scenarios, quick, events, notifications, partitions, topologyCap, deliveryCap, throttleRate,
-        throttleBurst, throttleWindow, latencyWindow, sink, dir);
+        throttleBurst, throttleWindow, latencyWindow, sink, dir, repetitions);
   }
 
   public BenchConfig withCaps(Duration topology, Duration delivery) {
     return new BenchConfig(scenarios, quick, events, notifications, partitions, topology, delivery, throttleRate,
-        throttleBurst, throttleWindow, latencyWindow, sink, out);
+        throttleBurst, throttleWindow, latencyWindow, sink, out, repetitions);
+  }
+
+  public BenchConfig withRepetitions(int n) {
+    return new BenchConfig(scenarios, quick, events, notifications, partitions, topologyCap, deliveryCap, throttleRate,
+        throttleBurst, throttleWindow, latencyWindow, sink, out, n);
   }
 
   public BenchConfig withThrottle(double rate, int burst) {
     return new BenchConfig(scenarios, quick, events, notifications, partitions, topologyCap, deliveryCap, rate, burst,
-        throttleWindow, latencyWindow, sink, out);
+        throttleWindow, latencyWindow, sink, out, repetitions);
   }
 }

@@ -216,6 +216,15 @@ final class BenchKafka {
    * sample above zero (start-up and rebalancing excluded) to the last change.
    */
   static Progress watch(LongSupplier count, long target, Duration cap) throws InterruptedException {
+    return watch(count, target, cap, cap);
+  }
+
+  /**
+   * As {@link #watch(LongSupplier, long, Duration)}, and stops {@code window} after the first sample
+   * above zero: a run measured over a fixed time, whatever its speed, from a load large enough for
+   * the fastest.
+   */
+  static Progress watch(LongSupplier count, long target, Duration cap, Duration window) throws InterruptedException {
     long start = System.nanoTime();
     long deadline = start + cap.toNanos();
     long firstAt = -1;
@@ -228,6 +237,7 @@ final class BenchKafka {
       if (now > 0 && firstAt < 0) {
         firstAt = t;
         firstCount = now;
+        deadline = Math.min(deadline, t + window.toNanos());
       }
       if (now != last) {
         last = now;

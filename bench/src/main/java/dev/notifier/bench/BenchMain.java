@@ -10,7 +10,7 @@ import java.util.Locale;
 
 /**
  * {@code bench/run [--quick] [--events N] [--notifications M] [--sink auto|postfix|testkit]
- * [--out DIR] [scenario…]}: starts an embedded broker on 127.0.0.1, runs the chosen scenarios
+ * [--repetitions N] [--out DIR] [scenario…]}: starts an embedded broker on 127.0.0.1, runs the chosen scenarios
  * (topology, delivery, throttle, latency, memory; all by default) and writes the report.
  */
 public final class BenchMain {
@@ -37,7 +37,7 @@ public final class BenchMain {
 
   static String usage() {
     return "usage: bench/run [--quick] [--events N] [--notifications M] [--sink auto|postfix|testkit] "
-        + "[--throttle-rate R] [--throttle-burst B] [--topology-cap S] [--delivery-cap S] [--out DIR] "
+        + "[--throttle-rate R] [--throttle-burst B] [--topology-cap S] [--delivery-cap S] [--repetitions N] [--out DIR] "
         + "[topology|delivery|throttle|latency|memory ...]";
   }
 
@@ -53,6 +53,7 @@ public final class BenchMain {
         case "--events" -> config = config.withEvents(positive(a, value(args, ++i)));
         case "--notifications" -> config = config.withNotifications(positive(a, value(args, ++i)));
         case "--sink" -> config = config.withSink(oneOf(a, value(args, ++i), List.of("auto", "postfix", "testkit")));
+        case "--repetitions" -> config = config.withRepetitions(positive(a, value(args, ++i)));
         case "--out" -> config = config.withOut(Path.of(value(args, ++i)));
         case "--throttle-rate" -> rate = positive(a, value(args, ++i));
         case "--throttle-burst" -> burst = positive(a, value(args, ++i));
@@ -173,6 +174,7 @@ public final class BenchMain {
       env.put("events", config.events());
       env.put("notifications", config.notifications());
       env.put("partitions", config.partitions());
+      env.put("repetitions", config.repetitions());
       env.put("caps s", "topology " + config.topologyCap().toSeconds() + ", delivery "
           + config.deliveryCap().toSeconds());
       env.put("started", Instant.now().toString());

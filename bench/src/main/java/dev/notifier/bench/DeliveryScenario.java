@@ -8,9 +8,7 @@ import dev.notifier.sender.WorkerContext;
 import dev.notifier.sender.config.AccountSettings;
 import dev.notifier.sender.config.Limits;
 import dev.notifier.sender.config.WorkerSettings;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
+import dev.notifier.testkit.net.LatencyProxy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -32,6 +30,10 @@ import org.apache.kafka.common.TopicPartition;
 final class DeliveryScenario {
 
   static final String ACCOUNT = "default";
+  static final String SMTP_SOURCE = "smtp-source -d (a)";
+  static final String WORKER = "notifier, 1 worker";
+  /** Round-trip times added by a latency proxy for the far-provider rows (besides loopback's ~0 ms). */
+  static final List<Integer> RTTS_MS = List.of(20, 80);
   /** High enough never to throttle (the highest rate the throttle accepts). */
   static final Limits UNTHROTTLED = new Limits(1_000_000, 1_000_000, null, null);
 
@@ -50,6 +52,11 @@ final class DeliveryScenario {
     return topics;
   }
 
+  /**
+   * Every variant {@link BenchConfig#repetitions()} times, interleaved (each repetition runs every
+   * variant once, in the same order), so that what the machine's other load does to one run falls
+   * on the product and the baselines alike; the report takes the median of each.
+   */
   List<DeliveryRun> run(Sink sink) throws Exception {
     kafka.createTopics(topics);
     kafka.publishNotifications(topics, "dlv", config.notifications(), ACCOUNT);
@@ -58,19 +65,51 @@ final class DeliveryScenario {
     Duration cap = config.deliveryCap();
     // warm-up, not reported: whichever runs first would otherwise pay for the JIT compiling the MIME code
     baselines.angusLoop(2, Math.min(m, 2_000), Duration.ofSeconds(5));
-    workers(sink, 1, 2, Math.min(m, 2_000), Duration.ofSeconds(5));
+    baselines.angusSetText(2, Math.min(m, 2_000), Duration.ofSeconds(5));
+    workers(sink, 1, 2, Math.min(m, 2_000), Duration.ofSeconds(5), "warm");
     List<DeliveryRun> runs = new ArrayList<>();
-    for (int conns : List.of(1, 8)) {
-      if (sink instanceof Sink.Postfix) {
-        runs.add(smtpSource(sink, conns, m, cap));
+    for (int rep = 1; rep <= config.repetitions(); rep++) {
+      for (int conns : List.of(1, 8)) {
+        if (sink instanceof Sink.Postfix) {
+          runs.add(log(smtpSource(sink, conns, m, cap)));
+        }
+        runs.add(log(baselines.angusLoop(conns, m, cap)));
+        runs.add(log(baselines.angusSetText(conns, m, cap)));
+        runs.add(log(baselines.simpleJavaMail(conns, m, cap)));
+        runs.add(log(baselines.naive(conns, m, cap)));
+        runs.add(log(workers(sink, 1, conns, m, cap, "r" + rep)));
       }
-      runs.add(log(baselines.angusLoop(conns, m, cap)));
-      runs.add(log(baselines.simpleJavaMail(conns, m, cap)));
-      runs.add(log(baselines.naive(conns, m, cap)));
-      runs.add(log(workers(sink, 1, conns, m, cap)));
+      runs.add(log(workers(sink, 2, 4, m, cap, "r" + rep)));
+      for (int rtt : RTTS_MS) {
+        runs.addAll(withRtt(sink, rtt, m, cap, "r" + rep));
+      }
     }
-    runs.add(log(workers(sink, 2, 4, m, cap)));
     return runs;
+  }
+
+  /**
+   * The 8-connection rows once more through a {@link LatencyProxy} adding {@code rttMs} to every round
+   * trip, as a provider that far away would: smtp-source -d, the fair Angus loop and one worker.
+   */
+  private List<DeliveryRun> withRtt(Sink sink, int rttMs, int m, Duration cap, String run) throws Exception {
+    List<DeliveryRun> runs = new ArrayList<>();
+    try (Sink far = sink.through(LatencyProxy.start(sink.host(), sink.port(), Duration.ofMillis(rttMs)))) {
+      MailBaselines baselines = new MailBaselines(far.host(), far.port());
+      if (sink instanceof Sink.Postfix) {
+        runs.add(log(rtt(smtpSource(far, 8, m, cap), rttMs)));
+      }
+      runs.add(log(rtt(baselines.angusLoop(8, m, cap), rttMs)));
+      runs.add(log(rtt(workers(far, 1, 8, m, cap, run + "-rtt" + rttMs), rttMs)));
+    }
+    return runs;
+  }
+
+  private static DeliveryRun rtt(DeliveryRun r, int rttMs) {
+    return new DeliveryRun(r.name() + rttSuffix(rttMs), r.connections(), r.sent(), r.target(), r.rate(), r.cpuNanos());
+  }
+
+  static String rttSuffix(int rttMs) {
+    return ", RTT " + rttMs + " ms";
   }
 
   private static DeliveryRun log(DeliveryRun r) {
@@ -79,9 +118,13 @@ final class DeliveryScenario {
     return r;
   }
 
-  /** {@code workers} sender workers with {@code poolSize} connections each, one consumer group. */
-  DeliveryRun workers(Sink sink, int workers, int poolSize, int count, Duration cap) throws Exception {
-    String group = "bench-senders-w" + workers + "c" + poolSize;
+  /**
+   * {@code workers} sender workers with {@code poolSize} connections each, one new consumer group
+   * (named after {@code run}) reading the send topic from its start. The run's mail is counted at
+   * the sink as it arrives: committed send offsets would also count mail deferred to a retry topic.
+   */
+  DeliveryRun workers(Sink sink, int workers, int poolSize, int count, Duration cap, String run) throws Exception {
+    String group = "bench-senders-w" + workers + "c" + poolSize + "-" + run;
     KafkaSettings settings = new KafkaSettings(kafka.bootstrap(), topics.prefix(), Map.of());
     AccountSettings account = AccountSettings.local(ACCOUNT, sink.host(), sink.port(), MailContent.FROM)
         .withPoolSize(poolSize).withLimits(UNTHROTTLED);
@@ -93,7 +136,7 @@ final class DeliveryScenario {
     long cpu0 = Cpu.processNanos();
     BenchKafka.Progress progress;
     long workerCpu;
-    try (Admin admin = kafka.admin()) {
+    try {
       for (int w = 1; w <= workers; w++) {
         WorkerSettings ws = new WorkerSettings(group, group + "-" + w, null, List.of(account));
         SenderWorker worker = new SenderWorker(WorkerContext.builder(settings, ws).build());
@@ -102,7 +145,8 @@ final class DeliveryScenario {
         t.start();
         threads.add(t);
       }
-      progress = BenchKafka.watch(() -> BenchKafka.committed(admin, group, topics.send().name()), count, cap);
+      long before = sink.received();
+      progress = BenchKafka.watch(() -> sink.received() - before, count, cap);
       workerCpu = Cpu.threadsNanos(group);
       // counted before the workers stop: what a stopping worker hands over through the wait tiers
       // (mail it fetched but did not send) is not a failure
@@ -114,7 +158,7 @@ final class DeliveryScenario {
       }
     }
     long cpu = Cpu.processNanos() - cpu0;
-    if (failed > 0) {
+    if (failed > 0 && !"warm".equals(run)) {
       report.section("2. Delivery throughput").note(group + ": " + failed
           + " notifications went through the retry topics or were dead-lettered while the run was measured"
           + " (retried after a refusal or time-out, or handed over on a rebalance)");
@@ -153,87 +197,139 @@ final class DeliveryScenario {
     return n;
   }
 
-  /** (a) Postfix's smtp-source: {@code -m count} messages of 2 KB over {@code -s conns} sessions, timed. */
+  /**
+   * (a) Postfix's smtp-source: {@code -m count} messages of 2 KB over {@code -s conns} sessions,
+   * each session one connection reused for every message it sends ({@code -d}, as the worker
+   * reuses its pooled connections; without it smtp-source opens a connection per message), timed and
+   * counted at the sink.
+   */
   DeliveryRun smtpSource(Sink sink, int conns, int count, Duration cap) throws Exception {
-    List<String> command = List.of(Sink.SMTP_SOURCE.toString(), "-c", "-l", "2048", "-m", String.valueOf(count),
+    List<String> command = List.of(Sink.SMTP_SOURCE.toString(), "-d", "-l", "2048", "-m", String.valueOf(count),
         "-s", String.valueOf(conns), "-f", MailContent.FROM, "-t", MailContent.TO,
         sink.host() + ":" + sink.port());
+    long before = sink.received();
     long start = System.nanoTime();
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    long[] counter = {0};
-    Thread reader = new Thread(() -> readCounter(p, counter), "bench-smtp-source-out");
-    reader.start();
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+        .start();
     boolean finished = p.waitFor(cap.toMillis(), TimeUnit.MILLISECONDS);
     long nanos = System.nanoTime() - start;
     if (!finished) {
       p.destroy();
       p.waitFor(5, TimeUnit.SECONDS);
     }
-    reader.join(5_000);
-    long sent = finished && p.exitValue() == 0 ? count : counter[0];
-    return log(new DeliveryRun("smtp-source (a)", conns, sent, count, Stats.rate(sent, nanos), -1));
+    // the sink prints its counter as each message ends; give its reader a moment to catch up
+    long settle = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(500);
+    while (sink.received() - before < count && System.nanoTime() < settle) {
+      Thread.sleep(5);
+    }
+    long sent = Math.min(count, sink.received() - before);
+    return new DeliveryRun(SMTP_SOURCE, conns, sent, count, Stats.rate(sent, nanos), -1);
   }
 
-  /** smtp-source -c prints a running count separated by carriage returns. */
-  private static void readCounter(Process p, long[] counter) {
-    try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.US_ASCII))) {
-      StringBuilder digits = new StringBuilder();
-      int c;
-      while ((c = in.read()) >= 0) {
-        if (Character.isDigit(c)) {
-          digits.append((char) c);
-        } else if (digits.length() > 0) {
-          counter[0] = Long.parseLong(digits.toString());
-          digits.setLength(0);
-        }
-      }
-    } catch (java.io.IOException | NumberFormatException ignored) {
-      // the count so far stands
+  /** The runs of one variant (sender and connection count) and their medians. */
+  record Variant(String name, int connections, List<DeliveryRun> runs) {
+
+    double rate() {
+      return Stats.median(runs.stream().map(DeliveryRun::rate).toList());
     }
+
+    double cpuMillisPerMessage() {
+      return Stats.median(runs.stream().filter(r -> r.cpuNanos() >= 0 && r.sent() > 0)
+          .map(r -> r.cpuNanos() / 1e6 / r.sent()).toList());
+    }
+
+    String rates() {
+      return String.join(", ", runs.stream().map(r -> Report.fmt(r.rate())).toList());
+    }
+
+    String messages() {
+      return String.join(", ", runs.stream().map(r -> String.valueOf(r.sent())).toList());
+    }
+  }
+
+  /** The variants in the order they first ran. */
+  static List<Variant> variants(List<DeliveryRun> runs) {
+    Map<String, Variant> byKey = new java.util.LinkedHashMap<>();
+    for (DeliveryRun r : runs) {
+      byKey.computeIfAbsent(r.name() + "@" + r.connections(), k -> new Variant(r.name(), r.connections(),
+          new ArrayList<>())).runs().add(r);
+    }
+    return List.copyOf(byKey.values());
   }
 
   void report(List<DeliveryRun> runs, Sink sink) {
     Report.Section s = report.section("2. Delivery throughput");
+    List<Variant> variants = variants(runs);
     List<List<String>> rows = new ArrayList<>();
     List<String> names = new ArrayList<>();
     List<Double> rates = new ArrayList<>();
-    for (DeliveryRun r : runs) {
-      double cpuMs = r.cpuNanos() < 0 || r.sent() == 0 ? Double.NaN : r.cpuNanos() / 1e6 / r.sent();
-      rows.add(List.of(r.name(), String.valueOf(r.connections()), r.completion(), Report.fmt(r.rate()),
-          Report.fmt(cpuMs)));
-      names.add(r.name().replace(" (a)", "").replace(" (b)", "").replace(" (c)", "").replace(" (d)", "")
-          + " ×" + r.connections());
-      rates.add(r.rate());
-      s.data(r.name() + " c" + r.connections(), Map.of("sent", r.sent(), "target", r.target(), "rate", r.rate(),
-          "processCpuMsPerMessage", cpuMs));
+    for (Variant v : variants) {
+      rows.add(List.of(v.name(), String.valueOf(v.connections()), Report.fmt(v.rate()), v.rates(), v.messages(),
+          Report.fmt(v.cpuMillisPerMessage())));
+      names.add(v.name().replaceAll(" \\([a-d]′?\\)$", "") + " ×" + v.connections());
+      rates.add(v.rate());
+      s.data(v.name() + " c" + v.connections(), Map.of("rateMedian", v.rate(),
+          "rates", v.runs().stream().map(DeliveryRun::rate).toList(),
+          "sent", v.runs().stream().map(DeliveryRun::sent).toList(),
+          "processCpuMsPerMessage", v.cpuMillisPerMessage()));
     }
-    s.table(new Report.Table(null, List.of("sender", "SMTP connections", "messages", "msg/s",
-        "process CPU ms/msg"), rows));
+    s.table(new Report.Table(null, List.of("sender", "SMTP connections", "msg/s (median)", "msg/s per run",
+        "messages per run", "process CPU ms/msg"), rows));
+    s.note("Each variant ran " + config.repetitions() + " times, interleaved with the others in one run; each run "
+        + "stops at " + config.notifications() + " messages or after " + config.deliveryCap().toSeconds()
+        + " s, whichever comes first, and its rate is taken over what it sent.");
     s.note("Sink: " + sink.kind() + " on 127.0.0.1; message: multipart/alternative, "
         + (MailContent.TEXT.length() + MailContent.HTML.length()) + " bytes of text + HTML body (smtp-source: -l 2048).");
+    s.note("The notifier's mail is counted at the sink as it arrives (mail deferred to a retry topic is not "
+        + "counted); smtp-source's too.");
+    s.note("(a) smtp-source -d keeps each session's connection for all its messages, as the worker keeps its "
+        + "pooled connections. (b) builds each message with the worker's MessageFactory (bodies encoded once into "
+        + "bytes); (b′), (c) and (d) build bodies with setText, encoded while written.");
+    s.note("RTT rows: the sender connects to a testkit LatencyProxy on 127.0.0.1 that holds every byte for half the "
+        + "RTT each way (no bandwidth limit) in front of the same sink; without pipelining each message waits for "
+        + "several round trips.");
     s.note("Process CPU includes the embedded broker for the notifier rows (the worker writes a SENT status per message).");
+    double worker1 = rate(variants, WORKER, 1);
+    double worker8 = rate(variants, WORKER, 8);
+    target("1 worker, 1 conn ≥ 1.0 × bare Angus loop, pre-encoded (b)", 1.0, worker1,
+        rate(variants, MailBaselines.ANGUS, 1));
+    target("1 worker, 8 conn ≥ 0.5 × smtp-source -d, 8 sessions (a)", 0.5, worker8, rate(variants, SMTP_SOURCE, 8));
     for (int conns : List.of(1, 8)) {
-      double worker = rate(runs, "notifier, 1 worker", conns);
-      target("bare Angus loop (b)", 0.8, worker, rate(runs, "bare Angus loop (b)", conns), conns);
-      target("Simple Java Mail (c)", 1.1, worker, rate(runs, "Simple Java Mail + batch pool (c)", conns), conns);
-      target("naive Transport.send (d)", 2.0, worker, rate(runs, "naive Transport.send (d)", conns), conns);
-      double source = rate(runs, "smtp-source (a)", conns);
-      report.target("delivery", "1 worker / smtp-source (a), " + conns + " conn (reported)",
-          Report.fmt(worker) + " vs " + Report.fmt(source) + " msg/s = " + Report.times(Stats.ratio(worker, source)),
-          null);
+      double worker = conns == 1 ? worker1 : worker8;
+      target("1 worker, " + conns + " conn ≥ 2.0 × naive Transport.send (d), " + conns + " conn", 2.0, worker,
+          rate(variants, MailBaselines.NAIVE, conns));
     }
-    report.chart(Charts.bars("delivery-throughput.png", "Delivery throughput (messages/s)", "msg/s", names, rates));
+    target("1 worker, 8 conn ≥ 0.8 × bare Angus loop, pre-encoded (b), 8 conn", 0.8, worker8,
+        rate(variants, MailBaselines.ANGUS, 8));
+    for (int conns : List.of(1, 8)) {
+      double worker = conns == 1 ? worker1 : worker8;
+      target("1 worker, " + conns + " conn ≥ 1.1 × Simple Java Mail (c)", 1.1, worker,
+          rate(variants, MailBaselines.SIMPLE_JAVA_MAIL, conns));
+      target("1 worker / bare Angus loop, setText (b′), " + conns + " conn (reported)", Double.NaN, worker,
+          rate(variants, MailBaselines.ANGUS_SET_TEXT, conns));
+    }
+    target("1 worker / smtp-source -d (a), 1 session (reported)", Double.NaN, worker1, rate(variants, SMTP_SOURCE, 1));
+    for (int rtt : RTTS_MS) {
+      String suffix = rttSuffix(rtt);
+      double far = rate(variants, WORKER + suffix, 8);
+      target("1 worker / bare Angus loop, pre-encoded (b), 8 conn" + suffix + " (reported)", Double.NaN, far,
+          rate(variants, MailBaselines.ANGUS + suffix, 8));
+      target("1 worker / smtp-source -d (a), 8 sessions" + suffix + " (reported)", Double.NaN, far,
+          rate(variants, SMTP_SOURCE + suffix, 8));
+    }
+    report.chart(Charts.bars("delivery-throughput.png", "Delivery throughput, median of " + config.repetitions()
+        + " runs (messages/s)", "msg/s", names, rates));
   }
 
-  private void target(String baseline, double factor, double worker, double base, int conns) {
+  /** A target row; a NaN factor makes it a reported ratio with no target. */
+  private void target(String what, double factor, double worker, double base) {
     double ratio = Stats.ratio(worker, base);
-    report.target("delivery", "1 worker ≥ " + factor + " × " + baseline + ", " + conns + " conn",
-        Report.fmt(worker) + " vs " + Report.fmt(base) + " msg/s = " + Report.times(ratio),
-        Double.isNaN(ratio) ? null : ratio >= factor);
+    report.target("delivery", what, Report.fmt(worker) + " vs " + Report.fmt(base) + " msg/s = " + Report.times(ratio),
+        Double.isNaN(ratio) || Double.isNaN(factor) ? null : ratio >= factor);
   }
 
-  static double rate(List<DeliveryRun> runs, String name, int conns) {
-    return runs.stream().filter(r -> r.name().equals(name) && r.connections() == conns)
-        .mapToDouble(DeliveryRun::rate).findFirst().orElse(Double.NaN);
+  static double rate(List<Variant> variants, String name, int conns) {
+    return variants.stream().filter(v -> v.name().equals(name) && v.connections() == conns)
+        .mapToDouble(Variant::rate).findFirst().orElse(Double.NaN);
   }
 }

@@ -30,13 +30,18 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * Scenario 4: end-to-end latency, event produced → SMTP DATA accepted, with the product's
- * StreamsApp (exactly_once_v2) and one worker, at half the pipeline's measured maximum rate. Each
- * event carries its produce time (epoch microseconds) in its subject title, which the rendered
- * subject repeats; the testkit server stamps the arrival. The first second is warm-up, left out.
+ * StreamsApp (exactly_once_v2) and one worker, at half the pipeline's measured maximum rate, on a
+ * fixed-rate schedule. Each event carries two stamps (epoch microseconds) in its subject title,
+ * which the rendered subject repeats: when the schedule meant to send it, and when it was actually
+ * sent; the testkit server stamps the arrival. Latency from the intended time is the one that
+ * counts: when the producer falls behind (a slow send, a pause), the events it sends late would
+ * otherwise be timed from their late start and the wait hidden (coordinated omission). The report
+ * gives both. The first second is warm-up, left out.
  */
 final class LatencyScenario {
 
   static final Pattern STAMP = Pattern.compile("lat:(\\d+)");
+  static final Pattern INTENDED = Pattern.compile("int:(\\d+)");
 
   private final BenchKafka kafka;
   private final BenchConfig config;
@@ -97,6 +102,10 @@ final class LatencyScenario {
     }
   }
 
+  private static void record(Histogram h, long micros) {
+    h.recordValue(Math.max(0, Math.min(micros, h.getHighestTrackableValue())));
+  }
+
   /** Notifications per second at the server while a backlog of {@code events} events drains. */
   private double probeMax(ScriptableSmtpServer smtp, int events) throws InterruptedException {
     produce(Topics.withPrefix("lat."), events, Double.POSITIVE_INFINITY, "probe");
@@ -121,59 +130,75 @@ final class LatencyScenario {
     props.put(ProducerConfig.ACKS_CONFIG, "all");
     try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props, new StringSerializer(),
         new ByteArraySerializer())) {
+      Instant origin = Instant.now();
       long start = System.nanoTime();
+      long originMicros = micros(origin);
       for (int i = 0; i < events; i++) {
-        long due = Double.isInfinite(perSecond) ? 0 : start + (long) (i * 1e9 / perSecond);
-        long wait = due - System.nanoTime();
+        long offset = Double.isInfinite(perSecond) ? 0 : (long) (i * 1e9 / perSecond);
+        long wait = start + offset - System.nanoTime();
         if (wait > 0) {
           LockSupport.parkNanos(wait);
         }
-        Instant now = Instant.now();
-        long micros = now.getEpochSecond() * 1_000_000L + now.getNano() / 1000;
-        String title = run.equals("lat") ? "i:" + i + " lat:" + micros : "probe " + i;
+        long intended = originMicros + offset / 1000;
+        String title = run.equals("lat") ? "i:" + i + " lat:" + micros(Instant.now()) + " int:" + intended
+            : "probe " + i;
         producer.send(new ProducerRecord<>(topics.events().name(), run + "-" + i, BenchKafka.event(run, i, title)));
       }
       producer.flush();
     }
   }
 
+  private static long micros(Instant at) {
+    return at.getEpochSecond() * 1_000_000L + at.getNano() / 1000;
+  }
+
   private void measure(List<ReceivedMessage> messages, int events, int warmup, double eventsPerSecond,
       double max, String maxSource) {
-    Histogram histogram = Stats.latencyHistogram();
+    Histogram fromSent = Stats.latencyHistogram();
+    Histogram fromIntended = Stats.latencyHistogram();
     Pattern index = Pattern.compile("i:(\\d+) ");
     int counted = 0;
     for (ReceivedMessage m : messages) {
       String subject = m.subject().orElse("");
       Matcher stamp = STAMP.matcher(subject);
+      Matcher intended = INTENDED.matcher(subject);
       Matcher i = index.matcher(subject);
-      if (!stamp.find() || !i.find() || Integer.parseInt(i.group(1)) < warmup) {
+      if (!stamp.find() || !intended.find() || !i.find() || Integer.parseInt(i.group(1)) < warmup) {
         continue;
       }
-      Instant at = m.receivedAt();
-      long micros = at.getEpochSecond() * 1_000_000L + at.getNano() / 1000 - Long.parseLong(stamp.group(1));
-      histogram.recordValue(Math.max(0, Math.min(micros, histogram.getHighestTrackableValue())));
+      long arrived = micros(m.receivedAt());
+      record(fromSent, arrived - Long.parseLong(stamp.group(1)));
+      record(fromIntended, arrived - Long.parseLong(intended.group(1)));
       counted++;
     }
-    Map<String, Double> p = Stats.percentilesMillis(histogram);
+    Map<String, Double> sent = Stats.percentilesMillis(fromSent);
+    Map<String, Double> p = Stats.percentilesMillis(fromIntended);
     Report.Section s = report.section("4. End-to-end latency");
-    List<String> header = new ArrayList<>(List.of("events/s", "notifications/s", "measured mails"));
-    List<String> row = new ArrayList<>(List.of(Report.fmt(eventsPerSecond),
-        Report.fmt(eventsPerSecond * BenchKafka.GROUP_SIZE), counted + " of " + (events * BenchKafka.GROUP_SIZE)));
-    p.forEach((k, v) -> {
-      header.add(k + " ms");
-      row.add(Report.fmt(v));
-    });
-    s.table(new Report.Table(null, header, List.of(row)));
-    s.note("Load: 50 % of " + Report.fmt(max) + " notifications/s (" + maxSource + "); the first " + warmup
-        + " events (1 s) are warm-up and not counted.");
+    List<String> header = new ArrayList<>(List.of("timed from", "events/s", "notifications/s", "measured mails"));
+    List<List<String>> rows = new ArrayList<>();
+    for (var entry : List.of(Map.entry("intended send time (corrected)", p), Map.entry("actual send time", sent))) {
+      List<String> row = new ArrayList<>(List.of(entry.getKey(), Report.fmt(eventsPerSecond),
+          Report.fmt(eventsPerSecond * BenchKafka.GROUP_SIZE), counted + " of " + (events * BenchKafka.GROUP_SIZE)));
+      entry.getValue().values().forEach(v -> row.add(Report.fmt(v)));
+      rows.add(row);
+    }
+    p.keySet().forEach(k -> header.add(k + " ms"));
+    s.table(new Report.Table(null, header, rows));
+    s.note("Load: 50 % of " + Report.fmt(max) + " notifications/s (" + maxSource + ") on a fixed-rate schedule; the "
+        + "first " + warmup + " events (1 s) are warm-up and not counted.");
+    s.note("Corrected: each mail is timed from the moment the schedule meant its event to be sent, so a producer "
+        + "that falls behind does not hide the wait (coordinated omission); the actual-send row times from when it "
+        + "was sent.");
     s.note("Path: producer (acks=all) → notifier.events → StreamsApp (exactly_once_v2, commit 100 ms) → "
         + "notifier.send (read_committed) → 1 worker, 8 connections → testkit SMTP server (arrival stamped).");
-    s.data("eventsPerSecond", eventsPerSecond).data("percentilesMs", p).data("counted", counted);
+    s.data("eventsPerSecond", eventsPerSecond).data("percentilesMs", p).data("percentilesFromActualSendMs", sent)
+        .data("counted", counted);
     Double p99 = p.get("p99");
-    report.target("latency", "end-to-end p99 < 250 ms at 50 % load", Report.fmt(p99) + " ms (p50 "
-        + Report.fmt(p.get("p50")) + ", max " + Report.fmt(p.get("max")) + ")", counted == 0 ? null : p99 < 250);
+    report.target("latency", "end-to-end p99 < 150 ms at 50 % of measured max, corrected for coordinated omission",
+        Report.fmt(p99) + " ms (p50 " + Report.fmt(p.get("p50")) + ", max " + Report.fmt(p.get("max"))
+        + "; from actual send: p99 " + Report.fmt(sent.get("p99")) + ")", counted == 0 ? null : p99 < 150);
     List<String> names = new ArrayList<>(p.keySet());
-    report.chart(Charts.bars("latency-percentiles.png", "End-to-end latency at 50 % load (ms)", "ms", names,
+    report.chart(Charts.bars("latency-percentiles.png", "End-to-end latency at 50 % load, corrected (ms)", "ms", names,
         new ArrayList<>(p.values())));
     BenchMain.log("latency: %d mails at %.0f events/s: %s", counted, eventsPerSecond, p);
   }

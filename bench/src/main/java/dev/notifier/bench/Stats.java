@@ -18,6 +18,16 @@ public final class Stats {
     return nanos <= 0 ? 0 : count * 1e9 / nanos;
   }
 
+  /** The median of {@code values} (the mean of the middle two for an even count); NaN when empty. */
+  public static double median(List<Double> values) {
+    double[] v = values.stream().mapToDouble(Double::doubleValue).filter(d -> !Double.isNaN(d)).sorted().toArray();
+    if (v.length == 0) {
+      return Double.NaN;
+    }
+    int mid = v.length / 2;
+    return v.length % 2 == 1 ? v[mid] : (v[mid - 1] + v[mid]) / 2;
+  }
+
   /** {@code a / b}, or NaN when b is 0 or NaN (a baseline that did not run). */
   public static double ratio(double a, double b) {
     return b > 0 ? a / b : Double.NaN;

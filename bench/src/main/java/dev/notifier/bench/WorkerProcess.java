@@ -30,15 +30,20 @@ public final class WorkerProcess {
   }
 
   /**
-   * The child JVM's options, plus BENCH_WORKER_JAVA_OPTS for experiments: the memory scenario's
-   * heap, and what the JVM would choose by itself in a container of less than 1792 MB, where a
-   * worker runs: the serial collector (G1's remembered sets and card tables alone cost about 40 MB
-   * of a 128 MB heap) and a small initial heap that grows as needed. On a large host the JVM
-   * would instead start with the whole maximum heap committed (1/64 of the host's memory, capped
-   * at -Xmx), and the resident set would measure -Xmx rather than the worker.
+   * The image's own JVM options (image/pom.xml's entrypoint: {@code -XX:MaxRAMPercentage=75
+   * -XX:+ExitOnOutOfMemoryError}), in a container of {@link MemoryScenario#CONTAINER_LIMIT} emulated
+   * by {@code -XX:MaxRAM} (the memory the JVM sizes itself by, as it would read the container's
+   * limit), plus BENCH_WORKER_JAVA_OPTS for experiments. No bench-only heap flags: the JVM sizes its
+   * heap as it would in the container. It picks its collector by the memory it sees, though, not by
+   * MaxRAM: with {@code containerCollector} the options add {@code -XX:+UseSerialGC}, the JVM's own
+   * choice below 1792 MB (as in a 512 MiB container); without, it picks as on this host.
    */
-  static List<String> jvmOptions() {
-    List<String> options = new java.util.ArrayList<>(List.of(MemoryScenario.HEAP, "-Xms16m", "-XX:+UseSerialGC"));
+  static List<String> jvmOptions(boolean containerCollector) {
+    List<String> options = new java.util.ArrayList<>(List.of("-XX:MaxRAM=" + MemoryScenario.CONTAINER_LIMIT,
+        "-XX:MaxRAMPercentage=75", "-XX:+ExitOnOutOfMemoryError"));
+    if (containerCollector) {
+      options.add("-XX:+UseSerialGC");
+    }
     String extra = System.getenv("BENCH_WORKER_JAVA_OPTS");
     if (extra != null && !extra.isBlank()) {
       options.addAll(List.of(extra.trim().split("\\s+")));
@@ -73,8 +78,10 @@ public final class WorkerProcess {
         heapPeak += pool.getPeakUsage().getUsed();
       }
     }
-    System.out.printf("RESULT sent=%d rate=%.1f vmHwmKb=%d heapPeakBytes=%d heapMaxBytes=%d%n", progress.done(),
-        progress.rate(), vmHwmKb(), heapPeak, Runtime.getRuntime().maxMemory());
+    String gc = String.join("+", ManagementFactory.getGarbageCollectorMXBeans().stream()
+        .map(b -> b.getName().replace(' ', '_')).toList());
+    System.out.printf("RESULT sent=%d rate=%.1f vmHwmKb=%d heapPeakBytes=%d heapMaxBytes=%d gc=%s%n", progress.done(),
+        progress.rate(), vmHwmKb(), heapPeak, Runtime.getRuntime().maxMemory(), gc);
     System.out.flush();
     System.exit(0);
   }

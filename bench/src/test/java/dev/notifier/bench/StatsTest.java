@@ -39,6 +39,14 @@ class StatsTest {
   }
 
   @Test
+  void medianTakesTheMiddleAndIgnoresRunsThatDidNotMeasure() {
+    assertThat(Stats.median(List.of(3.0, 1.0, 2.0))).isEqualTo(2.0);
+    assertThat(Stats.median(List.of(4.0, 1.0, 2.0, 3.0))).isEqualTo(2.5);
+    assertThat(Stats.median(List.of(5.0, Double.NaN, 1.0, 3.0))).isEqualTo(3.0);
+    assertThat(Stats.median(List.of())).isNaN();
+  }
+
+  @Test
   void ratioOfAMissingBaselineIsNaN() {
     assertThat(Stats.ratio(10, Double.NaN)).isNaN();
     assertThat(Stats.ratio(10, 0)).isNaN();
@@ -55,9 +63,11 @@ class StatsTest {
 
   @Test
   void argumentsChooseScenariosAndSizes() {
-    BenchConfig c = BenchMain.parse(new String[] {"--quick", "--events", "10k", "throttle", "latency"});
+    BenchConfig c = BenchMain.parse(new String[] {"--quick", "--events", "10k", "--repetitions", "5", "throttle",
+        "latency"});
     assertThat(c.quick()).isTrue();
     assertThat(c.events()).isEqualTo(10_000);
+    assertThat(c.repetitions()).isEqualTo(5);
     assertThat(c.scenarios()).containsExactly("throttle", "latency");
     assertThat(BenchMain.parse(new String[0]).scenarios()).isEqualTo(BenchConfig.ALL);
     assertThatThrownBy(() -> BenchMain.parse(new String[] {"fastest"})).hasMessageContaining("use one of");

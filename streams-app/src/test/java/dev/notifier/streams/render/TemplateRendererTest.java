@@ -30,6 +30,16 @@ class TemplateRendererTest {
   // --- the shipped templates ----------------------------------------------------------------
 
   @Test
+  void headerSafeReplacesEveryControlAndLineSeparatorAndLeavesCleanSubjectsAsTheyAre() {
+    assertThat(TemplateRenderer.headerSafe("  Bug #42 Login fails — assigned 登录 ")).isEqualTo(
+        "Bug #42 Login fails — assigned 登录");
+    assertThat(TemplateRenderer.headerSafe("a\r\nBcc: x@y\tz\u0085w\u2028v\u2029u\u0000t\u007f"))
+        .isEqualTo("a  Bcc: x@y z w v u t");
+    assertThat(TemplateRenderer.headerSafe("\n")).isEmpty();
+    assertThat(TemplateRenderer.headerSafe("emoji \uD83D\uDE00 kept")).isEqualTo("emoji \uD83D\uDE00 kept");
+  }
+
+  @Test
   void rendersAnEnglishBugAssignment() {
     Rendered r = RENDERER.render(bugAssigned("en").build());
 
