@@ -42,6 +42,8 @@ class PolicyCrashReliabilityTest {
   private static final int DIGEST_USERS = 10;
   private static final int EDITS_PER_USER = 6;
   private static final int QUIET_USERS = 10;
+  /** Quiet hours end this long after the minute the scenario starts in: after the three kills. */
+  private static final Duration QUIET_FOR = Duration.ofMinutes(3);
   @AutoClose
   private static ReliabilityCluster cluster;
   @AutoClose
@@ -55,9 +57,9 @@ class PolicyCrashReliabilityTest {
 
   @Test
   void threeKillsWithDigestsOpenAndMailHeldSendEachDigestAndEachHeldMailOnce() throws Exception {
-    // Step 1: rules with a 40 s digest for edits, users whose quiet hours (UTC) end 4 to 5 minutes from now
+    // Step 1: rules with a 40 s digest for edits, users whose quiet hours (UTC) end 2 to 3 minutes from now
     Instant began = Instant.now();
-    LocalTime quietEnd = LocalTime.ofInstant(began.truncatedTo(ChronoUnit.MINUTES).plus(Duration.ofMinutes(5)),
+    LocalTime quietEnd = LocalTime.ofInstant(began.truncatedTo(ChronoUnit.MINUTES).plus(QUIET_FOR),
         ZoneOffset.UTC);
     Path rules = Files.writeString(Files.createTempFile("policy-rules", ".yaml"), "rules:\n"
         + "  - events: bug.edited\n    notify: [to]\n    template: bug\n    digest: {mode: fixed, every: 40s}\n"
@@ -77,7 +79,7 @@ class PolicyCrashReliabilityTest {
       ReliabilityCluster.awaitRunning(streams);
     }
     published.get();
-    Instant quietEndsAt = began.truncatedTo(ChronoUnit.MINUTES).plus(Duration.ofMinutes(5));
+    Instant quietEndsAt = began.truncatedTo(ChronoUnit.MINUTES).plus(QUIET_FOR);
 
     // Step 3: every item DIGESTED exactly once; every held mail DEFERRED; then all mail arrives
     Verifier verifier = new Verifier(cluster.clientProperties(), cluster.topics);
