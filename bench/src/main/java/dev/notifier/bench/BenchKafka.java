@@ -109,11 +109,14 @@ final class BenchKafka {
     }
   }
 
-  /** Event {@code i} as Avro single-object bytes: bug.assigned to group g{i % 100}, no actor. */
+  /**
+   * Event {@code i} as Avro single-object bytes: bug.assigned (even {@code i}) or bug.edited (odd) to
+   * group g{i % 100}, no actor — two event types, so a variant can digest one of them.
+   */
   static byte[] event(String run, int i, String title) {
     DomainEvent e = DomainEvent.newBuilder()
         .setEventId(run + "-" + i)
-        .setType("bug.assigned")
+        .setType(i % 2 == 0 ? "bug.assigned" : "bug.edited")
         .setSource("zentao")
         .setOccurredAt(Instant.now())
         .setSubject(Subject.newBuilder().setKind("bug").setId(String.valueOf(i)).setTitle(title).build())

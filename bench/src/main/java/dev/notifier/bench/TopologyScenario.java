@@ -4,6 +4,8 @@ import dev.notifier.avro.Notification;
 import dev.notifier.schemas.Topics;
 import dev.notifier.schemas.config.KafkaSettings;
 import dev.notifier.streams.NotifierTopology;
+import dev.notifier.streams.expand.RuleBook;
+import dev.notifier.streams.expand.RuleBookLoader;
 import dev.notifier.streams.StreamsApp;
 import dev.notifier.streams.StreamsSettings;
 import dev.notifier.streams.TopologySettings;
@@ -52,6 +54,22 @@ final class TopologyScenario {
   static final String PIPE = "transactional pipe (b)";
   static final String SAME_SHAPE = "same-shape Streams app (c)";
   static final String NOTIFIER = "notifier topology";
+  static final String NOTIFIER_DIGESTS = "notifier topology, digests on half the rules";
+  /**
+   * The rules of the digest variant: the notifier's bug rule split in two, bug.edited (half the
+   * events) digested per bug in a 10-minute window, which does not close within a run — so the run
+   * measures what every digested item costs (policy stores, DIGESTED statuses), not the digests' sending.
+   */
+  static final String DIGEST_RULES = """
+      rules:
+        - events: bug.assigned
+          notify: [to, cc, groups]
+          template: bug
+        - events: bug.edited
+          notify: [to, cc, groups]
+          template: bug
+          digest: {mode: fixed, every: 10m}
+      """;
 
   private final BenchKafka kafka;
   private final BenchConfig config;
@@ -75,11 +93,14 @@ final class TopologyScenario {
     Topics alo = Topics.withPrefix("topo-alo.");
     Topics shapeEos = Topics.withPrefix("topo-shape-eos.");
     Topics shapeAlo = Topics.withPrefix("topo-shape-alo.");
-    for (Topics t : List.of(eos, alo, shapeEos, shapeAlo)) {
+    Topics digests = Topics.withPrefix("topo-digest-eos.");
+    for (Topics t : List.of(eos, alo, shapeEos, shapeAlo, digests)) {
       kafka.createTopics(t);
       kafka.publishDirectory(t);
     }
     kafka.publishEvents(eos.events().name(), "ev", config.events());
+    // the same events on the digest variant's own input: the notifier reads its topics' events topic
+    kafka.publishEvents(digests.events().name(), "ev", config.events());
     int aloEvents = Math.min(config.events(), NOTIFIER_ALO_EVENTS);
     kafka.publishEvents(alo.events().name(), "ev", aloEvents);
     warmUp();
@@ -101,6 +122,8 @@ final class TopologyScenario {
       // one sub-topology (parse → expand → dedup → render → send): an event is done when its input
       // offset is committed, in the same transaction as its notifications under exactly-once
       runs.add(streams(NOTIFIER, EOS, "bench-notifier-eos" + r, input, n, () -> notifier(eos), eos.status().name()));
+      runs.add(streams(NOTIFIER_DIGESTS, EOS, "bench-notifier-digest-eos" + r, digests.events().name(), n,
+          () -> notifierWithDigests(digests), digests.status().name()));
       runs.add(streams(NOTIFIER, ALO, "bench-notifier-alo" + r, alo.events().name(), aloEvents, () -> notifier(alo),
           alo.status().name()));
     }
@@ -162,6 +185,15 @@ final class TopologyScenario {
   private static Topology notifier(Topics topics) {
     StreamsBuilder builder = new StreamsBuilder();
     NotifierTopology.buildTopology(builder, TopologySettings.defaults(topics, "default"));
+    return builder.build();
+  }
+
+  /** The notifier topology over {@code topics}, bug.edited digested ({@link #DIGEST_RULES}). */
+  private static Topology notifierWithDigests(Topics topics) {
+    StreamsBuilder builder = new StreamsBuilder();
+    RuleBook rules = RuleBookLoader.parse("bench digest rules",
+        new java.io.ByteArrayInputStream(DIGEST_RULES.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    NotifierTopology.buildTopology(builder, TopologySettings.defaults(topics, "default").withRules(rules));
     return builder.build();
   }
 
@@ -312,6 +344,9 @@ final class TopologyScenario {
         + (sample == null ? "–" : sample.getTextBody().length() + " + " + sample.getHtmlBody().length())
         + " chars of text + HTML), so it writes records as large.");
     s.note("App CPU counts the threads of the application only; process CPU includes the embedded broker.");
+    s.note("Digest variant: the notifier with bug.edited (half the events) digested per bug in a 10-minute window"
+        + " that does not close within a run; its output offsets count a QUEUED or a DIGESTED status per "
+        + "notification. It has no warm-up of its own beyond the notifier's.");
     s.note("Output offsets: the growth of the notifier's and (c)'s status topic (one QUEUED status per notification),"
         + " of (a)'s and (b)'s output topic; under exactly-once they include a transaction marker per partition and "
         + "commit, and they run on after the measured window until the app is closed.");
@@ -325,6 +360,8 @@ final class TopologyScenario {
         find(variants, SAME_SHAPE, ALO), Double.NaN);
     targetRow("notifier / bare fan-out Streams app (a) (at_least_once, reported)", notifierAlo,
         find(variants, FAN_OUT, ALO), Double.NaN);
+    targetRow("notifier with digests on half the rules / notifier (exactly_once_v2, reported: what digests cost)",
+        find(variants, NOTIFIER_DIGESTS, EOS), notifier, Double.NaN);
     targetRow("same-shape (c) / bare fan-out (a) (exactly_once_v2, reported: what the shape costs)",
         find(variants, SAME_SHAPE, EOS), find(variants, FAN_OUT, EOS), Double.NaN);
     s.note("notifier exactly_once_v2 / transactional pipe: " + Report.times(Stats.ratio(notifier,
