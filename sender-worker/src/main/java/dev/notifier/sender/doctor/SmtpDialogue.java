@@ -195,7 +195,6 @@ final class SmtpDialogue implements AutoCloseable {
             + account.host() + ":" + account.port() + ", " + account.security().name().toLowerCase(Locale.ROOT)
             + ") at " + clock.instant() + ".\r\nIt arrived, so this account can deliver mail. No action is needed.")
         .setCreatedAt(clock.instant())
-        .setPriority(Priority.NORMAL)
         .build();
   }
 
