@@ -18,6 +18,7 @@ import dev.notifier.schemas.config.KafkaSettings;
 import dev.notifier.sender.SenderWorker;
 import dev.notifier.sender.WorkerContext;
 import dev.notifier.sender.config.AccountSettings;
+import dev.notifier.sender.config.Limits;
 import dev.notifier.sender.config.WorkerSettings;
 import dev.notifier.streams.StreamsApp;
 import dev.notifier.streams.StreamsSettings;
@@ -29,6 +30,12 @@ import dev.notifier.testkit.smtp.ScriptableSmtpServer;
 import dev.notifier.testkit.smtp.Stage;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.StringReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -51,8 +58,10 @@ import org.apache.kafka.common.serialization.Serdes;
 
 /**
  * The whole product in one process: an embedded broker, an SMTP server, the topology and two
- * sender workers. Publishes a small directory and a dozen ZenTao-like events, waits until every
- * notification has an outcome, and prints each delivered email and a summary. With a management
+ * sender workers. Publishes a small directory and a score of ZenTao-like events (five edits of one
+ * bug become one digest; a task for a recipient whose night it is is held), waits until every
+ * notification has an outcome, then publishes a backlog of bulk mail and a critical password reset
+ * behind it on the throttled account, and prints each delivered email and a summary. With a management
  * port it also serves the process's metrics and health on 127.0.0.1, as {@code notifier streams} and
  * {@code notifier worker} do: the topology's and both workers' meters in one registry, ready when the
  * topology is RUNNING and both workers are.
@@ -62,6 +71,8 @@ public final class Demo {
   static final String APPLICATION_ID = "notifier-demo";
   static final String GONE = "gone@example.com";
   static final Duration DEADLINE = Duration.ofSeconds(90);
+  /** The demo's account sends at most this many mails a second, so that the bulk backlog queues. */
+  static final int RATE_PER_SECOND = 4;
 
   private final PrintStream out;
   private final Topics topics = Topics.standard();
@@ -103,23 +114,42 @@ public final class Demo {
       KafkaSettings settings = KafkaSettings.of(kafka.bootstrapServers());
       ExecutorService workers = Executors.newFixedThreadPool(2);
       try (ProcessMetrics metrics = new ProcessMetrics();
-          StreamsApp app = new StreamsApp(settings, StreamsSettings.defaults().withApplicationId(APPLICATION_ID),
-              AccountRouter.single("default"), metrics.registry());
+          StreamsApp app = new StreamsApp(settings, streamsSettings(), AccountRouter.single("default"),
+              metrics.registry());
           Senders senders = new Senders(settings, smtp, metrics.registry());
           ManagementServer management = startManagement(metrics, Health.all(List.of(new StreamsHealth(app::state),
               senders.health())))) {
         app.start();
         senders.start(workers);
-        int eventsIn = publish(settings, app);
-        out.printf("Published 6 users, 2 groups and %d events (one of them garbage, one a duplicate).%n", eventsIn);
-        Ledger ledger = awaitSettled(kafka, settings, eventsIn);
-        DemoSummary summary = report(smtp, ledger, eventsIn, invalidCount(settings), duplicatesDropped(app));
+        NightOwl nightOwl = NightOwl.at(Instant.now());
+        int eventsIn = publish(settings, app, nightOwl);
+        out.printf("Published 7 users, 2 groups and %d events (one of them garbage, one a duplicate).%n", eventsIn);
+        Ledger ledger = new Ledger();
+        awaitSettled(kafka, settings, ledger);
+        int backlogStart = smtp.messages().size();
+        int backlog = publishBacklog(settings);
+        out.printf("Published %d bulk mails (builds for Bob), then a critical password reset for Hana, on an account"
+            + " limited to %d mails a second.%n", backlog, RATE_PER_SECOND);
+        eventsIn += backlog + 1;
+        awaitSettled(kafka, settings, ledger);
+        DemoSummary summary = report(smtp, ledger, new PolicyShowcase(ledger, nightOwl), backlogStart, backlog,
+            eventsIn, invalidCount(settings), duplicatesDropped(app));
         afterwards.accept(kafka.bootstrapServers());
         return summary;
       } finally {
         workers.shutdownNow();
       }
     }
+  }
+
+  /** The demo's rules (built-in ones plus a digest, bulk and critical mail) from a file the streams app reads. */
+  private static StreamsSettings streamsSettings() throws IOException {
+    Path rules = Files.createTempFile("notifier-demo-rules", ".yaml");
+    rules.toFile().deleteOnExit();
+    try (InputStream in = Demo.class.getResourceAsStream("/demo/rules.yaml")) {
+      Files.copy(in, rules, StandardCopyOption.REPLACE_EXISTING);
+    }
+    return new StreamsSettings(APPLICATION_ID, null, null, rules.toString(), null, null, null, null);
   }
 
   /** The management endpoint when a port was asked for, else null (nothing to close). */
@@ -143,7 +173,8 @@ public final class Demo {
     private final List<SenderWorker> workers = new ArrayList<>();
 
     Senders(KafkaSettings settings, ScriptableSmtpServer smtp, MeterRegistry registry) {
-      AccountSettings account = AccountSettings.local("default", smtp.host(), smtp.port(), "noreply@notifier.demo");
+      AccountSettings account = AccountSettings.local("default", smtp.host(), smtp.port(), "noreply@notifier.demo")
+          .withLimits(Limits.of(RATE_PER_SECOND, RATE_PER_SECOND));
       try {
         for (int i = 1; i <= 2; i++) {
           WorkerSettings ws = new WorkerSettings(null, "demo-worker-" + i, null, List.of(account));
@@ -169,18 +200,31 @@ public final class Demo {
     }
   }
 
-  private int publish(KafkaSettings settings, StreamsApp app) throws Exception {
+  private int publish(KafkaSettings settings, StreamsApp app, NightOwl nightOwl) throws Exception {
     try (Publisher publisher = new Publisher(settings.clientProperties(), topics)) {
       int users = publisher.publish(resource("users.jsonl"), RecordKind.USERS, false).published();
+      users += publisher.publish(new BufferedReader(new StringReader(nightOwl.userJson())), RecordKind.USERS, false)
+          .published();
       int groups = publisher.publish(resource("groups.jsonl"), RecordKind.GROUPS, false).published();
       if (!app.awaitDirectory(users, groups, Duration.ofSeconds(60))) {
         out.println("The directory did not reach the topology within 60 s.");
       }
       int events = publisher.publish(resource("events.jsonl"), RecordKind.EVENTS, false).published();
       events += publisher.publish(resource("events-avro.jsonl"), RecordKind.EVENTS, true).published();
+      // five edits of one bug (one digest) and a task for the recipient whose night it is (held)
+      events += publisher.publish(resource("policies.jsonl"), RecordKind.EVENTS, false).published();
       publisher.publishRawEvent("garbage-1", new byte[] {0x13, 0x37, (byte) 0xFF, 0x00, 0x42});
       publisher.flush();
       return events + 1;
+    }
+  }
+
+  /** The bulk backlog, then the critical mail behind it; returns the number of bulk events. */
+  private int publishBacklog(KafkaSettings settings) throws Exception {
+    try (Publisher publisher = new Publisher(settings.clientProperties(), topics)) {
+      int published = publisher.publish(resource("backlog.jsonl"), RecordKind.EVENTS, false).published();
+      publisher.flush();
+      return published - 1;
     }
   }
 
@@ -190,8 +234,7 @@ public final class Demo {
   }
 
   /** Reads statuses until the topology has committed every event and no notification is pending. */
-  private Ledger awaitSettled(EmbeddedKafka kafka, KafkaSettings settings, int eventsIn) throws Exception {
-    Ledger ledger = new Ledger();
+  private void awaitSettled(EmbeddedKafka kafka, KafkaSettings settings, Ledger ledger) throws Exception {
     Instant deadline = Instant.now().plus(DEADLINE);
     try (KafkaConsumer<String, DeliveryStatus> statuses = readCommitted(settings, topics.status());
         Admin admin = kafka.admin()) {
@@ -200,13 +243,12 @@ public final class Demo {
         if (ledger.settled() && eventsCommitted(admin)) {
           statuses.poll(Duration.ofMillis(500)).forEach(r -> ledger.add(r.value()));
           if (ledger.settled()) {
-            return ledger;
+            return;
           }
         }
       }
     }
     out.println("The demo did not settle within " + DEADLINE.toSeconds() + " s.");
-    return ledger;
   }
 
   private boolean eventsCommitted(Admin admin) throws Exception {
@@ -256,17 +298,23 @@ public final class Demo {
     return consumer;
   }
 
-  private DemoSummary report(ScriptableSmtpServer smtp, Ledger ledger, int eventsIn, long invalid, long duplicates) {
+  private DemoSummary report(ScriptableSmtpServer smtp, Ledger ledger, PolicyShowcase policies, int backlogStart,
+      int backlog, int eventsIn, long invalid, long duplicates) {
     List<ReceivedMessage> received = smtp.messages();
+    int bulkBefore = PolicyShowcase.bulkBeforeCritical(received.subList(backlogStart, received.size()), NightOwl.EMAIL);
     out.println();
     out.println("Delivered emails (as received by the SMTP server):");
-    received.stream()
+    received.subList(0, backlogStart).stream()
         .map(m -> String.format("  %-22s -> %-20s %s", m.mailFrom(), String.join(",", m.recipients()),
             m.subject().orElse("")))
         .sorted()
         .forEach(out::println);
+    out.println();
+    out.println("Then the bulk backlog and the critical mail behind it, in the order the SMTP server received them:");
+    PolicyShowcase.arrivalOrder(received.subList(backlogStart, received.size()), NightOwl.EMAIL).forEach(out::println);
     DemoSummary summary = new DemoSummary(eventsIn, invalid, ledger.count(DeliveryState.SENT), received.size(),
-        ledger.skippedByReason(), duplicates, ledger.count(DeliveryState.DEAD), ledger.settled());
+        ledger.skippedByReason(), duplicates, ledger.count(DeliveryState.DEAD), policies.digests(),
+        policies.held().size(), backlog, bulkBefore, ledger.settled());
     out.println();
     out.println("Summary");
     out.printf("  events in            %d (%d invalid -> %s)%n", summary.eventsIn(), summary.invalid(),
@@ -280,6 +328,7 @@ public final class Demo {
         out.printf("    %s: %s%n", s.getEmail(), s.getDetail());
       }
     }
+    policies.print(out, received, backlog, bulkBefore);
     out.println(summary.ok() ? "Demo OK." : "Demo FAILED: not every notification reached an outcome.");
     return summary;
   }

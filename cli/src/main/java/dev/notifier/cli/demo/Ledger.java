@@ -3,6 +3,7 @@ package dev.notifier.cli.demo;
 import dev.notifier.avro.DeliveryState;
 import dev.notifier.avro.DeliveryStatus;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -24,9 +25,24 @@ final class Ledger {
         || state == DeliveryState.EXPIRED || state == DeliveryState.DIGESTED;
   }
 
-  /** True when nothing is still queued or retrying. */
+  /**
+   * True when nothing is still queued or retrying: every notification has its outcome, or is held in
+   * its recipient's quiet hours (DEFERRED, with the time it will go out — the demo does not wait hours).
+   */
   boolean settled() {
-    return !latest.isEmpty() && latest.values().stream().allMatch(s -> isTerminal(s.getState()));
+    return !latest.isEmpty() && latest.values().stream()
+        .allMatch(s -> isTerminal(s.getState()) || s.getState() == DeliveryState.DEFERRED);
+  }
+
+  /** The notifications whose latest status is {@code state}. */
+  List<DeliveryStatus> latest(DeliveryState state) {
+    return latest.values().stream().filter(s -> s.getState() == state).toList();
+  }
+
+  /** The latest state of one notification; null when the ledger has none. */
+  DeliveryState state(String notificationId) {
+    DeliveryStatus status = latest.get(notificationId);
+    return status == null ? null : status.getState();
   }
 
   long count(DeliveryState state) {

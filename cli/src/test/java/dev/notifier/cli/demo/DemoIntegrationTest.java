@@ -40,11 +40,16 @@ class DemoIntegrationTest {
     }, 0));
     DemoSummary summary = demo.get().run();
 
-    // 11 JSON events + 1 Avro event + 1 garbage record
-    assertThat(summary.eventsIn()).isEqualTo(13);
+    // 17 JSON events + 1 Avro event + 1 garbage record, then 20 bulk events and a critical one
+    assertThat(summary.eventsIn()).isEqualTo(40);
     assertThat(summary.invalid()).isEqualTo(1);
-    assertThat(summary.sent()).isEqualTo(18);
-    assertThat(summary.smtpReceived()).isEqualTo(18);
+    // 18 ZenTao mails, 1 digest of the 5 edits, 20 bulk mails, 1 password reset; Hana's task is held
+    assertThat(summary.sent()).isEqualTo(40);
+    assertThat(summary.smtpReceived()).isEqualTo(40);
+    assertThat(summary.digests()).as("the five edits of bug 42, in one digest").hasSize(1).containsValue(5L);
+    assertThat(summary.held()).as("the task for Hana, whose night it is").isEqualTo(1);
+    assertThat(summary.bulkBeforeCritical()).as("bulk mails at the server before the critical one published after"
+        + " them all").isBetween(0, summary.backlog() / 2);
     assertThat(summary.skipped()).isEqualTo(Map.of("actor", 2L, "no-email", 1L, "inactive", 1L,
         "unknown-user", 1L, "no-rule", 1L));
     // alice twice in the first event, its re-publication (5 candidates), dave as cc and project member of the
@@ -53,7 +58,9 @@ class DemoIntegrationTest {
     assertThat(summary.dead()).isEqualTo(1);
     assertThat(summary.ok()).isTrue();
     String output = printed.toString(StandardCharsets.UTF_8);
-    assertThat(output).contains("ext@example.com").contains("gone@example.com").contains("550 5.1.1")
+    assertThat(output).contains("[ZenTao] 5 updates: 5 changes on Bug #42").contains("DEFERRED in the ledger")
+        .contains("** Password reset requested -> hana@example.com (critical) **")
+        .contains("ext@example.com").contains("gone@example.com").contains("550 5.1.1")
         .contains("[禅道] 测试单 #3").contains("Demo OK.")
         .contains("Metrics and health: http://127.0.0.1:" + demo.get().managementPort() + "/metrics");
     assertThat(ready.get().statusCode()).isEqualTo(200);
@@ -61,8 +68,8 @@ class DemoIntegrationTest {
         .contains("notifier_events_invalid_total{reason=\"unknown-encoding\"} 1.0")
         .contains("notifier_duplicates_dropped_total 8.0").contains("notifier_ready 1.0")
         .contains("jvm_memory_used_bytes").contains("kafka_stream_")
-        // the workers' meters in the same registry: 18 sent and the 550 dead-lettered, over both workers
-        .contains("notifier_sends_total{account=\"default\",outcome=\"sent\"} 18.0")
+        // the workers' meters in the same registry: 40 sent and the 550 dead-lettered, over both workers
+        .contains("notifier_sends_total{account=\"default\",outcome=\"sent\"} 40.0")
         .contains("notifier_dead_letters_total{account=\"default\",class=\"DEAD_RECIPIENT\"} 1.0")
         .contains("notifier_breaker_state{account=\"default\",state=\"closed\"} 1.0");
   }

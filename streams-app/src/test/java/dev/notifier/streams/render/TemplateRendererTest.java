@@ -252,7 +252,7 @@ class TemplateRendererTest {
     RENDERER.validate();
 
     assertThat(RENDERER.templateIds())
-        .containsExactlyInAnyOrder("bug", "story", "task", "testtask", "story-project", "build", "digest");
+        .containsExactlyInAnyOrder("bug", "story", "task", "testtask", "story-project", "build", "digest", "security");
     RENDERER.templateIds().forEach(id -> assertThat(RENDERER.locales(id)).containsExactly("en", "zh-CN"));
   }
 
@@ -288,6 +288,25 @@ class TemplateRendererTest {
     assertThat(r.subject()).contains("#7 A title").doesNotContain(type).doesNotContain("\n", "\r");
     assertThat(r.text()).contains("A title", "https://z.example/7", "see logs").doesNotContain(type);
     assertThat(r.html()).contains("<a href=\"https://z.example/7\"", "see logs").doesNotContain(type);
+  }
+
+  @Test
+  void rendersAPasswordResetInBothLanguages() {
+    DomainEvent reset = eventBuilder("security.passwordReset", null, null).setSource("sso").setActor(null)
+        .setSubject(Subject.newBuilder().setKind("account").setId("dave").setTitle("Password reset requested")
+            .setUrl("https://sso.example.com/reset/8f3a").build())
+        .setAttributes(Map.of("ip", "203.0.113.7")).build();
+
+    Rendered en = RENDERER.render(bugAssigned("en").setEvent(reset).setTemplate("security").build());
+    Rendered zh = RENDERER.render(bugAssigned("zh-CN").setEvent(reset).setTemplate("security").build());
+
+    assertThat(en.subject()).isEqualTo("[SSO] Password reset requested");
+    assertThat(en.text()).contains("Hello Dave,", "Password reset requested (requested at", "From: 203.0.113.7",
+        "Continue here: https://sso.example.com/reset/8f3a", "If this was not you");
+    assertThat(en.html()).contains("<a href=\"https://sso.example.com/reset/8f3a\"", "SSO · Account");
+    assertThat(zh.subject()).isEqualTo("[统一登录] Password reset requested");
+    assertThat(zh.text()).contains("Dave，你好：", "申请", "来源：203.0.113.7", "继续操作：https://sso.example.com/reset/8f3a");
+    assertThat(zh.html()).contains("<html lang=\"zh-CN\">", "统一登录 · 账号");
   }
 
   // --- fixtures -----------------------------------------------------------------------------
