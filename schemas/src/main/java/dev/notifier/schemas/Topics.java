@@ -45,6 +45,7 @@ public final class Topics {
   private final Topic<String, String> schemas;
   private final Topic<String, DeadLetter> deadLetters;
   private final Topic<String, DeliveryStatus> status;
+  private final Topic<String, String> audit;
 
   private Topics(String prefix) {
     this.prefix = prefix;
@@ -68,6 +69,7 @@ public final class Topics {
     this.usage = new Topic<>(prefix + "notifier.send.usage", Serdes.String(),
         new AvroSerde<>(QuotaUsage.class, QuotaUsage.getClassSchema()));
     this.schemas = new Topic<>(prefix + "notifier.schemas", Serdes.String(), Serdes.String());
+    this.audit = new Topic<>(prefix + "notifier.audit", Serdes.String(), Serdes.String());
   }
 
   /** The default names, with no prefix. */
@@ -191,11 +193,23 @@ public final class Topics {
     return status;
   }
 
+  /** How long the audit topic must keep its records, at the least. */
+  public static final Duration AUDIT_RETENTION = Duration.ofDays(400);
+
+  /**
+   * Who did what to notifications by hand (a replay, and its reason), one JSON record per
+   * notification acted on, written in the same transaction as the act; keyed by notification id.
+   * Keeps its records for at least {@link #AUDIT_RETENTION}.
+   */
+  public Topic<String, String> audit() {
+    return audit;
+  }
+
   /** Every topic the product needs, for the topic-creation tools. */
   public List<Topic<?, ?>> all() {
     List<Topic<?, ?>> all = new java.util.ArrayList<>(List.of(events(), invalidEvents(), users(), groups(), send()));
     all.addAll(retryTopics());
-    all.addAll(List.of(deadLetters(), status(), usage(), schemas()));
+    all.addAll(List.of(deadLetters(), status(), usage(), schemas(), audit()));
     return all;
   }
 
@@ -220,6 +234,10 @@ public final class Topics {
     configs.add(RequiredConfig.exactly("cleanup.policy", isCompacted(topic) ? "compact" : "delete"));
     if (topic.name().equals(usage.name())) {
       configs.add(RequiredConfig.atLeast("retention.ms", USAGE_RETENTION.toMillis()));
+      configs.add(RequiredConfig.atLeast("retention.bytes", -1));
+    }
+    if (topic.name().equals(audit.name())) {
+      configs.add(RequiredConfig.atLeast("retention.ms", AUDIT_RETENTION.toMillis()));
       configs.add(RequiredConfig.atLeast("retention.bytes", -1));
     }
     boolean tier = retryTopics().stream().anyMatch(t -> t.name().equals(topic.name()));

@@ -16,7 +16,7 @@ import java.util.stream.Collectors;
  * A whole notifier config file: the Kafka cluster, the sender accounts (which the streams app
  * routes to and the workers send through), the streams and worker sections, where the process
  * serves its metrics and health checks (management), and how {@code notifier topics create} lays
- * out new topics (topics).
+ * out new topics (topics), and the Kafka principals of each role (acls, for {@code notifier acls}).
  */
 public record NotifierConfig(
     @JsonProperty("kafka") KafkaSettings kafka,
@@ -24,7 +24,8 @@ public record NotifierConfig(
     @JsonProperty("streams") StreamsSettings streams,
     @JsonProperty("worker") WorkerSection worker,
     @JsonProperty("management") ManagementSettings management,
-    @JsonProperty("topics") TopicLayout topics) {
+    @JsonProperty("topics") TopicLayout topics,
+    @JsonProperty("acls") AclSettings acls) {
 
   public NotifierConfig {
     if (kafka == null) {
@@ -39,11 +40,12 @@ public record NotifierConfig(
     worker = worker == null ? WorkerSection.defaults() : worker;
     management = management == null ? ManagementSettings.defaults() : management;
     topics = topics == null ? TopicLayout.defaults() : topics;
+    acls = acls == null ? AclSettings.defaults() : acls;
   }
 
   /** This config with another management section (a command-line override). */
   public NotifierConfig withManagement(ManagementSettings management) {
-    return new NotifierConfig(kafka, accounts, streams, worker, management, topics);
+    return new NotifierConfig(kafka, accounts, streams, worker, management, topics, acls);
   }
 
   /** The worker's settings: its section plus the accounts. */

@@ -4,6 +4,8 @@ import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.AuthorizationException;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -35,7 +37,27 @@ public abstract class OpsCommand implements Callable<Integer> {
       err().println("notifier: " + e.getMessage());
       err().flush();
       return 2;
+    } catch (KafkaException e) {
+      AuthorizationException refused = refusal(e);
+      if (refused == null) {
+        throw e;
+      }
+      String what = e == refused ? refused.getMessage() : e.getMessage().replace(": " + refused.getMessage(), "");
+      err().println("notifier: not authorized: the cluster refused " + KafkaPrincipal.of(kafka.settings()
+          .clientProperties()) + ": " + what + ". This command needs a role's grant: ask an SRE (notifier acls lists "
+          + "who may do what; replaying dead letters needs acls.replayers)");
+      err().flush();
+      return 2;
     }
+  }
+
+  private static AuthorizationException refusal(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof AuthorizationException a) {
+        return a;
+      }
+    }
+    return null;
   }
 
   protected abstract int run() throws Exception;

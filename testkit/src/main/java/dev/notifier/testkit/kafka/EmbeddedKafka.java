@@ -75,6 +75,10 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     /** Name of the listener that clients use. */
     public static final String BROKER_LISTENER = "PLAINTEXT";
+    /** Name of the optional SASL_SSL client listener ({@link Builder#saslSsl}). */
+    public static final String SECURE_LISTENER = "SECURE";
+    /** The SASL mechanism of the secure listener. */
+    public static final String SCRAM_MECHANISM = "SCRAM-SHA-512";
     /** Name of the KRaft controller listener. */
     public static final String CONTROLLER_LISTENER = "CONTROLLER";
 
@@ -91,6 +95,10 @@ public final class EmbeddedKafka implements AutoCloseable {
     private final boolean ownsLogDir;
     private final int brokerPort;
     private final int controllerPort;
+    /** The SASL_SSL listener's port, 0 when the broker has none. */
+    private final int securePort;
+    private final Path secureKeyStore;
+    private final String secureKeyStorePassword;
 
     private KafkaRaftServer server;
     private Duration lastStartDuration = Duration.ZERO;
@@ -103,6 +111,9 @@ public final class EmbeddedKafka implements AutoCloseable {
         this.logDir = ownsLogDir ? createTempDir() : builder.logDir.toAbsolutePath();
         this.brokerPort = builder.port > 0 ? builder.port : freePort();
         this.controllerPort = builder.controllerPort > 0 ? builder.controllerPort : freePort();
+        this.secureKeyStore = builder.secureKeyStore;
+        this.secureKeyStorePassword = builder.secureKeyStorePassword;
+        this.securePort = secureKeyStore == null ? 0 : freePort();
     }
 
     /** Returns a builder with defaults: 1 partition per topic, a temporary log dir, free ports. */
@@ -188,6 +199,33 @@ public final class EmbeddedKafka implements AutoCloseable {
     /** The {@code bootstrap.servers} value for clients, e.g. {@code 127.0.0.1:40123}. */
     public String bootstrapServers() {
         return HOST + ":" + brokerPort;
+    }
+
+    /**
+     * The {@code bootstrap.servers} of the SASL_SSL listener ({@link Builder#saslSsl}): SCRAM-SHA-512 over TLS,
+     * every request authorized by ACLs.
+     *
+     * @throws IllegalStateException when the broker was built without one
+     */
+    public String secureBootstrapServers() {
+        if (securePort == 0) {
+            throw new IllegalStateException("this broker has no SASL_SSL listener: build it with saslSsl(...)");
+        }
+        return HOST + ":" + securePort;
+    }
+
+    /** Creates or replaces a SCRAM-SHA-512 credential for {@code user} (for the SASL_SSL listener). */
+    public void upsertScramUser(String user, String password) {
+        try (Admin admin = admin()) {
+            admin.alterUserScramCredentials(List.of(new org.apache.kafka.clients.admin.UserScramCredentialUpsertion(user,
+                    new org.apache.kafka.clients.admin.ScramCredentialInfo(
+                            org.apache.kafka.clients.admin.ScramMechanism.SCRAM_SHA_512, 8192), password)))
+                    .all().get(ADMIN_REQUEST_TIMEOUT_MS * 2L, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new KafkaException("Could not create the SCRAM credential of " + user, e);
+        } catch (InterruptedException e) {
+            throw interrupted(e);
+        }
     }
 
     /** Port of the PLAINTEXT client listener (stable across {@link #stop()}/{@link #start()}). */
@@ -351,6 +389,30 @@ public final class EmbeddedKafka implements AutoCloseable {
     // ------------------------------------------------------------------------------------------------ internals
 
     /** The broker configuration; caller overrides from {@link Builder#brokerProperty} are applied last. */
+    /**
+     * Adds the SASL_SSL listener: SCRAM-SHA-512 over TLS with the given key store, and the
+     * StandardAuthorizer denying whatever no ACL allows. The PLAINTEXT and CONTROLLER listeners stay: their
+     * (anonymous) principal is the super user, the broker's own and the tests' administrative door.
+     */
+    private void secureListener(Map<String, Object> p) {
+        String secure = "listener.name." + SECURE_LISTENER.toLowerCase(java.util.Locale.ROOT) + ".";
+        p.put("listeners", p.get("listeners") + "," + SECURE_LISTENER + "://" + HOST + ":" + securePort);
+        p.put("advertised.listeners", p.get("advertised.listeners") + "," + SECURE_LISTENER + "://" + HOST + ":"
+                + securePort);
+        p.put("listener.security.protocol.map", p.get("listener.security.protocol.map") + "," + SECURE_LISTENER
+                + ":SASL_SSL");
+        p.put(secure + "sasl.enabled.mechanisms", SCRAM_MECHANISM);
+        p.put(secure + SCRAM_MECHANISM.toLowerCase(java.util.Locale.ROOT) + ".sasl.jaas.config",
+                "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+        p.put(secure + "ssl.keystore.type", "PKCS12");
+        p.put(secure + "ssl.keystore.location", secureKeyStore.toString());
+        p.put(secure + "ssl.keystore.password", secureKeyStorePassword);
+        p.put(secure + "ssl.key.password", secureKeyStorePassword);
+        p.put("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
+        p.put("super.users", "User:ANONYMOUS");
+        p.put("allow.everyone.if.no.acl.found", "false");
+    }
+
     private Map<String, Object> brokerConfig() {
         Map<String, Object> p = new LinkedHashMap<>();
         // Combined mode: one JVM-local node is both the KRaft controller and the broker.
@@ -371,6 +433,9 @@ public final class EmbeddedKafka implements AutoCloseable {
         // Both listeners are unencrypted and unauthenticated.
         p.put("listener.security.protocol.map", BROKER_LISTENER + ":PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
         // Topic data and the KRaft metadata log share one directory that we own.
+        if (securePort != 0) {
+            secureListener(p);
+        }
         p.put("log.dirs", logDir.toString());
         // Default partition count for explicitly or automatically created topics.
         p.put("num.partitions", String.valueOf(partitions));
@@ -521,8 +586,21 @@ public final class EmbeddedKafka implements AutoCloseable {
         private Path logDir;
         private int port;
         private int controllerPort;
+        private Path secureKeyStore;
+        private String secureKeyStorePassword;
 
         private Builder() {
+        }
+
+        /**
+         * Adds a SASL_SSL client listener ({@link EmbeddedKafka#secureBootstrapServers()}): SCRAM-SHA-512
+         * (credentials from {@link EmbeddedKafka#upsertScramUser}) over TLS with the certificate in this PKCS12
+         * key store, and the StandardAuthorizer: on it, a principal may do only what an ACL allows.
+         */
+        public Builder saslSsl(Path keyStore, String password) {
+            this.secureKeyStore = keyStore.toAbsolutePath();
+            this.secureKeyStorePassword = Objects.requireNonNull(password);
+            return this;
         }
 
         /** Default partition count ({@code num.partitions}) for new topics; default 1. */

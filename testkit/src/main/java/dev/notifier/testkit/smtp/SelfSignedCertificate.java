@@ -135,6 +135,18 @@ public final class SelfSignedCertificate {
         }
     }
 
+    /** Writes the certificate and its private key as a PKCS12 key store (key password = store password). */
+    public void writeKeyStore(Path file, char[] password) throws IOException {
+        try (OutputStream out = Files.newOutputStream(file)) {
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            store.load(null, null);
+            store.setKeyEntry(ALIAS, keyPair.getPrivate(), password, new X509Certificate[] {certificate});
+            store.store(out, password);
+        } catch (GeneralSecurityException e) {
+            throw new IOException("Could not write the key store for " + hostName + " to " + file, e);
+        }
+    }
+
     /** An SSL context that trusts this certificate only; hand its socket factory to a client. */
     public SSLContext clientSslContext() {
         try {

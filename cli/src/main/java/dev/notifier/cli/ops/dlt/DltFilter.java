@@ -41,6 +41,15 @@ public record DltFilter(Set<String> accounts, Set<String> classes, Set<String> c
         && since == null && until == null);
   }
 
+  /**
+   * Whether a criterion other than the time range is set: what a replay needs before it replays
+   * without {@code --all} (the last hour of dead letters is every dead letter of an outage).
+   */
+  public boolean isRestrictedBeyondTime() {
+    return !(accounts.isEmpty() && classes.isEmpty() && codes.isEmpty() && eventTypes.isEmpty()
+        && recipients.isEmpty() && domains.isEmpty() && notificationIds.isEmpty() && eventIds.isEmpty());
+  }
+
   @Override
   public boolean test(DeadLetterEntry e) {
     return accepts(accounts, e.account())

@@ -1,6 +1,7 @@
 package dev.notifier.cli.ops.dlt;
 
 import dev.notifier.avro.DeliveryStatus;
+import dev.notifier.cli.ops.KafkaPrincipal;
 import dev.notifier.cli.ops.LedgerReader;
 import dev.notifier.cli.ops.OpsException;
 import dev.notifier.cli.ops.ProgressBar;
@@ -24,23 +25,36 @@ import picocli.CommandLine.Option;
     description = {"Republish the dead letters that match the filter to notifier.send, with their original "
         + "notification id, a fresh attempt budget and provenance headers.",
         "Skipped: notifications whose latest ledger status is SENT (already-sent), QUEUED or RETRYING "
-            + "(in-flight, e.g. replayed before), SKIPPED; and older dead letters of the same notification "
-            + "(superseded). So the same replay run twice sends nothing the second time."})
+            + "(in-flight, e.g. replayed before), SKIPPED; older dead letters of the same notification "
+            + "(superseded); and notifications already replayed --max-replays times (quarantined, unless --force). "
+            + "So the same replay run twice sends nothing the second time.",
+        "Provenance: the Kafka principal the cluster authenticates, the OS user, and --reason go into the headers, "
+            + "the ledger and one record per notification on notifier.audit, in the replay's transaction."})
 public final class DltReplayCommand extends DltQuery {
 
   @Option(names = "--reason", required = true, paramLabel = "TEXT",
       description = "why (recorded in headers and the ledger), e.g. \"mailbox restored, INC-123\"")
   String reason;
 
-  @Option(names = "--by", defaultValue = "${env:USER}", paramLabel = "WHO",
-      description = "who replays (default: $USER, else the JVM's user.name)")
-  String by;
+  /** Replays at most this many notifications a second unless {@code --rate} says otherwise. */
+  static final double DEFAULT_RATE = 20;
+  /** The fastest a replay may go: the workers keep the providers' limits, a faster replay only floods the send topic. */
+  static final double MAX_RATE = 200;
+  static final int DEFAULT_MAX_REPLAYS = 3;
 
   @Option(names = "--dry-run", description = "show what would be replayed and write nothing")
   boolean dryRun;
 
-  @Option(names = "--rate", paramLabel = "N", description = "at most N notifications per second")
+  @Option(names = "--rate", paramLabel = "N", description = "at most N notifications per second (default "
+      + "20, at most 200)")
   Double rate;
+
+  @Option(names = "--max-replays", paramLabel = "N", description = "a notification replayed N times already is "
+      + "quarantined: refused unless --force (default: ${DEFAULT-VALUE})", defaultValue = "3")
+  int maxReplays;
+
+  @Option(names = "--force", description = "replay quarantined notifications too (recorded in the audit)")
+  boolean force;
 
   @Option(names = "--all", description = "allow a replay without any filter (every dead letter)")
   boolean all;
@@ -51,13 +65,18 @@ public final class DltReplayCommand extends DltQuery {
   @Override
   protected int run() {
     Replayer.Provenance provenance = provenance();
-    if (rate != null && !(rate > 0)) {
-      throw new OpsException("--rate " + rate + " must be a positive number of notifications per second, e.g. --rate 10");
+    if (rate != null && !(rate > 0 && rate <= MAX_RATE)) {
+      throw new OpsException("--rate " + rate + " must be a number of notifications per second above 0 and at most "
+          + (int) MAX_RATE + ", e.g. --rate 10");
+    }
+    if (maxReplays < 1) {
+      throw new OpsException("--max-replays " + maxReplays + " must be at least 1, e.g. --max-replays 3");
     }
     DltFilter filter = filterOptions.filter(clock.instant());
-    if (!filter.isRestricted() && !all) {
-      throw new OpsException("replay without a filter would replay every dead letter: add a filter (e.g. --class "
-          + "DEAD_RECIPIENT --domain example.org) or pass --all");
+    if (!filter.isRestrictedBeyondTime() && !all) {
+      throw new OpsException("replay without a filter would replay every dead letter" + (filter.isRestricted()
+          ? " of the time range (a time range alone is not a filter for a replay)" : "") + ": add a filter (e.g. "
+          + "--class DEAD_RECIPIENT --domain example.org) or pass --all");
     }
     List<DeadLetterEntry> entries = readFiltered(filter).entries();
     Set<String> ids = entries.stream().map(DeadLetterEntry::notificationId).collect(Collectors.toSet());
@@ -65,35 +84,43 @@ public final class DltReplayCommand extends DltQuery {
     Predicate<DeliveryStatus> ofThese = s -> ids.contains(s.getNotificationId());
     Map<String, StatusEntry> latest = ids.isEmpty() ? Map.of()
         : new LedgerReader(topicReader(), topics).latest(ofThese);
-    ReplayPlan plan = ReplayPlan.of(entries, latest);
+    Map<String, Integer> replayCounts = ReplayAudit.replayCounts(topicReader(), topics.audit().name(), ids);
+    ReplayPlan plan = ReplayPlan.of(entries, latest, replayCounts, force ? Integer.MAX_VALUE : maxReplays);
     PrintWriter out = out();
     if (dryRun) {
       out.println("dry run — nothing is written. Would replay " + plan.toReplay().size() + " of " + entries.size()
           + " matching dead letter(s) to " + topics.send().name() + ":");
       printPlan(plan, out);
       out.println("would skip " + plan.skippedCount() + ": " + plan.skippedSummary());
+      quarantineHint(plan, out);
       out.flush();
       return 0;
     }
     ProgressBar bar = new ProgressBar(err(), ProgressBar.wanted(progress), "replaying", plan.toReplay().size());
     int written = new Replayer(kafka.settings().clientProperties(), topics, clock)
-        .replay(plan, provenance, Pacer.of(rate), bar);
+        .replay(plan, provenance, replayCounts, force, Pacer.of(rate == null ? DEFAULT_RATE : rate), bar);
     out.println("replayed " + written + " of " + entries.size() + " matching dead letter(s) to " + topics.send().name()
-        + " (by " + provenance.by() + ": " + provenance.reason() + ")");
+        + " (by " + provenance.who() + ": " + provenance.reason() + ")");
     out.println("skipped " + plan.skippedCount() + ": " + plan.skippedSummary());
+    quarantineHint(plan, out);
     out.flush();
     return 0;
+  }
+
+  private void quarantineHint(ReplayPlan plan, PrintWriter out) {
+    if (plan.skipped().containsKey(ReplayPlan.QUARANTINED)) {
+      out.println("quarantined: " + plan.skipped().get(ReplayPlan.QUARANTINED).size() + " notification(s) already "
+          + "replayed " + maxReplays + " times failed again; find out why (notifier status --id ...) before "
+          + "replaying them with --force");
+    }
   }
 
   private Replayer.Provenance provenance() {
     if (reason == null || reason.isBlank()) {
       throw new OpsException("--reason is empty: say why these are replayed, e.g. --reason \"mailbox restored, INC-123\"");
     }
-    String who = by == null || by.isBlank() ? System.getProperty("user.name") : by;
-    if (who == null || who.isBlank()) {
-      throw new OpsException("--by is empty and $USER is not set: pass --by with your name");
-    }
-    return new Replayer.Provenance(who.strip(), reason.strip());
+    String osUser = System.getProperty("user.name", "?");
+    return new Replayer.Provenance(KafkaPrincipal.of(kafka.settings().clientProperties()), osUser, reason.strip());
   }
 
   private static void printPlan(ReplayPlan plan, PrintWriter out) {

@@ -12,7 +12,12 @@ public final class ReplayHeaders {
   public static final String FROM_PARTITION = "notifier.replay.from-partition";
   public static final String FROM_OFFSET = "notifier.replay.from-offset";
   public static final String AT = "notifier.replay.at";
+  /** The Kafka principal that wrote the replay (the cluster authenticated and authorized it). */
   public static final String BY = "notifier.replay.by";
+  /** The operating-system user who ran the command, beside the principal. */
+  public static final String OS_USER = "notifier.replay.os-user";
+  /** How many times this notification has been replayed, this replay included. */
+  public static final String COUNT = "notifier.replay.count";
   public static final String REASON = "notifier.replay.reason";
 
   /** The ledger reason of the QUEUED status a replay writes. */

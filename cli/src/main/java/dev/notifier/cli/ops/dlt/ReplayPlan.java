@@ -32,9 +32,20 @@ public record ReplayPlan(List<DeadLetterEntry> toReplay, Map<String, List<DeadLe
   public static final String IN_FLIGHT = "in-flight";
   public static final String SKIPPED = "skipped";
   public static final String SUPERSEDED = "superseded";
+  /** Replayed {@code maxReplays} times already: a loop, not an accident; only {@code --force} replays it again. */
+  public static final String QUARANTINED = "quarantined";
 
   /** Decides over {@code entries} (in offset order) with the ledger's latest status per notification id. */
   public static ReplayPlan of(List<DeadLetterEntry> entries, Map<String, StatusEntry> latestStatus) {
+    return of(entries, latestStatus, Map.of(), Integer.MAX_VALUE);
+  }
+
+  /**
+   * As {@link #of(List, Map)}, and a notification replayed {@code maxReplays} times before (by the
+   * audit topic's {@code replayCounts}) is {@code quarantined}.
+   */
+  public static ReplayPlan of(List<DeadLetterEntry> entries, Map<String, StatusEntry> latestStatus,
+      Map<String, Integer> replayCounts, int maxReplays) {
     Map<String, DeadLetterEntry> latestLetter = new LinkedHashMap<>();
     Map<String, List<DeadLetterEntry>> skipped = new TreeMap<>();
     for (DeadLetterEntry e : entries) {
@@ -47,6 +58,9 @@ public record ReplayPlan(List<DeadLetterEntry> toReplay, Map<String, List<DeadLe
     for (DeadLetterEntry e : latestLetter.values()) {
       StatusEntry status = latestStatus.get(e.notificationId());
       String skip = status == null ? null : skipReason(status.status().getState());
+      if (skip == null && replayCounts.getOrDefault(e.notificationId(), 0) >= maxReplays) {
+        skip = QUARANTINED;
+      }
       if (skip == null) {
         toReplay.add(e);
       } else {

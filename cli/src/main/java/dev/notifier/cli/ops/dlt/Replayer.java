@@ -9,11 +9,13 @@ import dev.notifier.schemas.AvroSerde;
 import dev.notifier.schemas.DeliveryStatuses;
 import dev.notifier.schemas.KafkaSchemaStore;
 import dev.notifier.schemas.Topics;
+import dev.notifier.schemas.admin.AclCatalogue;
 import dev.notifier.schemas.admin.TopicCheck;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -27,7 +29,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 /**
  * Republishes dead letters to the send topic: the notification unchanged (same id, so its
  * {@code Message-ID} and ledger key stay), the provenance in {@link ReplayHeaders}, and a QUEUED
- * status with reason {@code replayed} — both in one transaction, so the ledger never says
+ * status with reason {@code replayed} and an audit record ({@link ReplayAudit}) — all in one transaction, so the ledger never says
  * "replayed" for a record the workers will not see, nor the reverse (see {@link ReplayPlan}).
  * One transaction per notification: a failure stops the run with an exact count of what was written.
  */
@@ -47,16 +49,28 @@ public final class Replayer {
     this.clock = clock;
   }
 
-  /** Who asked for the replay and why; recorded in headers and the ledger. */
-  public record Provenance(String by, String reason) {
+  /**
+   * Who replays and why: the Kafka principal the cluster authenticates (and authorizes to write the
+   * send topic), the OS user beside it, and the reason; recorded in headers, the ledger and the audit.
+   */
+  public record Provenance(String principal, String osUser, String reason) {
+
+    /** "User:ann (OS user ann)", as the ledger and the command's output show it. */
+    public String who() {
+      return principal + " (OS user " + osUser + ")";
+    }
   }
 
-  /** Replays the plan's notifications, paced; returns how many were written. */
-  public int replay(ReplayPlan plan, Provenance provenance, Pacer pacer, ProgressBar progress) {
+  /**
+   * Replays the plan's notifications, paced; returns how many were written. {@code replayCounts}: how
+   * often each was replayed before (the audit's count), {@code forced}: the loop guard was overridden.
+   */
+  public int replay(ReplayPlan plan, Provenance provenance, Map<String, Integer> replayCounts, boolean forced,
+      Pacer pacer, ProgressBar progress) {
     int written = 0;
     // a producer's first send to a missing topic would create it with the broker's defaults
-    TopicCheck.requireReady(clientProperties, topics, List.of(topics.send(), topics.status(), topics.schemas()),
-        "notifier dlt replay");
+    TopicCheck.requireReady(clientProperties, topics, List.of(topics.send(), topics.status(), topics.schemas(),
+        topics.audit()), "notifier dlt replay");
     try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerProperties(), new StringSerializer(),
         new ByteArraySerializer())) {
       // workers of an older release find the schema of what is replayed here
@@ -68,8 +82,11 @@ public final class Replayer {
         producer.beginTransaction();
         try {
           Instant now = clock.instant();
-          producer.send(sendRecord(entry, provenance, now));
+          int count = replayCounts.getOrDefault(entry.notificationId(), 0) + 1;
+          producer.send(sendRecord(entry, provenance, count, now));
           producer.send(statusRecord(entry, provenance, now));
+          producer.send(new ProducerRecord<>(topics.audit().name(), entry.notificationId(),
+              utf8(ReplayAudit.record(entry, provenance, count, forced, now))));
           producer.commitTransaction();
         } catch (KafkaException e) {
           producer.abortTransaction();
@@ -91,7 +108,8 @@ public final class Replayer {
     }
   }
 
-  private ProducerRecord<String, byte[]> sendRecord(DeadLetterEntry entry, Provenance provenance, Instant now) {
+  private ProducerRecord<String, byte[]> sendRecord(DeadLetterEntry entry, Provenance provenance, int count,
+      Instant now) {
     ProducerRecord<String, byte[]> record;
     if (entry.undecoded()) {
       // an undecodable record goes back as it came, bytes and headers, for a worker that can now read it
@@ -111,13 +129,15 @@ public final class Replayer {
     h.add(ReplayHeaders.FROM_PARTITION, utf8(String.valueOf(entry.partition())));
     h.add(ReplayHeaders.FROM_OFFSET, utf8(String.valueOf(entry.offset())));
     h.add(ReplayHeaders.AT, utf8(now.toString()));
-    h.add(ReplayHeaders.BY, utf8(provenance.by()));
+    h.add(ReplayHeaders.BY, utf8(provenance.principal()));
+    h.add(ReplayHeaders.OS_USER, utf8(provenance.osUser()));
     h.add(ReplayHeaders.REASON, utf8(provenance.reason()));
+    h.add(ReplayHeaders.COUNT, utf8(String.valueOf(count)));
     return record;
   }
 
   private ProducerRecord<String, byte[]> statusRecord(DeadLetterEntry entry, Provenance provenance, Instant now) {
-    String detail = "replayed from " + entry.topic() + " " + entry.position() + " by " + provenance.by() + ": "
+    String detail = "replayed from " + entry.topic() + " " + entry.position() + " by " + provenance.who() + ": "
         + provenance.reason();
     DeliveryStatus status = entry.undecoded()
         ? DeliveryStatus.newBuilder().setNotificationId(entry.notificationId()).setEventId("")
@@ -131,7 +151,7 @@ public final class Replayer {
     Properties props = new Properties();
     props.putAll(clientProperties);
     // the send record and its QUEUED status are written together or not at all
-    props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "notifier-dlt-replay-" + UUID.randomUUID());
+    props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, AclCatalogue.REPLAY_TRANSACTIONAL_ID_PREFIX + UUID.randomUUID());
     props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
     props.put(ProducerConfig.ACKS_CONFIG, "all");
     props.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "notifier-dlt-replay");

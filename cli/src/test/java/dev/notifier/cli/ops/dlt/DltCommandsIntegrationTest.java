@@ -22,6 +22,7 @@ import dev.notifier.sender.config.WorkerSettings;
 import dev.notifier.testkit.kafka.EmbeddedKafka;
 import dev.notifier.testkit.smtp.ReceivedMessage;
 import dev.notifier.testkit.smtp.ScriptableSmtpServer;
+import dev.notifier.testkit.Await;
 import dev.notifier.testkit.smtp.Stage;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -217,9 +218,16 @@ class DltCommandsIntegrationTest {
     Run since = run("dlt", "list", "--bootstrap-server", bootstrap, "--since", "yesterday");
     assertThat(since.code()).isEqualTo(2);
     assertThat(since.err()).contains("--since 'yesterday'", "2h");
-    Run everything = run("dlt", "replay", "--bootstrap-server", bootstrap, "--reason", "oops", "--by", "tester");
+    Run everything = run("dlt", "replay", "--bootstrap-server", bootstrap, "--reason", "oops");
     assertThat(everything.code()).isEqualTo(2);
     assertThat(everything.err()).contains("add a filter", "--all");
+    // the last hour's dead letters are every dead letter of an outage: a time range alone is no filter for a replay
+    Run lastHour = run("dlt", "replay", "--bootstrap-server", bootstrap, "--reason", "oops", "--since", "1h");
+    assertThat(lastHour.code()).isEqualTo(2);
+    assertThat(lastHour.err()).contains("a time range alone is not a filter for a replay", "--all");
+    Run flood = run("dlt", "replay", "--bootstrap-server", bootstrap, "--reason", "oops", "--all", "--rate", "5000");
+    assertThat(flood.code()).isEqualTo(2);
+    assertThat(flood.err()).contains("--rate 5000.0", "at most 200");
     Run noTopic = run("dlt", "list", "--bootstrap-server", bootstrap, "--timeout", "5s", "--config",
         "/nonexistent.yaml");
     assertThat(noTopic.code()).isEqualTo(2);
@@ -230,7 +238,7 @@ class DltCommandsIntegrationTest {
   @Order(5)
   void replayDeliversExactlyTheFilteredOnesOnceAndNeverTwice() throws Exception {
     String[] replay = {"dlt", "replay", "--bootstrap-server", bootstrap, "--class", "DEAD_RECIPIENT", "--domain",
-        "example.org", "--reason", "test", "--by", "tester"};
+        "example.org", "--reason", "test"};
     long sendBefore = OpsTestSupport.endOffsetSum(bootstrap, TOPICS.send().name());
     long statusBefore = OpsTestSupport.endOffsetSum(bootstrap, TOPICS.status().name());
 
@@ -248,8 +256,7 @@ class DltCommandsIntegrationTest {
     smtp.clearScript();
     smtp.clear();
     String gone1 = id("ev-1", "gone1@example.org");
-    Run first = run("dlt", "replay", "--bootstrap-server", bootstrap, "--id", gone1, "--reason", "seed", "--by",
-        "tester");
+    Run first = run("dlt", "replay", "--bootstrap-server", bootstrap, "--id", gone1, "--reason", "seed");
     assertThat(first.out()).contains("replayed 1 of 1");
     OpsTestSupport.awaitStates(bootstrap, TOPICS, Map.of(gone1, DeliveryState.SENT), Duration.ofSeconds(60));
 
@@ -278,8 +285,81 @@ class DltCommandsIntegrationTest {
     // the replayed record carries its provenance and no retry headers; the ledger says who replayed it
     Run status = run("status", "--bootstrap-server", bootstrap, "--id", id("ev-1", "gone2@example.org"));
     assertThat(status.out()).containsPattern("QUEUED\\s+replayed")
-        .contains("replayed from " + TOPICS.deadLetters().name(), "by tester: test")
+        .contains("replayed from " + TOPICS.deadLetters().name(),
+            "by User:ANONYMOUS (OS user " + System.getProperty("user.name") + "): test")
         .containsPattern("DEAD\\s+mailbox-unknown");
+    // and the audit topic has one record per replayed notification, written with it
+    List<JsonNode> audit = audit();
+    assertThat(audit).hasSize(3).allSatisfy(a -> {
+      assertThat(a.path("action").asText()).isEqualTo("dlt.replay");
+      assertThat(a.path("principal").asText()).isEqualTo("User:ANONYMOUS");
+      assertThat(a.path("osUser").asText()).isEqualTo(System.getProperty("user.name"));
+      assertThat(a.path("replayCount").asInt()).isEqualTo(1);
+    });
+    assertThat(audit).extracting(a -> a.path("reason").asText()).containsExactlyInAnyOrder("seed", "test", "test");
+  }
+
+  @Test
+  @Order(6)
+  void aNotificationThatKeepsFailingIsQuarantinedAfterItsReplaysUnlessForced() throws Exception {
+    // the spam refusal is back: every replay of spam1 fails again
+    smtp.script().at(Stage.DATA_END).matching("BUY-NOW").reply("554 5.7.1 Message rejected as spam").always();
+    String spam1 = id("ev-3", "spam1@example.org");
+    String[] replay = {"dlt", "replay", "--bootstrap-server", bootstrap, "--id", spam1, "--reason", "loop?",
+        "--max-replays", "2"};
+    for (int round = 1; round <= 2; round++) {
+      long letters = OpsTestSupport.endOffsetSum(bootstrap, TOPICS.deadLetters().name());
+      Run again = run(replay);
+      assertThat(again.out()).as(again.err()).contains("replayed 1 of ");
+      Await.until(Duration.ofSeconds(60), "spam1 dead-lettered again",
+          () -> OpsTestSupport.endOffsetSum(bootstrap, TOPICS.deadLetters().name()) > letters);
+      OpsTestSupport.awaitStates(bootstrap, TOPICS, Map.of(spam1, DeliveryState.DEAD), Duration.ofSeconds(60));
+    }
+
+    long sends = OpsTestSupport.endOffsetSum(bootstrap, TOPICS.send().name());
+    Run third = run(replay);
+    System.out.println("$ notifier dlt replay --id <spam1> --reason 'loop?' --max-replays 2   (a third time)\n"
+        + third.out());
+    assertThat(third.code()).isZero();
+    assertThat(third.out()).contains("replayed 0 of ", "quarantined=1", "already replayed 2 times", "--force");
+    assertThat(OpsTestSupport.endOffsetSum(bootstrap, TOPICS.send().name())).isEqualTo(sends);
+
+    Run forced = run(concat(replay, "--force"));
+    assertThat(forced.out()).contains("replayed 1 of ");
+    JsonNode last = audit().stream().filter(a -> a.path("notificationId").asText().equals(spam1))
+        .reduce((a, b) -> b).orElseThrow();
+    assertThat(last.path("replayCount").asInt()).isEqualTo(3);
+    assertThat(last.path("forced").asBoolean()).isTrue();
+  }
+
+  /** The audit topic's records, in order. */
+  private static List<JsonNode> audit() throws Exception {
+    List<JsonNode> records = new ArrayList<>();
+    Properties props = new Properties();
+    props.put("bootstrap.servers", bootstrap);
+    props.put("isolation.level", "read_committed");
+    try (org.apache.kafka.clients.consumer.KafkaConsumer<String, String> consumer =
+        new org.apache.kafka.clients.consumer.KafkaConsumer<>(props, Serdes.String().deserializer(),
+            Serdes.String().deserializer())) {
+      List<org.apache.kafka.common.TopicPartition> tps = consumer.partitionsFor(TOPICS.audit().name()).stream()
+          .map(p -> new org.apache.kafka.common.TopicPartition(p.topic(), p.partition())).toList();
+      consumer.assign(tps);
+      consumer.seekToBeginning(tps);
+      Map<org.apache.kafka.common.TopicPartition, Long> ends = consumer.endOffsets(tps);
+      java.time.Instant deadline = java.time.Instant.now().plusSeconds(30);
+      while (tps.stream().anyMatch(tp -> consumer.position(tp) < ends.get(tp))
+          && java.time.Instant.now().isBefore(deadline)) {
+        consumer.poll(Duration.ofMillis(200)).forEach(r -> {
+          try {
+            records.add(JSON.readTree(r.value()));
+          } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        });
+      }
+    }
+    records.sort(java.util.Comparator.comparing(a -> a.path("at").asText()));
+    return records;
   }
 
   private static String[] concat(String[] args, String... more) {
