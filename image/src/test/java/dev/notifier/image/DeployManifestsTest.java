@@ -290,6 +290,19 @@ class DeployManifestsTest {
   }
 
   @Test
+  void theTopicsJobThenAppliesTheRolesAclsWithTheSameConfigMap() {
+    JsonNode job = deploy.kubernetes("Job", "notifier-topics");
+    JsonNode pod = job.path("spec").path("template").path("spec");
+    assertThat(Manifests.stream(pod.path("initContainers")).map(c -> c.path("name").asText()))
+        .as("topics first: ACLs name topics").containsExactly("topics");
+    JsonNode acls = Manifests.container(job, "acls");
+    assertThat(acls.path("image").asText()).isEqualTo(IMAGE);
+    assertThat(texts(acls.path("args"))).as("Job notifier-topics acls args")
+        .containsExactly("acls", "--apply", "--skip-without-authorizer", "--config", Management.CONFIG_PATH);
+    mount(acls, CONFIG_DIR, "Job notifier-topics acls");
+  }
+
+  @Test
   void noManifestListsTopicNamesOrCreatesTopicsByHand() throws IOException {
     Set<String> names = Topics.standard().all().stream().map(t -> t.name()).collect(Collectors.toSet());
     for (String file : List.of("compose.yaml", "kubernetes/topics-job.yaml")) {

@@ -116,8 +116,10 @@ final class Manifests {
   }
 
   /** The container of a workload (Deployment, StatefulSet, Job) named {@code container}. */
+  /** The container (or init container) named {@code container} of a workload's pod template. */
   static JsonNode container(JsonNode workload, String container) {
-    Optional<JsonNode> found = stream(workload.path("spec").path("template").path("spec").path("containers"))
+    JsonNode pod = workload.path("spec").path("template").path("spec");
+    Optional<JsonNode> found = Stream.concat(stream(pod.path("initContainers")), stream(pod.path("containers")))
         .filter(c -> container.equals(c.path("name").asText()))
         .findFirst();
     assertThat(found).as("container " + container + " of " + workload.path("metadata").path("name").asText())

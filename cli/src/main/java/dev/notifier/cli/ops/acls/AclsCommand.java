@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.errors.SecurityDisabledException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -29,6 +30,10 @@ public final class AclsCommand extends OpsCommand {
 
   @Option(names = "--apply", description = "create the ACLs on the cluster (those that exist are left as they are)")
   boolean apply;
+
+  @Option(names = "--skip-without-authorizer", description = "with --apply: on a cluster that runs no authorizer, "
+      + "say so and exit 0 instead of failing (for a deployment job that runs on secured and open clusters alike)")
+  boolean skipWithoutAuthorizer;
 
   @Override
   protected int run() throws Exception {
@@ -54,6 +59,16 @@ public final class AclsCommand extends OpsCommand {
     try (Admin admin = Admin.create(kafka.settings().clientProperties())) {
       admin.createAcls(bindings).all().get(timeout().toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
+      if (e.getCause() instanceof SecurityDisabledException) {
+        String open = "the cluster runs no authorizer, so it lets every principal do everything: no ACLs applied "
+            + "(configure authorizer.class.name, e.g. StandardAuthorizer, on the brokers to enforce them)";
+        if (skipWithoutAuthorizer) {
+          out.println(open);
+          out.flush();
+          return 0;
+        }
+        throw new OpsException(open);
+      }
       throw new OpsException("could not create the ACLs: " + e.getCause().getMessage() + " (the principal of this "
           + "command needs ALTER on the cluster, and the brokers an authorizer)", e.getCause());
     } catch (TimeoutException e) {
