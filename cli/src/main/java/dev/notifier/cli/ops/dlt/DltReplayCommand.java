@@ -1,19 +1,11 @@
 package dev.notifier.cli.ops.dlt;
 
-import dev.notifier.avro.DeliveryStatus;
 import dev.notifier.cli.ops.KafkaPrincipal;
-import dev.notifier.cli.ops.LedgerReader;
-import dev.notifier.cli.ops.OpsException;
 import dev.notifier.cli.ops.ProgressBar;
-import dev.notifier.cli.ops.StatusEntry;
 import dev.notifier.cli.ops.TextTable;
 import dev.notifier.schemas.Topics;
 import java.io.PrintWriter;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.function.Predicate;
-import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -36,11 +28,6 @@ public final class DltReplayCommand extends DltQuery {
       description = "why (recorded in headers and the ledger), e.g. \"mailbox restored, INC-123\"")
   String reason;
 
-  /** Replays at most this many notifications a second unless {@code --rate} says otherwise. */
-  static final double DEFAULT_RATE = 20;
-  /** The fastest a replay may go: the workers keep the providers' limits, a faster replay only floods the send topic. */
-  static final double MAX_RATE = 200;
-  static final int DEFAULT_MAX_REPLAYS = 3;
 
   @Option(names = "--dry-run", description = "show what would be replayed and write nothing")
   boolean dryRun;
@@ -64,31 +51,17 @@ public final class DltReplayCommand extends DltQuery {
 
   @Override
   protected int run() {
-    Replayer.Provenance provenance = provenance();
-    if (rate != null && !(rate > 0 && rate <= MAX_RATE)) {
-      throw new OpsException("--rate " + rate + " must be a number of notifications per second above 0 and at most "
-          + (int) MAX_RATE + ", e.g. --rate 10");
-    }
-    if (maxReplays < 1) {
-      throw new OpsException("--max-replays " + maxReplays + " must be at least 1, e.g. --max-replays 3");
-    }
-    DltFilter filter = filterOptions.filter(clock.instant());
-    if (!filter.isRestrictedBeyondTime() && !all) {
-      throw new OpsException("replay without a filter would replay every dead letter" + (filter.isRestricted()
-          ? " of the time range (a time range alone is not a filter for a replay)" : "") + ": add a filter (e.g. "
-          + "--class DEAD_RECIPIENT --domain example.org) or pass --all");
-    }
-    List<DeadLetterEntry> entries = readFiltered(filter).entries();
-    Set<String> ids = entries.stream().map(DeadLetterEntry::notificationId).collect(Collectors.toSet());
+    ReplayService.Request request = new ReplayService.Request(filterOptions.filter(clock.instant()), all, reason, rate,
+        maxReplays, force);
     Topics topics = kafka.settings().topics();
-    Predicate<DeliveryStatus> ofThese = s -> ids.contains(s.getNotificationId());
-    Map<String, StatusEntry> latest = ids.isEmpty() ? Map.of()
-        : new LedgerReader(topicReader(), topics).latest(ofThese);
-    Map<String, Integer> replayCounts = ReplayAudit.replayCounts(topicReader(), topics.audit().name(), ids);
-    ReplayPlan plan = ReplayPlan.of(entries, latest, replayCounts, force ? Integer.MAX_VALUE : maxReplays);
+    ReplayService service = new ReplayService(kafka.settings().clientProperties(), topics, topicReader(), clock);
+    ReplayService.Planned planned = service.plan(request);
+    Replayer.Provenance provenance = provenance();
+    ReplayPlan plan = planned.plan();
+    int matched = planned.matched().size();
     PrintWriter out = out();
     if (dryRun) {
-      out.println("dry run — nothing is written. Would replay " + plan.toReplay().size() + " of " + entries.size()
+      out.println("dry run — nothing is written. Would replay " + plan.toReplay().size() + " of " + matched
           + " matching dead letter(s) to " + topics.send().name() + ":");
       printPlan(plan, out);
       out.println("would skip " + plan.skippedCount() + ": " + plan.skippedSummary());
@@ -97,9 +70,8 @@ public final class DltReplayCommand extends DltQuery {
       return 0;
     }
     ProgressBar bar = new ProgressBar(err(), ProgressBar.wanted(progress), "replaying", plan.toReplay().size());
-    int written = new Replayer(kafka.settings().clientProperties(), topics, clock)
-        .replay(plan, provenance, replayCounts, force, Pacer.of(rate == null ? DEFAULT_RATE : rate), bar);
-    out.println("replayed " + written + " of " + entries.size() + " matching dead letter(s) to " + topics.send().name()
+    int written = service.replay(planned, provenance, bar);
+    out.println("replayed " + written + " of " + matched + " matching dead letter(s) to " + topics.send().name()
         + " (by " + provenance.who() + ": " + provenance.reason() + ")");
     out.println("skipped " + plan.skippedCount() + ": " + plan.skippedSummary());
     quarantineHint(plan, out);
@@ -115,10 +87,8 @@ public final class DltReplayCommand extends DltQuery {
     }
   }
 
+  /** Built once the request was checked (its reason is not empty). */
   private Replayer.Provenance provenance() {
-    if (reason == null || reason.isBlank()) {
-      throw new OpsException("--reason is empty: say why these are replayed, e.g. --reason \"mailbox restored, INC-123\"");
-    }
     String osUser = System.getProperty("user.name", "?");
     return new Replayer.Provenance(KafkaPrincipal.of(kafka.settings().clientProperties()), osUser, reason.strip());
   }
