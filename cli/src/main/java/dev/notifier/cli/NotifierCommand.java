@@ -2,6 +2,7 @@ package dev.notifier.cli;
 
 import dev.notifier.cli.config.ConfigFile.ConfigException;
 import dev.notifier.cli.demo.DemoCommand;
+import dev.notifier.cli.console.ConsoleCommand;
 import dev.notifier.cli.ops.acls.AclsCommand;
 import dev.notifier.cli.ops.dlt.DltCommand;
 import dev.notifier.cli.ops.ledger.StatusCommand;
@@ -20,7 +21,7 @@ import picocli.CommandLine.Command;
     description = "Kafka-native email notifications: turn domain events into delivered mail.",
     subcommands = {DemoCommand.class, StreamsCommand.class, WorkerCommand.class, PublishCommand.class,
         SmtpCheckCommand.class,
-        DltCommand.class, StatusCommand.class, TopicsCommand.class, AclsCommand.class, SchemasCommand.class})
+        DltCommand.class, StatusCommand.class, TopicsCommand.class, AclsCommand.class, ConsoleCommand.class, SchemasCommand.class})
 public final class NotifierCommand {
 
   static {

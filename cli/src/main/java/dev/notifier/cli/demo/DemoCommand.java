@@ -2,6 +2,7 @@ package dev.notifier.cli.demo;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
+import dev.notifier.cli.console.ConsoleServer;
 import java.io.PrintStream;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -42,28 +43,35 @@ public final class DemoCommand implements Callable<Integer> {
       logErrorsOnly();
     }
     PrintStream out = new PrintStream(System.out, true, "UTF-8");
-    DemoSummary summary = new Demo(out, bootstrap -> {
+    java.util.concurrent.atomic.AtomicReference<Demo> demo = new java.util.concurrent.atomic.AtomicReference<>();
+    demo.set(new Demo(out, bootstrap -> {
       if (keepRunning) {
-        waitForInterrupt(out, bootstrap);
+        waitForInterrupt(out, bootstrap, demo.get().managementPort());
       }
-    }, managementPort).run();
+    }, managementPort));
+    DemoSummary summary = demo.get().run();
     return summary.ok() ? 0 : 1;
   }
 
-  private static void waitForInterrupt(PrintStream out, String bootstrap) {
+  private static void waitForInterrupt(PrintStream out, String bootstrap, int managementPort) {
     out.println();
     out.println("The broker keeps running at " + bootstrap + " — try, in another terminal:");
     out.println("  ./notifier dlt stats --bootstrap-server " + bootstrap);
     out.println("  ./notifier dlt replay --class DEAD_RECIPIENT --reason 'mailbox restored' --dry-run "
         + "--bootstrap-server " + bootstrap);
     out.println("  ./notifier status --event zt-bug-42-assign-1 --bootstrap-server " + bootstrap);
-    out.println("Press Ctrl-C to stop.");
-    CountDownLatch stop = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "notifier-demo-stop"));
-    try {
-      stop.await();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    String password = DemoConsole.password();
+    try (ConsoleServer console = DemoConsole.start(bootstrap, password, managementPort)) {
+      out.println("The console: http://127.0.0.1:" + console.port() + "/ (log in as demo, password " + password
+          + "; it may replay)");
+      out.println("Press Ctrl-C to stop.");
+      CountDownLatch stop = new CountDownLatch(1);
+      Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "notifier-demo-stop"));
+      try {
+        stop.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 

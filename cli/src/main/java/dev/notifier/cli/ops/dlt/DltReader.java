@@ -37,8 +37,7 @@ public final class DltReader {
   public Result read(Predicate<DeadLetterEntry> filter) {
     List<DeadLetterEntry> entries = new ArrayList<>();
     long[] unreadable = {0};
-    long records = reader.read(topics.deadLetters().name(), record -> {
-      DeadLetterEntry entry = decode(record);
+    long records = forEach(entry -> {
       if (entry == null) {
         unreadable[0]++;
       } else if (filter.test(entry)) {
@@ -48,6 +47,15 @@ public final class DltReader {
     entries.sort((a, b) -> a.partition() != b.partition() ? Integer.compare(a.partition(), b.partition())
         : Long.compare(a.offset(), b.offset()));
     return new Result(entries, records, unreadable[0]);
+  }
+
+  /**
+   * Hands every record of the topic to {@code sink} as it is read, null for one that is not a
+   * readable dead letter, holding none of them: for a reader that keeps only what it needs (a page).
+   * Returns the number of records.
+   */
+  public long forEach(java.util.function.Consumer<DeadLetterEntry> sink) {
+    return reader.read(topics.deadLetters().name(), record -> sink.accept(decode(record)));
   }
 
   private DeadLetterEntry decode(ConsumerRecord<String, byte[]> record) {

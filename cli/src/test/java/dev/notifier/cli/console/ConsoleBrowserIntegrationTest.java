@@ -1,0 +1,345 @@
+package dev.notifier.cli.console;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.notifier.avro.DeliveryState;
+import dev.notifier.cli.management.Health;
+import dev.notifier.cli.management.ManagementServer;
+import dev.notifier.cli.management.ManagementSettings;
+import dev.notifier.cli.management.ProcessMetrics;
+import dev.notifier.cli.management.WorkerHealth;
+import dev.notifier.cli.ops.OpsTestSupport;
+import dev.notifier.cli.publish.Publisher;
+import dev.notifier.cli.publish.RecordKind;
+import dev.notifier.schemas.NotificationIds;
+import dev.notifier.schemas.Topics;
+import dev.notifier.schemas.admin.TopicLayout;
+import dev.notifier.schemas.config.KafkaSettings;
+import dev.notifier.sender.SenderWorker;
+import dev.notifier.sender.WorkerContext;
+import dev.notifier.sender.config.AccountSettings;
+import dev.notifier.sender.config.BackoffPolicy;
+import dev.notifier.sender.config.BreakerSettings;
+import dev.notifier.sender.config.WorkerSettings;
+import dev.notifier.streams.StreamsApp;
+import dev.notifier.streams.StreamsSettings;
+import dev.notifier.streams.route.AccountRouter;
+import dev.notifier.testkit.Await;
+import dev.notifier.testkit.kafka.EmbeddedKafka;
+import dev.notifier.testkit.smtp.ReceivedMessage;
+import dev.notifier.testkit.smtp.ScriptableSmtpServer;
+import dev.notifier.testkit.smtp.Stage;
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.StringReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer.OrderAnnotation;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.TakesScreenshot;
+
+/**
+ * The console in a real browser (headless Chromium through Selenium) against an embedded broker
+ * holding what the real topology and a real worker made of real events, with a real SMTP server
+ * refusing some recipients: filter, open one, dry-run and replay, roles and CSRF, the accounts live.
+ * Screenshots of each page go to target/console-screenshots (README shows copies under docs/).
+ */
+@TestMethodOrder(OrderAnnotation.class)
+class ConsoleBrowserIntegrationTest {
+
+  private static final Topics TOPICS = Topics.standard();
+  private static final String EVENT = "zt-bug-7-assign-1";
+  private static final List<String> GONE = List.of("gone1@example.org", "gone2@example.org", "gone3@example.com");
+  private static final String BLOCKED = "blocked1@example.org";
+  private static final Path SHOTS = Path.of("target", "console-screenshots");
+
+  private static EmbeddedKafka kafka;
+  private static ScriptableSmtpServer smtp;
+  private static StreamsApp app;
+  private static SenderWorker worker;
+  private static ProcessMetrics metrics;
+  private static ManagementServer management;
+  private static ConsoleServer console;
+  private static ExecutorService pool;
+  private static WebDriver vera;
+  private static WebDriver rita;
+
+  @BeforeAll
+  static void startEverything() throws Exception {
+    File chromium = new File("/usr/bin/chromium");
+    File driver = new File("/usr/bin/chromedriver");
+    if (!chromium.canExecute() || !driver.canExecute()) {
+      String why = "Chromium and its driver are needed (Debian: apt-get install chromium chromium-driver)";
+      if (System.getenv("NOTIFIER_REQUIRE_TOOLS") != null) {
+        fail(why);
+      }
+      assumeTrue(false, why);
+    }
+    kafka = EmbeddedKafka.builder().partitions(3).start();
+    kafka.createTopics(TopicLayout.of(3).newTopics(TOPICS));
+    smtp = ScriptableSmtpServer.builder().build().start();
+    smtp.script().at(Stage.RCPT).matching("gone").reply("550 5.1.1 Recipient address rejected: User unknown")
+        .always();
+    smtp.script().at(Stage.DATA_END).matching(BLOCKED).reply("554 5.7.1 Message rejected as spam").always();
+    KafkaSettings settings = KafkaSettings.of(kafka.bootstrapServers());
+    AccountSettings account = AccountSettings.local("default", smtp.host(), smtp.port(), "noreply@notifier.test");
+    metrics = new ProcessMetrics();
+    app = new StreamsApp(settings, StreamsSettings.defaults().withApplicationId("console-it")
+        .withStateDir(Files.createTempDirectory("console-it").toString()), AccountRouter.single("default"));
+    worker = new SenderWorker(WorkerContext.builder(settings, new WorkerSettings(null, "console-worker",
+        Duration.ofMillis(100), List.of(account)).withBackoff(BackoffPolicy.builder().minDelay(Duration.ofMillis(200))
+        .maxDelay(Duration.ofSeconds(1)).lifetime(Duration.ofMinutes(5)).build())
+        .withBreaker(BreakerSettings.defaults().withOpenFor(Duration.ofSeconds(6)))).meterRegistry(metrics.registry())
+        .build());
+    management = ManagementServer.start(ManagementSettings.loopback(0), metrics,
+        Health.all(List.of(new WorkerHealth(worker::status))));
+    app.start();
+    pool = Executors.newSingleThreadExecutor();
+    pool.submit(worker);
+
+    // real events through the real topology: three unknown mailboxes, one refused relay, one delivered
+    try (Publisher publisher = new Publisher(settings.clientProperties(), TOPICS)) {
+      StringBuilder users = new StringBuilder("{\"userId\":\"carol\",\"email\":\"carol@example.com\"}\n"
+          + "{\"userId\":\"ok\",\"email\":\"ok@example.net\"}\n{\"userId\":\"blocked\",\"email\":\"" + BLOCKED + "\"}\n");
+      for (int i = 0; i < GONE.size(); i++) {
+        users.append("{\"userId\":\"gone").append(i + 1).append("\",\"email\":\"").append(GONE.get(i)).append("\"}\n");
+      }
+      publisher.publish(new BufferedReader(new StringReader(users.toString())), RecordKind.USERS, false);
+      assertThat(app.awaitDirectory(6, 0, Duration.ofSeconds(60))).isTrue();
+      publisher.publish(new BufferedReader(new StringReader(event(EVENT, "ok", "gone1", "gone2", "gone3", "blocked"))),
+          RecordKind.EVENTS, false);
+    }
+    Map<String, DeliveryState> expected = new LinkedHashMap<>();
+    GONE.forEach(a -> expected.put(id(a), DeliveryState.DEAD));
+    expected.put(id(BLOCKED), DeliveryState.DEAD);
+    expected.put(id("ok@example.net"), DeliveryState.SENT);
+    OpsTestSupport.awaitStates(kafka.bootstrapServers(), TOPICS, expected, Duration.ofSeconds(90));
+
+    ConsoleSettings consoleSettings = new ConsoleSettings("127.0.0.1", 0, List.of(
+        new ConsoleUser.Configured("vera", Passwords.hash("vera-pw".toCharArray()), "viewer"),
+        new ConsoleUser.Configured("rita", Passwords.hash("rita-pw".toCharArray()), "replayer")), null, null,
+        List.of("http://127.0.0.1:" + management.port()));
+    console = ConsoleServer.start(consoleSettings, settings, a -> "noreply@notifier.test", Clock.systemUTC());
+    Files.createDirectories(SHOTS);
+    vera = browser();
+    rita = browser();
+  }
+
+  @AfterAll
+  static void stopEverything() {
+    for (AutoCloseable c : new AutoCloseable[] {vera == null ? null : vera::quit, rita == null ? null : rita::quit,
+        console, worker, app, management, metrics, smtp, kafka}) {
+      try {
+        if (c != null) {
+          c.close();
+        }
+      } catch (Exception e) {
+        // closing the rest matters more
+      }
+    }
+    if (pool != null) {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  @Order(1)
+  void filteringByClassAndDomainShowsTheRightRowsAndCounts() throws Exception {
+    open(vera, "vera", "/dead-letters");
+    assertThat(vera.findElement(By.id("matched")).getText()).contains("4");
+    assertThat(facet(vera, "class")).containsEntry("DEAD_RECIPIENT", "3").containsEntry("PERMANENT", "1");
+    assertThat(facet(vera, "domain")).containsEntry("example.org", "3").containsEntry("example.com", "1");
+    assertThat(vera.findElement(By.id("chart")).findElements(By.tagName("rect"))).isNotEmpty();
+    shot(vera, "dead-letters");
+
+    // a facet value is a link: click DEAD_RECIPIENT, then narrow to example.org in the form
+    vera.findElement(By.cssSelector("#facet-class a[data-value='DEAD_RECIPIENT']")).click();
+    assertThat(rows(vera)).hasSize(3);
+    WebElement domain = vera.findElement(By.name("domain"));
+    domain.clear();
+    domain.sendKeys("example.org");
+    vera.findElement(By.id("apply")).click();
+    assertThat(rows(vera)).hasSize(2);
+    assertThat(vera.findElement(By.id("dead-letters")).getText()).contains("gone1@example.org", "gone2@example.org")
+        .doesNotContain("gone3@example.com", BLOCKED);
+    assertThat(facet(vera, "class")).containsOnly(Map.entry("DEAD_RECIPIENT", "2"));
+
+    // the same page in Chinese
+    open(vera, "vera", "/dead-letters?class=DEAD_RECIPIENT&lang=zh-CN");
+    assertThat(vera.findElement(By.tagName("h1")).getText()).isEqualTo("死信");
+    assertThat(vera.findElement(By.id("matched")).getText()).isEqualTo("共 3 条死信符合条件");
+  }
+
+  @Test
+  @Order(2)
+  void oneNotificationShowsItsWholeStory() throws Exception {
+    open(vera, "vera", "/dead-letters?class=PERMANENT");
+    vera.findElement(By.cssSelector("#dead-letters tbody a")).click();
+    String timeline = vera.findElement(By.id("timeline")).getText();
+    assertThat(timeline).contains("QUEUED", "DEAD");
+    assertThat(vera.findElement(By.cssSelector(".failure-class")).getText()).isEqualTo("PERMANENT");
+    assertThat(vera.findElement(By.cssSelector("dd.reply")).getText()).contains("rejected as spam");
+    assertThat(vera.findElement(By.id("text-body")).getText()).contains("Bug #7");
+    WebElement frame = vera.findElement(By.id("html-body"));
+    assertThat(frame.getAttribute("sandbox")).isNotNull();
+    assertThat(vera.getPageSource()).doesNotContain("<script>alert");
+    shot(vera, "notification");
+  }
+
+  @Test
+  @Order(3)
+  void aViewerSeesNoReplayButtonAndHerPostIsRefused() throws Exception {
+    open(vera, "vera", "/dead-letters?class=DEAD_RECIPIENT");
+    assertThat(vera.findElements(By.id("replay-form"))).isEmpty();
+    assertThat(vera.findElement(By.id("no-grant")).getText()).contains("replayer");
+    HttpResponse<String> post = post("vera", "vera-pw", "class=DEAD_RECIPIENT&reason=x&mode=replay&csrf=anything");
+    assertThat(post.statusCode()).isEqualTo(403);
+    assertThat(post.body()).contains("replayer role");
+  }
+
+  @Test
+  @Order(4)
+  void aPostWithoutTheCsrfTokenIsRefused() throws Exception {
+    long sends = OpsTestSupport.endOffsetSum(kafka.bootstrapServers(), TOPICS.send().name());
+    HttpResponse<String> post = post("rita", "rita-pw", "class=DEAD_RECIPIENT&reason=forged&mode=replay");
+    assertThat(post.statusCode()).isEqualTo(403);
+    assertThat(post.body()).contains("CSRF");
+    assertThat(OpsTestSupport.endOffsetSum(kafka.bootstrapServers(), TOPICS.send().name())).isEqualTo(sends);
+  }
+
+  @Test
+  @Order(5)
+  void aDryRunShowsTheHistogramThenTheReplayDeliversEachMailOnce() throws Exception {
+    long sends = OpsTestSupport.endOffsetSum(kafka.bootstrapServers(), TOPICS.send().name());
+    open(rita, "rita", "/dead-letters?class=DEAD_RECIPIENT&domain=example.org");
+    rita.findElement(By.id("reason")).sendKeys("mailboxes restored, INC-7");
+    rita.findElement(By.id("dry-run")).click();
+    assertThat(rita.findElement(By.id("would-replay")).getText()).contains("2 of 2");
+    assertThat(rita.findElement(By.id("by-class")).getText()).contains("DEAD_RECIPIENT 2");
+    assertThat(rita.findElement(By.id("by-domain")).getText()).contains("example.org 2");
+    shot(rita, "replay-dry-run");
+    assertThat(OpsTestSupport.endOffsetSum(kafka.bootstrapServers(), TOPICS.send().name()))
+        .as("a dry run writes nothing").isEqualTo(sends);
+
+    smtp.clearScript(); // the mailboxes are back
+    smtp.clear();
+    rita.findElement(By.id("replay-now")).click();
+    assertThat(rita.findElement(By.id("done")).getText()).contains("2 of 2", "console:rita", "INC-7");
+    List<ReceivedMessage> received = smtp.awaitMessages(2, Duration.ofSeconds(60));
+    Thread.sleep(1_000); // a second copy would arrive right behind the first
+    assertThat(smtp.messages()).extracting(m -> m.recipients().get(0))
+        .containsExactlyInAnyOrder("gone1@example.org", "gone2@example.org");
+    assertThat(received).hasSize(2);
+  }
+
+  @Test
+  @Order(6)
+  void theAccountsPageShowsTheBreakerOpenWhileTheServerIsDownAndClosedAfter() throws Exception {
+    open(vera, "vera", "/accounts");
+    Await.until(Duration.ofSeconds(20), "account default listed",
+        () -> !vera.findElements(By.cssSelector("tr.account[data-account='default'] .breaker")).isEmpty());
+    smtp.down();
+    try (Publisher publisher = new Publisher(KafkaSettings.of(kafka.bootstrapServers()).clientProperties(), TOPICS)) {
+      for (int i = 0; i < 4; i++) {
+        publisher.publish(new BufferedReader(new StringReader(event("zt-bug-8-" + i, "ok"))), RecordKind.EVENTS, false);
+      }
+    }
+    // htmx refreshes the rows every 2 s: no reload
+    Await.until(Duration.ofSeconds(60), "the breaker shown open", () -> breaker().equals("open"));
+    shot(vera, "accounts-breaker-open");
+    smtp.up();
+    Await.until(Duration.ofSeconds(60), "the breaker shown closed", () -> breaker().equals("closed"));
+    shot(vera, "accounts");
+  }
+
+  // --- fixtures -----------------------------------------------------------------------------
+
+  private static String breaker() {
+    try {
+      return vera.findElement(By.cssSelector("tr.account[data-account='default'] .breaker")).getText().strip();
+    } catch (org.openqa.selenium.NoSuchElementException | org.openqa.selenium.StaleElementReferenceException e) {
+      return "";
+    }
+  }
+
+  private static WebDriver browser() {
+    ChromeOptions options = new ChromeOptions();
+    options.setBinary("/usr/bin/chromium");
+    options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,1000",
+        "--lang=en");
+    ChromeDriverService service = new ChromeDriverService.Builder()
+        .usingDriverExecutable(new File("/usr/bin/chromedriver")).usingAnyFreePort().build();
+    return new ChromeDriver(service, options);
+  }
+
+  /** Basic auth the way a person's browser does it once they logged in: credentials for the origin. */
+  private static void open(WebDriver driver, String user, String path) {
+    driver.get("http://" + user + ":" + user + "-pw@127.0.0.1:" + console.port() + path);
+  }
+
+  private static List<WebElement> rows(WebDriver driver) {
+    return driver.findElements(By.cssSelector("#dead-letters tr.dead-letter"));
+  }
+
+  private static Map<String, String> facet(WebDriver driver, String name) {
+    Map<String, String> counts = new LinkedHashMap<>();
+    for (WebElement li : driver.findElements(By.cssSelector("#facet-" + name + " li"))) {
+      counts.put(li.findElement(By.tagName("a")).getText(), li.findElement(By.className("count")).getText());
+    }
+    return counts;
+  }
+
+  private static HttpResponse<String> post(String user, String password, String form) throws Exception {
+    return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + console.port()
+            + "/replay")).header("Authorization", "Basic " + Base64.getEncoder().encodeToString((user + ":" + password)
+            .getBytes(StandardCharsets.UTF_8))).header("Content-Type", "application/x-www-form-urlencoded")
+        .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static void shot(WebDriver driver, String name) throws Exception {
+    File png = ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE);
+    Files.copy(png.toPath(), SHOTS.resolve("console-" + name + ".png"), StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  private static String event(String eventId, String... userIds) {
+    StringBuilder to = new StringBuilder();
+    for (String u : userIds) {
+      to.append(to.length() == 0 ? "" : ",").append("{\"userId\":\"").append(u).append("\"}");
+    }
+    return "{\"eventId\":\"" + eventId + "\",\"type\":\"bug.assigned\",\"source\":\"zentao\",\"team\":\"qa\","
+        + "\"occurredAt\":\"2026-11-21T10:00:00Z\",\"actor\":{\"userId\":\"carol\"},"
+        + "\"subject\":{\"kind\":\"bug\",\"id\":\"7\",\"title\":\"Console <script>alert(1)</script>\"},"
+        + "\"to\":[" + to + "],\"cc\":[]}";
+  }
+
+  private static String id(String address) {
+    return NotificationIds.forAddress(EVENT, address, "bug");
+  }
+}
