@@ -39,7 +39,8 @@ final class DeadLetterSearch {
   }
 
   /** The filter as the page's form gives it: the CLI's filter plus template and attempts. */
-  record Criteria(DltFilter filter, String template, String attempts, int page) implements
+  record Criteria(DltFilter filter, String template, String attempts, int page, String sort, boolean ascending)
+      implements
       java.util.function.Predicate<DeadLetterEntry> {
 
     @Override
@@ -62,9 +63,9 @@ final class DeadLetterSearch {
 
   Page search(Criteria criteria) {
     int keep = (criteria.page() + 1) * PAGE_SIZE;
-    Comparator<DeadLetterEntry> newestFirst = Comparator.comparing(DeadLetterEntry::failedAt).reversed()
-        .thenComparing(DeadLetterEntry::position);
-    PriorityQueue<DeadLetterEntry> newest = new PriorityQueue<>(newestFirst.reversed());
+    Comparator<DeadLetterEntry> order = order(criteria.sort(), criteria.ascending());
+    // the heap holds the rows up to the page asked for, its head the one to drop first
+    PriorityQueue<DeadLetterEntry> newest = new PriorityQueue<>(order.reversed());
     Map<String, Map<String, Long>> facets = new LinkedHashMap<>();
     FACETS.keySet().forEach(k -> facets.put(k, new TreeMap<>()));
     Map<String, Map<String, Long>> perHour = new TreeMap<>();
@@ -88,11 +89,29 @@ final class DeadLetterSearch {
       }
     });
     List<DeadLetterEntry> all = new ArrayList<>(newest);
-    all.sort(newestFirst);
+    all.sort(order);
     int from = Math.min(criteria.page() * PAGE_SIZE, all.size());
     int pages = (int) Math.max(1, (matched[0] + PAGE_SIZE - 1) / PAGE_SIZE);
     return new Page(all.subList(from, all.size()), matched[0], facets, perHour, criteria.page(), pages,
         unreadable[0]);
+  }
+
+  /** The columns a page can be sorted by. */
+  static final List<String> SORTS = List.of("failedAt", "class", "code", "recipient", "eventType", "template",
+      "attempts");
+
+  /** Rows in the order asked for (default: newest first), ties broken by topic position. */
+  static Comparator<DeadLetterEntry> order(String sort, boolean ascending) {
+    Comparator<DeadLetterEntry> by = switch (sort == null ? "failedAt" : sort) {
+      case "class" -> Comparator.comparing(DeadLetterEntry::failureClass);
+      case "code" -> Comparator.comparing(e -> e.replyCode() + " " + e.enhancedCode());
+      case "recipient" -> Comparator.comparing(DeadLetterEntry::recipient);
+      case "eventType" -> Comparator.comparing(DeadLetterEntry::eventType);
+      case "template" -> Comparator.comparing(DeadLetterSearch::template);
+      case "attempts" -> Comparator.comparing(e -> e.letter().getAttempts());
+      default -> Comparator.comparing(DeadLetterEntry::failedAt);
+    };
+    return (ascending ? by : by.reversed()).thenComparing(DeadLetterEntry::position);
   }
 
   static String template(DeadLetterEntry e) {

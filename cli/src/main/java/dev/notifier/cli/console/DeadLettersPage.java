@@ -24,8 +24,10 @@ final class DeadLettersPage {
     DltFilter filter = new DltFilter(p.set("account"), p.set("class"), p.set("code"), p.set("eventType"), Set.of(),
         p.set("domain"), p.set("id"), p.set("event"), TimeArgs.instant("since", p.get("since"), now),
         TimeArgs.instant("until", p.get("until"), now));
+    String sort = p.get("sort") != null && DeadLetterSearch.SORTS.contains(p.get("sort")) ? p.get("sort") : "failedAt";
+    boolean ascending = p.get("dir") == null ? !sort.equals("failedAt") : p.get("dir").equals("asc");
     return new DeadLetterSearch.Criteria(filter, p.get("template"), p.get("attempts"),
-        Math.max(0, p.integer("page", 1) - 1));
+        Math.max(0, p.integer("page", 1) - 1), sort, ascending);
   }
 
   static Map<String, Object> model(Views views, String lang, Params p, DeadLetterSearch.Page page) {
@@ -74,6 +76,14 @@ final class DeadLettersPage {
     }
     m.put("rows", rows);
     m.put("pageText", views.text(lang, "dl.page", page.page() + 1, page.pages()));
+    Map<String, String> sortLinks = new LinkedHashMap<>();
+    for (String column : DeadLetterSearch.SORTS) {
+      boolean current = column.equals(p.get("sort") == null ? "failedAt" : p.get("sort"));
+      boolean ascendingNow = p.get("dir") == null ? !column.equals("failedAt") : p.get("dir").equals("asc");
+      String dir = current ? (ascendingNow ? "desc" : "asc") : (column.equals("failedAt") ? "desc" : "asc");
+      sortLinks.put(column, link(p, "sort", column, 1) + "&dir=" + dir);
+    }
+    m.put("sort", sortLinks);
     if (page.page() > 0) {
       m.put("prev", link(p, "page", String.valueOf(page.page()), 0));
     }
@@ -91,6 +101,16 @@ final class DeadLettersPage {
       if (v != null) {
         q.append(Params.encode(f)).append('=').append(Params.encode(v)).append('&');
       }
+    }
+    if (name.equals("sort")) {
+      q.append("sort=").append(Params.encode(value));
+      return q.toString();
+    }
+    if (p.get("sort") != null) {
+      q.append("sort=").append(Params.encode(p.get("sort"))).append('&');
+    }
+    if (p.get("dir") != null) {
+      q.append("dir=").append(Params.encode(p.get("dir"))).append('&');
     }
     if (name.equals("page")) {
       q.append("page=").append(Params.encode(value));

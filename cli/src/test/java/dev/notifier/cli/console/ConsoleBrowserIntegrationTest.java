@@ -191,6 +191,15 @@ class ConsoleBrowserIntegrationTest {
         .doesNotContain("gone3@example.com", BLOCKED);
     assertThat(facet(vera, "class")).containsOnly(Map.entry("DEAD_RECIPIENT", "2"));
 
+    // sorted by recipient, then the other way round
+    open(vera, "vera", "/dead-letters");
+    vera.findElement(By.id("sort-recipient")).click();
+    assertThat(recipients(vera)).containsExactly(BLOCKED, "gone1@example.org", "gone2@example.org",
+        "gone3@example.com");
+    vera.findElement(By.id("sort-recipient")).click();
+    assertThat(recipients(vera)).containsExactly("gone3@example.com", "gone2@example.org", "gone1@example.org",
+        BLOCKED);
+
     // the same page in Chinese
     open(vera, "vera", "/dead-letters?class=DEAD_RECIPIENT&lang=zh-CN");
     assertThat(vera.findElement(By.tagName("h1")).getText()).isEqualTo("死信");
@@ -215,6 +224,21 @@ class ConsoleBrowserIntegrationTest {
 
   @Test
   @Order(3)
+  void theLedgerFindsANotificationByAddressWithoutPuttingTheAddressInTheUrl() throws Exception {
+    open(vera, "vera", "/ledger");
+    vera.findElement(By.id("q")).sendKeys("GONE3@example.com");
+    vera.findElement(By.id("search")).click();
+    assertThat(vera.findElement(By.id("ledger")).getText()).contains("gone3@example.com", "DEAD");
+    assertThat(vera.getCurrentUrl()).doesNotContain("gone3").doesNotContain("%40");
+    shot(vera, "ledger");
+    vera.findElement(By.id("q")).clear();
+    vera.findElement(By.id("q")).sendKeys(EVENT);
+    vera.findElement(By.id("search")).click();
+    assertThat(vera.findElements(By.cssSelector("#ledger tbody tr"))).as("the event's five recipients").hasSize(5);
+  }
+
+  @Test
+  @Order(4)
   void aViewerSeesNoReplayButtonAndHerPostIsRefused() throws Exception {
     open(vera, "vera", "/dead-letters?class=DEAD_RECIPIENT");
     assertThat(vera.findElements(By.id("replay-form"))).isEmpty();
@@ -225,7 +249,7 @@ class ConsoleBrowserIntegrationTest {
   }
 
   @Test
-  @Order(4)
+  @Order(5)
   void aPostWithoutTheCsrfTokenIsRefused() throws Exception {
     long sends = OpsTestSupport.endOffsetSum(kafka.bootstrapServers(), TOPICS.send().name());
     HttpResponse<String> post = post("rita", "rita-pw", "class=DEAD_RECIPIENT&reason=forged&mode=replay");
@@ -235,7 +259,7 @@ class ConsoleBrowserIntegrationTest {
   }
 
   @Test
-  @Order(5)
+  @Order(6)
   void aDryRunShowsTheHistogramThenTheReplayDeliversEachMailOnce() throws Exception {
     long sends = OpsTestSupport.endOffsetSum(kafka.bootstrapServers(), TOPICS.send().name());
     open(rita, "rita", "/dead-letters?class=DEAD_RECIPIENT&domain=example.org");
@@ -260,7 +284,7 @@ class ConsoleBrowserIntegrationTest {
   }
 
   @Test
-  @Order(6)
+  @Order(7)
   void theAccountsPageShowsTheBreakerOpenWhileTheServerIsDownAndClosedAfter() throws Exception {
     open(vera, "vera", "/accounts");
     Await.until(Duration.ofSeconds(20), "account default listed",
@@ -306,6 +330,10 @@ class ConsoleBrowserIntegrationTest {
 
   private static List<WebElement> rows(WebDriver driver) {
     return driver.findElements(By.cssSelector("#dead-letters tr.dead-letter"));
+  }
+
+  private static List<String> recipients(WebDriver driver) {
+    return rows(driver).stream().map(r -> r.findElements(By.tagName("td")).get(3).getText()).toList();
   }
 
   private static Map<String, String> facet(WebDriver driver, String name) {
