@@ -107,7 +107,8 @@ class SmtpCheckCommandTest {
         + "    security: none\n"
         + "    from: " + USER + "\n"
         + "    username: " + USER + "\n"
-        + "    passwordFile: " + passwordFile() + "\n");
+        + "    passwordFile: " + passwordFile() + "\n"
+        + "    allowPlaintextAuth: true\n");
 
     int status = run("--config", config.toString(), "--account", "local", "--to", TO, "--send");
 
