@@ -120,6 +120,18 @@ class SmtpDoctorTest {
   }
 
   @Test
+  void aLoginWithoutTlsIsNotAttemptedUnlessTheAccountAllowsIt() {
+    ScriptableSmtpServer smtp = start(ScriptableSmtpServer.builder().user(USER, PASSWORD).requireAuth(true));
+
+    StepResult auth = failedAt(check(plain(smtp, USER).withPlaintextAuth(false), TO, true), Step.AUTH);
+
+    assertThat(auth.cause()).isEqualTo("plaintext-auth-refused");
+    assertThat(auth.detail()).contains("would send the password in clear");
+    assertThat(auth.fix()).contains("allowPlaintextAuth: true");
+    assertThat(smtp.messages()).isEmpty();
+  }
+
+  @Test
   void withoutRecipientOrSendOnlyTheConnectionAndSenderAreCheckedAndNothingIsSent() {
     ScriptableSmtpServer smtp = start(ScriptableSmtpServer.builder());
 
