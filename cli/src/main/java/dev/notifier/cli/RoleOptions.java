@@ -12,9 +12,9 @@ import picocli.CommandLine.Spec;
 
 /**
  * The options of the long-running roles, {@code notifier streams} and {@code notifier worker}: the
- * config file, and a management port for this process that replaces the file's
- * {@code management.port} — so one config file serves a streams app and several workers on one host,
- * each process on a port of its own.
+ * config file, and a management port (and address) for this process that replace the file's
+ * {@code management.port} ({@code management.host}) — so one config file serves a streams app and
+ * several workers on one host, each process on a port of its own.
  */
 final class RoleOptions {
 
@@ -38,9 +38,21 @@ final class RoleOptions {
     managementPort = port;
   }
 
-  /** The config file, with this process's management port. */
+  @Option(names = "--management-host", paramLabel = "ADDRESS", description = "listen on this address instead of "
+      + "the config's management.host (default " + ManagementSettings.DEFAULT_HOST + ", every interface): "
+      + "127.0.0.1 keeps the endpoint on this machine")
+  String managementHost;
+
+  /** The config file, with this process's management port and address. */
   NotifierConfig load() {
     NotifierConfig file = ConfigFile.load(config);
-    return managementPort == null ? file : file.withManagement(file.management().withPort(managementPort));
+    ManagementSettings management = file.management();
+    if (managementHost != null) {
+      management = management.withHost(managementHost);
+    }
+    if (managementPort != null) {
+      management = management.withPort(managementPort);
+    }
+    return file.withManagement(management);
   }
 }

@@ -86,6 +86,10 @@ final class SmtpCheckCommand implements Callable<Integer> {
   @Option(names = "--password-file", paramLabel = "FILE", description = "ad hoc: file holding the password")
   String passwordFile;
 
+  @Option(names = "--allow-plaintext-auth", description = "ad hoc, with --security none: log in although the "
+      + "password crosses the network in clear (a relay on this host or a trusted network only)")
+  boolean allowPlaintextAuth;
+
   @Option(names = "--from", paramLabel = "ADDRESS", description = "ad hoc: envelope sender (default: --user when it "
       + "is an address)")
   String from;
@@ -167,7 +171,8 @@ final class SmtpCheckCommand implements Callable<Integer> {
     return new AccountSettings(a.id(), a.host(), a.port(), a.security(), a.from(), a.username(), a.passwordEnv(),
         a.passwordFile(), ehlo != null ? ehlo : a.ehloName(), a.connectTimeout(), a.readTimeout(), a.teams(),
         a.systemDefault(), a.enabled(), a.preset(), a.checkServerIdentity(),
-        trustCertificate != null ? trustCertificate : a.trustCertificate(), a.poolSize(), a.limits());
+        trustCertificate != null ? trustCertificate : a.trustCertificate(), a.poolSize(), a.limits())
+        .withPlaintextAuth(a.allowPlaintextAuth());
   }
 
   private AccountSettings adHoc() {
@@ -190,7 +195,7 @@ final class SmtpCheckCommand implements Callable<Integer> {
     Security mode = security == null ? null : Security.parse(security);
     return AccountSettings.fromConfig(AD_HOC_ID, preset, host, port, mode, from != null ? from : defaultFrom(), user,
         passwordEnv, passwordFile, ehlo, null, null, null, false, true, null, trustCertificate, null, null, null, null,
-        null, null);
+        null, null, allowPlaintextAuth, null, null);
   }
 
   /** The login when it is an address (most providers require that), else a local placeholder. */

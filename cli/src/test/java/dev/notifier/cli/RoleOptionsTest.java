@@ -38,6 +38,18 @@ class RoleOptionsTest {
   }
 
   @Test
+  void theManagementHostOptionReplacesTheConfigsHost() throws IOException {
+    WorkerCommand worker = new WorkerCommand();
+    new CommandLine(worker).parseArgs("--config", config().toString(), "--management-host", "::1",
+        "--management-port", "9402");
+
+    NotifierConfig loaded = worker.options.load();
+
+    assertThat(loaded.management().host()).isEqualTo("::1");
+    assertThat(loaded.management().port()).isEqualTo(9402);
+  }
+
+  @Test
   void withoutTheOptionTheConfigsPortHolds() throws IOException {
     StreamsCommand streams = new StreamsCommand();
     new CommandLine(streams).parseArgs("--config", config().toString());

@@ -107,7 +107,8 @@ class SmtpCheckCommandTest {
         + "    security: none\n"
         + "    from: " + USER + "\n"
         + "    username: " + USER + "\n"
-        + "    passwordFile: " + passwordFile() + "\n");
+        + "    passwordFile: " + passwordFile() + "\n"
+        + "    allowPlaintextAuth: true\n");
 
     int status = run("--config", config.toString(), "--account", "local", "--to", TO, "--send");
 
@@ -129,13 +130,23 @@ class SmtpCheckCommandTest {
   @Test
   void theTranscriptShowsTheDialogueButNeverThePassword() throws Exception {
     int status = run("--host", "127.0.0.1", "--port", port(), "--security", "none", "--user", USER,
-        "--password-file", passwordFile(), "--to", TO, "--transcript");
+        "--password-file", passwordFile(), "--allow-plaintext-auth", "--to", TO, "--transcript");
 
     assertThat(status).as("out:%n%s%nerr:%n%s", out, err).isZero();
     assertThat(out).contains("SMTP transcript (AUTH secrets masked):", "EHLO localhost.localdomain",
         "MAIL FROM:<" + USER + ">", "235 2.7.0 Authentication successful", "****");
     assertThat(out + err).doesNotContain(PASSWORD, b64(PASSWORD), b64("\0" + USER + "\0" + PASSWORD),
         b64(USER + "\0" + USER + "\0" + PASSWORD));
+  }
+
+  @Test
+  void aLoginWithoutTlsIsNotAttemptedUnlessAllowed() throws Exception {
+    int status = run("--host", "127.0.0.1", "--port", port(), "--security", "none", "--user", USER,
+        "--password-file", passwordFile(), "--to", TO);
+
+    assertThat(status).isEqualTo(1);
+    assertThat(out).contains("[FAIL] AUTH", "would send the password in clear", "--allow-plaintext-auth");
+    assertThat(out + err).doesNotContain(PASSWORD, b64(PASSWORD));
   }
 
   @Test
@@ -179,7 +190,8 @@ class SmtpCheckCommandTest {
   void theUsageNamesEveryOptionAndTheExitStatus() {
     assertThat(run("--help")).isZero();
     assertThat(out).contains("Usage: notifier smtp-check", "--config", "--account", "--host", "--port", "--security",
-        "--preset", "--user", "--password-env", "--password-file", "--from", "--to", "--send", "--transcript",
+        "--preset", "--user", "--password-env", "--password-file", "--allow-plaintext-auth", "--from", "--to",
+        "--send", "--transcript",
         "--json", "--timeout", "--trust-certificate", "--ehlo", "Exit status");
   }
 

@@ -76,9 +76,11 @@ class TlsAndSecretsReliabilityTest {
     Path passwordFile = Files.writeString(cluster.dir.resolve("robot.password"), PASSWORD + "\n");
     Path pem = ScenarioSupport.writePem(wrongName.certificate().certificate(), cluster.dir.resolve("wrong.pem"));
     String login = "username: " + USER + ", passwordFile: \"" + passwordFile + "\"";
-    String accounts = ReliabilityCluster.localAccount("login-ok", loginOk.port(), true, login)
+    // the two plain loopback servers take a login without TLS only because the accounts allow it
+    String plainLogin = login + ", allowPlaintextAuth: true";
+    String accounts = ReliabilityCluster.localAccount("login-ok", loginOk.port(), true, plainLogin)
         + ReliabilityCluster.localAccount("login-refused", loginRefused.port(), false,
-            login + ", teams: [refused-team]")
+            plainLogin + ", teams: [refused-team]")
         + account("wrong-name", wrongName.port(), "ssl",
             login + ", teams: [ssl-team], trustCertificate: \"" + pem + "\"")
         + account("no-starttls", noStartTls.port(), "starttls", login + ", teams: [starttls-team]");

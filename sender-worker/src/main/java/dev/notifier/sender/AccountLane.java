@@ -5,6 +5,7 @@ import dev.notifier.sender.config.AccountSettings;
 import dev.notifier.sender.failover.Failover;
 import dev.notifier.sender.failover.FailoverChains;
 import dev.notifier.sender.guard.AccountGuard;
+import dev.notifier.sender.guard.RecipientGuard;
 import dev.notifier.sender.metrics.WorkerMetrics;
 import dev.notifier.sender.outcome.Statuses;
 import dev.notifier.sender.retry.Action;
@@ -20,6 +21,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.PriorityBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -33,7 +35,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The sending side of one account in one worker: a queue and {@code poolSize} threads, each with
  * its own long-lived SMTP connection. A thread takes the next delivery and walks it through the
- * stages in the order of the flow: the account's circuit breaker ({@code guard}), its token bucket
+ * stages in the order of the flow: the account's recipient policy and circuit breaker ({@code guard}), its token bucket
  * and quotas ({@code throttle}), the send ({@code smtp}), and the outcome — a SENT status
  * ({@code outcome}), or a failure classified by the table and handed to the retry stage, which
  * retries it or dead-letters it ({@code retry}, {@code deadletter}). The lane holds no decision of
@@ -66,6 +68,7 @@ final class AccountLane implements AutoCloseable {
   private final WorkerMetrics.AccountMeters meters;
   private final String workerId;
   private final Failover failover;
+  private final RecipientGuard recipients;
   private final BlockingQueue<Queued> queue = new PriorityBlockingQueue<>();
   private final AtomicLong arrivals = new AtomicLong();
   private final List<Thread> threads = new ArrayList<>();
@@ -90,6 +93,7 @@ final class AccountLane implements AutoCloseable {
       Function<String, String> env, String workerId, WorkerMetrics.AccountMeters meters, Failover failover) {
     this.failover = failover;
     this.account = account;
+    this.recipients = new RecipientGuard(account.id(), account.recipients());
     this.throttle = throttle;
     this.guard = guard;
     this.classifier = classifier;
@@ -178,6 +182,12 @@ final class AccountLane implements AutoCloseable {
 
   private void process(AccountConnection connection, Delivery d) throws InterruptedException {
     Runnable done = () -> finished.accept(d);
+    Optional<Classification> breach = recipients.check(d.notification());
+    if (breach.isPresent()) {
+      // before the breaker and the throttle: a refused record costs the account nothing (a backup checks its own)
+      retries.refused(d, breach.get(), done);
+      return;
+    }
     if (!guard.tryAcquire()) {
       if (!failover.handOver(d, account.id(), "breaker open")) {
         retries.deferred(d, "breaker-open", guard.retryAfter(), done);

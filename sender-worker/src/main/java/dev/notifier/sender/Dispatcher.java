@@ -4,6 +4,7 @@ import dev.notifier.avro.Priority;
 import dev.notifier.sender.deadletter.DeadLetterWriter;
 import dev.notifier.sender.outcome.Statuses;
 import dev.notifier.sender.retry.Action;
+import dev.notifier.sender.retry.Classification;
 import dev.notifier.sender.retry.Delivery;
 import dev.notifier.sender.retry.RetryWriter;
 import dev.notifier.sender.throttle.AccountThrottle;
@@ -78,6 +79,12 @@ final class Dispatcher {
     TopicPartition partition = new TopicPartition(record.topic(), record.partition());
     tracker.started(partition, record.offset());
     deadLetters.unreadable(record, action, cause, () -> tracker.finished(partition, record.offset()));
+  }
+
+  /** A delivery refused before any lane sees it (a forged sender): a dead letter as {@code why} says. */
+  void refused(Delivery d, Classification why) {
+    tracker.started(d.partition(), d.offset());
+    retries.refused(d, why, () -> tracker.finished(d.partition(), d.offset()));
   }
 
   /** A wait-tier record whose wait is not over: on to the tier for what is left of it, no lane involved. */

@@ -3,6 +3,7 @@ package dev.notifier.sender;
 import dev.notifier.avro.Notification;
 import dev.notifier.schemas.KafkaSchemaStore;
 import dev.notifier.sender.retry.Action;
+import dev.notifier.sender.retry.Classification;
 import dev.notifier.sender.retry.Delivery;
 import dev.notifier.sender.retry.MalformedHeaderException;
 import dev.notifier.sender.retry.RetryHeaders;
@@ -15,6 +16,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.ToIntFunction;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -190,6 +192,13 @@ final class PartitionSource implements ConsumerRebalanceListener {
       return;
     }
     Delivery delivery = new Delivery(record, notification, attempts, firstFailure, sendPartition.applyAsInt(partition));
+    Optional<String> forged = decoder.forgedSender(record);
+    if (forged.isPresent()) {
+      dispatcher.refused(delivery, new Classification(Action.POLICY, false, "sender-forged", "the record asks for "
+          + "addressing of its own (" + forged.get() + "), which the topology never writes: a worker sends only from "
+          + "the account's own address. It was not sent; find what wrote this record to the send topic"));
+      return;
+    }
     if (!left.isNegative() && !left.isZero()) {
       dispatcher.hop(delivery, left, RetryHeaders.reason(record.headers()));
     } else {

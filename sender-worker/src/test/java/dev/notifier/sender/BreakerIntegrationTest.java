@@ -47,7 +47,7 @@ class BreakerIntegrationTest extends WorkerIntegrationSupport {
     h.smtp = ScriptableSmtpServer.builder().user("u", "right").requireAuth(true).start();
     h.smtp.script().at(Stage.AUTH).reply("535 5.7.8 Authentication credentials invalid").always();
     AccountSettings account = new AccountSettings("default", h.smtp.host(), h.smtp.port(), Security.NONE,
-        WorkerHarness.FROM, "u", "SMTP_PW", null, "notifier.local", null, null);
+        WorkerHarness.FROM, "u", "SMTP_PW", null, "notifier.local", null, null).withPlaintextAuth(true);
     h.startWorker(settings("breaker-1", List.of(account)), name -> "right");
     List<Notification> batch = new ArrayList<>();
     for (int i = 0; i < 5; i++) {

@@ -84,7 +84,7 @@ class FailoverIntegrationTest extends WorkerIntegrationSupport {
     h.smtp = ScriptableSmtpServer.builder().user("u", "right").requireAuth(true).start();
     h.smtp.script().at(Stage.AUTH).reply("535 5.7.8 Authentication credentials invalid").always();
     AccountSettings primary = new AccountSettings("primary", h.smtp.host(), h.smtp.port(), Security.NONE,
-        WorkerHarness.FROM, "u", "SMTP_PW", null, "notifier.local", null, null);
+        WorkerHarness.FROM, "u", "SMTP_PW", null, "notifier.local", null, null).withPlaintextAuth(true);
     WorkerHarness.Running worker = start(primary, null);
 
     // Step 2

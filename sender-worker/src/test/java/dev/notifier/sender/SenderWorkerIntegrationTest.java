@@ -159,7 +159,7 @@ class SenderWorkerIntegrationTest extends WorkerIntegrationSupport {
     String password = "wrong";
     h.smtp = ScriptableSmtpServer.builder().user("u", "right").requireAuth(true).start();
     AccountSettings account = new AccountSettings("default", h.smtp.host(), h.smtp.port(), Security.NONE,
-        WorkerHarness.FROM, "u", "SMTP_PW", null, "notifier.local", null, null);
+        WorkerHarness.FROM, "u", "SMTP_PW", null, "notifier.local", null, null).withPlaintextAuth(true);
     Function<String, String> env = name -> "SMTP_PW".equals(name) ? password : null;
     Notification n = WorkerHarness.notification("c-1", "dana@example.com", "default");
     h.startWorker("worker-c", account, env);

@@ -95,9 +95,12 @@ public final class StreamsApp implements AutoCloseable {
     props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, settings.threads());
     // events -> send topic exactly once: dedup store, send and status writes commit atomically
     props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-    // a directory record that cannot be read is logged and skipped, never a crash loop
+    // a directory record that cannot be read is logged and skipped, never a crash loop (events are read as
+    // bytes and parsed by the topology, which forwards what it cannot read to the invalid topic)
     props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
         LogAndContinueExceptionHandler.class.getName());
+    // a record that cannot be written (too large, invalid, unserializable) is logged and dropped, never a crash loop
+    props.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, UnwritableRecords.class.getName());
     // internal topics take the broker's default replication factor
     props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, -1);
     // start from the beginning of the directory and event topics on first start

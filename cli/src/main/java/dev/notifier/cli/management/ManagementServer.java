@@ -23,7 +23,10 @@ import org.slf4j.LoggerFactory;
  *   <li>GET {@value Management#LIVENESS_PATH}: 200 {@code live}, or 503 {@code not live: <why>}</li>
  *   <li>GET {@value Management#READINESS_PATH}: 200 {@code ready}, or 503 {@code not ready: <why>}</li>
  * </ul>
- * Anything else is 404 (405 for a method other than GET). Requests are served by at most
+ * Anything else is 404 (405 for a method other than GET): the endpoint is read-only, nothing it
+ * serves changes the process, and it serves no addresses, credentials or message content (see the
+ * README's "Security"). It listens on {@code management.host} (default every interface, for the
+ * kubelet and Prometheus; {@code 127.0.0.1} keeps it on the machine). Requests are served by at most
  * {@value #THREADS} threads with {@value #QUEUE} waiting; past that the accepting thread serves the
  * request itself, which slows accepting rather than dropping or piling up work. It also registers
  * the {@code notifier.ready} gauge (1 ready, 0 not) so the scrape history shows readiness.
@@ -125,6 +128,11 @@ public final class ManagementServer implements AutoCloseable {
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
     exchange.getResponseHeaders().set("Content-Type", contentType);
     exchange.getResponseHeaders().set("Cache-Control", "no-store");
+    exchange.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
+    if ("HEAD".equals(exchange.getRequestMethod())) {
+      exchange.sendResponseHeaders(code, -1); // a HEAD response has no body
+      return;
+    }
     exchange.sendResponseHeaders(code, bytes.length);
     try (OutputStream out = exchange.getResponseBody()) {
       out.write(bytes);

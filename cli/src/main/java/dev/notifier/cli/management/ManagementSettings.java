@@ -38,6 +38,11 @@ public record ManagementSettings(
     return new ManagementSettings("127.0.0.1", port);
   }
 
+  /** The same port, on {@code newHost}. */
+  public ManagementSettings withHost(String newHost) {
+    return new ManagementSettings(newHost, port);
+  }
+
   /** The same host, on {@code port}. */
   public ManagementSettings withPort(int port) {
     return new ManagementSettings(host, port);

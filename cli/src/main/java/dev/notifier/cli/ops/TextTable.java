@@ -4,7 +4,11 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A plain-text table for a terminal: a header row, left-aligned columns two spaces apart. */
+/**
+ * A plain-text table for a terminal: a header row, left-aligned columns two spaces apart. Cells come
+ * from mail servers and upstream systems, so each is cleaned of escape sequences and control
+ * characters ({@link TerminalText}) before it is measured or printed.
+ */
 public final class TextTable {
 
   private final List<String> header;
@@ -18,7 +22,7 @@ public final class TextTable {
     if (cells.size() != header.size()) {
       throw new IllegalArgumentException("row has " + cells.size() + " cells, header " + header.size());
     }
-    rows.add(cells.stream().map(c -> c == null ? "" : c.replaceAll("[\\r\\n\\t]+", " ")).toList());
+    rows.add(cells.stream().map(c -> c == null ? "" : TerminalText.clean(c)).toList());
     return this;
   }
 
@@ -48,8 +52,9 @@ public final class TextTable {
     out.println(sb.toString().stripTrailing());
   }
 
-  /** {@code text} cut to {@code max} characters, with an ellipsis when cut. */
-  public static String cut(String text, int max) {
+  /** {@code text}, cleaned for the terminal, cut to {@code max} characters, with an ellipsis when cut. */
+  public static String cut(String raw, int max) {
+    String text = TerminalText.clean(raw);
     if (text == null || text.length() <= max) {
       return text;
     }

@@ -92,6 +92,19 @@ class ManagementServerTest {
   }
 
   @Test
+  void theEndpointIsReadOnly() throws Exception {
+    // whatever a client sends, the endpoint only answers GET; nothing it serves can change the process
+    for (String method : List.of("POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS", "TRACE")) {
+      for (String path : List.of(Management.METRICS_PATH, Management.LIVENESS_PATH, Management.READINESS_PATH,
+          "/shutdown", "/loggers")) {
+        assertThat(Scrape.send(server.port(), path, method).statusCode()).as(method + " " + path).isEqualTo(405);
+      }
+    }
+    assertThat(Scrape.get(server.port(), "/shutdown").statusCode()).isEqualTo(404);
+    assertThat(Scrape.get(server.port(), Management.LIVENESS_PATH).statusCode()).isEqualTo(200);
+  }
+
+  @Test
   void manyConcurrentScrapesAreAllServed() throws Exception {
     List<Thread> clients = new java.util.ArrayList<>();
     java.util.concurrent.atomic.AtomicInteger ok = new java.util.concurrent.atomic.AtomicInteger();

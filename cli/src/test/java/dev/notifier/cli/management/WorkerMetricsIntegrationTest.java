@@ -178,7 +178,7 @@ class WorkerMetricsIntegrationTest {
     ScriptableSmtpServer smtp = track(ScriptableSmtpServer.builder().user("u", "right").requireAuth(true).start());
     smtp.script().at(Stage.AUTH).reply("535 5.7.8 Authentication credentials invalid").always();
     AccountSettings account = new AccountSettings(ACCOUNT, smtp.host(), smtp.port(), Security.NONE, FROM, "u",
-        "SMTP_PW", null, "notifier.local", null, null);
+        "SMTP_PW", null, "notifier.local", null, null).withPlaintextAuth(true);
     WorkerSettings ws = workerSettings("ready-senders", "ready-worker", account)
         .withBreaker(BreakerSettings.defaults().withOpenFor(Duration.ofMinutes(2)));
     ProcessMetrics metrics = track(new ProcessMetrics());

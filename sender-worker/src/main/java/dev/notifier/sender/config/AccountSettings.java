@@ -41,6 +41,10 @@ import java.util.function.Function;
  *     4.5.3.2.6: 10 minutes); without a reply the outcome is unknown
  * @param retryUnknownOutcome whether mail whose outcome is unknown is sent again (on this account only)
  * @param unknownOutcomeRetry how long after an unknown outcome it is sent again
+ * @param allowPlaintextAuth whether the account may log in over a connection without TLS
+ *     ({@code security: none}); default false, and {@link AccountsValidator} refuses such a login at
+ *     start-up — only for a relay on the same host or a network the operator trusts
+ * @param recipients whom the account may mail ({@code allowedRecipientDomains}, {@code maxRecipients})
  */
 public record AccountSettings(
     @JsonProperty("id") String id,
@@ -65,7 +69,9 @@ public record AccountSettings(
     @JsonProperty("failover") List<String> failover,
     @JsonProperty("finalReplyTimeout") Duration finalReplyTimeout,
     @JsonProperty("retryUnknownOutcome") Boolean retryUnknownOutcome,
-    @JsonProperty("unknownOutcomeRetry") Duration unknownOutcomeRetry) {
+    @JsonProperty("unknownOutcomeRetry") Duration unknownOutcomeRetry,
+    @JsonProperty("allowPlaintextAuth") Boolean allowPlaintextAuth,
+    @JsonProperty("recipients") RecipientPolicy recipients) {
 
   /** RFC 5321, 4.5.3.2.6: the client waits 10 minutes for the reply to the end of data. */
   public static final Duration DEFAULT_FINAL_REPLY_TIMEOUT = Duration.ofMinutes(10);
@@ -106,6 +112,8 @@ public record AccountSettings(
     finalReplyTimeout = positive(finalReplyTimeout, DEFAULT_FINAL_REPLY_TIMEOUT, id, "finalReplyTimeout");
     retryUnknownOutcome = retryUnknownOutcome == null ? Boolean.TRUE : retryUnknownOutcome;
     unknownOutcomeRetry = positive(unknownOutcomeRetry, DEFAULT_UNKNOWN_OUTCOME_RETRY, id, "unknownOutcomeRetry");
+    allowPlaintextAuth = Boolean.TRUE.equals(allowPlaintextAuth);
+    recipients = recipients == null ? RecipientPolicy.DEFAULT : recipients;
   }
 
   /** An account without a failover chain, with the defaults for unknown outcomes. */
@@ -115,7 +123,7 @@ public record AccountSettings(
       String trustCertificate, Integer poolSize, Limits limits) {
     this(id, host, port, security, from, username, passwordEnv, passwordFile, ehloName, connectTimeout, readTimeout,
         teams, systemDefault, enabled, preset, checkServerIdentity, trustCertificate, poolSize, limits, null, null,
-        null, null);
+        null, null, null, null);
   }
 
   /** An enabled account that is no team's default and not the system default. */
@@ -153,7 +161,10 @@ public record AccountSettings(
       @JsonProperty("failover") List<String> failover,
       @JsonProperty("finalReplyTimeout") Duration finalReplyTimeout,
       @JsonProperty("retryUnknownOutcome") Boolean retryUnknownOutcome,
-      @JsonProperty("unknownOutcomeRetry") Duration unknownOutcomeRetry) {
+      @JsonProperty("unknownOutcomeRetry") Duration unknownOutcomeRetry,
+      @JsonProperty("allowPlaintextAuth") Boolean allowPlaintextAuth,
+      @JsonProperty("allowedRecipientDomains") List<String> allowedRecipientDomains,
+      @JsonProperty("maxRecipients") Integer maxRecipients) {
     require(id, null, "id", "a short name such as qq-support");
     Preset known = Presets.require(id, preset);
     if (port == null && known == null) {
@@ -163,7 +174,8 @@ public record AccountSettings(
     return new AccountSettings(id, host, port != null ? port : known.port(), security, from, username, passwordEnv,
         passwordFile, ehloName, connectTimeout, readTimeout, teams, Boolean.TRUE.equals(systemDefault), enabled,
         preset, checkServerIdentity, trustCertificate, poolSize, limits == null ? null : limits.toLimits(id), failover,
-        finalReplyTimeout, retryUnknownOutcome, unknownOutcomeRetry);
+        finalReplyTimeout, retryUnknownOutcome, unknownOutcomeRetry, allowPlaintextAuth,
+        RecipientPolicy.of(id, allowedRecipientDomains, maxRecipients));
   }
 
   /** An account on a plain local server with no authentication (tests, the demo, a local relay). */
@@ -176,21 +188,24 @@ public record AccountSettings(
   public AccountSettings withLimits(Limits newLimits) {
     return new AccountSettings(id, host, port, security, from, username, passwordEnv, passwordFile, ehloName,
         connectTimeout, readTimeout, teams, systemDefault, enabled, preset, checkServerIdentity, trustCertificate,
-        poolSize, newLimits, failover, finalReplyTimeout, retryUnknownOutcome, unknownOutcomeRetry);
+        poolSize, newLimits, failover, finalReplyTimeout, retryUnknownOutcome, unknownOutcomeRetry, allowPlaintextAuth,
+        recipients);
   }
 
   /** This account with another number of connections (and sending threads) per worker. */
   public AccountSettings withPoolSize(int newPoolSize) {
     return new AccountSettings(id, host, port, security, from, username, passwordEnv, passwordFile, ehloName,
         connectTimeout, readTimeout, teams, systemDefault, enabled, preset, checkServerIdentity, trustCertificate,
-        newPoolSize, limits, failover, finalReplyTimeout, retryUnknownOutcome, unknownOutcomeRetry);
+        newPoolSize, limits, failover, finalReplyTimeout, retryUnknownOutcome, unknownOutcomeRetry, allowPlaintextAuth,
+        recipients);
   }
 
   /** This account with a failover chain (the accounts that take its mail when it certainly did not). */
   public AccountSettings withFailover(List<String> backups) {
     return new AccountSettings(id, host, port, security, from, username, passwordEnv, passwordFile, ehloName,
         connectTimeout, readTimeout, teams, systemDefault, enabled, preset, checkServerIdentity, trustCertificate,
-        poolSize, limits, backups, finalReplyTimeout, retryUnknownOutcome, unknownOutcomeRetry);
+        poolSize, limits, backups, finalReplyTimeout, retryUnknownOutcome, unknownOutcomeRetry, allowPlaintextAuth,
+        recipients);
   }
 
   /**
@@ -200,7 +215,22 @@ public record AccountSettings(
   public AccountSettings withUnknownOutcome(Duration replyTimeout, Duration retryAfter) {
     return new AccountSettings(id, host, port, security, from, username, passwordEnv, passwordFile, ehloName,
         connectTimeout, readTimeout, teams, systemDefault, enabled, preset, checkServerIdentity, trustCertificate,
-        poolSize, limits, failover, replyTimeout, retryAfter != null, retryAfter);
+        poolSize, limits, failover, replyTimeout, retryAfter != null, retryAfter, allowPlaintextAuth, recipients);
+  }
+
+  /** This account allowed, or not, to log in over a connection without TLS. */
+  public AccountSettings withPlaintextAuth(boolean allowed) {
+    return new AccountSettings(id, host, port, security, from, username, passwordEnv, passwordFile, ehloName,
+        connectTimeout, readTimeout, teams, systemDefault, enabled, preset, checkServerIdentity, trustCertificate,
+        poolSize, limits, failover, finalReplyTimeout, retryUnknownOutcome, unknownOutcomeRetry, allowed, recipients);
+  }
+
+  /** This account with another recipient policy. */
+  public AccountSettings withRecipients(RecipientPolicy policy) {
+    return new AccountSettings(id, host, port, security, from, username, passwordEnv, passwordFile, ehloName,
+        connectTimeout, readTimeout, teams, systemDefault, enabled, preset, checkServerIdentity, trustCertificate,
+        poolSize, limits, failover, finalReplyTimeout, retryUnknownOutcome, unknownOutcomeRetry, allowPlaintextAuth,
+        policy);
   }
 
   /** The preset this account names, if any. */

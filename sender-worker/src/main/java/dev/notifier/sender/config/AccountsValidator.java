@@ -131,9 +131,12 @@ public final class AccountsValidator {
         if (implicitPort) {
           errors.add(key + " but port is " + a.port() + ": port " + a.port() + " expects implicit TLS (ssl), so the "
               + "server waits for a TLS handshake that never comes. Set security: ssl");
-        } else if (a.port() == 587) {
-          warnings.add(key + " on port 587: mail and any password cross the network in clear, and most servers "
-              + "refuse AUTH without TLS. Set security: starttls unless this is a local relay");
+        } else {
+          if (a.port() == 587 && !a.authenticates()) {
+            warnings.add(key + " on port 587: mail crosses the network in clear. Set security: starttls unless "
+                + "this is a local relay");
+          }
+          plaintextAuth(a, errors, warnings);
         }
       }
     }
@@ -141,6 +144,27 @@ public final class AccountsValidator {
       warnings.add("accounts[" + a.id() + "].checkServerIdentity is false: the certificate of " + a.host() + " is not "
           + "matched against its host name, so anyone holding a trusted certificate for another name could read "
           + "the mail and the password. Remove it once the server's certificate names " + a.host());
+    }
+  }
+
+  /**
+   * No password crosses the network in clear: an account that logs in over a connection without TLS
+   * is refused, on any port, unless it says {@code allowPlaintextAuth: true} (a relay on the same
+   * host or a network the operator trusts) — and then it is still worth a warning.
+   */
+  private static void plaintextAuth(AccountSettings a, List<String> errors, List<String> warnings) {
+    if (!a.authenticates()) {
+      return;
+    }
+    String where = "accounts[" + a.id() + "] logs in as '" + a.username() + "' over a connection without TLS "
+        + "(security: none, port " + a.port() + ")";
+    if (a.allowPlaintextAuth()) {
+      warnings.add(where + ", as allowPlaintextAuth: true permits: the password crosses the network in clear. "
+          + "Use security: starttls or ssl unless the relay is on this host or a network you trust");
+    } else {
+      errors.add(where + ": the password would cross the network in clear, so AUTH is refused. Set security: "
+          + "starttls (587 or 25) or ssl (465); only for a relay on this host or a network you trust, set "
+          + "allowPlaintextAuth: true on the account");
     }
   }
 

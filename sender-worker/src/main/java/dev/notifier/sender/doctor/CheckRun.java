@@ -53,11 +53,20 @@ final class CheckRun implements AutoCloseable {
       case TCP -> tcp();
       case TLS -> tls();
       case EHLO -> dialogue().ehlo();
-      case AUTH -> dialogue().auth(env);
+      case AUTH -> auth();
       case MAIL -> dialogue().mail();
       case RCPT -> dialogue().rcpt(request.to());
       case DATA -> dialogue().data(request.to());
     };
+  }
+
+  /** AUTH, unless it would send the password in clear and the account does not allow that (as the worker's start-up). */
+  private String auth() throws StepFailure {
+    if (account.security() == Security.NONE && !account.allowPlaintextAuth()) {
+      throw new StepFailure("not attempted: logging in over a connection without TLS (security: none) would send "
+          + "the password in clear", "plaintext-auth-refused", DoctorFixes.PLAINTEXT_AUTH);
+    }
+    return dialogue().auth(env);
   }
 
   private String dns() throws StepFailure {

@@ -18,6 +18,9 @@ final class DoctorFixes {
   static final String CONNECT_TIMEOUT = "nothing answered the connect: a firewall or cloud security group is"
       + " dropping packets to this port, or the host is down; many cloud providers block outbound port 25 —"
       + " use 465 (ssl) or 587 (starttls); on SELinux hosts a web server needs setsebool -P httpd_can_sendmail 1";
+  static final String PLAINTEXT_AUTH = "use security: starttls (587 or 25) or ssl (465); only for a relay on this"
+      + " host or a network you trust, set allowPlaintextAuth: true on the account (smtp-check ad hoc:"
+      + " --allow-plaintext-auth)";
   static final String PLAIN_ON_SSL = "the server speaks plain SMTP here: use security: starttls (587/25) or port"
       + " 465 for ssl";
   static final String IMPLICIT_ON_PLAIN = "this port expects implicit TLS: use security: ssl (465/994), or the"

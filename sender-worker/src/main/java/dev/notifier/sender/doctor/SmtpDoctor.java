@@ -81,6 +81,7 @@ public final class SmtpDoctor {
   static AccountSettings withTimeouts(AccountSettings a, Duration timeout) {
     return new AccountSettings(a.id(), a.host(), a.port(), a.security(), a.from(), a.username(), a.passwordEnv(),
         a.passwordFile(), a.ehloName(), timeout, timeout, a.teams(), a.systemDefault(), a.enabled(), a.preset(),
-        a.checkServerIdentity(), a.trustCertificate(), a.poolSize(), a.limits());
+        a.checkServerIdentity(), a.trustCertificate(), a.poolSize(), a.limits())
+        .withPlaintextAuth(a.allowPlaintextAuth());
   }
 }

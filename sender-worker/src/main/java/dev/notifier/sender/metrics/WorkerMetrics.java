@@ -38,8 +38,8 @@ import org.apache.kafka.clients.producer.Producer;
  *       failed ({@code 1} .. {@code 9}, then {@value #MAX_ATTEMPT_TAG}{@code +} for the tenth and later)</li>
  *   <li>{@value #DEAD_LETTERS} {account, class} — dead letters by the failure class written in the dead
  *       letter, the name of its {@code retry.Action} ({@code DEAD_RECIPIENT}, {@code PERMANENT},
- *       {@code INVALID_MESSAGE}, {@code EXPIRED}, {@code UNKNOWN_ACCOUNT}, and under account {@code unknown}
- *       {@code UNDECODABLE} and {@code MALFORMED_HEADERS}), the same value {@code notifier dlt --class} filters on</li>
+ *       {@code INVALID_MESSAGE}, {@code EXPIRED}, {@code UNKNOWN_ACCOUNT}, {@code POLICY}, and under account
+ *       {@code unknown} {@code UNDECODABLE}, {@code MALFORMED_HEADERS} and a forged sender's {@code POLICY}), the same value {@code notifier dlt --class} filters on</li>
  *   <li>{@value #DEFERRALS} {account, reason} — mail put in a wait tier without an attempt
  *       ({@code breaker-open}, {@code throttled}, {@code backlog}, {@code handed-over}), once per reason it
  *       starts waiting for: a re-check or a hop to a shorter tier for the same reason is not counted again</li>

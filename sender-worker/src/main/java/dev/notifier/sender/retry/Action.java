@@ -24,6 +24,12 @@ public enum Action {
   INVALID_MESSAGE,
   /** Any other permanent refusal, including content refused by the server: dead letter at once. */
   PERMANENT,
+  /**
+   * The notification breaks its account's sending policy (a recipient domain the account may not
+   * mail, more recipients than it allows, or a sender the record asks for — the topology never
+   * writes one): dead letter at once, never a send, nothing counted against the account.
+   */
+  POLICY,
   /** The notification names an account this worker does not have: dead letter at once, fix the config or the routing. */
   UNKNOWN_ACCOUNT,
   /**

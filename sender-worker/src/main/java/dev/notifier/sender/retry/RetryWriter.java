@@ -57,6 +57,15 @@ public final class RetryWriter {
     this.metrics = metrics;
   }
 
+  /**
+   * A delivery refused before any attempt (its account's policy, see {@code guard.RecipientGuard}):
+   * dead-lettered at once as {@code why} says, no attempt counted, nothing sent.
+   */
+  public void refused(Delivery d, Classification why, Runnable done) {
+    Instant first = d.firstFailure() == null ? clock.instant() : d.firstFailure();
+    deadEnd.dead(d, why, null, null, d.failedAttempts(), first, done);
+  }
+
   /** A failed attempt: retried with backoff while the lifetime budget lasts, else dead-lettered. */
   public void failed(Delivery d, Classification c, DeliveryException e, Runnable done) {
     Instant now = clock.instant();

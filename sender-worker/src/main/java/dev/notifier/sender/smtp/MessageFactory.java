@@ -19,6 +19,10 @@ import java.util.Date;
 /**
  * Builds the MIME message for a notification. The {@code Message-ID} is derived from the
  * notification id, so a resend after a crash carries the same id and receivers can recognise it.
+ *
+ * <p>The From is the account's own {@code from}, display name included; nothing in the record can
+ * change it. Every value a header is written from — From, To and its name, Subject, Message-ID —
+ * is refused if it holds CR or LF, which would let it start a header of its own.
  */
 public final class MessageFactory {
 
@@ -43,7 +47,10 @@ public final class MessageFactory {
       rejectLineBreaks("subject", n.getSubject());
       rejectLineBreaks("recipient", n.getRecipient().getEmail());
       rejectLineBreaks("recipient name", n.getRecipient().getName());
-      FixedIdMessage message = new FixedIdMessage(session, messageId(n.getNotificationId(), from));
+      rejectLineBreaks("from", from);
+      String id = messageId(n.getNotificationId(), from);
+      rejectLineBreaks("Message-ID", id);
+      FixedIdMessage message = new FixedIdMessage(session, id);
       message.setFrom(new InternetAddress(from, true));
       message.setRecipient(MimeMessage.RecipientType.TO, recipient(n));
       message.setSubject(n.getSubject(), StandardCharsets.UTF_8.name());

@@ -55,6 +55,30 @@ class AccountSettingsYamlTest {
   }
 
   @Test
+  void theSecurityKeysBindAndDefaultToTheSafeSide() throws Exception {
+    List<AccountSettings> accounts = bind("""
+        - {id: relay, host: 127.0.0.1, port: 25, security: none, from: a@corp.com, allowPlaintextAuth: true,
+           allowedRecipientDomains: [Corp.COM, "*.corp.com."], maxRecipients: 3}
+        - {id: plain, host: 127.0.0.1, port: 25, security: none, from: a@corp.com}
+        """);
+
+    assertThat(accounts.get(0).allowPlaintextAuth()).isTrue();
+    assertThat(accounts.get(0).recipients()).isEqualTo(new RecipientPolicy(List.of("corp.com", "*.corp.com"), 3));
+    assertThat(accounts.get(1).allowPlaintextAuth()).isFalse();
+    assertThat(accounts.get(1).recipients()).isEqualTo(RecipientPolicy.DEFAULT);
+    assertThat(RecipientPolicy.DEFAULT.maxRecipients()).isEqualTo(1);
+  }
+
+  @Test
+  void aBadRecipientPolicyIsRefusedNamingTheAccount() {
+    assertThatThrownBy(() -> bind("- {id: r, host: h, port: 25, from: a@corp.com, maxRecipients: 0}"))
+        .satisfies(e -> assertThat(rootMessage(e)).startsWith("accounts[r].maxRecipients is 0: use 1 to 100"));
+    assertThatThrownBy(() -> bind("- {id: r, host: h, port: 25, from: a@corp.com, allowedRecipientDomains: [\"a b\"]}"))
+        .satisfies(e -> assertThat(rootMessage(e)).isEqualTo("accounts[r].allowedRecipientDomains has 'a b', which "
+            + "is not a domain: write example.com, or *.example.com for its subdomains"));
+  }
+
+  @Test
   void everyNewSettingBinds() throws Exception {
     AccountSettings account = bind("""
         - id: company

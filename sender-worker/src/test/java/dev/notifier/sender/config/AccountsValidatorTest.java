@@ -63,6 +63,7 @@ class AccountsValidatorTest {
     String passwordFile;
     Boolean checkServerIdentity;
     String trustCertificate;
+    Boolean allowPlaintextAuth;
 
     static Spec account(String id) {
       Spec spec = new Spec();
@@ -97,7 +98,8 @@ class AccountsValidatorTest {
 
     AccountSettings build() {
       return AccountSettings.fromConfig(id, preset, host, port, security, from, username, passwordEnv, passwordFile,
-          null, null, null, null, null, null, checkServerIdentity, trustCertificate, null, null, null, null, null, null);
+          null, null, null, null, null, null, checkServerIdentity, trustCertificate, null, null, null, null, null, null,
+          allowPlaintextAuth, null, null);
     }
   }
 
@@ -203,13 +205,48 @@ class AccountsValidatorTest {
   }
 
   @Test
-  void noTlsOnTheSubmissionPortIsOnlyAWarning() {
-    List<String> warnings = AccountsValidator.validate(List.of(account("relay").port(587, Security.NONE).build()), ENV);
+  void noTlsOnTheSubmissionPortWithoutALoginIsOnlyAWarning() {
+    Spec relay = account("relay").port(587, Security.NONE).login("noreply@example.com", null).password(null, null);
+    List<String> warnings = AccountsValidator.validate(List.of(relay.build()), ENV);
 
     assertThat(warnings).singleElement().asString()
         .startsWith("accounts[relay].security is 'none' on port 587")
         .contains("Set security: starttls");
     assertThat(loggedWarnings()).isEqualTo(warnings);
+  }
+
+  @Test
+  void authOverPlaintextOnPort25IsRefusedAtStartUpNamingTheAccountAndTheFix() {
+    // the attack: a config that would send the password in clear to whatever answers on port 25
+    assertThat(problem(account("relay").port(25, Security.NONE)))
+        .isEqualTo("accounts[relay] logs in as 'noreply@example.com' over a connection without TLS (security: none, "
+            + "port 25): the password would cross the network in clear, so AUTH is refused. Set security: starttls "
+            + "(587 or 25) or ssl (465); only for a relay on this host or a network you trust, set "
+            + "allowPlaintextAuth: true on the account");
+    assertThat(problem(account("relay").port(587, Security.NONE))).contains("AUTH is refused");
+    assertThat(problem(account("relay").port(2525, Security.NONE))).contains("allowPlaintextAuth: true");
+  }
+
+  @Test
+  void allowPlaintextAuthPermitsTheLoginWithAWarning() {
+    Spec relay = account("relay").port(25, Security.NONE);
+    relay.allowPlaintextAuth = true;
+
+    List<String> warnings = AccountsValidator.validate(List.of(relay.build()), ENV);
+
+    assertThat(warnings).singleElement().asString()
+        .startsWith("accounts[relay] logs in as 'noreply@example.com' over a connection without TLS")
+        .contains("allowPlaintextAuth: true permits")
+        .doesNotContain(SECRET);
+    assertThat(loggedWarnings()).isEqualTo(warnings);
+  }
+
+  @Test
+  void aRelayWithoutALoginNeedsNoPermissionAndTlsNeedsNone() {
+    Spec local = account("local").port(25, Security.NONE).login("noreply@example.com", null).password(null, null);
+
+    assertThat(AccountsValidator.validate(List.of(local.build(), account("tls").port(25, Security.STARTTLS).build()),
+        ENV)).isEmpty();
   }
 
   @Test

@@ -62,7 +62,8 @@ class SmtpDoctorTest {
   }
 
   private static AccountSettings plain(ScriptableSmtpServer smtp, String username) {
-    return account(smtp.host(), smtp.port(), Security.NONE, username, null);
+    // a loopback test server: the login without TLS is allowed, as an account would have to say
+    return account(smtp.host(), smtp.port(), Security.NONE, username, null).withPlaintextAuth(true);
   }
 
   private CheckReport check(AccountSettings account, String to, boolean send) {
@@ -116,6 +117,18 @@ class SmtpDoctorTest {
     assertThat(message.mailFrom()).isEqualTo(USER);
     assertThat(message.authenticatedUser()).contains(USER);
     assertThat(message.subject()).hasValueSatisfying(s -> assertThat(s).contains("smtp-check"));
+  }
+
+  @Test
+  void aLoginWithoutTlsIsNotAttemptedUnlessTheAccountAllowsIt() {
+    ScriptableSmtpServer smtp = start(ScriptableSmtpServer.builder().user(USER, PASSWORD).requireAuth(true));
+
+    StepResult auth = failedAt(check(plain(smtp, USER).withPlaintextAuth(false), TO, true), Step.AUTH);
+
+    assertThat(auth.cause()).isEqualTo("plaintext-auth-refused");
+    assertThat(auth.detail()).contains("would send the password in clear");
+    assertThat(auth.fix()).contains("allowPlaintextAuth: true");
+    assertThat(smtp.messages()).isEmpty();
   }
 
   @Test

@@ -87,6 +87,23 @@ class MessageFactoryTest {
   }
 
   @Test
+  void crLfInTheNotificationIdCannotInjectAHeaderThroughTheMessageId() {
+    // the attack: a record whose id ends the Message-ID line and starts a Bcc of its own
+    Notification n = notification().setNotificationId("x@y>\r\nBcc: everyone@example.com\r\nX-A: <z").build();
+
+    assertThatThrownBy(() -> MessageFactory.build(session, n, FROM))
+        .isInstanceOfSatisfying(DeliveryException.class, e -> assertThat(e.step()).isEqualTo("message"))
+        .hasMessageContaining("Message-ID contains CR or LF");
+  }
+
+  @Test
+  void crLfInTheAccountsFromIsRefused() {
+    assertThatThrownBy(() -> MessageFactory.build(session, notification().build(), FROM + "\r\nBcc: x@example.com"))
+        .isInstanceOfSatisfying(DeliveryException.class, e -> assertThat(e.step()).isEqualTo("message"))
+        .hasMessageContaining("from contains CR or LF");
+  }
+
+  @Test
   void lfInTheRecipientNameIsRefused() {
     Notification n = notification()
         .setRecipient(Recipient.newBuilder().setEmail("alice@example.com").setName("Alice\nBcc: x@example.com").build())

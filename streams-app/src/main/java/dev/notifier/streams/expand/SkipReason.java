@@ -19,12 +19,27 @@ public enum SkipReason {
   /** The rule's template does not exist for any locale. */
   NO_TEMPLATE("no-template"),
   /** The template uses a variable the event does not provide. */
-  MISSING_VARIABLE("missing-variable");
+  MISSING_VARIABLE("missing-variable"),
+  /** The rendered mail is past the size limit (render.MailSize): the event carries something far too long. */
+  TOO_LARGE("too-large");
 
   private final String code;
 
   SkipReason(String code) {
     this.code = code;
+  }
+
+  /**
+   * The reason a render failure is skipped for: {@code no-template} and {@code too-large} as they are,
+   * every other failure of the template ({@code bad-template}, {@code empty-output} and the like)
+   * as {@link #MISSING_VARIABLE}.
+   */
+  public static SkipReason ofRenderFailure(String renderReason) {
+    return switch (renderReason) {
+      case "no-template" -> NO_TEMPLATE;
+      case "too-large" -> TOO_LARGE;
+      default -> MISSING_VARIABLE;
+    };
   }
 
   /** The reason as written in statuses and metrics, e.g. {@code no-email}. */

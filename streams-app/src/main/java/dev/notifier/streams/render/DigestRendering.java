@@ -25,9 +25,9 @@ public record DigestRendering(Notification notification, DeliveryStatus failed) 
     DomainEvent event = latest.getEvent();
     Rendered rendered;
     try {
-      rendered = renderer.renderDigest(d);
+      rendered = MailSize.check(renderer.renderDigest(d), d.template());
     } catch (RenderException e) {
-      SkipReason reason = "no-template".equals(e.reason()) ? SkipReason.NO_TEMPLATE : SkipReason.MISSING_VARIABLE;
+      SkipReason reason = SkipReason.ofRenderFailure(e.reason());
       return new DigestRendering(null, DeliveryStatus.newBuilder().setNotificationId(d.digestId())
           .setEventId(d.eventId()).setEventType(EVENT_TYPE).setUserId(latest.getUserId()).setEmail(latest.getEmail())
           .setState(DeliveryState.SKIPPED).setReason(reason.code()).setDetail(e.getMessage()).setAt(d.closedAt())

@@ -10,7 +10,8 @@ package dev.notifier.streams.render;
  *   <li>{@code bad-template}: a template file is unreadable, does not compile, or a locale directory
  *       lacks {@code subject.mustache} or {@code text.mustache};</li>
  *   <li>{@code empty-output}: the subject or text body rendered blank;</li>
- *   <li>{@code render-failed}: anything else thrown while rendering.</li>
+ *   <li>{@code render-failed}: anything else thrown while rendering;</li>
+ *   <li>{@code too-large}: the rendered mail is past {@link MailSize#MAX_BYTES}.</li>
  * </ul>
  */
 public final class RenderException extends RuntimeException {
@@ -28,7 +29,7 @@ public final class RenderException extends RuntimeException {
     this.reason = reason;
   }
 
-  /** The short code: no-template, missing-variable, bad-template, empty-output or render-failed. */
+  /** The short code: no-template, missing-variable, bad-template, empty-output, render-failed or too-large. */
   public String reason() {
     return reason;
   }

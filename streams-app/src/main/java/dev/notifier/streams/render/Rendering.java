@@ -13,8 +13,8 @@ import java.time.Clock;
 
 /**
  * The render and route stages for one deduplicated candidate: either the finished notification,
- * or the candidate marked SKIPPED because its template is missing or incomplete — never an
- * empty email.
+ * or the candidate marked SKIPPED because its template is missing or incomplete, or the mail
+ * would be too large ({@link MailSize}) — never an empty email, never a record too large to write.
  */
 public record Rendering(Notification notification, Candidate failed) {
 
@@ -39,9 +39,9 @@ public record Rendering(Notification notification, Candidate failed) {
   public static Rendering of(String id, Candidate c, Renderer renderer, AccountRouter router, Clock clock) {
     Rendered rendered;
     try {
-      rendered = renderer.render(c);
+      rendered = MailSize.check(renderer.render(c), c.getTemplate());
     } catch (RenderException e) {
-      SkipReason reason = "no-template".equals(e.reason()) ? SkipReason.NO_TEMPLATE : SkipReason.MISSING_VARIABLE;
+      SkipReason reason = SkipReason.ofRenderFailure(e.reason());
       return new Rendering(null, Candidates.from(c).setSkipReason(reason.code()).setSkipDetail(e.getMessage())
           .build());
     }

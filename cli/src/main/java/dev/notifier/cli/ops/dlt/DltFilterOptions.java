@@ -14,7 +14,7 @@ public final class DltFilterOptions {
 
   @Option(names = "--class", split = ",", paramLabel = "CLASS",
       description = "failure class(es): DEAD_RECIPIENT, PERMANENT, INVALID_MESSAGE, UNKNOWN_ACCOUNT, EXPIRED, "
-          + "MALFORMED_HEADERS")
+          + "MALFORMED_HEADERS, UNDECODABLE, POLICY")
   List<String> classes;
 
   @Option(names = "--code", split = ",", paramLabel = "CODE", description = "reply code(s) (550) or enhanced code(s) (5.1.1)")

@@ -2,6 +2,7 @@ package dev.notifier.cli.ops.ledger;
 
 import dev.notifier.avro.DeliveryStatus;
 import dev.notifier.cli.ops.StatusEntry;
+import dev.notifier.cli.ops.TerminalText;
 import dev.notifier.cli.ops.TextTable;
 import dev.notifier.cli.ops.dlt.DeadLetterEntry;
 import dev.notifier.cli.ops.dlt.DltFormat;
@@ -43,10 +44,11 @@ final class StatusView {
 
   static void history(String id, List<StatusEntry> history, List<DeadLetterEntry> letters, PrintWriter out) {
     DeliveryStatus latest = history.get(history.size() - 1).status();
-    out.println("notification " + id + " — event " + latest.getEventId() + " (" + latest.getEventType() + ") to "
-        + history.get(history.size() - 1).recipient() + (latest.getAccount() == null ? "" : " via " + latest.getAccount()));
-    out.println("now: " + latest.getState() + (latest.getReason() == null ? "" : " (" + latest.getReason() + ")")
-        + (latest.getDetail() == null ? "" : " — " + latest.getDetail()));
+    out.println(TerminalText.clean("notification " + id + " — event " + latest.getEventId() + " ("
+        + latest.getEventType() + ") to " + history.get(history.size() - 1).recipient()
+        + (latest.getAccount() == null ? "" : " via " + latest.getAccount())));
+    out.println(TerminalText.clean("now: " + latest.getState() + (latest.getReason() == null ? ""
+        : " (" + latest.getReason() + ")") + (latest.getDetail() == null ? "" : " — " + latest.getDetail())));
     out.println();
     out.println("history in notifier.status, oldest first (the log cleaner keeps only the latest once it compacts):");
     TextTable table = new TextTable(List.of("at", "state", "reason", "attempts", "account", "ledger", "detail"));
@@ -62,10 +64,10 @@ final class StatusView {
     } else {
       out.println("dead letters in notifier.send.dlt:");
       for (DeadLetterEntry d : letters) {
-        out.println("  " + d.position() + " failed " + d.failedAt() + " after " + d.letter().getAttempts()
-            + " attempt(s): " + d.failureClass() + " " + nz(d.letter().getKind()) + " — "
-            + (d.replyCode() + " " + d.enhancedCode() + " " + nz(d.letter().getReplyText())).strip());
-        out.println("    fix: " + nz(d.letter().getFix()));
+        out.println("  " + TerminalText.clean(d.position() + " failed " + d.failedAt() + " after "
+            + d.letter().getAttempts() + " attempt(s): " + d.failureClass() + " " + nz(d.letter().getKind()) + " — "
+            + (d.replyCode() + " " + d.enhancedCode() + " " + nz(d.letter().getReplyText())).strip()));
+        out.println("    fix: " + TerminalText.clean(nz(d.letter().getFix())));
       }
     }
     out.flush();
@@ -85,8 +87,8 @@ final class StatusView {
     latest.forEach(e -> byState.merge(e.status().getState().name(), 1, Integer::sum));
     List<String> counts = new ArrayList<>();
     byState.forEach((state, n) -> counts.add(state + " " + n));
-    out.println("event " + eventId + " (" + latest.get(0).status().getEventType() + "): " + latest.size()
-        + " notification(s) — " + String.join(", ", counts));
+    out.println(TerminalText.clean("event " + eventId + " (" + latest.get(0).status().getEventType() + "): "
+        + latest.size() + " notification(s) — " + String.join(", ", counts)));
     TextTable table = new TextTable(List.of("recipient", "state", "reason", "attempts", "account", "at",
         "notificationId", "detail"));
     for (StatusEntry e : latest) {
@@ -98,7 +100,7 @@ final class StatusView {
   }
 
   static void recipient(String address, List<StatusEntry> latest, int total, PrintWriter out) {
-    out.println("notifications to " + address + ", newest first (" + latest.size() + " of " + total + "):");
+    out.println("notifications to " + TerminalText.clean(address) + ", newest first (" + latest.size() + " of " + total + "):");
     TextTable table = new TextTable(List.of("at", "state", "reason", "eventType", "eventId", "notificationId",
         "detail"));
     for (StatusEntry e : latest) {

