@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
@@ -83,6 +84,10 @@ public final class StreamsApp implements AutoCloseable {
         running.countDown();
       }
     });
+    // an event whose schema the registry cannot give yet is read again by a new thread; anything else stops the app
+    streams.setUncaughtExceptionHandler(e -> RegistryRetry.causedBy(e)
+        ? StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD
+        : StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT);
     this.clientMetrics = new KafkaStreamsMetrics(streams);
     clientMetrics.bindTo(registry);
   }

@@ -9,12 +9,14 @@ import dev.notifier.schemas.Fingerprints;
 import dev.notifier.schemas.SchemaHistory;
 import dev.notifier.schemas.InvalidRecordException;
 import dev.notifier.schemas.json.JsonRecords;
+import dev.notifier.schemas.registry.RegistryClient;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.avro.Schema;
 import org.apache.avro.message.MissingSchemaException;
+import org.apache.kafka.common.header.Headers;
 
 /**
  * Turns the bytes of an upstream event into a {@link DomainEvent}: Avro single-object encoding
@@ -36,13 +38,32 @@ public final class EventParser {
       null);
   private final ObjectMapper json = new ObjectMapper();
   private final int maxBytes;
+  private final RegistryEvents registry;
 
   /** @param maxBytes the largest event accepted; larger ones are invalid ({@code too-large}) */
   public EventParser(int maxBytes) {
+    this(maxBytes, null);
+  }
+
+  /**
+   * @param maxBytes the largest event accepted; larger ones are invalid ({@code too-large})
+   * @param registry the schema registry for events in its wire format; null: such events are invalid
+   */
+  public EventParser(int maxBytes, RegistryClient registry) {
     this.maxBytes = maxBytes;
+    this.registry = registry == null ? null : new RegistryEvents(registry);
   }
 
   public DomainEvent parse(byte[] bytes) {
+    return parse(bytes, null);
+  }
+
+  /**
+   * Parses an event; {@code headers} may carry the registry id instead of the value (Apicurio's
+   * header mode). Throws {@link dev.notifier.schemas.registry.RegistryUnavailableException} — not
+   * an invalid record — when the registry must be asked and none answers.
+   */
+  public DomainEvent parse(byte[] bytes, Headers headers) {
     if (bytes == null || bytes.length == 0) {
       throw new InvalidRecordException("empty", "the record has no value");
     }
@@ -50,8 +71,14 @@ public final class EventParser {
       throw new InvalidRecordException("too-large", "the event is " + bytes.length + " bytes; the limit is "
           + maxBytes + " (streams.maxEventBytes)");
     }
+    Long headerId = RegistryEvents.headerId(headers);
+    if (headerId != null) {
+      return registry().fromRegistry(headerId, bytes, 0);
+    }
     Encoding encoding = Encoding.of(bytes);
     switch (encoding) {
+      case CONFLUENT:
+        return registry().fromRegistry(RegistryEvents.wireId(bytes), bytes, RegistryEvents.WIRE_HEADER);
       case AVRO_SINGLE_OBJECT:
         return fromAvro(bytes);
       case JSON:
@@ -61,6 +88,14 @@ public final class EventParser {
             + "encoding (C3 01 + fingerprint) nor a JSON object; its first byte is 0x"
             + String.format("%02X", bytes[0] & 0xFF));
     }
+  }
+
+  private RegistryEvents registry() {
+    if (registry == null) {
+      throw new InvalidRecordException("unknown-encoding", "the value is in a schema registry's wire format "
+          + "(magic byte 0 and a schema id, or the id in a header); configure streams.schemaRegistry to read it");
+    }
+    return registry;
   }
 
   private static List<Schema> known() {

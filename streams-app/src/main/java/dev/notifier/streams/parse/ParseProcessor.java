@@ -2,6 +2,8 @@ package dev.notifier.streams.parse;
 
 import dev.notifier.avro.DomainEvent;
 import dev.notifier.schemas.InvalidRecordException;
+import dev.notifier.schemas.registry.RegistryClient;
+import dev.notifier.schemas.registry.RegistryUnavailableException;
 import dev.notifier.streams.metrics.TopologyMetrics;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
@@ -29,6 +31,8 @@ public final class ParseProcessor implements FixedKeyProcessor<String, byte[], P
   public static final String STAGE_HEADER = "notifier.error.stage";
 
   private static final Logger LOG = LoggerFactory.getLogger(ParseProcessor.class);
+  /** How long the stream waits before it reads again an event whose schema the registry could not give. */
+  static final long RETRY_PAUSE_MS = 1_000;
 
   private final EventParser parser;
   private final TopologyMetrics metrics;
@@ -36,7 +40,12 @@ public final class ParseProcessor implements FixedKeyProcessor<String, byte[], P
   private boolean warned;
 
   public ParseProcessor(int maxEventBytes, TopologyMetrics metrics) {
-    this.parser = new EventParser(maxEventBytes);
+    this(maxEventBytes, null, metrics);
+  }
+
+  /** @param registry the schema registry of events in its wire format; null when none is configured */
+  public ParseProcessor(int maxEventBytes, RegistryClient registry, TopologyMetrics metrics) {
+    this.parser = new EventParser(maxEventBytes, registry);
     this.metrics = metrics;
   }
 
@@ -48,7 +57,18 @@ public final class ParseProcessor implements FixedKeyProcessor<String, byte[], P
   @Override
   public void process(FixedKeyRecord<String, byte[]> record) {
     try {
-      DomainEvent event = parser.parse(record.value());
+      DomainEvent event;
+      try {
+        event = parser.parse(record.value(), record.headers());
+      } catch (RegistryUnavailableException e) {
+        // not invalid: unreadable until the registry answers. The task stops here without committing, its
+        // thread is replaced (StreamsApp), and the record is read again from the last commit — never filed
+        // as invalid, never skipped. The pause keeps the retries a second apart.
+        LOG.warn("event at {}: {}; the stream waits for the registry and reads it again", context.recordMetadata()
+            .map(m -> m.topic() + "-" + m.partition() + "@" + m.offset()).orElse("?"), e.getMessage());
+        pause();
+        throw e;
+      }
       metrics.eventIn(event.getType());
       if (!Objects.equals(record.key(), event.getEventId())) {
         keyedOtherwise(record.key(), event.getEventId());
@@ -61,6 +81,14 @@ public final class ParseProcessor implements FixedKeyProcessor<String, byte[], P
           .add(MESSAGE_HEADER, utf8(e.getMessage()))
           .add(STAGE_HEADER, utf8("parse"));
       context.forward(record.withValue(ParseResult.invalid(record.value(), e.reason(), e.getMessage())));
+    }
+  }
+
+  private static void pause() {
+    try {
+      Thread.sleep(RETRY_PAUSE_MS);
+    } catch (InterruptedException interrupted) {
+      Thread.currentThread().interrupt();
     }
   }
 
