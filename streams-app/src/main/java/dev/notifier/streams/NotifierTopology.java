@@ -7,6 +7,7 @@ import dev.notifier.avro.User;
 import dev.notifier.avro.internal.Candidate;
 import dev.notifier.schemas.Topic;
 import dev.notifier.schemas.Topics;
+import dev.notifier.schemas.registry.RegistryClient;
 import dev.notifier.streams.dedup.DedupProcessor;
 import dev.notifier.streams.expand.GroupExpansion;
 import dev.notifier.streams.expand.RecipientExpander;
@@ -59,7 +60,13 @@ public final class NotifierTopology {
 
   /** Adds the whole topology, its state stores included, to {@code builder}. */
   public static void buildTopology(StreamsBuilder builder, TopologySettings settings) {
+    buildTopology(builder, settings, null);
+  }
+
+  /** As {@link #buildTopology(StreamsBuilder, TopologySettings)}, reading registry-format events with {@code registry}. */
+  public static void buildTopology(StreamsBuilder builder, TopologySettings settings, RegistryClient registry) {
     builder.addStateStore(DedupProcessor.storeBuilder(settings.dedupWindow()));
+    builder.addStateStore(ParseProcessor.parkedStoreBuilder());
     PolicyStores.builders().forEach(builder::addStateStore);
     Topics topics = settings.topics();
     TopologyMetrics metrics = settings.metrics();
@@ -68,7 +75,9 @@ public final class NotifierTopology {
 
     KStream<String, ParseResult> parsed = builder
         .stream(topics.events().name(), consumed(topics.events()))
-        .processValues(() -> new ParseProcessor(settings.maxEventBytes(), metrics), Named.as("parse"));
+        // process, not processValues: a parked event is forwarded later, from a punctuation, with its own key
+        .process(() -> new ParseProcessor(settings.maxEventBytes(), registry, metrics), Named.as("parse"),
+            ParseProcessor.PARKED_STORE);
     parsed.filterNot((k, r) -> r.isValid(), Named.as("invalid"))
         .mapValues(ParseResult::raw, Named.as("raw"))
         .to(topics.invalidEvents().name(), produced(topics.invalidEvents()));

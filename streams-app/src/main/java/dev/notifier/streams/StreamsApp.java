@@ -20,8 +20,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import dev.notifier.schemas.registry.RegistryClient;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
@@ -76,7 +76,8 @@ public final class StreamsApp implements AutoCloseable {
     this.clientProperties = kafka.clientProperties();
     this.schemaTopic = kafka.topics().schemas().name();
     StreamsBuilder builder = new StreamsBuilder();
-    NotifierTopology.buildTopology(builder, topology);
+    NotifierTopology.buildTopology(builder, topology, settings.schemaRegistry() == null ? null
+        : new RegistryClient(settings.schemaRegistry(), System::getenv));
     this.streams = new KafkaStreams(builder.build(), properties(kafka, settings));
     streams.setStateListener((newState, oldState) -> {
       LOG.info("streams state {} -> {}", oldState, newState);
@@ -84,10 +85,6 @@ public final class StreamsApp implements AutoCloseable {
         running.countDown();
       }
     });
-    // an event whose schema the registry cannot give yet is read again by a new thread; anything else stops the app
-    streams.setUncaughtExceptionHandler(e -> RegistryRetry.causedBy(e)
-        ? StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD
-        : StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT);
     this.clientMetrics = new KafkaStreamsMetrics(streams);
     clientMetrics.bindTo(registry);
   }

@@ -2,6 +2,7 @@ package dev.notifier.streams;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.notifier.schemas.Topics;
+import dev.notifier.schemas.registry.RegistrySettings;
 import dev.notifier.streams.expand.RuleBook;
 import dev.notifier.streams.expand.RuleBookLoader;
 import dev.notifier.streams.render.TemplateRenderer;
@@ -22,6 +23,8 @@ import java.time.Duration;
  * @param defaultLocale the locale used when a recipient's has no template (default en)
  * @param maxEventBytes the largest event accepted (default 1 MiB); larger ones are invalid
  * @param threads stream threads in this instance
+ * @param schemaRegistry a Confluent-compatible schema registry, to read events in its wire format (none: such
+ *     events are invalid)
  */
 public record StreamsSettings(
     @JsonProperty("applicationId") String applicationId,
@@ -31,7 +34,8 @@ public record StreamsSettings(
     @JsonProperty("templatesDir") String templatesDir,
     @JsonProperty("defaultLocale") String defaultLocale,
     @JsonProperty("maxEventBytes") Integer maxEventBytes,
-    @JsonProperty("threads") Integer threads) {
+    @JsonProperty("threads") Integer threads,
+    @JsonProperty("schemaRegistry") RegistrySettings schemaRegistry) {
 
   public StreamsSettings {
     applicationId = applicationId == null ? "notifier-streams" : applicationId;
@@ -50,6 +54,12 @@ public record StreamsSettings(
     if (threads < 1) {
       throw new IllegalArgumentException("streams.threads is " + threads + ": it must be at least 1");
     }
+  }
+
+  /** Settings without a schema registry. */
+  public StreamsSettings(String applicationId, String stateDir, Duration dedupWindow, String rulesFile,
+      String templatesDir, String defaultLocale, Integer maxEventBytes, Integer threads) {
+    this(applicationId, stateDir, dedupWindow, rulesFile, templatesDir, defaultLocale, maxEventBytes, threads, null);
   }
 
   public static StreamsSettings defaults() {
@@ -72,11 +82,16 @@ public record StreamsSettings(
 
   public StreamsSettings withApplicationId(String id) {
     return new StreamsSettings(id, stateDir, dedupWindow, rulesFile, templatesDir, defaultLocale, maxEventBytes,
-        threads);
+        threads, schemaRegistry);
   }
 
   public StreamsSettings withStateDir(String dir) {
     return new StreamsSettings(applicationId, dir, dedupWindow, rulesFile, templatesDir, defaultLocale, maxEventBytes,
-        threads);
+        threads, schemaRegistry);
+  }
+
+  public StreamsSettings withSchemaRegistry(RegistrySettings registry) {
+    return new StreamsSettings(applicationId, stateDir, dedupWindow, rulesFile, templatesDir, defaultLocale,
+        maxEventBytes, threads, registry);
   }
 }
