@@ -41,6 +41,8 @@ import java.util.function.Function;
  *     4.5.3.2.6: 10 minutes); without a reply the outcome is unknown
  * @param retryUnknownOutcome whether mail whose outcome is unknown is sent again (on this account only)
  * @param unknownOutcomeRetry how long after an unknown outcome it is sent again
+ * @param transport which SMTP client the account's connections use (default {@link Transport#AUTO}:
+ *     pipelining where the server offers it)
  */
 public record AccountSettings(
     @JsonProperty("id") String id,
@@ -65,7 +67,8 @@ public record AccountSettings(
     @JsonProperty("failover") List<String> failover,
     @JsonProperty("finalReplyTimeout") Duration finalReplyTimeout,
     @JsonProperty("retryUnknownOutcome") Boolean retryUnknownOutcome,
-    @JsonProperty("unknownOutcomeRetry") Duration unknownOutcomeRetry) {
+    @JsonProperty("unknownOutcomeRetry") Duration unknownOutcomeRetry,
+    @JsonProperty("transport") Transport transport) {
 
   /** RFC 5321, 4.5.3.2.6: the client waits 10 minutes for the reply to the end of data. */
   public static final Duration DEFAULT_FINAL_REPLY_TIMEOUT = Duration.ofMinutes(10);
@@ -106,6 +109,18 @@ public record AccountSettings(
     finalReplyTimeout = positive(finalReplyTimeout, DEFAULT_FINAL_REPLY_TIMEOUT, id, "finalReplyTimeout");
     retryUnknownOutcome = retryUnknownOutcome == null ? Boolean.TRUE : retryUnknownOutcome;
     unknownOutcomeRetry = positive(unknownOutcomeRetry, DEFAULT_UNKNOWN_OUTCOME_RETRY, id, "unknownOutcomeRetry");
+    transport = transport == null ? Transport.AUTO : transport;
+  }
+
+  /** An account with the default transport ({@link Transport#AUTO}). */
+  public AccountSettings(String id, String host, int port, Security security, String from, String username,
+      String passwordEnv, String passwordFile, String ehloName, Duration connectTimeout, Duration readTimeout,
+      List<String> teams, boolean systemDefault, Boolean enabled, String preset, Boolean checkServerIdentity,
+      String trustCertificate, Integer poolSize, Limits limits, List<String> failover, Duration finalReplyTimeout,
+      Boolean retryUnknownOutcome, Duration unknownOutcomeRetry) {
+    this(id, host, port, security, from, username, passwordEnv, passwordFile, ehloName, connectTimeout, readTimeout,
+        teams, systemDefault, enabled, preset, checkServerIdentity, trustCertificate, poolSize, limits, failover,
+        finalReplyTimeout, retryUnknownOutcome, unknownOutcomeRetry, null);
   }
 
   /** An account without a failover chain, with the defaults for unknown outcomes. */
@@ -153,7 +168,8 @@ public record AccountSettings(
       @JsonProperty("failover") List<String> failover,
       @JsonProperty("finalReplyTimeout") Duration finalReplyTimeout,
       @JsonProperty("retryUnknownOutcome") Boolean retryUnknownOutcome,
-      @JsonProperty("unknownOutcomeRetry") Duration unknownOutcomeRetry) {
+      @JsonProperty("unknownOutcomeRetry") Duration unknownOutcomeRetry,
+      @JsonProperty("transport") Transport transport) {
     require(id, null, "id", "a short name such as qq-support");
     Preset known = Presets.require(id, preset);
     if (port == null && known == null) {
@@ -163,7 +179,7 @@ public record AccountSettings(
     return new AccountSettings(id, host, port != null ? port : known.port(), security, from, username, passwordEnv,
         passwordFile, ehloName, connectTimeout, readTimeout, teams, Boolean.TRUE.equals(systemDefault), enabled,
         preset, checkServerIdentity, trustCertificate, poolSize, limits == null ? null : limits.toLimits(id), failover,
-        finalReplyTimeout, retryUnknownOutcome, unknownOutcomeRetry);
+        finalReplyTimeout, retryUnknownOutcome, unknownOutcomeRetry, transport);
   }
 
   /** An account on a plain local server with no authentication (tests, the demo, a local relay). */
@@ -176,21 +192,21 @@ public record AccountSettings(
   public AccountSettings withLimits(Limits newLimits) {
     return new AccountSettings(id, host, port, security, from, username, passwordEnv, passwordFile, ehloName,
         connectTimeout, readTimeout, teams, systemDefault, enabled, preset, checkServerIdentity, trustCertificate,
-        poolSize, newLimits, failover, finalReplyTimeout, retryUnknownOutcome, unknownOutcomeRetry);
+        poolSize, newLimits, failover, finalReplyTimeout, retryUnknownOutcome, unknownOutcomeRetry, transport);
   }
 
   /** This account with another number of connections (and sending threads) per worker. */
   public AccountSettings withPoolSize(int newPoolSize) {
     return new AccountSettings(id, host, port, security, from, username, passwordEnv, passwordFile, ehloName,
         connectTimeout, readTimeout, teams, systemDefault, enabled, preset, checkServerIdentity, trustCertificate,
-        newPoolSize, limits, failover, finalReplyTimeout, retryUnknownOutcome, unknownOutcomeRetry);
+        newPoolSize, limits, failover, finalReplyTimeout, retryUnknownOutcome, unknownOutcomeRetry, transport);
   }
 
   /** This account with a failover chain (the accounts that take its mail when it certainly did not). */
   public AccountSettings withFailover(List<String> backups) {
     return new AccountSettings(id, host, port, security, from, username, passwordEnv, passwordFile, ehloName,
         connectTimeout, readTimeout, teams, systemDefault, enabled, preset, checkServerIdentity, trustCertificate,
-        poolSize, limits, backups, finalReplyTimeout, retryUnknownOutcome, unknownOutcomeRetry);
+        poolSize, limits, backups, finalReplyTimeout, retryUnknownOutcome, unknownOutcomeRetry, transport);
   }
 
   /**
@@ -200,7 +216,14 @@ public record AccountSettings(
   public AccountSettings withUnknownOutcome(Duration replyTimeout, Duration retryAfter) {
     return new AccountSettings(id, host, port, security, from, username, passwordEnv, passwordFile, ehloName,
         connectTimeout, readTimeout, teams, systemDefault, enabled, preset, checkServerIdentity, trustCertificate,
-        poolSize, limits, failover, replyTimeout, retryAfter != null, retryAfter);
+        poolSize, limits, failover, replyTimeout, retryAfter != null, retryAfter, transport);
+  }
+
+  /** This account with another SMTP client for its connections. */
+  public AccountSettings withTransport(Transport newTransport) {
+    return new AccountSettings(id, host, port, security, from, username, passwordEnv, passwordFile, ehloName,
+        connectTimeout, readTimeout, teams, systemDefault, enabled, preset, checkServerIdentity, trustCertificate,
+        poolSize, limits, failover, finalReplyTimeout, retryUnknownOutcome, unknownOutcomeRetry, newTransport);
   }
 
   /** The preset this account names, if any. */

@@ -13,7 +13,7 @@ class PresetsTest {
   /** An account that names only a preset, the sender and the login, as a config file would. */
   private static AccountSettings presetOnly(String preset, String host, Integer port, Security security) {
     return AccountSettings.fromConfig("acct", preset, host, port, security, "ops@example.com", "ops@example.com",
-        "SMTP_PASSWORD", null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+        "SMTP_PASSWORD", null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
   }
 
   @ParameterizedTest(name = "{0} -> {1}:{2} {3}")
@@ -104,7 +104,7 @@ class PresetsTest {
   @Test
   void anUnknownPresetIsRefusedListingTheKnownOnes() {
     assertThatThrownBy(() -> AccountSettings.fromConfig("qq-support", "qqmail", null, null, null, "a@qq.com", null,
-        null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null))
+        null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith("accounts[qq-support].preset 'qqmail' is unknown: use one of qq, qq-exmail, 163, 126, "
             + "aliyun, aliyun-directmail, sendgrid, gmail, outlook, hotmail, yahoo, icloud, zoho");

@@ -101,6 +101,11 @@ final class SmtpChannel implements Closeable {
         return length == bytes.length ? bytes : Arrays.copyOf(bytes, length);
     }
 
+    /** Whether more of the client's bytes already arrived: it sent them before hearing the last reply. */
+    boolean hasBufferedInput() throws IOException {
+        return in.available() > 0;
+    }
+
     /** Sends one reply, possibly several lines separated by '\n'. */
     void send(String reply) throws IOException {
         out.write((reply.replace("\r\n", "\n").replace("\n", "\r\n") + "\r\n").getBytes(StandardCharsets.UTF_8));

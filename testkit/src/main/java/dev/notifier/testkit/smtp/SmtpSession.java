@@ -70,6 +70,9 @@ final class SmtpSession implements Runnable {
                     transcript.event("client closed the connection");
                     break;
                 }
+                if (channel.hasBufferedInput()) {
+                    mailbox.pipelined();
+                }
                 handle(line);
             }
         } catch (SocketTimeoutException e) {
@@ -150,7 +153,11 @@ final class SmtpSession implements Runnable {
 
     private String ehloReply() {
         List<String> lines = new ArrayList<>(List.of(config.serverName,
-                "SIZE " + config.maxMessageBytes, "8BITMIME", "ENHANCEDSTATUSCODES"));
+                "SIZE " + config.maxMessageBytes, "8BITMIME"));
+        if (config.advertisePipelining) {
+            lines.add("PIPELINING");
+        }
+        lines.add("ENHANCEDSTATUSCODES");
         if (config.offersStartTls() && !channel.isTls()) {
             lines.add("STARTTLS");
         }
