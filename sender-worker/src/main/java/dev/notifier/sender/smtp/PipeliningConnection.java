@@ -115,7 +115,7 @@ public final class PipeliningConnection implements SmtpConnection {
         new MailBatch(wire, pipelining, account).run(items);
         lastUsed = nanoClock.getAsLong();
       } catch (IOException e) {
-        boolean resend = !resent && settleAfterFailure(items, e, pooled || anyAccepted(items));
+        boolean resend = settleAfterFailure(items, e, !resent, pooled || anyAccepted(items));
         closeQuietly();
         if (!resend) {
           break;
@@ -133,7 +133,8 @@ public final class PipeliningConnection implements SmtpConnection {
    * Gives each unfinished item its outcome after the connection failed; true when some are left
    * to send again on a new connection.
    */
-  private boolean settleAfterFailure(List<MailBatch.Item> items, IOException e, boolean carriedEarlierMail) {
+  private boolean settleAfterFailure(List<MailBatch.Item> items, IOException e, boolean mayResend,
+      boolean carriedEarlierMail) {
     boolean first = true;
     boolean again = false;
     for (MailBatch.Item item : items) {
@@ -145,7 +146,7 @@ public final class PipeliningConnection implements SmtpConnection {
       } else if (item.mailAccepted) {
         finish(item, new DeliveryException("io", null, "connection failed while sending: "
             + SmtpFailures.describe(e), e));
-      } else if (!first || carriedEarlierMail && SmtpFailures.closedWithoutReply(e)) {
+      } else if (mayResend && (!first || carriedEarlierMail && SmtpFailures.closedWithoutReply(e))) {
         again = true;
       } else {
         finish(item, new DeliveryException("io", null, "connection failed while sending: "
