@@ -319,11 +319,17 @@ final class SmtpSession implements Runnable {
             transcript.event("hanging at " + stage + " (scripted)");
         }
         try {
+            if (!wait.isZero()) {
+                channel.flush(); // replies held back for a pipelining client go out before the wait
+            }
             if (!wait.isZero() && closed.await(wait.toNanos(), TimeUnit.NANOSECONDS)) {
                 return false;
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            open = false;
+            return false;
+        } catch (IOException e) {
             open = false;
             return false;
         }
@@ -341,6 +347,9 @@ final class SmtpSession implements Runnable {
             open = false;
         }
         channel.send(reply);
+        if (!open) {
+            channel.flush();
+        }
     }
 
     private void resetTransaction() {
