@@ -169,7 +169,7 @@ public record AccountSettings(
       @JsonProperty("finalReplyTimeout") Duration finalReplyTimeout,
       @JsonProperty("retryUnknownOutcome") Boolean retryUnknownOutcome,
       @JsonProperty("unknownOutcomeRetry") Duration unknownOutcomeRetry,
-      @JsonProperty("transport") Transport transport) {
+      @JsonProperty("transport") String transport) {
     require(id, null, "id", "a short name such as qq-support");
     Preset known = Presets.require(id, preset);
     if (port == null && known == null) {
@@ -179,7 +179,7 @@ public record AccountSettings(
     return new AccountSettings(id, host, port != null ? port : known.port(), security, from, username, passwordEnv,
         passwordFile, ehloName, connectTimeout, readTimeout, teams, Boolean.TRUE.equals(systemDefault), enabled,
         preset, checkServerIdentity, trustCertificate, poolSize, limits == null ? null : limits.toLimits(id), failover,
-        finalReplyTimeout, retryUnknownOutcome, unknownOutcomeRetry, transport);
+        finalReplyTimeout, retryUnknownOutcome, unknownOutcomeRetry, Transport.parse(id, transport));
   }
 
   /** An account on a plain local server with no authentication (tests, the demo, a local relay). */

@@ -18,11 +18,19 @@ public enum Transport {
 
   @JsonCreator
   public static Transport parse(String value) {
+    return parse(null, value);
+  }
+
+  /** The value of account {@code accountId}'s {@code transport} key; null when the key is not set. */
+  public static Transport parse(String accountId, String value) {
+    if (value == null) {
+      return null;
+    }
     try {
       return valueOf(value.trim().toUpperCase(Locale.ROOT));
-    } catch (IllegalArgumentException | NullPointerException e) {
-      throw new IllegalArgumentException("transport '" + value + "' is unknown: use auto (the default), angus or "
-          + "pipelining");
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException((accountId == null ? "" : "accounts[" + accountId + "].") + "transport '"
+          + value + "' is unknown: use auto (the default: pipelining where the server offers it), angus or pipelining");
     }
   }
 }
