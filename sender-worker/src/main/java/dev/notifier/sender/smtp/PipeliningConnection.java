@@ -141,6 +141,12 @@ public final class PipeliningConnection implements SmtpConnection {
       if (item.done) {
         continue;
       }
+      if (item.failure != null) {
+        // the server had refused it already (a 421 before closing, say): that reply is its outcome
+        item.done = true;
+        first = false;
+        continue;
+      }
       if (item.endOfDataSent) {
         finish(item, SmtpFailures.unknownOutcome(e, account));
       } else if (item.mailAccepted) {
