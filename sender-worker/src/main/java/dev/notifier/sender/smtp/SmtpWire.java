@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
@@ -34,6 +35,8 @@ final class SmtpWire implements Closeable {
   private static final int MAX_LINE = 8_192;
   /** More lines than any EHLO reply has: a server that never ends its reply is not followed forever. */
   private static final int MAX_LINES = 200;
+  /** A reply line: three digits, then the end, a space (the last line) or a hyphen (more follow). */
+  private static final Pattern REPLY_LINE = Pattern.compile("\\d{3}([ -].*)?", Pattern.DOTALL);
 
   private final Socket raw;
   private Socket socket;
@@ -120,8 +123,7 @@ final class SmtpWire implements Closeable {
     List<String> lines = new ArrayList<>();
     while (lines.size() < MAX_LINES) {
       String line = line();
-      if (line.length() < 3 || !Character.isDigit(line.charAt(0)) || !Character.isDigit(line.charAt(1))
-          || !Character.isDigit(line.charAt(2)) || line.length() > 3 && line.charAt(3) != ' ' && line.charAt(3) != '-') {
+      if (!REPLY_LINE.matcher(line).matches()) {
         throw new ProtocolException("not an SMTP reply: " + abbreviate(line));
       }
       lines.add(line);

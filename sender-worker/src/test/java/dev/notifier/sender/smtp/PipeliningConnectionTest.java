@@ -18,6 +18,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -193,6 +195,29 @@ class PipeliningConnectionTest {
           .isInstanceOf(DeliveryException.class)
           .satisfies(e -> assertThat(((DeliveryException) e).causeClass()).isEqualTo("java.net.SocketTimeoutException"))
           .satisfies(e -> assertThat(((DeliveryException) e).step()).isEqualTo("io"));
+    }
+  }
+
+  @Test
+  void aServerOfferingOnlyAuthLoginGetsLoginAndThePasswordIsNeverInAFailure() throws Exception {
+    smtp = ScriptableSmtpServer.builder().user("alice@example.com", "s3cret").requireAuth(true).start();
+    smtp.script().at(Stage.EHLO).reply("250-smtp.testkit.local\n250-PIPELINING\n250 AUTH LOGIN").always();
+    AccountSettings account = new AccountSettings("pipe", smtp.host(), smtp.port(), Security.NONE,
+        "alice@example.com", "alice@example.com", "PIPE_PASSWORD", null, "client.notifier.test", WAIT, WAIT)
+        .withTransport(Transport.PIPELINING);
+    Function<String, String> right = Map.of("PIPE_PASSWORD", "s3cret")::get;
+    try (SmtpConnection connection = SmtpConnections.open(account, right)) {
+      connection.send(messages(connection, recipients(1)).get(0));
+    }
+    assertThat(smtp.awaitMessages(1, WAIT).get(0).authenticatedUser()).contains("alice@example.com");
+
+    Function<String, String> wrong = Map.of("PIPE_PASSWORD", "wr0ng-Pa55")::get;
+    try (SmtpConnection connection = SmtpConnections.open(account, wrong)) {
+      assertThatThrownBy(() -> connection.send(messages(connection, recipients(1)).get(0)))
+          .isInstanceOf(DeliveryException.class)
+          .satisfies(e -> assertThat(((DeliveryException) e).step()).isEqualTo("auth"))
+          .satisfies(e -> assertThat(((DeliveryException) e).reply().code()).isEqualTo(535))
+          .hasMessageNotContaining("wr0ng-Pa55");
     }
   }
 

@@ -25,8 +25,8 @@ final class SmtpServerConfig {
     final Clock clock;
 
     SmtpServerConfig(String serverName, TlsMode tlsMode, boolean advertiseStartTls, boolean requireStartTls,
-            boolean advertisePipelining, Map<String, String> credentials, boolean requireAuth, Duration idleTimeout, long maxMessageBytes,
-            SSLContext sslContext, Clock clock) {
+            boolean advertisePipelining, Map<String, String> credentials, boolean requireAuth, Duration idleTimeout,
+            long maxMessageBytes, SSLContext sslContext, Clock clock) {
         this.serverName = serverName;
         this.tlsMode = tlsMode;
         this.advertiseStartTls = advertiseStartTls;
