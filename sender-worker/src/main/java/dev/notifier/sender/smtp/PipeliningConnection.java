@@ -160,10 +160,6 @@ public final class PipeliningConnection implements SmtpConnection {
       }
       first = false;
     }
-    if (!again) {
-      items.stream().filter(i -> !i.done).forEach(i -> finish(i, new DeliveryException("io", null,
-          "connection failed before this message was sent: " + SmtpFailures.describe(e), e)));
-    }
     return again;
   }
 
