@@ -7,6 +7,7 @@ import dev.notifier.sender.SenderWorker;
 import dev.notifier.sender.WorkerContext;
 import dev.notifier.sender.config.AccountSettings;
 import dev.notifier.sender.config.Limits;
+import dev.notifier.sender.config.Transport;
 import dev.notifier.sender.config.WorkerSettings;
 import dev.notifier.testkit.net.LatencyProxy;
 import java.time.Duration;
@@ -32,6 +33,10 @@ final class DeliveryScenario {
   static final String ACCOUNT = "default";
   static final String SMTP_SOURCE = "smtp-source -d (a)";
   static final String WORKER = "notifier, 1 worker";
+  /** The worker with its accounts on Angus Mail ({@code transport: angus}): one command, one round trip. */
+  static final String WORKER_ANGUS = "notifier, 1 worker, Angus transport";
+  /** The shortest run of a one-connection RTT row: at 80 ms a message takes up to 4 × 80 ms. */
+  static final Duration RTT_ONE_CONNECTION_CAP = Duration.ofSeconds(8);
   /** Round-trip times added by a latency proxy for the far-provider rows (besides loopback's ~0 ms). */
   static final List<Integer> RTTS_MS = List.of(20, 80);
   /** High enough never to throttle (the highest rate the throttle accepts). */
@@ -78,6 +83,9 @@ final class DeliveryScenario {
         runs.add(log(baselines.simpleJavaMail(conns, m, cap)));
         runs.add(log(baselines.naive(conns, m, cap)));
         runs.add(log(workers(sink, 1, conns, m, cap, "r" + rep)));
+        if (conns == 1) {
+          runs.add(log(workers(sink, 1, conns, m, cap, "r" + rep + "-angus", Transport.ANGUS)));
+        }
       }
       runs.add(log(workers(sink, 2, 4, m, cap, "r" + rep)));
       for (int rtt : RTTS_MS) {
@@ -89,7 +97,9 @@ final class DeliveryScenario {
 
   /**
    * The 8-connection rows once more through a {@link LatencyProxy} adding {@code rttMs} to every round
-   * trip, as a provider that far away would: smtp-source -d, the fair Angus loop and one worker.
+   * trip, as a provider that far away would: smtp-source -d, the fair Angus loop and one worker; and
+   * the one-connection rows where pipelining shows (issue 15): the Angus loop, and one worker on each
+   * transport, each run at least {@link #RTT_ONE_CONNECTION_CAP}.
    */
   private List<DeliveryRun> withRtt(Sink sink, int rttMs, int m, Duration cap, String run) throws Exception {
     List<DeliveryRun> runs = new ArrayList<>();
@@ -100,6 +110,10 @@ final class DeliveryScenario {
       }
       runs.add(log(rtt(baselines.angusLoop(8, m, cap), rttMs)));
       runs.add(log(rtt(workers(far, 1, 8, m, cap, run + "-rtt" + rttMs), rttMs)));
+      Duration oneCap = cap.compareTo(RTT_ONE_CONNECTION_CAP) > 0 ? cap : RTT_ONE_CONNECTION_CAP;
+      runs.add(log(rtt(baselines.angusLoop(1, m, oneCap), rttMs)));
+      runs.add(log(rtt(workers(far, 1, 1, m, oneCap, run + "-rtt" + rttMs + "-angus", Transport.ANGUS), rttMs)));
+      runs.add(log(rtt(workers(far, 1, 1, m, oneCap, run + "-rtt" + rttMs), rttMs)));
     }
     return runs;
   }
@@ -124,10 +138,16 @@ final class DeliveryScenario {
    * the sink as it arrives: committed send offsets would also count mail deferred to a retry topic.
    */
   DeliveryRun workers(Sink sink, int workers, int poolSize, int count, Duration cap, String run) throws Exception {
+    return workers(sink, workers, poolSize, count, cap, run, Transport.AUTO);
+  }
+
+  /** As above, with the account's connections on {@code transport} (auto: pipelining where the sink offers it). */
+  DeliveryRun workers(Sink sink, int workers, int poolSize, int count, Duration cap, String run, Transport transport)
+      throws Exception {
     String group = "bench-senders-w" + workers + "c" + poolSize + "-" + run;
     KafkaSettings settings = new KafkaSettings(kafka.bootstrap(), topics.prefix(), Map.of());
     AccountSettings account = AccountSettings.local(ACCOUNT, sink.host(), sink.port(), MailContent.FROM)
-        .withPoolSize(poolSize).withLimits(UNTHROTTLED);
+        .withPoolSize(poolSize).withLimits(UNTHROTTLED).withTransport(transport);
     skipEarlierRetries(kafka, topics, group);
     long failuresBefore = failures();
     long failed;
@@ -163,7 +183,8 @@ final class DeliveryScenario {
           + " notifications went through the retry topics or were dead-lettered while the run was measured"
           + " (retried after a refusal or time-out, or handed over on a rebalance)");
     }
-    String name = workers == 1 ? "notifier, 1 worker" : "notifier, " + workers + " workers × " + poolSize;
+    String name = workers == 1 ? (transport == Transport.ANGUS ? WORKER_ANGUS : WORKER)
+        : "notifier, " + workers + " workers × " + poolSize;
     report.section("2. Delivery throughput").data(group + "WorkerCpuNanos", workerCpu);
     return new DeliveryRun(name, workers * poolSize, progress.done(), count, progress.rate(), cpu);
   }
@@ -288,6 +309,10 @@ final class DeliveryScenario {
     s.note("RTT rows: the sender connects to a testkit LatencyProxy on 127.0.0.1 that holds every byte for half the "
         + "RTT each way (no bandwidth limit) in front of the same sink; without pipelining each message waits for "
         + "several round trips.");
+    s.note("\"notifier, 1 worker\" runs the default transport (auto: the pipelining client, RFC 2920, since the sink "
+        + "offers PIPELINING), which sends the deliveries queued for a connection together: a message's data, its end "
+        + "of data and the next message's MAIL, RCPT and DATA in one write, so about one round trip a message; "
+        + "\"Angus transport\" is the same worker with transport: angus (four round trips a message).");
     s.note("Process CPU includes the embedded broker for the notifier rows (the worker writes a SENT status per message).");
     double worker1 = rate(variants, WORKER, 1);
     double worker8 = rate(variants, WORKER, 8);
@@ -309,8 +334,14 @@ final class DeliveryScenario {
           rate(variants, MailBaselines.ANGUS_SET_TEXT, conns));
     }
     target("1 worker / smtp-source -d (a), 1 session (reported)", Double.NaN, worker1, rate(variants, SMTP_SOURCE, 1));
+    target("1 worker, 1 conn / the same worker on the Angus transport, 0 ms RTT (reported)", Double.NaN, worker1,
+        rate(variants, WORKER_ANGUS, 1));
     for (int rtt : RTTS_MS) {
       String suffix = rttSuffix(rtt);
+      target("1 worker, 1 conn" + suffix + " ≥ 2.5 × bare Angus loop, pre-encoded (b), 1 conn", 2.5,
+          rate(variants, WORKER + suffix, 1), rate(variants, MailBaselines.ANGUS + suffix, 1));
+      target("1 worker, 1 conn" + suffix + " / the same worker on the Angus transport (reported)", Double.NaN,
+          rate(variants, WORKER + suffix, 1), rate(variants, WORKER_ANGUS + suffix, 1));
       double far = rate(variants, WORKER + suffix, 8);
       target("1 worker / bare Angus loop, pre-encoded (b), 8 conn" + suffix + " (reported)", Double.NaN, far,
           rate(variants, MailBaselines.ANGUS + suffix, 8));

@@ -165,7 +165,17 @@ final class ReliabilityCluster implements AutoCloseable {
   /** The YAML of one plain local account. */
   static String localAccount(String id, int port, boolean systemDefault, String extra) {
     return "- {id: " + id + ", host: 127.0.0.1, port: " + port + ", security: none, from: noreply@reliability.test"
-        + (systemDefault ? ", systemDefault: true" : "") + (extra == null ? "" : ", " + extra) + "}\n";
+        + (systemDefault ? ", systemDefault: true" : "") + (extra == null ? "" : ", " + extra) + transport() + "}\n";
+  }
+
+  /**
+   * The account key that puts the scenarios on one SMTP client: {@code -Dnotifier.test.transport=angus}
+   * (or {@code pipelining}) runs the suite on it; unset, accounts keep the default, {@code auto}, which
+   * pipelines with the testkit's servers.
+   */
+  static String transport() {
+    String wanted = System.getProperty("notifier.test.transport");
+    return wanted == null || wanted.isBlank() ? "" : ", transport: " + wanted.strip();
   }
 
   /** A streams app on {@code config}; {@code options} follow {@code --config FILE}. */

@@ -93,7 +93,7 @@ class TlsAndSecretsReliabilityTest {
 
   private static String account(String id, int port, String security, String extra) {
     return "- {id: " + id + ", host: 127.0.0.1, port: " + port + ", security: " + security
-        + ", from: noreply@reliability.test, " + extra + "}\n";
+        + ", from: noreply@reliability.test, " + extra + ReliabilityCluster.transport() + "}\n";
   }
 
   @Test

@@ -216,6 +216,22 @@ class AccountLaneTest {
     assertThat(outcomes.statusesWritten().get(1).getDetail()).contains("the sleeper broke");
   }
 
+  @Test
+  void deliveriesQueuedForAConnectionGoOutTogetherPipelined() {
+    // the greeting comes late, so the deliveries after the first are queued while it connects
+    smtp.script().delay(Stage.CONNECT, Duration.ofMillis(300));
+    lane = lane(new Limits(1_000_000, 1_000_000, null, null), ReplyClassifier.defaults(), BreakerSettings.defaults());
+
+    submit(20);
+
+    assertThat(outcomes.statusesWritten()).hasSize(20)
+        .allSatisfy(s -> assertThat(s.getState()).isEqualTo(DeliveryState.SENT));
+    assertThat(smtp.messages()).hasSize(20);
+    assertThat(smtp.connectionCount()).isEqualTo(1);
+    assertThat(smtp.pipelinedCommandCount()).as("commands that arrived before the one before was answered")
+        .isGreaterThanOrEqualTo(2);
+  }
+
   /** Submits {@code count} notifications, to user0.. at offsets 0.., and waits until all are finished. */
   private void submit(int count) {
     for (int i = 0; i < count; i++) {

@@ -14,6 +14,7 @@ import dev.notifier.schemas.admin.TopicLayout;
 import dev.notifier.schemas.config.KafkaSettings;
 import dev.notifier.sender.config.AccountSettings;
 import dev.notifier.sender.config.Security;
+import dev.notifier.sender.config.Transport;
 import dev.notifier.sender.config.WorkerSettings;
 import dev.notifier.testkit.kafka.EmbeddedKafka;
 import dev.notifier.testkit.smtp.ReceivedMessage;
@@ -124,11 +125,28 @@ final class WorkerHarness implements AutoCloseable {
   /** A worker whose meters go to {@code registry}, for tests that read them. */
   Running startWorker(WorkerSettings settings, Function<String, String> env,
       io.micrometer.core.instrument.MeterRegistry registry) {
-    SenderWorker worker = new SenderWorker(WorkerContext.builder(kafkaSettings, settings).env(env)
+    SenderWorker worker = new SenderWorker(WorkerContext.builder(kafkaSettings, onTestedTransport(settings)).env(env)
         .meterRegistry(registry).build());
     Running running = new Running(worker, executor.submit(worker));
     workers.add(running);
     return running;
+  }
+
+  /**
+   * The settings with every account on the SMTP client the run asks for: {@code
+   * -Dnotifier.test.transport=angus} (or {@code pipelining}, {@code auto}) runs the worker suites on
+   * that client; unset, each account keeps its own ({@code auto} by default, which pipelines with the
+   * testkit server).
+   */
+  static WorkerSettings onTestedTransport(WorkerSettings settings) {
+    String wanted = System.getProperty("notifier.test.transport");
+    if (wanted == null || wanted.isBlank()) {
+      return settings;
+    }
+    Transport transport = Transport.parse(wanted);
+    return new WorkerSettings(settings.groupId(), settings.workerId(), settings.pollTimeout(),
+        settings.accounts().stream().map(a -> a.withTransport(transport)).toList(), settings.drainTimeout(),
+        settings.backlog(), settings.backoff(), settings.breaker());
   }
 
   /** A worker on the executor; stopping it closes it and surfaces anything its loop threw. */

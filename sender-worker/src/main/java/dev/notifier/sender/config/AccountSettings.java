@@ -45,6 +45,8 @@ import java.util.function.Function;
  *     ({@code security: none}); default false, and {@link AccountsValidator} refuses such a login at
  *     start-up — only for a relay on the same host or a network the operator trusts
  * @param recipients whom the account may mail ({@code allowedRecipientDomains}, {@code maxRecipients})
+ * @param transport which SMTP client the account's connections use (default {@link Transport#AUTO}:
+ *     pipelining where the server offers it)
  */
 public record AccountSettings(
     @JsonProperty("id") String id,
@@ -71,7 +73,8 @@ public record AccountSettings(
     @JsonProperty("retryUnknownOutcome") Boolean retryUnknownOutcome,
     @JsonProperty("unknownOutcomeRetry") Duration unknownOutcomeRetry,
     @JsonProperty("allowPlaintextAuth") Boolean allowPlaintextAuth,
-    @JsonProperty("recipients") RecipientPolicy recipients) {
+    @JsonProperty("recipients") RecipientPolicy recipients,
+    @JsonProperty("transport") Transport transport) {
 
   /** RFC 5321, 4.5.3.2.6: the client waits 10 minutes for the reply to the end of data. */
   public static final Duration DEFAULT_FINAL_REPLY_TIMEOUT = Duration.ofMinutes(10);
@@ -114,6 +117,30 @@ public record AccountSettings(
     unknownOutcomeRetry = positive(unknownOutcomeRetry, DEFAULT_UNKNOWN_OUTCOME_RETRY, id, "unknownOutcomeRetry");
     allowPlaintextAuth = Boolean.TRUE.equals(allowPlaintextAuth);
     recipients = recipients == null ? RecipientPolicy.DEFAULT : recipients;
+    transport = transport == null ? Transport.AUTO : transport;
+  }
+
+  /** An account with the default transport ({@link Transport#AUTO}). */
+  public AccountSettings(String id, String host, int port, Security security, String from, String username,
+      String passwordEnv, String passwordFile, String ehloName, Duration connectTimeout, Duration readTimeout,
+      List<String> teams, boolean systemDefault, Boolean enabled, String preset, Boolean checkServerIdentity,
+      String trustCertificate, Integer poolSize, Limits limits, List<String> failover, Duration finalReplyTimeout,
+      Boolean retryUnknownOutcome, Duration unknownOutcomeRetry, Boolean allowPlaintextAuth,
+      RecipientPolicy recipients) {
+    this(id, host, port, security, from, username, passwordEnv, passwordFile, ehloName, connectTimeout, readTimeout,
+        teams, systemDefault, enabled, preset, checkServerIdentity, trustCertificate, poolSize, limits, failover,
+        finalReplyTimeout, retryUnknownOutcome, unknownOutcomeRetry, allowPlaintextAuth, recipients, null);
+  }
+
+  /** An account with the default transport, recipient policy and no plaintext login. */
+  public AccountSettings(String id, String host, int port, Security security, String from, String username,
+      String passwordEnv, String passwordFile, String ehloName, Duration connectTimeout, Duration readTimeout,
+      List<String> teams, boolean systemDefault, Boolean enabled, String preset, Boolean checkServerIdentity,
+      String trustCertificate, Integer poolSize, Limits limits, List<String> failover, Duration finalReplyTimeout,
+      Boolean retryUnknownOutcome, Duration unknownOutcomeRetry) {
+    this(id, host, port, security, from, username, passwordEnv, passwordFile, ehloName, connectTimeout, readTimeout,
+        teams, systemDefault, enabled, preset, checkServerIdentity, trustCertificate, poolSize, limits, failover,
+        finalReplyTimeout, retryUnknownOutcome, unknownOutcomeRetry, null, null, null);
   }
 
   /** An account without a failover chain, with the defaults for unknown outcomes. */
@@ -123,7 +150,7 @@ public record AccountSettings(
       String trustCertificate, Integer poolSize, Limits limits) {
     this(id, host, port, security, from, username, passwordEnv, passwordFile, ehloName, connectTimeout, readTimeout,
         teams, systemDefault, enabled, preset, checkServerIdentity, trustCertificate, poolSize, limits, null, null,
-        null, null, null, null);
+        null, null, null, null, null);
   }
 
   /** An enabled account that is no team's default and not the system default. */
@@ -164,7 +191,8 @@ public record AccountSettings(
       @JsonProperty("unknownOutcomeRetry") Duration unknownOutcomeRetry,
       @JsonProperty("allowPlaintextAuth") Boolean allowPlaintextAuth,
       @JsonProperty("allowedRecipientDomains") List<String> allowedRecipientDomains,
-      @JsonProperty("maxRecipients") Integer maxRecipients) {
+      @JsonProperty("maxRecipients") Integer maxRecipients,
+      @JsonProperty("transport") String transport) {
     require(id, null, "id", "a short name such as qq-support");
     Preset known = Presets.require(id, preset);
     if (port == null && known == null) {
@@ -175,7 +203,7 @@ public record AccountSettings(
         passwordFile, ehloName, connectTimeout, readTimeout, teams, Boolean.TRUE.equals(systemDefault), enabled,
         preset, checkServerIdentity, trustCertificate, poolSize, limits == null ? null : limits.toLimits(id), failover,
         finalReplyTimeout, retryUnknownOutcome, unknownOutcomeRetry, allowPlaintextAuth,
-        RecipientPolicy.of(id, allowedRecipientDomains, maxRecipients));
+        RecipientPolicy.of(id, allowedRecipientDomains, maxRecipients), Transport.parse(id, transport));
   }
 
   /** An account on a plain local server with no authentication (tests, the demo, a local relay). */
@@ -189,7 +217,7 @@ public record AccountSettings(
     return new AccountSettings(id, host, port, security, from, username, passwordEnv, passwordFile, ehloName,
         connectTimeout, readTimeout, teams, systemDefault, enabled, preset, checkServerIdentity, trustCertificate,
         poolSize, newLimits, failover, finalReplyTimeout, retryUnknownOutcome, unknownOutcomeRetry, allowPlaintextAuth,
-        recipients);
+        recipients, transport);
   }
 
   /** This account with another number of connections (and sending threads) per worker. */
@@ -197,7 +225,7 @@ public record AccountSettings(
     return new AccountSettings(id, host, port, security, from, username, passwordEnv, passwordFile, ehloName,
         connectTimeout, readTimeout, teams, systemDefault, enabled, preset, checkServerIdentity, trustCertificate,
         newPoolSize, limits, failover, finalReplyTimeout, retryUnknownOutcome, unknownOutcomeRetry, allowPlaintextAuth,
-        recipients);
+        recipients, transport);
   }
 
   /** This account with a failover chain (the accounts that take its mail when it certainly did not). */
@@ -205,7 +233,7 @@ public record AccountSettings(
     return new AccountSettings(id, host, port, security, from, username, passwordEnv, passwordFile, ehloName,
         connectTimeout, readTimeout, teams, systemDefault, enabled, preset, checkServerIdentity, trustCertificate,
         poolSize, limits, backups, finalReplyTimeout, retryUnknownOutcome, unknownOutcomeRetry, allowPlaintextAuth,
-        recipients);
+        recipients, transport);
   }
 
   /**
@@ -215,14 +243,24 @@ public record AccountSettings(
   public AccountSettings withUnknownOutcome(Duration replyTimeout, Duration retryAfter) {
     return new AccountSettings(id, host, port, security, from, username, passwordEnv, passwordFile, ehloName,
         connectTimeout, readTimeout, teams, systemDefault, enabled, preset, checkServerIdentity, trustCertificate,
-        poolSize, limits, failover, replyTimeout, retryAfter != null, retryAfter, allowPlaintextAuth, recipients);
+        poolSize, limits, failover, replyTimeout, retryAfter != null, retryAfter, allowPlaintextAuth, recipients,
+        transport);
   }
 
   /** This account allowed, or not, to log in over a connection without TLS. */
   public AccountSettings withPlaintextAuth(boolean allowed) {
     return new AccountSettings(id, host, port, security, from, username, passwordEnv, passwordFile, ehloName,
         connectTimeout, readTimeout, teams, systemDefault, enabled, preset, checkServerIdentity, trustCertificate,
-        poolSize, limits, failover, finalReplyTimeout, retryUnknownOutcome, unknownOutcomeRetry, allowed, recipients);
+        poolSize, limits, failover, finalReplyTimeout, retryUnknownOutcome, unknownOutcomeRetry, allowed, recipients,
+        transport);
+  }
+
+  /** This account with another SMTP client for its connections. */
+  public AccountSettings withTransport(Transport newTransport) {
+    return new AccountSettings(id, host, port, security, from, username, passwordEnv, passwordFile, ehloName,
+        connectTimeout, readTimeout, teams, systemDefault, enabled, preset, checkServerIdentity, trustCertificate,
+        poolSize, limits, failover, finalReplyTimeout, retryUnknownOutcome, unknownOutcomeRetry, allowPlaintextAuth,
+        recipients, newTransport);
   }
 
   /** This account with another recipient policy. */
@@ -230,7 +268,7 @@ public record AccountSettings(
     return new AccountSettings(id, host, port, security, from, username, passwordEnv, passwordFile, ehloName,
         connectTimeout, readTimeout, teams, systemDefault, enabled, preset, checkServerIdentity, trustCertificate,
         poolSize, limits, failover, finalReplyTimeout, retryUnknownOutcome, unknownOutcomeRetry, allowPlaintextAuth,
-        policy);
+        policy, transport);
   }
 
   /** The preset this account names, if any. */

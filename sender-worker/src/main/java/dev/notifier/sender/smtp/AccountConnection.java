@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * queued the message. A send without a probe costs nothing extra; a NOOP before each message would
  * cost a round trip each.
  */
-public final class AccountConnection implements AutoCloseable {
+public final class AccountConnection implements SmtpConnection {
 
   private static final Logger LOG = LoggerFactory.getLogger(AccountConnection.class);
 
@@ -51,15 +51,17 @@ public final class AccountConnection implements AutoCloseable {
     this.env = env;
   }
 
+  @Override
   public AccountSettings account() {
     return account;
   }
 
+  @Override
   public Session session() {
     return session;
   }
 
-  /** Sends one message; on failure the connection is dropped and the failure explained. */
+  @Override
   public void send(MimeMessage message) throws DeliveryException {
     boolean pooled = connectIfNeeded();
     try {

@@ -96,6 +96,15 @@ public final class SessionFactory {
     return props;
   }
 
+  /**
+   * The TLS socket factory the account's connections use: the JDK's trust store plus the
+   * account's {@code trustCertificate}, as Angus gets it, for the pipelining client.
+   */
+  static SSLSocketFactory tlsSocketFactory(AccountSettings a) {
+    return a.trustedCertificate().map(cert -> socketFactory(a, cert))
+        .orElseGet(() -> (SSLSocketFactory) SSLSocketFactory.getDefault());
+  }
+
   /** A socket factory trusting the JDK's trust store and {@code extra}. */
   private static SSLSocketFactory socketFactory(AccountSettings a, X509Certificate extra) {
     try {

@@ -35,7 +35,7 @@ final class SmtpFailures {
    * The end of data was sent and no reply came (a time-out, a closed connection): the server may
    * have taken the message or not. Step {@code end-of-data}, no reply.
    */
-  static DeliveryException unknownOutcome(MessagingException e, AccountSettings account) {
+  static DeliveryException unknownOutcome(Exception e, AccountSettings account) {
     return new DeliveryException("end-of-data", null, "account " + account.id() + ": no reply after the end of data ("
         + describe(e) + "): the server may or may not have taken the message", e);
   }
@@ -54,6 +54,11 @@ final class SmtpFailures {
     if (send != null) {
       return send.getReturnCode() == -1;
     }
+    return closedWithoutReply((Throwable) e);
+  }
+
+  /** Whether {@code e} is an I/O failure other than a time-out: the connection was closed, reset or broken. */
+  static boolean closedWithoutReply(Throwable e) {
     boolean io = false;
     for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
       if (t instanceof InterruptedIOException) {

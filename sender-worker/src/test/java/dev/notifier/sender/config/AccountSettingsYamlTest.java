@@ -151,6 +151,18 @@ class AccountSettingsYamlTest {
   }
 
   @Test
+  void theTransportDefaultsToAutoBindsAndAnUnknownOneIsRefusedNamingTheAccount() throws Exception {
+    assertThat(bind("- {id: q, preset: qq, from: a@qq.com}").get(0).transport()).isEqualTo(Transport.AUTO);
+    assertThat(bind("- {id: q, preset: qq, from: a@qq.com, transport: Angus}").get(0).transport())
+        .isEqualTo(Transport.ANGUS);
+    assertThat(bind("- {id: q, preset: qq, from: a@qq.com, transport: pipelining}").get(0).transport())
+        .isEqualTo(Transport.PIPELINING);
+    assertThatThrownBy(() -> bind("- {id: q, preset: qq, from: a@qq.com, transport: netty}"))
+        .satisfies(e -> assertThat(rootMessage(e)).isEqualTo("accounts[q].transport 'netty' is unknown: use auto "
+            + "(the default: pipelining where the server offers it), angus or pipelining"));
+  }
+
+  @Test
   void explicitAccountsBindAsBefore() throws Exception {
     AccountSettings account = bind("""
         - {id: relay, host: smtp.example.com, port: 587, security: starttls, from: a@example.com}

@@ -99,7 +99,7 @@ class AccountsValidatorTest {
     AccountSettings build() {
       return AccountSettings.fromConfig(id, preset, host, port, security, from, username, passwordEnv, passwordFile,
           null, null, null, null, null, null, checkServerIdentity, trustCertificate, null, null, null, null, null, null,
-          allowPlaintextAuth, null, null);
+          allowPlaintextAuth, null, null, null);
     }
   }
 

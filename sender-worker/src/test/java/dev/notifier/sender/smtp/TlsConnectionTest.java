@@ -8,6 +8,7 @@ import dev.notifier.avro.Priority;
 import dev.notifier.avro.Recipient;
 import dev.notifier.sender.config.AccountSettings;
 import dev.notifier.sender.config.Security;
+import dev.notifier.sender.config.Transport;
 import dev.notifier.testkit.smtp.ReceivedMessage;
 import dev.notifier.testkit.smtp.ScriptableSmtpServer;
 import dev.notifier.testkit.smtp.TlsMode;
@@ -27,7 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * TLS and AUTH through the production path ({@link AccountConnection} over the session
  * {@link SessionFactory} builds) against the testkit's real SMTP server and its self-signed
- * certificate, which the accounts trust through {@code trustCertificate}.
+ * certificate, which the accounts trust through {@code trustCertificate}. The same tests run on the
+ * pipelining client ({@link PipeliningTlsConnectionTest}).
  */
 class TlsConnectionTest {
 
@@ -63,15 +65,20 @@ class TlsConnectionTest {
     return file.toString();
   }
 
-  private static AccountSettings account(ScriptableSmtpServer smtp, Security security, String trustCertificate,
+  /** The client under test. */
+  Transport transport() {
+    return Transport.ANGUS;
+  }
+
+  private AccountSettings account(ScriptableSmtpServer smtp, Security security, String trustCertificate,
       Boolean checkServerIdentity) {
     return new AccountSettings("tls", smtp.host(), smtp.port(), security, USER, USER, "TLS_TEST_PASSWORD", null,
         "client.notifier.test", WAIT, WAIT, List.of(), false, true, null, checkServerIdentity, trustCertificate, null,
-        null);
+        null).withTransport(transport());
   }
 
   private static void send(AccountSettings account) throws DeliveryException {
-    try (AccountConnection connection = new AccountConnection(account, ENV)) {
+    try (SmtpConnection connection = SmtpConnections.open(account, ENV)) {
       connection.send(MessageFactory.build(connection.session(), notification(), account.from()));
     }
   }
@@ -179,7 +186,7 @@ class TlsConnectionTest {
     AccountSettings account = account(smtp, Security.SSL, pem(smtp), null);
 
     assertThatThrownBy(() -> {
-      try (AccountConnection connection = new AccountConnection(account, name -> "not-the-password")) {
+      try (SmtpConnection connection = SmtpConnections.open(account, name -> "not-the-password")) {
         connection.send(MessageFactory.build(connection.session(), notification(), account.from()));
       }
     }).isInstanceOf(DeliveryException.class)

@@ -14,6 +14,7 @@ final class Mailbox {
 
     private final List<ReceivedMessage> messages = new ArrayList<>();
     private long rejected;
+    private long pipelined;
     private long queueIds;
 
     synchronized void accept(ReceivedMessage message) {
@@ -23,6 +24,15 @@ final class Mailbox {
 
     synchronized void reject() {
         rejected++;
+    }
+
+    /** A command arrived while the one before it was still unanswered (the client pipelines). */
+    synchronized void pipelined() {
+        pipelined++;
+    }
+
+    synchronized long pipelinedCount() {
+        return pipelined;
     }
 
     synchronized String nextQueueId() {
@@ -40,6 +50,7 @@ final class Mailbox {
     synchronized void clear() {
         messages.clear();
         rejected = 0;
+        pipelined = 0;
     }
 
     /**

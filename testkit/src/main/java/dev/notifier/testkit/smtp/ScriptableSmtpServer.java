@@ -205,6 +205,14 @@ public final class ScriptableSmtpServer implements AutoCloseable {
         return mailbox.rejectedCount();
     }
 
+    /**
+     * Commands that arrived while an earlier one was still unanswered, since start (or the last
+     * {@link #reset()}): zero for a client that waits for each reply, more for one that pipelines.
+     */
+    public long pipelinedCommandCount() {
+        return mailbox.pipelinedCount();
+    }
+
     /** Connections accepted since start (or the last {@link #reset()}). */
     public long connectionCount() {
         return connections.get();
@@ -348,6 +356,7 @@ public final class ScriptableSmtpServer implements AutoCloseable {
         private TlsMode tlsMode = TlsMode.NONE;
         private boolean advertiseStartTls = true;
         private boolean requireStartTls;
+        private boolean advertisePipelining = true;
         private final Map<String, String> credentials = new LinkedHashMap<>();
         private boolean requireAuth;
         private String certificateHost = "localhost";
@@ -386,6 +395,15 @@ public final class ScriptableSmtpServer implements AutoCloseable {
         /** With {@link TlsMode#STARTTLS}: whether EHLO offers STARTTLS (default true). */
         public Builder advertiseStartTls(boolean advertise) {
             this.advertiseStartTls = advertise;
+            return this;
+        }
+
+        /**
+         * Whether EHLO offers PIPELINING (RFC 2920; default true, as most servers do). The server reads
+         * pipelined commands either way; this only says whether the client may send them.
+         */
+        public Builder advertisePipelining(boolean advertise) {
+            this.advertisePipelining = advertise;
             return this;
         }
 
@@ -467,7 +485,8 @@ public final class ScriptableSmtpServer implements AutoCloseable {
                     : certificate != null ? certificate : SelfSignedCertificate.forHost(certificateHost);
             SSLContext sslContext = cert == null ? null : cert.serverSslContext();
             return new ScriptableSmtpServer(new SmtpServerConfig(serverName, tlsMode, advertiseStartTls, requireStartTls,
-                    credentials, requireAuth, idleTimeout, maxMessageBytes, sslContext, clock), cert, bindAddress, port);
+                    advertisePipelining, credentials, requireAuth, idleTimeout, maxMessageBytes, sslContext, clock), cert,
+                    bindAddress, port);
         }
 
         /** Builds and starts the server. */

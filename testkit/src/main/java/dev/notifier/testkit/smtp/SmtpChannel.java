@@ -1,6 +1,7 @@
 package dev.notifier.testkit.smtp;
 
 import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
@@ -36,7 +37,7 @@ final class SmtpChannel implements Closeable {
     private void use(Socket current) throws IOException {
         this.socket = current;
         this.in = new BufferedInputStream(current.getInputStream());
-        this.out = current.getOutputStream();
+        this.out = new BufferedOutputStream(current.getOutputStream());
     }
 
     /** Performs the server side of a TLS handshake on the current connection. */
@@ -101,9 +102,25 @@ final class SmtpChannel implements Closeable {
         return length == bytes.length ? bytes : Arrays.copyOf(bytes, length);
     }
 
-    /** Sends one reply, possibly several lines separated by '\n'. */
+    /** Whether more of the client's bytes already arrived: it sent them before hearing the last reply. */
+    boolean hasBufferedInput() throws IOException {
+        return in.available() > 0;
+    }
+
+    /**
+     * Sends one reply, possibly several lines separated by '\n'. While the client's next commands are
+     * already here (it pipelines), the reply waits in the buffer and leaves with the others once the
+     * server needs more input, as RFC 2920 4 has servers do: one segment, not one per reply.
+     */
     void send(String reply) throws IOException {
         out.write((reply.replace("\r\n", "\n").replace("\n", "\r\n") + "\r\n").getBytes(StandardCharsets.UTF_8));
+        if (!hasBufferedInput()) {
+            out.flush();
+        }
+    }
+
+    /** Sends any replies still buffered, before the server waits on something other than the client. */
+    void flush() throws IOException {
         out.flush();
     }
 

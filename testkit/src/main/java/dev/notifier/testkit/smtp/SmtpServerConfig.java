@@ -16,6 +16,7 @@ final class SmtpServerConfig {
     final TlsMode tlsMode;
     final boolean advertiseStartTls;
     final boolean requireStartTls;
+    final boolean advertisePipelining;
     final Map<String, String> credentials;
     final boolean requireAuth;
     final Duration idleTimeout;
@@ -24,12 +25,13 @@ final class SmtpServerConfig {
     final Clock clock;
 
     SmtpServerConfig(String serverName, TlsMode tlsMode, boolean advertiseStartTls, boolean requireStartTls,
-            Map<String, String> credentials, boolean requireAuth, Duration idleTimeout, long maxMessageBytes,
-            SSLContext sslContext, Clock clock) {
+            boolean advertisePipelining, Map<String, String> credentials, boolean requireAuth, Duration idleTimeout,
+            long maxMessageBytes, SSLContext sslContext, Clock clock) {
         this.serverName = serverName;
         this.tlsMode = tlsMode;
         this.advertiseStartTls = advertiseStartTls;
         this.requireStartTls = requireStartTls;
+        this.advertisePipelining = advertisePipelining;
         this.credentials = Map.copyOf(credentials);
         this.requireAuth = requireAuth;
         this.idleTimeout = idleTimeout;

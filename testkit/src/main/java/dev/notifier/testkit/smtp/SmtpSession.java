@@ -70,6 +70,9 @@ final class SmtpSession implements Runnable {
                     transcript.event("client closed the connection");
                     break;
                 }
+                if (channel.hasBufferedInput()) {
+                    mailbox.pipelined();
+                }
                 handle(line);
             }
         } catch (SocketTimeoutException e) {
@@ -150,7 +153,11 @@ final class SmtpSession implements Runnable {
 
     private String ehloReply() {
         List<String> lines = new ArrayList<>(List.of(config.serverName,
-                "SIZE " + config.maxMessageBytes, "8BITMIME", "ENHANCEDSTATUSCODES"));
+                "SIZE " + config.maxMessageBytes, "8BITMIME"));
+        if (config.advertisePipelining) {
+            lines.add("PIPELINING");
+        }
+        lines.add("ENHANCEDSTATUSCODES");
         if (config.offersStartTls() && !channel.isTls()) {
             lines.add("STARTTLS");
         }
@@ -312,11 +319,17 @@ final class SmtpSession implements Runnable {
             transcript.event("hanging at " + stage + " (scripted)");
         }
         try {
+            if (!wait.isZero()) {
+                channel.flush(); // replies held back for a pipelining client go out before the wait
+            }
             if (!wait.isZero() && closed.await(wait.toNanos(), TimeUnit.NANOSECONDS)) {
                 return false;
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            open = false;
+            return false;
+        } catch (IOException e) {
             open = false;
             return false;
         }
@@ -334,6 +347,9 @@ final class SmtpSession implements Runnable {
             open = false;
         }
         channel.send(reply);
+        if (!open) {
+            channel.flush();
+        }
     }
 
     private void resetTransaction() {
