@@ -124,6 +124,11 @@ final class AccountLane implements AutoCloseable {
     queue.add(new Queued(delivery, arrivals.getAndIncrement()));
   }
 
+  /** Deliveries being sent now (taken by a connection, outcome not yet known). */
+  int inFlight() {
+    return busy;
+  }
+
   /** Deliveries waiting or being sent. */
   int backlog() {
     return queue.size() + busy;

@@ -188,10 +188,12 @@ public final class SenderWorker implements Runnable, AutoCloseable {
   private void addLane(AccountSettings account, WorkerContext context, Statuses statuses, RetryWriter retryWriter) {
     AccountGuard guard = new AccountGuard(account.id(), settings.breaker(), context.clock());
     AccountThrottle throttle = throttles.forAccount(account.id());
-    lanes.put(account.id(), new AccountLane(account, guard, throttle, ReplyClassifier.defaults(), statuses,
+    AccountLane lane = new AccountLane(account, guard, throttle, ReplyClassifier.defaults(), statuses,
         retryWriter, d -> tracker.finished(d.partition(), d.offset()), sleeper, context.env(), settings.workerId(),
-        metrics.account(account.id()), failover));
+        metrics.account(account.id()), failover);
+    lanes.put(account.id(), lane);
     metrics.bindAccount(account.id(), guard, throttle);
+    metrics.bindInFlight(account.id(), lane::inFlight);
   }
 
   /** The consumers' {@code max.poll.interval.ms}: the kafka section's, else Kafka's default (5 minutes). */

@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
 
 /**
  * Each account's live state, read from the workers' management endpoints ({@code /metrics},
- * Prometheus text): breaker state, tokens in the bucket, quota used, and sent / retried / dead per
+ * Prometheus text): breaker state, tokens in the bucket, quota used, sends in flight, and sent / retried / dead per
  * second over the time since the previous read. A worker that does not answer is listed as such.
  */
 final class AccountsScrape {
@@ -26,7 +26,7 @@ final class AccountsScrape {
   private static final Pattern TAG = Pattern.compile("(\\w+)=\"([^\"]*)\"");
 
   /** One account as the workers report it (summed over workers; the breaker shown is the worst). */
-  record Account(String id, String breaker, double tokens, double quotaUsed, double sentPerSecond,
+  record Account(String id, String breaker, double tokens, double quotaUsed, double inFlight, double sentPerSecond,
       double retriedPerSecond, double deadPerSecond, double sent, double dead) {
   }
 
@@ -66,7 +66,7 @@ final class AccountsScrape {
       double dead = m.getOrDefault("dead", 0.0);
       double[] before = previous.put(id, new double[] {sent, retry, dead});
       accounts.add(new Account(id, breakers.getOrDefault(id, "?"), m.getOrDefault("tokens", 0.0),
-          m.getOrDefault("quota", 0.0), rate(sent, before, 0, seconds), rate(retry, before, 1, seconds),
+          m.getOrDefault("quota", 0.0), m.getOrDefault("inFlight", 0.0), rate(sent, before, 0, seconds), rate(retry, before, 1, seconds),
           rate(dead, before, 2, seconds), sent, dead));
     });
     previousAt = now;
@@ -106,6 +106,7 @@ final class AccountsScrape {
       }
       case "notifier_throttle_tokens_available" -> a.merge("tokens", value, Double::sum);
       case "notifier_throttle_quota_used_ratio" -> a.merge("quota", value, Math::max);
+      case "notifier_sends_in_flight" -> a.merge("inFlight", value, Double::sum);
       case "notifier_sends_total" -> a.merge(tags.getOrDefault("outcome", "?"), value, Double::sum);
       default -> { }
     }

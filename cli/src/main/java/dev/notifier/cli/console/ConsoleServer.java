@@ -216,6 +216,7 @@ public final class ConsoleServer implements AutoCloseable {
       r.put("breaker", a.breaker());
       r.put("tokens", String.format(Locale.ROOT, "%.1f", a.tokens()));
       r.put("quota", String.format(Locale.ROOT, "%.0f %%", a.quotaUsed() * 100));
+      r.put("inFlight", String.format(Locale.ROOT, "%.0f", a.inFlight()));
       r.put("sent", String.format(Locale.ROOT, "%.1f", a.sentPerSecond()));
       r.put("retried", String.format(Locale.ROOT, "%.1f", a.retriedPerSecond()));
       r.put("dead", String.format(Locale.ROOT, "%.1f", a.deadPerSecond()));

@@ -289,6 +289,8 @@ class ConsoleBrowserIntegrationTest {
     open(vera, "vera", "/accounts");
     Await.until(Duration.ofSeconds(20), "account default listed",
         () -> !vera.findElements(By.cssSelector("tr.account[data-account='default'] .breaker")).isEmpty());
+    assertThat(vera.findElement(By.cssSelector("tr.account[data-account='default'] .in-flight")).getText())
+        .as("sends in flight, from the worker's notifier_sends_in_flight").isEqualTo("0");
     smtp.down();
     try (Publisher publisher = new Publisher(KafkaSettings.of(kafka.bootstrapServers()).clientProperties(), TOPICS)) {
       for (int i = 0; i < 4; i++) {

@@ -74,6 +74,7 @@ public final class WorkerMetrics implements AutoCloseable {
   public static final String BREAKER_STATE = "notifier.breaker.state";
   public static final String TOKENS_AVAILABLE = "notifier.throttle.tokens.available";
   public static final String QUOTA_USED = "notifier.throttle.quota.used.ratio";
+  public static final String IN_FLIGHT = "notifier.sends.in.flight";
 
   /** The account tag of a notification whose account is not configured. */
   public static final String UNKNOWN_ACCOUNT = "unknown";
@@ -134,6 +135,13 @@ public final class WorkerMetrics implements AutoCloseable {
   }
 
   /** Registers the gauges of one account's breaker and throttle. */
+  /** The account's sends under way in this worker (taken by a connection, outcome not yet known). */
+  public synchronized void bindInFlight(String accountId, java.util.function.Supplier<Number> inFlight) {
+    gauges.add(Gauge.builder(IN_FLIGHT, inFlight, n -> n.get().doubleValue())
+        .description("The account's sends under way in this worker: taken by a connection, outcome not yet known")
+        .tag("account", accountId).register(registry));
+  }
+
   public synchronized void bindAccount(String accountId, AccountGuard guard, AccountThrottle throttle) {
     for (String state : STATES) {
       gauges.add(Gauge.builder(BREAKER_STATE, guard, g -> state.equals(stateTag(g.state())) ? 1 : 0)

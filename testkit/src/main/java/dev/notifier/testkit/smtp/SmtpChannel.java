@@ -88,7 +88,7 @@ final class SmtpChannel implements Closeable {
     private byte[] readLineBytes(int maxLength) throws IOException {
         ByteArrayOutputStream line = new ByteArrayOutputStream(128);
         int b;
-        while ((b = in.read()) != '\n') {
+        while ((b = readSendingFirst()) != '\n') {
             if (b < 0) {
                 return line.size() == 0 ? null : line.toByteArray();
             }
@@ -100,6 +100,18 @@ final class SmtpChannel implements Closeable {
         byte[] bytes = line.toByteArray();
         int length = bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? bytes.length - 1 : bytes.length;
         return length == bytes.length ? bytes : Arrays.copyOf(bytes, length);
+    }
+
+    /**
+     * The next byte, sending first any replies held back when no more input is waiting: the server never
+     * blocks on the client while a reply sits in its buffer (a client that spoke out of turn — a TLS
+     * ClientHello to a plain server, a command that is not a whole line — still hears the server).
+     */
+    private int readSendingFirst() throws IOException {
+        if (in.available() == 0) {
+            out.flush();
+        }
+        return in.read();
     }
 
     /** Whether more of the client's bytes already arrived: it sent them before hearing the last reply. */
