@@ -137,7 +137,8 @@ public final class WorkerMetrics implements AutoCloseable {
   /** Registers the gauges of one account's breaker and throttle. */
   /** The account's sends under way in this worker (taken by a connection, outcome not yet known). */
   public synchronized void bindInFlight(String accountId, java.util.function.Supplier<Number> inFlight) {
-    gauges.add(Gauge.builder(IN_FLIGHT, inFlight, n -> n.get().doubleValue())
+    // held strongly: the supplier is a method reference no one else keeps (a weak one reads NaN once collected)
+    gauges.add(Gauge.builder(IN_FLIGHT, inFlight, n -> n.get().doubleValue()).strongReference(true)
         .description("The account's sends under way in this worker: taken by a connection, outcome not yet known")
         .tag("account", accountId).register(registry));
   }
