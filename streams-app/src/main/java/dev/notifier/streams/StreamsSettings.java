@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.notifier.schemas.Topics;
 import dev.notifier.streams.expand.RuleBook;
 import dev.notifier.streams.expand.RuleBookLoader;
+import dev.notifier.streams.feedback.SuppressionPolicy;
 import dev.notifier.streams.render.TemplateRenderer;
 import dev.notifier.streams.render.Renderer;
 import dev.notifier.streams.route.AccountRouter;
@@ -22,6 +23,7 @@ import java.time.Duration;
  * @param defaultLocale the locale used when a recipient's has no template (default en)
  * @param maxEventBytes the largest event accepted (default 1 MiB); larger ones are invalid
  * @param threads stream threads in this instance
+ * @param suppressions which feedback suppresses an address (see {@link SuppressionPolicy})
  */
 public record StreamsSettings(
     @JsonProperty("applicationId") String applicationId,
@@ -31,7 +33,8 @@ public record StreamsSettings(
     @JsonProperty("templatesDir") String templatesDir,
     @JsonProperty("defaultLocale") String defaultLocale,
     @JsonProperty("maxEventBytes") Integer maxEventBytes,
-    @JsonProperty("threads") Integer threads) {
+    @JsonProperty("threads") Integer threads,
+    @JsonProperty("suppressions") SuppressionPolicy suppressions) {
 
   public StreamsSettings {
     applicationId = applicationId == null ? "notifier-streams" : applicationId;
@@ -46,10 +49,17 @@ public record StreamsSettings(
       throw new IllegalArgumentException("streams.maxEventBytes is " + maxEventBytes
           + ": it must be at least 1024 (default 1048576)");
     }
+    suppressions = suppressions == null ? SuppressionPolicy.DEFAULTS : suppressions;
     threads = threads == null ? 1 : threads;
     if (threads < 1) {
       throw new IllegalArgumentException("streams.threads is " + threads + ": it must be at least 1");
     }
+  }
+
+  /** Settings with the default suppression policy. */
+  public StreamsSettings(String applicationId, String stateDir, Duration dedupWindow, String rulesFile,
+      String templatesDir, String defaultLocale, Integer maxEventBytes, Integer threads) {
+    this(applicationId, stateDir, dedupWindow, rulesFile, templatesDir, defaultLocale, maxEventBytes, threads, null);
   }
 
   public static StreamsSettings defaults() {
@@ -59,7 +69,8 @@ public record StreamsSettings(
   /** The topology settings these stand for, routing with {@code router}. */
   public TopologySettings topology(Topics topics, AccountRouter router) {
     RuleBook rules = rulesFile == null ? RuleBookLoader.defaults() : RuleBookLoader.load(Path.of(rulesFile));
-    return new TopologySettings(topics, rules, dedupWindow, renderer(), router, maxEventBytes, Clock.systemUTC());
+    return new TopologySettings(topics, rules, dedupWindow, renderer(), router, maxEventBytes, Clock.systemUTC())
+        .withSuppressions(suppressions);
   }
 
   /** The templates (the operator's directory over the built-in ones), checked before anything runs. */
@@ -72,11 +83,11 @@ public record StreamsSettings(
 
   public StreamsSettings withApplicationId(String id) {
     return new StreamsSettings(id, stateDir, dedupWindow, rulesFile, templatesDir, defaultLocale, maxEventBytes,
-        threads);
+        threads, suppressions);
   }
 
   public StreamsSettings withStateDir(String dir) {
     return new StreamsSettings(applicationId, dir, dedupWindow, rulesFile, templatesDir, defaultLocale, maxEventBytes,
-        threads);
+        threads, suppressions);
   }
 }

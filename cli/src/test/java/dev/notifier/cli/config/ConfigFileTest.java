@@ -101,4 +101,22 @@ class ConfigFileTest {
     assertThatThrownBy(() -> ConfigFile.load(file)).isInstanceOf(ConfigException.class)
         .hasMessageContaining("streams.dedupWindow").hasMessageContaining("PT-1H");
   }
+
+  @Test
+  void theSuppressionPolicyIsReadFromTheStreamsSectionAndABadValueIsNamed() throws IOException {
+    String base = "kafka: {bootstrapServers: 'localhost:9092'}\n"
+        + "accounts:\n  - {id: a, host: h, port: 25, security: none, from: a@example.com, systemDefault: true}\n";
+    assertThat(ConfigFile.load(write(base)).streams().suppressions().softBounces()).isEqualTo(3);
+
+    NotifierConfig config = ConfigFile.load(write(base + "streams:\n  suppressions:\n    exemptCritical: false\n"
+        + "    softBounces: 5\n    softBounceWindow: P3D\n    hardBounceFor: P365D\n"));
+    assertThat(config.streams().suppressions().exemptCritical()).isFalse();
+    assertThat(config.streams().suppressions().softBounces()).isEqualTo(5);
+    assertThat(config.streams().suppressions().softBounceWindow()).isEqualTo(Duration.ofDays(3));
+    assertThat(config.streams().suppressions().hardBounceFor()).isEqualTo(Duration.ofDays(365));
+    assertThat(config.streams().suppressions().softBounceFor()).isEqualTo(Duration.ofDays(30));
+
+    assertThatThrownBy(() -> ConfigFile.load(write(base + "streams: {suppressions: {softBounces: 0}}\n")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("streams.suppressions.softBounces is 0");
+  }
 }

@@ -19,7 +19,9 @@ public enum SkipReason {
   /** The rule's template does not exist for any locale. */
   NO_TEMPLATE("no-template"),
   /** The template uses a variable the event does not provide. */
-  MISSING_VARIABLE("missing-variable");
+  MISSING_VARIABLE("missing-variable"),
+  /** The address is on the suppression list (it bounced, complained or unsubscribed; see notifier suppressions). */
+  SUPPRESSED("suppressed");
 
   private final String code;
 
