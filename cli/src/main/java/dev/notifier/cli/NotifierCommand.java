@@ -5,6 +5,7 @@ import dev.notifier.cli.demo.DemoCommand;
 import dev.notifier.cli.ops.acls.AclsCommand;
 import dev.notifier.cli.ops.dlt.DltCommand;
 import dev.notifier.cli.ops.ledger.StatusCommand;
+import dev.notifier.cli.ops.suppressions.SuppressionsCommand;
 import dev.notifier.cli.ops.topics.TopicsCommand;
 import dev.notifier.cli.publish.PublishCommand;
 import dev.notifier.cli.schemas.SchemasCommand;
@@ -20,7 +21,8 @@ import picocli.CommandLine.Command;
     description = "Kafka-native email notifications: turn domain events into delivered mail.",
     subcommands = {DemoCommand.class, StreamsCommand.class, WorkerCommand.class, PublishCommand.class,
         SmtpCheckCommand.class,
-        DltCommand.class, StatusCommand.class, TopicsCommand.class, AclsCommand.class, SchemasCommand.class})
+        DltCommand.class, StatusCommand.class, TopicsCommand.class, AclsCommand.class, SchemasCommand.class,
+        SuppressionsCommand.class})
 public final class NotifierCommand {
 
   static {

@@ -38,6 +38,8 @@ public final class AclCatalogue {
 
   /** The transactional-id prefix of {@code notifier dlt replay}. */
   public static final String REPLAY_TRANSACTIONAL_ID_PREFIX = "notifier-dlt-replay-";
+  /** The transactional ids of {@code notifier suppressions add|remove} (the change and its audit record together). */
+  public static final String SUPPRESSIONS_TRANSACTIONAL_ID_PREFIX = "notifier-suppressions-";
 
   private static final String CLUSTER = "kafka-cluster";
 
@@ -140,6 +142,8 @@ public final class AclCatalogue {
     write(p, topics.status());
     write(p, topics.audit());
     write(p, topics.suppressions());
+    grant(p, ResourceType.TRANSACTIONAL_ID, SUPPRESSIONS_TRANSACTIONAL_ID_PREFIX, PatternType.PREFIXED,
+        AclOperation.WRITE, AclOperation.DESCRIBE);
     grant(p, ResourceType.TOPIC, topics.schemas().name(), PatternType.LITERAL, AclOperation.WRITE);
     grant(p, ResourceType.TRANSACTIONAL_ID, REPLAY_TRANSACTIONAL_ID_PREFIX, PatternType.PREFIXED, AclOperation.WRITE,
         AclOperation.DESCRIBE);
