@@ -44,6 +44,9 @@ class SuppressionTopologyTest {
     t.close();
   }
 
+  private final io.micrometer.core.instrument.MeterRegistry registry =
+      new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+
   private void start(SuppressionPolicy policy) {
     String rules = "rules:\n"
         + "  - events: \"security.*\"\n    notify: [to]\n    template: bug\n    priority: critical\n"
@@ -51,7 +54,7 @@ class SuppressionTopologyTest {
         + "  - events: \"story.*\"\n    notify: [to]\n    template: bug\n";
     t = new TopologyFixture(TopologySettings.defaults(Topics.standard(), "default")
         .withRules(RuleBookLoader.parse("test.yaml", new ByteArrayInputStream(rules.getBytes(StandardCharsets.UTF_8))))
-        .withSuppressions(policy));
+        .withSuppressions(policy).withMetrics(new dev.notifier.streams.metrics.TopologyMetrics(registry)));
     Topics topics = t.topics;
     suppressionsIn = t.driver.createInputTopic(topics.suppressions().name(), Serdes.String().serializer(),
         topics.suppressions().valueSerde().serializer());
@@ -98,6 +101,8 @@ class SuppressionTopologyTest {
     assertThat(s.getState()).isEqualTo(DeliveryState.SKIPPED);
     assertThat(s.getReason()).isEqualTo("suppressed");
     assertThat(s.getDetail()).contains("alice@example.com", "hard-bounce", "notifier suppressions remove");
+    assertThat(registry.get(dev.notifier.streams.metrics.TopologyMetrics.NOTIFICATIONS_SKIPPED)
+        .tag("reason", "suppressed").counter().count()).isEqualTo(1.0);
 
     suppressionsIn.pipeInput("alice@example.com", null); // notifier suppressions remove: a tombstone
     event("e-2", "bug.assigned");

@@ -19,8 +19,13 @@ import java.util.Date;
 /**
  * Builds the MIME message for a notification. The {@code Message-ID} is derived from the
  * notification id, so a resend after a crash carries the same id and receivers can recognise it.
+ * The id is also in {@value #NOTIFICATION_ID_HEADER}, which bounce reports quote back with the
+ * original headers, so a bounce is tied to its notification.
  */
 public final class MessageFactory {
+
+  /** The header carrying the notification id, for correlating bounces and complaints. */
+  public static final String NOTIFICATION_ID_HEADER = "X-Notifier-Notification-Id";
 
   private MessageFactory() {
   }
@@ -48,6 +53,7 @@ public final class MessageFactory {
       message.setRecipient(MimeMessage.RecipientType.TO, recipient(n));
       message.setSubject(n.getSubject(), StandardCharsets.UTF_8.name());
       message.setSentDate(Date.from(n.getCreatedAt()));
+      message.setHeader(NOTIFICATION_ID_HEADER, n.getNotificationId());
       if (n.getHtmlBody() == null) {
         message.setEncodedContent(encoded(n.getTextBody(), "plain"));
       } else {
