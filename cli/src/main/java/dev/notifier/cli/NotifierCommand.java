@@ -2,6 +2,7 @@ package dev.notifier.cli;
 
 import dev.notifier.cli.config.ConfigFile.ConfigException;
 import dev.notifier.cli.demo.DemoCommand;
+import dev.notifier.cli.feedback.BouncesCommand;
 import dev.notifier.cli.ops.acls.AclsCommand;
 import dev.notifier.cli.ops.dlt.DltCommand;
 import dev.notifier.cli.ops.ledger.StatusCommand;
@@ -22,7 +23,7 @@ import picocli.CommandLine.Command;
     subcommands = {DemoCommand.class, StreamsCommand.class, WorkerCommand.class, PublishCommand.class,
         SmtpCheckCommand.class,
         DltCommand.class, StatusCommand.class, TopicsCommand.class, AclsCommand.class, SchemasCommand.class,
-        SuppressionsCommand.class})
+        SuppressionsCommand.class, BouncesCommand.class})
 public final class NotifierCommand {
 
   static {

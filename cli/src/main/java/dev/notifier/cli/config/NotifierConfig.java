@@ -2,6 +2,7 @@ package dev.notifier.cli.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.notifier.cli.management.ManagementSettings;
+import dev.notifier.feedback.imap.MailboxSettings;
 import dev.notifier.schemas.admin.TopicLayout;
 import dev.notifier.schemas.config.KafkaSettings;
 import dev.notifier.sender.config.AccountSettings;
@@ -16,7 +17,8 @@ import java.util.stream.Collectors;
  * A whole notifier config file: the Kafka cluster, the sender accounts (which the streams app
  * routes to and the workers send through), the streams and worker sections, where the process
  * serves its metrics and health checks (management), and how {@code notifier topics create} lays
- * out new topics (topics), and the Kafka principals of each role (acls, for {@code notifier acls}).
+ * out new topics (topics), the Kafka principals of each role (acls, for {@code notifier acls}), and the
+ * bounce mailbox ({@code bounces}, optional, for {@code notifier bounces}).
  */
 public record NotifierConfig(
     @JsonProperty("kafka") KafkaSettings kafka,
@@ -25,7 +27,8 @@ public record NotifierConfig(
     @JsonProperty("worker") WorkerSection worker,
     @JsonProperty("management") ManagementSettings management,
     @JsonProperty("topics") TopicLayout topics,
-    @JsonProperty("acls") AclSettings acls) {
+    @JsonProperty("acls") AclSettings acls,
+    @JsonProperty("bounces") MailboxSettings bounces) {
 
   public NotifierConfig {
     if (kafka == null) {
@@ -45,7 +48,7 @@ public record NotifierConfig(
 
   /** This config with another management section (a command-line override). */
   public NotifierConfig withManagement(ManagementSettings management) {
-    return new NotifierConfig(kafka, accounts, streams, worker, management, topics, acls);
+    return new NotifierConfig(kafka, accounts, streams, worker, management, topics, acls, bounces);
   }
 
   /** The worker's settings: its section plus the accounts. */

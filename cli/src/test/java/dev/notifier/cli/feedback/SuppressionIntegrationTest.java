@@ -6,6 +6,9 @@ import dev.notifier.avro.DeliveryState;
 import dev.notifier.avro.DeliveryStatus;
 import dev.notifier.avro.Suppression;
 import dev.notifier.avro.SuppressionReason;
+import com.icegreen.greenmail.user.GreenMailUser;
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
 import dev.notifier.cli.ops.OpsTestSupport;
 import dev.notifier.cli.ops.OpsTestSupport.Run;
 import dev.notifier.cli.publish.Publisher;
@@ -26,7 +29,11 @@ import dev.notifier.testkit.kafka.EmbeddedKafka;
 import dev.notifier.testkit.smtp.ScriptableSmtpServer;
 import dev.notifier.testkit.smtp.Stage;
 import dev.notifier.testkit.smtp.Transcript;
+import jakarta.mail.Session;
+import jakarta.mail.internet.MimeMessage;
 import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
 import java.io.StringReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -143,7 +150,7 @@ class SuppressionIntegrationTest {
 
     // Step 4: an operator sees why, in the list, in show and in status --to
     String bootstrap = kafka.bootstrapServers();
-    Run list = OpsTestSupport.run("suppressions", "list", "--bootstrap-server", bootstrap);
+    Run list = OpsTestSupport.run("suppressions", "list", "--domain", "example.org", "--bootstrap-server", bootstrap);
     System.out.println("$ notifier suppressions list\n" + list.out());
     assertThat(list.code()).as(list.err()).isZero();
     assertThat(list.out()).containsPattern(GONE.replace(".", "\\.") + "\\s+hard-bounce\\s+all\\s")
@@ -213,6 +220,92 @@ class SuppressionIntegrationTest {
     Run bad = OpsTestSupport.run("suppressions", "list", "--kind", "bounced", "--bootstrap-server", bootstrap);
     assertThat(bad.code()).isEqualTo(2);
     assertThat(bad.err()).contains("--kind bounced is not a kind: use hard-bounce, soft-bounces");
+  }
+
+
+  @Test
+  void aDsnInTheBounceMailboxHoursLaterSuppressesTheAddressToo() throws Exception {
+    // Step 1: a real IMAP server on loopback whose bounce mailbox holds a Postfix DSN for erin, whose
+    // mail was accepted by the relay and bounced by her server later
+    GreenMail imap = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_IMAP).dynamicPort());
+    imap.start();
+    try {
+      GreenMailUser mailbox = imap.setUser("bounces@notifier.test", "bounces", "imap-secret");
+      mailbox.deliver(new MimeMessage(Session.getInstance(new Properties()), new ByteArrayInputStream(
+          postfixDsn("erin@example.net", "5f7614d0-0b1e-3d00-9cc8-4136f5f6c443").getBytes(StandardCharsets.UTF_8))));
+      Path password = Files.createTempFile("imap", ".secret");
+      Files.writeString(password, "imap-secret");
+      Path config = OpsTestSupport.configFile(kafka.bootstrapServers(), "", "bounces:",
+          "  host: 127.0.0.1", "  port: " + imap.getImap().getPort(), "  security: none",
+          "  username: bounces", "  passwordFile: " + password);
+      try (Publisher publisher = new Publisher(settings.clientProperties(), TOPICS)) {
+        publisher.publish(lines("{\"userId\":\"erin\",\"email\":\"erin@example.net\"}"), RecordKind.USERS, false);
+      }
+
+      // Step 2: notifier bounces reads it once; a second pass finds nothing new
+      Run first = OpsTestSupport.run("bounces", "--config", config.toString(), "--once");
+      System.out.println("$ notifier bounces --config F --once\n" + first.out() + first.err());
+      assertThat(first.code()).as(first.err()).isZero();
+      assertThat(first.out()).contains("imap:bounces@127.0.0.1/INBOX: 1 message(s), 1 report(s), "
+          + "1 feedback record(s) (hard-bounce 1)");
+      assertThat(first.out() + first.err()).doesNotContain("imap-secret");
+      Run second = OpsTestSupport.run("bounces", "--config", config.toString(), "--once");
+      assertThat(second.out()).contains("0 message(s)");
+
+      // Step 3: the address is suppressed, and the next event for erin is skipped
+      Suppression s = awaitSuppression("erin@example.net");
+      assertThat(s.getReason()).isEqualTo(SuppressionReason.HARD_BOUNCE);
+      assertThat(s.getSource()).isEqualTo("imap:bounces@127.0.0.1/INBOX");
+      assertThat(s.getNotificationId()).isEqualTo("5f7614d0-0b1e-3d00-9cc8-4136f5f6c443");
+      assertThat(s.getDetail()).isEqualTo("hard-bounce: 550 5.1.1 <erin@example.net>: Recipient address rejected: "
+          + "User unknown");
+      Awaitility.await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+        String eventId = "zt-bug-12-" + UUID.randomUUID();
+        try (Publisher publisher = new Publisher(settings.clientProperties(), TOPICS)) {
+          publisher.publish(lines(event(eventId).replace("\"userId\":\"alice\"", "\"userId\":\"erin\"")
+              .replace(",\"cc\":[{\"userId\":\"bob\"}]", ",\"cc\":[]")), RecordKind.EVENTS, false);
+        }
+        assertThat(awaitOutcome(id(eventId, "erin@example.net")).getReason()).isEqualTo("suppressed");
+      });
+    } finally {
+      imap.stop();
+    }
+  }
+
+  /** A Postfix DSN, as its bounce daemon writes one, for a notification to {@code to}. */
+  private static String postfixDsn(String to, String notificationId) {
+    return String.join("\r\n",
+        "From: MAILER-DAEMON@mx.notifier.test (Mail Delivery System)",
+        "To: bounces@notifier.test",
+        "Subject: Undelivered Mail Returned to Sender",
+        "Date: Sat, 21 Nov 2026 16:02:11 +0000",
+        "MIME-Version: 1.0",
+        "Content-Type: multipart/report; report-type=delivery-status; boundary=\"B\"",
+        "",
+        "--B",
+        "Content-Type: text/plain; charset=us-ascii",
+        "",
+        "This is the mail system at host mx.notifier.test.",
+        "",
+        "--B",
+        "Content-Type: message/delivery-status",
+        "",
+        "Reporting-MTA: dns; mx.notifier.test",
+        "",
+        "Final-Recipient: rfc822; " + to,
+        "Action: failed",
+        "Status: 5.1.1",
+        "Diagnostic-Code: smtp; 550 5.1.1 <" + to + ">: Recipient address rejected: User unknown",
+        "",
+        "--B",
+        "Content-Type: text/rfc822-headers",
+        "",
+        "Message-ID: <" + notificationId + "@notifier.test>",
+        "X-Notifier-Notification-Id: " + notificationId,
+        "To: " + to,
+        "",
+        "--B--",
+        "");
   }
 
   private static long rcptsTo(String address) {

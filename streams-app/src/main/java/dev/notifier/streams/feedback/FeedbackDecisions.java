@@ -104,14 +104,16 @@ public final class FeedbackDecisions {
 
   private static String detail(Feedback f) {
     StringBuilder b = new StringBuilder(f.getKind().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
-    if (f.getReplyCode() != null) {
+    String text = f.getDiagnostic() == null ? "" : f.getDiagnostic().strip();
+    // a DSN's diagnostic quotes the whole reply, code first; a worker's is the reply's text alone
+    boolean quoted = f.getReplyCode() != null && text.startsWith(String.valueOf(f.getReplyCode()));
+    if (f.getReplyCode() != null && !quoted) {
       b.append(' ').append(f.getReplyCode());
     }
-    if (f.getEnhancedCode() != null) {
+    if (f.getEnhancedCode() != null && !quoted) {
       b.append(' ').append(f.getEnhancedCode());
     }
-    if (f.getDiagnostic() != null && !f.getDiagnostic().isBlank()) {
-      String text = f.getDiagnostic().strip();
+    if (!text.isEmpty()) {
       b.append(": ").append(text.length() > 300 ? text.substring(0, 300) + "…" : text);
     }
     return b.toString();
