@@ -3,6 +3,7 @@ package dev.notifier.cli;
 import dev.notifier.cli.config.ConfigFile.ConfigException;
 import dev.notifier.cli.demo.DemoCommand;
 import dev.notifier.cli.feedback.BouncesCommand;
+import dev.notifier.cli.feedback.WebhooksCommand;
 import dev.notifier.cli.ops.acls.AclsCommand;
 import dev.notifier.cli.ops.dlt.DltCommand;
 import dev.notifier.cli.ops.ledger.StatusCommand;
@@ -23,7 +24,8 @@ import picocli.CommandLine.Command;
     subcommands = {DemoCommand.class, StreamsCommand.class, WorkerCommand.class, PublishCommand.class,
         SmtpCheckCommand.class,
         DltCommand.class, StatusCommand.class, TopicsCommand.class, AclsCommand.class, SchemasCommand.class,
-        SuppressionsCommand.class, BouncesCommand.class})
+        SuppressionsCommand.class, BouncesCommand.class,
+        WebhooksCommand.class})
 public final class NotifierCommand {
 
   static {

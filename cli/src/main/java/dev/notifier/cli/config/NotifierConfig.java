@@ -3,6 +3,7 @@ package dev.notifier.cli.config;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.notifier.cli.management.ManagementSettings;
 import dev.notifier.feedback.imap.MailboxSettings;
+import dev.notifier.feedback.webhook.WebhookSettings;
 import dev.notifier.schemas.admin.TopicLayout;
 import dev.notifier.schemas.config.KafkaSettings;
 import dev.notifier.sender.config.AccountSettings;
@@ -18,7 +19,8 @@ import java.util.stream.Collectors;
  * routes to and the workers send through), the streams and worker sections, where the process
  * serves its metrics and health checks (management), and how {@code notifier topics create} lays
  * out new topics (topics), the Kafka principals of each role (acls, for {@code notifier acls}), and the
- * bounce mailbox ({@code bounces}, optional, for {@code notifier bounces}).
+ * bounce mailbox ({@code bounces}, optional, for {@code notifier bounces}) and the provider webhooks
+ * ({@code webhooks}, optional, for {@code notifier webhooks}).
  */
 public record NotifierConfig(
     @JsonProperty("kafka") KafkaSettings kafka,
@@ -28,7 +30,8 @@ public record NotifierConfig(
     @JsonProperty("management") ManagementSettings management,
     @JsonProperty("topics") TopicLayout topics,
     @JsonProperty("acls") AclSettings acls,
-    @JsonProperty("bounces") MailboxSettings bounces) {
+    @JsonProperty("bounces") MailboxSettings bounces,
+    @JsonProperty("webhooks") WebhookSettings webhooks) {
 
   public NotifierConfig {
     if (kafka == null) {
@@ -48,7 +51,7 @@ public record NotifierConfig(
 
   /** This config with another management section (a command-line override). */
   public NotifierConfig withManagement(ManagementSettings management) {
-    return new NotifierConfig(kafka, accounts, streams, worker, management, topics, acls, bounces);
+    return new NotifierConfig(kafka, accounts, streams, worker, management, topics, acls, bounces, webhooks);
   }
 
   /** The worker's settings: its section plus the accounts. */
