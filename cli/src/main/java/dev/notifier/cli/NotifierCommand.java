@@ -3,9 +3,12 @@ package dev.notifier.cli;
 import dev.notifier.cli.config.ConfigFile.ConfigException;
 import dev.notifier.cli.demo.DemoCommand;
 import dev.notifier.cli.console.ConsoleCommand;
+import dev.notifier.cli.feedback.BouncesCommand;
+import dev.notifier.cli.feedback.WebhooksCommand;
 import dev.notifier.cli.ops.acls.AclsCommand;
 import dev.notifier.cli.ops.dlt.DltCommand;
 import dev.notifier.cli.ops.ledger.StatusCommand;
+import dev.notifier.cli.ops.suppressions.SuppressionsCommand;
 import dev.notifier.cli.ops.topics.TopicsCommand;
 import dev.notifier.cli.publish.PublishCommand;
 import dev.notifier.cli.schemas.SchemasCommand;
@@ -21,7 +24,8 @@ import picocli.CommandLine.Command;
     description = "Kafka-native email notifications: turn domain events into delivered mail.",
     subcommands = {DemoCommand.class, StreamsCommand.class, WorkerCommand.class, PublishCommand.class,
         SmtpCheckCommand.class,
-        DltCommand.class, StatusCommand.class, TopicsCommand.class, AclsCommand.class, ConsoleCommand.class, SchemasCommand.class})
+        DltCommand.class, StatusCommand.class, TopicsCommand.class, AclsCommand.class, ConsoleCommand.class,
+        SchemasCommand.class, SuppressionsCommand.class, BouncesCommand.class, WebhooksCommand.class})
 public final class NotifierCommand {
 
   static {

@@ -53,9 +53,10 @@ class TopicsStartupIntegrationTest {
     Run worker = bounded("worker", "--config", config);
 
     // Step 3: it stopped, naming its topics and the fix; the broker holds none of them
-    assertStoppedSaying(worker, "the sender worker cannot start: its topics are not as it needs them: 18 topics "
+    assertStoppedSaying(worker, "the sender worker cannot start: its topics are not as it needs them: 19 topics "
         + "new-worker.notifier.send, new-worker.notifier.send.retry.1", "new-worker.notifier.send.wait.6h",
-        "new-worker.notifier.status", "new-worker.notifier.send.usage", "new-worker.notifier.schemas do not exist");
+        "new-worker.notifier.status", "new-worker.notifier.send.usage", "new-worker.notifier.schemas",
+        "new-worker.notifier.feedback do not exist");
     assertThat(topicsUnder(admin, "new-worker.")).as("topics created by a worker that did not start").isEmpty();
   }
 
@@ -65,7 +66,7 @@ class TopicsStartupIntegrationTest {
 
     Run streams = bounded("streams", "--config", config);
 
-    assertStoppedSaying(streams, "the streams app cannot start: its topics are not as it needs them: 7 topics "
+    assertStoppedSaying(streams, "the streams app cannot start: its topics are not as it needs them: 9 topics "
         + "new-streams.notifier.events, new-streams.notifier.events.invalid", "new-streams.notifier.send");
     assertThat(streams.err()).doesNotContain("--bootstrap-server");
     assertThat(topicsUnder(admin, "new-streams.")).as("topics created by an app that did not start").isEmpty();

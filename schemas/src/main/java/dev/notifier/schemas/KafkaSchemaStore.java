@@ -202,6 +202,7 @@ public final class KafkaSchemaStore implements SchemaStore, AutoCloseable {
   /** The schemas this release writes, to {@link #publish} at start-up. */
   public static List<Schema> written() {
     return List.of(dev.notifier.avro.Notification.getClassSchema(), dev.notifier.avro.DeliveryStatus.getClassSchema(),
-        dev.notifier.avro.DeadLetter.getClassSchema(), dev.notifier.avro.QuotaUsage.getClassSchema());
+        dev.notifier.avro.DeadLetter.getClassSchema(), dev.notifier.avro.QuotaUsage.getClassSchema(),
+        dev.notifier.avro.Feedback.getClassSchema(), dev.notifier.avro.Suppression.getClassSchema());
   }
 }

@@ -2,9 +2,11 @@ package dev.notifier.schemas;
 
 import dev.notifier.avro.DeadLetter;
 import dev.notifier.avro.DeliveryStatus;
+import dev.notifier.avro.Feedback;
 import dev.notifier.avro.Group;
 import dev.notifier.avro.Notification;
 import dev.notifier.avro.QuotaUsage;
+import dev.notifier.avro.Suppression;
 import java.time.Duration;
 import dev.notifier.avro.User;
 import java.util.List;
@@ -23,7 +25,7 @@ import org.apache.kafka.common.serialization.Serdes;
  * class can check:
  * <ul>
  *   <li>{@code cleanup.policy}, always explicit: {@code compact} for the topics that hold the latest
- *       value per key ({@link #compacted()}: the directory, the ledger, the schemas), {@code delete}
+ *       value per key ({@link #compacted()}: the directory, the ledger, the schemas, the suppressions), {@code delete}
  *       for the others, whose every record is a message or an event that must not be merged away;
  *   <li>the usage topic keeps its records by time only, at least {@link #USAGE_RETENTION}
  *       ({@code retention.ms} at least that, {@code retention.bytes} unlimited): every worker counts
@@ -46,6 +48,8 @@ public final class Topics {
   private final Topic<String, DeadLetter> deadLetters;
   private final Topic<String, DeliveryStatus> status;
   private final Topic<String, String> audit;
+  private final Topic<String, Feedback> feedback;
+  private final Topic<String, Suppression> suppressions;
 
   private Topics(String prefix) {
     this.prefix = prefix;
@@ -70,6 +74,10 @@ public final class Topics {
         new AvroSerde<>(QuotaUsage.class, QuotaUsage.getClassSchema()));
     this.schemas = new Topic<>(prefix + "notifier.schemas", Serdes.String(), Serdes.String());
     this.audit = new Topic<>(prefix + "notifier.audit", Serdes.String(), Serdes.String());
+    this.feedback = new Topic<>(prefix + "notifier.feedback", Serdes.String(),
+        AvroSerde.withHistory(Feedback.class, Feedback.getClassSchema(), null));
+    this.suppressions = new Topic<>(prefix + "notifier.suppressions", Serdes.String(),
+        AvroSerde.withHistory(Suppression.class, Suppression.getClassSchema(), null));
   }
 
   /** The default names, with no prefix. */
@@ -205,17 +213,34 @@ public final class Topics {
     return audit;
   }
 
+  /**
+   * Bounces, complaints and unsubscribes, normalised, keyed by address: from the workers' own
+   * rejections, the bounce mailbox and provider webhooks. The streams app's feedback policy turns
+   * them into {@link #suppressions()}.
+   */
+  public Topic<String, Feedback> feedback() {
+    return feedback;
+  }
+
+  /**
+   * The addresses not to mail (compacted), keyed by normalised address; a tombstone lifts a
+   * suppression. Read by the topology as a global table.
+   */
+  public Topic<String, Suppression> suppressions() {
+    return suppressions;
+  }
+
   /** Every topic the product needs, for the topic-creation tools. */
   public List<Topic<?, ?>> all() {
     List<Topic<?, ?>> all = new java.util.ArrayList<>(List.of(events(), invalidEvents(), users(), groups(), send()));
     all.addAll(retryTopics());
-    all.addAll(List.of(deadLetters(), status(), usage(), schemas(), audit()));
+    all.addAll(List.of(deadLetters(), status(), usage(), schemas(), audit(), feedback(), suppressions()));
     return all;
   }
 
   /** The topics that hold the latest value per key and must be compacted. */
   public List<Topic<?, ?>> compacted() {
-    return List.of(users(), groups(), status(), schemas());
+    return List.of(users(), groups(), status(), schemas(), suppressions());
   }
 
   /** Whether {@code topic} keeps only the latest value per key (compared by name). */

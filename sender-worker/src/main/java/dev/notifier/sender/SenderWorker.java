@@ -18,6 +18,7 @@ import dev.notifier.sender.failover.FailoverChains;
 import dev.notifier.sender.failover.FailoverState;
 import dev.notifier.sender.config.WorkerSettings;
 import dev.notifier.sender.deadletter.DeadLetterWriter;
+import dev.notifier.sender.feedback.BounceFeedback;
 import dev.notifier.sender.guard.AccountGuard;
 import dev.notifier.sender.metrics.WorkerMetrics;
 import dev.notifier.sender.outcome.AcknowledgedWrites;
@@ -153,9 +154,11 @@ public final class SenderWorker implements Runnable, AutoCloseable {
     Map<String, AccountSettings> accounts = settings.accountsById();
     Statuses statuses = new Statuses(topics, writes, clock, metrics, settings.workerId(),
         id -> accounts.containsKey(id) && accounts.get(id).limits().hasQuota());
-    DeadLetterWriter deadLetters = new DeadLetterWriter(topics, writes, statuses, clock, settings.workerId(), metrics);
+    BounceFeedback bounces = new BounceFeedback(topics);
+    DeadLetterWriter deadLetters = new DeadLetterWriter(topics, writes, statuses, clock, settings.workerId(), metrics,
+        bounces);
     RetryWriter retryWriter = new RetryWriter(topics, writes, statuses, settings.backoff(), clock,
-        () -> ThreadLocalRandom.current().nextDouble(), deadLetters, metrics);
+        () -> ThreadLocalRandom.current().nextDouble(), deadLetters, metrics, bounces);
     this.throttles = new Throttles(settings.accounts().stream()
         .collect(Collectors.toMap(AccountSettings::id, AccountSettings::limits)), ledger, lease, clock);
     this.usage = throttles.anyQuota() ? new UsageReader(usageConsumer(context), topics.usage().name(), ledger,
@@ -218,7 +221,8 @@ public final class SenderWorker implements Runnable, AutoCloseable {
   static List<Topic<?, ?>> topicsUsed(Topics topics) {
     List<Topic<?, ?>> used = new ArrayList<>(List.of(topics.send()));
     used.addAll(topics.retryTopics());
-    used.addAll(List.of(topics.deadLetters(), topics.status(), topics.usage(), topics.schemas()));
+    used.addAll(List.of(topics.deadLetters(), topics.status(), topics.usage(), topics.schemas(),
+        topics.feedback()));
     return used;
   }
 

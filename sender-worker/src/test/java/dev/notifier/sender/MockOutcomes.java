@@ -19,6 +19,7 @@ import dev.notifier.sender.outcome.AcknowledgedWrites;
 import dev.notifier.sender.outcome.Statuses;
 import dev.notifier.sender.retry.ReplyClassifier;
 import dev.notifier.sender.retry.RetryHeaders;
+import dev.notifier.sender.retry.AttemptFeedback;
 import dev.notifier.sender.retry.RetryWriter;
 import dev.notifier.sender.throttle.AccountThrottle;
 import dev.notifier.sender.throttle.MutableClock;
@@ -50,11 +51,16 @@ public final class MockOutcomes {
   public final RetryWriter retries;
 
   public MockOutcomes(Clock clock, BackoffPolicy backoff, String... accounts) {
+    this(clock, backoff, AttemptFeedback.NONE, accounts);
+  }
+
+  /** Outcomes that also write {@code feedback}'s records (the worker's bounce feedback). */
+  public MockOutcomes(Clock clock, BackoffPolicy backoff, AttemptFeedback feedback, String... accounts) {
     metrics = new WorkerMetrics(new SimpleMeterRegistry(), List.of(accounts));
     AcknowledgedWrites writes = new AcknowledgedWrites(producer, fatal::add);
     statuses = new Statuses(topics, writes, clock, metrics);
-    deadLetters = new DeadLetterWriter(topics, writes, statuses, clock, "w1", metrics);
-    retries = new RetryWriter(topics, writes, statuses, backoff, clock, () -> 0.5, deadLetters, metrics);
+    deadLetters = new DeadLetterWriter(topics, writes, statuses, clock, "w1", metrics, feedback);
+    retries = new RetryWriter(topics, writes, statuses, backoff, clock, () -> 0.5, deadLetters, metrics, feedback);
   }
 
   public MockOutcomes(Clock clock, String... accounts) {

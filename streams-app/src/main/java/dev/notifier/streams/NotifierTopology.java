@@ -3,6 +3,7 @@ package dev.notifier.streams;
 import dev.notifier.avro.DomainEvent;
 import dev.notifier.avro.Group;
 import dev.notifier.avro.Notification;
+import dev.notifier.avro.Suppression;
 import dev.notifier.avro.User;
 import dev.notifier.avro.internal.Candidate;
 import dev.notifier.schemas.Topic;
@@ -13,6 +14,8 @@ import dev.notifier.streams.expand.GroupExpansion;
 import dev.notifier.streams.expand.RecipientExpander;
 import dev.notifier.streams.expand.RecipientPolicy;
 import dev.notifier.streams.expand.SkipReason;
+import dev.notifier.streams.feedback.FeedbackProcessor;
+import dev.notifier.streams.suppress.SuppressionCheck;
 import dev.notifier.streams.metrics.TopologyMetrics;
 import dev.notifier.streams.parse.ParseProcessor;
 import dev.notifier.streams.parse.ParseResult;
@@ -41,9 +44,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * The notifier topology, in the order of DESIGN.md's flow: parse → expand (groups, then users)
- * → dedup → policy (digests, quiet hours, daily caps) → render → route → send. Skipped recipients,
+ * → suppress → dedup → policy (digests, quiet hours, daily caps) → render → route → send. Skipped recipients,
  * policy decisions and queued notifications are written to the status topic; unparseable records
- * to the invalid topic. {@link #buildTopology} is shared by the
+ * to the invalid topic. Beside it, the learn stage turns feedback into suppressions. {@link #buildTopology} is shared by the
  * application, its {@code TopologyTestDriver} tests and the benchmark, and registers the state
  * stores the topology needs itself: callers hand it an empty builder. The stages count what passes
  * through them in {@link TopologySettings#metrics()} (see {@link TopologyMetrics}) without adding a
@@ -54,6 +57,8 @@ public final class NotifierTopology {
   /** The queryable stores of the directory. */
   public static final String USERS_STORE = "users";
   public static final String GROUPS_STORE = "groups";
+  /** The queryable store of the suppression list. */
+  public static final String SUPPRESSIONS_STORE = "suppressions";
 
   private NotifierTopology() {
   }
@@ -72,6 +77,8 @@ public final class NotifierTopology {
     TopologyMetrics metrics = settings.metrics();
     GlobalKTable<String, User> users = globalTable(builder, topics.users(), USERS_STORE);
     GlobalKTable<String, Group> groups = globalTable(builder, topics.groups(), GROUPS_STORE);
+    GlobalKTable<String, Suppression> suppressions = globalTable(builder, topics.suppressions(), SUPPRESSIONS_STORE);
+    learn(builder, settings);
 
     KStream<String, ParseResult> parsed = builder
         .stream(topics.events().name(), consumed(topics.events()))
@@ -92,7 +99,7 @@ public final class NotifierTopology {
         }, Named.as("no-rule-status"))
         .to(topics.status().name(), produced(topics.status()));
 
-    KStream<String, Candidate> resolved = expand(events, users, groups, expander);
+    KStream<String, Candidate> resolved = suppress(expand(events, users, groups, expander), suppressions, settings);
     KStream<String, Candidate> deduplicated = resolved
         .filter((k, c) -> c.getSkipReason() == null, Named.as("deliverable"))
         // no repartition: every candidate of an event is processed in the event's own task (events are
@@ -152,6 +159,32 @@ public final class NotifierTopology {
         .repartition(Repartitioned.<String, Candidate>as("by-recipient")
             .withKeySerde(Serdes.String()).withValueSerde(PolicyStores.candidateSerde()))
         .process(() -> new PolicyProcessor(policies, settings.policyTick()), Named.as("policy"), PolicyStores.names());
+  }
+
+  /**
+   * Skips candidates whose address is suppressed (see {@link SuppressionCheck}). The suppression list
+   * is a global table, like the directory: every instance holds it all, so the lookup needs no
+   * repartition, and an operator's change applies to the next event everywhere.
+   */
+  private static KStream<String, Candidate> suppress(KStream<String, Candidate> candidates,
+      GlobalKTable<String, Suppression> suppressions, TopologySettings settings) {
+    SuppressionCheck check = new SuppressionCheck(settings.rules(), settings.suppressions().exemptCritical(),
+        settings.clock());
+    return candidates.leftJoin(suppressions, (k, c) -> SuppressionCheck.lookupKey(c),
+        (c, suppression) -> check.apply(c, suppression), Named.as("suppression-lookup"));
+  }
+
+  /**
+   * The learn stage: feedback (bounces, complaints, unsubscribes) becomes suppressions by the
+   * configured policy, in the same exactly-once application as the rest.
+   */
+  private static void learn(StreamsBuilder builder, TopologySettings settings) {
+    Topics topics = settings.topics();
+    builder.addStateStore(FeedbackProcessor.storeBuilder());
+    builder.stream(topics.feedback().name(), consumed(topics.feedback()))
+        .process(() -> new FeedbackProcessor(settings.suppressions(), SUPPRESSIONS_STORE), Named.as("feedback-policy"),
+            FeedbackProcessor.SOFT_BOUNCES_STORE)
+        .to(topics.suppressions().name(), produced(topics.suppressions()));
   }
 
   /**

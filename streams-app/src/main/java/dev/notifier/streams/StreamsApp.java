@@ -139,7 +139,7 @@ public final class StreamsApp implements AutoCloseable {
   /** The topics the topology reads or writes, which must be ready before it starts. */
   static List<Topic<?, ?>> topicsUsed(Topics topics) {
     return List.of(topics.events(), topics.invalidEvents(), topics.users(), topics.groups(), topics.send(),
-        topics.status(), topics.schemas());
+        topics.status(), topics.schemas(), topics.feedback(), topics.suppressions());
   }
 
   /** Waits until the application is RUNNING; false if it did not get there in time. */

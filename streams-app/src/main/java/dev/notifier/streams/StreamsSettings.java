@@ -5,6 +5,7 @@ import dev.notifier.schemas.Topics;
 import dev.notifier.schemas.registry.RegistrySettings;
 import dev.notifier.streams.expand.RuleBook;
 import dev.notifier.streams.expand.RuleBookLoader;
+import dev.notifier.streams.feedback.SuppressionPolicy;
 import dev.notifier.streams.render.TemplateRenderer;
 import dev.notifier.streams.render.Renderer;
 import dev.notifier.streams.route.AccountRouter;
@@ -23,6 +24,7 @@ import java.time.Duration;
  * @param defaultLocale the locale used when a recipient's has no template (default en)
  * @param maxEventBytes the largest event accepted (default 1 MiB); larger ones are invalid
  * @param threads stream threads in this instance
+ * @param suppressions which feedback suppresses an address (see {@link SuppressionPolicy})
  * @param schemaRegistry a Confluent-compatible schema registry, to read events in its wire format (none: such
  *     events are invalid)
  */
@@ -35,6 +37,7 @@ public record StreamsSettings(
     @JsonProperty("defaultLocale") String defaultLocale,
     @JsonProperty("maxEventBytes") Integer maxEventBytes,
     @JsonProperty("threads") Integer threads,
+    @JsonProperty("suppressions") SuppressionPolicy suppressions,
     @JsonProperty("schemaRegistry") RegistrySettings schemaRegistry) {
 
   public StreamsSettings {
@@ -50,16 +53,18 @@ public record StreamsSettings(
       throw new IllegalArgumentException("streams.maxEventBytes is " + maxEventBytes
           + ": it must be at least 1024 (default 1048576)");
     }
+    suppressions = suppressions == null ? SuppressionPolicy.DEFAULTS : suppressions;
     threads = threads == null ? 1 : threads;
     if (threads < 1) {
       throw new IllegalArgumentException("streams.threads is " + threads + ": it must be at least 1");
     }
   }
 
-  /** Settings without a schema registry. */
+  /** Settings with the default suppression policy and no schema registry. */
   public StreamsSettings(String applicationId, String stateDir, Duration dedupWindow, String rulesFile,
       String templatesDir, String defaultLocale, Integer maxEventBytes, Integer threads) {
-    this(applicationId, stateDir, dedupWindow, rulesFile, templatesDir, defaultLocale, maxEventBytes, threads, null);
+    this(applicationId, stateDir, dedupWindow, rulesFile, templatesDir, defaultLocale, maxEventBytes, threads, null,
+        null);
   }
 
   public static StreamsSettings defaults() {
@@ -69,7 +74,8 @@ public record StreamsSettings(
   /** The topology settings these stand for, routing with {@code router}. */
   public TopologySettings topology(Topics topics, AccountRouter router) {
     RuleBook rules = rulesFile == null ? RuleBookLoader.defaults() : RuleBookLoader.load(Path.of(rulesFile));
-    return new TopologySettings(topics, rules, dedupWindow, renderer(), router, maxEventBytes, Clock.systemUTC());
+    return new TopologySettings(topics, rules, dedupWindow, renderer(), router, maxEventBytes, Clock.systemUTC())
+        .withSuppressions(suppressions);
   }
 
   /** The templates (the operator's directory over the built-in ones), checked before anything runs. */
@@ -82,16 +88,16 @@ public record StreamsSettings(
 
   public StreamsSettings withApplicationId(String id) {
     return new StreamsSettings(id, stateDir, dedupWindow, rulesFile, templatesDir, defaultLocale, maxEventBytes,
-        threads, schemaRegistry);
+        threads, suppressions, schemaRegistry);
   }
 
   public StreamsSettings withStateDir(String dir) {
     return new StreamsSettings(applicationId, dir, dedupWindow, rulesFile, templatesDir, defaultLocale, maxEventBytes,
-        threads, schemaRegistry);
+        threads, suppressions, schemaRegistry);
   }
 
   public StreamsSettings withSchemaRegistry(RegistrySettings registry) {
     return new StreamsSettings(applicationId, stateDir, dedupWindow, rulesFile, templatesDir, defaultLocale,
-        maxEventBytes, threads, registry);
+        maxEventBytes, threads, suppressions, registry);
   }
 }

@@ -3,6 +3,7 @@ package dev.notifier.streams;
 import dev.notifier.schemas.Topics;
 import dev.notifier.streams.expand.RuleBook;
 import dev.notifier.streams.expand.RuleBookLoader;
+import dev.notifier.streams.feedback.SuppressionPolicy;
 import dev.notifier.streams.metrics.TopologyMetrics;
 import dev.notifier.streams.render.TemplateRenderer;
 import dev.notifier.streams.render.Renderer;
@@ -13,10 +14,12 @@ import java.time.Duration;
 /**
  * What the topology needs besides Kafka settings: topics, rules (with their policies), dedup window,
  * rendering, routing, the largest event accepted, the clock that stamps statuses, the counters it
- * moves, and how often the policy stage looks for due digests and held mail.
+ * moves, how often the policy stage looks for due digests and held mail, and the suppression policy
+ * (which feedback suppresses an address, and whether critical mail ignores suppressions).
  */
 public record TopologySettings(Topics topics, RuleBook rules, Duration dedupWindow, Renderer renderer,
-    AccountRouter router, int maxEventBytes, Clock clock, TopologyMetrics metrics, Duration policyTick) {
+    AccountRouter router, int maxEventBytes, Clock clock, TopologyMetrics metrics, Duration policyTick,
+    SuppressionPolicy suppressions) {
 
   public static final Duration DEFAULT_DEDUP_WINDOW = Duration.ofHours(24);
   public static final int DEFAULT_MAX_EVENT_BYTES = 1024 * 1024;
@@ -27,7 +30,7 @@ public record TopologySettings(Topics topics, RuleBook rules, Duration dedupWind
   public TopologySettings(Topics topics, RuleBook rules, Duration dedupWindow, Renderer renderer,
       AccountRouter router, int maxEventBytes, Clock clock) {
     this(topics, rules, dedupWindow, renderer, router, maxEventBytes, clock, TopologyMetrics.unscraped(),
-        DEFAULT_POLICY_TICK);
+        DEFAULT_POLICY_TICK, SuppressionPolicy.DEFAULTS);
   }
 
   /** Default settings: the built-in rules and templates, a 24 h dedup window, one account. */
@@ -37,34 +40,39 @@ public record TopologySettings(Topics topics, RuleBook rules, Duration dedupWind
   }
 
   public TopologySettings withClock(Clock newClock) {
-    return new TopologySettings(topics, rules, dedupWindow, renderer, router, maxEventBytes, newClock, metrics, policyTick);
+    return new TopologySettings(topics, rules, dedupWindow, renderer, router, maxEventBytes, newClock, metrics, policyTick, suppressions);
   }
 
   public TopologySettings withDedupWindow(Duration window) {
-    return new TopologySettings(topics, rules, window, renderer, router, maxEventBytes, clock, metrics, policyTick);
+    return new TopologySettings(topics, rules, window, renderer, router, maxEventBytes, clock, metrics, policyTick, suppressions);
   }
 
   public TopologySettings withRules(RuleBook newRules) {
-    return new TopologySettings(topics, newRules, dedupWindow, renderer, router, maxEventBytes, clock, metrics, policyTick);
+    return new TopologySettings(topics, newRules, dedupWindow, renderer, router, maxEventBytes, clock, metrics, policyTick, suppressions);
   }
 
   public TopologySettings withRenderer(Renderer newRenderer) {
-    return new TopologySettings(topics, rules, dedupWindow, newRenderer, router, maxEventBytes, clock, metrics, policyTick);
+    return new TopologySettings(topics, rules, dedupWindow, newRenderer, router, maxEventBytes, clock, metrics, policyTick, suppressions);
   }
 
   public TopologySettings withRouter(AccountRouter newRouter) {
-    return new TopologySettings(topics, rules, dedupWindow, renderer, newRouter, maxEventBytes, clock, metrics, policyTick);
+    return new TopologySettings(topics, rules, dedupWindow, renderer, newRouter, maxEventBytes, clock, metrics, policyTick, suppressions);
   }
 
   public TopologySettings withMaxEventBytes(int bytes) {
-    return new TopologySettings(topics, rules, dedupWindow, renderer, router, bytes, clock, metrics, policyTick);
+    return new TopologySettings(topics, rules, dedupWindow, renderer, router, bytes, clock, metrics, policyTick, suppressions);
   }
 
   public TopologySettings withMetrics(TopologyMetrics newMetrics) {
-    return new TopologySettings(topics, rules, dedupWindow, renderer, router, maxEventBytes, clock, newMetrics, policyTick);
+    return new TopologySettings(topics, rules, dedupWindow, renderer, router, maxEventBytes, clock, newMetrics, policyTick, suppressions);
+  }
+
+  public TopologySettings withSuppressions(SuppressionPolicy policy) {
+    return new TopologySettings(topics, rules, dedupWindow, renderer, router, maxEventBytes, clock, metrics, policyTick,
+        policy);
   }
 
   public TopologySettings withPolicyTick(Duration tick) {
-    return new TopologySettings(topics, rules, dedupWindow, renderer, router, maxEventBytes, clock, metrics, tick);
+    return new TopologySettings(topics, rules, dedupWindow, renderer, router, maxEventBytes, clock, metrics, tick, suppressions);
   }
 }

@@ -3,6 +3,8 @@ package dev.notifier.cli.config;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.notifier.cli.console.ConsoleSettings;
 import dev.notifier.cli.management.ManagementSettings;
+import dev.notifier.feedback.imap.MailboxSettings;
+import dev.notifier.feedback.webhook.WebhookSettings;
 import dev.notifier.schemas.admin.TopicLayout;
 import dev.notifier.schemas.config.KafkaSettings;
 import dev.notifier.sender.config.AccountSettings;
@@ -18,7 +20,9 @@ import java.util.stream.Collectors;
  * routes to and the workers send through), the streams and worker sections, where the process
  * serves its metrics and health checks (management), and how {@code notifier topics create} lays
  * out new topics (topics), the Kafka principals of each role (acls, for {@code notifier acls}), and the
- * web console's users and workers (console; null when the file has none).
+ * web console's users and workers (console; null when the file has none), the bounce mailbox
+ * ({@code bounces}, optional, for {@code notifier bounces}) and the provider webhooks ({@code webhooks},
+ * optional, for {@code notifier webhooks}).
  */
 public record NotifierConfig(
     @JsonProperty("kafka") KafkaSettings kafka,
@@ -28,7 +32,9 @@ public record NotifierConfig(
     @JsonProperty("management") ManagementSettings management,
     @JsonProperty("topics") TopicLayout topics,
     @JsonProperty("acls") AclSettings acls,
-    @JsonProperty("console") ConsoleSettings console) {
+    @JsonProperty("console") ConsoleSettings console,
+    @JsonProperty("bounces") MailboxSettings bounces,
+    @JsonProperty("webhooks") WebhookSettings webhooks) {
 
   public NotifierConfig {
     if (kafka == null) {
@@ -48,7 +54,7 @@ public record NotifierConfig(
 
   /** This config with another management section (a command-line override). */
   public NotifierConfig withManagement(ManagementSettings management) {
-    return new NotifierConfig(kafka, accounts, streams, worker, management, topics, acls, console);
+    return new NotifierConfig(kafka, accounts, streams, worker, management, topics, acls, console, bounces, webhooks);
   }
 
   /** The worker's settings: its section plus the accounts. */

@@ -101,4 +101,44 @@ class ConfigFileTest {
     assertThatThrownBy(() -> ConfigFile.load(file)).isInstanceOf(ConfigException.class)
         .hasMessageContaining("streams.dedupWindow").hasMessageContaining("PT-1H");
   }
+
+  @Test
+  void theSuppressionPolicyIsReadFromTheStreamsSectionAndABadValueIsNamed() throws IOException {
+    String base = "kafka: {bootstrapServers: 'localhost:9092'}\n"
+        + "accounts:\n  - {id: a, host: h, port: 25, security: none, from: a@example.com, systemDefault: true}\n";
+    assertThat(ConfigFile.load(write(base)).streams().suppressions().softBounces()).isEqualTo(3);
+
+    NotifierConfig config = ConfigFile.load(write(base + "streams:\n  suppressions:\n    exemptCritical: false\n"
+        + "    softBounces: 5\n    softBounceWindow: P3D\n    hardBounceFor: P365D\n"));
+    assertThat(config.streams().suppressions().exemptCritical()).isFalse();
+    assertThat(config.streams().suppressions().softBounces()).isEqualTo(5);
+    assertThat(config.streams().suppressions().softBounceWindow()).isEqualTo(Duration.ofDays(3));
+    assertThat(config.streams().suppressions().hardBounceFor()).isEqualTo(Duration.ofDays(365));
+    assertThat(config.streams().suppressions().softBounceFor()).isEqualTo(Duration.ofDays(30));
+
+    assertThatThrownBy(() -> ConfigFile.load(write(base + "streams: {suppressions: {softBounces: 0}}\n")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("streams.suppressions.softBounces is 0");
+  }
+
+  @Test
+  void theBounceMailboxAndWebhookSectionsAreOptionalAndCheckedWithTheKeyNamed() throws IOException {
+    String base = "kafka: {bootstrapServers: 'localhost:9092'}\n"
+        + "accounts:\n  - {id: a, host: h, port: 25, security: none, from: a@example.com, systemDefault: true}\n";
+    assertThat(ConfigFile.load(write(base)).bounces()).isNull();
+    assertThat(ConfigFile.load(write(base)).webhooks()).isNull();
+
+    NotifierConfig config = ConfigFile.load(write(base + "bounces: {host: imap.example.com, username: b, "
+        + "passwordEnv: BOUNCES_PASSWORD}\nwebhooks: {sesTopicArns: ['arn:aws:sns:eu-west-1:1:b']}\n"));
+    assertThat(config.bounces().port()).isEqualTo(993);
+    assertThat(config.bounces().security()).isEqualTo("ssl");
+    assertThat(config.bounces().source()).isEqualTo("imap:b@imap.example.com/INBOX");
+    assertThat(config.webhooks().port()).isEqualTo(8089);
+    assertThat(config.webhooks().host()).isEqualTo("127.0.0.1");
+
+    assertThatThrownBy(() -> ConfigFile.load(write(base + "bounces: {host: imap.example.com, username: b, "
+        + "security: none, passwordEnv: P}\n")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("bounces.security none sends the password in clear");
+    assertThatThrownBy(() -> ConfigFile.load(write(base + "webhooks: {port: 8089}\n")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("an unsigned webhook is never accepted");
+  }
 }

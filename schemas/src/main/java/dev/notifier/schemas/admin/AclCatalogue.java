@@ -38,6 +38,8 @@ public final class AclCatalogue {
 
   /** The transactional-id prefix of {@code notifier dlt replay}. */
   public static final String REPLAY_TRANSACTIONAL_ID_PREFIX = "notifier-dlt-replay-";
+  /** The transactional ids of {@code notifier suppressions add|remove} (the change and its audit record together). */
+  public static final String SUPPRESSIONS_TRANSACTIONAL_ID_PREFIX = "notifier-suppressions-";
 
   private static final String CLUSTER = "kafka-cluster";
 
@@ -97,6 +99,9 @@ public final class AclCatalogue {
     write(p, topics.send());
     write(p, topics.status());
     write(p, topics.invalidEvents());
+    read(p, topics.feedback());
+    read(p, topics.suppressions());
+    write(p, topics.suppressions());
     schemas(p);
     // internal topics (repartition, changelogs), the group and EOS transactional ids share the application id
     grant(p, ResourceType.TOPIC, streamsApplicationId, PatternType.PREFIXED, AclOperation.ALL);
@@ -116,6 +121,7 @@ public final class AclCatalogue {
     write(p, topics.status());
     read(p, topics.usage());
     write(p, topics.usage());
+    write(p, topics.feedback());
     schemas(p);
     // the send group and its retry group ("<group>-retry")
     grant(p, ResourceType.GROUP, workerGroupId, PatternType.PREFIXED, AclOperation.READ, AclOperation.DESCRIBE);
@@ -126,6 +132,7 @@ public final class AclCatalogue {
     read(p, topics.deadLetters());
     read(p, topics.status());
     read(p, topics.audit());
+    read(p, topics.suppressions());
     read(p, topics.schemas());
   }
 
@@ -134,6 +141,9 @@ public final class AclCatalogue {
     write(p, topics.send());
     write(p, topics.status());
     write(p, topics.audit());
+    write(p, topics.suppressions());
+    grant(p, ResourceType.TRANSACTIONAL_ID, SUPPRESSIONS_TRANSACTIONAL_ID_PREFIX, PatternType.PREFIXED,
+        AclOperation.WRITE, AclOperation.DESCRIBE);
     grant(p, ResourceType.TOPIC, topics.schemas().name(), PatternType.LITERAL, AclOperation.WRITE);
     grant(p, ResourceType.TRANSACTIONAL_ID, REPLAY_TRANSACTIONAL_ID_PREFIX, PatternType.PREFIXED, AclOperation.WRITE,
         AclOperation.DESCRIBE);

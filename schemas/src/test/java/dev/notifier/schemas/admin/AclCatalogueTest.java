@@ -72,4 +72,14 @@ class AclCatalogueTest {
         .map(b -> b.entry().operation() + " " + b.pattern().resourceType() + " " + b.pattern().patternType() + " "
             + b.pattern().name()).toList();
   }
+
+  @Test
+  void workersWriteFeedbackTheStreamsAppTurnsItIntoSuppressionsAndReplayersMayChangeThem() {
+    assertThat(grants("User:worker")).contains("WRITE TOPIC LITERAL prod.notifier.feedback")
+        .doesNotContain("WRITE TOPIC LITERAL prod.notifier.suppressions");
+    assertThat(grants("User:streams")).contains("READ TOPIC LITERAL prod.notifier.feedback",
+        "READ TOPIC LITERAL prod.notifier.suppressions", "WRITE TOPIC LITERAL prod.notifier.suppressions");
+    assertThat(grants("User:ann")).contains("READ TOPIC LITERAL prod.notifier.suppressions");
+    assertThat(grants("User:bob")).contains("WRITE TOPIC LITERAL prod.notifier.suppressions");
+  }
 }

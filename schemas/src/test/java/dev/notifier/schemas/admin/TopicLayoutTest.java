@@ -27,7 +27,8 @@ class TopicLayoutTest {
     });
     assertThat(created).filteredOn(t -> "compact".equals(t.configs().get("cleanup.policy")))
         .extracting(NewTopic::name)
-        .containsExactlyInAnyOrder("t.notifier.users", "t.notifier.groups", "t.notifier.status", "t.notifier.schemas");
+        .containsExactlyInAnyOrder("t.notifier.users", "t.notifier.groups", "t.notifier.status", "t.notifier.schemas",
+            "t.notifier.suppressions");
     assertThat(created).filteredOn(t -> t.name().equals(topics.usage().name())).singleElement()
         .extracting(NewTopic::configs).isEqualTo(Map.of("cleanup.policy", "delete", "retention.ms", "172800000",
             "retention.bytes", "-1"));

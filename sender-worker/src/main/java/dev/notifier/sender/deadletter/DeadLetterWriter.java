@@ -15,6 +15,7 @@ import dev.notifier.sender.metrics.WorkerMetrics;
 import dev.notifier.sender.outcome.AcknowledgedWrites;
 import dev.notifier.sender.outcome.Statuses;
 import dev.notifier.sender.retry.Action;
+import dev.notifier.sender.retry.AttemptFeedback;
 import dev.notifier.sender.retry.Classification;
 import dev.notifier.sender.retry.DeadEnd;
 import dev.notifier.sender.retry.Delivery;
@@ -29,7 +30,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * (see {@link DeadLetters}), and a DEAD status. The failure class is the {@link Action}'s name, the
  * value {@code notifier dlt --class} filters on. What the retry stage gives up on arrives here as its
  * {@link DeadEnd}; a notification naming an account this worker does not have, and a record whose
- * retry headers cannot be read, are dead-lettered at once.
+ * retry headers cannot be read, are dead-lettered at once. A dead recipient's bounce goes to the
+ * feedback topic in the same batch ({@link AttemptFeedback}).
  */
 public final class DeadLetterWriter implements DeadEnd {
 
@@ -39,15 +41,17 @@ public final class DeadLetterWriter implements DeadEnd {
   private final Clock clock;
   private final String workerId;
   private final WorkerMetrics metrics;
+  private final AttemptFeedback feedback;
 
   public DeadLetterWriter(Topics topics, AcknowledgedWrites writes, Statuses statuses, Clock clock, String workerId,
-      WorkerMetrics metrics) {
+      WorkerMetrics metrics, AttemptFeedback feedback) {
     this.deadLetterTopic = topics.deadLetters().name();
     this.writes = writes;
     this.statuses = statuses;
     this.clock = clock;
     this.workerId = workerId;
     this.metrics = metrics;
+    this.feedback = feedback;
   }
 
   /** A notification that names an account this worker does not have. */
@@ -127,8 +131,10 @@ public final class DeadLetterWriter implements DeadEnd {
     }
     metrics.account(n.getAccount()).deadLettered(failureClass);
     String detail = (reply == null ? "" : reply + " — ") + why.fix();
-    writes.write(List.of(
+    List<ProducerRecord<String, Object>> records = new java.util.ArrayList<>(List.of(
         new ProducerRecord<>(deadLetterTopic, null, n.getNotificationId(), letter, DeadLetters.origin(d.record(), letter)),
-        statuses.record(n, DeliveryState.DEAD, why.kind(), detail, attempts)), done);
+        statuses.record(n, DeliveryState.DEAD, why.kind(), detail, attempts)));
+    records.addAll(feedback.records(n, why, reply, now));
+    writes.write(records, done);
   }
 }

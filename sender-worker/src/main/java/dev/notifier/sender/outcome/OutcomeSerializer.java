@@ -2,24 +2,27 @@ package dev.notifier.sender.outcome;
 
 import dev.notifier.avro.DeadLetter;
 import dev.notifier.avro.DeliveryStatus;
+import dev.notifier.avro.Feedback;
 import dev.notifier.avro.Notification;
 import dev.notifier.avro.QuotaUsage;
 import dev.notifier.schemas.Topics;
 import org.apache.kafka.common.serialization.Serializer;
 
-/** Serializes what a worker writes: statuses, retried notifications and dead letters. */
+/** Serializes what a worker writes: statuses, retried notifications, dead letters, usage and bounce feedback. */
 public final class OutcomeSerializer implements Serializer<Object> {
 
   private final Serializer<DeliveryStatus> status;
   private final Serializer<DeadLetter> deadLetter;
   private final Serializer<Notification> notification;
   private final Serializer<QuotaUsage> usage;
+  private final Serializer<Feedback> feedback;
 
   public OutcomeSerializer(Topics topics) {
     this.status = topics.status().valueSerde().serializer();
     this.deadLetter = topics.deadLetters().valueSerde().serializer();
     this.notification = topics.send().valueSerde().serializer();
     this.usage = topics.usage().valueSerde().serializer();
+    this.feedback = topics.feedback().valueSerde().serializer();
   }
 
   @Override
@@ -36,11 +39,14 @@ public final class OutcomeSerializer implements Serializer<Object> {
     if (value instanceof QuotaUsage u) {
       return usage.serialize(topic, u);
     }
+    if (value instanceof Feedback f) {
+      return feedback.serialize(topic, f);
+    }
     if (value instanceof String schema) {
       // the schemas it writes, published to the schema topic at start-up
       return schema.getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
-    throw new IllegalArgumentException("a worker writes statuses, retries, dead letters, usage and schemas only, not "
+    throw new IllegalArgumentException("a worker writes statuses, retries, dead letters, usage, feedback and schemas only, not "
         + value);
   }
 }

@@ -39,10 +39,11 @@ public final class RetryWriter {
   private final DoubleSupplier random;
   private final DeadEnd deadEnd;
   private final WorkerMetrics metrics;
+  private final AttemptFeedback feedback;
 
   /** {@code random} spreads the retry delays (a value in [0, 1], see {@link BackoffPolicy#delayFor}). */
   public RetryWriter(Topics topics, AcknowledgedWrites writes, Statuses statuses, BackoffPolicy backoff, Clock clock,
-      DoubleSupplier random, DeadEnd deadEnd, WorkerMetrics metrics) {
+      DoubleSupplier random, DeadEnd deadEnd, WorkerMetrics metrics, AttemptFeedback feedback) {
     // topic names resolved once (see Statuses)
     this.waitTopics = topics.waitTiers().stream().map(dev.notifier.schemas.Topic::name).toArray(String[]::new);
     for (int tier = 1; tier <= Topics.RETRY_TIERS; tier++) {
@@ -55,6 +56,7 @@ public final class RetryWriter {
     this.random = random;
     this.deadEnd = deadEnd;
     this.metrics = metrics;
+    this.feedback = feedback;
   }
 
   /**
@@ -75,7 +77,8 @@ public final class RetryWriter {
       case RETRY, ACCOUNT_ERROR -> {
         Optional<Instant> next = backoff.nextAttemptAt(attempts, first, now, random);
         if (next.isPresent()) {
-          retry(d, attempts, first, next.get(), c, describe(e, c), done);
+          retry(d, attempts, first, next.get(), c, describe(e, c), feedback.records(d.notification(), c, e.reply(), now),
+              done);
         } else {
           deadEnd.dead(d, expired("the lifetime budget ran out after " + attempts + " attempts; last: "
               + describe(e, c)), e.reply(), e.causeClass(), attempts, first, done);
@@ -149,7 +152,7 @@ public final class RetryWriter {
   }
 
   private void retry(Delivery d, int attempts, Instant first, Instant due, Classification c, String detail,
-      Runnable done) {
+      List<ProducerRecord<String, Object>> bounce, Runnable done) {
     String kind = c.kind();
     int tier = Math.min(attempts, Topics.RETRY_TIERS);
     Notification n = d.notification();
@@ -159,8 +162,10 @@ public final class RetryWriter {
     LOG.info("RETRY {} account={} class={} kind={} attempt={} due={}", n.getNotificationId(), n.getAccount(),
         c.action(), kind, attempts, due);
     metrics.account(n.getAccount()).retried(attempts);
-    writes.write(List.of(retry, statuses.record(n, DeliveryState.RETRYING, kind, detail + "; next attempt at " + due,
-        attempts)), done);
+    List<ProducerRecord<String, Object>> records = new java.util.ArrayList<>(List.of(retry,
+        statuses.record(n, DeliveryState.RETRYING, kind, detail + "; next attempt at " + due, attempts)));
+    records.addAll(bounce);
+    writes.write(records, done);
   }
 
   /** Retries that ran out: an {@link Action#EXPIRED} dead letter whose fix tells the story. */

@@ -23,8 +23,14 @@ import java.util.Date;
  * <p>The From is the account's own {@code from}, display name included; nothing in the record can
  * change it. Every value a header is written from — From, To and its name, Subject, Message-ID —
  * is refused if it holds CR or LF, which would let it start a header of its own.
+ *
+ * <p>The id is also in {@value #NOTIFICATION_ID_HEADER}, which bounce reports quote back with the
+ * original headers, so a bounce is tied to its notification.
  */
 public final class MessageFactory {
+
+  /** The header carrying the notification id, for correlating bounces and complaints. */
+  public static final String NOTIFICATION_ID_HEADER = "X-Notifier-Notification-Id";
 
   private MessageFactory() {
   }
@@ -55,6 +61,7 @@ public final class MessageFactory {
       message.setRecipient(MimeMessage.RecipientType.TO, recipient(n));
       message.setSubject(n.getSubject(), StandardCharsets.UTF_8.name());
       message.setSentDate(Date.from(n.getCreatedAt()));
+      message.setHeader(NOTIFICATION_ID_HEADER, n.getNotificationId());
       if (n.getHtmlBody() == null) {
         message.setEncodedContent(encoded(n.getTextBody(), "plain"));
       } else {

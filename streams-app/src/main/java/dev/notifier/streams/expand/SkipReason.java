@@ -21,7 +21,9 @@ public enum SkipReason {
   /** The template uses a variable the event does not provide. */
   MISSING_VARIABLE("missing-variable"),
   /** The rendered mail is past the size limit (render.MailSize): the event carries something far too long. */
-  TOO_LARGE("too-large");
+  TOO_LARGE("too-large"),
+  /** The address is on the suppression list (it bounced, complained or unsubscribed; see notifier suppressions). */
+  SUPPRESSED("suppressed");
 
   private final String code;
 

@@ -4,6 +4,8 @@ import dev.notifier.cli.ops.Json;
 import dev.notifier.cli.ops.LedgerReader;
 import dev.notifier.cli.ops.OpsCommand;
 import dev.notifier.cli.ops.OpsException;
+import dev.notifier.cli.ops.suppressions.SuppressionList;
+import dev.notifier.cli.ops.suppressions.SuppressionView;
 import dev.notifier.cli.ops.StatusEntry;
 import dev.notifier.cli.ops.dlt.DeadLetterEntry;
 import dev.notifier.cli.ops.dlt.DltFilter;
@@ -63,7 +65,14 @@ public final class StatusCommand extends OpsCommand {
     if (query.event != null) {
       return byEvent(query.event.strip(), ledger);
     }
-    return byRecipient(NotificationIds.normalize(query.to), ledger);
+    String address = NotificationIds.normalize(query.to);
+    if (!json) {
+      // a suppressed address gets no mail however many events name it: say so before its history
+      SuppressionList.read(topicReader(), topics).of(address).ifPresent(s ->
+          out().println(address + ": " + SuppressionView.sentence(s, clock.instant())
+              + " (notifier suppressions show " + address + ")"));
+    }
+    return byRecipient(address, ledger);
   }
 
   private int byId(String id, LedgerReader ledger, Topics topics) {

@@ -1,0 +1,67 @@
+package dev.notifier.cli.feedback;
+
+import dev.notifier.cli.config.NotifierConfig;
+import dev.notifier.cli.ops.OpsCommand;
+import dev.notifier.cli.ops.OpsException;
+import dev.notifier.feedback.webhook.SendGridVerifier;
+import dev.notifier.feedback.webhook.SnsCertificates;
+import dev.notifier.feedback.webhook.SnsVerifier;
+import dev.notifier.feedback.webhook.WebhookReceiver;
+import dev.notifier.feedback.webhook.WebhookSettings;
+import java.net.InetSocketAddress;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code notifier webhooks --config FILE}: the provider webhook receiver of the config's
+ * {@code webhooks} section, writing verified feedback to {@code notifier.feedback} until SIGTERM.
+ * Refused requests are counted by provider and reason, and the counts printed every ten minutes when
+ * they changed, and at the end — one line, not one per request, however many a flood sends.
+ */
+@Command(name = "webhooks", mixinStandardHelpOptions = true,
+    description = {"Receive provider webhooks (Amazon SES through SNS, SendGrid's signed event webhook) into "
+        + "notifier.feedback.", "Only requests with a valid signature are accepted; the rest are refused and counted."})
+public final class WebhooksCommand extends OpsCommand {
+
+  @Override
+  protected int run() throws Exception {
+    NotifierConfig config = kafka.configFile();
+    if (config == null || config.webhooks() == null) {
+      throw new OpsException("no webhooks configured: pass --config FILE with a webhooks section (sesTopicArns "
+          + "and/or sendgridVerificationKey; see config/example.yaml)");
+    }
+    WebhookSettings w = config.webhooks();
+    SnsVerifier ses = w.sesTopicArns().isEmpty() ? null
+        : new SnsVerifier(new HashSet<>(w.sesTopicArns()), new SnsCertificates(), clock);
+    SendGridVerifier sendgrid = w.sendgridVerificationKey() == null ? null
+        : new SendGridVerifier(w.sendgridVerificationKey(), clock);
+    CountDownLatch stop = new CountDownLatch(1);
+    try (FeedbackWriter writer = new FeedbackWriter(kafka.settings().clientProperties(), kafka.settings().topics(),
+        "notifier webhooks");
+        WebhookReceiver receiver = new WebhookReceiver(new InetSocketAddress(w.host(), w.port()), ses, sendgrid,
+            writer::write)) {
+      Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "notifier-webhooks-shutdown"));
+      out().println("receiving webhooks on http://" + w.host() + ":" + receiver.port() + "/webhooks/"
+          + (ses != null && sendgrid != null ? "{ses,sendgrid}" : ses != null ? "ses" : "sendgrid"));
+      out().flush();
+      Map<String, Long> shown = Map.of();
+      while (!stop.await(10, TimeUnit.MINUTES)) {
+        shown = report(receiver, shown);
+      }
+      report(receiver, shown);
+    }
+    return 0;
+  }
+
+  private Map<String, Long> report(WebhookReceiver receiver, Map<String, Long> shown) {
+    Map<String, Long> now = receiver.refusals();
+    if (!now.equals(shown)) {
+      out().println("accepted " + receiver.accepted() + "; refused " + now);
+      out().flush();
+    }
+    return now;
+  }
+}

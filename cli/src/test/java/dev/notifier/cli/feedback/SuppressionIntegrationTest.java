@@ -1,0 +1,429 @@
+package dev.notifier.cli.feedback;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.notifier.avro.DeliveryState;
+import dev.notifier.avro.DeliveryStatus;
+import dev.notifier.avro.Suppression;
+import dev.notifier.avro.SuppressionReason;
+import com.icegreen.greenmail.user.GreenMailUser;
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
+import dev.notifier.cli.ops.OpsTestSupport;
+import dev.notifier.feedback.webhook.SendGridVerifier;
+import dev.notifier.feedback.webhook.WebhookReceiver;
+import dev.notifier.cli.ops.OpsTestSupport.Run;
+import dev.notifier.cli.publish.Publisher;
+import dev.notifier.cli.publish.RecordKind;
+import dev.notifier.schemas.NotificationIds;
+import dev.notifier.schemas.Topics;
+import dev.notifier.schemas.admin.TopicLayout;
+import dev.notifier.schemas.config.KafkaSettings;
+import dev.notifier.sender.SenderWorker;
+import dev.notifier.sender.WorkerContext;
+import dev.notifier.sender.config.AccountSettings;
+import dev.notifier.sender.config.WorkerSettings;
+import dev.notifier.streams.StreamsApp;
+import dev.notifier.streams.StreamsSettings;
+import dev.notifier.streams.route.AccountRouter;
+import dev.notifier.testkit.Await;
+import dev.notifier.testkit.kafka.EmbeddedKafka;
+import dev.notifier.testkit.smtp.ScriptableSmtpServer;
+import dev.notifier.testkit.smtp.Stage;
+import dev.notifier.testkit.smtp.Transcript;
+import jakarta.mail.Session;
+import jakarta.mail.internet.MimeMessage;
+import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.io.StringReader;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.Signature;
+import java.security.spec.ECGenParameterSpec;
+import java.util.Base64;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.Serdes;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Closing the loop on a real broker and a real SMTP server: a 550 5.1.1 at RCPT becomes a hard
+ * bounce on {@code notifier.feedback}, the streams app's learn stage suppresses the address, and the
+ * next event for it is SKIPPED {@code suppressed} by the topology — its RCPT never reaches the SMTP
+ * server again — while the other recipient of the same event gets her mail; an operator sees why
+ * ({@code suppressions list}, {@code status --to}), removes it with a reason (audited, {@code show}),
+ * and the next mail flows. An address suppressed by hand for one category is skipped and exported.
+ */
+@Timeout(240)
+class SuppressionIntegrationTest {
+
+  private static final Topics TOPICS = Topics.standard();
+  private static final String GONE = "gone@example.org";
+
+  private static EmbeddedKafka kafka;
+  private static ScriptableSmtpServer smtp;
+  private static StreamsApp app;
+  private static SenderWorker worker;
+  private static ExecutorService pool;
+  private static KafkaSettings settings;
+
+  @BeforeAll
+  static void start() throws Exception {
+    kafka = EmbeddedKafka.builder().partitions(3).start();
+    kafka.createTopics(TopicLayout.of(3).newTopics(TOPICS));
+    smtp = ScriptableSmtpServer.builder().build().start();
+    smtp.script().at(Stage.RCPT).matching(GONE).reply("550 5.1.1 <" + GONE + ">: Recipient address rejected: "
+        + "User unknown in virtual mailbox table").always();
+    settings = KafkaSettings.of(kafka.bootstrapServers());
+    app = new StreamsApp(settings, StreamsSettings.defaults().withApplicationId("suppression-it")
+        .withStateDir(Files.createTempDirectory("suppression-it").toString()), AccountRouter.single("default"));
+    app.start();
+    worker = new SenderWorker(WorkerContext.builder(settings, new WorkerSettings(null, "suppression-it-worker", null,
+        List.of(AccountSettings.local("default", smtp.host(), smtp.port(), "noreply@notifier.test")))).build());
+    pool = Executors.newSingleThreadExecutor();
+    pool.submit(worker);
+  }
+
+  @AfterAll
+  static void stop() {
+    if (worker != null) {
+      worker.close();
+    }
+    if (pool != null) {
+      pool.shutdownNow();
+    }
+    if (app != null) {
+      app.close();
+    }
+    if (smtp != null) {
+      smtp.close();
+    }
+    if (kafka != null) {
+      kafka.close();
+    }
+  }
+
+  @Test
+  void aRejectionAtRcptSuppressesTheAddressAndTheNextEventNeverReachesSmtp() throws Exception {
+    // Step 1: the directory, and an event for alice and bob (whose mailbox is gone)
+    try (Publisher publisher = new Publisher(settings.clientProperties(), TOPICS)) {
+      publisher.publish(lines("{\"userId\":\"alice\",\"email\":\"alice@example.com\"}",
+          "{\"userId\":\"bob\",\"email\":\"Gone@Example.org\"}",
+          "{\"userId\":\"carol\",\"email\":\"carol@example.com\"}"), RecordKind.USERS, false);
+      assertThat(app.awaitDirectory(3, 0, Duration.ofSeconds(60))).as("directory loaded").isTrue();
+      publisher.publish(lines(event("zt-bug-9-assign-1")), RecordKind.EVENTS, false);
+    }
+    OpsTestSupport.awaitStates(kafka.bootstrapServers(), TOPICS, Map.of(
+        id("zt-bug-9-assign-1", "alice@example.com"), DeliveryState.SENT,
+        id("zt-bug-9-assign-1", "Gone@Example.org"), DeliveryState.DEAD), Duration.ofSeconds(90));
+
+    // Step 2: the bounce became a suppression
+    Suppression s = awaitSuppression(GONE);
+    assertThat(s.getReason()).isEqualTo(SuppressionReason.HARD_BOUNCE);
+    assertThat(s.getSource()).isEqualTo("smtp:default");
+    assertThat(s.getDetail()).startsWith("hard-bounce 550 5.1.1: <" + GONE + ">: Recipient address rejected");
+    assertThat(s.getNotificationId()).isEqualTo(id("zt-bug-9-assign-1", "Gone@Example.org"));
+    assertThat(s.getExpiresAt()).isNull();
+    assertThat(rcptsTo(GONE)).isEqualTo(1);
+
+    // Step 3: the next event for both: alice gets it, bob is suppressed and never reaches SMTP
+    try (Publisher publisher = new Publisher(settings.clientProperties(), TOPICS)) {
+      publisher.publish(lines(event("zt-bug-9-assign-2")), RecordKind.EVENTS, false);
+    }
+    Map<String, DeliveryStatus> ledger = OpsTestSupport.awaitStates(kafka.bootstrapServers(), TOPICS, Map.of(
+        id("zt-bug-9-assign-2", "alice@example.com"), DeliveryState.SENT,
+        id("zt-bug-9-assign-2", "Gone@Example.org"), DeliveryState.SKIPPED), Duration.ofSeconds(90));
+    DeliveryStatus skipped = ledger.get(id("zt-bug-9-assign-2", "Gone@Example.org"));
+    assertThat(skipped.getReason()).isEqualTo("suppressed");
+    assertThat(skipped.getDetail()).contains(GONE, "hard-bounce", "notifier suppressions remove");
+    // the other tests of this class share the SMTP server: only what reached it for bob's address matters
+    assertThat(smtp.messages()).filteredOn(m -> m.recipients().contains(GONE)).isEmpty();
+    assertThat(rcptsTo(GONE)).as("no RCPT for a suppressed address").isEqualTo(1);
+
+    // Step 4: an operator sees why, in the list, in show and in status --to
+    String bootstrap = kafka.bootstrapServers();
+    Run list = OpsTestSupport.run("suppressions", "list", "--domain", "example.org", "--bootstrap-server", bootstrap);
+    System.out.println("$ notifier suppressions list\n" + list.out());
+    assertThat(list.code()).as(list.err()).isZero();
+    assertThat(list.out()).containsPattern(GONE.replace(".", "\\.") + "\\s+hard-bounce\\s+all\\s")
+        .contains("total 1 suppressed address(es)");
+    Run status = OpsTestSupport.run("status", "--bootstrap-server", bootstrap, "--to", GONE);
+    System.out.println("$ notifier status --to " + GONE + "\n" + status.out());
+    assertThat(status.out()).startsWith(GONE + ": suppressed (hard-bounce, all mail) since ")
+        .contains("from smtp:default, until removed: hard-bounce 550 5.1.1");
+
+    // Step 5: the mailbox is restored; the operator removes the suppression, with a reason, audited
+    smtp.clearScript();
+    Run removed = OpsTestSupport.run("suppressions", "remove", GONE, "--reason", "mailbox restored, ticket 4711",
+        "--bootstrap-server", bootstrap);
+    System.out.println("$ notifier suppressions remove " + GONE + "\n" + removed.out() + removed.err());
+    assertThat(removed.code()).as(removed.err()).isZero();
+    assertThat(removed.out()).contains("removed the suppression of " + GONE + " (hard-bounce since ");
+    Run show = OpsTestSupport.run("suppressions", "show", GONE, "--bootstrap-server", bootstrap);
+    System.out.println("$ notifier suppressions show " + GONE + "\n" + show.out());
+    assertThat(show.code()).as("not suppressed any more").isEqualTo(1);
+    assertThat(show.out()).contains(GONE + ": not suppressed")
+        .containsPattern("suppression\\.remove by User:ANONYMOUS \\(OS user [^)]+\\): mailbox restored, ticket 4711");
+    Run again = OpsTestSupport.run("suppressions", "remove", GONE, "--reason", "twice", "--bootstrap-server", bootstrap);
+    assertThat(again.code()).isEqualTo(1);
+    assertThat(again.err()).contains(GONE + " is not suppressed: nothing to remove");
+
+    // Step 6: mail flows again
+    try (Publisher publisher = new Publisher(settings.clientProperties(), TOPICS)) {
+      publisher.publish(lines(event("zt-bug-9-assign-3")), RecordKind.EVENTS, false);
+    }
+    OpsTestSupport.awaitStates(bootstrap, TOPICS, Map.of(
+        id("zt-bug-9-assign-3", "Gone@Example.org"), DeliveryState.SENT), Duration.ofSeconds(90));
+    assertThat(rcptsTo(GONE)).isEqualTo(2);
+  }
+
+  @Test
+  void anOperatorSuppressesAnAddressByHandAndExportsTheList() throws Exception {
+    String bootstrap = kafka.bootstrapServers();
+    try (Publisher publisher = new Publisher(settings.clientProperties(), TOPICS)) {
+      publisher.publish(lines("{\"userId\":\"dave\",\"email\":\"dave@example.net\"}",
+          "{\"userId\":\"carol\",\"email\":\"carol@example.com\"}"), RecordKind.USERS, false);
+    }
+    Run added = OpsTestSupport.run("suppressions", "add", "Dave@Example.net", "--reason", "asked us by phone",
+        "--category", "bug.*", "--for", "30d", "--bootstrap-server", bootstrap);
+    System.out.println("$ notifier suppressions add Dave@Example.net\n" + added.out() + added.err());
+    assertThat(added.code()).as(added.err()).isZero();
+    assertThat(added.out()).contains("suppressed dave@example.net by User:ANONYMOUS",
+        "(manual, only bug.*)", ": asked us by phone");
+
+    Awaitility.await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+      String eventId = "zt-bug-11-" + UUID.randomUUID();
+      try (Publisher publisher = new Publisher(settings.clientProperties(), TOPICS)) {
+        publisher.publish(lines(event(eventId).replace("\"userId\":\"alice\"", "\"userId\":\"dave\"")
+            .replace(",\"cc\":[{\"userId\":\"bob\"}]", ",\"cc\":[]")), RecordKind.EVENTS, false);
+      }
+      // the topology's global table follows the topic within moments: an event just before may still be sent
+      assertThat(awaitOutcome(id(eventId, "dave@example.net")).getReason()).isEqualTo("suppressed");
+    });
+
+    Path csv = Files.createTempDirectory("suppressions").resolve("suppressed.csv");
+    Run export = OpsTestSupport.run("suppressions", "export", "--kind", "manual", "--output", csv.toString(),
+        "--bootstrap-server", bootstrap);
+    assertThat(export.code()).as(export.err()).isZero();
+    List<String> rows = Files.readAllLines(csv);
+    assertThat(rows.get(0)).isEqualTo("address,reason,categories,firstSeen,lastSeen,count,expires,source,detail");
+    assertThat(rows).hasSize(2);
+    assertThat(rows.get(1)).startsWith("dave@example.net,manual,bug.*,").contains(",cli:User:ANONYMOUS,asked us by phone");
+    Run bad = OpsTestSupport.run("suppressions", "list", "--kind", "bounced", "--bootstrap-server", bootstrap);
+    assertThat(bad.code()).isEqualTo(2);
+    assertThat(bad.err()).contains("--kind bounced is not a kind: use hard-bounce, soft-bounces");
+  }
+
+
+  @Test
+  void aDsnInTheBounceMailboxHoursLaterSuppressesTheAddressToo() throws Exception {
+    // Step 1: a real IMAP server on loopback whose bounce mailbox holds a Postfix DSN for erin, whose
+    // mail was accepted by the relay and bounced by her server later
+    GreenMail imap = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_IMAP).dynamicPort());
+    imap.start();
+    try {
+      GreenMailUser mailbox = imap.setUser("bounces@notifier.test", "bounces", "imap-secret");
+      mailbox.deliver(new MimeMessage(Session.getInstance(new Properties()), new ByteArrayInputStream(
+          postfixDsn("erin@example.net", "5f7614d0-0b1e-3d00-9cc8-4136f5f6c443").getBytes(StandardCharsets.UTF_8))));
+      Path password = Files.createTempFile("imap", ".secret");
+      Files.writeString(password, "imap-secret");
+      Path config = OpsTestSupport.configFile(kafka.bootstrapServers(), "", "bounces:",
+          "  host: 127.0.0.1", "  port: " + imap.getImap().getPort(), "  security: none",
+          "  username: bounces", "  passwordFile: " + password);
+      try (Publisher publisher = new Publisher(settings.clientProperties(), TOPICS)) {
+        publisher.publish(lines("{\"userId\":\"erin\",\"email\":\"erin@example.net\"}"), RecordKind.USERS, false);
+      }
+
+      // Step 2: notifier bounces reads it once; a second pass finds nothing new
+      Run first = OpsTestSupport.run("bounces", "--config", config.toString(), "--once");
+      System.out.println("$ notifier bounces --config F --once\n" + first.out() + first.err());
+      assertThat(first.code()).as(first.err()).isZero();
+      assertThat(first.out()).contains("imap:bounces@127.0.0.1/INBOX: 1 message(s), 1 report(s), "
+          + "1 feedback record(s) (hard-bounce 1)");
+      assertThat(first.out() + first.err()).doesNotContain("imap-secret");
+      Run second = OpsTestSupport.run("bounces", "--config", config.toString(), "--once");
+      assertThat(second.out()).contains("0 message(s)");
+
+      // Step 3: the address is suppressed, and the next event for erin is skipped
+      Suppression s = awaitSuppression("erin@example.net");
+      assertThat(s.getReason()).isEqualTo(SuppressionReason.HARD_BOUNCE);
+      assertThat(s.getSource()).isEqualTo("imap:bounces@127.0.0.1/INBOX");
+      assertThat(s.getNotificationId()).isEqualTo("5f7614d0-0b1e-3d00-9cc8-4136f5f6c443");
+      assertThat(s.getDetail()).isEqualTo("hard-bounce: 550 5.1.1 <erin@example.net>: Recipient address rejected: "
+          + "User unknown");
+      Awaitility.await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+        String eventId = "zt-bug-12-" + UUID.randomUUID();
+        try (Publisher publisher = new Publisher(settings.clientProperties(), TOPICS)) {
+          publisher.publish(lines(event(eventId).replace("\"userId\":\"alice\"", "\"userId\":\"erin\"")
+              .replace(",\"cc\":[{\"userId\":\"bob\"}]", ",\"cc\":[]")), RecordKind.EVENTS, false);
+        }
+        assertThat(awaitOutcome(id(eventId, "erin@example.net")).getReason()).isEqualTo("suppressed");
+      });
+    } finally {
+      imap.stop();
+    }
+  }
+
+  /** A Postfix DSN, as its bounce daemon writes one, for a notification to {@code to}. */
+  private static String postfixDsn(String to, String notificationId) {
+    return String.join("\r\n",
+        "From: MAILER-DAEMON@mx.notifier.test (Mail Delivery System)",
+        "To: bounces@notifier.test",
+        "Subject: Undelivered Mail Returned to Sender",
+        "Date: Sat, 21 Nov 2026 16:02:11 +0000",
+        "MIME-Version: 1.0",
+        "Content-Type: multipart/report; report-type=delivery-status; boundary=\"B\"",
+        "",
+        "--B",
+        "Content-Type: text/plain; charset=us-ascii",
+        "",
+        "This is the mail system at host mx.notifier.test.",
+        "",
+        "--B",
+        "Content-Type: message/delivery-status",
+        "",
+        "Reporting-MTA: dns; mx.notifier.test",
+        "",
+        "Final-Recipient: rfc822; " + to,
+        "Action: failed",
+        "Status: 5.1.1",
+        "Diagnostic-Code: smtp; 550 5.1.1 <" + to + ">: Recipient address rejected: User unknown",
+        "",
+        "--B",
+        "Content-Type: text/rfc822-headers",
+        "",
+        "Message-ID: <" + notificationId + "@notifier.test>",
+        "X-Notifier-Notification-Id: " + notificationId,
+        "To: " + to,
+        "",
+        "--B--",
+        "");
+  }
+
+
+  @Test
+  void aSignedComplaintOnTheSendGridWebhookSuppressesTheAddressAndAForgedOneDoesNot() throws Exception {
+    // Step 1: the receiver with SendGrid's verification key (made here), writing to notifier.feedback
+    KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+    generator.initialize(new ECGenParameterSpec("secp256r1"));
+    KeyPair sendgrid = generator.generateKeyPair();
+    KeyPair forger = generator.generateKeyPair();
+    try (Publisher publisher = new Publisher(settings.clientProperties(), TOPICS)) {
+      publisher.publish(lines("{\"userId\":\"frank\",\"email\":\"frank@example.net\"}",
+          "{\"userId\":\"grace\",\"email\":\"grace@example.net\"}"), RecordKind.USERS, false);
+    }
+    java.time.Clock clock = java.time.Clock.systemUTC();
+    try (FeedbackWriter writer = new FeedbackWriter(settings.clientProperties(), TOPICS, "test");
+        WebhookReceiver receiver = new WebhookReceiver(new InetSocketAddress("127.0.0.1", 0), null,
+            new SendGridVerifier(Base64.getEncoder().encodeToString(sendgrid.getPublic().getEncoded()), clock),
+            writer::write)) {
+      // Step 2: frank complains (signed); a forged complaint about grace is refused
+      String now = Long.toString(clock.instant().getEpochSecond());
+      String frank = "[{\"email\":\"frank@example.net\",\"timestamp\":" + now + ",\"event\":\"spamreport\"}]";
+      String grace = "[{\"email\":\"grace@example.net\",\"timestamp\":" + now + ",\"event\":\"spamreport\"}]";
+      assertThat(postSendGrid(receiver.port(), frank, now, sendgrid)).isEqualTo(200);
+      assertThat(postSendGrid(receiver.port(), grace, now, forger)).isEqualTo(403);
+      assertThat(receiver.refusals()).isEqualTo(Map.of("sendgrid bad-signature", 1L));
+    }
+
+    // Step 3: frank is suppressed for the complaint and his next mail is skipped; grace's still goes out
+    Suppression s = awaitSuppression("frank@example.net");
+    assertThat(s.getReason()).isEqualTo(SuppressionReason.COMPLAINT);
+    assertThat(s.getSource()).isEqualTo("sendgrid");
+    Awaitility.await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+      String eventId = "zt-bug-13-" + UUID.randomUUID();
+      try (Publisher publisher = new Publisher(settings.clientProperties(), TOPICS)) {
+        publisher.publish(lines(event(eventId).replace("\"userId\":\"alice\"", "\"userId\":\"frank\"")
+            .replace("\"userId\":\"bob\"", "\"userId\":\"grace\"")), RecordKind.EVENTS, false);
+      }
+      assertThat(awaitOutcome(id(eventId, "frank@example.net")).getReason()).isEqualTo("suppressed");
+      assertThat(awaitOutcome(id(eventId, "grace@example.net")).getState()).isEqualTo(DeliveryState.SENT);
+    });
+  }
+
+  private static int postSendGrid(int port, String body, String timestamp, KeyPair key) throws Exception {
+    Signature signature = Signature.getInstance("SHA256withECDSA");
+    signature.initSign(key.getPrivate());
+    signature.update((timestamp + body).getBytes(StandardCharsets.UTF_8));
+    HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/webhooks/sendgrid"))
+        .header(SendGridVerifier.SIGNATURE, Base64.getEncoder().encodeToString(signature.sign()))
+        .header(SendGridVerifier.TIMESTAMP, timestamp)
+        .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+    return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString()).statusCode();
+  }
+
+  private static long rcptsTo(String address) {
+    return smtp.transcripts().stream().map(Transcript::lines).flatMap(List::stream)
+        .filter(l -> l.toUpperCase(java.util.Locale.ROOT).startsWith("C: RCPT TO:") || l.startsWith("RCPT TO:"))
+        .filter(l -> l.toLowerCase(java.util.Locale.ROOT).contains(address)).count();
+  }
+
+  /** The first SENT or SKIPPED status of notification {@code id}. */
+  private static DeliveryStatus awaitOutcome(String id) {
+    Properties props = settings.clientProperties();
+    props.put(ConsumerConfig.GROUP_ID_CONFIG, "suppression-it-" + UUID.randomUUID());
+    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    Map<String, DeliveryStatus> latest = new HashMap<>();
+    try (KafkaConsumer<String, DeliveryStatus> consumer = new KafkaConsumer<>(props, Serdes.String().deserializer(),
+        TOPICS.status().valueSerde().deserializer())) {
+      consumer.subscribe(List.of(TOPICS.status().name()));
+      return Await.forValue(Duration.ofSeconds(60), "an outcome of " + id, () -> {
+        consumer.poll(Duration.ofMillis(200)).forEach(r -> latest.put(r.key(), r.value()));
+        return latest.get(id);
+      }, s -> s != null && (s.getState() == DeliveryState.SENT || s.getState() == DeliveryState.SKIPPED));
+    }
+  }
+
+  private static Suppression awaitSuppression(String address) {
+    Properties props = settings.clientProperties();
+    props.put(ConsumerConfig.GROUP_ID_CONFIG, "suppression-it-" + UUID.randomUUID());
+    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    Map<String, Suppression> latest = new HashMap<>();
+    try (KafkaConsumer<String, Suppression> consumer = new KafkaConsumer<>(props, Serdes.String().deserializer(),
+        TOPICS.suppressions().valueSerde().deserializer())) {
+      consumer.subscribe(List.of(TOPICS.suppressions().name()));
+      Await.until(Duration.ofSeconds(60), "a suppression of " + address, () -> {
+        consumer.poll(Duration.ofMillis(200)).forEach(r -> latest.put(r.key(), r.value()));
+        return latest.get(address) != null;
+      });
+    }
+    return latest.get(address);
+  }
+
+  private static String id(String eventId, String address) {
+    return NotificationIds.forAddress(eventId, address, "bug");
+  }
+
+  private static String event(String eventId) {
+    return "{\"eventId\":\"" + eventId + "\",\"type\":\"bug.assigned\",\"source\":\"zentao\","
+        + "\"occurredAt\":\"2026-11-21T10:00:00Z\",\"actor\":{\"userId\":\"carol\"},"
+        + "\"subject\":{\"kind\":\"bug\",\"id\":\"9\",\"title\":\"Export is slow\"},"
+        + "\"to\":[{\"userId\":\"alice\"}],\"cc\":[{\"userId\":\"bob\"}]}";
+  }
+
+  private static BufferedReader lines(String... lines) {
+    return new BufferedReader(new StringReader(String.join("\n", lines)));
+  }
+}

@@ -1,0 +1,203 @@
+package dev.notifier.feedback.dsn;
+
+import dev.notifier.avro.Feedback;
+import dev.notifier.avro.FeedbackKind;
+import dev.notifier.schemas.NotificationIds;
+import jakarta.mail.BodyPart;
+import jakarta.mail.MessagingException;
+import jakarta.mail.Multipart;
+import jakarta.mail.Part;
+import jakarta.mail.internet.InternetHeaders;
+import jakarta.mail.internet.MimeMessage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Reads a message from a bounce mailbox into feedback records: an RFC 3464 delivery status
+ * notification (one record per failed or delayed recipient, classified by {@link BounceRules}), an
+ * RFC 5965 abuse report (a complaint), or a plain-text bounce (QQ, 163 and MTAs that send no
+ * {@code multipart/report}: {@link PlainBounce}). Each record is tied to its notification when the
+ * report lets it ({@link Correlation}), and stamped with the report's {@code Date} (else
+ * {@code receivedAt}). A message that is none of these gives no feedback, never an exception.
+ */
+public final class ReportReader {
+
+  private static final Pattern REPLY = Pattern.compile("^\\s*([2-5]\\d\\d)(?:[ -]+([245]\\.\\d{1,3}\\.\\d{1,3}))?");
+  private static final Pattern ENHANCED = Pattern.compile("\\b([245]\\.\\d{1,3}\\.\\d{1,3})\\b");
+  private static final int MAX_DIAGNOSTIC = 500;
+
+  private final String source;
+
+  /** A reader whose records name {@code source}, e.g. {@code imap:bounces@example.com}. */
+  public ReportReader(String source) {
+    this.source = source;
+  }
+
+  public ReportReading read(MimeMessage message, Instant receivedAt) throws MessagingException, IOException {
+    Instant at = message.getSentDate() == null ? receivedAt : message.getSentDate().toInstant();
+    String recipients = header(message, "To") + " " + header(message, "Delivered-To") + " "
+        + header(message, "X-Original-To");
+    if (message.isMimeType("multipart/report") && message.getContent() instanceof Multipart parts) {
+      Part status = find(parts, "message/delivery-status");
+      if (status != null) {
+        return new ReportReading("delivery-status", deliveryStatus(text(status), original(parts), recipients, at));
+      }
+      Part arf = find(parts, "message/feedback-report");
+      if (arf != null) {
+        return new ReportReading("feedback-report", complaint(text(arf), original(parts), recipients, at));
+      }
+    }
+    return PlainBounce.read(message, this, recipients, at);
+  }
+
+  private List<Feedback> deliveryStatus(String text, InternetHeaders original, String recipients, Instant at)
+      throws MessagingException {
+    List<InternetHeaders> blocks = blocks(text);
+    if (blocks.isEmpty()) {
+      return List.of();
+    }
+    String envelopeId = blocks.get(0).getHeader("Original-Envelope-Id", null);
+    String id = Correlation.notificationId(original, envelopeId, recipients);
+    List<Feedback> out = new ArrayList<>();
+    for (InternetHeaders r : blocks.subList(1, blocks.size())) {
+      String address = typed(value(r, "Final-Recipient"));
+      if (address == null) {
+        address = typed(value(r, "Original-Recipient"));
+      }
+      String diagnostic = typed(value(r, "Diagnostic-Code"));
+      String status = specific(value(r, "Status"), diagnostic);
+      String action = value(r, "Action");
+      if (address == null || status == null) {
+        continue;
+      }
+      String a = address;
+      BounceRules.of(action, status, diagnostic).ifPresent(kind ->
+          out.add(feedback(a, kind, id, replyCode(diagnostic), status, diagnostic, at)));
+    }
+    return out;
+  }
+
+  private List<Feedback> complaint(String text, InternetHeaders original, String recipients, Instant at)
+      throws MessagingException {
+    List<InternetHeaders> blocks = blocks(text);
+    if (blocks.isEmpty()) {
+      return List.of();
+    }
+    InternetHeaders report = blocks.get(0);
+    String type = value(report, "Feedback-Type");
+    if (type == null || !type.strip().toLowerCase(Locale.ROOT).equals("abuse")) {
+      return List.of();
+    }
+    String address = typed(value(report, "Original-Rcpt-To"));
+    if (address == null && original != null) {
+      address = PlainBounce.firstAddress(original.getHeader("To", ","));
+    }
+    if (address == null) {
+      return List.of();
+    }
+    String agent = value(report, "User-Agent");
+    return List.of(feedback(address, FeedbackKind.COMPLAINT, Correlation.notificationId(original, null, recipients),
+        null, null, "abuse report" + (agent == null ? "" : " from " + agent), at));
+  }
+
+  Feedback feedback(String address, FeedbackKind kind, String id, Integer code, String enhanced, String diagnostic,
+      Instant at) {
+    String text = diagnostic == null ? null
+        : diagnostic.length() > MAX_DIAGNOSTIC ? diagnostic.substring(0, MAX_DIAGNOSTIC) + "…" : diagnostic;
+    return Feedback.newBuilder().setAddress(NotificationIds.normalize(address.strip())).setKind(kind)
+        .setNotificationId(id).setReplyCode(code).setEnhancedCode(enhanced).setDiagnostic(text)
+        .setSource(source).setAt(at).build();
+  }
+
+  /** The status, unless it is a generic x.0.0 and the diagnostic names a more specific one of the same class. */
+  static String specific(String status, String diagnostic) {
+    if (status == null) {
+      return null;
+    }
+    String s = status.strip().split("\\s")[0];
+    if (s.endsWith(".0.0") && diagnostic != null) {
+      Matcher m = ENHANCED.matcher(diagnostic);
+      if (m.find() && m.group(1).charAt(0) == s.charAt(0)) {
+        return m.group(1);
+      }
+    }
+    return s;
+  }
+
+  static Integer replyCode(String diagnostic) {
+    Matcher m = diagnostic == null ? null : REPLY.matcher(diagnostic);
+    return m != null && m.find() ? Integer.valueOf(m.group(1)) : null;
+  }
+
+  /** "rfc822; bob@example.com" → "bob@example.com"; "smtp; 550 …" → "550 …". */
+  static String typed(String value) {
+    if (value == null) {
+      return null;
+    }
+    int semi = value.indexOf(';');
+    String v = (semi >= 0 ? value.substring(semi + 1) : value).strip();
+    if (v.startsWith("<") && v.endsWith(">")) {
+      v = v.substring(1, v.length() - 1);
+    }
+    return v.isEmpty() ? null : v;
+  }
+
+  private static String value(InternetHeaders h, String name) {
+    String v = h.getHeader(name, null);
+    return v == null ? null : v.replaceAll("\\r?\\n[ \\t]+", " ").strip();
+  }
+
+  /** The blank-line separated field blocks of a delivery-status or feedback-report part. */
+  private static List<InternetHeaders> blocks(String text) throws MessagingException {
+    List<InternetHeaders> out = new ArrayList<>();
+    for (String block : text.replace("\r\n", "\n").split("\n[ \t]*\n")) {
+      if (!block.isBlank()) {
+        out.add(new InternetHeaders(new ByteArrayInputStream((block.strip() + "\n\n")
+            .getBytes(StandardCharsets.UTF_8))));
+      }
+    }
+    return out;
+  }
+
+  /** The returned original's headers: a message/rfc822 or text/rfc822-headers part; null if none. */
+  static InternetHeaders original(Multipart parts) throws MessagingException, IOException {
+    for (int i = 0; i < parts.getCount(); i++) {
+      BodyPart p = parts.getBodyPart(i);
+      if (p.isMimeType("message/rfc822") || p.isMimeType("text/rfc822-headers")
+          || p.isMimeType("message/rfc822-headers")) {
+        try (InputStream in = p.getInputStream()) {
+          return new InternetHeaders(in);
+        }
+      }
+    }
+    return null;
+  }
+
+  static Part find(Multipart parts, String type) throws MessagingException {
+    for (int i = 0; i < parts.getCount(); i++) {
+      if (parts.getBodyPart(i).isMimeType(type)) {
+        return parts.getBodyPart(i);
+      }
+    }
+    return null;
+  }
+
+  static String text(Part part) throws MessagingException, IOException {
+    try (InputStream in = part.getInputStream()) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+
+  private static String header(MimeMessage m, String name) throws MessagingException {
+    String v = m.getHeader(name, ",");
+    return v == null ? "" : v;
+  }
+}
