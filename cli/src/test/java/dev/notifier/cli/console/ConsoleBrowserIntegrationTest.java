@@ -64,6 +64,9 @@ import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The console in a real browser (headless Chromium through Selenium) against an embedded broker
@@ -180,12 +183,12 @@ class ConsoleBrowserIntegrationTest {
     shot(vera, "dead-letters");
 
     // a facet value is a link: click DEAD_RECIPIENT, then narrow to example.org in the form
-    vera.findElement(By.cssSelector("#facet-class a[data-value='DEAD_RECIPIENT']")).click();
+    navigate(vera, vera.findElement(By.cssSelector("#facet-class a[data-value='DEAD_RECIPIENT']")));
     assertThat(rows(vera)).hasSize(3);
     WebElement domain = vera.findElement(By.name("domain"));
     domain.clear();
     domain.sendKeys("example.org");
-    vera.findElement(By.id("apply")).click();
+    navigate(vera, vera.findElement(By.id("apply")));
     assertThat(rows(vera)).hasSize(2);
     assertThat(vera.findElement(By.id("dead-letters")).getText()).contains("gone1@example.org", "gone2@example.org")
         .doesNotContain("gone3@example.com", BLOCKED);
@@ -193,10 +196,10 @@ class ConsoleBrowserIntegrationTest {
 
     // sorted by recipient, then the other way round
     open(vera, "vera", "/dead-letters");
-    vera.findElement(By.id("sort-recipient")).click();
+    navigate(vera, vera.findElement(By.id("sort-recipient")));
     assertThat(recipients(vera)).containsExactly(BLOCKED, "gone1@example.org", "gone2@example.org",
         "gone3@example.com");
-    vera.findElement(By.id("sort-recipient")).click();
+    navigate(vera, vera.findElement(By.id("sort-recipient")));
     assertThat(recipients(vera)).containsExactly("gone3@example.com", "gone2@example.org", "gone1@example.org",
         BLOCKED);
 
@@ -210,7 +213,7 @@ class ConsoleBrowserIntegrationTest {
   @Order(2)
   void oneNotificationShowsItsWholeStory() throws Exception {
     open(vera, "vera", "/dead-letters?class=PERMANENT");
-    vera.findElement(By.cssSelector("#dead-letters tbody a")).click();
+    navigate(vera, vera.findElement(By.cssSelector("#dead-letters tbody a")));
     String timeline = vera.findElement(By.id("timeline")).getText();
     assertThat(timeline).contains("QUEUED", "DEAD");
     assertThat(vera.findElement(By.cssSelector(".failure-class")).getText()).isEqualTo("PERMANENT");
@@ -227,13 +230,13 @@ class ConsoleBrowserIntegrationTest {
   void theLedgerFindsANotificationByAddressWithoutPuttingTheAddressInTheUrl() throws Exception {
     open(vera, "vera", "/ledger");
     vera.findElement(By.id("q")).sendKeys("GONE3@example.com");
-    vera.findElement(By.id("search")).click();
+    navigate(vera, vera.findElement(By.id("search")));
     assertThat(vera.findElement(By.id("ledger")).getText()).contains("gone3@example.com", "DEAD");
     assertThat(vera.getCurrentUrl()).doesNotContain("gone3").doesNotContain("%40");
     shot(vera, "ledger");
     vera.findElement(By.id("q")).clear();
     vera.findElement(By.id("q")).sendKeys(EVENT);
-    vera.findElement(By.id("search")).click();
+    navigate(vera, vera.findElement(By.id("search")));
     assertThat(vera.findElements(By.cssSelector("#ledger tbody tr"))).as("the event's five recipients").hasSize(5);
   }
 
@@ -264,7 +267,7 @@ class ConsoleBrowserIntegrationTest {
     long sends = OpsTestSupport.endOffsetSum(kafka.bootstrapServers(), TOPICS.send().name());
     open(rita, "rita", "/dead-letters?class=DEAD_RECIPIENT&domain=example.org");
     rita.findElement(By.id("reason")).sendKeys("mailboxes restored, INC-7");
-    rita.findElement(By.id("dry-run")).click();
+    navigate(rita, rita.findElement(By.id("dry-run")));
     assertThat(rita.findElement(By.id("would-replay")).getText()).contains("2 of 2");
     assertThat(rita.findElement(By.id("by-class")).getText()).contains("DEAD_RECIPIENT 2");
     assertThat(rita.findElement(By.id("by-domain")).getText()).contains("example.org 2");
@@ -274,7 +277,7 @@ class ConsoleBrowserIntegrationTest {
 
     smtp.clearScript(); // the mailboxes are back
     smtp.clear();
-    rita.findElement(By.id("replay-now")).click();
+    navigate(rita, rita.findElement(By.id("replay-now")));
     assertThat(rita.findElement(By.id("done")).getText()).contains("2 of 2", "console:rita", "INC-7");
     List<ReceivedMessage> received = smtp.awaitMessages(2, Duration.ofSeconds(60));
     Thread.sleep(1_000); // a second copy would arrive right behind the first
@@ -328,6 +331,18 @@ class ConsoleBrowserIntegrationTest {
   /** Basic auth the way a person's browser does it once they logged in: credentials for the origin. */
   private static void open(WebDriver driver, String user, String path) {
     driver.get("http://" + user + ":" + user + "-pw@127.0.0.1:" + console.port() + path);
+  }
+
+  /**
+   * Clicks what leads to another page and waits until that page has replaced this one: the old
+   * document goes stale, the new one is loaded (a slow machine otherwise reads the old page's rows).
+   */
+  private static void navigate(WebDriver driver, WebElement element) {
+    WebElement page = driver.findElement(By.tagName("html"));
+    element.click();
+    WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(30));
+    wait.until(ExpectedConditions.stalenessOf(page));
+    wait.until(d -> "complete".equals(((JavascriptExecutor) d).executeScript("return document.readyState")));
   }
 
   private static List<WebElement> rows(WebDriver driver) {
