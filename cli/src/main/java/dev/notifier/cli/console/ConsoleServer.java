@@ -32,7 +32,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Function;
@@ -235,7 +234,7 @@ public final class ConsoleServer implements AutoCloseable {
   private Map<String, Object> replay(Params params, ConsoleUser user, String lang) {
     DeadLetterSearch.Criteria criteria = DeadLettersPage.criteria(params, clock.instant());
     Double rate = params.get("rate") == null ? null : Double.valueOf(params.get("rate"));
-    ReplayService.Request request = new ReplayService.Request(withTemplateAndAttempts(criteria), false,
+    ReplayService.Request request = new ReplayService.Request(replayFilter(criteria), false,
         params.get("reason"), rate, ReplayService.DEFAULT_MAX_REPLAYS, false);
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("pageTitle", views.text(lang, "replay.heading"));
@@ -273,7 +272,7 @@ public final class ConsoleServer implements AutoCloseable {
   }
 
   /** The console filters by template and attempts too; the replay takes the CLI's filter of the same rows. */
-  private static DltFilter withTemplateAndAttempts(DeadLetterSearch.Criteria criteria) {
+  private static DltFilter replayFilter(DeadLetterSearch.Criteria criteria) {
     DltFilter f = criteria.filter();
     if (criteria.template() == null && criteria.attempts() == null) {
       return f;
@@ -344,9 +343,5 @@ public final class ConsoleServer implements AutoCloseable {
     try (OutputStream out = exchange.getResponseBody()) {
       out.write(body);
     }
-  }
-
-  static Set<String> languages() {
-    return Set.copyOf(Views.LANGUAGES);
   }
 }

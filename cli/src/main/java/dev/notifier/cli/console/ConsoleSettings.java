@@ -48,8 +48,4 @@ public record ConsoleSettings(
           + "`notifier console --hash-password`, role viewer|replayer) or console.trustedUserHeader");
     }
   }
-
-  public static ConsoleSettings none() {
-    return null;
-  }
 }

@@ -33,11 +33,12 @@ public final class DltReplayCommand extends DltQuery {
   boolean dryRun;
 
   @Option(names = "--rate", paramLabel = "N", description = "at most N notifications per second (default "
-      + "20, at most 200)")
+      + (int) ReplayService.DEFAULT_RATE + ", at most " + (int) ReplayService.MAX_RATE + ")")
   Double rate;
 
   @Option(names = "--max-replays", paramLabel = "N", description = "a notification replayed N times already is "
-      + "quarantined: refused unless --force (default: ${DEFAULT-VALUE})", defaultValue = "3")
+      + "quarantined: refused unless --force (default: ${DEFAULT-VALUE})",
+      defaultValue = "" + ReplayService.DEFAULT_MAX_REPLAYS)
   int maxReplays;
 
   @Option(names = "--force", description = "replay quarantined notifications too (recorded in the audit)")
