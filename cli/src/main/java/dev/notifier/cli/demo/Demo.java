@@ -22,6 +22,7 @@ import dev.notifier.sender.config.Limits;
 import dev.notifier.sender.config.WorkerSettings;
 import dev.notifier.streams.StreamsApp;
 import dev.notifier.streams.StreamsSettings;
+import dev.notifier.streams.TopologyProgress;
 import dev.notifier.streams.dedup.DedupProcessor;
 import dev.notifier.streams.route.AccountRouter;
 import dev.notifier.testkit.kafka.EmbeddedKafka;
@@ -49,11 +50,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Serdes;
 
 /**
@@ -233,14 +231,15 @@ public final class Demo {
         StandardCharsets.UTF_8));
   }
 
-  /** Reads statuses until the topology has committed every event and no notification is pending. */
+  /** Reads statuses until the topology has committed all its input and no notification is pending. */
   private void awaitSettled(EmbeddedKafka kafka, KafkaSettings settings, Ledger ledger) throws Exception {
     Instant deadline = Instant.now().plus(DEADLINE);
     try (KafkaConsumer<String, DeliveryStatus> statuses = readCommitted(settings, topics.status());
         Admin admin = kafka.admin()) {
+      TopologyProgress topology = new TopologyProgress(admin, APPLICATION_ID, topics.events().name());
       while (Instant.now().isBefore(deadline)) {
         statuses.poll(Duration.ofMillis(200)).forEach(r -> ledger.add(r.value()));
-        if (ledger.settled() && eventsCommitted(admin)) {
+        if (ledger.settled() && topology.idle()) {
           statuses.poll(Duration.ofMillis(500)).forEach(r -> ledger.add(r.value()));
           if (ledger.settled()) {
             return;
@@ -249,23 +248,6 @@ public final class Demo {
       }
     }
     out.println("The demo did not settle within " + DEADLINE.toSeconds() + " s.");
-  }
-
-  private boolean eventsCommitted(Admin admin) throws Exception {
-    Map<TopicPartition, OffsetAndMetadata> committed =
-        admin.listConsumerGroupOffsets(APPLICATION_ID).partitionsToOffsetAndMetadata().get();
-    Map<TopicPartition, OffsetSpec> latest = new java.util.HashMap<>();
-    for (int p = 0; p < 3; p++) {
-      latest.put(new TopicPartition(topics.events().name(), p), OffsetSpec.latest());
-    }
-    var ends = admin.listOffsets(latest).all().get();
-    for (var end : ends.entrySet()) {
-      OffsetAndMetadata done = committed.get(end.getKey());
-      if (end.getValue().offset() > 0 && (done == null || done.offset() < end.getValue().offset())) {
-        return false;
-      }
-    }
-    return true;
   }
 
   private long invalidCount(KafkaSettings settings) {

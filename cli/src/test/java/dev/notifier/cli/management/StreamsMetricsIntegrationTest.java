@@ -13,6 +13,7 @@ import dev.notifier.schemas.admin.TopicLayout;
 import dev.notifier.schemas.config.KafkaSettings;
 import dev.notifier.streams.StreamsApp;
 import dev.notifier.streams.StreamsSettings;
+import dev.notifier.streams.TopologyProgress;
 import dev.notifier.streams.dedup.DedupProcessor;
 import dev.notifier.streams.route.AccountRouter;
 import dev.notifier.testkit.Await;
@@ -24,20 +25,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Serdes;
 import org.junit.jupiter.api.AfterAll;
@@ -92,7 +87,7 @@ class StreamsMetricsIntegrationTest {
 
       // Step 2: produce the demo's directory and events (11 JSON, 1 Avro, 1 garbage record)
       publishDemo(settings, app);
-      awaitEventsCommitted();
+      awaitTopologyIdle();
 
       // Step 3: verify the scrape against the topics and against the demo's known outcome
       String scrape = Scrape.get(port, Management.METRICS_PATH).body();
@@ -157,30 +152,12 @@ class StreamsMetricsIntegrationTest {
         StreamsMetricsIntegrationTest.class.getResourceAsStream("/demo/" + name), StandardCharsets.UTF_8));
   }
 
-  /** Waits until the app's committed offsets reach the end of every events partition. */
-  private void awaitEventsCommitted() throws Exception {
+  /** Waits until the topology has committed every input, its repartition topic's too. */
+  private void awaitTopologyIdle() {
     try (Admin admin = kafka.admin()) {
-      Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-      for (int p = 0; p < 3; p++) {
-        latest.put(new TopicPartition(topics.events().name(), p), OffsetSpec.latest());
-      }
-      var ends = admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS);
-      Await.until(DEADLINE, "every event committed by the topology", () -> {
-        Map<TopicPartition, OffsetAndMetadata> committed = committed(admin);
-        return ends.entrySet().stream().allMatch(end -> end.getValue().offset() == 0
-            || committed.get(end.getKey()) != null && committed.get(end.getKey()).offset() >= end.getValue().offset());
-      });
-    }
-  }
-
-  private static Map<TopicPartition, OffsetAndMetadata> committed(Admin admin) {
-    try {
-      return admin.listConsumerGroupOffsets(APPLICATION_ID).partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted reading the offsets of " + APPLICATION_ID, e);
-    } catch (ExecutionException | TimeoutException e) {
-      throw new IllegalStateException("cannot read the committed offsets of " + APPLICATION_ID + ": " + e, e);
+      TopologyProgress progress = new TopologyProgress(admin, APPLICATION_ID, topics.events().name());
+      assertThat(progress.inputs()).as("the events and the policy stage's repartition topic").hasSize(2);
+      Await.until(DEADLINE, "every input of the topology committed", progress::idle);
     }
   }
 
