@@ -1,6 +1,7 @@
 package dev.notifier.bench;
 
 import dev.notifier.avro.DeliveryState;
+import dev.notifier.avro.internal.Candidate;
 import dev.notifier.avro.DeliveryStatus;
 import dev.notifier.avro.DomainEvent;
 import dev.notifier.avro.Group;
@@ -13,6 +14,7 @@ import dev.notifier.schemas.NotificationIds;
 import dev.notifier.schemas.Topic;
 import dev.notifier.schemas.Topics;
 import dev.notifier.streams.dedup.DedupProcessor;
+import dev.notifier.streams.policy.PolicyStores;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -25,10 +27,12 @@ import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
 import org.apache.kafka.streams.state.TimestampedKeyValueStore;
 import org.apache.kafka.streams.state.ValueAndTimestamp;
 import org.apache.kafka.streams.state.WindowStore;
@@ -38,14 +42,19 @@ import org.apache.kafka.streams.state.WindowStore;
  * shape — the same input, the same state and the same output, with none of its logic. Per event it
  * decodes the Avro event, looks its group and the group's users up in global tables (the notifier's
  * directory, same topics and stores), checks and records each notification id in a changelogged
- * window store (the notifier's dedup store, the same three point lookups and one put), and writes a
- * {@link Notification} to the send topic and a QUEUED {@link DeliveryStatus} to the status topic per
- * recipient. Its render is trivial: the bodies are the notifier's own rendered text and HTML for the
+ * window store (the notifier's dedup store, the same three point lookups and one put), repartitions
+ * each recipient's {@link Candidate} (the event and the recipient, the notifier's record) by address
+ * as the notifier's policy stage does, counts it in a changelogged per-recipient store there (the
+ * policy stage's daily count: a get and a put), and writes a {@link Notification} to the send topic
+ * and a QUEUED {@link DeliveryStatus} to the status topic per recipient. Its render is trivial: the bodies are the notifier's own rendered text and HTML for the
  * same event type, copied (so the records it writes are as large), the subject a concatenation.
  * The notifier's distance from it is what its logic costs (rules, policy, Mustache, metrics, the
  * skip and invalid branches), apart from what its shape costs.
  */
 final class SameShapeApp {
+
+  /** The per-recipient count (the policy stage's daily-count store). */
+  static final String COUNTS = "shape-recipient-counts";
 
   private SameShapeApp() {
   }
@@ -57,10 +66,15 @@ final class SameShapeApp {
   static Topology build(Topics topics, String input, Duration dedupWindow, Notification sample) {
     StreamsBuilder builder = new StreamsBuilder();
     builder.addStateStore(DedupProcessor.storeBuilder(dedupWindow));
+    builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(COUNTS), Serdes.String(),
+        Serdes.String()));
     globalTable(builder, topics.users(), "users");
     globalTable(builder, topics.groups(), "groups");
     var processed = builder.stream(input, Consumed.with(Serdes.String(), Serdes.ByteArray()))
-        .process(() -> new Shape(dedupWindow, sample), DedupProcessor.STORE);
+        .process(() -> new Shape(dedupWindow, sample), DedupProcessor.STORE)
+        .repartition(Repartitioned.<String, Candidate>as("by-recipient")
+            .withKeySerde(Serdes.String()).withValueSerde(PolicyStores.candidateSerde()))
+        .process(() -> new Render(sample), COUNTS);
     processed.filter((k, v) -> v instanceof Notification).mapValues(v -> (Notification) v)
         .to(topics.send().name(), Produced.with(topics.send().keySerde(), topics.send().valueSerde()));
     processed.filter((k, v) -> v instanceof DeliveryStatus).mapValues(v -> (DeliveryStatus) v)
@@ -74,11 +88,11 @@ final class SameShapeApp {
             .withKeySerde(topic.keySerde()).withValueSerde(topic.valueSerde()));
   }
 
-  /** Parse, look up, dedup, render trivially, emit a notification and its status per recipient. */
-  private static final class Shape implements Processor<String, byte[], String, Object> {
+  /** Parse, look up, dedup; a candidate per new recipient, keyed by address. */
+  private static final class Shape implements Processor<String, byte[], String, Candidate> {
     private final long windowMs;
     private final Notification sample;
-    private ProcessorContext<String, Object> context;
+    private ProcessorContext<String, Candidate> context;
     private TimestampedKeyValueStore<String, User> users;
     private TimestampedKeyValueStore<String, Group> groups;
     private WindowStore<String, Long> seen;
@@ -89,7 +103,7 @@ final class SameShapeApp {
     }
 
     @Override
-    public void init(ProcessorContext<String, Object> context) {
+    public void init(ProcessorContext<String, Candidate> context) {
       this.context = context;
       this.users = context.getStateStore("users");
       this.groups = context.getStateStore("groups");
@@ -127,28 +141,58 @@ final class SameShapeApp {
         return;
       }
       seen.put(id, ts, bucket);
+      Candidate c = Candidate.newBuilder().setEvent(event).setRole("to").setUserId(user.getUserId())
+          .setEmail(user.getEmail()).setName(user.getDisplayName()).setLocale(user.getLocale())
+          .setTemplate(sample.getTemplate()).build();
+      context.forward(new Record<>(NotificationIds.normalize(user.getEmail()), c, ts));
+    }
+
+    private boolean within(Long seenAt, long ts) {
+      return seenAt != null && Math.abs(ts - seenAt) <= windowMs;
+    }
+  }
+
+  /** Counts the recipient's mail in a changelogged store, renders trivially, emits a notification and its status. */
+  private static final class Render implements Processor<String, Candidate, String, Object> {
+    private final Notification sample;
+    private ProcessorContext<String, Object> context;
+    private KeyValueStore<String, String> counts;
+
+    Render(Notification sample) {
+      this.sample = sample;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, Object> context) {
+      this.context = context;
+      this.counts = context.getStateStore(COUNTS);
+    }
+
+    @Override
+    public void process(Record<String, Candidate> record) {
+      Candidate c = record.value();
+      String counted = counts.get(record.key());
+      counts.put(record.key(), String.valueOf(counted == null ? 1 : Integer.parseInt(counted) + 1));
+      DomainEvent event = c.getEvent();
+      String id = NotificationIds.forAddress(event.getEventId(), c.getEmail(), c.getTemplate());
       Notification n = Notification.newBuilder()
           .setNotificationId(id)
           .setEventId(event.getEventId())
           .setEventType(event.getType())
           .setSource(event.getSource())
           .setTeam(event.getTeam())
-          .setTemplate(sample.getTemplate())
+          .setTemplate(c.getTemplate())
           .setAccount(sample.getAccount())
-          .setRecipient(Recipient.newBuilder().setUserId(user.getUserId()).setEmail(user.getEmail())
-              .setName(user.getDisplayName()).setLocale(user.getLocale()).setRole("to").build())
+          .setRecipient(Recipient.newBuilder().setUserId(c.getUserId()).setEmail(c.getEmail())
+              .setName(c.getName()).setLocale(c.getLocale()).setRole(c.getRole()).build())
           .setSubject("Bug #" + event.getSubject().getId() + " " + event.getSubject().getTitle())
           .setTextBody(sample.getTextBody())
           .setHtmlBody(sample.getHtmlBody())
           .setCreatedAt(Instant.now())
           .build();
-      context.forward(new Record<>(id, n, ts));
+      context.forward(new Record<>(id, n, record.timestamp()));
       DeliveryStatus queued = DeliveryStatuses.of(n, DeliveryState.QUEUED, null, null, 0, n.getCreatedAt());
-      context.forward(new Record<>(id, queued, ts));
-    }
-
-    private boolean within(Long seenAt, long ts) {
-      return seenAt != null && Math.abs(ts - seenAt) <= windowMs;
+      context.forward(new Record<>(id, queued, record.timestamp()));
     }
   }
 }

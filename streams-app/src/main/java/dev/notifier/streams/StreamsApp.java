@@ -110,10 +110,12 @@ public final class StreamsApp implements AutoCloseable {
     // an invalid event is forwarded to the invalid topic as received, however large the events topic let it be;
     // at the default 1 MiB an oversized event failed that write and stopped the app on every restart
     props.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), MAX_FORWARDED_RECORD_BYTES);
-    // rendered mail (text + HTML, ~2 KB) compresses several-fold: a quarter of the bytes for the
-    // broker to write, replicate and serve to the workers; batches sized for a commit's worth of mail
     // the directory's global thread handles processing errors as the stream threads do (Kafka 5's default)
     props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+    // a notification reaches the workers when its transaction commits: the interval bounds its wait here
+    props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, settings.commitInterval().toMillis());
+    // rendered mail (text + HTML, ~2 KB) compresses several-fold: a quarter of the bytes for the
+    // broker to write, replicate and serve to the workers; batches sized for a commit's worth of mail
     props.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
     props.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), 128 * 1024);
     return props;

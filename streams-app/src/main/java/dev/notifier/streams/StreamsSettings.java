@@ -27,6 +27,9 @@ import java.time.Duration;
  * @param suppressions which feedback suppresses an address (see {@link SuppressionPolicy})
  * @param schemaRegistry a Confluent-compatible schema registry, to read events in its wire format (none: such
  *     events are invalid)
+ * @param commitInterval how often the topology commits its transaction, ISO-8601 (default {@link
+ *     #DEFAULT_COMMIT_INTERVAL}): a notification reaches the workers only once committed, so this bounds the
+ *     time it waits in the topology; each commit costs a transaction
  */
 public record StreamsSettings(
     @JsonProperty("applicationId") String applicationId,
@@ -38,7 +41,13 @@ public record StreamsSettings(
     @JsonProperty("maxEventBytes") Integer maxEventBytes,
     @JsonProperty("threads") Integer threads,
     @JsonProperty("suppressions") SuppressionPolicy suppressions,
-    @JsonProperty("schemaRegistry") RegistrySettings schemaRegistry) {
+    @JsonProperty("schemaRegistry") RegistrySettings schemaRegistry,
+    @JsonProperty("commitInterval") Duration commitInterval) {
+
+  /** The commit interval unless configured. */
+  public static final Duration DEFAULT_COMMIT_INTERVAL = Duration.ofMillis(25);
+  static final Duration MIN_COMMIT_INTERVAL = Duration.ofMillis(10);
+  static final Duration MAX_COMMIT_INTERVAL = Duration.ofSeconds(30);
 
   public StreamsSettings {
     applicationId = applicationId == null ? "notifier-streams" : applicationId;
@@ -58,13 +67,19 @@ public record StreamsSettings(
     if (threads < 1) {
       throw new IllegalArgumentException("streams.threads is " + threads + ": it must be at least 1");
     }
+    commitInterval = commitInterval == null ? DEFAULT_COMMIT_INTERVAL : commitInterval;
+    if (commitInterval.compareTo(MIN_COMMIT_INTERVAL) < 0 || commitInterval.compareTo(MAX_COMMIT_INTERVAL) > 0) {
+      throw new IllegalArgumentException("streams.commitInterval is " + commitInterval + ": it must be between "
+          + MIN_COMMIT_INTERVAL + " and " + MAX_COMMIT_INTERVAL + " (default " + DEFAULT_COMMIT_INTERVAL
+          + "); shorter gets mail to the workers sooner, longer spends fewer transactions");
+    }
   }
 
   /** Settings with the default suppression policy and no schema registry. */
   public StreamsSettings(String applicationId, String stateDir, Duration dedupWindow, String rulesFile,
       String templatesDir, String defaultLocale, Integer maxEventBytes, Integer threads) {
     this(applicationId, stateDir, dedupWindow, rulesFile, templatesDir, defaultLocale, maxEventBytes, threads, null,
-        null);
+        null, null);
   }
 
   public static StreamsSettings defaults() {
@@ -88,16 +103,21 @@ public record StreamsSettings(
 
   public StreamsSettings withApplicationId(String id) {
     return new StreamsSettings(id, stateDir, dedupWindow, rulesFile, templatesDir, defaultLocale, maxEventBytes,
-        threads, suppressions, schemaRegistry);
+        threads, suppressions, schemaRegistry, commitInterval);
   }
 
   public StreamsSettings withStateDir(String dir) {
     return new StreamsSettings(applicationId, dir, dedupWindow, rulesFile, templatesDir, defaultLocale, maxEventBytes,
-        threads, suppressions, schemaRegistry);
+        threads, suppressions, schemaRegistry, commitInterval);
   }
 
   public StreamsSettings withSchemaRegistry(RegistrySettings registry) {
     return new StreamsSettings(applicationId, stateDir, dedupWindow, rulesFile, templatesDir, defaultLocale,
-        maxEventBytes, threads, suppressions, registry);
+        maxEventBytes, threads, suppressions, registry, commitInterval);
+  }
+
+  public StreamsSettings withCommitInterval(Duration interval) {
+    return new StreamsSettings(applicationId, stateDir, dedupWindow, rulesFile, templatesDir, defaultLocale,
+        maxEventBytes, threads, suppressions, schemaRegistry, interval);
   }
 }

@@ -1,7 +1,5 @@
 package dev.notifier.streams.render;
 
-import java.nio.charset.StandardCharsets;
-
 /**
  * The most a rendered mail may weigh: subject, text and HTML together, {@value #MAX_BYTES} bytes in
  * UTF-8. A notification is a Kafka record on the send topic, and a record past the broker's
@@ -26,6 +24,11 @@ public final class MailSize {
    * @throws RenderException with reason {@code too-large}, the size and the limit
    */
   public static Rendered check(Rendered rendered, String template) {
+    long chars = length(rendered.subject()) + length(rendered.text()) + length(rendered.html());
+    // a char is at most 3 bytes in UTF-8 (a surrogate pair, 2 chars, is 4): a usual mail needs no counting
+    if (chars * 3 <= MAX_BYTES) {
+      return rendered;
+    }
     long bytes = utf8Length(rendered.subject()) + utf8Length(rendered.text()) + utf8Length(rendered.html());
     if (bytes > MAX_BYTES) {
       throw new RenderException("too-large", "template " + template + " rendered " + bytes + " bytes of mail, over "
@@ -35,7 +38,31 @@ public final class MailSize {
     return rendered;
   }
 
-  private static long utf8Length(String s) {
-    return s == null ? 0 : s.getBytes(StandardCharsets.UTF_8).length;
+  private static long length(String s) {
+    return s == null ? 0 : s.length();
+  }
+
+  /** The UTF-8 length of {@code s}, counted without encoding it. */
+  static long utf8Length(String s) {
+    if (s == null) {
+      return 0;
+    }
+    long bytes = 0;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < 0x80) {
+        bytes += 1;
+      } else if (c < 0x800) {
+        bytes += 2;
+      } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+        bytes += 4;
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        bytes += 1; // a lone surrogate: the encoder writes '?'
+      } else {
+        bytes += 3;
+      }
+    }
+    return bytes;
   }
 }

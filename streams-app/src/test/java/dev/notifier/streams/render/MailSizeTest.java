@@ -27,4 +27,12 @@ class MailSizeTest {
         .isInstanceOf(RenderException.class);
     assertThat(MailSize.check(new Rendered("s", chinese, null), "bug").html()).isNull();
   }
+
+  @Test
+  void theCountWithoutEncodingAgreesWithTheEncoder() {
+    for (String s : new String[] {"", "plain ascii", "café £", "缺陷 #42", "emoji 😀 and 𝄞", "lone \uD800 high",
+        "lone \uDC00 low", "\uD83D"}) {
+      assertThat(MailSize.utf8Length(s)).as(s).isEqualTo(s.getBytes(java.nio.charset.StandardCharsets.UTF_8).length);
+    }
+  }
 }
