@@ -243,6 +243,11 @@ public final class SchemaRegistryServer implements AutoCloseable {
     return parse(schema).toString();
   }
 
+  /** The schema text registered with {@code id}, or null. */
+  public String schema(int id) {
+    return schemaById(id);
+  }
+
   private synchronized String schemaById(int id) {
     return schemasById.get(id);
   }
