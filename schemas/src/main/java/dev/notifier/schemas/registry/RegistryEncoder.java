@@ -1,5 +1,7 @@
 package dev.notifier.schemas.registry;
 
+import dev.notifier.schemas.AvroLimits;
+import dev.notifier.schemas.AvroSerde;
 import dev.notifier.schemas.PortableSchema;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -25,6 +27,11 @@ public final class RegistryEncoder<T extends SpecificRecord> {
 
   /** The Confluent wire format's first byte. */
   public static final byte MAGIC = 0;
+
+  static {
+    AvroLimits.install();
+    AvroSerde.trustGeneratedClasses();
+  }
 
   private final RegistryClient registry;
   private final String subject;
