@@ -108,6 +108,25 @@ class SchemasCheckTest {
   }
 
   @Test
+  void theConfigsCredentialsAreUsedWithRegistryReplacingOnlyTheUrlAndNeverPrinted() throws Exception {
+    registry.requireBearerToken("t0ken-right");
+    registry.register("notifier.events-value", PortableSchema.json(DomainEvent.getClassSchema()));
+    Path right = dir.resolve("right.token");
+    Files.writeString(right, "t0ken-right\n");
+    Path wrong = dir.resolve("wrong.token");
+    Files.writeString(wrong, "t0ken-wrong\n");
+
+    Run authorised = check("--config", config(right, "http://127.0.0.1:1").toString(), "--registry", registry.url());
+    Run refused = check("--config", config(wrong, registry.url()).toString());
+
+    assertThat(authorised.code).as(authorised.err).isZero();
+    assertThat(authorised.out).containsPattern("notifier.events-value +1 +compatible");
+    assertThat(refused.code).isEqualTo(2);
+    assertThat(refused.err).contains("refused the credentials").doesNotContain("t0ken");
+    assertThat(refused.out + authorised.out).doesNotContain("t0ken");
+  }
+
+  @Test
   void withoutARegistryTheCommandSaysHowToGiveOne() {
     Run run = check();
 
@@ -116,6 +135,15 @@ class SchemasCheckTest {
   }
 
   // --- fixtures -----------------------------------------------------------------------------
+
+  private Path config(Path tokenFile, String url) throws Exception {
+    Path config = Files.createTempFile(dir, "notifier", ".yaml");
+    Files.writeString(config, "kafka:\n  bootstrapServers: localhost:9092\n"
+        + "accounts:\n  - id: relay\n    systemDefault: true\n    host: localhost\n    port: 25\n"
+        + "    security: none\n    from: noreply@example.com\n"
+        + "streams:\n  schemaRegistry:\n    urls: [" + url + "]\n    bearerTokenFile: " + tokenFile + "\n");
+    return config;
+  }
 
   private record Run(int code, String out, String err) {
   }

@@ -34,8 +34,8 @@ import org.apache.avro.SchemaParseException;
  * {@link CompatibilityLevel}); registering over HTTP is refused (409) when the level forbids it.
  * Schemas are the same schema when Avro parses them to the same schema (whitespace aside). Errors
  * are {@code {"error_code": ..., "message": ...}}. For
- * tests: {@link #down()} makes it answer 503 to everything until {@link #up()}; {@link #requireBasicAuth}
- * refuses requests without the credentials. Requests are counted.
+ * tests: {@link #down()} makes it answer 503 to everything until {@link #up()}; {@link #requireBasicAuth} and
+ * {@link #requireBearerToken} refuse requests without the credentials. Requests are counted.
  */
 public final class SchemaRegistryServer implements AutoCloseable {
 
@@ -54,7 +54,7 @@ public final class SchemaRegistryServer implements AutoCloseable {
   private volatile CompatibilityLevel globalLevel = CompatibilityLevel.BACKWARD;
   private final AtomicInteger requests = new AtomicInteger();
   private volatile boolean down;
-  private volatile String basicAuth;
+  private volatile String requiredAuthorization;
 
   private SchemaRegistryServer(HttpServer server) {
     this.server = server;
@@ -87,7 +87,11 @@ public final class SchemaRegistryServer implements AutoCloseable {
   }
 
   public void requireBasicAuth(String user, String password) {
-    basicAuth = "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+    requiredAuthorization = "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+  }
+
+  public void requireBearerToken(String token) {
+    requiredAuthorization = "Bearer " + token;
   }
 
   public int requests() {
@@ -136,7 +140,7 @@ public final class SchemaRegistryServer implements AutoCloseable {
         reply(exchange, 503, error(50003, "the registry is unavailable"));
         return;
       }
-      if (basicAuth != null && !basicAuth.equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
+      if (requiredAuthorization != null && !requiredAuthorization.equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
         reply(exchange, 401, error(40101, "Unauthorized"));
         return;
       }
