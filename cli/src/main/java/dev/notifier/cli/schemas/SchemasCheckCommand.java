@@ -48,8 +48,9 @@ public final class SchemasCheckCommand implements Callable<Integer> {
     try {
       rows = new SchemaCheck(new RegistryClient(settings, System::getenv)).check(RegistrySubjects.of(topics));
     } catch (RegistryUnavailableException e) {
-      spec.commandLine().getErr().println("notifier: schemas check: " + e.getMessage() + ". Is the registry up "
-          + "and the URL right? (--registry, or streams.schemaRegistry.urls)");
+      boolean credentials = e.getMessage().contains("refused the credentials");
+      spec.commandLine().getErr().println("notifier: schemas check: " + e.getMessage() + (credentials ? ""
+          : ". Is the registry up and the URL right? (--registry, or streams.schemaRegistry.urls)"));
       return 2;
     } catch (RegistryRefusedException e) {
       spec.commandLine().getErr().println("notifier: schemas check: " + e.getMessage());
