@@ -58,7 +58,17 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
    * Avro (since 1.11.4) loads only trusted classes when it reads specific records; trust ours,
    * the generated classes under {@code dev.notifier.avro}, in addition to whatever is trusted.
    */
-  private static synchronized void trustGeneratedClasses() {
+  private static boolean trusted;
+
+  /**
+   * Lets Avro's specific readers and writers use the generated classes ({@code dev.notifier.avro});
+   * every coder of them outside this serde (the registry's) calls it first. Once is enough.
+   */
+  public static synchronized void trustGeneratedClasses() {
+    if (trusted) {
+      return;
+    }
+    trusted = true;
     ClassSecurityValidator.ClassSecurityPredicate ours = c -> c.getName().startsWith("dev.notifier.avro.");
     ClassSecurityValidator.setGlobal(ClassSecurityValidator.composite(ClassSecurityValidator.getGlobal(), ours));
   }

@@ -11,7 +11,6 @@ import dev.notifier.schemas.Topics;
 import dev.notifier.schemas.json.JsonRecords;
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
@@ -23,8 +22,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * Publishes JSON lines as events, users or groups. Every line is validated first; a bad line is
- * reported with its number and skipped, the good ones are sent. Events go out as given (JSON) or,
- * with {@code avro}, in Avro single-object encoding; directory records go out as Avro.
+ * reported with its number and skipped, the good ones are sent. Events go out as their
+ * {@link EventEncoder} writes them (JSON as given, Avro single-object, or the registry's wire format);
+ * directory records go out as Avro.
  */
 public final class Publisher implements AutoCloseable {
 
@@ -47,6 +47,11 @@ public final class Publisher implements AutoCloseable {
   }
 
   public Result publish(BufferedReader lines, RecordKind kind, boolean avro) throws IOException {
+    return publish(lines, kind, avro ? EventEncoder.avro() : EventEncoder.json());
+  }
+
+  /** Publishes the lines, events written by {@code events} (directory records are always Avro). */
+  public Result publish(BufferedReader lines, RecordKind kind, EventEncoder events) throws IOException {
     List<String> errors = new ArrayList<>();
     int published = 0;
     int number = 0;
@@ -56,7 +61,7 @@ public final class Publisher implements AutoCloseable {
         continue;
       }
       try {
-        producer.send(record(kind, line, avro));
+        producer.send(record(kind, line, events));
         published++;
       } catch (InvalidRecordException | IOException e) {
         errors.add("line " + number + ": " + e.getMessage());
@@ -75,7 +80,8 @@ public final class Publisher implements AutoCloseable {
     producer.flush();
   }
 
-  private ProducerRecord<String, byte[]> record(RecordKind kind, String line, boolean avro) throws IOException {
+  private ProducerRecord<String, byte[]> record(RecordKind kind, String line, EventEncoder events)
+      throws IOException {
     JsonNode node = json.readTree(line);
     switch (kind) {
       case USERS: {
@@ -90,9 +96,7 @@ public final class Publisher implements AutoCloseable {
       }
       default: {
         DomainEvent event = JsonRecords.event(node);
-        byte[] value = avro ? new AvroSerde<>(DomainEvent.class, DomainEvent.getClassSchema()).encode(event)
-            : line.getBytes(StandardCharsets.UTF_8);
-        return new ProducerRecord<>(topics.events().name(), event.getEventId(), value);
+        return new ProducerRecord<>(topics.events().name(), event.getEventId(), events.encode(event, line));
       }
     }
   }

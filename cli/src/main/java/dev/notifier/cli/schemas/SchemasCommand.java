@@ -7,12 +7,8 @@ import dev.notifier.avro.Group;
 import dev.notifier.avro.Notification;
 import dev.notifier.avro.QuotaUsage;
 import dev.notifier.avro.User;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.notifier.schemas.Fingerprints;
+import dev.notifier.schemas.PortableSchema;
 import dev.notifier.schemas.SchemaHistory;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -32,7 +28,7 @@ import picocli.CommandLine.Spec;
  * spec's, and the one Avro for Python 1.11 computes, which the notifier also accepts), its Parsing
  * Canonical Form, or the whole {@code .avsc}.
  */
-@Command(name = "schemas", mixinStandardHelpOptions = true,
+@Command(name = "schemas", mixinStandardHelpOptions = true, subcommands = SchemasCheckCommand.class,
     description = "List the Avro schemas with their fingerprints, or print one (--avsc NAME, --canonical NAME).")
 public final class SchemasCommand implements Callable<Integer> {
 
@@ -40,8 +36,6 @@ public final class SchemasCommand implements Callable<Integer> {
   static final List<Schema> CURRENT = List.of(DomainEvent.getClassSchema(), User.getClassSchema(),
       Group.getClassSchema(), Notification.getClassSchema(), DeliveryStatus.getClassSchema(),
       DeadLetter.getClassSchema(), QuotaUsage.getClassSchema());
-
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   @Spec
   CommandSpec spec;
@@ -71,43 +65,8 @@ public final class SchemasCommand implements Callable<Integer> {
           + ", and `notifier schemas` lists every version");
       return 2;
     }
-    out.println(avsc != null ? portable(schema) : SchemaNormalization.toParsingForm(schema));
+    out.println(avsc != null ? PortableSchema.json(schema) : SchemaNormalization.toParsingForm(schema));
     return 0;
-  }
-
-  /**
-   * The schema as JSON without the properties only Avro for Java reads ({@code avro.java.string},
-   * which generated classes carry): a producer in another language parses it as written in
-   * {@code schemas/src/main/avro}, and fingerprints it as the notifier expects.
-   */
-  static String portable(Schema schema) {
-    try {
-      JsonNode tree = JSON.readTree(schema.toString());
-      return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(strip(tree));
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("cannot print schema " + schema.getFullName(), e);
-    }
-  }
-
-  private static JsonNode strip(JsonNode node) {
-    if (node instanceof ObjectNode object) {
-      object.remove("avro.java.string");
-      if (object.size() == 1 && object.has("type") && object.get("type").isTextual()) {
-        return object.get("type");
-      }
-      List<String> names = new ArrayList<>();
-      object.fieldNames().forEachRemaining(names::add);
-      for (String name : names) {
-        object.set(name, strip(object.get(name)));
-      }
-      return object;
-    }
-    if (node instanceof ArrayNode array) {
-      for (int i = 0; i < array.size(); i++) {
-        array.set(i, strip(array.get(i)));
-      }
-    }
-    return node;
   }
 
   private void list(PrintWriter out) {

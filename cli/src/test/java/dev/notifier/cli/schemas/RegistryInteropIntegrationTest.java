@@ -44,9 +44,12 @@ import org.apache.avro.Schema;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificDatumWriter;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -151,6 +154,71 @@ class RegistryInteropIntegrationTest {
     }
     assertThat(smtp.awaitMessages(before + 5, Duration.ofSeconds(90))).hasSize(before + 5);
     assertThat(OpsTestSupport.endOffsetSum(kafka.bootstrapServers(), TOPICS.invalidEvents().name())).isZero();
+  }
+
+  @Test
+  @Order(3)
+  void publishingInTheRegistryFormatWithoutTheSchemaRegisteredStopsNamingTheSubjectAndTheFix() throws Exception {
+    Path events = events("unregistered-1");
+    try (SchemaRegistryServer empty = SchemaRegistryServer.start()) {
+      StringWriter out = new StringWriter();
+      StringWriter err = new StringWriter();
+
+      int code = NotifierCommand.execute(new PrintWriter(out, true), new PrintWriter(err, true), "publish",
+          "--format", "avro-registry", "--registry", empty.url(), "--bootstrap-server", kafka.bootstrapServers(),
+          "--file", events.toString());
+
+      assertThat(code).isEqualTo(2);
+      assertThat(err.toString()).contains("subject notifier.events-value").contains("auto-registration is off")
+          .contains("--auto-register").contains("notifier schemas --avsc DomainEvent");
+      assertThat(out.toString()).doesNotContain("published");
+    }
+  }
+
+  @Test
+  @Order(4)
+  void eventsPublishedInTheRegistryFormatAreDeliveredAndTheSchemaIsRegisteredOnlyWhenAsked() throws Exception {
+    int before = smtp.messages().size();
+
+    String first = notifier("publish", "--format", "avro-registry", "--auto-register", "--registry", registry.url(),
+        "--bootstrap-server", kafka.bootstrapServers(), "--file", events("pub-1").toString());
+    // registered now: a second publish looks the id up without being allowed to register
+    String second = notifier("publish", "--format", "avro-registry", "--registry", registry.url(),
+        "--bootstrap-server", kafka.bootstrapServers(), "--file", events("pub-2").toString());
+
+    assertThat(first).contains("published 1 events");
+    assertThat(second).contains("published 1 events");
+    assertThat(smtp.awaitMessages(before + 2, Duration.ofSeconds(60))).hasSize(before + 2);
+    assertThat(OpsTestSupport.endOffsetSum(kafka.bootstrapServers(), TOPICS.invalidEvents().name())).isZero();
+    byte[] value = eventValue("pub-2");
+    assertThat(value[0]).as("Confluent wire format: magic byte 0").isZero();
+    assertThat(registry.schema(ByteBuffer.wrap(value, 1, 4).getInt())).isNotNull();
+  }
+
+  private Path events(String eventId) throws IOException {
+    Path file = dir.resolve(eventId + ".jsonl");
+    Files.writeString(file, "{\"eventId\":\"" + eventId + "\",\"type\":\"bug.assigned\",\"source\":\"zentao\","
+        + "\"occurredAt\":\"2026-11-21T10:00:00Z\",\"actor\":{\"userId\":\"carol\"},"
+        + "\"subject\":{\"kind\":\"bug\",\"id\":\"7\",\"title\":\"Published by notifier\"},"
+        + "\"to\":[{\"userId\":\"alice\"}]}\n");
+    return file;
+  }
+
+  private static byte[] eventValue(String eventId) {
+    List<byte[]> found = new ArrayList<>();
+    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(kafka.consumerProps("registry-it-read"),
+        new StringDeserializer(), new ByteArrayDeserializer())) {
+      consumer.subscribe(List.of(TOPICS.events().name()));
+      Await.until(Duration.ofSeconds(30), "event " + eventId + " on the events topic", () -> {
+        consumer.poll(Duration.ofMillis(200)).forEach(r -> {
+          if (eventId.equals(r.key())) {
+            found.add(r.value());
+          }
+        });
+        return !found.isEmpty();
+      });
+    }
+    return found.get(0);
   }
 
   private static void whileDown(int id, int before) throws Exception {

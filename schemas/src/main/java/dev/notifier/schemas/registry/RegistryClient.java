@@ -1,50 +1,44 @@
 package dev.notifier.schemas.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.FileInputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.function.Function;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaParseException;
 
 /**
  * A small client of a Confluent-compatible Schema Registry's REST API, for what notifier needs of
  * it: the writer schema of an id ({@code GET /schemas/ids/{id}}), cached (ids never change meaning,
- * so only the bound of {@link RegistrySettings#cacheSize()} evicts). The URLs are tried in order; a
- * 404 with error 40403 is an unknown id, anything else that is not an answer (refused, timed out,
- * 5xx) moves to the next URL, and when none answers the schema is {@link RegistryUnavailableException
- * unavailable} — never taken for an invalid record.
+ * so only the bound of {@link RegistrySettings#cacheSize()} evicts); a subject's latest version; the
+ * id of a schema under a subject (lookup, or register); whether a schema could be a subject's next
+ * version ({@code POST /compatibility/subjects/{s}/versions/latest}). A 404 is an answer (unknown id,
+ * subject or schema); a registry that does not answer is {@link RegistryUnavailableException
+ * unavailable} — never taken for an invalid record (see {@link RegistryHttp}).
  */
 public final class RegistryClient {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final int SUBJECT_NOT_FOUND = 40401;
+  private static final int SCHEMA_NOT_FOUND = 40403;
 
-  private final RegistrySettings settings;
-  private final HttpClient http;
-  private final String authorization;
+  /** A subject's latest version: its number and schema id. */
+  public record Version(int version, int id) {
+  }
+
+  /** The registry's verdict on a schema as the subject's next version, with its reasons. */
+  public record Verdict(boolean compatible, List<String> messages) {
+  }
+
+  private final RegistryHttp http;
   private final Map<Long, Schema> cache;
 
   public RegistryClient(RegistrySettings settings, Function<String, String> env) {
-    this.settings = settings;
-    this.authorization = settings.authorization(env);
-    HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(settings.timeout());
-    if (settings.trustStore() != null) {
-      builder.sslContext(sslContext(settings, env));
-    }
-    this.http = builder.build();
+    this.http = new RegistryHttp(settings, env);
     int size = settings.cacheSize();
     this.cache = Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
       @Override
@@ -65,77 +59,72 @@ public final class RegistryClient {
     return schema;
   }
 
+  /** The latest version of {@code subject}; empty when the subject is not registered. */
+  public Optional<Version> latest(String subject) {
+    RegistryHttp.Answer answer = http.send("GET", "/subjects/" + RegistryHttp.segment(subject) + "/versions/latest",
+        null, "subject " + subject);
+    if (answer.status() == 404 && answer.errorCode() == SUBJECT_NOT_FOUND) {
+      return Optional.empty();
+    }
+    require(answer, "the latest version of subject " + subject);
+    return Optional.of(new Version(answer.body().path("version").asInt(), answer.body().path("id").asInt()));
+  }
+
+  /** Whether {@code schema} could be registered as the next version of {@code subject}. */
+  public Verdict compatibility(String subject, String schema) {
+    RegistryHttp.Answer answer = http.send("POST", "/compatibility/subjects/" + RegistryHttp.segment(subject)
+        + "/versions/latest?verbose=true", RegistryHttp.schemaBody(schema), "the compatibility of subject " + subject);
+    require(answer, "the compatibility of subject " + subject);
+    List<String> messages = new ArrayList<>();
+    answer.body().path("messages").forEach(m -> messages.add(m.asText()));
+    return new Verdict(answer.body().path("is_compatible").asBoolean(false), messages);
+  }
+
+  /** The id of {@code schema} under {@code subject}; empty when it is not registered there. */
+  public OptionalInt lookup(String subject, String schema) {
+    RegistryHttp.Answer answer = http.send("POST", "/subjects/" + RegistryHttp.segment(subject),
+        RegistryHttp.schemaBody(schema), "subject " + subject);
+    if (answer.status() == 404 && (answer.errorCode() == SUBJECT_NOT_FOUND || answer.errorCode() == SCHEMA_NOT_FOUND)) {
+      return OptionalInt.empty();
+    }
+    require(answer, "the schema id under subject " + subject);
+    return OptionalInt.of(answer.body().path("id").asInt());
+  }
+
+  /** Registers {@code schema} under {@code subject} (the same schema again keeps its id); returns its id. */
+  public int register(String subject, String schema) {
+    RegistryHttp.Answer answer = http.send("POST", "/subjects/" + RegistryHttp.segment(subject) + "/versions",
+        RegistryHttp.schemaBody(schema), "subject " + subject);
+    require(answer, "registering a schema under subject " + subject);
+    return answer.body().path("id").asInt();
+  }
+
+  private static void require(RegistryHttp.Answer answer, String what) {
+    if (answer.status() != 200) {
+      throw new RegistryRefusedException(answer.errorCode(), "the schema registry at " + answer.base()
+          + " refused " + what + ": HTTP " + answer.status() + ", " + answer.error());
+    }
+  }
+
   private Schema fetch(long id) {
-    Exception last = null;
-    for (String base : settings.urls()) {
-      HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base.replaceAll("/+$", "") + "/schemas/ids/"
-          + id)).timeout(settings.timeout()).header("Accept", "application/vnd.schemaregistry.v1+json, "
-          + "application/json");
-      if (authorization != null) {
-        request.header("Authorization", authorization);
-      }
-      try {
-        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() == 200) {
-          return parse(id, response.body());
-        }
-        if (response.statusCode() == 404) {
-          throw new UnknownSchemaIdException(id, "the schema registry at " + base + " has no schema with id " + id
-              + " (" + errorOf(response.body()) + ")");
-        }
-        if (response.statusCode() == 401 || response.statusCode() == 403) {
-          last = new IOException("the registry at " + base + " refused the credentials (HTTP " + response.statusCode()
-              + "): check streams.schemaRegistry's user and password or token");
-        } else {
-          last = new IOException("the registry at " + base + " answered HTTP " + response.statusCode() + ": "
-              + errorOf(response.body()));
-        }
-      } catch (IOException e) {
-        last = e;
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new RegistryUnavailableException("interrupted while asking the schema registry for id " + id, e);
-      }
+    RegistryHttp.Answer answer = http.send("GET", "/schemas/ids/" + id, null, "schema id " + id);
+    if (answer.status() == 404) {
+      throw new UnknownSchemaIdException(id, "the schema registry at " + answer.base() + " has no schema with id "
+          + id + " (" + answer.error() + ")");
     }
-    throw new RegistryUnavailableException("no schema registry answered for schema id " + id + " (" + settings.urls()
-        + "): " + (last == null ? "" : last.getMessage()), last);
+    require(answer, "schema id " + id);
+    return parse(id, answer.body());
   }
 
-  private static Schema parse(long id, String body) {
+  private static Schema parse(long id, JsonNode node) {
+    String type = node.path("schemaType").asText("AVRO");
+    if (!type.equals("AVRO")) {
+      throw new UnknownSchemaIdException(id, "schema id " + id + " is a " + type + " schema; notifier reads Avro");
+    }
     try {
-      JsonNode node = JSON.readTree(body);
-      String type = node.path("schemaType").asText("AVRO");
-      if (!type.equals("AVRO")) {
-        throw new UnknownSchemaIdException(id, "schema id " + id + " is a " + type + " schema; notifier reads Avro");
-      }
       return new Schema.Parser().parse(node.path("schema").asText());
-    } catch (IOException | SchemaParseException e) {
+    } catch (SchemaParseException e) {
       throw new UnknownSchemaIdException(id, "the registry's schema " + id + " is not an Avro schema: " + e.getMessage());
-    }
-  }
-
-  private static String errorOf(String body) {
-    try {
-      JsonNode node = JSON.readTree(body);
-      return node.path("error_code").asText("?") + " " + node.path("message").asText("");
-    } catch (IOException e) {
-      return body.length() > 200 ? body.substring(0, 200) : body;
-    }
-  }
-
-  private static SSLContext sslContext(RegistrySettings settings, Function<String, String> env) {
-    String password = settings.trustStorePasswordEnv() == null ? null : env.apply(settings.trustStorePasswordEnv());
-    try (InputStream in = new FileInputStream(settings.trustStore())) {
-      KeyStore store = KeyStore.getInstance("PKCS12");
-      store.load(in, password == null ? null : password.toCharArray());
-      TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-      tmf.init(store);
-      SSLContext context = SSLContext.getInstance("TLS");
-      context.init(null, tmf.getTrustManagers(), null);
-      return context;
-    } catch (IOException | GeneralSecurityException e) {
-      throw new IllegalArgumentException("streams.schemaRegistry.trustStore " + settings.trustStore() + " cannot be "
-          + "read (" + e.getMessage() + "): give a PKCS12 file and its password in trustStorePasswordEnv");
     }
   }
 }

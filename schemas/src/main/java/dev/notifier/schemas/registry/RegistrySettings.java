@@ -73,6 +73,12 @@ public record RegistrySettings(
     return new RegistrySettings(List.of(urls), null, null, null, null, null, null, null, null, null);
   }
 
+  /** These settings with other URLs (a command line's {@code --registry}), credentials and TLS kept. */
+  public RegistrySettings withUrls(List<String> otherUrls) {
+    return new RegistrySettings(otherUrls, usernameEnv, passwordEnv, passwordFile, bearerTokenEnv, bearerTokenFile,
+        trustStore, trustStorePasswordEnv, timeout, cacheSize);
+  }
+
   /**
    * The Authorization header value, resolved from the environment and files now (start-up), or null
    * without credentials; a named variable or file that is missing stops start-up naming it.

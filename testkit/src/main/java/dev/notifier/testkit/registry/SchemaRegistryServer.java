@@ -19,6 +19,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaParseException;
 
 /**
  * An in-memory schema registry on 127.0.0.1 that follows the documented REST contract of Confluent's
@@ -26,9 +28,14 @@ import java.util.regex.Pattern;
  * ({@code POST /subjects/{s}/versions} → {@code {"id": n}}, one id per distinct schema text), look one
  * up ({@code POST /subjects/{s}}), the latest version ({@code GET /subjects/{s}/versions/latest}), a
  * schema by id ({@code GET /schemas/ids/{id}}, 404 with {@code error_code} 40403 when unknown), the
- * subjects ({@code GET /subjects}). Errors are {@code {"error_code": ..., "message": ...}}. For
- * tests: {@link #down()} makes it answer 503 to everything until {@link #up()}; {@link #requireBasicAuth}
- * refuses requests without the credentials. Requests are counted.
+ * subjects ({@code GET /subjects}), whether a schema could be the next version
+ * ({@code POST /compatibility/subjects/{s}/versions/latest}, with {@code ?verbose=true} the reasons),
+ * the compatibility level ({@code GET/PUT /config} and {@code /config/{s}}, default BACKWARD, see
+ * {@link CompatibilityLevel}); registering over HTTP is refused (409) when the level forbids it.
+ * Schemas are the same schema when Avro parses them to the same schema (whitespace aside). Errors
+ * are {@code {"error_code": ..., "message": ...}}. For
+ * tests: {@link #down()} makes it answer 503 to everything until {@link #up()}; {@link #requireBasicAuth} and
+ * {@link #requireBearerToken} refuse requests without the credentials. Requests are counted.
  */
 public final class SchemaRegistryServer implements AutoCloseable {
 
@@ -43,9 +50,11 @@ public final class SchemaRegistryServer implements AutoCloseable {
   private final Map<Integer, String> schemasById = new LinkedHashMap<>();
   private final Map<String, Integer> idsBySchema = new LinkedHashMap<>();
   private final Map<String, List<Integer>> subjects = new LinkedHashMap<>();
+  private final Map<String, CompatibilityLevel> levels = new LinkedHashMap<>();
+  private volatile CompatibilityLevel globalLevel = CompatibilityLevel.BACKWARD;
   private final AtomicInteger requests = new AtomicInteger();
   private volatile boolean down;
-  private volatile String basicAuth;
+  private volatile String requiredAuthorization;
 
   private SchemaRegistryServer(HttpServer server) {
     this.server = server;
@@ -78,20 +87,38 @@ public final class SchemaRegistryServer implements AutoCloseable {
   }
 
   public void requireBasicAuth(String user, String password) {
-    basicAuth = "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+    requiredAuthorization = "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+  }
+
+  public void requireBearerToken(String token) {
+    requiredAuthorization = "Bearer " + token;
   }
 
   public int requests() {
     return requests.get();
   }
 
-  /** Registers {@code schema} (Avro JSON) under {@code subject}, as a producer would; returns its id. */
+  /** The global compatibility level (PUT /config), for subjects without their own. */
+  public void compatibility(CompatibilityLevel level) {
+    globalLevel = level;
+  }
+
+  /** The compatibility level of {@code subject} (PUT /config/{subject}). */
+  public synchronized void compatibility(String subject, CompatibilityLevel level) {
+    levels.put(subject, level);
+  }
+
+  /**
+   * Registers {@code schema} (Avro JSON) under {@code subject} without a compatibility check, as a
+   * producer would have while the level was NONE (tests set up any history this way); returns its id.
+   */
   public synchronized int register(String subject, String schema) {
-    Integer id = idsBySchema.get(schema);
+    String key = key(schema);
+    Integer id = idsBySchema.get(key);
     if (id == null) {
       id = schemasById.size() + 1;
       schemasById.put(id, schema);
-      idsBySchema.put(schema, id);
+      idsBySchema.put(key, id);
     }
     List<Integer> versions = subjects.computeIfAbsent(subject, s -> new ArrayList<>());
     if (!versions.contains(id)) {
@@ -107,13 +134,13 @@ public final class SchemaRegistryServer implements AutoCloseable {
   }
 
   private void handle(HttpExchange exchange) throws IOException {
-    try (exchange) {
+    try {
       requests.incrementAndGet();
       if (down) {
         reply(exchange, 503, error(50003, "the registry is unavailable"));
         return;
       }
-      if (basicAuth != null && !basicAuth.equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
+      if (requiredAuthorization != null && !requiredAuthorization.equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
         reply(exchange, 401, error(40101, "Unauthorized"));
         return;
       }
@@ -126,7 +153,13 @@ public final class SchemaRegistryServer implements AutoCloseable {
         reply(exchange, schema == null ? 404 : 200, schema == null ? error(40403, "Schema " + m.group(1)
             + " not found") : "{\"schema\":" + quote(schema) + "}");
       } else if (method.equals("POST") && (m = Pattern.compile("/subjects/([^/]+)/versions").matcher(path)).matches()) {
-        reply(exchange, 200, "{\"id\":" + register(m.group(1), schemaOf(body)) + "}");
+        reply(exchange, 200, "{\"id\":" + registerChecked(m.group(1), schemaOf(body)) + "}");
+      } else if (method.equals("POST")
+          && (m = Pattern.compile("/compatibility/subjects/([^/]+)/versions/latest").matcher(path)).matches()) {
+        reply(exchange, 200, compatible(m.group(1), schemaOf(body), "verbose=true".equals(
+            exchange.getRequestURI().getQuery())));
+      } else if ((m = Pattern.compile("/config(?:/([^/]+))?").matcher(path)).matches()) {
+        reply(exchange, 200, config(method, m.group(1), body));
       } else if (method.equals("POST") && (m = Pattern.compile("/subjects/([^/]+)").matcher(path)).matches()) {
         reply(exchange, 200, lookup(m.group(1), schemaOf(body)));
       } else if (method.equals("GET")
@@ -137,9 +170,86 @@ public final class SchemaRegistryServer implements AutoCloseable {
       } else {
         reply(exchange, 404, error(404, "no such endpoint: " + method + " " + path));
       }
-    } catch (NotFound e) {
-      reply(exchange, 404, error(e.code, e.getMessage()));
+    } catch (ApiError e) {
+      // the error is answered before the exchange closes
+      reply(exchange, e.code < 1000 ? e.code : e.code / 100, error(e.code, e.getMessage()));
+    } finally {
+      exchange.close();
     }
+  }
+
+  private synchronized int registerChecked(String subject, String schema) {
+    Integer id = idsBySchema.get(key(schema));
+    List<Integer> versions = subjects.getOrDefault(subject, List.of());
+    if (id != null && versions.contains(id)) {
+      return id;
+    }
+    if (!problems(subject, schema).isEmpty()) {
+      throw new ApiError(409, "Schema being registered is incompatible with an earlier schema for subject \""
+          + subject + "\"");
+    }
+    return register(subject, schema);
+  }
+
+  private synchronized String compatible(String subject, String schema, boolean verbose) {
+    if (!subjects.containsKey(subject)) {
+      throw new ApiError(40401, "Subject '" + subject + "' not found.");
+    }
+    List<String> problems = problems(subject, schema);
+    StringBuilder json = new StringBuilder("{\"is_compatible\":" + problems.isEmpty());
+    if (verbose) {
+      json.append(",\"messages\":[");
+      problems.forEach(p -> json.append(json.charAt(json.length() - 1) == '[' ? "" : ",").append(quote(p)));
+      json.append(']');
+    }
+    return json.append('}').toString();
+  }
+
+  private List<String> problems(String subject, String schema) {
+    List<Schema> registered = subjects.getOrDefault(subject, List.of()).stream()
+        .map(id -> new Schema.Parser().parse(schemasById.get(id))).toList();
+    return levels.getOrDefault(subject, globalLevel).problems(parse(schema), registered);
+  }
+
+  private synchronized String config(String method, String subject, String body) throws IOException {
+    if (method.equals("PUT")) {
+      String name = JSON.readTree(body).path("compatibility").asText("");
+      CompatibilityLevel level;
+      try {
+        level = CompatibilityLevel.valueOf(name);
+      } catch (IllegalArgumentException e) {
+        throw new ApiError(42203, "Invalid compatibility level: " + name);
+      }
+      if (subject == null) {
+        globalLevel = level;
+      } else {
+        levels.put(subject, level);
+      }
+      return "{\"compatibility\":" + quote(level.name()) + "}";
+    }
+    CompatibilityLevel level = subject == null ? globalLevel : levels.get(subject);
+    if (level == null) {
+      throw new ApiError(40408, "Subject '" + subject + "' does not have subject-level compatibility configured");
+    }
+    return "{\"compatibilityLevel\":" + quote(level.name()) + "}";
+  }
+
+  private static Schema parse(String schema) {
+    try {
+      return new Schema.Parser().parse(schema);
+    } catch (SchemaParseException e) {
+      throw new ApiError(42201, "Invalid schema: " + e.getMessage());
+    }
+  }
+
+  /** Two texts are the same schema when Avro parses them alike. */
+  private static String key(String schema) {
+    return parse(schema).toString();
+  }
+
+  /** The schema text registered with {@code id}, or null. */
+  public String schema(int id) {
+    return schemaById(id);
   }
 
   private synchronized String schemaById(int id) {
@@ -147,13 +257,13 @@ public final class SchemaRegistryServer implements AutoCloseable {
   }
 
   private synchronized String lookup(String subject, String schema) {
-    Integer id = idsBySchema.get(schema);
+    Integer id = idsBySchema.get(key(schema));
     List<Integer> versions = subjects.get(subject);
     if (versions == null) {
-      throw new NotFound(40401, "Subject '" + subject + "' not found.");
+      throw new ApiError(40401, "Subject '" + subject + "' not found.");
     }
     if (id == null || !versions.contains(id)) {
-      throw new NotFound(40403, "Schema not found");
+      throw new ApiError(40403, "Schema not found");
     }
     return "{\"subject\":" + quote(subject) + ",\"version\":" + (versions.indexOf(id) + 1) + ",\"id\":" + id
         + ",\"schema\":" + quote(schema) + "}";
@@ -162,7 +272,7 @@ public final class SchemaRegistryServer implements AutoCloseable {
   private synchronized String latest(String subject) {
     List<Integer> versions = subjects.get(subject);
     if (versions == null || versions.isEmpty()) {
-      throw new NotFound(40401, "Subject '" + subject + "' not found.");
+      throw new ApiError(40401, "Subject '" + subject + "' not found.");
     }
     int id = versions.get(versions.size() - 1);
     return "{\"subject\":" + quote(subject) + ",\"version\":" + versions.size() + ",\"id\":" + id + ",\"schema\":"
@@ -184,7 +294,7 @@ public final class SchemaRegistryServer implements AutoCloseable {
     } catch (IOException e) {
       // answered below
     }
-    throw new NotFound(42201, "Invalid schema: the request has no schema");
+    throw new ApiError(42201, "Invalid schema: the request has no schema");
   }
 
   private static String body(HttpExchange exchange) throws IOException {
@@ -214,10 +324,10 @@ public final class SchemaRegistryServer implements AutoCloseable {
     }
   }
 
-  private static final class NotFound extends RuntimeException {
+  private static final class ApiError extends RuntimeException {
     private final int code;
 
-    NotFound(int code, String message) {
+    ApiError(int code, String message) {
       super(message);
       this.code = code;
     }
