@@ -46,13 +46,18 @@ public final class WebhooksCommand extends OpsCommand {
     NotifierConfig config = kafka.configFile();
     if (config == null || config.webhooks() == null) {
       throw new OpsException("no webhooks configured: pass --config FILE with a webhooks section (sesTopicArns "
-          + "and/or sendgridVerificationKey; see config/example.yaml)");
+          + "and/or sendgridVerificationKey or sendgridVerificationKeyEnv; see config/example.yaml)");
     }
     WebhookSettings w = config.webhooks();
     SnsVerifier ses = w.sesTopicArns().isEmpty() ? null
         : new SnsVerifier(new HashSet<>(w.sesTopicArns()), new SnsCertificates(), clock);
-    SendGridVerifier sendgrid = w.sendgridVerificationKey() == null ? null
-        : new SendGridVerifier(w.sendgridVerificationKey(), clock);
+    String sendgridKey;
+    try {
+      sendgridKey = w.sendgridKey(System::getenv);
+    } catch (IllegalStateException e) {
+      throw new OpsException(e.getMessage(), e);
+    }
+    SendGridVerifier sendgrid = sendgridKey == null ? null : new SendGridVerifier(sendgridKey, clock);
     CountDownLatch stop = new CountDownLatch(1);
     try (ProcessMetrics metrics = new ProcessMetrics();
         FeedbackWriter writer = new FeedbackWriter(kafka.settings().clientProperties(), kafka.settings().topics(),
