@@ -172,7 +172,7 @@ final class SmtpCheckCommand implements Callable<Integer> {
         a.passwordFile(), ehlo != null ? ehlo : a.ehloName(), a.connectTimeout(), a.readTimeout(), a.teams(),
         a.systemDefault(), a.enabled(), a.preset(), a.checkServerIdentity(),
         trustCertificate != null ? trustCertificate : a.trustCertificate(), a.poolSize(), a.limits())
-        .withPlaintextAuth(a.allowPlaintextAuth());
+        .withPlaintextAuth(a.allowPlaintextAuth()).withReturnPath(a.returnPath());
   }
 
   private AccountSettings adHoc() {
