@@ -172,7 +172,7 @@ final class SmtpCheckCommand implements Callable<Integer> {
         a.passwordFile(), ehlo != null ? ehlo : a.ehloName(), a.connectTimeout(), a.readTimeout(), a.teams(),
         a.systemDefault(), a.enabled(), a.preset(), a.checkServerIdentity(),
         trustCertificate != null ? trustCertificate : a.trustCertificate(), a.poolSize(), a.limits())
-        .withPlaintextAuth(a.allowPlaintextAuth());
+        .withPlaintextAuth(a.allowPlaintextAuth()).withReturnPath(a.returnPath());
   }
 
   private AccountSettings adHoc() {
@@ -195,7 +195,7 @@ final class SmtpCheckCommand implements Callable<Integer> {
     Security mode = security == null ? null : Security.parse(security);
     return AccountSettings.fromConfig(AD_HOC_ID, preset, host, port, mode, from != null ? from : defaultFrom(), user,
         passwordEnv, passwordFile, ehlo, null, null, null, false, true, null, trustCertificate, null, null, null, null,
-        null, null, allowPlaintextAuth, null, null, null);
+        null, null, allowPlaintextAuth, null, null, null, null);
   }
 
   /** The login when it is an address (most providers require that), else a local placeholder. */

@@ -67,4 +67,16 @@ class RoleOptionsTest {
     assertThat(exit).isEqualTo(2);
     assertThat(err.toString()).contains("--management-port 70000 is not a TCP port").contains("65535");
   }
+
+  @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"streams", "worker", "bounces", "webhooks"})
+  void everyLongRunningCommandTakesTheManagementOptions(String command) {
+    java.io.StringWriter out = new java.io.StringWriter();
+    int exit = NotifierCommand.execute(new java.io.PrintWriter(out, true),
+        new java.io.PrintWriter(new java.io.StringWriter(), true), command, "--help");
+
+    assertThat(exit).isZero();
+    assertThat(out.toString()).contains("--management-port=PORT").contains("--management-host=ADDRESS");
+  }
 }
+

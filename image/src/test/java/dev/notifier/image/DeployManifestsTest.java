@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.notifier.cli.NotifierCommand;
 import dev.notifier.cli.config.ConfigFile;
 import dev.notifier.cli.config.NotifierConfig;
 import dev.notifier.cli.management.Management;
@@ -32,6 +33,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /**
  * deploy/ against the code: every YAML and JSON file parses, and what the manifests say about a
@@ -105,6 +107,103 @@ class DeployManifestsTest {
     JsonNode worker = deploy.kubernetes("Deployment", "notifier-worker");
     checkNotifierPod(streams, "streams");
     checkNotifierPod(worker, "worker");
+    checkNotifierPod(deploy.kubernetes("Deployment", "notifier-bounces"), "bounces");
+    checkNotifierPod(deploy.kubernetes("Deployment", "notifier-webhooks"), "webhooks");
+  }
+
+  @Test
+  void everyContainerOfTheImageRunsACommandTheImageHas() {
+    Set<String> commands = new CommandLine(new NotifierCommand()).getSubcommands().keySet();
+    List<String> checked = new ArrayList<>();
+    for (JsonNode object : deploy.kubernetesObjects()) {
+      JsonNode pod = object.path("spec").path("template").path("spec");
+      List<JsonNode> containers = new ArrayList<>();
+      pod.path("initContainers").forEach(containers::add);
+      pod.path("containers").forEach(containers::add);
+      for (JsonNode container : containers) {
+        if (container.path("image").asText().equals(IMAGE)) {
+          String what = object.path("kind").asText() + " " + object.path("metadata").path("name").asText() + " "
+              + container.path("name").asText();
+          assertThat(texts(container.path("args"))).as(what + " args").isNotEmpty();
+          assertThat(commands).as(what + " runs a notifier command").contains(texts(container.path("args")).get(0));
+          checked.add(texts(container.path("args")).get(0));
+        }
+      }
+    }
+    deploy.single("compose.yaml").path("services").fields().forEachRemaining(e -> {
+      if (runsNotifierCommand(e.getValue())) {
+        assertThat(commands).as("compose service " + e.getKey() + " runs a notifier command")
+            .contains(texts(e.getValue().path("command")).get(0));
+      }
+    });
+    assertThat(checked).contains("topics", "acls", "streams", "worker", "bounces", "webhooks");
+  }
+
+  // ---- the feedback processes: one bounce mailbox reader, webhook receivers behind a Service -----------
+
+  @Test
+  void theBounceReaderIsOneReplicaNeverTwoEvenDuringARollout() {
+    JsonNode bounces = deploy.kubernetes("Deployment", "notifier-bounces");
+    assertThat(bounces.path("spec").path("replicas").asInt()).as("one reader of the mailbox").isEqualTo(1);
+    assertThat(bounces.path("spec").path("strategy").path("type").asText()).as("no second reader in a rollout")
+        .isEqualTo("Recreate");
+  }
+
+  @Test
+  void theWebhooksServiceForwardsToTheReceiversConfiguredPort(@TempDir Path tmp) throws IOException {
+    NotifierConfig config = kubernetesConfig(tmp);
+    assertThat(config.webhooks()).as("the ConfigMap has a webhooks section").isNotNull();
+    assertThat(config.webhooks().host()).as("webhooks.host: reachable through the Service").isEqualTo("0.0.0.0");
+    JsonNode container = Manifests.container(deploy.kubernetes("Deployment", "notifier-webhooks"), "webhooks");
+    JsonNode containerPort = Manifests.stream(container.path("ports"))
+        .filter(p -> "webhooks".equals(p.path("name").asText())).findFirst()
+        .orElseThrow(() -> new AssertionError("the webhooks container has no port named webhooks"));
+    assertThat(containerPort.path("containerPort").asInt()).as("container port == webhooks.port")
+        .isEqualTo(config.webhooks().port());
+    JsonNode servicePort = Manifests.stream(deploy.kubernetes("Service", "notifier-webhooks").path("spec")
+        .path("ports")).filter(p -> "webhooks".equals(p.path("name").asText())).findFirst()
+        .orElseThrow(() -> new AssertionError("Service notifier-webhooks has no port named webhooks"));
+    assertThat(servicePort.path("targetPort").asText()).isEqualTo("webhooks");
+  }
+
+  @Test
+  void theFeedbackProcessesGetTheirCredentialsFromASecretOfTheirOwnAndNeverInline(@TempDir Path tmp)
+      throws IOException {
+    NotifierConfig config = kubernetesConfig(tmp);
+    assertThat(config.bounces()).as("the ConfigMap has a bounces section").isNotNull();
+    String imapPassword = config.bounces().passwordEnv();
+    String sendgridKey = config.webhooks().sendgridVerificationKeyEnv();
+    assertThat(imapPassword).as("bounces.passwordEnv").isNotNull();
+    assertThat(sendgridKey).as("webhooks.sendgridVerificationKeyEnv (the key is not inline)").isNotNull();
+    assertThat(config.webhooks().sendgridVerificationKey()).as("no inline SendGrid key").isNull();
+
+    Map<String, String> bounces = secretEnv(deploy.kubernetes("Deployment", "notifier-bounces"), "bounces");
+    Map<String, String> webhooks = secretEnv(deploy.kubernetes("Deployment", "notifier-webhooks"), "webhooks");
+    assertThat(bounces.keySet()).as("the bounce reader's Secret keys == bounces.passwordEnv").containsExactly(imapPassword);
+    assertThat(webhooks.keySet()).as("the receiver's Secret keys == its key's variable").containsExactly(sendgridKey);
+    assertThat(config.webhooks().sendgridKey(webhooks::get)).isNotBlank();
+    assertThat(workerSecretEnv()).as("the workers do not get the feedback credentials")
+        .doesNotContainKeys(imapPassword, sendgridKey);
+    for (String role : List.of("bounces", "webhooks")) {
+      JsonNode container = Manifests.container(deploy.kubernetes("Deployment", "notifier-" + role), role);
+      for (JsonNode e : container.path("env")) {
+        if (Set.of(imapPassword, sendgridKey).contains(e.path("name").asText())) {
+          assertThat(e.has("value")).as(role + " " + e.path("name").asText() + " is not inline").isFalse();
+        }
+      }
+    }
+
+    // compose: the same variables, from the host's environment, never a value in the file
+    NotifierConfig compose = ConfigFile.load(deploy.path("notifier.compose.yaml"));
+    JsonNode services = deploy.single("compose.yaml").path("services");
+    assertThat(services.path("bounces").path("environment").path(compose.bounces().passwordEnv()).asText())
+        .isEqualTo("${" + compose.bounces().passwordEnv() + ":-}");
+    assertThat(services.path("webhooks").path("environment")
+        .path(compose.webhooks().sendgridVerificationKeyEnv()).asText())
+        .isEqualTo("${" + compose.webhooks().sendgridVerificationKeyEnv() + ":-}");
+    assertThat(texts(services.path("webhooks").path("ports")))
+        .contains("127.0.0.1:" + compose.webhooks().port() + ":" + compose.webhooks().port());
+    assertThat(compose.webhooks().host()).as("reachable through the published port").isEqualTo("0.0.0.0");
   }
 
   private void checkNotifierPod(JsonNode workload, String role) {
@@ -384,8 +483,7 @@ class DeployManifestsTest {
     }
     Set<String> notifierServices = new HashSet<>();
     deploy.single("compose.yaml").path("services").fields().forEachRemaining(e -> {
-      if (runsNotifierCommand(e.getValue()) && !e.getValue().has("profiles")
-          && !e.getValue().path("restart").asText().equals("no")) {
+      if (runsNotifierCommand(e.getValue()) && !e.getValue().path("restart").asText().equals("no")) {
         notifierServices.add(e.getKey());
       }
     });
@@ -465,7 +563,12 @@ class DeployManifestsTest {
 
   /** The environment the worker gets from Secrets (envFrom and secretKeyRef), name -> value. */
   private static Map<String, String> workerSecretEnv() {
-    JsonNode container = Manifests.container(deploy.kubernetes("Deployment", "notifier-worker"), "worker");
+    return secretEnv(deploy.kubernetes("Deployment", "notifier-worker"), "worker");
+  }
+
+  /** The environment container {@code name} of {@code workload} gets from Secrets, name -> value. */
+  private static Map<String, String> secretEnv(JsonNode workload, String name) {
+    JsonNode container = Manifests.container(workload, name);
     Map<String, String> env = new HashMap<>();
     for (JsonNode from : container.path("envFrom")) {
       String secret = from.path("secretRef").path("name").asText();

@@ -5,6 +5,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Locale;
 import java.util.UUID;
+import java.util.regex.Pattern;
 
 /**
  * Notification ids are derived, never random: the same (event, recipient address, template)
@@ -12,6 +13,10 @@ import java.util.UUID;
  * on that, so a resend is recognisable everywhere.
  */
 public final class NotificationIds {
+
+  /** What every id made here looks like (a name-based UUID); case-insensitive, as mail software may change case. */
+  public static final Pattern ID = Pattern.compile(
+      "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", Pattern.CASE_INSENSITIVE);
 
   private NotificationIds() {
   }
@@ -24,6 +29,11 @@ public final class NotificationIds {
   /** The id for a directory user who got no mail (e.g. no address): keyed by user instead. */
   public static String forUser(String eventId, String userId, String template) {
     return of(eventId, "user:" + userId, template);
+  }
+
+  /** Whether {@code text} is an id made here. */
+  public static boolean isId(String text) {
+    return text != null && ID.matcher(text).matches();
   }
 
   public static String normalize(String address) {

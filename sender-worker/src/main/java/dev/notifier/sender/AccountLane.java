@@ -309,7 +309,8 @@ final class AccountLane implements AutoCloseable {
     List<Integer> built = new ArrayList<>(deliveries.size());
     for (Delivery d : deliveries) {
       try {
-        messages.add(MessageFactory.build(connection.session(), d.notification(), account.from()));
+        messages.add(MessageFactory.build(connection.session(), d.notification(), account.from(),
+            account.envelopeSender(d.notification().getNotificationId())));
         built.add(failures.size());
         failures.add(null);
       } catch (DeliveryException e) {

@@ -3,6 +3,9 @@ package dev.notifier.cli.feedback;
 import dev.notifier.avro.Feedback;
 import dev.notifier.avro.FeedbackKind;
 import dev.notifier.cli.config.NotifierConfig;
+import dev.notifier.cli.management.ManagementOptions;
+import dev.notifier.cli.management.ManagementServer;
+import dev.notifier.cli.management.ProcessMetrics;
 import dev.notifier.cli.ops.OpsCommand;
 import dev.notifier.cli.ops.OpsException;
 import dev.notifier.feedback.imap.BounceMailbox;
@@ -13,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -20,6 +24,10 @@ import picocli.CommandLine.Option;
  * section over IMAP, every {@code pollInterval}, and writes what its DSNs, complaint reports and plain
  * bounces say to {@code notifier.feedback}, where the streams app's policy turns them into
  * suppressions. One line per pass that read anything; {@code --once} reads once and exits.
+ *
+ * <p>Running (without {@code --once}) it serves its counters and health on the management endpoint
+ * ({@code management.port}, or {@code --management-port}), like {@code streams} and {@code worker}:
+ * see {@link BouncePasses}.
  */
 @Command(name = "bounces", mixinStandardHelpOptions = true,
     description = {"Read the bounce mailbox (the config's bounces section) over IMAP into notifier.feedback.",
@@ -27,8 +35,11 @@ import picocli.CommandLine.Option;
             + "bounces and complaints; messages read are flagged seen once Kafka has their feedback."})
 public final class BouncesCommand extends OpsCommand {
 
-  @Option(names = "--once", description = "read the mailbox once and exit")
+  @Option(names = "--once", description = "read the mailbox once and exit (no management endpoint)")
   boolean once;
+
+  @Mixin
+  ManagementOptions management;
 
   @Override
   protected int run() throws InterruptedException {
@@ -39,21 +50,28 @@ public final class BouncesCommand extends OpsCommand {
     }
     MailboxSettings mailbox = config.bounces();
     BounceMailbox reader = new BounceMailbox(mailbox, clock);
-    try (FeedbackWriter writer = new FeedbackWriter(kafka.settings().clientProperties(), kafka.settings().topics(),
-        "notifier bounces")) {
-      while (true) {
-        pass(reader, writer, mailbox);
-        if (once) {
-          return 0;
+    try (ProcessMetrics metrics = new ProcessMetrics();
+        FeedbackWriter writer = new FeedbackWriter(kafka.settings().clientProperties(), kafka.settings().topics(),
+            "notifier bounces")) {
+      BouncePasses passes = new BouncePasses(metrics.registry());
+      if (once) {
+        pass(reader, writer, mailbox, passes);
+        return 0;
+      }
+      try (ManagementServer server = ManagementServer.start(management.apply(config.management()), metrics,
+          passes)) {
+        while (true) {
+          pass(reader, writer, mailbox, passes);
+          Thread.sleep(mailbox.pollInterval().toMillis());
         }
-        Thread.sleep(mailbox.pollInterval().toMillis());
       }
     }
   }
 
-  private void pass(BounceMailbox reader, FeedbackWriter writer, MailboxSettings mailbox) {
+  private void pass(BounceMailbox reader, FeedbackWriter writer, MailboxSettings mailbox, BouncePasses passes) {
     try {
       BounceMailbox.Pass pass = reader.drain(writer::write);
+      passes.passed(pass);
       if (pass.messages() > 0 || once) {
         out().println(mailbox.source() + ": " + pass.messages() + " message(s), " + pass.reports() + " report(s), "
             + pass.feedback().size() + " feedback record(s)" + counts(pass.feedback()));
@@ -62,6 +80,7 @@ public final class BouncesCommand extends OpsCommand {
     } catch (MessagingException e) {
       String what = mailbox.source() + " cannot be read: " + e.getMessage()
           + " (check bounces.host, port, security, username and the password)";
+      passes.failed(what);
       if (once) {
         throw new OpsException(what, e);
       }

@@ -1,5 +1,7 @@
 package dev.notifier.feedback.dsn;
 
+import dev.notifier.schemas.NotificationIds;
+import dev.notifier.schemas.VerpAddress;
 import jakarta.mail.internet.InternetHeaders;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -8,15 +10,14 @@ import java.util.regex.Pattern;
  * Ties a report to its notification, in order of trust: the {@code X-Notifier-Notification-Id}
  * header of the returned original, its {@code Message-ID} (the worker derives it from the id:
  * {@code <id@domain>}), the DSN's {@code Original-Envelope-Id}, or a VERP return path
- * {@code bounces+<id>@domain} the report was addressed to.
+ * {@code bounces+<id>@domain} the report was addressed to — the envelope sender an account's
+ * {@code returnPath} makes the worker use, read back by the same {@link VerpAddress}.
  */
 final class Correlation {
 
   static final String HEADER = "X-Notifier-Notification-Id";
-  private static final Pattern ID = Pattern.compile(
-      "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", Pattern.CASE_INSENSITIVE);
+  private static final Pattern ID = NotificationIds.ID;
   private static final Pattern MESSAGE_ID = Pattern.compile("<\\s*(" + ID.pattern() + ")@", Pattern.CASE_INSENSITIVE);
-  private static final Pattern VERP = Pattern.compile("[^\\s<@+]+\\+(" + ID.pattern() + ")@", Pattern.CASE_INSENSITIVE);
 
   private Correlation() {
   }
@@ -37,7 +38,6 @@ final class Correlation {
     if (envelopeId != null && ID.matcher(envelopeId.strip()).matches()) {
       return envelopeId.strip();
     }
-    Matcher verp = reportRecipients == null ? null : VERP.matcher(reportRecipients);
-    return verp != null && verp.find() ? verp.group(1) : null;
+    return VerpAddress.notificationIdIn(reportRecipients);
   }
 }

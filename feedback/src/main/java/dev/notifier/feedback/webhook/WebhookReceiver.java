@@ -5,6 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.notifier.avro.Feedback;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -13,9 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
@@ -23,7 +23,10 @@ import java.util.function.Consumer;
  * {@link SnsVerifier}) and {@code POST /webhooks/sendgrid} (verified by {@link SendGridVerifier}). A
  * request is answered 200 only once its feedback is in the sink (so the provider retries otherwise);
  * one without a signature gets 401, a wrongly signed, stale or foreign one 403, a malformed one 400 —
- * each counted by provider and reason ({@link #refusals()}). An SNS subscription confirmation is
+ * each counted by provider and reason ({@link #refusals()}, and the counter {@value #REFUSED} in the
+ * registry given, which {@code notifier webhooks} serves on its management endpoint as
+ * {@code notifier_webhook_requests_refused_total{provider,reason}}; accepted feedback records count in
+ * {@value #ACCEPTED}, {@code notifier_webhook_feedback_accepted_total{provider}}). An SNS subscription confirmation is
  * verified and acknowledged, not followed: an operator confirms it by opening its SubscribeURL, so
  * the receiver never makes an outbound request on a caller's word. A provider left out of the config
  * answers 404.
@@ -38,14 +41,32 @@ public final class WebhookReceiver implements AutoCloseable {
   private final SnsVerifier ses;
   private final SendGridVerifier sendgrid;
   private final Consumer<List<Feedback>> sink;
-  private final ConcurrentMap<String, AtomicLong> refused = new ConcurrentHashMap<>();
-  private final ConcurrentMap<String, AtomicLong> accepted = new ConcurrentHashMap<>();
+  private final MeterRegistry registry;
 
+  /** Requests refused, tagged provider and reason (unsigned, bad-signature, stale, malformed, ...). */
+  public static final String REFUSED = "notifier.webhook.requests.refused";
+  /** Feedback records accepted (in the sink), tagged provider. */
+  public static final String ACCEPTED = "notifier.webhook.feedback.accepted";
+
+  /** A receiver whose counts are kept in a registry of its own (see {@link #refusals()}). */
   public WebhookReceiver(InetSocketAddress bind, SnsVerifier ses, SendGridVerifier sendgrid,
       Consumer<List<Feedback>> sink) throws IOException {
+    this(bind, ses, sendgrid, sink, new SimpleMeterRegistry());
+  }
+
+  /** A receiver counting in {@code registry}: the configured providers' accepted counters start at 0. */
+  public WebhookReceiver(InetSocketAddress bind, SnsVerifier ses, SendGridVerifier sendgrid,
+      Consumer<List<Feedback>> sink, MeterRegistry registry) throws IOException {
     this.ses = ses;
     this.sendgrid = sendgrid;
     this.sink = sink;
+    this.registry = registry;
+    if (ses != null) {
+      accepted("ses");
+    }
+    if (sendgrid != null) {
+      accepted("sendgrid");
+    }
     this.server = HttpServer.create(bind, 16);
     server.createContext("/webhooks/ses", e -> handle(e, "ses"));
     server.createContext("/webhooks/sendgrid", e -> handle(e, "sendgrid"));
@@ -59,15 +80,28 @@ public final class WebhookReceiver implements AutoCloseable {
   /** Requests refused, by "provider reason". */
   public Map<String, Long> refusals() {
     Map<String, Long> out = new TreeMap<>();
-    refused.forEach((k, v) -> out.put(k, v.get()));
+    registry.find(REFUSED).counters().forEach(c -> out.put(c.getId().getTag("provider") + " "
+        + c.getId().getTag("reason"), (long) c.count()));
     return out;
   }
 
-  /** Feedback records accepted, by provider. */
+  /** Feedback records accepted, by provider (those that accepted any). */
   public Map<String, Long> accepted() {
     Map<String, Long> out = new TreeMap<>();
-    accepted.forEach((k, v) -> out.put(k, v.get()));
+    registry.find(ACCEPTED).counters().stream().filter(c -> c.count() > 0)
+        .forEach(c -> out.put(c.getId().getTag("provider"), (long) c.count()));
     return out;
+  }
+
+  private Counter accepted(String provider) {
+    return Counter.builder(ACCEPTED).tag("provider", provider)
+        .description("feedback records a provider's webhook delivered, verified and stored").register(registry);
+  }
+
+  private Counter refused(String provider, String reason) {
+    return Counter.builder(REFUSED).tag("provider", provider).tag("reason", reason)
+        .description("webhook requests refused: unsigned, wrongly signed, stale, foreign or malformed")
+        .register(registry);
   }
 
   private void handle(HttpExchange e, String provider) throws IOException {
@@ -89,10 +123,10 @@ public final class WebhookReceiver implements AutoCloseable {
           respond(e, 503, "feedback not stored; send it again later");
           return;
         }
-        accepted.computeIfAbsent(provider, k -> new AtomicLong()).addAndGet(feedback.size());
+        accepted(provider).increment(feedback.size());
         respond(e, 200, "accepted " + feedback.size() + " feedback record(s)");
       } catch (Refusal r) {
-        refused.computeIfAbsent(provider + " " + r.reason(), k -> new AtomicLong()).incrementAndGet();
+        refused(provider, r.reason()).increment();
         int status = switch (r.reason()) {
           case "unsigned" -> 401;
           case "malformed" -> 400;

@@ -2,6 +2,7 @@ package dev.notifier.sender.config;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.notifier.schemas.VerpAddress;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -47,6 +48,12 @@ import java.util.function.Function;
  * @param recipients whom the account may mail ({@code allowedRecipientDomains}, {@code maxRecipients})
  * @param transport which SMTP client the account's connections use (default {@link Transport#AUTO}:
  *     pipelining where the server offers it)
+ * @param returnPath the envelope sender (SMTP MAIL FROM) as a VERP template, e.g.
+ *     {@code bounces+{id}@bounces.example.com}: each message's bounce is addressed to it with the
+ *     notification id in place of {@code {id}} (see {@link VerpAddress}); null (the default) keeps
+ *     the from address as envelope sender, and bounces are tied to their notification by the
+ *     headers alone. {@link AccountsValidator} refuses it for providers that take only the
+ *     authenticated user as envelope sender
  */
 public record AccountSettings(
     @JsonProperty("id") String id,
@@ -74,7 +81,8 @@ public record AccountSettings(
     @JsonProperty("unknownOutcomeRetry") Duration unknownOutcomeRetry,
     @JsonProperty("allowPlaintextAuth") Boolean allowPlaintextAuth,
     @JsonProperty("recipients") RecipientPolicy recipients,
-    @JsonProperty("transport") Transport transport) {
+    @JsonProperty("transport") Transport transport,
+    @JsonProperty("returnPath") String returnPath) {
 
   /** RFC 5321, 4.5.3.2.6: the client waits 10 minutes for the reply to the end of data. */
   public static final Duration DEFAULT_FINAL_REPLY_TIMEOUT = Duration.ofMinutes(10);
@@ -118,6 +126,19 @@ public record AccountSettings(
     allowPlaintextAuth = Boolean.TRUE.equals(allowPlaintextAuth);
     recipients = recipients == null ? RecipientPolicy.DEFAULT : recipients;
     transport = transport == null ? Transport.AUTO : transport;
+    returnPath = returnPath(id, returnPath);
+  }
+
+  /** An account whose envelope sender is its from address. */
+  public AccountSettings(String id, String host, int port, Security security, String from, String username,
+      String passwordEnv, String passwordFile, String ehloName, Duration connectTimeout, Duration readTimeout,
+      List<String> teams, boolean systemDefault, Boolean enabled, String preset, Boolean checkServerIdentity,
+      String trustCertificate, Integer poolSize, Limits limits, List<String> failover, Duration finalReplyTimeout,
+      Boolean retryUnknownOutcome, Duration unknownOutcomeRetry, Boolean allowPlaintextAuth,
+      RecipientPolicy recipients, Transport transport) {
+    this(id, host, port, security, from, username, passwordEnv, passwordFile, ehloName, connectTimeout, readTimeout,
+        teams, systemDefault, enabled, preset, checkServerIdentity, trustCertificate, poolSize, limits, failover,
+        finalReplyTimeout, retryUnknownOutcome, unknownOutcomeRetry, allowPlaintextAuth, recipients, transport, null);
   }
 
   /** An account with the default transport ({@link Transport#AUTO}). */
@@ -192,7 +213,8 @@ public record AccountSettings(
       @JsonProperty("allowPlaintextAuth") Boolean allowPlaintextAuth,
       @JsonProperty("allowedRecipientDomains") List<String> allowedRecipientDomains,
       @JsonProperty("maxRecipients") Integer maxRecipients,
-      @JsonProperty("transport") String transport) {
+      @JsonProperty("transport") String transport,
+      @JsonProperty("returnPath") String returnPath) {
     require(id, null, "id", "a short name such as qq-support");
     Preset known = Presets.require(id, preset);
     if (port == null && known == null) {
@@ -203,7 +225,7 @@ public record AccountSettings(
         passwordFile, ehloName, connectTimeout, readTimeout, teams, Boolean.TRUE.equals(systemDefault), enabled,
         preset, checkServerIdentity, trustCertificate, poolSize, limits == null ? null : limits.toLimits(id), failover,
         finalReplyTimeout, retryUnknownOutcome, unknownOutcomeRetry, allowPlaintextAuth,
-        RecipientPolicy.of(id, allowedRecipientDomains, maxRecipients), Transport.parse(id, transport));
+        RecipientPolicy.of(id, allowedRecipientDomains, maxRecipients), Transport.parse(id, transport), returnPath);
   }
 
   /** An account on a plain local server with no authentication (tests, the demo, a local relay). */
@@ -217,7 +239,7 @@ public record AccountSettings(
     return new AccountSettings(id, host, port, security, from, username, passwordEnv, passwordFile, ehloName,
         connectTimeout, readTimeout, teams, systemDefault, enabled, preset, checkServerIdentity, trustCertificate,
         poolSize, newLimits, failover, finalReplyTimeout, retryUnknownOutcome, unknownOutcomeRetry, allowPlaintextAuth,
-        recipients, transport);
+        recipients, transport, returnPath);
   }
 
   /** This account with another number of connections (and sending threads) per worker. */
@@ -225,7 +247,7 @@ public record AccountSettings(
     return new AccountSettings(id, host, port, security, from, username, passwordEnv, passwordFile, ehloName,
         connectTimeout, readTimeout, teams, systemDefault, enabled, preset, checkServerIdentity, trustCertificate,
         newPoolSize, limits, failover, finalReplyTimeout, retryUnknownOutcome, unknownOutcomeRetry, allowPlaintextAuth,
-        recipients, transport);
+        recipients, transport, returnPath);
   }
 
   /** This account with a failover chain (the accounts that take its mail when it certainly did not). */
@@ -233,7 +255,7 @@ public record AccountSettings(
     return new AccountSettings(id, host, port, security, from, username, passwordEnv, passwordFile, ehloName,
         connectTimeout, readTimeout, teams, systemDefault, enabled, preset, checkServerIdentity, trustCertificate,
         poolSize, limits, backups, finalReplyTimeout, retryUnknownOutcome, unknownOutcomeRetry, allowPlaintextAuth,
-        recipients, transport);
+        recipients, transport, returnPath);
   }
 
   /**
@@ -244,7 +266,7 @@ public record AccountSettings(
     return new AccountSettings(id, host, port, security, from, username, passwordEnv, passwordFile, ehloName,
         connectTimeout, readTimeout, teams, systemDefault, enabled, preset, checkServerIdentity, trustCertificate,
         poolSize, limits, failover, replyTimeout, retryAfter != null, retryAfter, allowPlaintextAuth, recipients,
-        transport);
+        transport, returnPath);
   }
 
   /** This account allowed, or not, to log in over a connection without TLS. */
@@ -252,7 +274,7 @@ public record AccountSettings(
     return new AccountSettings(id, host, port, security, from, username, passwordEnv, passwordFile, ehloName,
         connectTimeout, readTimeout, teams, systemDefault, enabled, preset, checkServerIdentity, trustCertificate,
         poolSize, limits, failover, finalReplyTimeout, retryUnknownOutcome, unknownOutcomeRetry, allowed, recipients,
-        transport);
+        transport, returnPath);
   }
 
   /** This account with another SMTP client for its connections. */
@@ -260,7 +282,7 @@ public record AccountSettings(
     return new AccountSettings(id, host, port, security, from, username, passwordEnv, passwordFile, ehloName,
         connectTimeout, readTimeout, teams, systemDefault, enabled, preset, checkServerIdentity, trustCertificate,
         poolSize, limits, failover, finalReplyTimeout, retryUnknownOutcome, unknownOutcomeRetry, allowPlaintextAuth,
-        recipients, newTransport);
+        recipients, newTransport, returnPath);
   }
 
   /** This account with another recipient policy. */
@@ -268,7 +290,23 @@ public record AccountSettings(
     return new AccountSettings(id, host, port, security, from, username, passwordEnv, passwordFile, ehloName,
         connectTimeout, readTimeout, teams, systemDefault, enabled, preset, checkServerIdentity, trustCertificate,
         poolSize, limits, failover, finalReplyTimeout, retryUnknownOutcome, unknownOutcomeRetry, allowPlaintextAuth,
-        policy, transport);
+        policy, transport, returnPath);
+  }
+
+  /** This account with another envelope sender template ({@code null}: the from address). */
+  public AccountSettings withReturnPath(String template) {
+    return new AccountSettings(id, host, port, security, from, username, passwordEnv, passwordFile, ehloName,
+        connectTimeout, readTimeout, teams, systemDefault, enabled, preset, checkServerIdentity, trustCertificate,
+        poolSize, limits, failover, finalReplyTimeout, retryUnknownOutcome, unknownOutcomeRetry, allowPlaintextAuth,
+        recipients, transport, template);
+  }
+
+  /**
+   * The envelope sender of notification {@code notificationId}'s message: its VERP return path, or
+   * null when the account sets none (or the id cannot be read back from one), and the from address is used.
+   */
+  public String envelopeSender(String notificationId) {
+    return returnPath == null ? null : VerpAddress.forNotification(returnPath, notificationId);
   }
 
   /** The preset this account names, if any. */
@@ -335,6 +373,17 @@ public record AccountSettings(
     return value;
   }
 
+  private static String returnPath(String id, String template) {
+    if (template == null) {
+      return null;
+    }
+    String problem = VerpAddress.problem(template);
+    if (problem != null) {
+      throw new IllegalArgumentException("accounts[" + id + "].returnPath is '" + template + "': " + problem);
+    }
+    return template.strip();
+  }
+
   private static void require(String value, String id, String key, String example) {
     if (value == null || value.isBlank()) {
       String account = id == null ? "an account's" : "accounts[" + id + "]";
@@ -345,6 +394,7 @@ public record AccountSettings(
   @Override
   public String toString() {
     return "Account[" + id + " " + from + " via " + host + ":" + port + " " + security
-        + (authenticates() ? " as " + username : "") + (preset == null ? "" : " (preset " + preset + ")") + "]";
+        + (authenticates() ? " as " + username : "") + (preset == null ? "" : " (preset " + preset + ")")
+        + (returnPath == null ? "" : " return path " + returnPath) + "]";
   }
 }

@@ -43,6 +43,7 @@ public final class AccountsValidator {
     for (AccountSettings a : accounts) {
       tls(a, errors, warnings);
       sender(a, errors);
+      returnPath(a, errors);
       password(a, env, errors);
       certificate(a, errors);
       a.presetDetails().filter(Preset::needsAuthorizationCode).ifPresent(p -> LOG.info(
@@ -189,6 +190,23 @@ public final class AccountsValidator {
       errors.add("accounts[" + a.id() + "].from is '" + a.from() + "' but username is '" + a.username() + "': "
           + preset.name() + " rejects this with 553 Mail from must equal authorized user; set from to the username");
     }
+  }
+
+  /**
+   * A VERP return path only where the provider takes an envelope sender of the account's choosing:
+   * a preset that does not (by name, or by its host spelled out) would refuse or rewrite every
+   * message's MAIL FROM, so such an account correlates bounces by the headers alone.
+   */
+  private static void returnPath(AccountSettings a, List<String> errors) {
+    if (a.returnPath() == null) {
+      return;
+    }
+    a.presetDetails().or(() -> Presets.byHost(a.host())).filter(p -> p.fixedEnvelopeSender() != null)
+        .ifPresent(p -> errors.add("accounts[" + a.id() + "].returnPath is '" + a.returnPath() + "' but " + p.name()
+            + " (" + p.host() + ") does not take an envelope sender of the account's choosing: "
+            + p.fixedEnvelopeSender() + ". Remove returnPath from this account: its bounces are tied to their "
+            + "notification by the X-Notifier-Notification-Id and Message-ID headers alone (header-only "
+            + "correlation); a return path needs a relay or MTA that accepts any MAIL FROM in your domain"));
   }
 
   private static void password(AccountSettings a, Function<String, String> env, List<String> errors) {

@@ -13,9 +13,11 @@ package dev.notifier.sender.config;
  * @param passwordKind what the password is, in words an operator recognises: "authorization code",
  *     "app password", "API key" or "password"
  * @param fixedUsername the user name the provider requires literally (SendGrid: "apikey"), or null
+ * @param fixedEnvelopeSender why the provider does not take an envelope sender (MAIL FROM) of the
+ *     account's choosing, so an account's {@code returnPath} is refused there; null when it does
  */
 public record Preset(String name, String host, int port, Security security, boolean mailFromMustEqualUser,
-    String passwordKind, String fixedUsername) {
+    String passwordKind, String fixedUsername, String fixedEnvelopeSender) {
 
   public static final String AUTHORIZATION_CODE = "authorization code";
 

@@ -3,6 +3,7 @@ package dev.notifier.sender.doctor;
 import dev.notifier.avro.Notification;
 import dev.notifier.avro.Priority;
 import dev.notifier.avro.Recipient;
+import dev.notifier.schemas.NotificationIds;
 import dev.notifier.sender.config.AccountSettings;
 import dev.notifier.sender.config.Security;
 import dev.notifier.sender.smtp.DeliveryException;
@@ -40,6 +41,9 @@ final class SmtpDialogue implements AutoCloseable {
   private final MaskingTranscript transcript;
   private final PrintStream debugOut;
   private final Clock clock;
+  /** The check's event id, and the test message's notification id, made from it as the topology makes ids. */
+  private final String checkId;
+  private final String testId;
   private Session session;
   private SMTPTransport transport;
   private int connection = 1;
@@ -50,6 +54,8 @@ final class SmtpDialogue implements AutoCloseable {
     this.transcript = transcript;
     this.debugOut = transcript.printStream();
     this.clock = clock;
+    this.checkId = "smtp-check-" + clock.millis();
+    this.testId = NotificationIds.forUser(checkId, account.id(), "smtp-check");
   }
 
   /** EHLO: connects without logging in and lists what the server offers. */
@@ -98,9 +104,14 @@ final class SmtpDialogue implements AutoCloseable {
     return "logged in as " + account.username() + " (the server offers AUTH " + offered + ")";
   }
 
-  /** MAIL FROM with the account's from address. */
+  /**
+   * MAIL FROM with the envelope sender the worker would use: the account's from address, or — when
+   * the account sets a {@code returnPath} — the return path of this check's test message, so a server
+   * that refuses it says so here, not on the first real send.
+   */
   String mail() throws StepFailure {
-    String from = address(account.from());
+    String envelope = account.envelopeSender(testId);
+    String from = address(envelope != null ? envelope : account.from());
     int code = command("MAIL FROM:<" + from + ">", "mail");
     if (code != 250) {
       throw ReplyAdvice.failure("mail", lastReply(), null, "sender <" + from + "> refused: " + lastResponse());
@@ -123,7 +134,7 @@ final class SmtpDialogue implements AutoCloseable {
     command("RSET", "data");
     MimeMessage message;
     try {
-      message = MessageFactory.build(session, testMessage(to), account.from());
+      message = MessageFactory.build(session, testMessage(to), account.from(), account.envelopeSender(testId));
     } catch (DeliveryException e) {
       throw ReplyAdvice.failure("message", null, e, e.getMessage());
     }
@@ -182,10 +193,9 @@ final class SmtpDialogue implements AutoCloseable {
   }
 
   private Notification testMessage(String to) {
-    String id = "smtp-check-" + clock.millis();
     return Notification.newBuilder().setPriority(Priority.NORMAL)
-        .setNotificationId(id)
-        .setEventId(id)
+        .setNotificationId(testId)
+        .setEventId(checkId)
         .setEventType("smtp.check")
         .setTemplate("smtp-check")
         .setAccount(account.id())

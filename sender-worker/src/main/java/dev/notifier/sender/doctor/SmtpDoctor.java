@@ -82,6 +82,6 @@ public final class SmtpDoctor {
     return new AccountSettings(a.id(), a.host(), a.port(), a.security(), a.from(), a.username(), a.passwordEnv(),
         a.passwordFile(), a.ehloName(), timeout, timeout, a.teams(), a.systemDefault(), a.enabled(), a.preset(),
         a.checkServerIdentity(), a.trustCertificate(), a.poolSize(), a.limits())
-        .withPlaintextAuth(a.allowPlaintextAuth());
+        .withPlaintextAuth(a.allowPlaintextAuth()).withReturnPath(a.returnPath());
   }
 }

@@ -16,7 +16,7 @@ public enum Step {
   EHLO,
   /** Angus Mail logs in with the account's username and password. */
   AUTH,
-  /** The server accepts the account's from address as envelope sender. */
+  /** The server accepts the account's envelope sender: its from address, or its VERP return path when it sets one. */
   MAIL,
   /** The server accepts the recipient (only with a recipient). */
   RCPT,

@@ -96,16 +96,18 @@ final class Fixes {
   static final String AUTH_REQUIRED = "the server takes mail only after login: set username and passwordEnv (or"
       + " passwordFile) on the account; with security: none many servers offer no AUTH, so use starttls or ssl";
   static final String SENDER_MISMATCH = "the from address must be the authenticated user (username): set from to"
-      + " the username or use an account whose username is the from address";
+      + " the username or use an account whose username is the from address; an account with a returnPath sends"
+      + " that as MAIL FROM, which such a provider refuses: remove returnPath (bounces then correlate by header)";
   static final String SMTP_DISABLED = "the mailbox does not allow SMTP (163 'User has no permission'): enable the"
       + " POP3/SMTP service in the mailbox settings and use the authorization code it issues as the password";
   static final String RELAY_DENIED = "the server refuses to relay for this client: log in (set username and a"
       + " password on the account) or let the MTA accept the worker's address (e.g. Postfix mynetworks)";
-  static final String SENDER_INVALID = "the server refused the sender address: set from to a valid address the"
-      + " account owns; Outlook's 5.1.8 'bad outbound sender' means the provider blocked the account for spam"
+  static final String SENDER_INVALID = "the server refused the sender address: set from (and returnPath, the"
+      + " envelope sender, when the account sets one) to a valid address the account owns; Outlook's 5.1.8 'bad outbound sender' means the provider blocked the account for spam"
       + " and must unblock it";
   static final String SENDER_REJECTED = "the server refused the sender (MAIL FROM), so it will refuse every message"
-      + " of this account: check that from is an address the account may send as";
+      + " of this account: check that from — or returnPath, the envelope sender, when the account sets one — is an"
+      + " address the account may send as";
 
   // --- the recipient is gone
   static final String MAILBOX_FULL = "the recipient's mailbox is full and the server gave up (5.2.2): the"

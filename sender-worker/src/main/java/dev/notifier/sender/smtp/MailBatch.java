@@ -10,6 +10,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import org.eclipse.angus.mail.smtp.SMTPMessage;
 import org.eclipse.angus.mail.smtp.SMTPOutputStream;
 
 /**
@@ -68,8 +69,10 @@ final class MailBatch {
   }
 
   /**
-   * Prepares each item's envelope; an item whose addresses could inject commands, or that has no
-   * recipient, is finished at once with a failure at step {@code message}: nothing of it is sent.
+   * Prepares each item's envelope — the sender is the message's envelope sender (an account's VERP
+   * return path, {@link SMTPMessage#getEnvelopeFrom}) where it has one, else its From, as Angus Mail
+   * chooses; an item whose addresses could inject commands, or that has no recipient, is finished at
+   * once with a failure at step {@code message}: nothing of it is sent.
    */
   static void prepare(Item item) {
     try {
@@ -79,7 +82,9 @@ final class MailBatch {
         refuse(item, "the message has no " + (from == null || from.length == 0 ? "sender" : "recipient"));
         return;
       }
-      item.from = address(from[0]);
+      String envelopeFrom = item.message instanceof SMTPMessage smtp ? smtp.getEnvelopeFrom() : null;
+      item.from = envelopeFrom != null && !envelopeFrom.isEmpty() ? address(new InternetAddress(envelopeFrom))
+          : address(from[0]);
       List<String> recipients = new ArrayList<>(to.length);
       for (Address address : to) {
         recipients.add(address(address));

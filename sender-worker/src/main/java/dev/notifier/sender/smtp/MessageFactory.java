@@ -15,6 +15,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Date;
+import org.eclipse.angus.mail.smtp.SMTPMessage;
 
 /**
  * Builds the MIME message for a notification. The {@code Message-ID} is derived from the
@@ -25,7 +26,10 @@ import java.util.Date;
  * is refused if it holds CR or LF, which would let it start a header of its own.
  *
  * <p>The id is also in {@value #NOTIFICATION_ID_HEADER}, which bounce reports quote back with the
- * original headers, so a bounce is tied to its notification.
+ * original headers, so a bounce is tied to its notification. Where the account sets a
+ * {@code returnPath}, the message also carries its VERP envelope sender ({@code bounces+<id>@domain},
+ * {@link SMTPMessage#setEnvelopeFrom}), which both transports send as MAIL FROM: a bounce is then
+ * addressed to the notification even when the report returns none of the original's headers.
  */
 public final class MessageFactory {
 
@@ -48,16 +52,30 @@ public final class MessageFactory {
     return "<" + notificationId + "@" + domain + ">";
   }
 
+  /** The message for {@code n} from {@code from}, with {@code from} as envelope sender too. */
   public static MimeMessage build(Session session, Notification n, String from) throws DeliveryException {
+    return build(session, n, from, null);
+  }
+
+  /**
+   * The message for {@code n} from {@code from}; {@code envelopeFrom} is the address sent as MAIL FROM
+   * (the return path bounces go to), null for {@code from}.
+   */
+  public static MimeMessage build(Session session, Notification n, String from, String envelopeFrom)
+      throws DeliveryException {
     try {
       rejectLineBreaks("subject", n.getSubject());
       rejectLineBreaks("recipient", n.getRecipient().getEmail());
       rejectLineBreaks("recipient name", n.getRecipient().getName());
       rejectLineBreaks("from", from);
+      rejectLineBreaks("return path", envelopeFrom);
       String id = messageId(n.getNotificationId(), from);
       rejectLineBreaks("Message-ID", id);
       FixedIdMessage message = new FixedIdMessage(session, id);
       message.setFrom(new InternetAddress(from, true));
+      if (envelopeFrom != null) {
+        message.setEnvelopeFrom(new InternetAddress(envelopeFrom, true).getAddress());
+      }
       message.setRecipient(MimeMessage.RecipientType.TO, recipient(n));
       message.setSubject(n.getSubject(), StandardCharsets.UTF_8.name());
       message.setSentDate(Date.from(n.getCreatedAt()));
@@ -161,7 +179,7 @@ public final class MessageFactory {
   }
 
   /** A message whose Message-ID is fixed instead of generated at {@code saveChanges()}. */
-  private static final class FixedIdMessage extends MimeMessage {
+  private static final class FixedIdMessage extends SMTPMessage {
     private final String id;
 
     FixedIdMessage(Session session, String id) {

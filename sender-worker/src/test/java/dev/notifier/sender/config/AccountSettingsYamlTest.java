@@ -182,4 +182,25 @@ class AccountSettingsYamlTest {
     assertThat(accounts).extracting(AccountSettings::id).contains("company");
     assertThat(accounts).allSatisfy(a -> assertThat(a.port()).isBetween(1, 65535));
   }
+
+  @Test
+  void aReturnPathBindsAndABadOneIsRefusedNamingTheKeyTheValueAndTheFix() throws Exception {
+    assertThat(bind("- {id: r, host: h, port: 25, from: a@corp.com, returnPath: 'bounces+{id}@bounces.corp.com'}")
+        .get(0).returnPath()).isEqualTo("bounces+{id}@bounces.corp.com");
+    assertThat(bind("- {id: r, host: h, port: 25, from: a@corp.com}").get(0).returnPath()).isNull();
+
+    assertThatThrownBy(() -> bind("- {id: r, host: h, port: 25, from: a@corp.com, returnPath: 'bounces@corp.com'}"))
+        .satisfies(e -> assertThat(rootMessage(e)).isEqualTo("accounts[r].returnPath is 'bounces@corp.com': it must "
+            + "contain {id} exactly once, where the notification id goes (it contains it 0 times): use e.g. "
+            + "bounces+{id}@bounces.example.com"));
+    assertThatThrownBy(() -> bind("- {id: r, host: h, port: 25, from: a@corp.com, returnPath: 'b+{id}{id}@corp.com'}"))
+        .satisfies(e -> assertThat(rootMessage(e)).contains("exactly once").contains("2 times"));
+    assertThatThrownBy(() -> bind("- {id: r, host: h, port: 25, from: a@corp.com, returnPath: 'bounces-{id}@corp.com'}"))
+        .satisfies(e -> assertThat(rootMessage(e)).startsWith("accounts[r].returnPath is 'bounces-{id}@corp.com': it "
+            + "must have the shape <name>+{id}@<domain>"));
+    assertThatThrownBy(() -> bind("- {id: r, host: h, port: 25, from: a@corp.com, returnPath: 'bounces+{id}@'}"))
+        .satisfies(e -> assertThat(rootMessage(e)).contains("its domain '' is not a host name"));
+    assertThatThrownBy(() -> bind("- {id: r, host: h, port: 25, from: a@corp.com, returnPath: 'b+{id}@corp'}"))
+        .satisfies(e -> assertThat(rootMessage(e)).contains("its domain 'corp' is not a host name"));
+  }
 }

@@ -64,6 +64,7 @@ class AccountsValidatorTest {
     Boolean checkServerIdentity;
     String trustCertificate;
     Boolean allowPlaintextAuth;
+    String returnPath;
 
     static Spec account(String id) {
       Spec spec = new Spec();
@@ -99,7 +100,7 @@ class AccountsValidatorTest {
     AccountSettings build() {
       return AccountSettings.fromConfig(id, preset, host, port, security, from, username, passwordEnv, passwordFile,
           null, null, null, null, null, null, checkServerIdentity, trustCertificate, null, null, null, null, null, null,
-          allowPlaintextAuth, null, null, null);
+          allowPlaintextAuth, null, null, null, returnPath);
     }
   }
 
@@ -507,5 +508,42 @@ class AccountsValidatorTest {
       assertThat(account.password(env::get)).isEqualTo(SECRET);
       assertThat(account.toString()).doesNotContain(SECRET);
     }
+  }
+
+  @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"qq", "163", "gmail", "outlook"})
+  void aReturnPathIsRefusedWhereTheProviderTakesOnlyTheLoggedInUserAsEnvelopeSender(String preset) {
+    Spec spec = account("mailbox").preset(preset).login("bot@corp.com", "bot@corp.com");
+    spec.returnPath = "bounces+{id}@bounces.corp.com";
+
+    assertThat(problem(spec)).startsWith("accounts[mailbox].returnPath is 'bounces+{id}@bounces.corp.com' but "
+            + preset + " (")
+        .contains("requires MAIL FROM to be the authenticated user")
+        .contains("Remove returnPath from this account")
+        .contains("header-only");
+  }
+
+  @Test
+  void aReturnPathIsRefusedWhenTheAccountSpellsOutSuchAProvidersHost() {
+    Spec spec = account("netease").login("bot@163.com", "bot@163.com");
+    spec.host = "smtp.163.com";
+    spec.port = 465;
+    spec.returnPath = "bounces+{id}@bounces.corp.com";
+
+    assertThat(problem(spec)).contains("but 163 (smtp.163.com) does not take an envelope sender");
+  }
+
+  @Test
+  void aReturnPathPassesOnARelayOfOurOwn() {
+    Spec spec = account("relay");
+    spec.returnPath = " bounces+{id}@bounces.corp.com ";
+
+    AccountSettings relay = spec.build();
+    assertThat(AccountsValidator.validate(List.of(relay), ENV)).isEmpty();
+    assertThat(relay.returnPath()).isEqualTo("bounces+{id}@bounces.corp.com");
+    assertThat(relay.envelopeSender("5f7614d0-0b1e-3d00-9cc8-4136f5f6c443"))
+        .isEqualTo("bounces+5f7614d0-0b1e-3d00-9cc8-4136f5f6c443@bounces.corp.com");
+    assertThat(relay.envelopeSender("bench-run-7")).as("an id the bounce reader could not read back").isNull();
+    assertThat(account("plain").build().envelopeSender("5f7614d0-0b1e-3d00-9cc8-4136f5f6c443")).isNull();
   }
 }

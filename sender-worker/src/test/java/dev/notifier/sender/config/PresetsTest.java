@@ -14,7 +14,7 @@ class PresetsTest {
   private static AccountSettings presetOnly(String preset, String host, Integer port, Security security) {
     return AccountSettings.fromConfig("acct", preset, host, port, security, "ops@example.com", "ops@example.com",
         "SMTP_PASSWORD", null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-        null, null, null);
+        null, null, null, null);
   }
 
   @ParameterizedTest(name = "{0} -> {1}:{2} {3}")
@@ -106,7 +106,7 @@ class PresetsTest {
   void anUnknownPresetIsRefusedListingTheKnownOnes() {
     assertThatThrownBy(() -> AccountSettings.fromConfig("qq-support", "qqmail", null, null, null, "a@qq.com", null,
         null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-        null, null))
+        null, null, null))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith("accounts[qq-support].preset 'qqmail' is unknown: use one of qq, qq-exmail, 163, 126, "
             + "aliyun, aliyun-directmail, sendgrid, gmail, outlook, hotmail, yahoo, icloud, zoho");

@@ -294,6 +294,33 @@ class SmtpDoctorTest {
   }
 
   @Test
+  void anAccountsReturnPathIsTheEnvelopeSenderOfTheCheckAndOfItsTestMessage() {
+    ScriptableSmtpServer smtp = start(ScriptableSmtpServer.builder().user(USER, PASSWORD));
+
+    CheckReport report = check(plain(smtp, USER).withReturnPath("bounces+{id}@bounces.notifier.test"), TO, true);
+
+    assertThat(report.passed()).as("%s", report.steps()).isTrue();
+    assertThat(report.result(Step.MAIL).detail()).containsPattern("<bounces\\+[0-9a-f-]{36}@bounces\\.notifier\\.test>");
+    ReceivedMessage message = smtp.awaitMessages(1, TIMEOUT).get(0);
+    assertThat(message.mailFrom()).matches("bounces\\+[0-9a-f-]{36}@bounces\\.notifier\\.test");
+    assertThat(message.header("From")).hasValue(USER);
+  }
+
+  @Test
+  void aReturnPathRefusedAtMailFailsAtMailWithAFixNamingReturnPath() {
+    ScriptableSmtpServer smtp = start(ScriptableSmtpServer.builder().user(USER, PASSWORD));
+    smtp.script().at(Stage.MAIL).matching("bounces+").reply("553 5.7.1 Sender address rejected: not owned by user "
+        + USER).always();
+
+    StepResult mail = failedAt(check(plain(smtp, USER).withReturnPath("bounces+{id}@bounces.notifier.test"), TO,
+        true), Step.MAIL);
+
+    assertThat(mail.cause()).isEqualTo("sender-mismatch");
+    assertThat(mail.detail()).contains("bounces+");
+    assertThat(mail.fix()).contains("remove returnPath");
+  }
+
+  @Test
   void a553AtMailFailsAtMailWithTheFromEqualsUsernameFix() {
     ScriptableSmtpServer smtp = start(ScriptableSmtpServer.builder().user(USER, PASSWORD));
     smtp.script().at(Stage.MAIL).reply("553 Mail from must equal authorized user").always();

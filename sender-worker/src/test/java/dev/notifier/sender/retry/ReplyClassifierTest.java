@@ -200,6 +200,13 @@ class ReplyClassifierTest {
         c("rcpt", "554 5.7.1 <bob@example.com>: Recipient address rejected: Access denied", null, DEAD_RECIPIENT,
             "recipient-refused", "address"),
         c("mail", "550 5.7.1 Sender rejected", null, ACCOUNT_ERROR, "sender-rejected", "every message"),
+        // an account's VERP return path is the MAIL FROM: its refusals name returnPath in the fix
+        c("mail", "553 5.7.1 <bounces+5f7614d0-0b1e-3d00-9cc8-4136f5f6c443@bounces.example.com>: Sender address"
+            + " rejected: not owned by user bot@example.com", null, ACCOUNT_ERROR, "sender-mismatch", "remove returnPath"),
+        c("mail", "553 5.1.8 <bounces+5f7614d0-0b1e-3d00-9cc8-4136f5f6c443@bounces.example.com>: Sender address"
+            + " rejected: Domain not found", null, ACCOUNT_ERROR, "sender-invalid", "returnPath"),
+        c("mail", "553 5.7.1 Requested action not taken: mailbox name not allowed", null, ACCOUNT_ERROR,
+            "sender-rejected", "returnPath"),
 
         // defaults
         c("rcpt", "499 4.9.9 Something odd", null, RETRY, "transient", "lifetime budget"),
