@@ -28,8 +28,11 @@ import java.time.Duration;
  * @param schemaRegistry a Confluent-compatible schema registry, to read events in its wire format (none: such
  *     events are invalid)
  * @param commitInterval how often the topology commits its transaction, ISO-8601 (default {@link
- *     #DEFAULT_COMMIT_INTERVAL}): a notification reaches the workers only once committed, so this bounds the
- *     time it waits in the topology; each commit costs a transaction
+ *     #DEFAULT_COMMIT_INTERVAL}): a notification reaches the workers only once committed, so under a backlog
+ *     this bounds the time it waits in each of the topology's two hops; each commit costs a transaction
+ * @param commitWhenCaughtUp while the topology keeps up (it processes records younger than {@code
+ *     commitInterval}), it commits as often as this, ISO-8601 (default {@link #DEFAULT_COMMIT_WHEN_CAUGHT_UP};
+ *     PT0S: never sooner than {@code commitInterval}); see {@link CaughtUpCommits}
  */
 public record StreamsSettings(
     @JsonProperty("applicationId") String applicationId,
@@ -42,12 +45,15 @@ public record StreamsSettings(
     @JsonProperty("threads") Integer threads,
     @JsonProperty("suppressions") SuppressionPolicy suppressions,
     @JsonProperty("schemaRegistry") RegistrySettings schemaRegistry,
-    @JsonProperty("commitInterval") Duration commitInterval) {
+    @JsonProperty("commitInterval") Duration commitInterval,
+    @JsonProperty("commitWhenCaughtUp") Duration commitWhenCaughtUp) {
 
   /** The commit interval unless configured. */
-  public static final Duration DEFAULT_COMMIT_INTERVAL = Duration.ofMillis(25);
+  public static final Duration DEFAULT_COMMIT_INTERVAL = Duration.ofMillis(100);
   static final Duration MIN_COMMIT_INTERVAL = Duration.ofMillis(10);
   static final Duration MAX_COMMIT_INTERVAL = Duration.ofSeconds(30);
+  /** How often the topology commits while it keeps up, unless configured. */
+  public static final Duration DEFAULT_COMMIT_WHEN_CAUGHT_UP = Duration.ofMillis(20);
 
   public StreamsSettings {
     applicationId = applicationId == null ? "notifier-streams" : applicationId;
@@ -73,13 +79,20 @@ public record StreamsSettings(
           + MIN_COMMIT_INTERVAL + " and " + MAX_COMMIT_INTERVAL + " (default " + DEFAULT_COMMIT_INTERVAL
           + "); shorter gets mail to the workers sooner, longer spends fewer transactions");
     }
+    commitWhenCaughtUp = commitWhenCaughtUp == null ? DEFAULT_COMMIT_WHEN_CAUGHT_UP : commitWhenCaughtUp;
+    if (!commitWhenCaughtUp.isZero() && (commitWhenCaughtUp.compareTo(MIN_COMMIT_INTERVAL) < 0
+        || commitWhenCaughtUp.compareTo(commitInterval) >= 0)) {
+      throw new IllegalArgumentException("streams.commitWhenCaughtUp is " + commitWhenCaughtUp + ": it must be PT0S"
+          + " (commit at streams.commitInterval only) or from " + MIN_COMMIT_INTERVAL + " up to below"
+          + " streams.commitInterval (" + commitInterval + "); default " + DEFAULT_COMMIT_WHEN_CAUGHT_UP);
+    }
   }
 
   /** Settings with the default suppression policy and no schema registry. */
   public StreamsSettings(String applicationId, String stateDir, Duration dedupWindow, String rulesFile,
       String templatesDir, String defaultLocale, Integer maxEventBytes, Integer threads) {
     this(applicationId, stateDir, dedupWindow, rulesFile, templatesDir, defaultLocale, maxEventBytes, threads, null,
-        null, null);
+        null, null, null);
   }
 
   public static StreamsSettings defaults() {
@@ -90,7 +103,7 @@ public record StreamsSettings(
   public TopologySettings topology(Topics topics, AccountRouter router) {
     RuleBook rules = rulesFile == null ? RuleBookLoader.defaults() : RuleBookLoader.load(Path.of(rulesFile));
     return new TopologySettings(topics, rules, dedupWindow, renderer(), router, maxEventBytes, Clock.systemUTC())
-        .withSuppressions(suppressions);
+        .withSuppressions(suppressions).withCommits(new CaughtUpCommits(commitWhenCaughtUp, commitInterval));
   }
 
   /** The templates (the operator's directory over the built-in ones), checked before anything runs. */
@@ -103,21 +116,26 @@ public record StreamsSettings(
 
   public StreamsSettings withApplicationId(String id) {
     return new StreamsSettings(id, stateDir, dedupWindow, rulesFile, templatesDir, defaultLocale, maxEventBytes,
-        threads, suppressions, schemaRegistry, commitInterval);
+        threads, suppressions, schemaRegistry, commitInterval, commitWhenCaughtUp);
   }
 
   public StreamsSettings withStateDir(String dir) {
     return new StreamsSettings(applicationId, dir, dedupWindow, rulesFile, templatesDir, defaultLocale, maxEventBytes,
-        threads, suppressions, schemaRegistry, commitInterval);
+        threads, suppressions, schemaRegistry, commitInterval, commitWhenCaughtUp);
   }
 
   public StreamsSettings withSchemaRegistry(RegistrySettings registry) {
     return new StreamsSettings(applicationId, stateDir, dedupWindow, rulesFile, templatesDir, defaultLocale,
-        maxEventBytes, threads, suppressions, registry, commitInterval);
+        maxEventBytes, threads, suppressions, registry, commitInterval, commitWhenCaughtUp);
   }
 
   public StreamsSettings withCommitInterval(Duration interval) {
     return new StreamsSettings(applicationId, stateDir, dedupWindow, rulesFile, templatesDir, defaultLocale,
-        maxEventBytes, threads, suppressions, schemaRegistry, interval);
+        maxEventBytes, threads, suppressions, schemaRegistry, interval, commitWhenCaughtUp);
+  }
+
+  public StreamsSettings withCommitWhenCaughtUp(Duration every) {
+    return new StreamsSettings(applicationId, stateDir, dedupWindow, rulesFile, templatesDir, defaultLocale,
+        maxEventBytes, threads, suppressions, schemaRegistry, commitInterval, every);
   }
 }

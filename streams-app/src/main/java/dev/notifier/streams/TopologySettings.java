@@ -15,11 +15,12 @@ import java.time.Duration;
  * What the topology needs besides Kafka settings: topics, rules (with their policies), dedup window,
  * rendering, routing, the largest event accepted, the clock that stamps statuses, the counters it
  * moves, how often the policy stage looks for due digests and held mail, and the suppression policy
- * (which feedback suppresses an address, and whether critical mail ignores suppressions).
+ * (which feedback suppresses an address, and whether critical mail ignores suppressions), and when to
+ * commit sooner than the commit interval ({@link CaughtUpCommits}).
  */
 public record TopologySettings(Topics topics, RuleBook rules, Duration dedupWindow, Renderer renderer,
     AccountRouter router, int maxEventBytes, Clock clock, TopologyMetrics metrics, Duration policyTick,
-    SuppressionPolicy suppressions) {
+    SuppressionPolicy suppressions, CaughtUpCommits commits) {
 
   public static final Duration DEFAULT_DEDUP_WINDOW = Duration.ofHours(24);
   public static final int DEFAULT_MAX_EVENT_BYTES = 1024 * 1024;
@@ -30,7 +31,7 @@ public record TopologySettings(Topics topics, RuleBook rules, Duration dedupWind
   public TopologySettings(Topics topics, RuleBook rules, Duration dedupWindow, Renderer renderer,
       AccountRouter router, int maxEventBytes, Clock clock) {
     this(topics, rules, dedupWindow, renderer, router, maxEventBytes, clock, TopologyMetrics.unscraped(),
-        DEFAULT_POLICY_TICK, SuppressionPolicy.DEFAULTS);
+        DEFAULT_POLICY_TICK, SuppressionPolicy.DEFAULTS, CaughtUpCommits.OFF);
   }
 
   /** Default settings: the built-in rules and templates, a 24 h dedup window, one account. */
@@ -40,39 +41,44 @@ public record TopologySettings(Topics topics, RuleBook rules, Duration dedupWind
   }
 
   public TopologySettings withClock(Clock newClock) {
-    return new TopologySettings(topics, rules, dedupWindow, renderer, router, maxEventBytes, newClock, metrics, policyTick, suppressions);
+    return new TopologySettings(topics, rules, dedupWindow, renderer, router, maxEventBytes, newClock, metrics, policyTick, suppressions, commits);
   }
 
   public TopologySettings withDedupWindow(Duration window) {
-    return new TopologySettings(topics, rules, window, renderer, router, maxEventBytes, clock, metrics, policyTick, suppressions);
+    return new TopologySettings(topics, rules, window, renderer, router, maxEventBytes, clock, metrics, policyTick, suppressions, commits);
   }
 
   public TopologySettings withRules(RuleBook newRules) {
-    return new TopologySettings(topics, newRules, dedupWindow, renderer, router, maxEventBytes, clock, metrics, policyTick, suppressions);
+    return new TopologySettings(topics, newRules, dedupWindow, renderer, router, maxEventBytes, clock, metrics, policyTick, suppressions, commits);
   }
 
   public TopologySettings withRenderer(Renderer newRenderer) {
-    return new TopologySettings(topics, rules, dedupWindow, newRenderer, router, maxEventBytes, clock, metrics, policyTick, suppressions);
+    return new TopologySettings(topics, rules, dedupWindow, newRenderer, router, maxEventBytes, clock, metrics, policyTick, suppressions, commits);
   }
 
   public TopologySettings withRouter(AccountRouter newRouter) {
-    return new TopologySettings(topics, rules, dedupWindow, renderer, newRouter, maxEventBytes, clock, metrics, policyTick, suppressions);
+    return new TopologySettings(topics, rules, dedupWindow, renderer, newRouter, maxEventBytes, clock, metrics, policyTick, suppressions, commits);
   }
 
   public TopologySettings withMaxEventBytes(int bytes) {
-    return new TopologySettings(topics, rules, dedupWindow, renderer, router, bytes, clock, metrics, policyTick, suppressions);
+    return new TopologySettings(topics, rules, dedupWindow, renderer, router, bytes, clock, metrics, policyTick, suppressions, commits);
   }
 
   public TopologySettings withMetrics(TopologyMetrics newMetrics) {
-    return new TopologySettings(topics, rules, dedupWindow, renderer, router, maxEventBytes, clock, newMetrics, policyTick, suppressions);
+    return new TopologySettings(topics, rules, dedupWindow, renderer, router, maxEventBytes, clock, newMetrics, policyTick, suppressions, commits);
   }
 
   public TopologySettings withSuppressions(SuppressionPolicy policy) {
     return new TopologySettings(topics, rules, dedupWindow, renderer, router, maxEventBytes, clock, metrics, policyTick,
-        policy);
+        policy, commits);
   }
 
   public TopologySettings withPolicyTick(Duration tick) {
-    return new TopologySettings(topics, rules, dedupWindow, renderer, router, maxEventBytes, clock, metrics, tick, suppressions);
+    return new TopologySettings(topics, rules, dedupWindow, renderer, router, maxEventBytes, clock, metrics, tick, suppressions, commits);
+  }
+
+  public TopologySettings withCommits(CaughtUpCommits newCommits) {
+    return new TopologySettings(topics, rules, dedupWindow, renderer, router, maxEventBytes, clock, metrics, policyTick,
+        suppressions, newCommits);
   }
 }

@@ -23,4 +23,15 @@ class StreamsSettingsTest {
         .hasMessageContaining(rules + ": rules[0].digest.at: '25:00' is not valid; use a local time HH:mm")
         .hasMessageContaining(rules + ": rules[0].expiresAfter: 'soon' is not valid; use a positive duration");
   }
+
+  @Test
+  void commitSettingsOutOfRangeStopStartUpNamingKeyValueAndFix() {
+    assertThatThrownBy(() -> StreamsSettings.defaults().withCommitInterval(java.time.Duration.ofMillis(1)))
+        .hasMessageStartingWith("streams.commitInterval is PT0.001S: it must be between PT0.01S and PT30S");
+    assertThatThrownBy(() -> StreamsSettings.defaults().withCommitWhenCaughtUp(java.time.Duration.ofMillis(100)))
+        .hasMessageStartingWith("streams.commitWhenCaughtUp is PT0.1S: it must be PT0S (commit at "
+            + "streams.commitInterval only) or from PT0.01S up to below streams.commitInterval (PT0.1S)");
+    org.assertj.core.api.Assertions.assertThat(StreamsSettings.defaults().withCommitWhenCaughtUp(java.time.Duration.ZERO)
+        .commitWhenCaughtUp()).isZero();
+  }
 }

@@ -4,6 +4,7 @@ import dev.notifier.avro.Priority;
 import dev.notifier.avro.internal.Candidate;
 import dev.notifier.avro.internal.OpenDigest;
 import dev.notifier.schemas.NotificationIds;
+import dev.notifier.streams.CaughtUpCommits;
 import dev.notifier.streams.expand.Candidates;
 import java.time.Duration;
 import java.time.Instant;
@@ -41,14 +42,21 @@ public final class PolicyProcessor implements Processor<String, Candidate, Strin
 
   private final Policies policies;
   private final Duration tick;
+  private final CaughtUpCommits commits;
   private ProcessorContext<String, PolicyOutcome> context;
   private OpenDigests digests;
   private HeldMail held;
   private DailyCaps caps;
 
   public PolicyProcessor(Policies policies, Duration tick) {
+    this(policies, tick, CaughtUpCommits.OFF);
+  }
+
+  /** @param commits when to ask for a commit sooner than the interval (the second hop's) */
+  public PolicyProcessor(Policies policies, Duration tick, CaughtUpCommits commits) {
     this.policies = policies;
     this.tick = tick;
+    this.commits = commits;
   }
 
   @Override
@@ -69,6 +77,7 @@ public final class PolicyProcessor implements Processor<String, Candidate, Strin
     if (policy.digest() == null || !collect(c, policy, policy.digest(), PolicyStatuses.DIGEST, now)) {
       deliverOrHold(c, policy, now);
     }
+    commits.processed(context, record.timestamp());
   }
 
   /** Sends what is due: digests first (their items are older than the held mail they may overlap). */
