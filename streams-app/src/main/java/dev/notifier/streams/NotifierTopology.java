@@ -124,14 +124,13 @@ public final class NotifierTopology {
         .mapValues(DigestRendering::failed, Named.as("digest-render-failure"))
         .to(topics.status().name(), produced(topics.status()));
 
-    KStream<String, Candidate> skipped = resolved.filter((k, c) -> c.getSkipReason() != null, Named.as("skipped"))
-        .merge(rendered.filter((id, r) -> r.failed() != null, Named.as("render-failed"))
-            .mapValues(Rendering::failed, Named.as("render-failure")), Named.as("all-skipped"));
-    skipped.map((k, c) -> {
-          metrics.skipped(c.getSkipReason());
-          return KeyValue.pair(Statuses.notificationId(c), Statuses.skipped(c, settings.clock().instant()));
-        }, Named.as("skipped-status"))
-        .to(topics.status().name(), produced(topics.status()));
+    // skips of the first hop (before the repartition) and of the second (rendering) are written apart: a merge
+    // of the two would put both hops in one sub-topology, whose tasks read the events and the repartition topic
+    // together in timestamp order and wait on each other (TopologyShapeTest)
+    skippedStatus(resolved.filter((k, c) -> c.getSkipReason() != null, Named.as("skipped")), "skipped-status",
+        settings);
+    skippedStatus(rendered.filter((id, r) -> r.failed() != null, Named.as("render-failed"))
+        .mapValues(Rendering::failed, Named.as("render-failure")), "render-failure-status", settings);
 
     KStream<String, Notification> notifications = rendered
         .filter((id, r) -> r.notification() != null, Named.as("rendered"))
@@ -144,6 +143,15 @@ public final class NotifierTopology {
           return Statuses.queued(n);
         }, Named.as("queued-status"))
         .to(topics.status().name(), produced(topics.status()));
+  }
+
+  /** Writes a SKIPPED status, with its reason, for each candidate of {@code skipped}, and counts it. */
+  private static void skippedStatus(KStream<String, Candidate> skipped, String name, TopologySettings settings) {
+    skipped.map((k, c) -> {
+          settings.metrics().skipped(c.getSkipReason());
+          return KeyValue.pair(Statuses.notificationId(c), Statuses.skipped(c, settings.clock().instant()));
+        }, Named.as(name))
+        .to(settings.topics().status().name(), produced(settings.topics().status()));
   }
 
   /**
