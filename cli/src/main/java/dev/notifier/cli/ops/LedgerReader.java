@@ -1,15 +1,14 @@
 package dev.notifier.cli.ops;
 
 import dev.notifier.avro.DeliveryStatus;
-import dev.notifier.schemas.AvroSerde;
 import dev.notifier.schemas.Topics;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
+import org.apache.kafka.common.serialization.Deserializer;
 
 /**
  * Reads the delivery ledger, {@code notifier.status}.
@@ -31,12 +30,13 @@ public final class LedgerReader {
 
   private final TopicReader reader;
   private final Topics topics;
-  private final AvroSerde<DeliveryStatus> serde = new AvroSerde<>(DeliveryStatus.class,
-      DeliveryStatus.getClassSchema());
+  private final Deserializer<DeliveryStatus> values;
 
   public LedgerReader(TopicReader reader, Topics topics) {
     this.reader = reader;
     this.topics = topics;
+    // the catalogue's serde: with a schema registry configured it reads the registry's wire format too
+    this.values = topics.status().valueSerde().deserializer();
   }
 
   /** Every status record the filter accepts, in offset order within each partition. */
@@ -66,8 +66,8 @@ public final class LedgerReader {
       return null;
     }
     try {
-      return serde.decode(bytes);
-    } catch (IOException | RuntimeException e) {
+      return values.deserialize(topics.status().name(), bytes);
+    } catch (RuntimeException e) {
       return null;
     }
   }

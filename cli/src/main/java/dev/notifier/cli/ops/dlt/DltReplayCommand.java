@@ -54,7 +54,7 @@ public final class DltReplayCommand extends DltQuery {
   protected int run() {
     ReplayService.Request request = new ReplayService.Request(filterOptions.filter(clock.instant()), all, reason, rate,
         maxReplays, force);
-    Topics topics = kafka.settings().topics();
+    Topics topics = kafka.topics();
     ReplayService service = new ReplayService(kafka.settings().clientProperties(), topics, topicReader(), clock);
     ReplayService.Planned planned = service.plan(request);
     Replayer.Provenance provenance = provenance();

@@ -57,7 +57,7 @@ public final class StatusCommand extends OpsCommand {
     if (limit < 1) {
       throw new OpsException("--limit " + limit + " must be at least 1");
     }
-    Topics topics = kafka.settings().topics();
+    Topics topics = kafka.topics();
     LedgerReader ledger = new LedgerReader(topicReader(), topics);
     if (query.id != null) {
       return byId(query.id.strip(), ledger, topics);
