@@ -1,0 +1,184 @@
+package dev.notifier.cli.schemas;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.notifier.avro.DeliveryStatus;
+import dev.notifier.cli.ops.OpsTestSupport;
+import dev.notifier.cli.publish.Publisher;
+import dev.notifier.cli.publish.RecordKind;
+import dev.notifier.schemas.PortableSchema;
+import dev.notifier.schemas.Topics;
+import dev.notifier.schemas.admin.TopicLayout;
+import dev.notifier.schemas.config.KafkaSettings;
+import dev.notifier.schemas.registry.OutputFormat;
+import dev.notifier.schemas.registry.RegistrySettings;
+import dev.notifier.streams.StreamsApp;
+import dev.notifier.streams.StreamsSettings;
+import dev.notifier.streams.route.AccountRouter;
+import dev.notifier.testkit.Await;
+import dev.notifier.testkit.kafka.EmbeddedKafka;
+import dev.notifier.testkit.registry.SchemaRegistryServer;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The real topology, configured with {@code streams.schemaRegistry.outputs: registry}, writes the
+ * delivery ledger in the registry's wire format: an independent consumer (Debian's python3-confluent-kafka
+ * with its AvroDeserializer, fetching the writer schema by id) reads it, and the notifier's own reader,
+ * {@code notifier status}, still does. The subject's schema is registered by its owner beforehand:
+ * auto-registration stays off.
+ */
+class RegistryOutputsIntegrationTest {
+
+  private static final Path EXAMPLES = Path.of("..", "examples", "consumers").toAbsolutePath().normalize();
+  private static final Topics TOPICS = Topics.standard();
+
+  private static EmbeddedKafka kafka;
+  private static SchemaRegistryServer registry;
+  private static StreamsApp app;
+
+  @BeforeAll
+  static void start() throws Exception {
+    // Step 1: a cluster, a registry holding the status schema under notifier.status-value, the topology
+    kafka = EmbeddedKafka.builder().partitions(3).start();
+    kafka.createTopics(TopicLayout.of(3).newTopics(TOPICS));
+    registry = SchemaRegistryServer.start();
+    registry.register("notifier.status-value", PortableSchema.json(DeliveryStatus.getClassSchema()));
+    KafkaSettings settings = KafkaSettings.of(kafka.bootstrapServers());
+    app = new StreamsApp(settings, StreamsSettings.defaults().withApplicationId("registry-outputs-it")
+        .withStateDir(Files.createTempDirectory("registry-outputs-it").toString())
+        .withSchemaRegistry(RegistrySettings.of(registry.url()).withOutputs(OutputFormat.REGISTRY, false)),
+        AccountRouter.single("default"));
+    app.start();
+    // Step 2: a user, an event for her (queued) and one no rule matches (skipped)
+    try (Publisher publisher = new Publisher(settings.clientProperties(), TOPICS)) {
+      publisher.publish(new BufferedReader(new StringReader("{\"userId\":\"alice\",\"email\":\"alice@example.com\"}")),
+          RecordKind.USERS, false);
+      assertThat(app.awaitDirectory(1, 0, Duration.ofSeconds(60))).isTrue();
+      publisher.publish(new BufferedReader(new StringReader(event("out-1", "bug.assigned") + "\n"
+          + event("out-2", "wiki.page.edited"))), RecordKind.EVENTS, false);
+    }
+    Await.until(Duration.ofSeconds(60), "both events in the ledger", () -> rawStatuses().size() >= 2);
+  }
+
+  @AfterAll
+  static void stop() {
+    for (AutoCloseable c : new AutoCloseable[] {app, registry, kafka}) {
+      try {
+        if (c != null) {
+          c.close();
+        }
+      } catch (Exception e) {
+        // the rest still closes
+      }
+    }
+  }
+
+  @Test
+  void everyStatusTheTopologyWritesIsInTheWireFormatUnderTheRegisteredId() {
+    int id = registry.register("notifier.status-value", PortableSchema.json(DeliveryStatus.getClassSchema()));
+
+    assertThat(rawStatuses().values()).isNotEmpty().allSatisfy(v -> {
+      assertThat(v[0]).as("magic byte 0").isZero();
+      assertThat(java.nio.ByteBuffer.wrap(v, 1, 4).getInt()).isEqualTo(id);
+    });
+  }
+
+  @Test
+  void confluentsPythonAvroDeserializerReadsTheLedger() throws Exception {
+    requirePythonRegistryClient();
+
+    String out = exec("/usr/bin/python3", EXAMPLES.resolve("consume_registry.py").toString(), "--bootstrap-server",
+        kafka.bootstrapServers(), "--registry", registry.url(), "--idle", "3");
+
+    assertThat(out).contains("state=QUEUED event=out-1 reason=None")
+        .contains("state=SKIPPED event=out-2 reason=no-rule").doesNotContain("not-registry-format");
+  }
+
+  @Test
+  void notifierStatusReadsTheWireFormatWithTheRegistryItsConfigNames() throws Exception {
+    Path config = OpsTestSupport.configFile(kafka.bootstrapServers(), "", "streams:",
+        "  schemaRegistry:", "    urls: [" + registry.url() + "]", "    outputs: registry");
+
+    OpsTestSupport.Run queued = OpsTestSupport.run("status", "--config", config.toString(), "--event", "out-1");
+    OpsTestSupport.Run skipped = OpsTestSupport.run("status", "--config", config.toString(), "--event", "out-2");
+
+    assertThat(queued.code()).as(queued.err()).isZero();
+    assertThat(queued.out()).contains("event out-1 (bug.assigned): 1 notification(s) — QUEUED 1")
+        .contains("alice@example.com");
+    assertThat(skipped.code()).as(skipped.err()).isZero();
+    assertThat(skipped.out()).contains("SKIPPED").contains("no-rule");
+  }
+
+  // --- fixtures -----------------------------------------------------------------------------
+
+  private static String event(String eventId, String type) {
+    return "{\"eventId\":\"" + eventId + "\",\"type\":\"" + type + "\",\"source\":\"zentao\","
+        + "\"occurredAt\":\"2026-11-21T10:00:00Z\",\"actor\":{\"userId\":\"carol\"},"
+        + "\"subject\":{\"kind\":\"bug\",\"id\":\"7\",\"title\":\"Ledger for analysts\"},"
+        + "\"to\":[{\"userId\":\"alice\"}]}";
+  }
+
+  /** The status topic's committed values by key, as bytes. */
+  private static Map<String, byte[]> rawStatuses() {
+    Properties props = new Properties();
+    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+    props.put(ConsumerConfig.GROUP_ID_CONFIG, "registry-outputs-" + UUID.randomUUID());
+    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    Map<String, byte[]> values = new HashMap<>();
+    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
+        new ByteArrayDeserializer())) {
+      consumer.subscribe(List.of(TOPICS.status().name()));
+      for (int i = 0; i < 10; i++) {
+        consumer.poll(Duration.ofMillis(300)).forEach(r -> values.put(r.key(), r.value()));
+      }
+    }
+    return values;
+  }
+
+  private static void requirePythonRegistryClient() throws InterruptedException {
+    boolean works;
+    try {
+      Process p = new ProcessBuilder("/usr/bin/python3", "-c",
+          "from confluent_kafka.schema_registry.avro import AvroDeserializer").redirectErrorStream(true).start();
+      works = p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
+    } catch (IOException e) {
+      works = false;
+    }
+    String message = "python3-confluent-kafka's AvroDeserializer does not load here: apt-get install "
+        + "python3-confluent-kafka python3-requests, and the fastavro wheel (.ci/run does)";
+    if (System.getenv("NOTIFIER_REQUIRE_TOOLS") != null) {
+      assertThat(works).as(message).isTrue();
+    }
+    Assumptions.assumeTrue(works, message);
+  }
+
+  private static String exec(String... command) throws IOException, InterruptedException {
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    boolean done = p.waitFor(60, TimeUnit.SECONDS);
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(done).as("%s finished: %s", command[0], out).isTrue();
+    assertThat(p.exitValue()).as("%s: %s", String.join(" ", command), out).isZero();
+    return out;
+  }
+}
