@@ -44,6 +44,15 @@ public final class KafkaOptions {
     return RegistryOutputs.readingIfConfigured(settings().topics(), file == null ? null : file.streams().schemaRegistry());
   }
 
+  /**
+   * As {@link #topics()}, for a command that writes statuses (a replay): the status topic written as
+   * the config's {@code streams.schemaRegistry.outputs} says, the schema's id settled now.
+   */
+  public Topics writingTopics() {
+    NotifierConfig file = configFile();
+    return RegistryOutputs.writingIfConfigured(settings().topics(), file == null ? null : file.streams().schemaRegistry());
+  }
+
   /** The whole file given with {@code --config}; null without one. */
   public NotifierConfig configFile() {
     return config == null ? null : ConfigFile.load(config);

@@ -11,13 +11,19 @@ import dev.notifier.schemas.Topics;
 import dev.notifier.schemas.admin.TopicLayout;
 import dev.notifier.schemas.config.KafkaSettings;
 import dev.notifier.schemas.registry.OutputFormat;
+import dev.notifier.schemas.registry.RegistryOutputs;
 import dev.notifier.schemas.registry.RegistrySettings;
+import dev.notifier.sender.SenderWorker;
+import dev.notifier.sender.WorkerContext;
+import dev.notifier.sender.config.AccountSettings;
+import dev.notifier.sender.config.WorkerSettings;
 import dev.notifier.streams.StreamsApp;
 import dev.notifier.streams.StreamsSettings;
 import dev.notifier.streams.route.AccountRouter;
 import dev.notifier.testkit.Await;
 import dev.notifier.testkit.kafka.EmbeddedKafka;
 import dev.notifier.testkit.registry.SchemaRegistryServer;
+import dev.notifier.testkit.smtp.ScriptableSmtpServer;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.StringReader;
@@ -30,10 +36,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -41,8 +50,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The real topology, configured with {@code streams.schemaRegistry.outputs: registry}, writes the
- * delivery ledger in the registry's wire format: an independent consumer (Debian's python3-confluent-kafka
+ * The real topology and the real worker, configured with {@code streams.schemaRegistry.outputs: registry},
+ * write the delivery ledger in the registry's wire format — queued and skipped by the topology, sent by
+ * the worker: an independent consumer (Debian's python3-confluent-kafka
  * with its AvroDeserializer, fetching the writer schema by id) reads it, and the notifier's own reader,
  * {@code notifier status}, still does. The subject's schema is registered by its owner beforehand:
  * auto-registration stays off.
@@ -55,6 +65,9 @@ class RegistryOutputsIntegrationTest {
   private static EmbeddedKafka kafka;
   private static SchemaRegistryServer registry;
   private static StreamsApp app;
+  private static ScriptableSmtpServer smtp;
+  private static SenderWorker worker;
+  private static ExecutorService pool;
 
   @BeforeAll
   static void start() throws Exception {
@@ -64,11 +77,18 @@ class RegistryOutputsIntegrationTest {
     registry = SchemaRegistryServer.start();
     registry.register("notifier.status-value", PortableSchema.json(DeliveryStatus.getClassSchema()));
     KafkaSettings settings = KafkaSettings.of(kafka.bootstrapServers());
+    RegistrySettings outputs = RegistrySettings.of(registry.url()).withOutputs(OutputFormat.REGISTRY, false);
     app = new StreamsApp(settings, StreamsSettings.defaults().withApplicationId("registry-outputs-it")
         .withStateDir(Files.createTempDirectory("registry-outputs-it").toString())
-        .withSchemaRegistry(RegistrySettings.of(registry.url()).withOutputs(OutputFormat.REGISTRY, false)),
-        AccountRouter.single("default"));
+        .withSchemaRegistry(outputs), AccountRouter.single("default"));
+    smtp = ScriptableSmtpServer.builder().build().start();
+    // as `notifier worker` wires it from the same config section
+    worker = new SenderWorker(WorkerContext.builder(settings, new WorkerSettings(null, "registry-outputs-worker",
+        null, List.of(AccountSettings.local("default", smtp.host(), smtp.port(), "noreply@notifier.test"))))
+        .topics(RegistryOutputs.writingIfConfigured(settings.topics(), outputs)).build());
     app.start();
+    pool = Executors.newSingleThreadExecutor();
+    pool.submit(worker);
     // Step 2: a user, an event for her (queued) and one no rule matches (skipped)
     try (Publisher publisher = new Publisher(settings.clientProperties(), TOPICS)) {
       publisher.publish(new BufferedReader(new StringReader("{\"userId\":\"alice\",\"email\":\"alice@example.com\"}")),
@@ -77,12 +97,14 @@ class RegistryOutputsIntegrationTest {
       publisher.publish(new BufferedReader(new StringReader(event("out-1", "bug.assigned") + "\n"
           + event("out-2", "wiki.page.edited"))), RecordKind.EVENTS, false);
     }
-    Await.until(Duration.ofSeconds(60), "both events in the ledger", () -> rawStatuses().size() >= 2);
+    assertThat(smtp.awaitMessages(1, Duration.ofSeconds(60))).hasSize(1);
+    Await.until(Duration.ofSeconds(60), "the sent mail and the skipped event in the ledger",
+        () -> rawStatuses().size() >= 2 && "SENT".equals(latestStates(settings, outputs).get("out-1")));
   }
 
   @AfterAll
   static void stop() {
-    for (AutoCloseable c : new AutoCloseable[] {app, registry, kafka}) {
+    for (AutoCloseable c : new AutoCloseable[] {worker, app, registry, smtp, kafka}) {
       try {
         if (c != null) {
           c.close();
@@ -91,10 +113,13 @@ class RegistryOutputsIntegrationTest {
         // the rest still closes
       }
     }
+    if (pool != null) {
+      pool.shutdownNow();
+    }
   }
 
   @Test
-  void everyStatusTheTopologyWritesIsInTheWireFormatUnderTheRegisteredId() {
+  void everyStatusTheTopologyAndTheWorkerWriteIsInTheWireFormatUnderTheRegisteredId() {
     int id = registry.register("notifier.status-value", PortableSchema.json(DeliveryStatus.getClassSchema()));
 
     assertThat(rawStatuses().values()).isNotEmpty().allSatisfy(v -> {
@@ -107,10 +132,9 @@ class RegistryOutputsIntegrationTest {
   void confluentsPythonAvroDeserializerReadsTheLedger() throws Exception {
     requirePythonRegistryClient();
 
-    String out = exec("/usr/bin/python3", EXAMPLES.resolve("consume_registry.py").toString(), "--bootstrap-server",
-        kafka.bootstrapServers(), "--registry", registry.url(), "--idle", "3");
+    String out = statusLines();
 
-    assertThat(out).contains("state=QUEUED event=out-1 reason=None")
+    assertThat(out).contains("state=QUEUED event=out-1 reason=None").contains("state=SENT event=out-1")
         .contains("state=SKIPPED event=out-2 reason=no-rule").doesNotContain("not-registry-format");
   }
 
@@ -123,7 +147,7 @@ class RegistryOutputsIntegrationTest {
     OpsTestSupport.Run skipped = OpsTestSupport.run("status", "--config", config.toString(), "--event", "out-2");
 
     assertThat(queued.code()).as(queued.err()).isZero();
-    assertThat(queued.out()).contains("event out-1 (bug.assigned): 1 notification(s) — QUEUED 1")
+    assertThat(queued.out()).contains("event out-1 (bug.assigned): 1 notification(s) — SENT 1")
         .contains("alice@example.com");
     assertThat(skipped.code()).as(skipped.err()).isZero();
     assertThat(skipped.out()).contains("SKIPPED").contains("no-rule");
@@ -136,6 +160,28 @@ class RegistryOutputsIntegrationTest {
         + "\"occurredAt\":\"2026-11-21T10:00:00Z\",\"actor\":{\"userId\":\"carol\"},"
         + "\"subject\":{\"kind\":\"bug\",\"id\":\"7\",\"title\":\"Ledger for analysts\"},"
         + "\"to\":[{\"userId\":\"alice\"}]}";
+  }
+
+  /** The latest state of each event's notification, as the notifier's own status serde reads the ledger. */
+  private static Map<String, String> latestStates(KafkaSettings settings, RegistrySettings registrySettings) {
+    Deserializer<DeliveryStatus> values = RegistryOutputs.readingIfConfigured(settings.topics(), registrySettings)
+        .status().valueSerde().deserializer();
+    Map<String, String> states = new HashMap<>();
+    rawStatuses().values().forEach(v -> {
+      DeliveryStatus s = values.deserialize(TOPICS.status().name(), v);
+      states.put(s.getEventId(), s.getState().name());
+    });
+    return states;
+  }
+
+  /** What the python consumer prints of the whole ledger. */
+  private static String statusLines() {
+    try {
+      return exec("/usr/bin/python3", EXAMPLES.resolve("consume_registry.py").toString(), "--bootstrap-server",
+          kafka.bootstrapServers(), "--registry", registry.url(), "--idle", "3");
+    } catch (IOException | InterruptedException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /** The status topic's committed values by key, as bytes. */
@@ -156,15 +202,18 @@ class RegistryOutputsIntegrationTest {
     return values;
   }
 
-  private static void requirePythonRegistryClient() throws InterruptedException {
-    boolean works;
+  private static boolean pythonRegistryClientWorks() throws InterruptedException {
     try {
       Process p = new ProcessBuilder("/usr/bin/python3", "-c",
           "from confluent_kafka.schema_registry.avro import AvroDeserializer").redirectErrorStream(true).start();
-      works = p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
+      return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
     } catch (IOException e) {
-      works = false;
+      return false;
     }
+  }
+
+  private static void requirePythonRegistryClient() throws InterruptedException {
+    boolean works = pythonRegistryClientWorks();
     String message = "python3-confluent-kafka's AvroDeserializer does not load here: apt-get install "
         + "python3-confluent-kafka python3-requests, and the fastavro wheel (.ci/run does)";
     if (System.getenv("NOTIFIER_REQUIRE_TOOLS") != null) {

@@ -6,9 +6,10 @@ import dev.notifier.schemas.Topics;
 /**
  * The status topic in the schema registry's wire format, for analysts' registry-aware tools
  * (kafka-avro-console-consumer, Kafka UIs, python's AvroDeserializer): {@link #writing} gives a
- * catalogue whose status topic the streams app writes in the wire format, under subject
- * {@code <topic>-value} (TopicNameStrategy); {@link #reading} one whose status topic reads both formats
- * and writes single-object, for every other reader and writer of the topic.
+ * catalogue whose status topic is written in the wire format, under subject {@code <topic>-value}
+ * (TopicNameStrategy), by every writer of the ledger — the streams app, the sender worker, a replay —
+ * so the topic holds one format; {@link #reading} one whose status topic reads both formats, for the
+ * tools that only read it ({@code notifier status}).
  *
  * <p>The schema id is settled when the catalogue is made — at start-up, not at the first status — so a
  * registry that lacks the notifier's schema, with auto-registration off (the default: a subject's
@@ -49,6 +50,14 @@ public final class RegistryOutputs {
    */
   public static Topics readingIfConfigured(Topics topics, RegistrySettings settings) {
     return settings == null ? topics : reading(topics, new RegistryClient(settings, System::getenv));
+  }
+
+  /**
+   * For a writer of the status topic besides the streams app (the sender worker, a replay): as
+   * {@link #writing} when a registry is configured ({@code settings} not null), {@code topics} otherwise.
+   */
+  public static Topics writingIfConfigured(Topics topics, RegistrySettings settings) {
+    return settings == null ? topics : writing(topics, new RegistryClient(settings, System::getenv), settings);
   }
 
   private static RegistryDecoder<DeliveryStatus> decoder(RegistryClient registry) {
