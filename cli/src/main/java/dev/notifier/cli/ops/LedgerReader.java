@@ -1,6 +1,7 @@
 package dev.notifier.cli.ops;
 
 import dev.notifier.avro.DeliveryStatus;
+import dev.notifier.schemas.Encoding;
 import dev.notifier.schemas.Topics;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -31,6 +32,7 @@ public final class LedgerReader {
   private final TopicReader reader;
   private final Topics topics;
   private final Deserializer<DeliveryStatus> values;
+  private int unreadRegistryRecords;
 
   public LedgerReader(TopicReader reader, Topics topics) {
     this.reader = reader;
@@ -61,6 +63,15 @@ public final class LedgerReader {
     return latest;
   }
 
+  /**
+   * How many records read so far were in a schema registry's wire format and could not be read (no
+   * registry configured, or it did not answer): a command says so rather than answering as if they
+   * were not there.
+   */
+  public int unreadRegistryRecords() {
+    return unreadRegistryRecords;
+  }
+
   private DeliveryStatus decode(byte[] bytes) {
     if (bytes == null) {
       return null;
@@ -68,6 +79,9 @@ public final class LedgerReader {
     try {
       return values.deserialize(topics.status().name(), bytes);
     } catch (RuntimeException e) {
+      if (Encoding.of(bytes) == Encoding.CONFLUENT) {
+        unreadRegistryRecords++;
+      }
       return null;
     }
   }

@@ -3,6 +3,10 @@ package dev.notifier.cli.schemas;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.notifier.avro.DeliveryStatus;
+import dev.notifier.cli.console.ConsoleServer;
+import dev.notifier.cli.console.ConsoleSettings;
+import dev.notifier.cli.console.ConsoleUser;
+import dev.notifier.cli.console.Passwords;
 import dev.notifier.cli.ops.OpsTestSupport;
 import dev.notifier.cli.publish.Publisher;
 import dev.notifier.cli.publish.RecordKind;
@@ -27,10 +31,17 @@ import dev.notifier.testkit.smtp.ScriptableSmtpServer;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.StringReader;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -153,6 +164,37 @@ class RegistryOutputsIntegrationTest {
     assertThat(skipped.out()).contains("SKIPPED").contains("no-rule");
   }
 
+  @Test
+  void withoutARegistryConfiguredNotifierStatusSaysWhatItCouldNotRead() {
+    OpsTestSupport.Run run = OpsTestSupport.run("status", "--bootstrap-server", kafka.bootstrapServers(),
+        "--event", "out-1");
+
+    assertThat(run.code()).isEqualTo(1);
+    assertThat(run.err()).contains("in a schema registry's wire format were not read")
+        .contains("streams.schemaRegistry");
+  }
+
+  @Test
+  void theConsoleShowsANotificationsHistoryFromTheWireFormat() throws Exception {
+    KafkaSettings settings = KafkaSettings.of(kafka.bootstrapServers());
+    RegistrySettings outputs = RegistrySettings.of(registry.url()).withOutputs(OutputFormat.REGISTRY, false);
+    String id = notificationIdOf("out-1", settings, outputs);
+    ConsoleSettings consoleSettings = new ConsoleSettings("127.0.0.1", 0, List.of(
+        new ConsoleUser.Configured("vera", Passwords.hash("vera-pw".toCharArray()), "viewer")), null, null, List.of());
+    // as `notifier console --config FILE` wires it
+    try (ConsoleServer console = ConsoleServer.start(consoleSettings, settings,
+        RegistryOutputs.writingIfConfigured(settings.topics(), outputs), a -> "noreply@notifier.test",
+        Clock.systemUTC())) {
+      HttpResponse<String> page = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+              "http://127.0.0.1:" + console.port() + "/notification?id=" + URLEncoder.encode(id, StandardCharsets.UTF_8)))
+          .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
+              "vera:vera-pw".getBytes(StandardCharsets.UTF_8))).build(), HttpResponse.BodyHandlers.ofString());
+
+      assertThat(page.statusCode()).isEqualTo(200);
+      assertThat(page.body()).contains("<td class=\"state\">QUEUED</td>").contains("<td class=\"state\">SENT</td>");
+    }
+  }
+
   // --- fixtures -----------------------------------------------------------------------------
 
   private static String event(String eventId, String type) {
@@ -172,6 +214,13 @@ class RegistryOutputsIntegrationTest {
       states.put(s.getEventId(), s.getState().name());
     });
     return states;
+  }
+
+  private static String notificationIdOf(String eventId, KafkaSettings settings, RegistrySettings outputs) {
+    Deserializer<DeliveryStatus> values = RegistryOutputs.readingIfConfigured(settings.topics(), outputs)
+        .status().valueSerde().deserializer();
+    return rawStatuses().values().stream().map(v -> values.deserialize(TOPICS.status().name(), v))
+        .filter(s -> s.getEventId().equals(eventId)).findFirst().orElseThrow().getNotificationId();
   }
 
   /** What the python consumer prints of the whole ledger. */

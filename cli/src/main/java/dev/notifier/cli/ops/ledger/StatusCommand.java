@@ -59,6 +59,16 @@ public final class StatusCommand extends OpsCommand {
     }
     Topics topics = kafka.topics();
     LedgerReader ledger = new LedgerReader(topicReader(), topics);
+    int code = query(ledger, topics);
+    if (ledger.unreadRegistryRecords() > 0) {
+      err().println("notifier: " + ledger.unreadRegistryRecords() + " status record(s) in a schema registry's wire "
+          + "format were not read: pass --config FILE whose streams.schemaRegistry names the registry");
+      err().flush();
+    }
+    return code;
+  }
+
+  private int query(LedgerReader ledger, Topics topics) {
     if (query.id != null) {
       return byId(query.id.strip(), ledger, topics);
     }
