@@ -28,6 +28,7 @@ import dev.notifier.testkit.Await;
 import dev.notifier.testkit.kafka.EmbeddedKafka;
 import dev.notifier.testkit.registry.SchemaRegistryServer;
 import dev.notifier.testkit.smtp.ScriptableSmtpServer;
+import dev.notifier.testkit.smtp.Stage;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.StringReader;
@@ -93,6 +94,7 @@ class RegistryOutputsIntegrationTest {
         .withStateDir(Files.createTempDirectory("registry-outputs-it").toString())
         .withSchemaRegistry(outputs), AccountRouter.single("default"));
     smtp = ScriptableSmtpServer.builder().build().start();
+    smtp.script().at(Stage.RCPT).matching("gone").reply("550 5.1.1 Recipient address rejected: User unknown").always();
     // as `notifier worker` wires it from the same config section
     worker = new SenderWorker(WorkerContext.builder(settings, new WorkerSettings(null, "registry-outputs-worker",
         null, List.of(AccountSettings.local("default", smtp.host(), smtp.port(), "noreply@notifier.test"))))
@@ -102,15 +104,17 @@ class RegistryOutputsIntegrationTest {
     pool.submit(worker);
     // Step 2: a user, an event for her (queued) and one no rule matches (skipped)
     try (Publisher publisher = new Publisher(settings.clientProperties(), TOPICS)) {
-      publisher.publish(new BufferedReader(new StringReader("{\"userId\":\"alice\",\"email\":\"alice@example.com\"}")),
-          RecordKind.USERS, false);
-      assertThat(app.awaitDirectory(1, 0, Duration.ofSeconds(60))).isTrue();
-      publisher.publish(new BufferedReader(new StringReader(event("out-1", "bug.assigned") + "\n"
-          + event("out-2", "wiki.page.edited"))), RecordKind.EVENTS, false);
+      publisher.publish(new BufferedReader(new StringReader("{\"userId\":\"alice\",\"email\":\"alice@example.com\"}\n"
+          + "{\"userId\":\"gus\",\"email\":\"gone@example.org\"}")), RecordKind.USERS, false);
+      assertThat(app.awaitDirectory(2, 0, Duration.ofSeconds(60))).isTrue();
+      publisher.publish(new BufferedReader(new StringReader(event("out-1", "bug.assigned", "alice") + "\n"
+          + event("out-2", "wiki.page.edited", "alice") + "\n" + event("out-3", "bug.assigned", "gus"))),
+          RecordKind.EVENTS, false);
     }
     assertThat(smtp.awaitMessages(1, Duration.ofSeconds(60))).hasSize(1);
-    Await.until(Duration.ofSeconds(60), "the sent mail and the skipped event in the ledger",
-        () -> rawStatuses().size() >= 2 && "SENT".equals(latestStates(settings, outputs).get("out-1")));
+    Await.forValue(Duration.ofSeconds(90), "the sent, skipped and dead notifications in the ledger",
+        () -> latestStates(settings, outputs),
+        states -> states.equals(Map.of("out-1", "SENT", "out-2", "SKIPPED", "out-3", "DEAD")));
   }
 
   @AfterAll
@@ -133,7 +137,7 @@ class RegistryOutputsIntegrationTest {
   void everyStatusTheTopologyAndTheWorkerWriteIsInTheWireFormatUnderTheRegisteredId() {
     int id = registry.register("notifier.status-value", PortableSchema.json(DeliveryStatus.getClassSchema()));
 
-    assertThat(rawStatuses().values()).isNotEmpty().allSatisfy(v -> {
+    assertThat(allRawStatuses()).hasSizeGreaterThanOrEqualTo(5).allSatisfy(v -> {
       assertThat(v[0]).as("magic byte 0").isZero();
       assertThat(java.nio.ByteBuffer.wrap(v, 1, 4).getInt()).isEqualTo(id);
     });
@@ -175,6 +179,29 @@ class RegistryOutputsIntegrationTest {
   }
 
   @Test
+  void aReplayReadsTheDeadStatusFromTheWireFormatAndWritesItsQueuedStatusInIt() throws Exception {
+    Path config = OpsTestSupport.configFile(kafka.bootstrapServers(), "", "streams:",
+        "  schemaRegistry:", "    urls: [" + registry.url() + "]", "    outputs: registry");
+    int before = allRawStatuses().size();
+
+    OpsTestSupport.Run replay = OpsTestSupport.run("dlt", "replay", "--config", config.toString(), "--event", "out-3",
+        "--reason", "registry-outputs test");
+
+    assertThat(replay.code()).as(replay.err()).isZero();
+    assertThat(replay.out()).contains("replayed 1 of 1");
+    List<byte[]> after = allRawStatuses();
+    assertThat(after).hasSizeGreaterThan(before).allSatisfy(v -> assertThat(v[0]).as("magic byte 0").isZero());
+    Deserializer<DeliveryStatus> values = RegistryOutputs.readingIfConfigured(TOPICS,
+        RegistrySettings.of(registry.url())).status().valueSerde().deserializer();
+    assertThat(after.stream().map(v -> values.deserialize(TOPICS.status().name(), v)))
+        .anySatisfy(s -> {
+          assertThat(s.getEventId()).isEqualTo("out-3");
+          assertThat(s.getState().name()).isEqualTo("QUEUED");
+          assertThat(s.getReason()).isEqualTo("replayed");
+        });
+  }
+
+  @Test
   void theConsoleShowsANotificationsHistoryFromTheWireFormat() throws Exception {
     KafkaSettings settings = KafkaSettings.of(kafka.bootstrapServers());
     RegistrySettings outputs = RegistrySettings.of(registry.url()).withOutputs(OutputFormat.REGISTRY, false);
@@ -197,11 +224,11 @@ class RegistryOutputsIntegrationTest {
 
   // --- fixtures -----------------------------------------------------------------------------
 
-  private static String event(String eventId, String type) {
+  private static String event(String eventId, String type, String to) {
     return "{\"eventId\":\"" + eventId + "\",\"type\":\"" + type + "\",\"source\":\"zentao\","
         + "\"occurredAt\":\"2026-11-21T10:00:00Z\",\"actor\":{\"userId\":\"carol\"},"
         + "\"subject\":{\"kind\":\"bug\",\"id\":\"7\",\"title\":\"Ledger for analysts\"},"
-        + "\"to\":[{\"userId\":\"alice\"}]}";
+        + "\"to\":[{\"userId\":\"" + to + "\"}]}";
   }
 
   /** The latest state of each event's notification, as the notifier's own status serde reads the ledger. */
@@ -233,22 +260,33 @@ class RegistryOutputsIntegrationTest {
     }
   }
 
-  /** The status topic's committed values by key, as bytes. */
+  /** The status topic's committed values by key (the latest of each), as bytes. */
   private static Map<String, byte[]> rawStatuses() {
+    Map<String, byte[]> values = new HashMap<>();
+    readStatuses((key, value) -> values.put(key, value));
+    return values;
+  }
+
+  /** Every committed value of the status topic, as bytes. */
+  private static List<byte[]> allRawStatuses() {
+    List<byte[]> values = new java.util.ArrayList<>();
+    readStatuses((key, value) -> values.add(value));
+    return values;
+  }
+
+  private static void readStatuses(java.util.function.BiConsumer<String, byte[]> each) {
     Properties props = new Properties();
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
     props.put(ConsumerConfig.GROUP_ID_CONFIG, "registry-outputs-" + UUID.randomUUID());
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    Map<String, byte[]> values = new HashMap<>();
     try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
         new ByteArrayDeserializer())) {
       consumer.subscribe(List.of(TOPICS.status().name()));
       for (int i = 0; i < 10; i++) {
-        consumer.poll(Duration.ofMillis(300)).forEach(r -> values.put(r.key(), r.value()));
+        consumer.poll(Duration.ofMillis(300)).forEach(r -> each.accept(r.key(), r.value()));
       }
     }
-    return values;
   }
 
   private static boolean pythonRegistryClientWorks() throws InterruptedException {
