@@ -33,6 +33,7 @@ public final class LedgerReader {
   private final Topics topics;
   private final Deserializer<DeliveryStatus> values;
   private int unreadRegistryRecords;
+  private String firstRegistryError;
 
   public LedgerReader(TopicReader reader, Topics topics) {
     this.reader = reader;
@@ -72,6 +73,11 @@ public final class LedgerReader {
     return unreadRegistryRecords;
   }
 
+  /** Why the first of {@link #unreadRegistryRecords()} could not be read; null when none. */
+  public String firstRegistryError() {
+    return firstRegistryError;
+  }
+
   private DeliveryStatus decode(byte[] bytes) {
     if (bytes == null) {
       return null;
@@ -79,8 +85,8 @@ public final class LedgerReader {
     try {
       return values.deserialize(topics.status().name(), bytes);
     } catch (RuntimeException e) {
-      if (Encoding.of(bytes) == Encoding.CONFLUENT) {
-        unreadRegistryRecords++;
+      if (Encoding.of(bytes) == Encoding.CONFLUENT && unreadRegistryRecords++ == 0) {
+        firstRegistryError = e.getMessage();
       }
       return null;
     }

@@ -150,6 +150,7 @@ class RegistryOutputsIntegrationTest {
     String out = statusLines();
 
     assertThat(out).contains("state=QUEUED event=out-1 reason=None").contains("state=SENT event=out-1")
+        .contains("state=DEAD event=out-3")
         .contains("state=SKIPPED event=out-2 reason=no-rule").doesNotContain("not-registry-format");
   }
 

@@ -3,6 +3,7 @@ package dev.notifier.schemas.registry;
 import dev.notifier.schemas.AvroSerde;
 import dev.notifier.schemas.Encoding;
 import java.io.IOException;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
@@ -16,7 +17,7 @@ import org.apache.kafka.common.serialization.Serializer;
  * from one format to the other keeps both kinds of records until they age out or are compacted away,
  * which is why reading never depends on the writing format.
  */
-public final class RegistryValueSerde<T extends org.apache.avro.specific.SpecificRecord> implements Serde<T> {
+public final class RegistryValueSerde<T extends SpecificRecord> implements Serde<T> {
 
   private final AvroSerde<T> singleObject;
   private final RegistryDecoder<T> decoder;

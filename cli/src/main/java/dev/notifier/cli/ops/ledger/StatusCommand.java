@@ -61,8 +61,10 @@ public final class StatusCommand extends OpsCommand {
     LedgerReader ledger = new LedgerReader(topicReader(), topics);
     int code = query(ledger, topics);
     if (ledger.unreadRegistryRecords() > 0) {
+      boolean configured = kafka.configFile() != null && kafka.configFile().streams().schemaRegistry() != null;
       err().println("notifier: " + ledger.unreadRegistryRecords() + " status record(s) in a schema registry's wire "
-          + "format were not read: pass --config FILE whose streams.schemaRegistry names the registry");
+          + "format were not read" + (configured ? " (the first: " + ledger.firstRegistryError() + ")"
+          : ": pass --config FILE whose streams.schemaRegistry names the registry"));
       err().flush();
     }
     return code;
