@@ -3,6 +3,7 @@ package dev.notifier.cli.ops;
 import dev.notifier.avro.DeliveryStatus;
 import dev.notifier.schemas.Encoding;
 import dev.notifier.schemas.Topics;
+import dev.notifier.schemas.registry.RegistryUnavailableException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -34,6 +35,7 @@ public final class LedgerReader {
   private final Deserializer<DeliveryStatus> values;
   private int unreadRegistryRecords;
   private String firstRegistryError;
+  private boolean registryDown;
 
   public LedgerReader(TopicReader reader, Topics topics) {
     this.reader = reader;
@@ -82,13 +84,29 @@ public final class LedgerReader {
     if (bytes == null) {
       return null;
     }
+    boolean registryFormat = Encoding.of(bytes) == Encoding.CONFLUENT;
+    if (registryFormat && registryDown) {
+      // asked once in vain: not once more (and a time-out more) for every record of the topic
+      unreadRegistryRecords++;
+      return null;
+    }
     try {
       return values.deserialize(topics.status().name(), bytes);
     } catch (RuntimeException e) {
-      if (Encoding.of(bytes) == Encoding.CONFLUENT && unreadRegistryRecords++ == 0) {
+      if (registryFormat && unreadRegistryRecords++ == 0) {
         firstRegistryError = e.getMessage();
       }
+      registryDown |= registryFormat && unavailable(e);
       return null;
     }
+  }
+
+  private static boolean unavailable(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof RegistryUnavailableException) {
+        return true;
+      }
+    }
+    return false;
   }
 }

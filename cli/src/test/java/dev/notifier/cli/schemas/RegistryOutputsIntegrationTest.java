@@ -180,6 +180,28 @@ class RegistryOutputsIntegrationTest {
   }
 
   @Test
+  void withTheRegistryDownNotifierStatusSaysWhyAndAsksItOnceNotOncePerRecord() throws Exception {
+    Path config = OpsTestSupport.configFile(kafka.bootstrapServers(), "", "streams:",
+        "  schemaRegistry:", "    urls: [" + registry.url() + "]");
+    int records = allRawStatuses().size();
+    registry.down();
+    try {
+      int asked = registry.requests();
+      OpsTestSupport.Run run = OpsTestSupport.run("status", "--config", config.toString(), "--event", "out-1");
+
+      assertThat(run.code()).isEqualTo(1);
+      // at least what was there before: a replay's statuses may still be arriving
+      assertThat(run.err()).containsPattern("(\\d+) status record\\(s\\) in a schema registry's wire format were "
+          + "not read \\(the first: ");
+      int unread = Integer.parseInt(run.err().replaceAll("(?s).*?(\\d+) status record\\(s\\).*", "$1"));
+      assertThat(unread).isGreaterThanOrEqualTo(records);
+      assertThat(registry.requests() - asked).as("asks of a registry that is down").isLessThan(records);
+    } finally {
+      registry.up();
+    }
+  }
+
+  @Test
   void aReplayReadsTheDeadStatusFromTheWireFormatAndWritesItsQueuedStatusInIt() throws Exception {
     Path config = OpsTestSupport.configFile(kafka.bootstrapServers(), "", "streams:",
         "  schemaRegistry:", "    urls: [" + registry.url() + "]", "    outputs: registry");
