@@ -1,6 +1,7 @@
 package dev.notifier.cli.schemas;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.notifier.avro.DeliveryStatus;
 import dev.notifier.cli.console.ConsoleServer;
@@ -15,6 +16,7 @@ import dev.notifier.schemas.Topics;
 import dev.notifier.schemas.admin.TopicLayout;
 import dev.notifier.schemas.config.KafkaSettings;
 import dev.notifier.schemas.registry.OutputFormat;
+import dev.notifier.schemas.registry.RegistryClient;
 import dev.notifier.schemas.registry.RegistryOutputs;
 import dev.notifier.schemas.registry.RegistrySettings;
 import dev.notifier.sender.SenderWorker;
@@ -222,6 +224,23 @@ class RegistryOutputsIntegrationTest {
           assertThat(s.getState().name()).isEqualTo("QUEUED");
           assertThat(s.getReason()).isEqualTo("replayed");
         });
+  }
+
+  @Test
+  void theStreamsAppDoesNotStartWhenTheSubjectLacksTheSchemaAndAutoRegistrationIsOff() throws Exception {
+    try (SchemaRegistryServer empty = SchemaRegistryServer.start()) {
+      StreamsSettings settings = StreamsSettings.defaults().withApplicationId("registry-outputs-unregistered")
+          .withStateDir(Files.createTempDirectory("registry-outputs-unregistered").toString())
+          .withSchemaRegistry(RegistrySettings.of(empty.url()).withOutputs(OutputFormat.REGISTRY, false));
+
+      assertThatThrownBy(() -> new StreamsApp(KafkaSettings.of(kafka.bootstrapServers()), settings,
+          AccountRouter.single("default")))
+          .hasMessageContaining("streams.schemaRegistry.outputs is registry")
+          .hasMessageContaining("subject notifier.status-value")
+          .hasMessageContaining("streams.schemaRegistry.autoRegister: true");
+      assertThat(new RegistryClient(RegistrySettings.of(empty.url()), name -> null).latest("notifier.status-value"))
+          .as("nothing registered").isEmpty();
+    }
   }
 
   @Test
