@@ -94,6 +94,16 @@ class RegistryOutputsTest {
   }
 
   @Test
+  void registryOutputsStopStartUpWhenTheRegistryDoesNotAnswerSayingWhatToDo() {
+    registry.down();
+
+    assertThatThrownBy(() -> RegistryOutputs.writing(Topics.standard(), client,
+        RegistrySettings.of(registry.url()).withOutputs(OutputFormat.REGISTRY, true)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("subject " + SUBJECT)
+        .hasMessageContaining("could not be settled").hasMessageContaining("outputs: single-object");
+  }
+
+  @Test
   void withAutoRegisterTheSchemaIsRegisteredAtStartUp() {
     RegistryOutputs.writing(Topics.standard(), client,
         RegistrySettings.of(registry.url()).withOutputs(OutputFormat.REGISTRY, true));

@@ -35,6 +35,10 @@ public final class RegistryOutputs {
       throw new IllegalArgumentException("streams.schemaRegistry.outputs is registry, but " + e.getMessage()
           + ": register the schema `notifier schemas --avsc DeliveryStatus` prints under subject " + subject
           + " (POST /subjects/" + subject + "/versions), or set streams.schemaRegistry.autoRegister: true", e);
+    } catch (RegistryUnavailableException | RegistryRefusedException e) {
+      throw new IllegalArgumentException("streams.schemaRegistry.outputs is registry, but the id of the status "
+          + "schema under subject " + subject + " could not be settled: " + e.getMessage() + ". Start when the "
+          + "registry answers, or set streams.schemaRegistry.outputs: single-object", e);
     }
     return topics.withStatusValues(new RegistryValueSerde<>(Topics.statusSerde(), decoder(registry), encoder));
   }
