@@ -6,6 +6,7 @@ import dev.notifier.cli.management.ManagementServer;
 import dev.notifier.cli.management.ProcessMetrics;
 import dev.notifier.cli.management.WorkerHealth;
 import dev.notifier.sender.SenderWorker;
+import dev.notifier.schemas.registry.RegistryOutputs;
 import dev.notifier.sender.WorkerContext;
 import dev.notifier.sender.config.AccountsValidator;
 import dev.notifier.sender.config.WorkerSettings;
@@ -41,7 +42,9 @@ final class WorkerCommand implements Callable<Integer> {
     WorkerSettings settings = cfg.workerSettings();
     CountDownLatch done = new CountDownLatch(1);
     try (ProcessMetrics metrics = new ProcessMetrics()) {
+      // the ledger's statuses in the format streams.schemaRegistry.outputs names, as the streams app writes them
       SenderWorker worker = new SenderWorker(WorkerContext.builder(cfg.kafka(), settings)
+          .topics(RegistryOutputs.writingIfConfigured(cfg.kafka().topics(), cfg.streams().schemaRegistry()))
           .meterRegistry(metrics.registry()).build());
       ManagementServer server;
       try {

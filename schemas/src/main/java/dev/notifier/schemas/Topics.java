@@ -51,7 +51,7 @@ public final class Topics {
   private final Topic<String, Feedback> feedback;
   private final Topic<String, Suppression> suppressions;
 
-  private Topics(String prefix) {
+  private Topics(String prefix, Serde<DeliveryStatus> statusValues) {
     this.prefix = prefix;
     this.users = new Topic<>(prefix + "notifier.users", Serdes.String(), Serdes.serdeFrom(
         new AvroSerde<>(User.class, User.getClassSchema()).serializer(), DirectoryDeserializers.users()));
@@ -69,7 +69,7 @@ public final class Topics {
     this.deadLetters = new Topic<>(prefix + "notifier.send.dlt", Serdes.String(),
         AvroSerde.withHistory(DeadLetter.class, DeadLetter.getClassSchema(), null));
     this.status = new Topic<>(prefix + "notifier.status", Serdes.String(),
-        AvroSerde.withHistory(DeliveryStatus.class, DeliveryStatus.getClassSchema(), null));
+        statusValues == null ? statusSerde() : statusValues);
     this.usage = new Topic<>(prefix + "notifier.send.usage", Serdes.String(),
         new AvroSerde<>(QuotaUsage.class, QuotaUsage.getClassSchema()));
     this.schemas = new Topic<>(prefix + "notifier.schemas", Serdes.String(), Serdes.String());
@@ -82,7 +82,7 @@ public final class Topics {
 
   /** The default names, with no prefix. */
   public static Topics standard() {
-    return new Topics("");
+    return new Topics("", null);
   }
 
   /** Names prefixed by {@code prefix}, which must be empty or end with a dot, dash or underscore. */
@@ -91,7 +91,20 @@ public final class Topics {
       throw new IllegalArgumentException("topic prefix '" + prefix
           + "' is invalid: use letters, digits, '.', '_' or '-', ending with '.', '_' or '-' (e.g. 'staging.')");
     }
-    return new Topics(prefix);
+    return new Topics(prefix, null);
+  }
+
+  /**
+   * This catalogue with another value serde for the status topic: one that also reads (and perhaps
+   * writes) the schema registry's wire format ({@link dev.notifier.schemas.registry.RegistryOutputs}).
+   */
+  public Topics withStatusValues(Serde<DeliveryStatus> statusValues) {
+    return new Topics(prefix, statusValues);
+  }
+
+  /** Statuses in Avro single-object encoding, the current schema; reads every shipped version too. */
+  public static AvroSerde<DeliveryStatus> statusSerde() {
+    return AvroSerde.withHistory(DeliveryStatus.class, DeliveryStatus.getClassSchema(), null);
   }
 
   public String prefix() {

@@ -139,7 +139,7 @@ public final class SenderWorker implements Runnable, AutoCloseable {
   public SenderWorker(WorkerContext context) {
     KafkaSettings kafka = context.kafka();
     this.settings = context.settings();
-    this.topics = kafka.topics();
+    this.topics = context.topics();
     context.clients().requireTopics(kafka, topicsUsed(topics))
         .forEach(f -> LOG.warn("topic {}: {}", f.topic(), f.problem()));
     this.sleeper = context.sleeper();

@@ -1,5 +1,6 @@
 package dev.notifier.sender;
 
+import dev.notifier.schemas.Topics;
 import dev.notifier.schemas.config.KafkaSettings;
 import dev.notifier.sender.config.WorkerSettings;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -21,6 +22,7 @@ import java.util.function.Function;
 public final class WorkerContext {
 
   private final KafkaSettings kafka;
+  private final Topics topics;
   private final WorkerSettings settings;
   private final Clock clock;
   private final Function<String, String> env;
@@ -30,6 +32,7 @@ public final class WorkerContext {
 
   private WorkerContext(Builder b) {
     this.kafka = b.kafka;
+    this.topics = b.topics != null ? b.topics : b.kafka.topics();
     this.settings = b.settings;
     this.clock = b.clock;
     this.env = b.env;
@@ -45,6 +48,10 @@ public final class WorkerContext {
 
   KafkaSettings kafka() {
     return kafka;
+  }
+
+  Topics topics() {
+    return topics;
   }
 
   WorkerSettings settings() {
@@ -75,6 +82,7 @@ public final class WorkerContext {
   public static final class Builder {
     private final KafkaSettings kafka;
     private final WorkerSettings settings;
+    private Topics topics;
     private Clock clock = Clock.systemUTC();
     private Function<String, String> env = System::getenv;
     private Sleeper sleeper = Sleeper.SYSTEM;
@@ -84,6 +92,15 @@ public final class WorkerContext {
     private Builder(KafkaSettings kafka, WorkerSettings settings) {
       this.kafka = Objects.requireNonNull(kafka, "kafka settings");
       this.settings = Objects.requireNonNull(settings, "worker settings");
+    }
+
+    /**
+     * The topic catalogue, to write the status topic in a schema registry's wire format
+     * ({@code RegistryOutputs}); default the catalogue of the kafka settings.
+     */
+    public Builder topics(Topics topics) {
+      this.topics = Objects.requireNonNull(topics, "topics");
+      return this;
     }
 
     /** The time of statuses, retries, breakers and throttles; default the system clock in UTC. */

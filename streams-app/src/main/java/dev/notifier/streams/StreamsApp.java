@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import dev.notifier.schemas.registry.RegistryClient;
+import dev.notifier.schemas.registry.RegistryOutputs;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -72,12 +73,17 @@ public final class StreamsApp implements AutoCloseable {
   public StreamsApp(KafkaSettings kafka, StreamsSettings settings, AccountRouter router, MeterRegistry registry) {
     TopicCheck.requireReady(kafka.clientProperties(), kafka.topics(), topicsUsed(kafka.topics()), "the streams app")
         .forEach(f -> LOG.warn("topic {}: {}", f.topic(), f.problem()));
-    TopologySettings topology = settings.topology(kafka.topics(), router).withMetrics(new TopologyMetrics(registry));
+    RegistryClient schemaRegistry = settings.schemaRegistry() == null ? null
+        : new RegistryClient(settings.schemaRegistry(), System::getenv);
+    // with a registry: the status topic read in both formats, written as schemaRegistry.outputs says (its
+    // schema id settled now, so a subject without the notifier's schema stops start-up, naming the fix)
+    Topics topics = schemaRegistry == null ? kafka.topics()
+        : RegistryOutputs.writing(kafka.topics(), schemaRegistry, settings.schemaRegistry());
+    TopologySettings topology = settings.topology(topics, router).withMetrics(new TopologyMetrics(registry));
     this.clientProperties = kafka.clientProperties();
     this.schemaTopic = kafka.topics().schemas().name();
     StreamsBuilder builder = new StreamsBuilder();
-    NotifierTopology.buildTopology(builder, topology, settings.schemaRegistry() == null ? null
-        : new RegistryClient(settings.schemaRegistry(), System::getenv));
+    NotifierTopology.buildTopology(builder, topology, schemaRegistry);
     this.streams = new KafkaStreams(builder.build(), properties(kafka, settings));
     streams.setStateListener((newState, oldState) -> {
       LOG.info("streams state {} -> {}", oldState, newState);

@@ -2,6 +2,8 @@ package dev.notifier.cli.console;
 
 import dev.notifier.cli.config.ConfigFile;
 import dev.notifier.cli.config.NotifierConfig;
+import dev.notifier.schemas.Topics;
+import dev.notifier.schemas.registry.RegistryOutputs;
 import dev.notifier.sender.config.AccountSettings;
 import java.io.BufferedReader;
 import java.io.Console;
@@ -65,7 +67,10 @@ public final class ConsoleCommand implements Callable<Integer> {
     }
     Map<String, String> from = file.accounts().stream()
         .collect(Collectors.toMap(AccountSettings::id, a -> a.from() == null ? "" : a.from(), (a, b) -> a));
-    try (ConsoleServer console = ConsoleServer.start(settings, file.kafka(), from::get, Clock.systemUTC())) {
+    // with a schema registry configured the status topic may hold its wire format: read both, and write
+    // a replay's statuses as streams.schemaRegistry.outputs says
+    Topics topics = RegistryOutputs.writingIfConfigured(file.kafka().topics(), file.streams().schemaRegistry());
+    try (ConsoleServer console = ConsoleServer.start(settings, file.kafka(), topics, from::get, Clock.systemUTC())) {
       out.println("notifier console: http://" + settings.host() + ":" + console.port() + "/ (Ctrl-C to stop)");
       out.flush();
       CountDownLatch stop = new CountDownLatch(1);

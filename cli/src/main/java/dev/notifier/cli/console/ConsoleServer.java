@@ -65,20 +65,23 @@ public final class ConsoleServer implements AutoCloseable {
   private final Function<String, String> fromOfAccount;
 
   private ConsoleServer(HttpServer server, ExecutorService executor, ConsoleSettings settings, KafkaSettings kafka,
-      Function<String, String> fromOfAccount, Clock clock) {
+      Topics topics, Function<String, String> fromOfAccount, Clock clock) {
     this.server = server;
     this.executor = executor;
     this.access = new Access(settings);
     this.kafka = kafka;
-    this.topics = kafka.topics();
+    this.topics = topics;
     this.clock = clock;
     this.readTimeout = Duration.ofSeconds(30);
     this.accounts = new AccountsScrape(settings.workers(), clock);
     this.fromOfAccount = fromOfAccount;
   }
 
-  /** Starts the console on {@code settings}' host and port. */
-  public static ConsoleServer start(ConsoleSettings settings, KafkaSettings kafka,
+  /**
+   * Starts the console on {@code settings}' host and port, reading {@code kafka}'s cluster through the
+   * catalogue {@code topics} (which says how the status topic's values are read).
+   */
+  public static ConsoleServer start(ConsoleSettings settings, KafkaSettings kafka, Topics topics,
       Function<String, String> fromOfAccount, Clock clock) {
     HttpServer http;
     try {
@@ -92,7 +95,7 @@ public final class ConsoleServer implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
-    ConsoleServer console = new ConsoleServer(http, executor, settings, kafka, fromOfAccount, clock);
+    ConsoleServer console = new ConsoleServer(http, executor, settings, kafka, topics, fromOfAccount, clock);
     http.createContext("/", console::handle);
     http.setExecutor(executor);
     http.start();

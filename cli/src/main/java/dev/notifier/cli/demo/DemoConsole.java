@@ -27,7 +27,9 @@ final class DemoConsole {
     ConsoleSettings settings = new ConsoleSettings("127.0.0.1", 0,
         List.of(new ConsoleUser.Configured("demo", Passwords.hash(password.toCharArray()), "replayer")), null, null,
         managementPort > 0 ? List.of("http://127.0.0.1:" + managementPort) : List.of());
-    return ConsoleServer.start(settings, KafkaSettings.of(bootstrap), account -> "noreply@notifier.demo",
+    KafkaSettings kafka = KafkaSettings.of(bootstrap);
+    // the demo writes single-object statuses: it configures no schema registry
+    return ConsoleServer.start(settings, kafka, kafka.topics(), account -> "noreply@notifier.demo",
         Clock.systemUTC());
   }
 }

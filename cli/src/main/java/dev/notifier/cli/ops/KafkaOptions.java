@@ -2,7 +2,9 @@ package dev.notifier.cli.ops;
 
 import dev.notifier.cli.config.ConfigFile;
 import dev.notifier.cli.config.NotifierConfig;
+import dev.notifier.schemas.Topics;
 import dev.notifier.schemas.config.KafkaSettings;
+import dev.notifier.schemas.registry.RegistryOutputs;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -31,6 +33,24 @@ public final class KafkaOptions {
     }
     KafkaSettings file = configFile().kafka();
     return bootstrap == null ? file : new KafkaSettings(bootstrap, file.topicPrefix(), file.properties());
+  }
+
+  /**
+   * The topic catalogue of {@link #settings()}; when the config file names a schema registry
+   * ({@code streams.schemaRegistry}), the status topic reads its wire format too.
+   */
+  public Topics topics() {
+    NotifierConfig file = configFile();
+    return RegistryOutputs.readingIfConfigured(settings().topics(), file == null ? null : file.streams().schemaRegistry());
+  }
+
+  /**
+   * As {@link #topics()}, for a command that writes statuses (a replay): the status topic written as
+   * the config's {@code streams.schemaRegistry.outputs} says, the schema's id settled now.
+   */
+  public Topics writingTopics() {
+    NotifierConfig file = configFile();
+    return RegistryOutputs.writingIfConfigured(settings().topics(), file == null ? null : file.streams().schemaRegistry());
   }
 
   /** The whole file given with {@code --config}; null without one. */

@@ -1,15 +1,16 @@
 package dev.notifier.cli.ops;
 
 import dev.notifier.avro.DeliveryStatus;
-import dev.notifier.schemas.AvroSerde;
+import dev.notifier.schemas.Encoding;
 import dev.notifier.schemas.Topics;
-import java.io.IOException;
+import dev.notifier.schemas.registry.RegistryUnavailableException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
+import org.apache.kafka.common.serialization.Deserializer;
 
 /**
  * Reads the delivery ledger, {@code notifier.status}.
@@ -31,12 +32,16 @@ public final class LedgerReader {
 
   private final TopicReader reader;
   private final Topics topics;
-  private final AvroSerde<DeliveryStatus> serde = new AvroSerde<>(DeliveryStatus.class,
-      DeliveryStatus.getClassSchema());
+  private final Deserializer<DeliveryStatus> values;
+  private int unreadRegistryRecords;
+  private String firstRegistryError;
+  private boolean registryDown;
 
   public LedgerReader(TopicReader reader, Topics topics) {
     this.reader = reader;
     this.topics = topics;
+    // the catalogue's serde: with a schema registry configured it reads the registry's wire format too
+    this.values = topics.status().valueSerde().deserializer();
   }
 
   /** Every status record the filter accepts, in offset order within each partition. */
@@ -61,14 +66,47 @@ public final class LedgerReader {
     return latest;
   }
 
+  /**
+   * How many records read so far were in a schema registry's wire format and could not be read (no
+   * registry configured, or it did not answer): a command says so rather than answering as if they
+   * were not there.
+   */
+  public int unreadRegistryRecords() {
+    return unreadRegistryRecords;
+  }
+
+  /** Why the first of {@link #unreadRegistryRecords()} could not be read; null when none. */
+  public String firstRegistryError() {
+    return firstRegistryError;
+  }
+
   private DeliveryStatus decode(byte[] bytes) {
     if (bytes == null) {
       return null;
     }
-    try {
-      return serde.decode(bytes);
-    } catch (IOException | RuntimeException e) {
+    boolean registryFormat = Encoding.of(bytes) == Encoding.CONFLUENT;
+    if (registryFormat && registryDown) {
+      // asked once in vain: not once more (and a time-out more) for every record of the topic
+      unreadRegistryRecords++;
       return null;
     }
+    try {
+      return values.deserialize(topics.status().name(), bytes);
+    } catch (RuntimeException e) {
+      if (registryFormat && unreadRegistryRecords++ == 0) {
+        firstRegistryError = e.getMessage();
+      }
+      registryDown |= registryFormat && unavailable(e);
+      return null;
+    }
+  }
+
+  private static boolean unavailable(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof RegistryUnavailableException) {
+        return true;
+      }
+    }
+    return false;
   }
 }

@@ -25,7 +25,7 @@ public final class RegistryOptions {
           + "--registry http://registry:8081), or --config FILE whose streams.schemaRegistry names one");
     }
     if (configured == null) {
-      return new RegistrySettings(urls, null, null, null, null, null, null, null, null, null);
+      return new RegistrySettings(urls, null, null, null, null, null, null, null, null, null, null, null);
     }
     return urls == null ? configured : configured.withUrls(urls);
   }

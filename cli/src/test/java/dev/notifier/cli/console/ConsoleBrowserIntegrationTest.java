@@ -149,7 +149,7 @@ class ConsoleBrowserIntegrationTest {
         new ConsoleUser.Configured("vera", Passwords.hash("vera-pw".toCharArray()), "viewer"),
         new ConsoleUser.Configured("rita", Passwords.hash("rita-pw".toCharArray()), "replayer")), null, null,
         List.of("http://127.0.0.1:" + management.port()));
-    console = ConsoleServer.start(consoleSettings, settings, a -> "noreply@notifier.test", Clock.systemUTC());
+    console = ConsoleServer.start(consoleSettings, settings, settings.topics(), a -> "noreply@notifier.test", Clock.systemUTC());
     Files.createDirectories(SHOTS);
     vera = browser();
     rita = browser();

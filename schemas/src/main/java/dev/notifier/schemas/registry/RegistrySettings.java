@@ -24,6 +24,10 @@ import java.util.function.Function;
  * @param trustStorePasswordEnv the environment variable holding its password
  * @param timeout how long one request may take (default 5 s)
  * @param cacheSize how many schemas are kept by id (default 1000)
+ * @param outputs how the streams app writes the status topic: {@code single-object} (default) or
+ *     {@code registry}, the Confluent wire format (see {@link RegistryOutputs})
+ * @param autoRegister with outputs {@code registry}: register the notifier's schema under the subject
+ *     when the registry lacks it (default false: the subject's owners register it)
  */
 public record RegistrySettings(
     @JsonProperty("urls") List<String> urls,
@@ -35,7 +39,9 @@ public record RegistrySettings(
     @JsonProperty("trustStore") String trustStore,
     @JsonProperty("trustStorePasswordEnv") String trustStorePasswordEnv,
     @JsonProperty("timeout") Duration timeout,
-    @JsonProperty("cacheSize") Integer cacheSize) {
+    @JsonProperty("cacheSize") Integer cacheSize,
+    @JsonProperty("outputs") String outputs,
+    @JsonProperty("autoRegister") Boolean autoRegister) {
 
   public RegistrySettings {
     if (urls == null || urls.isEmpty()) {
@@ -67,16 +73,29 @@ public record RegistrySettings(
     if (cacheSize < 1) {
       throw new IllegalArgumentException("streams.schemaRegistry.cacheSize is " + cacheSize + ": keep at least 1");
     }
+    outputs = OutputFormat.parse("streams.schemaRegistry.outputs", outputs).configValue();
+    autoRegister = autoRegister != null && autoRegister;
+  }
+
+  /** The format the streams app writes the status topic in. */
+  public OutputFormat outputFormat() {
+    return OutputFormat.parse("streams.schemaRegistry.outputs", outputs);
+  }
+
+  /** These settings writing the status topic in {@code format}, registering the schema if {@code register}. */
+  public RegistrySettings withOutputs(OutputFormat format, boolean register) {
+    return new RegistrySettings(urls, usernameEnv, passwordEnv, passwordFile, bearerTokenEnv, bearerTokenFile,
+        trustStore, trustStorePasswordEnv, timeout, cacheSize, format.configValue(), register);
   }
 
   public static RegistrySettings of(String... urls) {
-    return new RegistrySettings(List.of(urls), null, null, null, null, null, null, null, null, null);
+    return new RegistrySettings(List.of(urls), null, null, null, null, null, null, null, null, null, null, null);
   }
 
   /** These settings with other URLs (a command line's {@code --registry}), credentials and TLS kept. */
   public RegistrySettings withUrls(List<String> otherUrls) {
     return new RegistrySettings(otherUrls, usernameEnv, passwordEnv, passwordFile, bearerTokenEnv, bearerTokenFile,
-        trustStore, trustStorePasswordEnv, timeout, cacheSize);
+        trustStore, trustStorePasswordEnv, timeout, cacheSize, outputs, autoRegister);
   }
 
   /**

@@ -3,6 +3,7 @@ package dev.notifier.streams.parse;
 import dev.notifier.avro.DomainEvent;
 import dev.notifier.schemas.InvalidRecordException;
 import dev.notifier.schemas.registry.RegistryClient;
+import dev.notifier.schemas.registry.RegistryDecoder;
 import dev.notifier.schemas.registry.UnknownSchemaIdException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -28,7 +29,7 @@ import org.apache.kafka.common.header.Headers;
 final class RegistryEvents {
 
   /** Magic byte and schema id before the Avro body. */
-  static final int WIRE_HEADER = 5;
+  static final int WIRE_HEADER = RegistryDecoder.WIRE_HEADER;
   /** Apicurio's header-mode ids (8-byte big-endian longs). */
   static final String[] ID_HEADERS = {"apicurio.value.globalId", "apicurio.value.contentId"};
 
@@ -40,7 +41,7 @@ final class RegistryEvents {
   }
 
   static long wireId(byte[] bytes) {
-    return ByteBuffer.wrap(bytes, 1, 4).getInt() & 0xFFFFFFFFL;
+    return RegistryDecoder.wireId(bytes);
   }
 
   /** The schema id a header carries, or null when the record has none. */

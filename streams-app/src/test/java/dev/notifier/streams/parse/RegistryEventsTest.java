@@ -112,7 +112,7 @@ class RegistryEventsTest {
   void theNextRegistryIsAskedWhenTheFirstDoesNotAnswer() throws Exception {
     int id = registry.register("notifier.events-value", DomainEvent.getClassSchema().toString());
     RegistrySettings two = new RegistrySettings(List.of("http://127.0.0.1:1", registry.url()), null, null, null,
-        null, null, null, null, Duration.ofSeconds(2), null);
+        null, null, null, null, Duration.ofSeconds(2), null, null, null);
 
     assertThat(parser(two).parse(wire(id, specific(event("f-1")))).getEventId()).isEqualTo("f-1");
   }
@@ -122,7 +122,7 @@ class RegistryEventsTest {
     registry.requireBasicAuth("notifier", "s3cret");
     int id = registry.register("notifier.events-value", DomainEvent.getClassSchema().toString());
     RegistrySettings auth = new RegistrySettings(List.of(registry.url()), "REG_USER", "REG_PASSWORD", null, null,
-        null, null, null, null, null);
+        null, null, null, null, null, null, null);
 
     EventParser right = new EventParser(1 << 20, new RegistryClient(auth,
         Map.of("REG_USER", "notifier", "REG_PASSWORD", "s3cret")::get));
@@ -162,9 +162,9 @@ class RegistryEventsTest {
     assertThatThrownBy(() -> RegistrySettings.of("registry:8081"))
         .hasMessageContaining("streams.schemaRegistry.urls").hasMessageContaining("http://");
     assertThatThrownBy(() -> new RegistrySettings(List.of("http://r:8081"), "U", null, null, null, null, null, null,
-        null, null)).hasMessageContaining("passwordEnv or passwordFile");
+        null, null, null, null)).hasMessageContaining("passwordEnv or passwordFile");
     assertThatThrownBy(() -> new RegistrySettings(List.of("http://r:8081"), null, null, null, null, null, null, null,
-        Duration.ZERO, null)).hasMessageContaining("streams.schemaRegistry.timeout");
+        Duration.ZERO, null, null, null)).hasMessageContaining("streams.schemaRegistry.timeout");
   }
 
   // --- fixtures -----------------------------------------------------------------------------

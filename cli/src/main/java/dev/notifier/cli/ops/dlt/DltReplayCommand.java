@@ -54,7 +54,8 @@ public final class DltReplayCommand extends DltQuery {
   protected int run() {
     ReplayService.Request request = new ReplayService.Request(filterOptions.filter(clock.instant()), all, reason, rate,
         maxReplays, force);
-    Topics topics = kafka.settings().topics();
+    // a replay writes QUEUED statuses: in the format the config's streams.schemaRegistry.outputs names
+    Topics topics = kafka.writingTopics();
     ReplayService service = new ReplayService(kafka.settings().clientProperties(), topics, topicReader(), clock);
     ReplayService.Planned planned = service.plan(request);
     Replayer.Provenance provenance = provenance();

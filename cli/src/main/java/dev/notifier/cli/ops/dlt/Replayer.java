@@ -40,8 +40,6 @@ public final class Replayer {
   private final Clock clock;
   private final AvroSerde<Notification> notifications = new AvroSerde<>(Notification.class,
       Notification.getClassSchema());
-  private final AvroSerde<DeliveryStatus> statuses = new AvroSerde<>(DeliveryStatus.class,
-      DeliveryStatus.getClassSchema());
 
   public Replayer(Properties clientProperties, Topics topics, Clock clock) {
     this.clientProperties = clientProperties;
@@ -144,7 +142,8 @@ public final class Replayer {
             .setState(DeliveryState.QUEUED).setReason(ReplayHeaders.LEDGER_REASON).setDetail(detail).setAttempts(0)
             .setAt(now).build()
         : DeliveryStatuses.of(entry.notification(), DeliveryState.QUEUED, ReplayHeaders.LEDGER_REASON, detail, 0, now);
-    return new ProducerRecord<>(topics.status().name(), entry.notificationId(), statuses.encode(status));
+    return new ProducerRecord<>(topics.status().name(), entry.notificationId(), topics.status().valueSerde().serializer()
+        .serialize(topics.status().name(), status));
   }
 
   private Properties producerProperties() {

@@ -57,8 +57,20 @@ public final class StatusCommand extends OpsCommand {
     if (limit < 1) {
       throw new OpsException("--limit " + limit + " must be at least 1");
     }
-    Topics topics = kafka.settings().topics();
+    Topics topics = kafka.topics();
     LedgerReader ledger = new LedgerReader(topicReader(), topics);
+    int code = query(ledger, topics);
+    if (ledger.unreadRegistryRecords() > 0) {
+      boolean configured = kafka.configFile() != null && kafka.configFile().streams().schemaRegistry() != null;
+      err().println("notifier: " + ledger.unreadRegistryRecords() + " status record(s) in a schema registry's wire "
+          + "format were not read" + (configured ? " (the first: " + ledger.firstRegistryError() + ")"
+          : ": pass --config FILE whose streams.schemaRegistry names the registry"));
+      err().flush();
+    }
+    return code;
+  }
+
+  private int query(LedgerReader ledger, Topics topics) {
     if (query.id != null) {
       return byId(query.id.strip(), ledger, topics);
     }

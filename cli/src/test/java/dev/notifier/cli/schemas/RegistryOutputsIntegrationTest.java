@@ -1,0 +1,362 @@
+package dev.notifier.cli.schemas;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.notifier.avro.DeliveryStatus;
+import dev.notifier.cli.console.ConsoleServer;
+import dev.notifier.cli.console.ConsoleSettings;
+import dev.notifier.cli.console.ConsoleUser;
+import dev.notifier.cli.console.Passwords;
+import dev.notifier.cli.ops.OpsTestSupport;
+import dev.notifier.cli.publish.Publisher;
+import dev.notifier.cli.publish.RecordKind;
+import dev.notifier.schemas.PortableSchema;
+import dev.notifier.schemas.Topics;
+import dev.notifier.schemas.admin.TopicLayout;
+import dev.notifier.schemas.config.KafkaSettings;
+import dev.notifier.schemas.registry.OutputFormat;
+import dev.notifier.schemas.registry.RegistryClient;
+import dev.notifier.schemas.registry.RegistryOutputs;
+import dev.notifier.schemas.registry.RegistrySettings;
+import dev.notifier.sender.SenderWorker;
+import dev.notifier.sender.WorkerContext;
+import dev.notifier.sender.config.AccountSettings;
+import dev.notifier.sender.config.WorkerSettings;
+import dev.notifier.streams.StreamsApp;
+import dev.notifier.streams.StreamsSettings;
+import dev.notifier.streams.route.AccountRouter;
+import dev.notifier.testkit.Await;
+import dev.notifier.testkit.kafka.EmbeddedKafka;
+import dev.notifier.testkit.registry.SchemaRegistryServer;
+import dev.notifier.testkit.smtp.ScriptableSmtpServer;
+import dev.notifier.testkit.smtp.Stage;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.StringReader;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The real topology and the real worker, configured with {@code streams.schemaRegistry.outputs: registry},
+ * write the delivery ledger in the registry's wire format — queued and skipped by the topology, sent by
+ * the worker: an independent consumer (Debian's python3-confluent-kafka
+ * with its AvroDeserializer, fetching the writer schema by id) reads it, and the notifier's own reader,
+ * {@code notifier status}, still does. The subject's schema is registered by its owner beforehand:
+ * auto-registration stays off.
+ */
+class RegistryOutputsIntegrationTest {
+
+  private static final Path EXAMPLES = Path.of("..", "examples", "consumers").toAbsolutePath().normalize();
+  private static final Topics TOPICS = Topics.standard();
+
+  private static EmbeddedKafka kafka;
+  private static SchemaRegistryServer registry;
+  private static StreamsApp app;
+  private static ScriptableSmtpServer smtp;
+  private static SenderWorker worker;
+  private static ExecutorService pool;
+
+  @BeforeAll
+  static void start() throws Exception {
+    // Step 1: a cluster, a registry holding the status schema under notifier.status-value, the topology
+    kafka = EmbeddedKafka.builder().partitions(3).start();
+    kafka.createTopics(TopicLayout.of(3).newTopics(TOPICS));
+    registry = SchemaRegistryServer.start();
+    registry.register("notifier.status-value", PortableSchema.json(DeliveryStatus.getClassSchema()));
+    KafkaSettings settings = KafkaSettings.of(kafka.bootstrapServers());
+    RegistrySettings outputs = RegistrySettings.of(registry.url()).withOutputs(OutputFormat.REGISTRY, false);
+    app = new StreamsApp(settings, StreamsSettings.defaults().withApplicationId("registry-outputs-it")
+        .withStateDir(Files.createTempDirectory("registry-outputs-it").toString())
+        .withSchemaRegistry(outputs), AccountRouter.single("default"));
+    smtp = ScriptableSmtpServer.builder().build().start();
+    smtp.script().at(Stage.RCPT).matching("gone").reply("550 5.1.1 Recipient address rejected: User unknown").always();
+    // as `notifier worker` wires it from the same config section
+    worker = new SenderWorker(WorkerContext.builder(settings, new WorkerSettings(null, "registry-outputs-worker",
+        null, List.of(AccountSettings.local("default", smtp.host(), smtp.port(), "noreply@notifier.test"))))
+        .topics(RegistryOutputs.writingIfConfigured(settings.topics(), outputs)).build());
+    app.start();
+    pool = Executors.newSingleThreadExecutor();
+    pool.submit(worker);
+    // Step 2: a user, an event for her (queued) and one no rule matches (skipped)
+    try (Publisher publisher = new Publisher(settings.clientProperties(), TOPICS)) {
+      publisher.publish(new BufferedReader(new StringReader("{\"userId\":\"alice\",\"email\":\"alice@example.com\"}\n"
+          + "{\"userId\":\"gus\",\"email\":\"gone@example.org\"}")), RecordKind.USERS, false);
+      assertThat(app.awaitDirectory(2, 0, Duration.ofSeconds(60))).isTrue();
+      publisher.publish(new BufferedReader(new StringReader(event("out-1", "bug.assigned", "alice") + "\n"
+          + event("out-2", "wiki.page.edited", "alice") + "\n" + event("out-3", "bug.assigned", "gus"))),
+          RecordKind.EVENTS, false);
+    }
+    assertThat(smtp.awaitMessages(1, Duration.ofSeconds(60))).hasSize(1);
+    Await.forValue(Duration.ofSeconds(90), "the sent, skipped and dead notifications in the ledger",
+        () -> latestStates(settings, outputs),
+        states -> states.equals(Map.of("out-1", "SENT", "out-2", "SKIPPED", "out-3", "DEAD")));
+  }
+
+  @AfterAll
+  static void stop() {
+    for (AutoCloseable c : new AutoCloseable[] {worker, app, registry, smtp, kafka}) {
+      try {
+        if (c != null) {
+          c.close();
+        }
+      } catch (Exception e) {
+        // the rest still closes
+      }
+    }
+    if (pool != null) {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void everyStatusTheTopologyAndTheWorkerWriteIsInTheWireFormatUnderTheRegisteredId() {
+    int id = registry.register("notifier.status-value", PortableSchema.json(DeliveryStatus.getClassSchema()));
+
+    assertThat(allRawStatuses()).hasSizeGreaterThanOrEqualTo(5).allSatisfy(v -> {
+      assertThat(v[0]).as("magic byte 0").isZero();
+      assertThat(java.nio.ByteBuffer.wrap(v, 1, 4).getInt()).isEqualTo(id);
+    });
+  }
+
+  @Test
+  void confluentsPythonAvroDeserializerReadsTheLedger() throws Exception {
+    requirePythonRegistryClient();
+
+    String out = statusLines();
+
+    assertThat(out).contains("state=QUEUED event=out-1 reason=None").contains("state=SENT event=out-1")
+        .contains("state=DEAD event=out-3")
+        .contains("state=SKIPPED event=out-2 reason=no-rule").doesNotContain("not-registry-format");
+  }
+
+  @Test
+  void notifierStatusReadsTheWireFormatWithTheRegistryItsConfigNames() throws Exception {
+    Path config = OpsTestSupport.configFile(kafka.bootstrapServers(), "", "streams:",
+        "  schemaRegistry:", "    urls: [" + registry.url() + "]", "    outputs: registry");
+
+    OpsTestSupport.Run queued = OpsTestSupport.run("status", "--config", config.toString(), "--event", "out-1");
+    OpsTestSupport.Run skipped = OpsTestSupport.run("status", "--config", config.toString(), "--event", "out-2");
+
+    assertThat(queued.code()).as(queued.err()).isZero();
+    assertThat(queued.out()).contains("event out-1 (bug.assigned): 1 notification(s) — SENT 1")
+        .contains("alice@example.com");
+    assertThat(skipped.code()).as(skipped.err()).isZero();
+    assertThat(skipped.out()).contains("SKIPPED").contains("no-rule");
+  }
+
+  @Test
+  void withoutARegistryConfiguredNotifierStatusSaysWhatItCouldNotRead() {
+    OpsTestSupport.Run run = OpsTestSupport.run("status", "--bootstrap-server", kafka.bootstrapServers(),
+        "--event", "out-1");
+
+    assertThat(run.code()).isEqualTo(1);
+    assertThat(run.err()).contains("in a schema registry's wire format were not read")
+        .contains("streams.schemaRegistry");
+  }
+
+  @Test
+  void withTheRegistryDownNotifierStatusSaysWhyAndAsksItOnceNotOncePerRecord() throws Exception {
+    Path config = OpsTestSupport.configFile(kafka.bootstrapServers(), "", "streams:",
+        "  schemaRegistry:", "    urls: [" + registry.url() + "]");
+    int records = allRawStatuses().size();
+    registry.down();
+    try {
+      int asked = registry.requests();
+      OpsTestSupport.Run run = OpsTestSupport.run("status", "--config", config.toString(), "--event", "out-1");
+
+      assertThat(run.code()).isEqualTo(1);
+      // at least what was there before: a replay's statuses may still be arriving
+      assertThat(run.err()).containsPattern("(\\d+) status record\\(s\\) in a schema registry's wire format were "
+          + "not read \\(the first: ");
+      int unread = Integer.parseInt(run.err().replaceAll("(?s).*?(\\d+) status record\\(s\\).*", "$1"));
+      assertThat(unread).isGreaterThanOrEqualTo(records);
+      assertThat(registry.requests() - asked).as("asks of a registry that is down").isLessThan(records);
+    } finally {
+      registry.up();
+    }
+  }
+
+  @Test
+  void aReplayReadsTheDeadStatusFromTheWireFormatAndWritesItsQueuedStatusInIt() throws Exception {
+    Path config = OpsTestSupport.configFile(kafka.bootstrapServers(), "", "streams:",
+        "  schemaRegistry:", "    urls: [" + registry.url() + "]", "    outputs: registry");
+    int before = allRawStatuses().size();
+
+    OpsTestSupport.Run replay = OpsTestSupport.run("dlt", "replay", "--config", config.toString(), "--event", "out-3",
+        "--reason", "registry-outputs test");
+
+    assertThat(replay.code()).as(replay.err()).isZero();
+    assertThat(replay.out()).contains("replayed 1 of 1");
+    List<byte[]> after = allRawStatuses();
+    assertThat(after).hasSizeGreaterThan(before).allSatisfy(v -> assertThat(v[0]).as("magic byte 0").isZero());
+    Deserializer<DeliveryStatus> values = RegistryOutputs.readingIfConfigured(TOPICS,
+        RegistrySettings.of(registry.url())).status().valueSerde().deserializer();
+    assertThat(after.stream().map(v -> values.deserialize(TOPICS.status().name(), v)))
+        .anySatisfy(s -> {
+          assertThat(s.getEventId()).isEqualTo("out-3");
+          assertThat(s.getState().name()).isEqualTo("QUEUED");
+          assertThat(s.getReason()).isEqualTo("replayed");
+        });
+  }
+
+  @Test
+  void theStreamsAppDoesNotStartWhenTheSubjectLacksTheSchemaAndAutoRegistrationIsOff() throws Exception {
+    try (SchemaRegistryServer empty = SchemaRegistryServer.start()) {
+      StreamsSettings settings = StreamsSettings.defaults().withApplicationId("registry-outputs-unregistered")
+          .withStateDir(Files.createTempDirectory("registry-outputs-unregistered").toString())
+          .withSchemaRegistry(RegistrySettings.of(empty.url()).withOutputs(OutputFormat.REGISTRY, false));
+
+      assertThatThrownBy(() -> new StreamsApp(KafkaSettings.of(kafka.bootstrapServers()), settings,
+          AccountRouter.single("default")))
+          .hasMessageContaining("streams.schemaRegistry.outputs is registry")
+          .hasMessageContaining("subject notifier.status-value")
+          .hasMessageContaining("streams.schemaRegistry.autoRegister: true");
+      assertThat(new RegistryClient(RegistrySettings.of(empty.url()), name -> null).latest("notifier.status-value"))
+          .as("nothing registered").isEmpty();
+    }
+  }
+
+  @Test
+  void theConsoleShowsANotificationsHistoryFromTheWireFormat() throws Exception {
+    KafkaSettings settings = KafkaSettings.of(kafka.bootstrapServers());
+    RegistrySettings outputs = RegistrySettings.of(registry.url()).withOutputs(OutputFormat.REGISTRY, false);
+    String id = notificationIdOf("out-1", settings, outputs);
+    ConsoleSettings consoleSettings = new ConsoleSettings("127.0.0.1", 0, List.of(
+        new ConsoleUser.Configured("vera", Passwords.hash("vera-pw".toCharArray()), "viewer")), null, null, List.of());
+    // as `notifier console --config FILE` wires it
+    try (ConsoleServer console = ConsoleServer.start(consoleSettings, settings,
+        RegistryOutputs.writingIfConfigured(settings.topics(), outputs), a -> "noreply@notifier.test",
+        Clock.systemUTC())) {
+      HttpResponse<String> page = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+              "http://127.0.0.1:" + console.port() + "/notification?id=" + URLEncoder.encode(id, StandardCharsets.UTF_8)))
+          .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
+              "vera:vera-pw".getBytes(StandardCharsets.UTF_8))).build(), HttpResponse.BodyHandlers.ofString());
+
+      assertThat(page.statusCode()).isEqualTo(200);
+      assertThat(page.body()).contains("<td class=\"state\">QUEUED</td>").contains("<td class=\"state\">SENT</td>");
+    }
+  }
+
+  // --- fixtures -----------------------------------------------------------------------------
+
+  private static String event(String eventId, String type, String to) {
+    return "{\"eventId\":\"" + eventId + "\",\"type\":\"" + type + "\",\"source\":\"zentao\","
+        + "\"occurredAt\":\"2026-11-21T10:00:00Z\",\"actor\":{\"userId\":\"carol\"},"
+        + "\"subject\":{\"kind\":\"bug\",\"id\":\"7\",\"title\":\"Ledger for analysts\"},"
+        + "\"to\":[{\"userId\":\"" + to + "\"}]}";
+  }
+
+  /** The latest state of each event's notification, as the notifier's own status serde reads the ledger. */
+  private static Map<String, String> latestStates(KafkaSettings settings, RegistrySettings registrySettings) {
+    Deserializer<DeliveryStatus> values = RegistryOutputs.readingIfConfigured(settings.topics(), registrySettings)
+        .status().valueSerde().deserializer();
+    Map<String, String> states = new HashMap<>();
+    rawStatuses().values().forEach(v -> {
+      DeliveryStatus s = values.deserialize(TOPICS.status().name(), v);
+      states.put(s.getEventId(), s.getState().name());
+    });
+    return states;
+  }
+
+  private static String notificationIdOf(String eventId, KafkaSettings settings, RegistrySettings outputs) {
+    Deserializer<DeliveryStatus> values = RegistryOutputs.readingIfConfigured(settings.topics(), outputs)
+        .status().valueSerde().deserializer();
+    return rawStatuses().values().stream().map(v -> values.deserialize(TOPICS.status().name(), v))
+        .filter(s -> s.getEventId().equals(eventId)).findFirst().orElseThrow().getNotificationId();
+  }
+
+  /** What the python consumer prints of the whole ledger. */
+  private static String statusLines() {
+    try {
+      return exec("/usr/bin/python3", EXAMPLES.resolve("consume_registry.py").toString(), "--bootstrap-server",
+          kafka.bootstrapServers(), "--registry", registry.url(), "--idle", "3");
+    } catch (IOException | InterruptedException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The status topic's committed values by key (the latest of each), as bytes. */
+  private static Map<String, byte[]> rawStatuses() {
+    Map<String, byte[]> values = new HashMap<>();
+    readStatuses((key, value) -> values.put(key, value));
+    return values;
+  }
+
+  /** Every committed value of the status topic, as bytes. */
+  private static List<byte[]> allRawStatuses() {
+    List<byte[]> values = new java.util.ArrayList<>();
+    readStatuses((key, value) -> values.add(value));
+    return values;
+  }
+
+  private static void readStatuses(java.util.function.BiConsumer<String, byte[]> each) {
+    Properties props = new Properties();
+    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+    props.put(ConsumerConfig.GROUP_ID_CONFIG, "registry-outputs-" + UUID.randomUUID());
+    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
+        new ByteArrayDeserializer())) {
+      consumer.subscribe(List.of(TOPICS.status().name()));
+      for (int i = 0; i < 10; i++) {
+        consumer.poll(Duration.ofMillis(300)).forEach(r -> each.accept(r.key(), r.value()));
+      }
+    }
+  }
+
+  private static boolean pythonRegistryClientWorks() throws InterruptedException {
+    try {
+      Process p = new ProcessBuilder("/usr/bin/python3", "-c",
+          "from confluent_kafka.schema_registry.avro import AvroDeserializer").redirectErrorStream(true).start();
+      return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private static void requirePythonRegistryClient() throws InterruptedException {
+    boolean works = pythonRegistryClientWorks();
+    String message = "python3-confluent-kafka's AvroDeserializer does not load here: apt-get install "
+        + "python3-confluent-kafka python3-requests, and the fastavro wheel (.ci/run does)";
+    if (System.getenv("NOTIFIER_REQUIRE_TOOLS") != null) {
+      assertThat(works).as(message).isTrue();
+    }
+    Assumptions.assumeTrue(works, message);
+  }
+
+  private static String exec(String... command) throws IOException, InterruptedException {
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    boolean done = p.waitFor(60, TimeUnit.SECONDS);
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(done).as("%s finished: %s", command[0], out).isTrue();
+    assertThat(p.exitValue()).as("%s: %s", String.join(" ", command), out).isZero();
+    return out;
+  }
+}

@@ -1,0 +1,65 @@
+#!/usr/bin/env python3
+"""Reads the notifier's delivery ledger (notifier.status) with Confluent's AvroDeserializer.
+
+Debian: apt-get install python3-confluent-kafka python3-requests (and the fastavro wheel)
+The notifier writes the status topic in the registry's wire format when its config says
+streams.schemaRegistry.outputs: registry; the deserializer then fetches the writer schema by the id
+each record carries (subject notifier.status-value) and needs no schema file.
+
+  python3 consume_registry.py --bootstrap-server 127.0.0.1:9092 --registry http://127.0.0.1:8081
+
+Prints one line per record, from the beginning of the topic, until --idle seconds pass without one:
+  <key> state=<state> event=<eventId> reason=<reason>
+A record not in the registry's wire format (written by a part of the notifier that writes Avro
+single-object encoding) is printed as "<key> not-registry-format". Exits 0.
+"""
+import argparse
+import time
+import uuid
+
+from confluent_kafka import Consumer
+from confluent_kafka.schema_registry import SchemaRegistryClient
+from confluent_kafka.schema_registry.avro import AvroDeserializer
+from confluent_kafka.serialization import MessageField, SerializationContext
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--bootstrap-server", required=True)
+    p.add_argument("--registry", required=True)
+    p.add_argument("--topic", default="notifier.status")
+    p.add_argument("--idle", type=float, default=5.0)
+    a = p.parse_args()
+    deserialize = AvroDeserializer(SchemaRegistryClient({"url": a.registry}))
+    consumer = Consumer({
+        "bootstrap.servers": a.bootstrap_server, "group.id": "consume-registry-" + uuid.uuid4().hex,
+        "auto.offset.reset": "earliest", "enable.auto.commit": False,
+        # the ledger is written in transactions: read what committed
+        "isolation.level": "read_committed",
+    })
+    consumer.subscribe([a.topic])
+    last = time.monotonic()
+    try:
+        while time.monotonic() - last < a.idle:
+            msg = consumer.poll(0.5)
+            if msg is None:
+                continue
+            if msg.error():
+                raise SystemExit("consumer error: %s" % msg.error())
+            last = time.monotonic()
+            key = msg.key().decode("utf-8") if msg.key() else ""
+            value = msg.value()
+            if value is None:
+                continue
+            if value[:1] != b"\x00":
+                print(key, "not-registry-format", flush=True)
+                continue
+            status = deserialize(value, SerializationContext(a.topic, MessageField.VALUE))
+            print("%s state=%s event=%s reason=%s" % (key, status["state"], status["eventId"],
+                                                     status.get("reason")), flush=True)
+    finally:
+        consumer.close()
+
+
+if __name__ == "__main__":
+    main()

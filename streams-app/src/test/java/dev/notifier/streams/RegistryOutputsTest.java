@@ -1,0 +1,198 @@
+package dev.notifier.streams;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.notifier.avro.DeliveryState;
+import dev.notifier.avro.DeliveryStatus;
+import dev.notifier.avro.DomainEvent;
+import dev.notifier.avro.Subject;
+import dev.notifier.schemas.PortableSchema;
+import dev.notifier.schemas.SchemaHistory;
+import dev.notifier.schemas.Topics;
+import dev.notifier.schemas.registry.OutputFormat;
+import dev.notifier.schemas.registry.RegistryClient;
+import dev.notifier.schemas.registry.RegistryOutputs;
+import dev.notifier.schemas.registry.RegistrySettings;
+import dev.notifier.testkit.registry.SchemaRegistryServer;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.List;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericDatumWriter;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.DatumWriter;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificData;
+import org.apache.avro.specific.SpecificDatumWriter;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The status topic's values with {@code streams.schemaRegistry.outputs}: written in the registry's wire
+ * format only when asked, under subject {@code notifier.status-value}, its schema id settled at start-up
+ * (never registered unless {@code autoRegister}); read in both formats whatever is written, with schema
+ * evolution as in single-object encoding and a schema id of another record type refused, not misread.
+ */
+class RegistryOutputsTest {
+
+  private static final String SUBJECT = "notifier.status-value";
+  private final SchemaRegistryServer registry = SchemaRegistryServer.start();
+  private final RegistryClient client = new RegistryClient(RegistrySettings.of(registry.url()), name -> null);
+
+  @AfterEach
+  void stop() {
+    registry.close();
+  }
+
+  @Test
+  void byDefaultStatusesAreWrittenSingleObjectAndTheWireFormatIsStillRead() {
+    int id = registry.register(SUBJECT, PortableSchema.json(DeliveryStatus.getClassSchema()));
+    Topics topics = RegistryOutputs.writing(Topics.standard(), client, RegistrySettings.of(registry.url()));
+
+    byte[] written = serializer(topics).serialize(SUBJECT, status("n-1"));
+    byte[] wire = wire(id, specificBody(status("n-2")));
+
+    assertThat(written[0] & 0xFF).as("single-object marker C3 01").isEqualTo(0xC3);
+    assertThat(deserializer(topics).deserialize("t", written).getNotificationId()).isEqualTo("n-1");
+    assertThat(deserializer(topics).deserialize("t", wire).getNotificationId()).isEqualTo("n-2");
+  }
+
+  @Test
+  void registryOutputsWithAnUnregisteredSchemaStopStartUpNamingTheSubjectAndTheFixAndRegisterNothing() {
+    RegistrySettings settings = RegistrySettings.of(registry.url()).withOutputs(OutputFormat.REGISTRY, false);
+
+    assertThatThrownBy(() -> RegistryOutputs.writing(Topics.standard(), client, settings))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("streams.schemaRegistry.outputs")
+        .hasMessageContaining("subject " + SUBJECT).hasMessageContaining("autoRegister: true")
+        .hasMessageContaining("notifier schemas --avsc DeliveryStatus");
+    assertThat(client.latest(SUBJECT)).isEmpty();
+  }
+
+  @Test
+  void registryOutputsWriteTheWireFormatWithTheRegisteredIdAndReadBothFormats() {
+    int id = registry.register(SUBJECT, PortableSchema.json(DeliveryStatus.getClassSchema()));
+    Topics topics = RegistryOutputs.writing(Topics.standard(), client,
+        RegistrySettings.of(registry.url()).withOutputs(OutputFormat.REGISTRY, false));
+
+    byte[] written = serializer(topics).serialize(SUBJECT, status("n-1"));
+    byte[] singleObject = serializer(Topics.standard()).serialize(SUBJECT, status("n-2"));
+
+    assertThat(written[0]).isZero();
+    assertThat(ByteBuffer.wrap(written, 1, 4).getInt()).isEqualTo(id);
+    DeliveryStatus read = deserializer(topics).deserialize("t", written);
+    assertThat(read).isEqualTo(status("n-1"));
+    assertThat(deserializer(topics).deserialize("t", singleObject).getNotificationId()).isEqualTo("n-2");
+  }
+
+  @Test
+  void registryOutputsStopStartUpWhenTheRegistryDoesNotAnswerSayingWhatToDo() {
+    registry.down();
+
+    assertThatThrownBy(() -> RegistryOutputs.writing(Topics.standard(), client,
+        RegistrySettings.of(registry.url()).withOutputs(OutputFormat.REGISTRY, true)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("subject " + SUBJECT)
+        .hasMessageContaining("could not be settled").hasMessageContaining("outputs: single-object");
+  }
+
+  @Test
+  void withAutoRegisterTheSchemaIsRegisteredAtStartUp() {
+    RegistryOutputs.writing(Topics.standard(), client,
+        RegistrySettings.of(registry.url()).withOutputs(OutputFormat.REGISTRY, true));
+
+    assertThat(client.latest(SUBJECT)).isPresent();
+  }
+
+  @Test
+  void aStatusWrittenWithAnOlderReleasesSchemaIsResolvedToTheCurrentOne() {
+    Schema v1 = SchemaHistory.of("DeliveryStatus").get(0);
+    int id = registry.register(SUBJECT, v1.toString());
+    GenericRecord old = new GenericData.Record(v1);
+    old.put("notificationId", "n-1");
+    old.put("eventId", "e-1");
+    old.put("eventType", "bug.assigned");
+    old.put("state", new GenericData.EnumSymbol(v1.getField("state").schema(), "SENT"));
+    old.put("attempts", 1);
+    old.put("at", 1_700_000_000_000L);
+
+    DeliveryStatus read = deserializer(RegistryOutputs.reading(Topics.standard(), client))
+        .deserialize("t", wire(id, genericBody(v1, old)));
+
+    assertThat(read.getState()).isEqualTo(DeliveryState.SENT);
+    assertThat(read.getAt()).isEqualTo(Instant.ofEpochMilli(1_700_000_000_000L));
+  }
+
+  @Test
+  void aSchemaIdOfAnotherRecordTypeOrTrailingBytesAreRefusedNotMisread() {
+    int eventId = registry.register("notifier.events-value", PortableSchema.json(DomainEvent.getClassSchema()));
+    int statusId = registry.register(SUBJECT, PortableSchema.json(DeliveryStatus.getClassSchema()));
+    Deserializer<DeliveryStatus> values = deserializer(RegistryOutputs.reading(Topics.standard(), client));
+    byte[] body = specificBody(status("n-1"));
+    byte[] longer = ByteBuffer.allocate(body.length + 1).put(body).put((byte) 2).array();
+
+    assertThatThrownBy(() -> values.deserialize("notifier.status", wire(eventId, body)))
+        .isInstanceOf(SerializationException.class).hasMessageContaining("not a DeliveryStatus");
+    assertThatThrownBy(() -> values.deserialize("notifier.status", wire(statusId, longer)))
+        .isInstanceOf(SerializationException.class).hasMessageContaining("not one Avro datum");
+  }
+
+  @Test
+  void anUnknownOutputFormatIsRefusedNamingKeyValueAndChoices() {
+    assertThatThrownBy(() -> new RegistrySettings(List.of(registry.url()), null, null, null, null, null, null, null,
+        null, null, "avro", null)).hasMessageContaining("streams.schemaRegistry.outputs is 'avro'")
+        .hasMessageContaining("single-object, registry");
+  }
+
+  // --- fixtures -----------------------------------------------------------------------------
+
+  private static Serializer<DeliveryStatus> serializer(Topics topics) {
+    return topics.status().valueSerde().serializer();
+  }
+
+  private static Deserializer<DeliveryStatus> deserializer(Topics topics) {
+    return topics.status().valueSerde().deserializer();
+  }
+
+  private static DeliveryStatus status(String id) {
+    DomainEvent event = DomainEvent.newBuilder().setEventId("e-" + id).setType("bug.assigned").setSource("zentao")
+        .setOccurredAt(Instant.parse("2026-11-21T10:00:00Z"))
+        .setSubject(Subject.newBuilder().setKind("bug").setId("42").setTitle("Registry").build())
+        .setTo(List.of()).setCc(List.of()).build();
+    DeliveryStatus s = Statuses.noRule(event, Instant.parse("2026-11-21T10:00:01Z"));
+    s.setNotificationId(id);
+    return s;
+  }
+
+  private static byte[] wire(int id, byte[] body) {
+    return ByteBuffer.allocate(5 + body.length).put((byte) 0).putInt(id).put(body).array();
+  }
+
+  private static byte[] specificBody(DeliveryStatus status) {
+    return body(new SpecificDatumWriter<>(DeliveryStatus.getClassSchema(),
+        SpecificData.getForClass(DeliveryStatus.class)), status);
+  }
+
+  private static byte[] genericBody(Schema schema, GenericRecord record) {
+    return body(new GenericDatumWriter<>(schema), record);
+  }
+
+  private static <T> byte[] body(DatumWriter<T> writer, T record) {
+    try {
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
+      writer.write(record, encoder);
+      encoder.flush();
+      return out.toByteArray();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
