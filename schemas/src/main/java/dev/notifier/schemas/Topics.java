@@ -51,7 +51,7 @@ public final class Topics {
   private final Topic<String, Feedback> feedback;
   private final Topic<String, Suppression> suppressions;
 
-  private Topics(String prefix, Serde<DeliveryStatus> statusValues) {
+  private Topics(String prefix, Serde<DeliveryStatus> statusValues, Serde<DeadLetter> deadLetterValues) {
     this.prefix = prefix;
     this.users = new Topic<>(prefix + "notifier.users", Serdes.String(), Serdes.serdeFrom(
         new AvroSerde<>(User.class, User.getClassSchema()).serializer(), DirectoryDeserializers.users()));
@@ -67,7 +67,7 @@ public final class Topics {
     this.waits = WAIT_TIERS.stream().map(delay -> new Topic<>(prefix + "notifier.send.wait." + tierName(delay),
         Serdes.String(), notifications)).toList();
     this.deadLetters = new Topic<>(prefix + "notifier.send.dlt", Serdes.String(),
-        AvroSerde.withHistory(DeadLetter.class, DeadLetter.getClassSchema(), null));
+        deadLetterValues == null ? deadLetterSerde() : deadLetterValues);
     this.status = new Topic<>(prefix + "notifier.status", Serdes.String(),
         statusValues == null ? statusSerde() : statusValues);
     this.usage = new Topic<>(prefix + "notifier.send.usage", Serdes.String(),
@@ -82,7 +82,7 @@ public final class Topics {
 
   /** The default names, with no prefix. */
   public static Topics standard() {
-    return new Topics("", null);
+    return new Topics("", null, null);
   }
 
   /** Names prefixed by {@code prefix}, which must be empty or end with a dot, dash or underscore. */
@@ -91,20 +91,26 @@ public final class Topics {
       throw new IllegalArgumentException("topic prefix '" + prefix
           + "' is invalid: use letters, digits, '.', '_' or '-', ending with '.', '_' or '-' (e.g. 'staging.')");
     }
-    return new Topics(prefix, null);
+    return new Topics(prefix, null, null);
   }
 
   /**
-   * This catalogue with another value serde for the status topic: one that also reads (and perhaps
-   * writes) the schema registry's wire format ({@link dev.notifier.schemas.registry.RegistryOutputs}).
+   * This catalogue with other value serdes for the two topics analysts read, the status and the
+   * dead-letter topic: ones that also read (and perhaps write) the schema registry's wire format
+   * ({@link dev.notifier.schemas.registry.RegistryOutputs}).
    */
-  public Topics withStatusValues(Serde<DeliveryStatus> statusValues) {
-    return new Topics(prefix, statusValues);
+  public Topics withOutputValues(Serde<DeliveryStatus> statusValues, Serde<DeadLetter> deadLetterValues) {
+    return new Topics(prefix, statusValues, deadLetterValues);
   }
 
   /** Statuses in Avro single-object encoding, the current schema; reads every shipped version too. */
   public static AvroSerde<DeliveryStatus> statusSerde() {
     return AvroSerde.withHistory(DeliveryStatus.class, DeliveryStatus.getClassSchema(), null);
+  }
+
+  /** Dead letters in Avro single-object encoding, the current schema; reads every shipped version too. */
+  public static AvroSerde<DeadLetter> deadLetterSerde() {
+    return AvroSerde.withHistory(DeadLetter.class, DeadLetter.getClassSchema(), null);
   }
 
   public String prefix() {

@@ -3,6 +3,7 @@ package dev.notifier.streams;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.notifier.avro.DeadLetter;
 import dev.notifier.avro.DeliveryState;
 import dev.notifier.avro.DeliveryStatus;
 import dev.notifier.avro.DomainEvent;
@@ -37,14 +38,16 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The status topic's values with {@code streams.schemaRegistry.outputs}: written in the registry's wire
- * format only when asked, under subject {@code notifier.status-value}, its schema id settled at start-up
+ * The status and dead-letter topics' values with {@code streams.schemaRegistry.outputs}: written in the registry's wire
+ * format only when asked, under subjects {@code notifier.status-value} and
+ * {@code notifier.send.dlt-value}, their schema ids settled at start-up
  * (never registered unless {@code autoRegister}); read in both formats whatever is written, with schema
  * evolution as in single-object encoding and a schema id of another record type refused, not misread.
  */
 class RegistryOutputsTest {
 
   private static final String SUBJECT = "notifier.status-value";
+  private static final String DLT_SUBJECT = "notifier.send.dlt-value";
   private final SchemaRegistryServer registry = SchemaRegistryServer.start();
   private final RegistryClient client = new RegistryClient(RegistrySettings.of(registry.url()), name -> null);
 
@@ -80,6 +83,7 @@ class RegistryOutputsTest {
   @Test
   void registryOutputsWriteTheWireFormatWithTheRegisteredIdAndReadBothFormats() {
     int id = registry.register(SUBJECT, PortableSchema.json(DeliveryStatus.getClassSchema()));
+    registry.register(DLT_SUBJECT, PortableSchema.json(DeadLetter.getClassSchema()));
     Topics topics = RegistryOutputs.writing(Topics.standard(), client,
         RegistrySettings.of(registry.url()).withOutputs(OutputFormat.REGISTRY, false));
 
@@ -145,6 +149,47 @@ class RegistryOutputsTest {
   }
 
   @Test
+  void registryOutputsWriteDeadLettersInTheWireFormatUnderTheirOwnSubjectAndReadBothFormats() {
+    registry.register(SUBJECT, PortableSchema.json(DeliveryStatus.getClassSchema()));
+    int id = registry.register(DLT_SUBJECT, PortableSchema.json(DeadLetter.getClassSchema()));
+    Topics topics = RegistryOutputs.writing(Topics.standard(), client,
+        RegistrySettings.of(registry.url()).withOutputs(OutputFormat.REGISTRY, false));
+    Serializer<DeadLetter> single = Topics.standard().deadLetters().valueSerde().serializer();
+
+    byte[] written = topics.deadLetters().valueSerde().serializer().serialize("notifier.send.dlt", deadLetter("n-1"));
+    Deserializer<DeadLetter> values = RegistryOutputs.reading(Topics.standard(), client).deadLetters().valueSerde()
+        .deserializer();
+
+    assertThat(written[0]).isZero();
+    assertThat(ByteBuffer.wrap(written, 1, 4).getInt()).isEqualTo(id);
+    assertThat(values.deserialize("t", written)).isEqualTo(deadLetter("n-1"));
+    assertThat(values.deserialize("t", single.serialize("t", deadLetter("n-2"))).getRecordKey()).isEqualTo("n-2");
+  }
+
+  @Test
+  void registryOutputsStopStartUpNamingEverySubjectThatLacksItsSchema() {
+    RegistrySettings settings = RegistrySettings.of(registry.url()).withOutputs(OutputFormat.REGISTRY, false);
+
+    assertThatThrownBy(() -> RegistryOutputs.writing(Topics.standard(), client, settings))
+        .hasMessageContaining("subject " + SUBJECT).hasMessageContaining("subject " + DLT_SUBJECT)
+        .hasMessageContaining("notifier schemas --avsc DeadLetter");
+    registry.register(SUBJECT, PortableSchema.json(DeliveryStatus.getClassSchema()));
+    assertThatThrownBy(() -> RegistryOutputs.writing(Topics.standard(), client, settings))
+        .hasMessageContaining("subject " + DLT_SUBJECT).hasMessageNotContaining("subject " + SUBJECT);
+    assertThat(client.latest(DLT_SUBJECT)).as("nothing registered").isEmpty();
+  }
+
+  @Test
+  void aStatusSchemaIdOnTheDeadLetterTopicIsRefusedNotMisread() {
+    int statusId = registry.register(SUBJECT, PortableSchema.json(DeliveryStatus.getClassSchema()));
+    Deserializer<DeadLetter> values = RegistryOutputs.reading(Topics.standard(), client).deadLetters().valueSerde()
+        .deserializer();
+
+    assertThatThrownBy(() -> values.deserialize("notifier.send.dlt", wire(statusId, specificBody(status("n-1")))))
+        .isInstanceOf(SerializationException.class).hasMessageContaining("not a DeadLetter");
+  }
+
+  @Test
   void anUnknownOutputFormatIsRefusedNamingKeyValueAndChoices() {
     assertThatThrownBy(() -> new RegistrySettings(List.of(registry.url()), null, null, null, null, null, null, null,
         null, null, "avro", null)).hasMessageContaining("streams.schemaRegistry.outputs is 'avro'")
@@ -169,6 +214,12 @@ class RegistryOutputsTest {
     DeliveryStatus s = Statuses.noRule(event, Instant.parse("2026-11-21T10:00:01Z"));
     s.setNotificationId(id);
     return s;
+  }
+
+  private static DeadLetter deadLetter(String key) {
+    return DeadLetter.newBuilder().setRecordKey(key).setFailureClass("DEAD_RECIPIENT").setKind("mailbox-unknown")
+        .setReplyCode(550).setAccount("default").setFirstFailureAt(Instant.parse("2026-11-21T10:00:01Z"))
+        .setLastFailureAt(Instant.parse("2026-11-21T10:00:02Z")).build();
   }
 
   private static byte[] wire(int id, byte[] body) {

@@ -96,17 +96,8 @@ public final class LedgerReader {
       if (registryFormat && unreadRegistryRecords++ == 0) {
         firstRegistryError = e.getMessage();
       }
-      registryDown |= registryFormat && unavailable(e);
+      registryDown |= registryFormat && RegistryUnavailableException.isCauseOf(e);
       return null;
     }
-  }
-
-  private static boolean unavailable(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      if (t instanceof RegistryUnavailableException) {
-        return true;
-      }
-    }
-    return false;
   }
 }

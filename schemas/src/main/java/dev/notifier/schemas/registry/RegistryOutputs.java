@@ -1,70 +1,97 @@
 package dev.notifier.schemas.registry;
 
+import dev.notifier.avro.DeadLetter;
 import dev.notifier.avro.DeliveryStatus;
+import dev.notifier.schemas.AvroSerde;
+import dev.notifier.schemas.Topic;
 import dev.notifier.schemas.Topics;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.avro.Schema;
+import org.apache.avro.specific.SpecificRecord;
 
 /**
- * The status topic in the schema registry's wire format, for analysts' registry-aware tools
- * (kafka-avro-console-consumer, Kafka UIs, python's AvroDeserializer): {@link #writing} gives a
- * catalogue whose status topic is written in the wire format, under subject {@code <topic>-value}
- * (TopicNameStrategy), by every writer of the ledger — the streams app, the sender worker, a replay —
- * so the topic holds one format; {@link #reading} one whose status topic reads both formats, for the
- * tools that only read it ({@code notifier status}).
+ * The topics analysts read — the status topic (the ledger) and the dead-letter topic — in the schema
+ * registry's wire format, for registry-aware tools (kafka-avro-console-consumer, Kafka UIs, python's
+ * AvroDeserializer): {@link #writing} gives a catalogue whose status and dead-letter topics are written
+ * in the wire format, each under subject {@code <topic>-value} (TopicNameStrategy), by every writer of
+ * them — the streams app, the sender worker, a replay — so each topic holds one format; {@link #reading}
+ * one whose two topics read both formats, for the tools that only read them ({@code notifier status},
+ * {@code notifier dlt list}).
  *
- * <p>The schema id is settled when the catalogue is made — at start-up, not at the first status — so a
- * registry that lacks the notifier's schema, with auto-registration off (the default: a subject's
- * schemas are a promise its owners make), stops start-up with the subject and the fix, and a registry
- * that does not answer stops it too, rather than every status write failing later.
+ * <p>The schema ids are settled when the catalogue is made — at start-up, not at the first record — so
+ * a registry that lacks one of the notifier's schemas, with auto-registration off (the default: a
+ * subject's schemas are a promise its owners make), stops start-up with the subject and the fix, and a
+ * registry that does not answer stops it too, rather than every write failing later.
  */
 public final class RegistryOutputs {
 
   private RegistryOutputs() {
   }
 
-  /** {@code topics} whose status topic is written as {@code settings.outputs} says and read in both formats. */
+  /** {@code topics} whose status and dead-letter topics are written as {@code settings.outputs} says and read in both formats. */
   public static Topics writing(Topics topics, RegistryClient registry, RegistrySettings settings) {
     if (settings.outputFormat() == OutputFormat.SINGLE_OBJECT) {
       return reading(topics, registry);
     }
-    String subject = RegistrySubjects.subject(topics.status());
-    RegistryEncoder<DeliveryStatus> encoder = new RegistryEncoder<>(registry, subject,
-        DeliveryStatus.getClassSchema(), settings.autoRegister());
-    try {
-      encoder.schemaId();
-    } catch (SchemaNotRegisteredException e) {
-      throw new IllegalArgumentException("streams.schemaRegistry.outputs is registry, but " + e.getMessage()
-          + ": register the schema `notifier schemas --avsc DeliveryStatus` prints under subject " + subject
-          + " (POST /subjects/" + subject + "/versions), or set streams.schemaRegistry.autoRegister: true", e);
-    } catch (RegistryUnavailableException | RegistryRefusedException e) {
-      throw new IllegalArgumentException("streams.schemaRegistry.outputs is registry, but the id of the status "
-          + "schema under subject " + subject + " could not be settled: " + e.getMessage() + ". Start when the "
-          + "registry answers, or set streams.schemaRegistry.outputs: single-object", e);
+    List<String> problems = new ArrayList<>();
+    RegistryEncoder<DeliveryStatus> statuses = encoder(registry, settings, topics.status(),
+        DeliveryStatus.getClassSchema(), problems);
+    RegistryEncoder<DeadLetter> deadLetters = encoder(registry, settings, topics.deadLetters(),
+        DeadLetter.getClassSchema(), problems);
+    if (!problems.isEmpty()) {
+      throw new IllegalArgumentException("streams.schemaRegistry.outputs is registry, but " + String.join("; ", problems));
     }
-    return topics.withStatusValues(new RegistryValueSerde<>(Topics.statusSerde(), decoder(registry), encoder));
+    return topics.withOutputValues(serde(Topics.statusSerde(), registry, DeliveryStatus.class,
+        DeliveryStatus.getClassSchema(), statuses),
+        serde(Topics.deadLetterSerde(), registry, DeadLetter.class, DeadLetter.getClassSchema(), deadLetters));
   }
 
-  /** {@code topics} whose status topic reads both formats and writes Avro single-object encoding. */
+  /** {@code topics} whose status and dead-letter topics read both formats and write Avro single-object encoding. */
   public static Topics reading(Topics topics, RegistryClient registry) {
-    return topics.withStatusValues(new RegistryValueSerde<>(Topics.statusSerde(), decoder(registry), null));
+    return topics.withOutputValues(serde(Topics.statusSerde(), registry, DeliveryStatus.class,
+        DeliveryStatus.getClassSchema(), null),
+        serde(Topics.deadLetterSerde(), registry, DeadLetter.class,
+        DeadLetter.getClassSchema(), null));
   }
 
   /**
-   * For a reader of the status topic: {@code topics} reading both formats when a registry is configured
-   * ({@code settings} not null; credentials from the environment), unchanged otherwise.
+   * For a reader of the status or dead-letter topic: {@code topics} reading both formats when a
+   * registry is configured ({@code settings} not null; credentials from the environment), unchanged otherwise.
    */
   public static Topics readingIfConfigured(Topics topics, RegistrySettings settings) {
     return settings == null ? topics : reading(topics, new RegistryClient(settings, System::getenv));
   }
 
   /**
-   * For a writer of the status topic besides the streams app (the sender worker, a replay): as
-   * {@link #writing} when a registry is configured ({@code settings} not null), {@code topics} otherwise.
+   * For a writer of the status or dead-letter topic besides the streams app (the sender worker, a
+   * replay): as {@link #writing} when a registry is configured ({@code settings} not null), {@code topics} otherwise.
    */
   public static Topics writingIfConfigured(Topics topics, RegistrySettings settings) {
     return settings == null ? topics : writing(topics, new RegistryClient(settings, System::getenv), settings);
   }
 
-  private static RegistryDecoder<DeliveryStatus> decoder(RegistryClient registry) {
-    return new RegistryDecoder<>(registry, DeliveryStatus.class, DeliveryStatus.getClassSchema());
+  /** The encoder of {@code topic}'s values under its subject, its schema id settled now; else what is wrong, in {@code problems}. */
+  private static <T extends SpecificRecord> RegistryEncoder<T> encoder(RegistryClient registry,
+      RegistrySettings settings, Topic<String, T> topic, Schema schema, List<String> problems) {
+    String subject = RegistrySubjects.subject(topic);
+    RegistryEncoder<T> encoder = new RegistryEncoder<>(registry, subject, schema, settings.autoRegister());
+    try {
+      encoder.schemaId();
+    } catch (SchemaNotRegisteredException e) {
+      problems.add(e.getMessage() + ": register the schema `notifier schemas --avsc " + schema.getName()
+          + "` prints under subject " + subject + " (POST /subjects/" + subject + "/versions), "
+          + "or set streams.schemaRegistry.autoRegister: true");
+    } catch (RegistryUnavailableException | RegistryRefusedException e) {
+      problems.add("the id of the " + schema.getName() + " schema under subject " + subject
+          + " could not be settled: " + e.getMessage() + ". Start when the registry answers, "
+          + "or set streams.schemaRegistry.outputs: single-object");
+    }
+    return encoder;
+  }
+
+  private static <T extends SpecificRecord> RegistryValueSerde<T> serde(AvroSerde<T> singleObject,
+      RegistryClient registry, Class<T> type, Schema schema, RegistryEncoder<T> encoder) {
+    return new RegistryValueSerde<>(singleObject, new RegistryDecoder<>(registry, type, schema), encoder);
   }
 }

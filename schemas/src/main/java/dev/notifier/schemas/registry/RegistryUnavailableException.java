@@ -9,4 +9,14 @@ public final class RegistryUnavailableException extends RuntimeException {
   public RegistryUnavailableException(String message, Throwable cause) {
     super(message, cause);
   }
+
+  /** Whether {@code e} or one of its causes is this: a reader stops asking a registry that did not answer. */
+  public static boolean isCauseOf(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof RegistryUnavailableException) {
+        return true;
+      }
+    }
+    return false;
+  }
 }
