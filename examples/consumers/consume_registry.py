@@ -1,15 +1,18 @@
 #!/usr/bin/env python3
-"""Reads the notifier's delivery ledger (notifier.status) with Confluent's AvroDeserializer.
+"""Reads the notifier's delivery ledger (notifier.status) or its dead letters (notifier.send.dlt)
+with Confluent's AvroDeserializer.
 
 Debian: apt-get install python3-confluent-kafka python3-requests (and the fastavro wheel)
-The notifier writes the status topic in the registry's wire format when its config says
-streams.schemaRegistry.outputs: registry; the deserializer then fetches the writer schema by the id
-each record carries (subject notifier.status-value) and needs no schema file.
+The notifier writes the status and dead-letter topics in the registry's wire format when its config
+says streams.schemaRegistry.outputs: registry; the deserializer then fetches the writer schema by the
+id each record carries (subjects notifier.status-value, notifier.send.dlt-value) and needs no schema file.
 
   python3 consume_registry.py --bootstrap-server 127.0.0.1:9092 --registry http://127.0.0.1:8081
+  python3 consume_registry.py ... --topic notifier.send.dlt
 
 Prints one line per record, from the beginning of the topic, until --idle seconds pass without one:
-  <key> state=<state> event=<eventId> reason=<reason>
+  <key> state=<state> event=<eventId> reason=<reason>                 (a status)
+  <key> class=<failureClass> kind=<kind> code=<replyCode> to=<recipient> event=<eventId>   (a dead letter)
 A record not in the registry's wire format (written by a part of the notifier that writes Avro
 single-object encoding) is printed as "<key> not-registry-format". Exits 0.
 """
@@ -21,6 +24,16 @@ from confluent_kafka import Consumer
 from confluent_kafka.schema_registry import SchemaRegistryClient
 from confluent_kafka.schema_registry.avro import AvroDeserializer
 from confluent_kafka.serialization import MessageField, SerializationContext
+
+
+def describe(record):
+    """A status or a dead letter, in one line."""
+    if "state" in record:
+        return "state=%s event=%s reason=%s" % (record["state"], record["eventId"], record.get("reason"))
+    notification = record.get("notification") or {}
+    return "class=%s kind=%s code=%s to=%s event=%s" % (
+        record["failureClass"], record.get("kind"), record.get("replyCode"),
+        (notification.get("recipient") or {}).get("email"), notification.get("eventId"))
 
 
 def main():
@@ -54,9 +67,8 @@ def main():
             if value[:1] != b"\x00":
                 print(key, "not-registry-format", flush=True)
                 continue
-            status = deserialize(value, SerializationContext(a.topic, MessageField.VALUE))
-            print("%s state=%s event=%s reason=%s" % (key, status["state"], status["eventId"],
-                                                     status.get("reason")), flush=True)
+            record = deserialize(value, SerializationContext(a.topic, MessageField.VALUE))
+            print(key, describe(record), flush=True)
     finally:
         consumer.close()
 

@@ -3,6 +3,7 @@ package dev.notifier.cli.schemas;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.notifier.avro.DeadLetter;
 import dev.notifier.avro.DeliveryStatus;
 import dev.notifier.cli.console.ConsoleServer;
 import dev.notifier.cli.console.ConsoleSettings;
@@ -55,7 +56,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
@@ -66,15 +71,17 @@ import org.junit.jupiter.api.Test;
 /**
  * The real topology and the real worker, configured with {@code streams.schemaRegistry.outputs: registry},
  * write the delivery ledger in the registry's wire format — queued and skipped by the topology, sent by
- * the worker: an independent consumer (Debian's python3-confluent-kafka
+ * the worker — and the worker writes its dead letters (a 550 from the SMTP server) in it too: an
+ * independent consumer (Debian's python3-confluent-kafka
  * with its AvroDeserializer, fetching the writer schema by id) reads it, and the notifier's own reader,
- * {@code notifier status}, still does. The subject's schema is registered by its owner beforehand:
+ * {@code notifier status} and {@code notifier dlt list}, still do. The subjects' schemas are registered by their owners beforehand:
  * auto-registration stays off.
  */
 class RegistryOutputsIntegrationTest {
 
   private static final Path EXAMPLES = Path.of("..", "examples", "consumers").toAbsolutePath().normalize();
   private static final Topics TOPICS = Topics.standard();
+  private static final String DLT_SUBJECT = "notifier.send.dlt-value";
 
   private static EmbeddedKafka kafka;
   private static SchemaRegistryServer registry;
@@ -85,11 +92,13 @@ class RegistryOutputsIntegrationTest {
 
   @BeforeAll
   static void start() throws Exception {
-    // Step 1: a cluster, a registry holding the status schema under notifier.status-value, the topology
+    // Step 1: a cluster, a registry holding the status and dead-letter schemas under notifier.status-value
+    // and notifier.send.dlt-value, the topology
     kafka = EmbeddedKafka.builder().partitions(3).start();
     kafka.createTopics(TopicLayout.of(3).newTopics(TOPICS));
     registry = SchemaRegistryServer.start();
     registry.register("notifier.status-value", PortableSchema.json(DeliveryStatus.getClassSchema()));
+    registry.register(DLT_SUBJECT, PortableSchema.json(DeadLetter.getClassSchema()));
     KafkaSettings settings = KafkaSettings.of(kafka.bootstrapServers());
     RegistrySettings outputs = RegistrySettings.of(registry.url()).withOutputs(OutputFormat.REGISTRY, false);
     app = new StreamsApp(settings, StreamsSettings.defaults().withApplicationId("registry-outputs-it")
@@ -157,6 +166,79 @@ class RegistryOutputsIntegrationTest {
   }
 
   @Test
+  void theDeadLetterTheWorkerWroteIsInTheWireFormatUnderTheRegisteredId() {
+    int id = registry.register(DLT_SUBJECT, PortableSchema.json(DeadLetter.getClassSchema()));
+
+    assertThat(rawValues(TOPICS.deadLetters().name())).isNotEmpty().allSatisfy(v -> {
+      assertThat(v[0]).as("magic byte 0").isZero();
+      assertThat(java.nio.ByteBuffer.wrap(v, 1, 4).getInt()).isEqualTo(id);
+    });
+  }
+
+  @Test
+  void confluentsPythonAvroDeserializerReadsTheDeadLetters() throws Exception {
+    requirePythonRegistryClient();
+
+    String out = exec("/usr/bin/python3", EXAMPLES.resolve("consume_registry.py").toString(), "--bootstrap-server",
+        kafka.bootstrapServers(), "--registry", registry.url(), "--topic", TOPICS.deadLetters().name(), "--idle", "3");
+
+    assertThat(out).contains("class=DEAD_RECIPIENT kind=mailbox-unknown code=550 to=gone@example.org event=out-3")
+        .doesNotContain("not-registry-format");
+  }
+
+  @Test
+  void notifierDltListReadsTheWireFormatWithTheRegistryItsConfigNames() throws Exception {
+    Path config = OpsTestSupport.configFile(kafka.bootstrapServers(), "", "streams:",
+        "  schemaRegistry:", "    urls: [" + registry.url() + "]");
+
+    OpsTestSupport.Run table = OpsTestSupport.run("dlt", "list", "--config", config.toString(), "--event", "out-3");
+    OpsTestSupport.Run jsonl = OpsTestSupport.run("dlt", "list", "--config", config.toString(), "--format", "jsonl",
+        "--class", "DEAD_RECIPIENT");
+
+    assertThat(table.code()).as(table.err()).isZero();
+    assertThat(table.out()).contains("gone@example.org").contains("DEAD_RECIPIENT");
+    assertThat(table.err()).doesNotContain("not readable");
+    assertThat(jsonl.code()).as(jsonl.err()).isZero();
+    assertThat(jsonl.out()).contains("gone@example.org").contains("550");
+  }
+
+  @Test
+  void withoutARegistryConfiguredNotifierDltListSaysWhatItCouldNotRead() {
+    OpsTestSupport.Run run = OpsTestSupport.run("dlt", "list", "--bootstrap-server", kafka.bootstrapServers());
+
+    assertThat(run.code()).isZero();
+    assertThat(run.out()).contains("0 dead letter(s)");
+    assertThat(run.err()).contains("in a schema registry's wire format").contains("streams.schemaRegistry");
+  }
+
+  @Test
+  void withTheRegistryDownNotifierDltListSaysWhyAndAsksItOnceNotOncePerRecord() throws Exception {
+    Path config = OpsTestSupport.configFile(kafka.bootstrapServers(), "", "streams:",
+        "  schemaRegistry:", "    urls: [" + registry.url() + "]");
+    byte[] letter = rawValues(TOPICS.deadLetters().name()).get(0);
+    // two more wire-format dead letters, copies of the worker's: a reader that asked per record would ask thrice
+    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
+        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()), new ByteArraySerializer(),
+        new ByteArraySerializer())) {
+      producer.send(new ProducerRecord<>(TOPICS.deadLetters().name(), letter)).get();
+      producer.send(new ProducerRecord<>(TOPICS.deadLetters().name(), letter)).get();
+    }
+    registry.down();
+    try {
+      int asked = registry.requests();
+      OpsTestSupport.Run run = OpsTestSupport.run("dlt", "list", "--config", config.toString());
+
+      assertThat(run.code()).isZero();
+      assertThat(run.err()).containsPattern("\\d+ of them in a schema registry's wire format \\(the first: ");
+      int unread = Integer.parseInt(run.err().replaceAll("(?s).*?(\\d+) of them.*", "$1"));
+      assertThat(unread).isGreaterThanOrEqualTo(3);
+      assertThat(registry.requests() - asked).as("asks of a registry that is down").isEqualTo(1);
+    } finally {
+      registry.up();
+    }
+  }
+
+  @Test
   void notifierStatusReadsTheWireFormatWithTheRegistryItsConfigNames() throws Exception {
     Path config = OpsTestSupport.configFile(kafka.bootstrapServers(), "", "streams:",
         "  schemaRegistry:", "    urls: [" + registry.url() + "]", "    outputs: registry");
@@ -204,7 +286,7 @@ class RegistryOutputsIntegrationTest {
   }
 
   @Test
-  void aReplayReadsTheDeadStatusFromTheWireFormatAndWritesItsQueuedStatusInIt() throws Exception {
+  void aReplayReadsTheDeadLetterAndStatusFromTheWireFormatAndWritesItsQueuedStatusInIt() throws Exception {
     Path config = OpsTestSupport.configFile(kafka.bootstrapServers(), "", "streams:",
         "  schemaRegistry:", "    urls: [" + registry.url() + "]", "    outputs: registry");
     int before = allRawStatuses().size();
@@ -213,7 +295,8 @@ class RegistryOutputsIntegrationTest {
         "--reason", "registry-outputs test");
 
     assertThat(replay.code()).as(replay.err()).isZero();
-    assertThat(replay.out()).contains("replayed 1 of 1");
+    // the dead letter is read from the wire format; copies of it (the registry-down test's) are superseded
+    assertThat(replay.out()).containsPattern("replayed 1 of [13] matching dead letter");
     List<byte[]> after = allRawStatuses();
     assertThat(after).hasSizeGreaterThan(before).allSatisfy(v -> assertThat(v[0]).as("magic byte 0").isZero());
     Deserializer<DeliveryStatus> values = RegistryOutputs.readingIfConfigured(TOPICS,
@@ -316,7 +399,18 @@ class RegistryOutputsIntegrationTest {
     return values;
   }
 
+  /** Every committed value of {@code topic}, as bytes. */
+  private static List<byte[]> rawValues(String topic) {
+    List<byte[]> values = new java.util.ArrayList<>();
+    read(topic, (key, value) -> values.add(value));
+    return values;
+  }
+
   private static void readStatuses(java.util.function.BiConsumer<String, byte[]> each) {
+    read(TOPICS.status().name(), each);
+  }
+
+  private static void read(String topic, java.util.function.BiConsumer<String, byte[]> each) {
     Properties props = new Properties();
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
     props.put(ConsumerConfig.GROUP_ID_CONFIG, "registry-outputs-" + UUID.randomUUID());
@@ -324,7 +418,7 @@ class RegistryOutputsIntegrationTest {
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
         new ByteArrayDeserializer())) {
-      consumer.subscribe(List.of(TOPICS.status().name()));
+      consumer.subscribe(List.of(topic));
       for (int i = 0; i < 10; i++) {
         consumer.poll(Duration.ofMillis(300)).forEach(r -> each.accept(r.key(), r.value()));
       }
