@@ -327,7 +327,7 @@ class RegistryOutputsIntegrationTest {
   }
 
   @Test
-  void theConsoleShowsANotificationsHistoryFromTheWireFormat() throws Exception {
+  void theConsoleShowsANotificationsHistoryAndTheDeadLettersFromTheWireFormat() throws Exception {
     KafkaSettings settings = KafkaSettings.of(kafka.bootstrapServers());
     RegistrySettings outputs = RegistrySettings.of(registry.url()).withOutputs(OutputFormat.REGISTRY, false);
     String id = notificationIdOf("out-1", settings, outputs);
@@ -344,6 +344,13 @@ class RegistryOutputsIntegrationTest {
 
       assertThat(page.statusCode()).isEqualTo(200);
       assertThat(page.body()).contains("<td class=\"state\">QUEUED</td>").contains("<td class=\"state\">SENT</td>");
+      HttpResponse<String> deadLetters = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+              "http://127.0.0.1:" + console.port() + "/dead-letters"))
+          .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
+              "vera:vera-pw".getBytes(StandardCharsets.UTF_8))).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(deadLetters.statusCode()).isEqualTo(200);
+      assertThat(deadLetters.body()).as("the dead letter, read from the wire format").contains("gone@example.org")
+          .doesNotContain("not readable");
     }
   }
 
