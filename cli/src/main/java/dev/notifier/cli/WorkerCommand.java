@@ -42,7 +42,8 @@ final class WorkerCommand implements Callable<Integer> {
     WorkerSettings settings = cfg.workerSettings();
     CountDownLatch done = new CountDownLatch(1);
     try (ProcessMetrics metrics = new ProcessMetrics()) {
-      // the ledger's statuses in the format streams.schemaRegistry.outputs names, as the streams app writes them
+      // statuses and dead letters in the format streams.schemaRegistry.outputs names (as the streams app
+      // writes its statuses)
       SenderWorker worker = new SenderWorker(WorkerContext.builder(cfg.kafka(), settings)
           .topics(RegistryOutputs.writingIfConfigured(cfg.kafka().topics(), cfg.streams().schemaRegistry()))
           .meterRegistry(metrics.registry()).build());

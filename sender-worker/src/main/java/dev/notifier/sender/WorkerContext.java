@@ -95,8 +95,8 @@ public final class WorkerContext {
     }
 
     /**
-     * The topic catalogue, to write the status topic in a schema registry's wire format
-     * ({@code RegistryOutputs}); default the catalogue of the kafka settings.
+     * The topic catalogue, to write the status and dead-letter topics in a schema registry's wire
+     * format ({@code RegistryOutputs}); default the catalogue of the kafka settings.
      */
     public Builder topics(Topics topics) {
       this.topics = Objects.requireNonNull(topics, "topics");

@@ -76,7 +76,8 @@ public final class StreamsApp implements AutoCloseable {
     RegistryClient schemaRegistry = settings.schemaRegistry() == null ? null
         : new RegistryClient(settings.schemaRegistry(), System::getenv);
     // with a registry: the status topic read in both formats, written as schemaRegistry.outputs says (its
-    // schema id settled now, so a subject without the notifier's schema stops start-up, naming the fix)
+    // schema id and the dead-letter topic's settled now, so a subject without the notifier's schema stops
+    // start-up, naming the fix: the workers of the same config need both)
     Topics topics = schemaRegistry == null ? kafka.topics()
         : RegistryOutputs.writing(kafka.topics(), schemaRegistry, settings.schemaRegistry());
     TopologySettings topology = settings.topology(topics, router).withMetrics(new TopologyMetrics(registry));

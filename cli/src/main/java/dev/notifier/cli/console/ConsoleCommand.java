@@ -67,8 +67,8 @@ public final class ConsoleCommand implements Callable<Integer> {
     }
     Map<String, String> from = file.accounts().stream()
         .collect(Collectors.toMap(AccountSettings::id, a -> a.from() == null ? "" : a.from(), (a, b) -> a));
-    // with a schema registry configured the status topic may hold its wire format: read both, and write
-    // a replay's statuses as streams.schemaRegistry.outputs says
+    // with a schema registry configured the status and dead-letter topics may hold its wire format: read
+    // both, and write a replay's statuses as streams.schemaRegistry.outputs says
     Topics topics = RegistryOutputs.writingIfConfigured(file.kafka().topics(), file.streams().schemaRegistry());
     try (ConsoleServer console = ConsoleServer.start(settings, file.kafka(), topics, from::get, Clock.systemUTC())) {
       out.println("notifier console: http://" + settings.host() + ":" + console.port() + "/ (Ctrl-C to stop)");

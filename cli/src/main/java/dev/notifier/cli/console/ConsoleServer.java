@@ -79,7 +79,7 @@ public final class ConsoleServer implements AutoCloseable {
 
   /**
    * Starts the console on {@code settings}' host and port, reading {@code kafka}'s cluster through the
-   * catalogue {@code topics} (which says how the status topic's values are read).
+   * catalogue {@code topics} (which says how the status and dead-letter topics' values are read).
    */
   public static ConsoleServer start(ConsoleSettings settings, KafkaSettings kafka, Topics topics,
       Function<String, String> fromOfAccount, Clock clock) {

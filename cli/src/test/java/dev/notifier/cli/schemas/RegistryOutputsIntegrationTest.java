@@ -72,9 +72,9 @@ import org.junit.jupiter.api.Test;
  * The real topology and the real worker, configured with {@code streams.schemaRegistry.outputs: registry},
  * write the delivery ledger in the registry's wire format — queued and skipped by the topology, sent by
  * the worker — and the worker writes its dead letters (a 550 from the SMTP server) in it too: an
- * independent consumer (Debian's python3-confluent-kafka
- * with its AvroDeserializer, fetching the writer schema by id) reads it, and the notifier's own reader,
- * {@code notifier status} and {@code notifier dlt list}, still do. The subjects' schemas are registered by their owners beforehand:
+ * independent consumer (Debian's python3-confluent-kafka with its AvroDeserializer, fetching the writer
+ * schema by id) reads both, and the notifier's own readers, {@code notifier status}, {@code notifier dlt}
+ * and the console, still do. The subjects' schemas are registered by their owners beforehand:
  * auto-registration stays off.
  */
 class RegistryOutputsIntegrationTest {

@@ -29,7 +29,10 @@ public final class RegistryOutputs {
   private RegistryOutputs() {
   }
 
-  /** {@code topics} whose status and dead-letter topics are written as {@code settings.outputs} says and read in both formats. */
+  /**
+   * {@code topics} whose status and dead-letter topics are written as {@code settings.outputs} says
+   * and read in both formats.
+   */
   public static Topics writing(Topics topics, RegistryClient registry, RegistrySettings settings) {
     if (settings.outputFormat() == OutputFormat.SINGLE_OBJECT) {
       return reading(topics, registry);
@@ -40,7 +43,8 @@ public final class RegistryOutputs {
     RegistryEncoder<DeadLetter> deadLetters = encoder(registry, settings, topics.deadLetters(),
         DeadLetter.getClassSchema(), problems);
     if (!problems.isEmpty()) {
-      throw new IllegalArgumentException("streams.schemaRegistry.outputs is registry, but " + String.join("; ", problems));
+      throw new IllegalArgumentException("streams.schemaRegistry.outputs is registry, but "
+          + String.join("; ", problems));
     }
     return topics.withOutputValues(serde(Topics.statusSerde(), registry, DeliveryStatus.class,
         DeliveryStatus.getClassSchema(), statuses),
@@ -71,7 +75,10 @@ public final class RegistryOutputs {
     return settings == null ? topics : writing(topics, new RegistryClient(settings, System::getenv), settings);
   }
 
-  /** The encoder of {@code topic}'s values under its subject, its schema id settled now; else what is wrong, in {@code problems}. */
+  /**
+   * The encoder of {@code topic}'s values under its subject, its schema id settled now; when it
+   * cannot be, what is wrong and the fix go to {@code problems}.
+   */
   private static <T extends SpecificRecord> RegistryEncoder<T> encoder(RegistryClient registry,
       RegistrySettings settings, Topic<String, T> topic, Schema schema, List<String> problems) {
     String subject = RegistrySubjects.subject(topic);
