@@ -11,8 +11,9 @@ import org.apache.kafka.common.TopicPartition;
  * maps onto send partition {@code r mod sendPartitions}, and its owner takes it. Whoever may send
  * a send partition's mail (its throttle share counts that partition) thus also holds that
  * partition's retries; a worker that owns no send partition holds none and never sits on mail it
- * cannot send. With as many partitions as the send topic (the default), a notification deferred by
- * its key lands on the same partition number and stays with the same worker.
+ * cannot send. With as many partitions as the send topic (the default), a notification deferred or
+ * retried is written on its send partition's number ({@code retry.RetryPlacement}) and so stays with
+ * the same worker and the same part of its account's quotas.
  */
 final class RetryPartitions {
 

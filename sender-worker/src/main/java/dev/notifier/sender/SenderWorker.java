@@ -3,6 +3,7 @@ package dev.notifier.sender;
 import dev.notifier.avro.QuotaUsage;
 import dev.notifier.schemas.KafkaSchemaStore;
 import dev.notifier.sender.throttle.Lease;
+import dev.notifier.sender.retry.RetryPlacement;
 import dev.notifier.sender.throttle.QuotaLedger;
 import dev.notifier.sender.throttle.UsageReader;
 import java.time.Instant;
@@ -158,7 +159,8 @@ public final class SenderWorker implements Runnable, AutoCloseable {
     DeadLetterWriter deadLetters = new DeadLetterWriter(topics, writes, statuses, clock, settings.workerId(), metrics,
         bounces);
     RetryWriter retryWriter = new RetryWriter(topics, writes, statuses, settings.backoff(), clock,
-        () -> ThreadLocalRandom.current().nextDouble(), deadLetters, metrics, bounces);
+        () -> ThreadLocalRandom.current().nextDouble(), deadLetters, metrics, bounces,
+        new RetryPlacement(topic -> producer.partitionsFor(topic).size()));
     this.throttles = new Throttles(settings.accounts().stream()
         .collect(Collectors.toMap(AccountSettings::id, AccountSettings::limits)), ledger, lease, clock);
     this.usage = throttles.anyQuota() ? new UsageReader(usageConsumer(context), topics.usage().name(), ledger,

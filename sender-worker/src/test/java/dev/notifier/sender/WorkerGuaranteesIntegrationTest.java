@@ -245,27 +245,62 @@ class WorkerGuaranteesIntegrationTest extends WorkerIntegrationSupport {
 
   @Test
   void unevenSplitsOfFivePartitionsOverThreeWorkersStayWithinTheRateAndTheMinuteQuota() throws Exception {
-    // Step 1: five send partitions, three workers (2 + 2 + 1), 10/s + 3 and 20 a minute for the account
+    // Step 1: five send partitions, 10/s + 3 and 20 a minute for the account; one worker to begin with
     usePartitions(5);
     h.smtp = ScriptableSmtpServer.builder().start();
     h.smtp.script().delayBetween(Stage.DATA_END, Duration.ZERO, Duration.ofMillis(200));
     AccountSettings account = h.localAccount().withPoolSize(4).withLimits(new Limits(10, 3, 20, null));
-    for (int i = 0; i < 3; i++) {
+    h.startWorker(settings("u0", List.of(account)), name -> null);
+
+    // Step 2: 50 mails, ten on each partition (placed by number, not by their keys' hash); two more
+    // workers join while the first sends, so partitions move and queued mail is handed over (2 + 2 + 1)
+    h.produceSpread(IntStream.range(0, 50)
+        .mapToObj(i -> WorkerHarness.notification("u-" + i, "u" + i + "@example.com", "default")).toList());
+    for (int i = 1; i < 3; i++) {
+      Thread.sleep(800);
       h.startWorker(settings("u" + i, List.of(account)), name -> null);
     }
 
-    // Step 2: 50 mails, ten on each partition
-    h.produceSpread(IntStream.range(0, 50)
-        .mapToObj(i -> WorkerHarness.notification("u-" + i, "u" + i + "@example.com", "default")).toList());
-
     // Step 3: the partitions' parts (4 each) add up to the quota and no more, however partitions moved
-    // while the workers joined; the rest waits for the window
+    // while the workers joined; the rest waits for the window. Mail handed over at a rebalance comes
+    // back as its own partition's mail: on the partitions of its keys' hash it had met parts used up
+    // and waited out the minute, leaving its own partition's part unused (19 of 20)
     awaitLedger(20, 30);
     List<Instant> accepted = h.smtp.messages().stream().map(ReceivedMessage::receivedAt).sorted().toList();
     System.out.printf("uneven split: %d accepted in the minute (quota 20), at most %d in any second (13)%n",
         accepted.size(), maxInAnySecond(accepted));
     assertThat(accepted).hasSize(20);
     assertThat(maxInAnySecond(accepted)).isLessThanOrEqualTo(10 + 3);
+    // each send counted against the part of the partition its mail was produced to, handed over or not
+    java.util.Map<String, Integer> producedTo = new java.util.HashMap<>();
+    IntStream.range(0, 50).forEach(i -> producedTo.put(
+        WorkerHarness.notification("u-" + i, "u" + i + "@example.com", "default").getNotificationId(), i % 5));
+    assertThat(h.readToEnd(h.topics.usage())).hasSize(20).allSatisfy(u -> assertThat(u.value().getPartition())
+        .as("the part %s was counted against", u.value().getNotificationId())
+        .isEqualTo(producedTo.get(u.value().getNotificationId())));
+  }
+
+  @Test
+  void mailDeferredByTheThrottleComesBackAsItsOwnPartitionsMailWhateverItsKeyHashesTo() throws Exception {
+    // Step 1: five send partitions; one mail in 10 s (so the second waits in a wait tier) and 20 a minute
+    usePartitions(5);
+    h.smtp = ScriptableSmtpServer.builder().start();
+    AccountSettings account = h.localAccount().withLimits(new Limits(0.1, 1, 20, null));
+    h.startWorker(settings("k0", List.of(account)), name -> null);
+
+    // Step 2: two mails produced to partition 0 (by number), whose keys hash to other partitions
+    List<Notification> mails = IntStream.range(0, 100)
+        .mapToObj(i -> WorkerHarness.notification("k-" + i, "k" + i + "@example.com", "default"))
+        .filter(n -> org.apache.kafka.common.utils.Utils.toPositive(org.apache.kafka.common.utils.Utils.murmur2(
+            n.getNotificationId().getBytes(java.nio.charset.StandardCharsets.UTF_8))) % 5 != 0)
+        .limit(2).toList();
+    h.produceTo(0, mails);
+
+    // Step 3: the second comes back from the wait tier as partition 0's mail and counts against its part
+    h.smtp.awaitMessages(2, LONG);
+    Await.until(LONG, "2 usage records", () -> h.readToEnd(h.topics.usage()).size() >= 2);
+    assertThat(h.readToEnd(h.topics.usage())).extracting(u -> u.value().getPartition())
+        .as("the quota part each send counted against").containsExactly(0, 0);
   }
 
   /**
@@ -278,9 +313,11 @@ class WorkerGuaranteesIntegrationTest extends WorkerIntegrationSupport {
     java.util.Map<String, Long> want = java.util.Map.of("SENT", (long) sent, "RETRYING throttled", (long) waiting);
     Await.forValue(LONG, sent + " SENT and " + waiting + " waiting for the quota (throttled)", () -> {
       var ledger = WorkerHarness.latestByKey(h.readToEnd(h.topics.status())).values();
-      return ledger.stream().collect(java.util.stream.Collectors.groupingBy(
+      java.util.Map<String, Long> counts = ledger.stream().collect(java.util.stream.Collectors.groupingBy(
           s -> s.getState() + (s.getReason() == null ? "" : " " + s.getReason()), java.util.TreeMap::new,
           java.util.stream.Collectors.counting()));
+      counts.put("at the server", (long) h.smtp.messages().size());
+      return counts;
     }, counts -> want.entrySet().stream().allMatch(e -> e.getValue().equals(counts.get(e.getKey()))));
   }
 

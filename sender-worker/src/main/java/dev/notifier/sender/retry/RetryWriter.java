@@ -40,10 +40,21 @@ public final class RetryWriter {
   private final DeadEnd deadEnd;
   private final WorkerMetrics metrics;
   private final AttemptFeedback feedback;
+  private final RetryPlacement placement;
 
-  /** {@code random} spreads the retry delays (a value in [0, 1], see {@link BackoffPolicy#delayFor}). */
+  /** As below, placing records by their key's hash. */
   public RetryWriter(Topics topics, AcknowledgedWrites writes, Statuses statuses, BackoffPolicy backoff, Clock clock,
       DoubleSupplier random, DeadEnd deadEnd, WorkerMetrics metrics, AttemptFeedback feedback) {
+    this(topics, writes, statuses, backoff, clock, random, deadEnd, metrics, feedback, RetryPlacement.byKey());
+  }
+
+  /**
+   * {@code random} spreads the retry delays (a value in [0, 1], see {@link BackoffPolicy#delayFor});
+   * {@code placement} keeps each record on its send partition's number.
+   */
+  public RetryWriter(Topics topics, AcknowledgedWrites writes, Statuses statuses, BackoffPolicy backoff, Clock clock,
+      DoubleSupplier random, DeadEnd deadEnd, WorkerMetrics metrics, AttemptFeedback feedback,
+      RetryPlacement placement) {
     // topic names resolved once (see Statuses)
     this.waitTopics = topics.waitTiers().stream().map(dev.notifier.schemas.Topic::name).toArray(String[]::new);
     for (int tier = 1; tier <= Topics.RETRY_TIERS; tier++) {
@@ -57,6 +68,7 @@ public final class RetryWriter {
     this.deadEnd = deadEnd;
     this.metrics = metrics;
     this.feedback = feedback;
+    this.placement = placement;
   }
 
   /**
@@ -108,8 +120,7 @@ public final class RetryWriter {
     Instant due = now.plus(retryAfter);
     Notification sameAccount = account.equals(n.getAccount()) ? n : Notification.newBuilder(n).setAccount(account)
         .build();
-    ProducerRecord<String, Object> retry = new ProducerRecord<>(retryTopics[Math.min(attempts, Topics.RETRY_TIERS)],
-        d.record().key(), sameAccount);
+    ProducerRecord<String, Object> retry = record(retryTopics[Math.min(attempts, Topics.RETRY_TIERS)], d, sameAccount);
     RetryHeaders.write(retry.headers(), attempts, first, due, null, "outcome-unknown");
     retry.headers().add(RetryHeaders.UNKNOWN_OUTCOME_ACCOUNT, account.getBytes(StandardCharsets.UTF_8));
     RetryHeaders.carryOrigin(d.record(), retry.headers());
@@ -132,7 +143,7 @@ public final class RetryWriter {
       return;
     }
     int tier = Topics.waitTierFor(wait);
-    ProducerRecord<String, Object> retry = new ProducerRecord<>(waitTopics[tier], d.record().key(), d.notification());
+    ProducerRecord<String, Object> retry = record(waitTopics[tier], d, d.notification());
     RetryHeaders.write(retry.headers(), d.failedAttempts(), d.firstFailure(), now.plus(Topics.WAIT_TIERS.get(tier)),
         due, reason);
     RetryHeaders.carryOrigin(d.record(), retry.headers());
@@ -156,7 +167,7 @@ public final class RetryWriter {
     String kind = c.kind();
     int tier = Math.min(attempts, Topics.RETRY_TIERS);
     Notification n = d.notification();
-    ProducerRecord<String, Object> retry = new ProducerRecord<>(retryTopics[tier], d.record().key(), n);
+    ProducerRecord<String, Object> retry = record(retryTopics[tier], d, n);
     RetryHeaders.write(retry.headers(), attempts, first, due, null, kind);
     RetryHeaders.carryOrigin(d.record(), retry.headers());
     LOG.info("RETRY {} account={} class={} kind={} attempt={} due={}", n.getNotificationId(), n.getAccount(),
@@ -166,6 +177,11 @@ public final class RetryWriter {
         statuses.record(n, DeliveryState.RETRYING, kind, detail + "; next attempt at " + due, attempts)));
     records.addAll(bounce);
     writes.write(records, done);
+  }
+
+  /** {@code n} for {@code topic} under the delivery's key, on its send partition's number ({@link RetryPlacement}). */
+  private ProducerRecord<String, Object> record(String topic, Delivery d, Notification n) {
+    return new ProducerRecord<>(topic, placement.partition(topic, d.sendPartition()), d.record().key(), n);
   }
 
   /** Retries that ran out: an {@link Action#EXPIRED} dead letter whose fix tells the story. */

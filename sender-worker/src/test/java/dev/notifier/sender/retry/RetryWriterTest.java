@@ -140,6 +140,25 @@ class RetryWriterTest {
     });
   }
 
+  @Test
+  void deferredAndRetriedMailStaysOnItsSendPartitionsNumberWhateverItsKeyHashesTo() {
+    RetryWriter placed = new RetryWriter(topics, new dev.notifier.sender.outcome.AcknowledgedWrites(outcomes.producer,
+        outcomes.fatal::add), outcomes.statuses, BackoffPolicy.builder().jitter(0).lifetime(Duration.ofHours(1)).build(),
+        clock, () -> 0.5, outcomes.deadLetters, outcomes.metrics, AttemptFeedback.NONE,
+        new RetryPlacement(topic -> topic.equals(topics.retry(1).name()) ? 2 : 5));
+    Delivery fromPartition3 = delivery(topics.send().name(), 3, new RecordHeaders());
+
+    placed.deferred(fromPartition3, "throttled", Duration.ofSeconds(58), done::incrementAndGet);
+    placed.failed(fromPartition3, classify("421 busy"), failure("421 busy"), done::incrementAndGet);
+
+    assertThat(single(topics.waitTiers().get(Topics.waitTierFor(Duration.ofSeconds(58))).name()).partition())
+        .as("its own send partition's number, so it comes back as partition 3's mail").isEqualTo(3);
+    assertThat(single(topics.retry(1).name()).partition()).as("a topic with only 2 partitions: by the key's hash")
+        .isNull();
+    assertThat(new RetryPlacement(topic -> { throw new IllegalStateException("no metadata"); })
+        .partition(topics.retry(1).name(), 3)).as("metadata not at hand: by the key's hash").isNull();
+  }
+
   private ProducerRecord<String, Object> single(String topic) {
     List<ProducerRecord<String, Object>> records = outcomes.writtenTo(topic);
     assertThat(records).as("records in %s", topic).hasSize(1);
@@ -176,8 +195,12 @@ class RetryWriterTest {
   }
 
   private static Delivery delivery(String topic, Headers headers) {
+    return delivery(topic, 0, headers);
+  }
+
+  private static Delivery delivery(String topic, int partition, Headers headers) {
     Notification n = MockOutcomes.notification("e1", "alice@example.com", "default");
-    ConsumerRecord<String, Notification> record = new ConsumerRecord<>(topic, 0, 42L, 0L, TimestampType.CREATE_TIME,
+    ConsumerRecord<String, Notification> record = new ConsumerRecord<>(topic, partition, 42L, 0L, TimestampType.CREATE_TIME,
         0, 0, n.getNotificationId(), n, new RecordHeaders(headers.toArray()), Optional.empty());
     return MockOutcomes.delivery(record);
   }
