@@ -78,6 +78,11 @@ final class BenchKafka {
     kafka.createTopic(name, partitions, Map.of());
   }
 
+  /** A consumer's properties for group {@code groupId}: from the earliest offset, no auto-created topics. */
+  Properties consumerProps(String groupId) {
+    return kafka.consumerProps(groupId);
+  }
+
   Properties producerProps() {
     Properties props = kafka.producerProps();
     // a loader that batches: the load is produced before the clock starts

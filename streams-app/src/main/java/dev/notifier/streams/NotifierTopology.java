@@ -26,6 +26,7 @@ import dev.notifier.streams.policy.PolicyOutcome;
 import dev.notifier.streams.policy.PolicyProcessor;
 import dev.notifier.streams.policy.PolicyStores;
 import dev.notifier.streams.policy.Release;
+import dev.notifier.streams.policy.ReleaseNow;
 import dev.notifier.streams.render.DigestRendering;
 import dev.notifier.streams.render.Rendering;
 import dev.notifier.schemas.NotificationIds;
@@ -44,7 +45,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * The notifier topology, in the order of DESIGN.md's flow: parse → expand (groups, then users)
- * → suppress → dedup → policy (digests, quiet hours, daily caps) → render → route → send. Skipped recipients,
+ * → suppress → dedup → policy (digests, quiet hours, daily caps) → render → route → send. Mail that needs its
+ * recipient's state crosses a repartition by recipient to the policy stage; the rest is released and
+ * rendered in the event's own task ({@link Policies#needsRecipientState}). Skipped recipients,
  * policy decisions and queued notifications are written to the status topic; unparseable records
  * to the invalid topic. Beside it, the learn stage turns feedback into suppressions. {@link #buildTopology} is shared by the
  * application, its {@code TopologyTestDriver} tests and the benchmark, and registers the state
@@ -108,14 +111,17 @@ public final class NotifierTopology {
         .selectKey((k, c) -> Statuses.notificationId(c), Named.as("by-notification-id"))
         .processValues(() -> new DedupProcessor(settings.dedupWindow(), metrics), Named.as("dedup"),
             DedupProcessor.STORE);
-    KStream<String, PolicyOutcome> decided = policy(deduplicated, settings);
+    // mail that needs no state of its recipient (no digest, quiet hours or cap) is released and rendered in
+    // the event's own task; the rest crosses the repartition by recipient to the policy stage
+    Policies policies = new Policies(settings.rules());
+    KStream<String, Release> releasedAtOnce = deduplicated
+        .filterNot((id, c) -> policies.needsRecipientState(c), Named.as("no-recipient-policy"))
+        .processValues(() -> new ReleaseNow(policies), Named.as("release-now"));
+    KStream<String, PolicyOutcome> decided = policy(deduplicated
+        .filter((id, c) -> policies.needsRecipientState(c), Named.as("recipient-policy")), policies, settings);
     decided.filter((id, o) -> o instanceof LedgerEntry, Named.as("policy-decisions"))
         .mapValues(o -> ((LedgerEntry) o).status(), Named.as("policy-status"))
         .to(topics.status().name(), produced(topics.status()));
-    KStream<String, Rendering> rendered = decided
-        .filter((id, o) -> o instanceof Release, Named.as("released"))
-        .mapValues((id, o) -> Rendering.of(id, (Release) o, settings.renderer(), settings.router(), settings.clock()),
-            Named.as("render"));
     KStream<String, DigestRendering> digests = decided
         .filter((id, o) -> o instanceof ClosedDigest, Named.as("digests-due"))
         .mapValues(o -> DigestRendering.of((ClosedDigest) o, settings.renderer(), settings.router()),
@@ -126,22 +132,39 @@ public final class NotifierTopology {
 
     // skips of the first hop (before the repartition) and of the second (rendering) are written apart: a merge
     // of the two would put both hops in one sub-topology, whose tasks read the events and the repartition topic
-    // together in timestamp order and wait on each other (TopologyShapeTest)
+    // together in timestamp order and wait on each other (TopologyShapeTest); so are the two hops' notifications
     skippedStatus(resolved.filter((k, c) -> c.getSkipReason() != null, Named.as("skipped")), "skipped-status",
         settings);
-    skippedStatus(rendered.filter((id, r) -> r.failed() != null, Named.as("render-failed"))
-        .mapValues(Rendering::failed, Named.as("render-failure")), "render-failure-status", settings);
-
-    KStream<String, Notification> notifications = rendered
-        .filter((id, r) -> r.notification() != null, Named.as("rendered"))
-        .mapValues(Rendering::notification, Named.as("notification"))
+    writeOut(render(releasedAtOnce, "at-once-", settings), "at-once-", settings);
+    writeOut(render(decided.filter((id, o) -> o instanceof Release, Named.as("released"))
+            .mapValues(o -> (Release) o, Named.as("release")), "", settings)
         .merge(digests.filter((id, d) -> d.notification() != null, Named.as("digest-rendered"))
-            .mapValues(DigestRendering::notification, Named.as("digest-notification")), Named.as("all-notifications"));
+            .mapValues(DigestRendering::notification, Named.as("digest-notification")), Named.as("all-notifications")),
+        "", settings);
+  }
+
+  /** Renders released mail; a rendering that fails becomes a SKIPPED status. Names start with {@code prefix}. */
+  private static KStream<String, Notification> render(KStream<String, Release> releases, String prefix,
+      TopologySettings settings) {
+    KStream<String, Rendering> rendered = releases
+        .mapValues((id, r) -> Rendering.of(id, r, settings.renderer(), settings.router(), settings.clock()),
+            Named.as(prefix + "render"));
+    skippedStatus(rendered.filter((id, r) -> r.failed() != null, Named.as(prefix + "render-failed"))
+        .mapValues(Rendering::failed, Named.as(prefix + "render-failure")), prefix + "render-failure-status", settings);
+    return rendered.filter((id, r) -> r.notification() != null, Named.as(prefix + "rendered"))
+        .mapValues(Rendering::notification, Named.as(prefix + "notification"));
+  }
+
+  /** Writes notifications to the send topic and their QUEUED statuses. Names start with {@code prefix}. */
+  private static void writeOut(KStream<String, Notification> notifications, String prefix,
+      TopologySettings settings) {
+    Topics topics = settings.topics();
+    TopologyMetrics metrics = settings.metrics();
     notifications.to(topics.send().name(), produced(topics.send()));
     notifications.mapValues(n -> {
           metrics.notificationOut(n.getTemplate(), n.getAccount());
           return Statuses.queued(n);
-        }, Named.as("queued-status"))
+        }, Named.as(prefix + "queued-status"))
         .to(topics.status().name(), produced(topics.status()));
   }
 
@@ -159,9 +182,8 @@ public final class NotifierTopology {
    * daily count, so candidates are repartitioned by recipient address — the one repartition of the
    * topology — before the policy processor decides; its stores are registered here.
    */
-  private static KStream<String, PolicyOutcome> policy(KStream<String, Candidate> candidates,
+  private static KStream<String, PolicyOutcome> policy(KStream<String, Candidate> candidates, Policies policies,
       TopologySettings settings) {
-    Policies policies = new Policies(settings.rules());
     return candidates
         .selectKey((id, c) -> NotificationIds.normalize(c.getEmail()), Named.as("to-recipient"))
         .repartition(Repartitioned.<String, Candidate>as("by-recipient")

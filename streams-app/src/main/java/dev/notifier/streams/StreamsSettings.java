@@ -138,4 +138,14 @@ public record StreamsSettings(
     return new StreamsSettings(applicationId, stateDir, dedupWindow, rulesFile, templatesDir, defaultLocale,
         maxEventBytes, threads, suppressions, schemaRegistry, commitInterval, every);
   }
+
+  public StreamsSettings withThreads(int count) {
+    return new StreamsSettings(applicationId, stateDir, dedupWindow, rulesFile, templatesDir, defaultLocale,
+        maxEventBytes, count, suppressions, schemaRegistry, commitInterval, commitWhenCaughtUp);
+  }
+
+  public StreamsSettings withRulesFile(String file) {
+    return new StreamsSettings(applicationId, stateDir, dedupWindow, file, templatesDir, defaultLocale,
+        maxEventBytes, threads, suppressions, schemaRegistry, commitInterval, commitWhenCaughtUp);
+  }
 }

@@ -351,6 +351,24 @@ class PolicyTopologyTest {
   }
 
   @Test
+  void mailOfARuleWithoutACapCountsTowardsTheCapAnotherRuleSets() {
+    // news mail needs no state of its own (no digest, no quiet hours, no cap of its rule): it may skip the policy
+    // stage only while nothing could count it; the bug rule's cap of 2 counts every normal mail of the day
+    start("  - events: \"news.*\"\n    notify: [to]\n    template: bug\n"
+        + "  - events: \"bug.*\"\n    notify: [to]\n    template: bug\n    overCap: skip\n    recipient: {dailyCap: 2}\n",
+        Instant.parse("2026-11-21T10:00:00Z"));
+    user("alice", null, null);
+    event("n1", "news.posted", "bug", "1", "alice");
+    event("n2", "news.posted", "bug", "2", "alice");
+    event("b1", "bug.edited", "bug", "3", "alice");
+
+    assertThat(t.sent()).as("the two news mails").hasSize(2);
+    DeliveryStatus overCap = t.statuses().get(id("b1", "alice", "bug"));
+    assertThat(overCap.getState()).isEqualTo(DeliveryState.SKIPPED);
+    assertThat(overCap.getReason()).isEqualTo("capped");
+  }
+
+  @Test
   void criticalMailBypassesDigestsQuietHoursAndCaps() {
     start("  - events: \"security.*\"\n    notify: [to]\n    template: bug\n    priority: critical\n"
         + "    recipient: {dailyCap: 1}\n"

@@ -36,4 +36,23 @@ class TopologyShapeTest {
     assertThat(sourcesBySubTopology).as("a sub-topology reads only the policy stage's repartition topic")
         .contains(Set.of("by-recipient-repartition"));
   }
+
+  /**
+   * Mail that needs no state of its recipient (no digest, quiet hours or cap) is rendered and written
+   * to the send topic by the sub-topology that reads the events, in the same transaction: one commit
+   * to wait for instead of two (the end-to-end latency benchmark's "no recipient policy" rows).
+   */
+  @Test
+  void theEventsSubTopologyWritesMailThatNeedsNoRecipientStateToTheSendTopic() {
+    StreamsBuilder builder = new StreamsBuilder();
+    NotifierTopology.buildTopology(builder, TopologySettings.defaults(Topics.standard(), "default"));
+    TopologyDescription.Subtopology events = builder.build().describe().subtopologies().stream()
+        .filter(s -> s.nodes().stream().anyMatch(n -> n instanceof TopologyDescription.Source source
+            && source.topicSet().contains("notifier.events")))
+        .findFirst().orElseThrow();
+
+    assertThat(events.nodes().stream().filter(n -> n instanceof TopologyDescription.Sink)
+        .map(n -> ((TopologyDescription.Sink) n).topic()))
+        .contains("notifier.send", "by-recipient-repartition");
+  }
 }

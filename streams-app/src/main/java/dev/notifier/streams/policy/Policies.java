@@ -29,9 +29,41 @@ import java.util.Set;
 public final class Policies {
 
   private final RuleBook rules;
+  /** Whether any rule, team or the file gives recipients a daily cap: then every normal mail counts. */
+  private final boolean anyConfiguredCap;
 
   public Policies(RuleBook rules) {
     this.rules = rules;
+    PolicyDefaults defaults = rules.policyDefaults();
+    this.anyConfiguredCap = capped(defaults.recipient())
+        || defaults.teams().values().stream().anyMatch(Policies::capped)
+        || rules.rules().stream().anyMatch(r -> capped(r.policy().recipient()));
+  }
+
+  /**
+   * Whether {@code c} needs its recipient's state — an open digest, held mail, the day's count — and
+   * so the policy stage behind the repartition by recipient; false for mail that goes out at once
+   * whatever else the recipient was sent: no digest, no quiet hours, and no cap that its sending
+   * could count towards (critical mail is never counted; normal and bulk mail count towards every
+   * cap of the recipient, whichever rule set it, so they skip the count only when neither the
+   * recipient nor any rule, team or the file sets one). Such mail is rendered in the event's own
+   * task, one transaction sooner. A cap first set during a day then counts only the mail of that day
+   * sent from then on.
+   */
+  public boolean needsRecipientState(Candidate c) {
+    Policy policy = of(c);
+    if (policy.digest() != null || !policy.quietHours().equals(QuietHours.NONE) || policy.dailyCap() > 0) {
+      return true;
+    }
+    if (policy.priority() == Priority.CRITICAL) {
+      return false;
+    }
+    Preferences prefs = c.getPreferences();
+    return anyConfiguredCap || (prefs != null && prefs.getDailyCap() != null && prefs.getDailyCap() > 0);
+  }
+
+  private static boolean capped(RecipientSettings settings) {
+    return settings != null && settings.dailyCap() != null && settings.dailyCap() > 0;
   }
 
   /** The policy of {@code c}; its rule exists (candidates only come from matching rules). */

@@ -30,7 +30,8 @@ import org.apache.kafka.streams.processor.api.Record;
  * </ol>
  *
  * Critical mail resolves to a policy without digest, quiet hours or cap ({@link Policies}), so it
- * takes the last step at once. A wall-clock punctuation every {@code tick} sends the digests that
+ * takes the last step at once — when its rule gives it none of them, it never comes here: mail that
+ * needs no state of its recipient is released in the event's own task ({@link ReleaseNow}). A wall-clock punctuation every {@code tick} sends the digests that
  * are due — holding one due in quiet hours until they end, sealed against new items — and releases
  * held mail (checking the cap on the day it goes out). "Now" is the stream time's wall clock,
  * {@link ProcessorContext#currentSystemTimeMs()}, which {@code TopologyTestDriver} lets tests move.

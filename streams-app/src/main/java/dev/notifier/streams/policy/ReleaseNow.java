@@ -1,0 +1,37 @@
+package dev.notifier.streams.policy;
+
+import dev.notifier.avro.internal.Candidate;
+import java.time.Instant;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
+import org.apache.kafka.streams.processor.api.FixedKeyRecord;
+
+/**
+ * The policy stage of mail that needs no state of its recipient ({@link Policies#needsRecipientState}):
+ * released at once, with its priority and expiry, as {@link PolicyProcessor} would release it — but
+ * in the event's own task, without the repartition by recipient and the second transaction that
+ * mail behind it waits for. "Now" is the stream time's wall clock, as there.
+ */
+public final class ReleaseNow implements FixedKeyProcessor<String, Candidate, Release> {
+
+  private final Policies policies;
+  private FixedKeyProcessorContext<String, Release> context;
+
+  public ReleaseNow(Policies policies) {
+    this.policies = policies;
+  }
+
+  @Override
+  public void init(FixedKeyProcessorContext<String, Release> context) {
+    this.context = context;
+  }
+
+  @Override
+  public void process(FixedKeyRecord<String, Candidate> record) {
+    Candidate c = record.value();
+    Policy policy = policies.of(c);
+    Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
+    context.forward(record.withValue(new Release(c, policy.priority(), now, now.plus(policy.expiresAfter())))
+        .withTimestamp(now.toEpochMilli()));
+  }
+}
