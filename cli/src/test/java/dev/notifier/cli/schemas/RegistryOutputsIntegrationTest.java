@@ -189,11 +189,18 @@ class RegistryOutputsIntegrationTest {
   void theTopologyWritesTheSendTopicInTheWireFormatAndTheWorkerDeliversFromIt() {
     int id = registry.register(SEND_SUBJECT, PortableSchema.json(Notification.getClassSchema()));
 
-    assertThat(rawValues(TOPICS.send().name())).as("out-1 and out-3").hasSizeGreaterThanOrEqualTo(2)
-        .allSatisfy(v -> {
-          assertThat(v[0]).as("magic byte 0").isZero();
-          assertThat(java.nio.ByteBuffer.wrap(v, 1, 4).getInt()).isEqualTo(id);
-        });
+    Map<String, byte[]> byKey = new HashMap<>();
+    // the registry-down test's record, of a newer schema, is not the topology's
+    read(TOPICS.send().name(), (key, value) -> {
+      if (!key.startsWith("registry-down")) {
+        byKey.put(key, value);
+      }
+    });
+
+    assertThat(byKey.values()).as("out-1 and out-3").hasSizeGreaterThanOrEqualTo(2).allSatisfy(v -> {
+      assertThat(v[0]).as("magic byte 0").isZero();
+      assertThat(java.nio.ByteBuffer.wrap(v, 1, 4).getInt()).isEqualTo(id);
+    });
     // the one mail of step 2, read by the worker from the wire format
     assertThat(smtp.messages()).anySatisfy(m -> assertThat(m.recipients()).contains("alice@example.com"));
   }
@@ -205,8 +212,8 @@ class RegistryOutputsIntegrationTest {
     String out = exec("/usr/bin/python3", EXAMPLES.resolve("consume_registry.py").toString(), "--bootstrap-server",
         kafka.bootstrapServers(), "--registry", registry.url(), "--topic", TOPICS.send().name(), "--idle", "3");
 
-    assertThat(out).contains("to=alice@example.com template=bug-assigned account=default event=out-1")
-        .contains("to=gone@example.org template=bug-assigned account=default event=out-3")
+    assertThat(out).contains("to=alice@example.com template=bug account=default event=out-1")
+        .contains("to=gone@example.org template=bug account=default event=out-3")
         .doesNotContain("not-registry-format");
   }
 
