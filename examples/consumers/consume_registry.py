@@ -1,18 +1,22 @@
 #!/usr/bin/env python3
-"""Reads the notifier's delivery ledger (notifier.status) or its dead letters (notifier.send.dlt)
-with Confluent's AvroDeserializer.
+"""Reads the notifier's delivery ledger (notifier.status), its dead letters (notifier.send.dlt) or
+the notifications it sends (notifier.send) with Confluent's AvroDeserializer.
 
 Debian: apt-get install python3-confluent-kafka python3-requests (and the fastavro wheel)
-The notifier writes the status and dead-letter topics in the registry's wire format when its config
-says streams.schemaRegistry.outputs: registry; the deserializer then fetches the writer schema by the
-id each record carries (subjects notifier.status-value, notifier.send.dlt-value) and needs no schema file.
+The notifier writes the send, status and dead-letter topics in the registry's wire format when its
+config says streams.schemaRegistry.outputs: registry; the deserializer then fetches the writer schema by
+the id each record carries (subjects notifier.send-value, notifier.status-value, notifier.send.dlt-value)
+and needs no schema file. The retry and wait tiers (notifier.send.retry.N, notifier.send.wait.*) are
+the workers' own and stay in Avro single-object encoding.
 
   python3 consume_registry.py --bootstrap-server 127.0.0.1:9092 --registry http://127.0.0.1:8081
   python3 consume_registry.py ... --topic notifier.send.dlt
+  python3 consume_registry.py ... --topic notifier.send
 
 Prints one line per record, from the beginning of the topic, until --idle seconds pass without one:
   <key> state=<state> event=<eventId> reason=<reason>                 (a status)
   <key> class=<failureClass> kind=<kind> code=<replyCode> to=<recipient> event=<eventId>   (a dead letter)
+  <key> to=<recipient> template=<template> account=<account> event=<eventId>          (a notification)
 A record not in the registry's wire format (written by a part of the notifier that writes Avro
 single-object encoding) is printed as "<key> not-registry-format". Exits 0.
 """
@@ -27,7 +31,10 @@ from confluent_kafka.serialization import MessageField, SerializationContext
 
 
 def describe(record):
-    """A status or a dead letter, in one line."""
+    """A status, a dead letter or a notification, in one line."""
+    if "recipient" in record:
+        return "to=%s template=%s account=%s event=%s" % (
+            record["recipient"]["email"], record["template"], record["account"], record["eventId"])
     if "state" in record:
         return "state=%s event=%s reason=%s" % (record["state"], record["eventId"], record.get("reason"))
     notification = record.get("notification") or {}

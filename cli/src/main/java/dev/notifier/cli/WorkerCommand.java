@@ -43,7 +43,7 @@ final class WorkerCommand implements Callable<Integer> {
     CountDownLatch done = new CountDownLatch(1);
     try (ProcessMetrics metrics = new ProcessMetrics()) {
       // statuses and dead letters in the format streams.schemaRegistry.outputs names (as the streams app
-      // writes its statuses)
+      // writes its statuses), and the send topic read in the registry's wire format too when a registry is named
       SenderWorker worker = new SenderWorker(WorkerContext.builder(cfg.kafka(), settings)
           .topics(RegistryOutputs.writingIfConfigured(cfg.kafka().topics(), cfg.streams().schemaRegistry()))
           .meterRegistry(metrics.registry()).build());

@@ -51,14 +51,16 @@ public final class Topics {
   private final Topic<String, Feedback> feedback;
   private final Topic<String, Suppression> suppressions;
 
-  private Topics(String prefix, Serde<DeliveryStatus> statusValues, Serde<DeadLetter> deadLetterValues) {
+  private Topics(String prefix, Serde<Notification> sendValues, Serde<DeliveryStatus> statusValues,
+      Serde<DeadLetter> deadLetterValues) {
     this.prefix = prefix;
     this.users = new Topic<>(prefix + "notifier.users", Serdes.String(), Serdes.serdeFrom(
         new AvroSerde<>(User.class, User.getClassSchema()).serializer(), DirectoryDeserializers.users()));
     this.groups = new Topic<>(prefix + "notifier.groups", Serdes.String(), Serdes.serdeFrom(
         new AvroSerde<>(Group.class, Group.getClassSchema()).serializer(), DirectoryDeserializers.groups()));
+    // the retry and wait tiers are the workers' own: always single-object, whatever the send topic's format
     Serde<Notification> notifications = notificationSerde();
-    this.send = new Topic<>(prefix + "notifier.send", Serdes.String(), notifications);
+    this.send = new Topic<>(prefix + "notifier.send", Serdes.String(), sendValues == null ? notifications : sendValues);
     List<Topic<String, Notification>> tiers = new java.util.ArrayList<>();
     for (int tier = 1; tier <= RETRY_TIERS; tier++) {
       tiers.add(new Topic<>(prefix + "notifier.send.retry." + tier, Serdes.String(), notifications));
@@ -82,7 +84,7 @@ public final class Topics {
 
   /** The default names, with no prefix. */
   public static Topics standard() {
-    return new Topics("", null, null);
+    return new Topics("", null, null, null);
   }
 
   /** Names prefixed by {@code prefix}, which must be empty or end with a dot, dash or underscore. */
@@ -91,16 +93,19 @@ public final class Topics {
       throw new IllegalArgumentException("topic prefix '" + prefix
           + "' is invalid: use letters, digits, '.', '_' or '-', ending with '.', '_' or '-' (e.g. 'staging.')");
     }
-    return new Topics(prefix, null, null);
+    return new Topics(prefix, null, null, null);
   }
 
   /**
-   * This catalogue with other value serdes for the two topics analysts read, the status and the
-   * dead-letter topic: ones that also read (and perhaps write) the schema registry's wire format
-   * ({@link dev.notifier.schemas.registry.RegistryOutputs}).
+   * This catalogue with other value serdes for the three topics analysts read — the send topic, the
+   * status topic and the dead-letter topic: ones that also read (and perhaps write) the schema
+   * registry's wire format ({@link dev.notifier.schemas.registry.RegistryOutputs}). The retry and
+   * wait tiers keep {@link #notificationSerde()}: they are the workers' internal topics, which no
+   * analyst reads, and single-object encoding needs no registry to read them back.
    */
-  public Topics withOutputValues(Serde<DeliveryStatus> statusValues, Serde<DeadLetter> deadLetterValues) {
-    return new Topics(prefix, statusValues, deadLetterValues);
+  public Topics withOutputValues(Serde<Notification> sendValues, Serde<DeliveryStatus> statusValues,
+      Serde<DeadLetter> deadLetterValues) {
+    return new Topics(prefix, sendValues, statusValues, deadLetterValues);
   }
 
   /** Statuses in Avro single-object encoding, the current schema; reads every shipped version too. */
@@ -135,6 +140,11 @@ public final class Topics {
     return groups;
   }
 
+  /**
+   * The notifications to send, written by the streams app (and replays), read by the workers: Avro
+   * single-object encoding, or the schema registry's wire format with
+   * {@code streams.schemaRegistry.outputs: registry} (see {@link #withOutputValues}).
+   */
   public Topic<String, Notification> send() {
     return send;
   }
@@ -188,7 +198,10 @@ public final class Topics {
     return s % 3600 == 0 && s > 0 ? s / 3600 + "h" : s % 60 == 0 && s > 0 ? s / 60 + "m" : s + "s";
   }
 
-  /** The retry tiers and the wait tiers: every topic a worker reads besides the send topic. */
+  /**
+   * The retry tiers and the wait tiers: every topic a worker reads besides the send topic. The workers
+   * alone write and read them, always in Avro single-object encoding, whatever format the send topic has.
+   */
   public List<Topic<String, Notification>> retryTopics() {
     List<Topic<String, Notification>> all = new java.util.ArrayList<>(retries);
     all.addAll(waits);
@@ -288,8 +301,12 @@ public final class Topics {
     return new TopicSpec(topic.name(), configs, tier);
   }
 
-  /** Notifications in the current schema; reads every shipped version too ({@link SchemaHistory}). */
-  public static Serde<Notification> notificationSerde() {
+  /**
+   * Notifications in Avro single-object encoding, the current schema; reads every shipped version too
+   * ({@link SchemaHistory}). The retry and wait tiers always use it; the send topic too unless
+   * {@link #withOutputValues} gave it another.
+   */
+  public static AvroSerde<Notification> notificationSerde() {
     return AvroSerde.withHistory(Notification.class, Notification.getClassSchema(), null);
   }
 }

@@ -2,6 +2,7 @@ package dev.notifier.sender;
 
 import dev.notifier.avro.Notification;
 import dev.notifier.schemas.KafkaSchemaStore;
+import dev.notifier.schemas.registry.RegistryUnavailableException;
 import dev.notifier.sender.retry.Action;
 import dev.notifier.sender.retry.Classification;
 import dev.notifier.sender.retry.Delivery;
@@ -47,7 +48,10 @@ final class PartitionSource implements ConsumerRebalanceListener {
   private final String name;
   /** A wait shorter than this is waited out at the head of its partition instead of hopping to another tier. */
   static final Duration SHORTEST_HOP = dev.notifier.schemas.Topics.WAIT_TIERS.get(1);
-  /** How long a record waits before its writer's schema is looked up again when the schema topic cannot be read. */
+  /**
+   * How long a record waits before its writer's schema is looked up again when the schema topic, or the
+   * schema registry, cannot be read.
+   */
   static final Duration SCHEMA_RETRY = Duration.ofSeconds(5);
 
   private final Consumer<String, byte[]> consumer;
@@ -152,8 +156,8 @@ final class PartitionSource implements ConsumerRebalanceListener {
   /**
    * One record: its retry headers read (a malformed one makes it a dead letter), held back until
    * its tier's due time (the partition paused at it), sent on to a shorter wait tier while its wait
-   * lasts, decoded (an undecodable one becomes a dead letter; while the schema topic cannot be read,
-   * it is tried again later), then dispatched.
+   * lasts, decoded (an undecodable one becomes a dead letter; while the schema topic or the schema
+   * registry cannot be read, it is tried again later), checked for addressing of its own, then dispatched.
    */
   private void take(TopicPartition partition, ConsumerRecord<String, byte[]> record, Instant now) {
     Instant due;
@@ -180,19 +184,23 @@ final class PartitionSource implements ConsumerRebalanceListener {
       return;
     }
     Notification notification;
+    Optional<String> forged;
     try {
       notification = decoder.decode(record.value());
+      forged = decoder.forgedSender(record);
     } catch (KafkaSchemaStore.Unavailable e) {
-      LOG.warn("{}: cannot decode the record at {} offset {} yet: {}; trying again in {}", name, partition,
-          record.offset(), e.getMessage(), SCHEMA_RETRY);
-      holdAt(partition, record.offset(), now.plus(SCHEMA_RETRY));
+      notYet(partition, record, now, e);
       return;
     } catch (IOException | RuntimeException e) {
+      if (RegistryUnavailableException.isCauseOf(e)) {
+        // the record is not invalid: its schema registry did not answer; a dead letter now would lose good mail
+        notYet(partition, record, now, e);
+        return;
+      }
       dispatcher.unreadable(record, Action.UNDECODABLE, e);
       return;
     }
     Delivery delivery = new Delivery(record, notification, attempts, firstFailure, sendPartition.applyAsInt(partition));
-    Optional<String> forged = decoder.forgedSender(record);
     if (forged.isPresent()) {
       dispatcher.refused(delivery, new Classification(Action.POLICY, false, "sender-forged", "the record asks for "
           + "addressing of its own (" + forged.get() + "), which the topology never writes: a worker sends only from "
@@ -204,6 +212,16 @@ final class PartitionSource implements ConsumerRebalanceListener {
     } else {
       dispatcher.dispatch(delivery);
     }
+  }
+
+  /**
+   * The record cannot be read yet — the schema topic or the schema registry did not answer — which is
+   * not its fault: its partition waits at it for {@link #SCHEMA_RETRY}, and it is read again then.
+   */
+  private void notYet(TopicPartition partition, ConsumerRecord<String, byte[]> record, Instant now, Exception e) {
+    LOG.warn("{}: cannot decode the record at {} offset {} yet: {}; trying again in {}", name, partition,
+        record.offset(), e.getMessage(), SCHEMA_RETRY);
+    holdAt(partition, record.offset(), now.plus(SCHEMA_RETRY));
   }
 
   /** Pauses the partition at {@code offset} until {@code until}: the records behind it are not due sooner. */

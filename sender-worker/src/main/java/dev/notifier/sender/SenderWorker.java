@@ -167,7 +167,8 @@ public final class SenderWorker implements Runnable, AutoCloseable {
         accounts.keySet(), clock) : null;
     ledger.caughtUp(usage == null);
     this.schemaStore = new KafkaSchemaStore(kafka.clientProperties(), topics.schemas().name(), Duration.ofSeconds(10));
-    NotificationDecoder decoder = new NotificationDecoder(schemaStore);
+    // reads the send topic's wire format too when the topics' send serde does (streams.schemaRegistry configured)
+    NotificationDecoder decoder = NotificationDecoder.of(schemaStore, topics, clock);
     FailoverChains chains = FailoverChains.of(settings.accounts());
     this.failover = new Failover(chains, new FailoverState(chains, context.meterRegistry()), (accountId, d) -> {
       AccountLane lane = lanes.get(accountId);

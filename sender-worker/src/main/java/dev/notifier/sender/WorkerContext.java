@@ -96,7 +96,8 @@ public final class WorkerContext {
 
     /**
      * The topic catalogue, to write the status and dead-letter topics in a schema registry's wire
-     * format ({@code RegistryOutputs}); default the catalogue of the kafka settings.
+     * format and read the send topic in it too ({@code RegistryOutputs}); default the catalogue of the
+     * kafka settings, which needs no registry.
      */
     public Builder topics(Topics topics) {
       this.topics = Objects.requireNonNull(topics, "topics");

@@ -26,7 +26,8 @@ import java.time.Duration;
  * @param threads stream threads in this instance
  * @param suppressions which feedback suppresses an address (see {@link SuppressionPolicy})
  * @param schemaRegistry a Confluent-compatible schema registry, to read events in its wire format (none: such
- *     events are invalid), and, with its {@code outputs: registry}, to write the status topic in it
+ *     events are invalid), and, with its {@code outputs: registry}, to write the send, status and dead-letter
+ *     topics in it
  * @param commitInterval how often the topology commits its transaction, ISO-8601 (default {@link
  *     #DEFAULT_COMMIT_INTERVAL}): a notification reaches the workers only once committed, so under a backlog
  *     this bounds the time it waits in each of the topology's two hops; each commit costs a transaction

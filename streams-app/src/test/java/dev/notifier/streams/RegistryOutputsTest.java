@@ -7,6 +7,9 @@ import dev.notifier.avro.DeadLetter;
 import dev.notifier.avro.DeliveryState;
 import dev.notifier.avro.DeliveryStatus;
 import dev.notifier.avro.DomainEvent;
+import dev.notifier.avro.Notification;
+import dev.notifier.avro.Priority;
+import dev.notifier.avro.Recipient;
 import dev.notifier.avro.Subject;
 import dev.notifier.schemas.PortableSchema;
 import dev.notifier.schemas.SchemaHistory;
@@ -32,22 +35,27 @@ import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The status and dead-letter topics' values with {@code streams.schemaRegistry.outputs}: written in the registry's wire
- * format only when asked, under subjects {@code notifier.status-value} and
- * {@code notifier.send.dlt-value}, their schema ids settled at start-up
+ * The send, status and dead-letter topics' values with {@code streams.schemaRegistry.outputs}: written in the
+ * registry's wire format only when asked, under subjects {@code notifier.send-value}, {@code notifier.status-value}
+ * and {@code notifier.send.dlt-value}, their schema ids settled at start-up
  * (never registered unless {@code autoRegister}); read in both formats whatever is written, with schema
- * evolution as in single-object encoding and a schema id of another record type refused, not misread.
+ * evolution as in single-object encoding and a schema id of another record type refused, not misread. The retry
+ * and wait tiers, the workers' own, stay single-object; the real topology writes the send topic in the wire format.
  */
 class RegistryOutputsTest {
 
   private static final String SUBJECT = "notifier.status-value";
   private static final String DLT_SUBJECT = "notifier.send.dlt-value";
+  private static final String SEND_SUBJECT = "notifier.send-value";
   private final SchemaRegistryServer registry = SchemaRegistryServer.start();
   private final RegistryClient client = new RegistryClient(RegistrySettings.of(registry.url()), name -> null);
 
@@ -84,6 +92,7 @@ class RegistryOutputsTest {
   void registryOutputsWriteTheWireFormatWithTheRegisteredIdAndReadBothFormats() {
     int id = registry.register(SUBJECT, PortableSchema.json(DeliveryStatus.getClassSchema()));
     registry.register(DLT_SUBJECT, PortableSchema.json(DeadLetter.getClassSchema()));
+    registry.register(SEND_SUBJECT, PortableSchema.json(Notification.getClassSchema()));
     Topics topics = RegistryOutputs.writing(Topics.standard(), client,
         RegistrySettings.of(registry.url()).withOutputs(OutputFormat.REGISTRY, false));
 
@@ -152,6 +161,7 @@ class RegistryOutputsTest {
   void registryOutputsWriteDeadLettersInTheWireFormatUnderTheirOwnSubjectAndReadBothFormats() {
     registry.register(SUBJECT, PortableSchema.json(DeliveryStatus.getClassSchema()));
     int id = registry.register(DLT_SUBJECT, PortableSchema.json(DeadLetter.getClassSchema()));
+    registry.register(SEND_SUBJECT, PortableSchema.json(Notification.getClassSchema()));
     Topics topics = RegistryOutputs.writing(Topics.standard(), client,
         RegistrySettings.of(registry.url()).withOutputs(OutputFormat.REGISTRY, false));
     Serializer<DeadLetter> single = Topics.standard().deadLetters().valueSerde().serializer();
@@ -172,11 +182,18 @@ class RegistryOutputsTest {
 
     assertThatThrownBy(() -> RegistryOutputs.writing(Topics.standard(), client, settings))
         .hasMessageContaining("subject " + SUBJECT).hasMessageContaining("subject " + DLT_SUBJECT)
-        .hasMessageContaining("notifier schemas --avsc DeadLetter");
+        .hasMessageContaining("subject " + SEND_SUBJECT)
+        .hasMessageContaining("notifier schemas --avsc DeadLetter")
+        .hasMessageContaining("notifier schemas --avsc Notification");
     registry.register(SUBJECT, PortableSchema.json(DeliveryStatus.getClassSchema()));
     assertThatThrownBy(() -> RegistryOutputs.writing(Topics.standard(), client, settings))
-        .hasMessageContaining("subject " + DLT_SUBJECT).hasMessageNotContaining("subject " + SUBJECT);
-    assertThat(client.latest(DLT_SUBJECT)).as("nothing registered").isEmpty();
+        .hasMessageContaining("subject " + DLT_SUBJECT).hasMessageContaining("subject " + SEND_SUBJECT)
+        .hasMessageNotContaining("subject " + SUBJECT);
+    registry.register(DLT_SUBJECT, PortableSchema.json(DeadLetter.getClassSchema()));
+    assertThatThrownBy(() -> RegistryOutputs.writing(Topics.standard(), client, settings))
+        .hasMessageContaining("subject " + SEND_SUBJECT).hasMessageContaining("POST /subjects/" + SEND_SUBJECT)
+        .hasMessageNotContaining("subject " + DLT_SUBJECT);
+    assertThat(client.latest(SEND_SUBJECT)).as("nothing registered").isEmpty();
   }
 
   @Test
@@ -190,6 +207,63 @@ class RegistryOutputsTest {
   }
 
   @Test
+  void registryOutputsWriteNotificationsInTheWireFormatUnderTheSendSubjectAndTheTiersStaySingleObject()
+      throws IOException {
+    Topics topics = RegistryOutputs.writing(Topics.standard(), client, registerAll());
+    int id = registry.register(SEND_SUBJECT, PortableSchema.json(Notification.getClassSchema()));
+    Notification n = notification("n-1");
+
+    byte[] written = topics.send().valueSerde().serializer().serialize("notifier.send", n);
+    Deserializer<Notification> values = RegistryOutputs.reading(Topics.standard(), client).send().valueSerde()
+        .deserializer();
+
+    assertThat(written[0]).as("magic byte 0").isZero();
+    assertThat(ByteBuffer.wrap(written, 1, 4).getInt()).isEqualTo(id);
+    assertThat(values.deserialize("t", written)).isEqualTo(n);
+    assertThat(values.deserialize("t", Topics.notificationSerde().encode(notification("n-2"))).getNotificationId())
+        .as("single-object still read").isEqualTo("n-2");
+    for (var tier : topics.retryTopics()) {
+      byte[] tierValue = tier.valueSerde().serializer().serialize(tier.name(), n);
+      assertThat(tierValue[0] & 0xFF).as(tier.name() + ": single-object marker C3 01").isEqualTo(0xC3);
+      assertThat(Topics.notificationSerde().decode(tierValue)).isEqualTo(n);
+    }
+  }
+
+  @Test
+  void aStatusSchemaIdOnTheSendTopicIsRefusedNotMisread() {
+    int statusId = registry.register(SUBJECT, PortableSchema.json(DeliveryStatus.getClassSchema()));
+    Deserializer<Notification> values = RegistryOutputs.reading(Topics.standard(), client).send().valueSerde()
+        .deserializer();
+
+    assertThatThrownBy(() -> values.deserialize("notifier.send", wire(statusId, specificBody(status("n-1")))))
+        .isInstanceOf(SerializationException.class).hasMessageContaining("not a Notification");
+  }
+
+  @Test
+  void theTopologyWritesTheSendTopicInTheWireFormatUnderTheRegisteredId() {
+    Topics topics = RegistryOutputs.writing(Topics.standard(), client, registerAll());
+    int id = registry.register(SEND_SUBJECT, PortableSchema.json(Notification.getClassSchema()));
+    try (TopologyFixture fixture = new TopologyFixture(TopologySettings.defaults(topics, "default"))) {
+      TestOutputTopic<String, byte[]> send = fixture.driver.createOutputTopic(topics.send().name(),
+          new StringDeserializer(), new ByteArrayDeserializer());
+      fixture.user("alice", "alice@example.com");
+      fixture.user("bob", "bob@example.com");
+
+      fixture.event("e-1", TopologyFixture.eventJson("e-1", "bug.assigned", "bob", "alice"));
+
+      List<byte[]> values = send.readValuesToList();
+      Deserializer<Notification> reader = RegistryOutputs.reading(Topics.standard(), client).send().valueSerde()
+          .deserializer();
+      assertThat(values).isNotEmpty().allSatisfy(v -> {
+        assertThat(v[0]).as("magic byte 0").isZero();
+        assertThat(ByteBuffer.wrap(v, 1, 4).getInt()).isEqualTo(id);
+        assertThat(reader.deserialize(topics.send().name(), v).getRecipient().getEmail())
+            .isEqualTo("alice@example.com");
+      });
+    }
+  }
+
+  @Test
   void anUnknownOutputFormatIsRefusedNamingKeyValueAndChoices() {
     assertThatThrownBy(() -> new RegistrySettings(List.of(registry.url()), null, null, null, null, null, null, null,
         null, null, "avro", null)).hasMessageContaining("streams.schemaRegistry.outputs is 'avro'")
@@ -197,6 +271,22 @@ class RegistryOutputsTest {
   }
 
   // --- fixtures -----------------------------------------------------------------------------
+
+  /** Registry outputs with the three subjects' schemas registered by their owners. */
+  private RegistrySettings registerAll() {
+    registry.register(SUBJECT, PortableSchema.json(DeliveryStatus.getClassSchema()));
+    registry.register(DLT_SUBJECT, PortableSchema.json(DeadLetter.getClassSchema()));
+    registry.register(SEND_SUBJECT, PortableSchema.json(Notification.getClassSchema()));
+    return RegistrySettings.of(registry.url()).withOutputs(OutputFormat.REGISTRY, false);
+  }
+
+  private static Notification notification(String id) {
+    return Notification.newBuilder().setPriority(Priority.NORMAL).setNotificationId(id).setEventId("e-" + id)
+        .setEventType("bug.assigned").setTemplate("bug-assigned").setAccount("default")
+        .setRecipient(Recipient.newBuilder().setUserId("alice").setEmail("alice@example.com").build())
+        .setSubject("Bug 42 assigned to you").setTextBody("Bug 42 needs you.")
+        .setCreatedAt(Instant.parse("2026-11-21T10:00:01Z")).build();
+  }
 
   private static Serializer<DeliveryStatus> serializer(Topics topics) {
     return topics.status().valueSerde().serializer();

@@ -37,7 +37,7 @@ public final class KafkaOptions {
 
   /**
    * The topic catalogue of {@link #settings()}; when the config file names a schema registry
-   * ({@code streams.schemaRegistry}), the status and dead-letter topics read its wire format too.
+   * ({@code streams.schemaRegistry}), the send, status and dead-letter topics read its wire format too.
    */
   public Topics topics() {
     NotifierConfig file = configFile();
@@ -45,8 +45,9 @@ public final class KafkaOptions {
   }
 
   /**
-   * As {@link #topics()}, for a command that writes statuses (a replay): the status topic written as
-   * the config's {@code streams.schemaRegistry.outputs} says, the schemas' ids settled now.
+   * As {@link #topics()}, for a command that writes notifications and statuses (a replay): the send
+   * and status topics written as the config's {@code streams.schemaRegistry.outputs} says, the schemas'
+   * ids settled now.
    */
   public Topics writingTopics() {
     NotifierConfig file = configFile();

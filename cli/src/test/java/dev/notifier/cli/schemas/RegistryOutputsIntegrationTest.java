@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.notifier.avro.DeadLetter;
 import dev.notifier.avro.DeliveryStatus;
+import dev.notifier.avro.Notification;
+import dev.notifier.avro.Priority;
+import dev.notifier.avro.Recipient;
 import dev.notifier.cli.console.ConsoleServer;
 import dev.notifier.cli.console.ConsoleSettings;
 import dev.notifier.cli.console.ConsoleUser;
@@ -45,6 +48,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
@@ -63,6 +67,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.avro.Schema;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -71,17 +77,20 @@ import org.junit.jupiter.api.Test;
 /**
  * The real topology and the real worker, configured with {@code streams.schemaRegistry.outputs: registry},
  * write the delivery ledger in the registry's wire format — queued and skipped by the topology, sent by
- * the worker — and the worker writes its dead letters (a 550 from the SMTP server) in it too: an
- * independent consumer (Debian's python3-confluent-kafka with its AvroDeserializer, fetching the writer
- * schema by id) reads both, and the notifier's own readers, {@code notifier status}, {@code notifier dlt}
- * and the console, still do. The subjects' schemas are registered by their owners beforehand:
- * auto-registration stays off.
+ * the worker — and the worker writes its dead letters (a 550 from the SMTP server) in it too; the topology
+ * writes the send topic in it, and the worker reads it from there and delivers the mail: an independent
+ * consumer (Debian's python3-confluent-kafka with its AvroDeserializer, fetching the writer schema by id)
+ * reads all three, and the notifier's own readers, {@code notifier status}, {@code notifier dlt} and the
+ * console, still do. A send record whose schema id the worker has not read yet waits while the registry
+ * is down — no dead letter — and is mailed once it is back. The subjects' schemas are registered by their
+ * owners beforehand: auto-registration stays off.
  */
 class RegistryOutputsIntegrationTest {
 
   private static final Path EXAMPLES = Path.of("..", "examples", "consumers").toAbsolutePath().normalize();
   private static final Topics TOPICS = Topics.standard();
   private static final String DLT_SUBJECT = "notifier.send.dlt-value";
+  private static final String SEND_SUBJECT = "notifier.send-value";
 
   private static EmbeddedKafka kafka;
   private static SchemaRegistryServer registry;
@@ -92,13 +101,14 @@ class RegistryOutputsIntegrationTest {
 
   @BeforeAll
   static void start() throws Exception {
-    // Step 1: a cluster, a registry holding the status and dead-letter schemas under notifier.status-value
-    // and notifier.send.dlt-value, the topology
+    // Step 1: a cluster, a registry holding the status, dead-letter and notification schemas under
+    // notifier.status-value, notifier.send.dlt-value and notifier.send-value, the topology
     kafka = EmbeddedKafka.builder().partitions(3).start();
     kafka.createTopics(TopicLayout.of(3).newTopics(TOPICS));
     registry = SchemaRegistryServer.start();
     registry.register("notifier.status-value", PortableSchema.json(DeliveryStatus.getClassSchema()));
     registry.register(DLT_SUBJECT, PortableSchema.json(DeadLetter.getClassSchema()));
+    registry.register(SEND_SUBJECT, PortableSchema.json(Notification.getClassSchema()));
     KafkaSettings settings = KafkaSettings.of(kafka.bootstrapServers());
     RegistrySettings outputs = RegistrySettings.of(registry.url()).withOutputs(OutputFormat.REGISTRY, false);
     app = new StreamsApp(settings, StreamsSettings.defaults().withApplicationId("registry-outputs-it")
@@ -173,6 +183,74 @@ class RegistryOutputsIntegrationTest {
       assertThat(v[0]).as("magic byte 0").isZero();
       assertThat(java.nio.ByteBuffer.wrap(v, 1, 4).getInt()).isEqualTo(id);
     });
+  }
+
+  @Test
+  void theTopologyWritesTheSendTopicInTheWireFormatAndTheWorkerDeliversFromIt() {
+    int id = registry.register(SEND_SUBJECT, PortableSchema.json(Notification.getClassSchema()));
+
+    Map<String, byte[]> byKey = new HashMap<>();
+    // the registry-down test's record, of a newer schema, is not the topology's
+    read(TOPICS.send().name(), (key, value) -> {
+      if (!key.startsWith("registry-down")) {
+        byKey.put(key, value);
+      }
+    });
+
+    assertThat(byKey.values()).as("out-1 and out-3").hasSizeGreaterThanOrEqualTo(2).allSatisfy(v -> {
+      assertThat(v[0]).as("magic byte 0").isZero();
+      assertThat(java.nio.ByteBuffer.wrap(v, 1, 4).getInt()).isEqualTo(id);
+    });
+    // the one mail of step 2, read by the worker from the wire format
+    assertThat(smtp.messages()).anySatisfy(m -> assertThat(m.recipients()).contains("alice@example.com"));
+  }
+
+  @Test
+  void confluentsPythonAvroDeserializerReadsTheSendTopic() throws Exception {
+    requirePythonRegistryClient();
+
+    String out = exec("/usr/bin/python3", EXAMPLES.resolve("consume_registry.py").toString(), "--bootstrap-server",
+        kafka.bootstrapServers(), "--registry", registry.url(), "--topic", TOPICS.send().name(), "--idle", "3");
+
+    assertThat(out).contains("to=alice@example.com template=bug account=default event=out-1")
+        .contains("to=gone@example.org template=bug account=default event=out-3")
+        .doesNotContain("not-registry-format");
+  }
+
+  @Test
+  void aSendRecordOfASchemaIdTheWorkerHasNotReadWaitsWhileTheRegistryIsDownAndIsMailedWhenItIsBack()
+      throws Exception {
+    // a producer of a newer Notification schema (one more field, with a default) writes while the registry is down
+    int id = registry.register(SEND_SUBJECT, withNoteField(Notification.getClassSchema()).toString());
+    Notification n = Notification.newBuilder().setPriority(Priority.NORMAL).setNotificationId("registry-down-1")
+        .setEventId("registry-down").setEventType("bug.assigned").setTemplate("bug-assigned").setAccount("default")
+        .setRecipient(Recipient.newBuilder().setUserId("dora").setEmail("dora@example.com").build())
+        .setSubject("Bug 7 assigned to you").setTextBody("Bug 7 needs you.").setCreatedAt(Instant.now()).build();
+    byte[] body = singleObjectBody(Topics.notificationSerde().encode(n));
+    // the v1 body, then the added string field "" (length 0): the body of the newer schema
+    byte[] wire = java.nio.ByteBuffer.allocate(5 + body.length + 1).put((byte) 0).putInt(id).put(body).put((byte) 0)
+        .array();
+    registry.down();
+    try {
+      try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
+          ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()), new StringSerializer(),
+          new ByteArraySerializer())) {
+        producer.send(new ProducerRecord<>(TOPICS.send().name(), n.getNotificationId(), wire)).get();
+      }
+      int asked = registry.requests();
+      Await.forValue(Duration.ofSeconds(30), "the worker asking the registry for schema id " + id,
+          registry::requests, count -> count > asked);
+      Thread.sleep(3_000);
+
+      assertThat(keys(TOPICS.deadLetters().name())).as("no dead letter while the registry is down")
+          .doesNotContain(n.getNotificationId());
+      assertThat(smtp.messages()).noneSatisfy(m -> assertThat(m.recipients()).contains("dora@example.com"));
+    } finally {
+      registry.up();
+    }
+    Await.forValue(Duration.ofSeconds(60), "dora's mail, once the registry answers", smtp::messages,
+        messages -> messages.stream().anyMatch(m -> m.recipients().contains("dora@example.com")));
+    assertThat(keys(TOPICS.deadLetters().name())).doesNotContain(n.getNotificationId());
   }
 
   @Test
@@ -299,6 +377,13 @@ class RegistryOutputsIntegrationTest {
     assertThat(replay.out()).containsPattern("replayed 1 of [13] matching dead letter");
     List<byte[]> after = allRawStatuses();
     assertThat(after).hasSizeGreaterThan(before).allSatisfy(v -> assertThat(v[0]).as("magic byte 0").isZero());
+    // the notification goes back to the send topic in the send topic's format, under its subject's id
+    int sendId = registry.register(SEND_SUBJECT, PortableSchema.json(Notification.getClassSchema()));
+    Deserializer<Notification> notifications = RegistryOutputs.readingIfConfigured(TOPICS,
+        RegistrySettings.of(registry.url())).send().valueSerde().deserializer();
+    assertThat(rawValues(TOPICS.send().name())).filteredOn(v -> v[0] == 0 && java.nio.ByteBuffer.wrap(v, 1, 4)
+        .getInt() == sendId).map(v -> notifications.deserialize(TOPICS.send().name(), v).getEventId())
+        .as("out-3 written by the topology, then by the replay").filteredOn("out-3"::equals).hasSize(2);
     Deserializer<DeliveryStatus> values = RegistryOutputs.readingIfConfigured(TOPICS,
         RegistrySettings.of(registry.url())).status().valueSerde().deserializer();
     assertThat(after.stream().map(v -> values.deserialize(TOPICS.status().name(), v)))
@@ -356,6 +441,19 @@ class RegistryOutputsIntegrationTest {
 
   // --- fixtures -----------------------------------------------------------------------------
 
+  /** {@code schema} with one more field at its end, {@code note} (a string, default ""): a newer release's. */
+  private static Schema withNoteField(Schema schema) {
+    List<Schema.Field> fields = new java.util.ArrayList<>(schema.getFields().stream()
+        .map(f -> new Schema.Field(f, f.schema())).toList());
+    fields.add(new Schema.Field("note", Schema.create(Schema.Type.STRING), null, ""));
+    return Schema.createRecord(schema.getName(), schema.getDoc(), schema.getNamespace(), false, fields);
+  }
+
+  /** The Avro body of a single-object value: what follows its 10-byte header. */
+  private static byte[] singleObjectBody(byte[] singleObject) {
+    return java.util.Arrays.copyOfRange(singleObject, 10, singleObject.length);
+  }
+
   private static String event(String eventId, String type, String to) {
     return "{\"eventId\":\"" + eventId + "\",\"type\":\"" + type + "\",\"source\":\"zentao\","
         + "\"occurredAt\":\"2026-11-21T10:00:00Z\",\"actor\":{\"userId\":\"carol\"},"
@@ -404,6 +502,13 @@ class RegistryOutputsIntegrationTest {
     List<byte[]> values = new java.util.ArrayList<>();
     readStatuses((key, value) -> values.add(value));
     return values;
+  }
+
+  /** The keys of every committed record of {@code topic}. */
+  private static List<String> keys(String topic) {
+    List<String> keys = new java.util.ArrayList<>();
+    read(topic, (key, value) -> keys.add(key));
+    return keys;
   }
 
   /** Every committed value of {@code topic}, as bytes. */

@@ -62,6 +62,23 @@ public final class RegistryDecoder<T extends SpecificRecord> {
     return record;
   }
 
+  /** Whether a value of schema {@code id} was read before: reading another needs no registry. */
+  public boolean knows(long id) {
+    return readers.containsKey(id);
+  }
+
+  /**
+   * The writer schema of a wire-format value, by its id (the client's cache answers for an id decoded
+   * before): what it says beyond the reader schema — a field Avro's resolution drops — is visible only
+   * here. Throws as {@link #decode} does when the registry lacks the id or does not answer.
+   */
+  public Schema writerSchema(byte[] bytes) throws IOException {
+    if (bytes.length < WIRE_HEADER || bytes[0] != RegistryEncoder.MAGIC) {
+      throw new IOException("not the Confluent wire format (byte 0, 4-byte schema id, Avro body)");
+    }
+    return registry.schemaById(wireId(bytes));
+  }
+
   private SpecificDatumReader<T> reader(long id) throws IOException {
     SpecificDatumReader<T> known = readers.get(id);
     if (known != null) {

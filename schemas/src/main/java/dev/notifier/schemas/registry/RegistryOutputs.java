@@ -2,6 +2,7 @@ package dev.notifier.schemas.registry;
 
 import dev.notifier.avro.DeadLetter;
 import dev.notifier.avro.DeliveryStatus;
+import dev.notifier.avro.Notification;
 import dev.notifier.schemas.AvroSerde;
 import dev.notifier.schemas.Topic;
 import dev.notifier.schemas.Topics;
@@ -11,13 +12,17 @@ import org.apache.avro.Schema;
 import org.apache.avro.specific.SpecificRecord;
 
 /**
- * The topics analysts read — the status topic (the ledger) and the dead-letter topic — in the schema
- * registry's wire format, for registry-aware tools (kafka-avro-console-consumer, Kafka UIs, python's
- * AvroDeserializer): {@link #writing} gives a catalogue whose status and dead-letter topics are written
- * in the wire format, each under subject {@code <topic>-value} (TopicNameStrategy), by every writer of
- * them — the streams app, the sender worker, a replay — so each topic holds one format; {@link #reading}
- * one whose two topics read both formats, for the tools that only read them ({@code notifier status},
- * {@code notifier dlt list}).
+ * The topics analysts read — the send topic (the notifications), the status topic (the ledger) and
+ * the dead-letter topic — in the schema registry's wire format, for registry-aware tools
+ * (kafka-avro-console-consumer, Kafka UIs, python's AvroDeserializer): {@link #writing} gives a
+ * catalogue whose three topics are written in the wire format, each under subject
+ * {@code <topic>-value} (TopicNameStrategy), by every writer of them — the streams app, the sender
+ * worker, a replay — so each topic holds one format; {@link #reading} one whose three topics read both
+ * formats, for the tools that only read them ({@code notifier status}, {@code notifier dlt list}).
+ *
+ * <p>The retry and wait tiers ({@code notifier.send.retry.N}, {@code notifier.send.wait.*}) are not
+ * among them: the workers alone write and read them, so they stay in single-object encoding, which
+ * needs no registry to be read back — a worker whose registry is down still retries the mail it holds.
  *
  * <p>The schema ids are settled when the catalogue is made — at start-up, not at the first record — so
  * a registry that lacks one of the notifier's schemas, with auto-registration off (the default: a
@@ -30,8 +35,8 @@ public final class RegistryOutputs {
   }
 
   /**
-   * {@code topics} whose status and dead-letter topics are written as {@code settings.outputs} says
-   * and read in both formats.
+   * {@code topics} whose send, status and dead-letter topics are written as {@code settings.outputs}
+   * says and read in both formats.
    */
   public static Topics writing(Topics topics, RegistryClient registry, RegistrySettings settings) {
     if (settings.outputFormat() == OutputFormat.SINGLE_OBJECT) {
@@ -42,25 +47,31 @@ public final class RegistryOutputs {
         DeliveryStatus.getClassSchema(), problems);
     RegistryEncoder<DeadLetter> deadLetters = encoder(registry, settings, topics.deadLetters(),
         DeadLetter.getClassSchema(), problems);
+    RegistryEncoder<Notification> notifications = encoder(registry, settings, topics.send(),
+        Notification.getClassSchema(), problems);
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException("streams.schemaRegistry.outputs is registry, but "
           + String.join("; ", problems));
     }
-    return topics.withOutputValues(serde(Topics.statusSerde(), registry, DeliveryStatus.class,
-        DeliveryStatus.getClassSchema(), statuses),
+    return topics.withOutputValues(
+        serde(Topics.notificationSerde(), registry, Notification.class, Notification.getClassSchema(), notifications),
+        serde(Topics.statusSerde(), registry, DeliveryStatus.class, DeliveryStatus.getClassSchema(), statuses),
         serde(Topics.deadLetterSerde(), registry, DeadLetter.class, DeadLetter.getClassSchema(), deadLetters));
   }
 
-  /** {@code topics} whose status and dead-letter topics read both formats and write Avro single-object encoding. */
+  /**
+   * {@code topics} whose send, status and dead-letter topics read both formats and write Avro
+   * single-object encoding.
+   */
   public static Topics reading(Topics topics, RegistryClient registry) {
-    return topics.withOutputValues(serde(Topics.statusSerde(), registry, DeliveryStatus.class,
-        DeliveryStatus.getClassSchema(), null),
-        serde(Topics.deadLetterSerde(), registry, DeadLetter.class,
-        DeadLetter.getClassSchema(), null));
+    return topics.withOutputValues(
+        serde(Topics.notificationSerde(), registry, Notification.class, Notification.getClassSchema(), null),
+        serde(Topics.statusSerde(), registry, DeliveryStatus.class, DeliveryStatus.getClassSchema(), null),
+        serde(Topics.deadLetterSerde(), registry, DeadLetter.class, DeadLetter.getClassSchema(), null));
   }
 
   /**
-   * For a reader of the status or dead-letter topic: {@code topics} reading both formats when a
+   * For a reader of the send, status or dead-letter topic: {@code topics} reading both formats when a
    * registry is configured ({@code settings} not null; credentials from the environment), unchanged otherwise.
    */
   public static Topics readingIfConfigured(Topics topics, RegistrySettings settings) {
@@ -68,8 +79,8 @@ public final class RegistryOutputs {
   }
 
   /**
-   * For a writer of the status or dead-letter topic besides the streams app (the sender worker, a
-   * replay): as {@link #writing} when a registry is configured ({@code settings} not null), {@code topics} otherwise.
+   * For a writer of the send, status or dead-letter topic besides the streams app (the sender worker,
+   * a replay): as {@link #writing} when a registry is configured ({@code settings} not null), {@code topics} otherwise.
    */
   public static Topics writingIfConfigured(Topics topics, RegistrySettings settings) {
     return settings == null ? topics : writing(topics, new RegistryClient(settings, System::getenv), settings);

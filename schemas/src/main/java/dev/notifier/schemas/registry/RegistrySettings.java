@@ -24,8 +24,9 @@ import java.util.function.Function;
  * @param trustStorePasswordEnv the environment variable holding its password
  * @param timeout how long one request may take (default 5 s)
  * @param cacheSize how many schemas are kept by id (default 1000)
- * @param outputs how the streams app writes the status topic: {@code single-object} (default) or
- *     {@code registry}, the Confluent wire format (see {@link RegistryOutputs})
+ * @param outputs how the send, status and dead-letter topics are written: {@code single-object} (default)
+ *     or {@code registry}, the Confluent wire format (see {@link RegistryOutputs}); the retry and wait
+ *     tiers stay single-object either way
  * @param autoRegister with outputs {@code registry}: register the notifier's schema under the subject
  *     when the registry lacks it (default false: the subject's owners register it)
  */
@@ -77,12 +78,12 @@ public record RegistrySettings(
     autoRegister = autoRegister != null && autoRegister;
   }
 
-  /** The format the streams app writes the status topic in. */
+  /** The format the send, status and dead-letter topics are written in. */
   public OutputFormat outputFormat() {
     return OutputFormat.parse("streams.schemaRegistry.outputs", outputs);
   }
 
-  /** These settings writing the status topic in {@code format}, registering the schema if {@code register}. */
+  /** These settings writing the output topics in {@code format}, registering the schemas if {@code register}. */
   public RegistrySettings withOutputs(OutputFormat format, boolean register) {
     return new RegistrySettings(urls, usernameEnv, passwordEnv, passwordFile, bearerTokenEnv, bearerTokenFile,
         trustStore, trustStorePasswordEnv, timeout, cacheSize, format.configValue(), register);

@@ -30,6 +30,14 @@ public final class RegistryValueSerde<T extends SpecificRecord> implements Serde
     this.encoder = encoder;
   }
 
+  /**
+   * The decoder of the wire format alone, for a reader that decodes single-object encoding its own way
+   * (the sender worker, with the schema topic's fingerprints) and needs a record's registry writer schema.
+   */
+  public RegistryDecoder<T> wireDecoder() {
+    return decoder;
+  }
+
   public byte[] encode(T value) {
     return encoder == null ? singleObject.encode(value) : encoder.encode(value);
   }

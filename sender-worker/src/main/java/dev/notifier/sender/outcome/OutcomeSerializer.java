@@ -20,7 +20,9 @@ public final class OutcomeSerializer implements Serializer<Object> {
   public OutcomeSerializer(Topics topics) {
     this.status = topics.status().valueSerde().serializer();
     this.deadLetter = topics.deadLetters().valueSerde().serializer();
-    this.notification = topics.send().valueSerde().serializer();
+    // the worker writes notifications to the retry and wait tiers only, which stay single-object whatever
+    // format the send topic has (see Topics#retryTopics)
+    this.notification = topics.retry(1).valueSerde().serializer();
     this.usage = topics.usage().valueSerde().serializer();
     this.feedback = topics.feedback().valueSerde().serializer();
   }

@@ -5,7 +5,6 @@ import dev.notifier.avro.DeliveryStatus;
 import dev.notifier.avro.Notification;
 import dev.notifier.cli.ops.OpsException;
 import dev.notifier.cli.ops.ProgressBar;
-import dev.notifier.schemas.AvroSerde;
 import dev.notifier.schemas.DeliveryStatuses;
 import dev.notifier.schemas.KafkaSchemaStore;
 import dev.notifier.schemas.Topics;
@@ -24,6 +23,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
@@ -38,13 +38,19 @@ public final class Replayer {
   private final Properties clientProperties;
   private final Topics topics;
   private final Clock clock;
-  private final AvroSerde<Notification> notifications = new AvroSerde<>(Notification.class,
-      Notification.getClassSchema());
+  private final Serializer<Notification> notifications;
 
+  /**
+   * A replayer writing to the topics of {@code topics}: a decoded notification goes back to the send
+   * topic in the send topic's own format — the schema registry's wire format when {@code topics} were
+   * made by {@code RegistryOutputs.writing} with {@code outputs: registry}, Avro single-object encoding
+   * otherwise — so the topic keeps one format and analysts' registry tools read a replayed record too.
+   */
   public Replayer(Properties clientProperties, Topics topics, Clock clock) {
     this.clientProperties = clientProperties;
     this.topics = topics;
     this.clock = clock;
+    this.notifications = topics.send().valueSerde().serializer();
   }
 
   /**
@@ -120,7 +126,8 @@ public final class Replayer {
       });
     } else {
       Notification n = entry.notification();
-      record = new ProducerRecord<>(topics.send().name(), n.getNotificationId(), notifications.encode(n));
+      record = new ProducerRecord<>(topics.send().name(), n.getNotificationId(),
+          notifications.serialize(topics.send().name(), n));
     }
     Headers h = record.headers();
     h.add(ReplayHeaders.FROM_TOPIC, utf8(entry.topic()));
