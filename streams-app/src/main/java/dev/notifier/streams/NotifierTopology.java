@@ -30,6 +30,7 @@ import dev.notifier.streams.policy.ReleaseNow;
 import dev.notifier.streams.render.DigestRendering;
 import dev.notifier.streams.render.Rendering;
 import dev.notifier.schemas.NotificationIds;
+import java.util.Map;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.common.utils.Bytes;
@@ -37,6 +38,7 @@ import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.GlobalKTable;
 import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
@@ -114,11 +116,12 @@ public final class NotifierTopology {
     // mail that needs no state of its recipient (no digest, quiet hours or cap) is released and rendered in
     // the event's own task; the rest crosses the repartition by recipient to the policy stage
     Policies policies = new Policies(settings.rules());
-    KStream<String, Release> releasedAtOnce = deduplicated
-        .filterNot((id, c) -> policies.needsRecipientState(c), Named.as("no-recipient-policy"))
+    Map<String, KStream<String, Candidate>> byPolicy = deduplicated.split(Named.as("policy-"))
+        .branch((id, c) -> policies.needsRecipientState(c), Branched.as("recipient-state"))
+        .defaultBranch(Branched.as("at-once"));
+    KStream<String, Release> releasedAtOnce = byPolicy.get("policy-at-once")
         .processValues(() -> new ReleaseNow(policies), Named.as("release-now"));
-    KStream<String, PolicyOutcome> decided = policy(deduplicated
-        .filter((id, c) -> policies.needsRecipientState(c), Named.as("recipient-policy")), policies, settings);
+    KStream<String, PolicyOutcome> decided = policy(byPolicy.get("policy-recipient-state"), policies, settings);
     decided.filter((id, o) -> o instanceof LedgerEntry, Named.as("policy-decisions"))
         .mapValues(o -> ((LedgerEntry) o).status(), Named.as("policy-status"))
         .to(topics.status().name(), produced(topics.status()));
