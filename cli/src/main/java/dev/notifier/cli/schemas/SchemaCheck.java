@@ -6,6 +6,8 @@ import dev.notifier.schemas.registry.RegistryClient;
 import dev.notifier.schemas.registry.RegistrySubjects;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Collectors;
+import org.apache.avro.SchemaCompatibility;
 
 /**
  * Asks a registry, subject by subject, whether the notifier's schema could be the subject's next
@@ -37,9 +39,26 @@ final class SchemaCheck {
     if (verdict.compatible()) {
       return new CompatibilityRow(entry.subject(), latest.get().version(), Outcome.COMPATIBLE, "");
     }
-    String why = verdict.messages().isEmpty() ? "the registry gave no reason (it may not support ?verbose=true)"
+    String why = verdict.messages().isEmpty() ? "the registry gave no reason; " + avrosReason(entry, latest.get())
         : String.join("; ", verdict.messages());
     return new CompatibilityRow(entry.subject(), latest.get().version(), Outcome.INCOMPATIBLE,
         "the notifier's " + entry.schema().getName() + ": " + why);
+  }
+
+  /**
+   * For a registry that says no without saying why (Apicurio's Confluent-compatible API ignores
+   * {@code ?verbose=true}): Avro's own check of the notifier's schema reading the latest registered
+   * version (BACKWARD, the usual level), each incompatibility as its type, where, and what.
+   */
+  private String avrosReason(RegistrySubjects.Entry entry, RegistryClient.Version latest) {
+    SchemaCompatibility.SchemaCompatibilityResult result = SchemaCompatibility
+        .checkReaderWriterCompatibility(entry.schema(), registry.schemaById(latest.id())).getResult();
+    if (result.getIncompatibilities().isEmpty()) {
+      return "Avro finds the notifier's schema reads version " + latest.version()
+          + ", so the subject's level asks more than BACKWARD";
+    }
+    return "Avro's own check of the notifier's schema reading version " + latest.version() + ": "
+        + result.getIncompatibilities().stream().map(i -> i.getType() + " at " + i.getLocation() + ": " + i.getMessage())
+            .collect(Collectors.joining("; "));
   }
 }

@@ -21,6 +21,7 @@ import dev.notifier.streams.StreamsSettings;
 import dev.notifier.streams.route.AccountRouter;
 import dev.notifier.testkit.Await;
 import dev.notifier.testkit.kafka.EmbeddedKafka;
+import dev.notifier.testkit.registry.Registry;
 import dev.notifier.testkit.registry.SchemaRegistryServer;
 import dev.notifier.testkit.smtp.ScriptableSmtpServer;
 import java.io.BufferedReader;
@@ -58,6 +59,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -68,27 +70,33 @@ import org.junit.jupiter.api.io.TempDir;
  * back.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RegistryInteropIntegrationTest {
 
   private static final Path EXAMPLES = Path.of("..", "examples", "producers").toAbsolutePath().normalize();
   private static final Topics TOPICS = Topics.standard();
 
-  private static EmbeddedKafka kafka;
-  private static ScriptableSmtpServer smtp;
-  private static SchemaRegistryServer registry;
-  private static StreamsApp app;
-  private static SenderWorker worker;
-  private static ExecutorService pool;
+  private EmbeddedKafka kafka;
+  private ScriptableSmtpServer smtp;
+  private Registry registry;
+  private StreamsApp app;
+  private SenderWorker worker;
+  private ExecutorService pool;
 
   @TempDir
   Path dir;
 
+  /** The registry the producers, the topology and the worker use: testkit's; a subclass runs them against a real one. */
+  protected Registry startRegistry() {
+    return SchemaRegistryServer.start();
+  }
+
   @BeforeAll
-  static void start() throws Exception {
+  void start() throws Exception {
     kafka = EmbeddedKafka.builder().partitions(3).start();
     kafka.createTopics(TopicLayout.of(3).newTopics(TOPICS));
     smtp = ScriptableSmtpServer.builder().build().start();
-    registry = SchemaRegistryServer.start();
+    registry = startRegistry();
     KafkaSettings settings = KafkaSettings.of(kafka.bootstrapServers());
     app = new StreamsApp(settings, StreamsSettings.defaults().withApplicationId("registry-it")
         .withStateDir(Files.createTempDirectory("registry-it").toString())
@@ -106,7 +114,7 @@ class RegistryInteropIntegrationTest {
   }
 
   @AfterAll
-  static void stop() {
+  void stop() {
     for (AutoCloseable c : new AutoCloseable[] {worker, app, registry, smtp, kafka}) {
       try {
         if (c != null) {
@@ -204,7 +212,7 @@ class RegistryInteropIntegrationTest {
     return file;
   }
 
-  private static byte[] eventValue(String eventId) {
+  private byte[] eventValue(String eventId) {
     List<byte[]> found = new ArrayList<>();
     try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(kafka.consumerProps("registry-it-read"),
         new StringDeserializer(), new ByteArrayDeserializer())) {
@@ -221,7 +229,7 @@ class RegistryInteropIntegrationTest {
     return found.get(0);
   }
 
-  private static void whileDown(int id, int before) throws Exception {
+  private void whileDown(int id, int before) throws Exception {
     Schema v2 = withExtraField(DomainEvent.getClassSchema());
     int asked = registry.requests();
     try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(kafka.producerProps(), new StringSerializer(),

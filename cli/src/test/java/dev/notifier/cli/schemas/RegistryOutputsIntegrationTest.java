@@ -32,6 +32,7 @@ import dev.notifier.streams.StreamsSettings;
 import dev.notifier.streams.route.AccountRouter;
 import dev.notifier.testkit.Await;
 import dev.notifier.testkit.kafka.EmbeddedKafka;
+import dev.notifier.testkit.registry.Registry;
 import dev.notifier.testkit.registry.SchemaRegistryServer;
 import dev.notifier.testkit.smtp.ScriptableSmtpServer;
 import dev.notifier.testkit.smtp.Stage;
@@ -73,6 +74,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 
 /**
  * The real topology and the real worker, configured with {@code streams.schemaRegistry.outputs: registry},
@@ -85,6 +87,7 @@ import org.junit.jupiter.api.Test;
  * is down — no dead letter — and is mailed once it is back. The subjects' schemas are registered by their
  * owners beforehand: auto-registration stays off.
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RegistryOutputsIntegrationTest {
 
   private static final Path EXAMPLES = Path.of("..", "examples", "consumers").toAbsolutePath().normalize();
@@ -92,20 +95,25 @@ class RegistryOutputsIntegrationTest {
   private static final String DLT_SUBJECT = "notifier.send.dlt-value";
   private static final String SEND_SUBJECT = "notifier.send-value";
 
-  private static EmbeddedKafka kafka;
-  private static SchemaRegistryServer registry;
-  private static StreamsApp app;
-  private static ScriptableSmtpServer smtp;
-  private static SenderWorker worker;
-  private static ExecutorService pool;
+  private EmbeddedKafka kafka;
+  private Registry registry;
+  private StreamsApp app;
+  private ScriptableSmtpServer smtp;
+  private SenderWorker worker;
+  private ExecutorService pool;
+
+  /** The registry the topology, the worker and the readers use: testkit's; a subclass runs them against a real one. */
+  protected Registry startRegistry() {
+    return SchemaRegistryServer.start();
+  }
 
   @BeforeAll
-  static void start() throws Exception {
+  void start() throws Exception {
     // Step 1: a cluster, a registry holding the status, dead-letter and notification schemas under
     // notifier.status-value, notifier.send.dlt-value and notifier.send-value, the topology
     kafka = EmbeddedKafka.builder().partitions(3).start();
     kafka.createTopics(TopicLayout.of(3).newTopics(TOPICS));
-    registry = SchemaRegistryServer.start();
+    registry = startRegistry();
     registry.register("notifier.status-value", PortableSchema.json(DeliveryStatus.getClassSchema()));
     registry.register(DLT_SUBJECT, PortableSchema.json(DeadLetter.getClassSchema()));
     registry.register(SEND_SUBJECT, PortableSchema.json(Notification.getClassSchema()));
@@ -139,7 +147,7 @@ class RegistryOutputsIntegrationTest {
   }
 
   @AfterAll
-  static void stop() {
+  void stop() {
     for (AutoCloseable c : new AutoCloseable[] {worker, app, registry, smtp, kafka}) {
       try {
         if (c != null) {
@@ -462,7 +470,7 @@ class RegistryOutputsIntegrationTest {
   }
 
   /** The latest state of each event's notification, as the notifier's own status serde reads the ledger. */
-  private static Map<String, String> latestStates(KafkaSettings settings, RegistrySettings registrySettings) {
+  private Map<String, String> latestStates(KafkaSettings settings, RegistrySettings registrySettings) {
     Deserializer<DeliveryStatus> values = RegistryOutputs.readingIfConfigured(settings.topics(), registrySettings)
         .status().valueSerde().deserializer();
     Map<String, String> states = new HashMap<>();
@@ -473,7 +481,7 @@ class RegistryOutputsIntegrationTest {
     return states;
   }
 
-  private static String notificationIdOf(String eventId, KafkaSettings settings, RegistrySettings outputs) {
+  private String notificationIdOf(String eventId, KafkaSettings settings, RegistrySettings outputs) {
     Deserializer<DeliveryStatus> values = RegistryOutputs.readingIfConfigured(settings.topics(), outputs)
         .status().valueSerde().deserializer();
     return rawStatuses().values().stream().map(v -> values.deserialize(TOPICS.status().name(), v))
@@ -481,7 +489,7 @@ class RegistryOutputsIntegrationTest {
   }
 
   /** What the python consumer prints of the whole ledger. */
-  private static String statusLines() {
+  private String statusLines() {
     try {
       return exec("/usr/bin/python3", EXAMPLES.resolve("consume_registry.py").toString(), "--bootstrap-server",
           kafka.bootstrapServers(), "--registry", registry.url(), "--idle", "3");
@@ -491,38 +499,38 @@ class RegistryOutputsIntegrationTest {
   }
 
   /** The status topic's committed values by key (the latest of each), as bytes. */
-  private static Map<String, byte[]> rawStatuses() {
+  private Map<String, byte[]> rawStatuses() {
     Map<String, byte[]> values = new HashMap<>();
     readStatuses((key, value) -> values.put(key, value));
     return values;
   }
 
   /** Every committed value of the status topic, as bytes. */
-  private static List<byte[]> allRawStatuses() {
+  private List<byte[]> allRawStatuses() {
     List<byte[]> values = new java.util.ArrayList<>();
     readStatuses((key, value) -> values.add(value));
     return values;
   }
 
   /** The keys of every committed record of {@code topic}. */
-  private static List<String> keys(String topic) {
+  private List<String> keys(String topic) {
     List<String> keys = new java.util.ArrayList<>();
     read(topic, (key, value) -> keys.add(key));
     return keys;
   }
 
   /** Every committed value of {@code topic}, as bytes. */
-  private static List<byte[]> rawValues(String topic) {
+  private List<byte[]> rawValues(String topic) {
     List<byte[]> values = new java.util.ArrayList<>();
     read(topic, (key, value) -> values.add(value));
     return values;
   }
 
-  private static void readStatuses(java.util.function.BiConsumer<String, byte[]> each) {
+  private void readStatuses(java.util.function.BiConsumer<String, byte[]> each) {
     read(TOPICS.status().name(), each);
   }
 
-  private static void read(String topic, java.util.function.BiConsumer<String, byte[]> each) {
+  private void read(String topic, java.util.function.BiConsumer<String, byte[]> each) {
     Properties props = new Properties();
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
     props.put(ConsumerConfig.GROUP_ID_CONFIG, "registry-outputs-" + UUID.randomUUID());

@@ -37,7 +37,7 @@ import org.apache.avro.SchemaParseException;
  * tests: {@link #down()} makes it answer 503 to everything until {@link #up()}; {@link #requireBasicAuth} and
  * {@link #requireBearerToken} refuse requests without the credentials. Requests are counted.
  */
-public final class SchemaRegistryServer implements AutoCloseable {
+public final class SchemaRegistryServer implements Registry {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -73,15 +73,18 @@ public final class SchemaRegistryServer implements AutoCloseable {
     }
   }
 
+  @Override
   public String url() {
     return "http://127.0.0.1:" + server.getAddress().getPort();
   }
 
   /** Answers 503 to every request until {@link #up()}. */
+  @Override
   public void down() {
     down = true;
   }
 
+  @Override
   public void up() {
     down = false;
   }
@@ -94,6 +97,7 @@ public final class SchemaRegistryServer implements AutoCloseable {
     requiredAuthorization = "Bearer " + token;
   }
 
+  @Override
   public int requests() {
     return requests.get();
   }
@@ -104,6 +108,7 @@ public final class SchemaRegistryServer implements AutoCloseable {
   }
 
   /** The compatibility level of {@code subject} (PUT /config/{subject}). */
+  @Override
   public synchronized void compatibility(String subject, CompatibilityLevel level) {
     levels.put(subject, level);
   }
@@ -112,6 +117,7 @@ public final class SchemaRegistryServer implements AutoCloseable {
    * Registers {@code schema} (Avro JSON) under {@code subject} without a compatibility check, as a
    * producer would have while the level was NONE (tests set up any history this way); returns its id.
    */
+  @Override
   public synchronized int register(String subject, String schema) {
     String key = key(schema);
     Integer id = idsBySchema.get(key);
@@ -248,6 +254,7 @@ public final class SchemaRegistryServer implements AutoCloseable {
   }
 
   /** The schema text registered with {@code id}, or null. */
+  @Override
   public String schema(int id) {
     return schemaById(id);
   }
