@@ -74,10 +74,10 @@ import org.junit.jupiter.api.io.TempDir;
 class RegistryInteropIntegrationTest {
 
   private static final Path EXAMPLES = Path.of("..", "examples", "producers").toAbsolutePath().normalize();
-  private static final Topics TOPICS = Topics.standard();
+  static final Topics TOPICS = Topics.standard();
 
-  private EmbeddedKafka kafka;
-  private ScriptableSmtpServer smtp;
+  EmbeddedKafka kafka;
+  ScriptableSmtpServer smtp;
   private Registry registry;
   private StreamsApp app;
   private SenderWorker worker;

@@ -36,16 +36,37 @@ public final class RegistryClient {
 
   private final RegistryHttp http;
   private final Map<Long, Schema> cache;
+  private final Map<Long, Schema> globalCache;
 
   public RegistryClient(RegistrySettings settings, Function<String, String> env) {
     this.http = new RegistryHttp(settings, env);
-    int size = settings.cacheSize();
-    this.cache = Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
+    this.cache = bounded(settings.cacheSize());
+    this.globalCache = bounded(settings.cacheSize());
+  }
+
+  private static Map<Long, Schema> bounded(int size) {
+    return Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
       @Override
       protected boolean removeEldestEntry(Map.Entry<Long, Schema> eldest) {
         return size() > size;
       }
     });
+  }
+
+  /**
+   * The writer schema of an Apicurio global id (the {@code apicurio.value.globalId} header of Apicurio's
+   * serializers in header mode): an id of Apicurio's own API, not of the Confluent-compatible one, whose
+   * ids are content ids — the same number may name another schema there. Asked of Apicurio's own API
+   * ({@code GET /apis/registry/v3/ids/globalIds/{id}}) beside a configured {@code …/apis/ccompat/vN} URL.
+   */
+  public Schema schemaByGlobalId(long globalId) {
+    Schema cached = globalCache.get(globalId);
+    if (cached != null) {
+      return cached;
+    }
+    Schema schema = fetchGlobal(globalId);
+    globalCache.put(globalId, schema);
+    return schema;
   }
 
   /** The writer schema registered under {@code id}. */
@@ -114,6 +135,27 @@ public final class RegistryClient {
     }
     require(answer, "schema id " + id);
     return parse(id, answer.body());
+  }
+
+  private Schema fetchGlobal(long id) {
+    String what = "Apicurio global id " + id;
+    RegistryHttp.Answer answer = http.sendApicurio("GET", "/ids/globalIds/" + id, what).orElseThrow(() ->
+        new UnknownSchemaIdException(id, "the event names its schema by Apicurio global id " + id
+            + " (header apicurio.value.globalId), an id of Apicurio Registry's own API; none of "
+            + "streams.schemaRegistry.urls is Apicurio's Confluent-compatible API (…/apis/ccompat/v7), beside which "
+            + "the notifier finds it — name that URL, or let the producer's serializer write content ids "
+            + "(apicurio.registry.use-id=contentId)"));
+    if (answer.status() == 404) {
+      throw new UnknownSchemaIdException(id, "Apicurio Registry at " + answer.base() + " has no schema with global id "
+          + id);
+    }
+    require(answer, what);
+    try {
+      return new Schema.Parser().parse(answer.body().toString());
+    } catch (SchemaParseException e) {
+      throw new UnknownSchemaIdException(id, "Apicurio's artifact of global id " + id + " is not an Avro schema: "
+          + e.getMessage());
+    }
   }
 
   private static Schema parse(long id, JsonNode node) {

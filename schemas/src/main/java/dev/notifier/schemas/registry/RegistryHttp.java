@@ -14,7 +14,10 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.util.Optional;
 import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
@@ -28,6 +31,8 @@ import javax.net.ssl.TrustManagerFactory;
 final class RegistryHttp {
 
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** The root of Apicurio Registry's Confluent-compatible API, and before it the server's. */
+  private static final Pattern APICURIO_CCOMPAT = Pattern.compile("(.*)/apis/ccompat/v\\d+/*");
 
   /** What a registry answered: the HTTP status, the JSON body, and which URL answered. */
   record Answer(int status, JsonNode body, String base) {
@@ -71,9 +76,31 @@ final class RegistryHttp {
    * in the message when none answers).
    */
   Answer send(String method, String path, String body, String what) {
+    return send(method, base -> Optional.of(base.replaceAll("/+$", "") + path), body, what);
+  }
+
+  /**
+   * A request to Apicurio Registry's own API (v3) beside its Confluent-compatible one, at each URL that
+   * is Apicurio's Confluent-compatible API ({@code …/apis/ccompat/vN}); empty when no URL is one.
+   */
+  Optional<Answer> sendApicurio(String method, String path, String what) {
+    if (settings.urls().stream().noneMatch(b -> APICURIO_CCOMPAT.matcher(b).matches())) {
+      return Optional.empty();
+    }
+    return Optional.of(send(method, base -> {
+      Matcher m = APICURIO_CCOMPAT.matcher(base);
+      return m.matches() ? Optional.of(m.group(1) + "/apis/registry/v3" + path) : Optional.empty();
+    }, null, what));
+  }
+
+  private Answer send(String method, Function<String, Optional<String>> url, String body, String what) {
     Exception last = null;
     for (String base : settings.urls()) {
-      HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base.replaceAll("/+$", "") + path))
+      Optional<String> target = url.apply(base);
+      if (target.isEmpty()) {
+        continue;
+      }
+      HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(target.get()))
           .timeout(settings.timeout()).header("Accept", "application/vnd.schemaregistry.v1+json, application/json")
           .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
               : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));

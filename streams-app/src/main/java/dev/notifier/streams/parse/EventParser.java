@@ -71,7 +71,7 @@ public final class EventParser {
       throw new InvalidRecordException("too-large", "the event is " + bytes.length + " bytes; the limit is "
           + maxBytes + " (streams.maxEventBytes)");
     }
-    Long headerId = RegistryEvents.headerId(headers);
+    RegistryEvents.SchemaId headerId = RegistryEvents.headerId(headers);
     if (headerId != null) {
       return registry().fromRegistry(headerId, bytes, 0);
     }

@@ -138,14 +138,32 @@ class RegistryEventsTest {
   }
 
   @Test
-  void anIdInApicuriosHeaderIsReadWithTheBareAvroBody() throws Exception {
+  void aContentIdInApicuriosHeaderIsReadWithTheBareAvroBody() throws Exception {
     int id = registry.register("notifier.events-value", DomainEvent.getClassSchema().toString());
     RecordHeaders headers = new RecordHeaders();
-    headers.add("apicurio.value.globalId", ByteBuffer.allocate(8).putLong(id).array());
+    headers.add("apicurio.value.contentId", ByteBuffer.allocate(8).putLong(id).array());
 
     DomainEvent read = parser(RegistrySettings.of(registry.url())).parse(specific(event("h-1")), headers);
 
     assertThat(read.getEventId()).isEqualTo("h-1");
+  }
+
+  @Test
+  void aGlobalIdInApicuriosHeaderIsNeverLookedUpAsTheCompatibleApisIdOfTheSameNumber() throws Exception {
+    // a global id is not a content id: the registry's id 1 is a DomainEvent, yet global id 1 may be another schema
+    int id = registry.register("notifier.events-value", DomainEvent.getClassSchema().toString());
+    RecordHeaders headers = new RecordHeaders();
+    headers.add("apicurio.value.globalId", ByteBuffer.allocate(8).putLong(id).array());
+    EventParser parser = parser(RegistrySettings.of(registry.url()));
+    int asked = registry.requests();
+
+    assertThatThrownBy(() -> parser.parse(specific(event("h-2")), headers))
+        .isInstanceOfSatisfying(InvalidRecordException.class, e -> {
+          assertThat(e.reason()).isEqualTo("unknown-schema-id");
+          assertThat(e.getMessage()).contains("Apicurio global id " + id).contains("/apis/ccompat/v7")
+              .contains("apicurio.registry.use-id=contentId");
+        });
+    assertThat(registry.requests()).as("nothing asked of a registry that is not Apicurio").isEqualTo(asked);
   }
 
   @Test

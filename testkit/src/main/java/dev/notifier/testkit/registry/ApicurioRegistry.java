@@ -139,6 +139,15 @@ public final class ApicurioRegistry implements Registry {
     send("PUT", API + "/config/" + encode(subject), "{\"compatibility\":\"" + level.name() + "\"}");
   }
 
+  /**
+   * The global id of {@code subject}'s latest version: Apicurio's own number for it, which its serializers
+   * write in the {@code apicurio.value.globalId} header — not the content id the Confluent-compatible API gives.
+   */
+  public long globalId(String subject) {
+    return send("GET", "/apis/registry/v3/groups/default/artifacts/" + encode(subject) + "/versions/branch=latest",
+        null).get("globalId").asLong();
+  }
+
   @Override
   public void close() {
     front.close();
@@ -209,7 +218,7 @@ public final class ApicurioRegistry implements Registry {
 
   private HttpResponse<String> exchange(String method, String path, String body) {
     HttpRequest request = HttpRequest.newBuilder(URI.create(direct + path)).timeout(Duration.ofSeconds(30))
-        .header("Content-Type", SCHEMA_JSON).header("Accept", SCHEMA_JSON)
+        .header("Content-Type", SCHEMA_JSON).header("Accept", SCHEMA_JSON + ", application/json")
         .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
         .build();
     try {
