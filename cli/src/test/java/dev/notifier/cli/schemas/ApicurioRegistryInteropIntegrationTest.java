@@ -50,7 +50,7 @@ class ApicurioRegistryInteropIntegrationTest extends RegistryInteropIntegrationT
   @Order(10)
   void eventsNamingTheirSchemaByApicuriosGlobalOrContentIdInAHeaderAreDelivered() throws Exception {
     // the events' schema registered under a second subject too: one content id, and there a global id of its own
-    Schema v3 = withField(DomainEvent.getClassSchema(), "headerMode");
+    Schema v3 = SchemaEdits.withStringField(DomainEvent.getClassSchema(), "headerMode", "none");
     int contentId = apicurio.register("notifier.events-value", v3.toString());
     assertThat(apicurio.register("archive.events-value", v3.toString())).isEqualTo(contentId);
     long globalId = apicurio.globalId("archive.events-value");
@@ -86,12 +86,5 @@ class ApicurioRegistryInteropIntegrationTest extends RegistryInteropIntegrationT
     encoder.writeString("apicurio");
     encoder.flush();
     return out.toByteArray();
-  }
-
-  private static Schema withField(Schema schema, String name) {
-    List<Schema.Field> fields = new ArrayList<>();
-    schema.getFields().forEach(f -> fields.add(new Schema.Field(f, f.schema())));
-    fields.add(new Schema.Field(name, Schema.create(Schema.Type.STRING), "v3", "none"));
-    return Schema.createRecord(schema.getName(), schema.getDoc(), schema.getNamespace(), false, fields);
   }
 }

@@ -64,7 +64,8 @@ class ApicurioSchemasCheckIntegrationTest {
 
   @Test
   void aFieldTheNotifierNeedsRemovedWithoutADefaultIsIncompatible() throws Exception {
-    registry.register("bad.notifier.events-value", without(DomainEvent.getClassSchema(), "type").toString());
+    registry.register("bad.notifier.events-value",
+        SchemaEdits.without(DomainEvent.getClassSchema(), "type").toString());
 
     Run run = check("bad.");
 
@@ -77,7 +78,8 @@ class ApicurioSchemasCheckIntegrationTest {
 
   @Test
   void theSubjectsOwnCompatibilityLevelDecides() throws Exception {
-    registry.register("free.notifier.events-value", without(DomainEvent.getClassSchema(), "type").toString());
+    registry.register("free.notifier.events-value",
+        SchemaEdits.without(DomainEvent.getClassSchema(), "type").toString());
     registry.compatibility("free.notifier.events-value", CompatibilityLevel.NONE);
 
     Run run = check("free.");
@@ -102,12 +104,5 @@ class ApicurioSchemasCheckIntegrationTest {
     int code = NotifierCommand.execute(new PrintWriter(out, true), new PrintWriter(err, true), "schemas", "check",
         "--config", config.toString());
     return new Run(code, out.toString(), err.toString());
-  }
-
-  private static Schema without(Schema schema, String field) {
-    List<Schema.Field> fields = new ArrayList<>();
-    schema.getFields().stream().filter(f -> !f.name().equals(field)).forEach(f -> fields.add(new Schema.Field(f,
-        f.schema())));
-    return Schema.createRecord(schema.getName(), schema.getDoc(), schema.getNamespace(), false, fields);
   }
 }

@@ -150,7 +150,7 @@ class RegistryInteropIntegrationTest {
   @Order(2)
   void whileTheRegistryIsDownNoEventIsFiledInvalidAndAllAreDeliveredOnceItIsBack() throws Exception {
     // a producer's newer schema (a field added with a default), registered while the registry was up ...
-    Schema v2 = withExtraField(DomainEvent.getClassSchema());
+    Schema v2 = SchemaEdits.withStringField(DomainEvent.getClassSchema(), "ticketSystem", "zentao");
     int id = registry.register("notifier.events-value", v2.toString());
     int before = smtp.messages().size();
     // ... and then the registry goes down, with events of that schema on the way
@@ -230,7 +230,7 @@ class RegistryInteropIntegrationTest {
   }
 
   private void whileDown(int id, int before) throws Exception {
-    Schema v2 = withExtraField(DomainEvent.getClassSchema());
+    Schema v2 = SchemaEdits.withStringField(DomainEvent.getClassSchema(), "ticketSystem", "zentao");
     int asked = registry.requests();
     try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(kafka.producerProps(), new StringSerializer(),
         new ByteArraySerializer())) {
@@ -262,13 +262,6 @@ class RegistryInteropIntegrationTest {
     encoder.flush();
     byte[] b = body.toByteArray();
     return ByteBuffer.allocate(5 + b.length).put((byte) 0).putInt(id).put(b).array();
-  }
-
-  private static Schema withExtraField(Schema schema) {
-    List<Schema.Field> fields = new ArrayList<>();
-    schema.getFields().forEach(f -> fields.add(new Schema.Field(f, f.schema())));
-    fields.add(new Schema.Field("ticketSystem", Schema.create(Schema.Type.STRING), "v2", "zentao"));
-    return Schema.createRecord(schema.getName(), schema.getDoc(), schema.getNamespace(), false, fields);
   }
 
   private static String notifier(String... args) {

@@ -229,7 +229,7 @@ class RegistryOutputsIntegrationTest {
   void aSendRecordOfASchemaIdTheWorkerHasNotReadWaitsWhileTheRegistryIsDownAndIsMailedWhenItIsBack()
       throws Exception {
     // a producer of a newer Notification schema (one more field, with a default) writes while the registry is down
-    int id = registry.register(SEND_SUBJECT, withNoteField(Notification.getClassSchema()).toString());
+    int id = registry.register(SEND_SUBJECT, SchemaEdits.withStringField(Notification.getClassSchema(), "note", "").toString());
     Notification n = Notification.newBuilder().setPriority(Priority.NORMAL).setNotificationId("registry-down-1")
         .setEventId("registry-down").setEventType("bug.assigned").setTemplate("bug-assigned").setAccount("default")
         .setRecipient(Recipient.newBuilder().setUserId("dora").setEmail("dora@example.com").build())
@@ -448,14 +448,6 @@ class RegistryOutputsIntegrationTest {
   }
 
   // --- fixtures -----------------------------------------------------------------------------
-
-  /** {@code schema} with one more field at its end, {@code note} (a string, default ""): a newer release's. */
-  private static Schema withNoteField(Schema schema) {
-    List<Schema.Field> fields = new java.util.ArrayList<>(schema.getFields().stream()
-        .map(f -> new Schema.Field(f, f.schema())).toList());
-    fields.add(new Schema.Field("note", Schema.create(Schema.Type.STRING), null, ""));
-    return Schema.createRecord(schema.getName(), schema.getDoc(), schema.getNamespace(), false, fields);
-  }
 
   /** The Avro body of a single-object value: what follows its 10-byte header. */
   private static byte[] singleObjectBody(byte[] singleObject) {

@@ -62,8 +62,8 @@ class SchemasCheckTest {
 
   @Test
   void aFieldTheNotifierNeedsRemovedWithoutDefaultOrATypeChangedIsIncompatibleWithTheReason() {
-    registry.register("notifier.events-value", without(DomainEvent.getClassSchema(), "type").toString());
-    registry.register("notifier.status-value", retyped(DeliveryStatus.getClassSchema(), "attempts",
+    registry.register("notifier.events-value", SchemaEdits.without(DomainEvent.getClassSchema(), "type").toString());
+    registry.register("notifier.status-value", SchemaEdits.retyped(DeliveryStatus.getClassSchema(), "attempts",
         Schema.create(Schema.Type.STRING)).toString());
 
     Run run = check("--registry", registry.url());
@@ -78,7 +78,7 @@ class SchemasCheckTest {
 
   @Test
   void theSubjectsOwnCompatibilityLevelDecides() {
-    registry.register("notifier.events-value", without(DomainEvent.getClassSchema(), "type").toString());
+    registry.register("notifier.events-value", SchemaEdits.without(DomainEvent.getClassSchema(), "type").toString());
     registry.compatibility("notifier.events-value", CompatibilityLevel.NONE);
 
     Run run = check("--registry", registry.url());
@@ -157,19 +157,5 @@ class SchemasCheckTest {
     System.arraycopy(args, 0, all, 2, args.length);
     int code = NotifierCommand.execute(new PrintWriter(out, true), new PrintWriter(err, true), all);
     return new Run(code, out.toString(), err.toString());
-  }
-
-  private static Schema without(Schema schema, String field) {
-    List<Schema.Field> fields = new ArrayList<>();
-    schema.getFields().stream().filter(f -> !f.name().equals(field)).forEach(f -> fields.add(new Schema.Field(f,
-        f.schema())));
-    return Schema.createRecord(schema.getName(), schema.getDoc(), schema.getNamespace(), false, fields);
-  }
-
-  private static Schema retyped(Schema schema, String field, Schema type) {
-    List<Schema.Field> fields = new ArrayList<>();
-    schema.getFields().forEach(f -> fields.add(f.name().equals(field) ? new Schema.Field(f.name(), type, f.doc())
-        : new Schema.Field(f, f.schema())));
-    return Schema.createRecord(schema.getName(), schema.getDoc(), schema.getNamespace(), false, fields);
   }
 }

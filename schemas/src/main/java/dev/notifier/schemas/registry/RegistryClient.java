@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.function.Function;
+import java.util.function.LongFunction;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaParseException;
 
@@ -60,24 +61,23 @@ public final class RegistryClient {
    * ({@code GET /apis/registry/v3/ids/globalIds/{id}}) beside a configured {@code …/apis/ccompat/vN} URL.
    */
   public Schema schemaByGlobalId(long globalId) {
-    Schema cached = globalCache.get(globalId);
+    return cached(globalCache, globalId, this::fetchGlobal);
+  }
+
+  /** From the cache, else fetched — outside the cache's lock, so one slow registry answer blocks no other id. */
+  private static Schema cached(Map<Long, Schema> cache, long id, LongFunction<Schema> fetch) {
+    Schema cached = cache.get(id);
     if (cached != null) {
       return cached;
     }
-    Schema schema = fetchGlobal(globalId);
-    globalCache.put(globalId, schema);
+    Schema schema = fetch.apply(id);
+    cache.put(id, schema);
     return schema;
   }
 
   /** The writer schema registered under {@code id}. */
   public Schema schemaById(long id) {
-    Schema cached = cache.get(id);
-    if (cached != null) {
-      return cached;
-    }
-    Schema schema = fetch(id);
-    cache.put(id, schema);
-    return schema;
+    return cached(cache, id, this::fetch);
   }
 
   /** The latest version of {@code subject}; empty when the subject is not registered. */
