@@ -236,26 +236,17 @@ public record AccountSettings(
 
   /** This account with other sending limits. */
   public AccountSettings withLimits(Limits newLimits) {
-    return new AccountSettings(id, host, port, security, from, username, passwordEnv, passwordFile, ehloName,
-        connectTimeout, readTimeout, teams, systemDefault, enabled, preset, checkServerIdentity, trustCertificate,
-        poolSize, newLimits, failover, finalReplyTimeout, retryUnknownOutcome, unknownOutcomeRetry, allowPlaintextAuth,
-        recipients, transport, returnPath);
+    return new Copy(this).limits(newLimits).build();
   }
 
   /** This account with another number of connections (and sending threads) per worker. */
   public AccountSettings withPoolSize(int newPoolSize) {
-    return new AccountSettings(id, host, port, security, from, username, passwordEnv, passwordFile, ehloName,
-        connectTimeout, readTimeout, teams, systemDefault, enabled, preset, checkServerIdentity, trustCertificate,
-        newPoolSize, limits, failover, finalReplyTimeout, retryUnknownOutcome, unknownOutcomeRetry, allowPlaintextAuth,
-        recipients, transport, returnPath);
+    return new Copy(this).poolSize(newPoolSize).build();
   }
 
   /** This account with a failover chain (the accounts that take its mail when it certainly did not). */
   public AccountSettings withFailover(List<String> backups) {
-    return new AccountSettings(id, host, port, security, from, username, passwordEnv, passwordFile, ehloName,
-        connectTimeout, readTimeout, teams, systemDefault, enabled, preset, checkServerIdentity, trustCertificate,
-        poolSize, limits, backups, finalReplyTimeout, retryUnknownOutcome, unknownOutcomeRetry, allowPlaintextAuth,
-        recipients, transport, returnPath);
+    return new Copy(this).failover(backups).build();
   }
 
   /**
@@ -263,42 +254,106 @@ public record AccountSettings(
    * until such mail is sent again ({@code null}: never).
    */
   public AccountSettings withUnknownOutcome(Duration replyTimeout, Duration retryAfter) {
-    return new AccountSettings(id, host, port, security, from, username, passwordEnv, passwordFile, ehloName,
-        connectTimeout, readTimeout, teams, systemDefault, enabled, preset, checkServerIdentity, trustCertificate,
-        poolSize, limits, failover, replyTimeout, retryAfter != null, retryAfter, allowPlaintextAuth, recipients,
-        transport, returnPath);
+    return new Copy(this).unknownOutcome(replyTimeout, retryAfter).build();
   }
 
   /** This account allowed, or not, to log in over a connection without TLS. */
   public AccountSettings withPlaintextAuth(boolean allowed) {
-    return new AccountSettings(id, host, port, security, from, username, passwordEnv, passwordFile, ehloName,
-        connectTimeout, readTimeout, teams, systemDefault, enabled, preset, checkServerIdentity, trustCertificate,
-        poolSize, limits, failover, finalReplyTimeout, retryUnknownOutcome, unknownOutcomeRetry, allowed, recipients,
-        transport, returnPath);
+    return new Copy(this).plaintextAuth(allowed).build();
   }
 
   /** This account with another SMTP client for its connections. */
   public AccountSettings withTransport(Transport newTransport) {
-    return new AccountSettings(id, host, port, security, from, username, passwordEnv, passwordFile, ehloName,
-        connectTimeout, readTimeout, teams, systemDefault, enabled, preset, checkServerIdentity, trustCertificate,
-        poolSize, limits, failover, finalReplyTimeout, retryUnknownOutcome, unknownOutcomeRetry, allowPlaintextAuth,
-        recipients, newTransport, returnPath);
+    return new Copy(this).transport(newTransport).build();
   }
 
   /** This account with another recipient policy. */
   public AccountSettings withRecipients(RecipientPolicy policy) {
-    return new AccountSettings(id, host, port, security, from, username, passwordEnv, passwordFile, ehloName,
-        connectTimeout, readTimeout, teams, systemDefault, enabled, preset, checkServerIdentity, trustCertificate,
-        poolSize, limits, failover, finalReplyTimeout, retryUnknownOutcome, unknownOutcomeRetry, allowPlaintextAuth,
-        policy, transport, returnPath);
+    return new Copy(this).recipients(policy).build();
   }
 
   /** This account with another envelope sender template ({@code null}: the from address). */
   public AccountSettings withReturnPath(String template) {
-    return new AccountSettings(id, host, port, security, from, username, passwordEnv, passwordFile, ehloName,
-        connectTimeout, readTimeout, teams, systemDefault, enabled, preset, checkServerIdentity, trustCertificate,
-        poolSize, limits, failover, finalReplyTimeout, retryUnknownOutcome, unknownOutcomeRetry, allowPlaintextAuth,
-        recipients, transport, template);
+    return new Copy(this).returnPath(template).build();
+  }
+
+  /** A copy of an account with some settings changed, checked again by the canonical constructor. */
+  private static final class Copy {
+
+    private final AccountSettings a;
+    private Integer poolSize;
+    private Limits limits;
+    private List<String> failover;
+    private Duration finalReplyTimeout;
+    private Boolean retryUnknownOutcome;
+    private Duration unknownOutcomeRetry;
+    private Boolean allowPlaintextAuth;
+    private RecipientPolicy recipients;
+    private Transport transport;
+    private String returnPath;
+
+    Copy(AccountSettings a) {
+      this.a = a;
+      poolSize = a.poolSize;
+      limits = a.limits;
+      failover = a.failover;
+      finalReplyTimeout = a.finalReplyTimeout;
+      retryUnknownOutcome = a.retryUnknownOutcome;
+      unknownOutcomeRetry = a.unknownOutcomeRetry;
+      allowPlaintextAuth = a.allowPlaintextAuth;
+      recipients = a.recipients;
+      transport = a.transport;
+      returnPath = a.returnPath;
+    }
+
+    Copy poolSize(int value) {
+      poolSize = value;
+      return this;
+    }
+
+    Copy limits(Limits value) {
+      limits = value;
+      return this;
+    }
+
+    Copy failover(List<String> value) {
+      failover = value;
+      return this;
+    }
+
+    Copy unknownOutcome(Duration replyTimeout, Duration retryAfter) {
+      finalReplyTimeout = replyTimeout;
+      retryUnknownOutcome = retryAfter != null;
+      unknownOutcomeRetry = retryAfter;
+      return this;
+    }
+
+    Copy plaintextAuth(boolean value) {
+      allowPlaintextAuth = value;
+      return this;
+    }
+
+    Copy recipients(RecipientPolicy value) {
+      recipients = value;
+      return this;
+    }
+
+    Copy transport(Transport value) {
+      transport = value;
+      return this;
+    }
+
+    Copy returnPath(String value) {
+      returnPath = value;
+      return this;
+    }
+
+    AccountSettings build() {
+      return new AccountSettings(a.id, a.host, a.port, a.security, a.from, a.username, a.passwordEnv, a.passwordFile,
+          a.ehloName, a.connectTimeout, a.readTimeout, a.teams, a.systemDefault, a.enabled, a.preset,
+          a.checkServerIdentity, a.trustCertificate, poolSize, limits, failover, finalReplyTimeout, retryUnknownOutcome,
+          unknownOutcomeRetry, allowPlaintextAuth, recipients, transport, returnPath);
+    }
   }
 
   /**
