@@ -47,7 +47,7 @@ final class StrictObjectHandler extends AbstractObjectHandler {
       TemplateContext tc) {
     Object value = first(path[0], scopes);
     for (int i = 1; i < path.length && value != ABSENT && value != null; i++) {
-      value = value instanceof Map<?, ?> map && map.containsKey(path[i]) ? map.get(path[i]) : ABSENT;
+      value = value instanceof Map<?, ?> map ? valueOrAbsent(map, path[i]) : ABSENT;
     }
     if (value != ABSENT) {
       return value;
@@ -61,11 +61,20 @@ final class StrictObjectHandler extends AbstractObjectHandler {
   /** The innermost scope that has the key wins, as in every mustache implementation. */
   private static Object first(String key, List<Object> scopes) {
     for (int i = scopes.size() - 1; i >= 0; i--) {
-      if (scopes.get(i) instanceof Map<?, ?> map && map.containsKey(key)) {
-        return map.get(key);
+      if (scopes.get(i) instanceof Map<?, ?> map) {
+        Object value = valueOrAbsent(map, key);
+        if (value != ABSENT) {
+          return value;
+        }
       }
     }
     return ABSENT;
+  }
+
+  /** {@code map}'s value for {@code key} (null when present with null), or {@link #ABSENT}: one lookup, not two. */
+  @SuppressWarnings("unchecked")
+  private static Object valueOrAbsent(Map<?, ?> map, String key) {
+    return ((Map<Object, Object>) map).getOrDefault(key, ABSENT);
   }
 
   /** Thrown through mustache.java (which wraps it) and turned into a {@link RenderException}. */

@@ -37,6 +37,9 @@ class TemplateRendererTest {
         .isEqualTo("a  Bcc: x@y z w v u t");
     assertThat(TemplateRenderer.headerSafe("\n")).isEmpty();
     assertThat(TemplateRenderer.headerSafe("emoji \uD83D\uDE00 kept")).isEqualTo("emoji \uD83D\uDE00 kept");
+    // a subject template's trailing newline, and controls at either end that are not whitespace
+    assertThat(TemplateRenderer.headerSafe("Bug #42 Login fails\n")).isEqualTo("Bug #42 Login fails");
+    assertThat(TemplateRenderer.headerSafe("\n\u0000 a\u2028b \u007f\r\n")).isEqualTo("a b");
   }
 
   @Test
