@@ -314,7 +314,6 @@ public final class TemplateRenderer implements Renderer {
     return factory;
   }
 
-  /** For plain-text parts: mustache's default HTML escaping would show "&amp;" in a subject. */
   /**
    * The writer a template renders into: a {@link StringWriter} without its lock (a {@code StringBuffer}) and
    * sized for a mail body, so that rendering does not copy the text over as it grows.
@@ -374,6 +373,7 @@ public final class TemplateRenderer implements Renderer {
     }
   }
 
+  /** For plain-text parts: mustache's default HTML escaping would show "&amp;" in a subject. */
   private static final class RawMustacheFactory extends DefaultMustacheFactory {
     @Override
     public void encode(String value, Writer writer) {
