@@ -191,7 +191,8 @@ public final class NotifierTopology {
         .selectKey((id, c) -> NotificationIds.normalize(c.getEmail()), Named.as("to-recipient"))
         .repartition(Repartitioned.<String, Candidate>as("by-recipient")
             .withKeySerde(Serdes.String()).withValueSerde(PolicyStores.candidateSerde()))
-        .process(() -> new PolicyProcessor(policies, settings.policyTick(), settings.commits()), Named.as("policy"), PolicyStores.names());
+        .process(() -> new PolicyProcessor(policies, settings.policyTick(), settings.commits(),
+            settings.metrics()), Named.as("policy"), PolicyStores.names());
   }
 
   /**

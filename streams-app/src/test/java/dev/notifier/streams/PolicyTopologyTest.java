@@ -9,6 +9,8 @@ import dev.notifier.avro.Priority;
 import dev.notifier.schemas.NotificationIds;
 import dev.notifier.schemas.Topics;
 import dev.notifier.streams.expand.RuleBookLoader;
+import dev.notifier.streams.metrics.TopologyMetrics;
+import io.micrometer.core.instrument.Counter;
 import dev.notifier.streams.render.DigestRendering;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
@@ -72,6 +74,12 @@ class PolicyTopologyTest {
     t.events.pipeInput(new TestRecord<>(id, json.getBytes(StandardCharsets.UTF_8), now));
   }
 
+  /** How often the policy stage counted {@code decision} ({@link TopologyMetrics#POLICY_DECISIONS}). */
+  private double decisions(String decision) {
+    Counter c = t.metrics.registry().find(TopologyMetrics.POLICY_DECISIONS).tag("decision", decision).counter();
+    return c == null ? 0 : c.count();
+  }
+
   private static String id(String eventId, String user, String template) {
     return NotificationIds.forAddress(eventId, user + "@example.com", template);
   }
@@ -116,6 +124,8 @@ class PolicyTopologyTest {
     assertThat(t.statuses().get(digestId).getState()).isEqualTo(DeliveryState.QUEUED);
     advanceBy(Duration.ofHours(1));
     assertThat(t.sent()).as("a digest is sent once").isEmpty();
+    assertThat(decisions("digested")).as("counted for the SREs' dashboards").isEqualTo(30);
+    assertThat(decisions("digest-sent")).isEqualTo(1);
   }
 
   @Test
@@ -270,6 +280,8 @@ class PolicyTopologyTest {
     });
     advanceBy(Duration.ofDays(1));
     assertThat(t.sent()).as("released once").isEmpty();
+    assertThat(decisions("deferred")).isEqualTo(1);
+    assertThat(decisions("held-released")).isEqualTo(1);
   }
 
   @Test
@@ -308,6 +320,8 @@ class PolicyTopologyTest {
     });
     advanceBy(Duration.ofDays(1));
     assertThat(t.sent()).isEmpty();
+    assertThat(decisions("digest-sealed")).as("both came due in the quiet hours").isEqualTo(2);
+    assertThat(decisions("digest-sent")).isEqualTo(2);
   }
 
   @Test
@@ -334,6 +348,8 @@ class PolicyTopologyTest {
     });
     event("k22", "bug.edited", "bug", "22", "alice");
     assertThat(t.sent()).as("a new day, a new count").hasSize(1);
+    assertThat(decisions("over-cap")).isEqualTo(1);
+    assertThat(decisions("digested")).isZero();
   }
 
   @Test
@@ -348,6 +364,7 @@ class PolicyTopologyTest {
     DeliveryStatus skipped = t.statuses().get(id("s2", "alice", "bug"));
     assertThat(skipped.getState()).isEqualTo(DeliveryState.SKIPPED);
     assertThat(skipped.getReason()).isEqualTo("capped");
+    assertThat(decisions("skipped-capped")).isEqualTo(1);
   }
 
   @Test

@@ -3,6 +3,7 @@ package dev.notifier.streams;
 import dev.notifier.avro.DeliveryStatus;
 import dev.notifier.avro.Notification;
 import dev.notifier.schemas.Topics;
+import dev.notifier.streams.metrics.TopologyMetrics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -35,6 +36,8 @@ final class TopologyFixture implements AutoCloseable {
   final TestOutputTopic<String, Notification> send;
   final TestOutputTopic<String, DeliveryStatus> status;
   final TestOutputTopic<String, byte[]> invalid;
+  /** The topology's counters (each fixture has a registry of its own unless the settings name one). */
+  final TopologyMetrics metrics;
 
   TopologyFixture() {
     this(TopologySettings.defaults(Topics.standard(), "default"));
@@ -47,6 +50,7 @@ final class TopologyFixture implements AutoCloseable {
   /** A driver whose wall clock starts at {@code start}; {@link #advance} moves it (and fires punctuations). */
   TopologyFixture(TopologySettings settings, Instant start) {
     TopologySettings fixed = settings.withClock(Clock.fixed(start, ZoneOffset.UTC));
+    metrics = fixed.metrics();
     Properties props = new Properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "notifier-test");
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");

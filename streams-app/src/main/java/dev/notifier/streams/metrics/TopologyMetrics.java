@@ -15,6 +15,10 @@ import java.util.concurrent.ConcurrentMap;
  *   <li>{@value #NOTIFICATIONS_SKIPPED} {reason} — SKIPPED statuses, by reason code</li>
  *   <li>{@value #DUPLICATES_DROPPED} — candidates dedup dropped</li>
  *   <li>{@value #EVENTS_KEYED_OTHERWISE} — events whose record key is not their event id</li>
+ *   <li>{@value #POLICY_DECISIONS} {decision} — the policy stage's decisions: {@code digested},
+ *       {@code over-cap} (folded into the over-cap digest), {@code skipped-capped}, {@code deferred}
+ *       (held in quiet hours), {@code held-released}, {@code digest-sent}, {@code digest-sealed}
+ *       (due in quiet hours, waiting for them to end)</li>
  * </ul>
  *
  * <p><b>Cost.</b> Each counter is resolved once per tag value and kept here, so counting a record
@@ -38,6 +42,7 @@ public final class TopologyMetrics {
   public static final String NOTIFICATIONS_SKIPPED = "notifier.notifications.skipped";
   public static final String DUPLICATES_DROPPED = "notifier.duplicates.dropped";
   public static final String EVENTS_KEYED_OTHERWISE = "notifier.events.keyed.otherwise";
+  public static final String POLICY_DECISIONS = "notifier.policy.decisions";
 
   /** Distinct values one tag may take before further ones are counted as {@value #OTHER}. */
   public static final int MAX_TAG_VALUES = 200;
@@ -51,6 +56,7 @@ public final class TopologyMetrics {
   private final ConcurrentMap<String, Counter> eventsIn = new ConcurrentHashMap<>();
   private final ConcurrentMap<String, Counter> invalid = new ConcurrentHashMap<>();
   private final ConcurrentMap<String, Counter> skipped = new ConcurrentHashMap<>();
+  private final ConcurrentMap<String, Counter> decisions = new ConcurrentHashMap<>();
   private final ConcurrentMap<String, ConcurrentMap<String, Counter>> out = new ConcurrentHashMap<>();
   private final Counter duplicates;
   private final Counter keyedOtherwise;
@@ -85,6 +91,13 @@ public final class TopologyMetrics {
 
   public void skipped(String reason) {
     counter(skipped, reason, NOTIFICATIONS_SKIPPED, "reason", "SKIPPED statuses written, by reason").increment();
+  }
+
+  /** One decision of the policy stage (the values are the policy stage's own, a handful). */
+  public void policyDecision(String decision) {
+    counter(decisions, decision, POLICY_DECISIONS, "decision",
+        "Policy stage decisions: digested, over-cap, skipped-capped, deferred, held-released, digest-sent, digest-sealed")
+        .increment();
   }
 
   public void notificationOut(String template, String account) {

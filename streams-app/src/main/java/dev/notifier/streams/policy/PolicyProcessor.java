@@ -6,6 +6,7 @@ import dev.notifier.avro.internal.OpenDigest;
 import dev.notifier.schemas.NotificationIds;
 import dev.notifier.streams.CaughtUpCommits;
 import dev.notifier.streams.expand.Candidates;
+import dev.notifier.streams.metrics.TopologyMetrics;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -44,20 +45,21 @@ public final class PolicyProcessor implements Processor<String, Candidate, Strin
   private final Policies policies;
   private final Duration tick;
   private final CaughtUpCommits commits;
+  private final TopologyMetrics metrics;
   private ProcessorContext<String, PolicyOutcome> context;
   private OpenDigests digests;
   private HeldMail held;
   private DailyCaps caps;
 
-  public PolicyProcessor(Policies policies, Duration tick) {
-    this(policies, tick, CaughtUpCommits.OFF);
-  }
-
-  /** @param commits when to ask for a commit sooner than the interval (the second hop's) */
-  public PolicyProcessor(Policies policies, Duration tick, CaughtUpCommits commits) {
+  /**
+   * @param commits when to ask for a commit sooner than the interval (the second hop's)
+   * @param metrics where each decision is counted ({@link TopologyMetrics#POLICY_DECISIONS})
+   */
+  public PolicyProcessor(Policies policies, Duration tick, CaughtUpCommits commits, TopologyMetrics metrics) {
     this.policies = policies;
     this.tick = tick;
     this.commits = commits;
+    this.metrics = metrics;
   }
 
   @Override
@@ -87,6 +89,7 @@ public final class PolicyProcessor implements Processor<String, Candidate, Strin
       close(d, now);
     }
     for (Candidate c : held.takeDue(now, BATCH)) {
+      metrics.policyDecision("held-released");
       deliverCounted(c, policies.of(c), now);
     }
   }
@@ -109,6 +112,7 @@ public final class PolicyProcessor implements Processor<String, Candidate, Strin
     digests.update(d, spec.dueAt(Instant.ofEpochMilli(d.getOpenedAt()), now, policy.zone()));
     forward(Candidates.notificationId(c), new LedgerEntry(PolicyStatuses.digested(c, d.getDigestId(), reason,
         Instant.ofEpochMilli(d.getDueAt()), policy.zone(), now)), now);
+    metrics.policyDecision(reason.equals(PolicyStatuses.CAPPED) ? "over-cap" : "digested");
     if (d.getItems().size() >= spec.itemLimit()) {
       close(d, now);
     }
@@ -137,6 +141,9 @@ public final class PolicyProcessor implements Processor<String, Candidate, Strin
     Policy policy = policies.of(latest);
     Optional<Instant> release = policy.quietHours().releaseOf(now, policy.zone());
     if (release.isPresent()) {
+      if (!d.getSealed()) {
+        metrics.policyDecision("digest-sealed");
+      }
       digests.seal(d, release.get());
       return;
     }
@@ -144,6 +151,7 @@ public final class PolicyProcessor implements Processor<String, Candidate, Strin
     caps.add(recipient(latest), now.atZone(policy.zone()).toLocalDate());
     String template = policy.digest() != null ? policy.digest().template() : DigestSpec.DEFAULT_TEMPLATE;
     String eventId = "digest:" + d.getOpenKey().substring(d.getOpenKey().indexOf('|') + 1) + "@" + d.getOpenedAt();
+    metrics.policyDecision("digest-sent");
     forward(d.getDigestId(), new ClosedDigest(d.getDigestId(), eventId, d.getReason(), d.getItems(),
         Instant.ofEpochMilli(d.getOpenedAt()), now, template, policy.priority(),
         now.plus(policy.expiresAfter()), policy.zone()), now);
@@ -156,6 +164,7 @@ public final class PolicyProcessor implements Processor<String, Candidate, Strin
       held.hold(id, c, release.get());
       forward(id, new LedgerEntry(PolicyStatuses.deferred(c, release.get(), policy.quietHours(), policy.zone(), now)),
           now);
+      metrics.policyDecision("deferred");
       return;
     }
     deliverCounted(c, policy, now);
@@ -167,6 +176,7 @@ public final class PolicyProcessor implements Processor<String, Candidate, Strin
     if (caps.reached(recipient, day, policy.dailyCap())) {
       if (policy.overCap() == OverCap.SKIP) {
         forward(Candidates.notificationId(c), new LedgerEntry(PolicyStatuses.capped(c, policy.dailyCap(), now)), now);
+        metrics.policyDecision("skipped-capped");
       } else {
         collect(c, policy, DigestSpec.overCap(), PolicyStatuses.CAPPED, now);
       }
