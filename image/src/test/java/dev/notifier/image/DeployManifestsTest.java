@@ -51,6 +51,7 @@ class DeployManifestsTest {
       Map.entry("notifier_notifications_skipped_total", Set.of("reason")),
       Map.entry("notifier_duplicates_dropped_total", Set.of()),
       Map.entry("notifier_events_keyed_otherwise_total", Set.of()),
+      Map.entry("notifier_policy_decisions_total", Set.of("decision")),
       Map.entry("notifier_ready", Set.of()),
       Map.entry("notifier_sends_total", Set.of("account", "outcome")),
       Map.entry("notifier_smtp_send_seconds_bucket", Set.of("account", "le")),
