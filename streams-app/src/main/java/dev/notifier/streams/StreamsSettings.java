@@ -12,6 +12,7 @@ import dev.notifier.streams.route.AccountRouter;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.function.Consumer;
 
 /**
  * The {@code streams:} section of a notifier config file.
@@ -116,37 +117,59 @@ public record StreamsSettings(
   }
 
   public StreamsSettings withApplicationId(String id) {
-    return new StreamsSettings(id, stateDir, dedupWindow, rulesFile, templatesDir, defaultLocale, maxEventBytes,
-        threads, suppressions, schemaRegistry, commitInterval, commitWhenCaughtUp);
+    return copy(f -> f.applicationId = id);
   }
 
   public StreamsSettings withStateDir(String dir) {
-    return new StreamsSettings(applicationId, dir, dedupWindow, rulesFile, templatesDir, defaultLocale, maxEventBytes,
-        threads, suppressions, schemaRegistry, commitInterval, commitWhenCaughtUp);
+    return copy(f -> f.stateDir = dir);
   }
 
   public StreamsSettings withSchemaRegistry(RegistrySettings registry) {
-    return new StreamsSettings(applicationId, stateDir, dedupWindow, rulesFile, templatesDir, defaultLocale,
-        maxEventBytes, threads, suppressions, registry, commitInterval, commitWhenCaughtUp);
+    return copy(f -> f.schemaRegistry = registry);
   }
 
   public StreamsSettings withCommitInterval(Duration interval) {
-    return new StreamsSettings(applicationId, stateDir, dedupWindow, rulesFile, templatesDir, defaultLocale,
-        maxEventBytes, threads, suppressions, schemaRegistry, interval, commitWhenCaughtUp);
+    return copy(f -> f.commitInterval = interval);
   }
 
   public StreamsSettings withCommitWhenCaughtUp(Duration every) {
-    return new StreamsSettings(applicationId, stateDir, dedupWindow, rulesFile, templatesDir, defaultLocale,
-        maxEventBytes, threads, suppressions, schemaRegistry, commitInterval, every);
+    return copy(f -> f.commitWhenCaughtUp = every);
   }
 
   public StreamsSettings withThreads(int count) {
-    return new StreamsSettings(applicationId, stateDir, dedupWindow, rulesFile, templatesDir, defaultLocale,
-        maxEventBytes, count, suppressions, schemaRegistry, commitInterval, commitWhenCaughtUp);
+    return copy(f -> f.threads = count);
   }
 
   public StreamsSettings withRulesFile(String file) {
-    return new StreamsSettings(applicationId, stateDir, dedupWindow, file, templatesDir, defaultLocale,
-        maxEventBytes, threads, suppressions, schemaRegistry, commitInterval, commitWhenCaughtUp);
+    return copy(f -> f.rulesFile = file);
+  }
+
+  /** These settings with {@code change} made, checked again by the canonical constructor. */
+  private StreamsSettings copy(Consumer<Fields> change) {
+    Fields f = new Fields(this);
+    change.accept(f);
+    return new StreamsSettings(f.applicationId, f.stateDir, dedupWindow, f.rulesFile, templatesDir, defaultLocale,
+        maxEventBytes, f.threads, suppressions, f.schemaRegistry, f.commitInterval, f.commitWhenCaughtUp);
+  }
+
+  /** The settings a copy may change. */
+  private static final class Fields {
+    String applicationId;
+    String stateDir;
+    String rulesFile;
+    Integer threads;
+    RegistrySettings schemaRegistry;
+    Duration commitInterval;
+    Duration commitWhenCaughtUp;
+
+    Fields(StreamsSettings s) {
+      applicationId = s.applicationId;
+      stateDir = s.stateDir;
+      rulesFile = s.rulesFile;
+      threads = s.threads;
+      schemaRegistry = s.schemaRegistry;
+      commitInterval = s.commitInterval;
+      commitWhenCaughtUp = s.commitWhenCaughtUp;
+    }
   }
 }
