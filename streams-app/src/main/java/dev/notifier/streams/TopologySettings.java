@@ -10,6 +10,7 @@ import dev.notifier.streams.render.Renderer;
 import dev.notifier.streams.route.AccountRouter;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.function.Consumer;
 
 /**
  * What the topology needs besides Kafka settings: topics, rules (with their policies), dedup window,
@@ -41,44 +42,79 @@ public record TopologySettings(Topics topics, RuleBook rules, Duration dedupWind
   }
 
   public TopologySettings withClock(Clock newClock) {
-    return new TopologySettings(topics, rules, dedupWindow, renderer, router, maxEventBytes, newClock, metrics, policyTick, suppressions, commits);
+    return copy(f -> f.clock = newClock);
   }
 
   public TopologySettings withDedupWindow(Duration window) {
-    return new TopologySettings(topics, rules, window, renderer, router, maxEventBytes, clock, metrics, policyTick, suppressions, commits);
+    return copy(f -> f.dedupWindow = window);
   }
 
   public TopologySettings withRules(RuleBook newRules) {
-    return new TopologySettings(topics, newRules, dedupWindow, renderer, router, maxEventBytes, clock, metrics, policyTick, suppressions, commits);
+    return copy(f -> f.rules = newRules);
   }
 
   public TopologySettings withRenderer(Renderer newRenderer) {
-    return new TopologySettings(topics, rules, dedupWindow, newRenderer, router, maxEventBytes, clock, metrics, policyTick, suppressions, commits);
+    return copy(f -> f.renderer = newRenderer);
   }
 
   public TopologySettings withRouter(AccountRouter newRouter) {
-    return new TopologySettings(topics, rules, dedupWindow, renderer, newRouter, maxEventBytes, clock, metrics, policyTick, suppressions, commits);
+    return copy(f -> f.router = newRouter);
   }
 
   public TopologySettings withMaxEventBytes(int bytes) {
-    return new TopologySettings(topics, rules, dedupWindow, renderer, router, bytes, clock, metrics, policyTick, suppressions, commits);
+    return copy(f -> f.maxEventBytes = bytes);
   }
 
   public TopologySettings withMetrics(TopologyMetrics newMetrics) {
-    return new TopologySettings(topics, rules, dedupWindow, renderer, router, maxEventBytes, clock, newMetrics, policyTick, suppressions, commits);
+    return copy(f -> f.metrics = newMetrics);
   }
 
   public TopologySettings withSuppressions(SuppressionPolicy policy) {
-    return new TopologySettings(topics, rules, dedupWindow, renderer, router, maxEventBytes, clock, metrics, policyTick,
-        policy, commits);
+    return copy(f -> f.suppressions = policy);
   }
 
   public TopologySettings withPolicyTick(Duration tick) {
-    return new TopologySettings(topics, rules, dedupWindow, renderer, router, maxEventBytes, clock, metrics, tick, suppressions, commits);
+    return copy(f -> f.policyTick = tick);
   }
 
   public TopologySettings withCommits(CaughtUpCommits newCommits) {
-    return new TopologySettings(topics, rules, dedupWindow, renderer, router, maxEventBytes, clock, metrics, policyTick,
-        suppressions, newCommits);
+    return copy(f -> f.commits = newCommits);
+  }
+
+  /** These settings with {@code change} made. */
+  private TopologySettings copy(Consumer<Fields> change) {
+    Fields f = new Fields(this);
+    change.accept(f);
+    return new TopologySettings(f.topics, f.rules, f.dedupWindow, f.renderer, f.router, f.maxEventBytes, f.clock,
+        f.metrics, f.policyTick, f.suppressions, f.commits);
+  }
+
+  /** The settings, each of which a copy may change. */
+  private static final class Fields {
+    Topics topics;
+    RuleBook rules;
+    Duration dedupWindow;
+    Renderer renderer;
+    AccountRouter router;
+    int maxEventBytes;
+    Clock clock;
+    TopologyMetrics metrics;
+    Duration policyTick;
+    SuppressionPolicy suppressions;
+    CaughtUpCommits commits;
+
+    Fields(TopologySettings s) {
+      topics = s.topics;
+      rules = s.rules;
+      dedupWindow = s.dedupWindow;
+      renderer = s.renderer;
+      router = s.router;
+      maxEventBytes = s.maxEventBytes;
+      clock = s.clock;
+      metrics = s.metrics;
+      policyTick = s.policyTick;
+      suppressions = s.suppressions;
+      commits = s.commits;
+    }
   }
 }
