@@ -10,9 +10,6 @@ import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.avro.util.ClassSecurityValidator;
 import org.apache.kafka.common.errors.SerializationException;
-import org.apache.kafka.common.serialization.Deserializer;
-import org.apache.kafka.common.serialization.Serde;
-import org.apache.kafka.common.serialization.Serializer;
 
 /**
  * A Kafka serde for generated Avro records in Avro single-object encoding: the two marker bytes
@@ -22,7 +19,7 @@ import org.apache.kafka.common.serialization.Serializer;
  *
  * @param <T> the generated record class
  */
-public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
+public final class AvroSerde<T extends SpecificRecord> implements ValueCodec<T> {
 
   static {
     AvroLimits.install();
@@ -79,6 +76,7 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
     return this;
   }
 
+  @Override
   public byte[] encode(T value) {
     try {
       ByteBuffer buffer = encoder.encode(value);
@@ -91,27 +89,13 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
   }
 
   /** Decodes single-object encoded bytes; throws {@link IOException} saying what was wrong. */
+  @Override
   public T decode(byte[] bytes) throws IOException {
     return decoder.decode(bytes);
   }
 
   @Override
-  public Serializer<T> serializer() {
-    return (topic, value) -> value == null ? null : encode(value);
-  }
-
-  @Override
-  public Deserializer<T> deserializer() {
-    return (topic, bytes) -> {
-      if (bytes == null) {
-        return null;
-      }
-      try {
-        return decode(bytes);
-      } catch (IOException | RuntimeException e) {
-        throw new SerializationException(
-            "cannot decode " + type.getSimpleName() + " from topic " + topic + ": " + e.getMessage(), e);
-      }
-    };
+  public String valueName() {
+    return type.getSimpleName();
   }
 }

@@ -2,12 +2,9 @@ package dev.notifier.schemas.registry;
 
 import dev.notifier.schemas.AvroSerde;
 import dev.notifier.schemas.Encoding;
+import dev.notifier.schemas.ValueCodec;
 import java.io.IOException;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.common.errors.SerializationException;
-import org.apache.kafka.common.serialization.Deserializer;
-import org.apache.kafka.common.serialization.Serde;
-import org.apache.kafka.common.serialization.Serializer;
 
 /**
  * The value serde of a topic that may hold both of the notifier's Avro formats: it reads a value
@@ -17,7 +14,7 @@ import org.apache.kafka.common.serialization.Serializer;
  * from one format to the other keeps both kinds of records until they age out or are compacted away,
  * which is why reading never depends on the writing format.
  */
-public final class RegistryValueSerde<T extends SpecificRecord> implements Serde<T> {
+public final class RegistryValueSerde<T extends SpecificRecord> implements ValueCodec<T> {
 
   private final AvroSerde<T> singleObject;
   private final RegistryDecoder<T> decoder;
@@ -38,31 +35,19 @@ public final class RegistryValueSerde<T extends SpecificRecord> implements Serde
     return decoder;
   }
 
+  @Override
   public byte[] encode(T value) {
     return encoder == null ? singleObject.encode(value) : encoder.encode(value);
   }
 
   /** Decodes either format; throws {@link IOException} saying what was wrong. */
+  @Override
   public T decode(byte[] bytes) throws IOException {
     return Encoding.of(bytes) == Encoding.CONFLUENT ? decoder.decode(bytes) : singleObject.decode(bytes);
   }
 
   @Override
-  public Serializer<T> serializer() {
-    return (topic, value) -> value == null ? null : encode(value);
-  }
-
-  @Override
-  public Deserializer<T> deserializer() {
-    return (topic, bytes) -> {
-      if (bytes == null) {
-        return null;
-      }
-      try {
-        return decode(bytes);
-      } catch (IOException | RuntimeException e) {
-        throw new SerializationException("cannot decode a value of topic " + topic + ": " + e.getMessage(), e);
-      }
-    };
+  public String valueName() {
+    return "a value";
   }
 }
