@@ -67,6 +67,10 @@ class DemoIntegrationTest {
     assertThat(metrics.get()).contains("notifier_events_in_total{type=\"bug.assigned\"} 2.0")
         .contains("notifier_events_invalid_total{reason=\"unknown-encoding\"} 1.0")
         .contains("notifier_duplicates_dropped_total 8.0").contains("notifier_ready 1.0")
+        // the policy stage's decisions: bug 42's five edits digested (one digest sent), Hana's task held
+        .contains("notifier_policy_decisions_total{decision=\"digested\"} 5.0")
+        .contains("notifier_policy_decisions_total{decision=\"digest-sent\"} 1.0")
+        .contains("notifier_policy_decisions_total{decision=\"deferred\"} 1.0")
         .contains("jvm_memory_used_bytes").contains("kafka_stream_")
         // the workers' meters in the same registry: 40 sent and the 550 dead-lettered, over both workers
         .contains("notifier_sends_total{account=\"default\",outcome=\"sent\"} 40.0")
