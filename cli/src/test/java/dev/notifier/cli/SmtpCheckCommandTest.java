@@ -89,6 +89,19 @@ class SmtpCheckCommandTest {
   }
 
   @Test
+  void escapeSequencesInTheServersRepliesNeverReachTheTerminal() {
+    // the attack: a server whose reply clears the screen, retitles the window and plants a link
+    server.script().at(Stage.RCPT).reply("550 5.1.1 \u001b[2J\u001b[1;1Hall good\u001b]0;owned\u0007"
+        + "\u001b]8;;http://evil.example\u001b\\click\u001b]8;;\u001b\\ \u001b[31mred").always();
+
+    int status = run("--host", "127.0.0.1", "--port", port(), "--security", "none", "--to", TO, "--transcript");
+
+    assertThat(status).isEqualTo(1);
+    assertThat(out).as("what the server said is shown, as plain text").contains("550 5.1.1 all goodclick red")
+        .doesNotContainPattern("[\\x00-\\x08\\x0B-\\x1F\\x7F\\x{80}-\\x{9F}]");
+  }
+
+  @Test
   void sslOnAPlainPortFailsAtTls() {
     int status = run("--host", "127.0.0.1", "--port", port(), "--security", "ssl");
 
