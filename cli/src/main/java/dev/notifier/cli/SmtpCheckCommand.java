@@ -1,10 +1,9 @@
 package dev.notifier.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.notifier.cli.config.ConfigFile;
 import dev.notifier.cli.config.NotifierConfig;
+import dev.notifier.cli.ops.Json;
 import dev.notifier.cli.ops.TerminalText;
 import dev.notifier.sender.config.AccountSettings;
 import dev.notifier.sender.config.Security;
@@ -279,7 +278,8 @@ final class SmtpCheckCommand implements Callable<Integer> {
     if (transcript) {
       root.put("transcript", report.transcript());
     }
-    return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(root);
+    // the operator tools' writer: the server's replies in details and transcript may hold C1 controls
+    return Json.pretty(root);
   }
 
   private static String name(Security security) {
