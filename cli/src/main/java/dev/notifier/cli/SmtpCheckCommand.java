@@ -1,10 +1,10 @@
 package dev.notifier.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.notifier.cli.config.ConfigFile;
 import dev.notifier.cli.config.NotifierConfig;
+import dev.notifier.cli.ops.Json;
+import dev.notifier.cli.ops.TerminalText;
 import dev.notifier.sender.config.AccountSettings;
 import dev.notifier.sender.config.Security;
 import dev.notifier.sender.doctor.CheckReport;
@@ -204,19 +204,24 @@ final class SmtpCheckCommand implements Callable<Integer> {
         : "smtp-check@" + (ehlo != null ? ehlo : "localhost.localdomain");
   }
 
+  /**
+   * The report as text for a terminal. Every line goes through {@link TerminalText}: the steps'
+   * details and the transcript quote what the server said, and a hostile server could otherwise
+   * clear, retitle or rewrite the operator's terminal with escape sequences in its replies.
+   */
   private void print(PrintWriter out, CheckReport report) {
     AccountSettings a = report.account();
-    out.println("smtp-check: " + (AD_HOC_ID.equals(a.id()) ? "" : "account " + a.id() + ", ") + a.host() + ":"
-        + a.port() + " (" + name(a.security()) + "), from " + a.from()
-        + (a.authenticates() ? ", login " + a.username() : ", no login") + ", time-out " + seconds(timeout));
+    out.println(TerminalText.clean("smtp-check: " + (AD_HOC_ID.equals(a.id()) ? "" : "account " + a.id() + ", ")
+        + a.host() + ":" + a.port() + " (" + name(a.security()) + "), from " + a.from()
+        + (a.authenticates() ? ", login " + a.username() : ", no login") + ", time-out " + seconds(timeout)));
     for (StepResult r : report.steps()) {
-      out.println(line(r));
+      out.println(TerminalText.clean(line(r)));
     }
     if (transcript) {
       out.println("SMTP transcript (AUTH secrets masked):");
-      report.transcript().forEach(l -> out.println("  " + l));
+      report.transcript().forEach(l -> out.println("  " + TerminalText.clean(l)));
     }
-    out.println(summary(report));
+    out.println(TerminalText.clean(summary(report)));
   }
 
   private static String line(StepResult r) {
@@ -273,7 +278,8 @@ final class SmtpCheckCommand implements Callable<Integer> {
     if (transcript) {
       root.put("transcript", report.transcript());
     }
-    return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(root);
+    // the operator tools' writer: the server's replies in details and transcript may hold C1 controls
+    return Json.pretty(root);
   }
 
   private static String name(Security security) {

@@ -25,6 +25,8 @@ class SmtpCheckCommandTest {
   private static final String USER = "alice@notifier.test";
   private static final String PASSWORD = "cli-Secret-7";
   private static final String TO = "a@example.com";
+  /** Control characters a terminal may act on (line breaks and tabs aside). */
+  private static final String CONTROLS = "[\\x00-\\x08\\x0B-\\x1F\\x7F\\x{80}-\\x{9F}]";
 
   @TempDir
   Path dir;
@@ -86,6 +88,23 @@ class SmtpCheckCommandTest {
         "fix: the recipient's mailbox does not exist", "[skip] DATA  not run: RCPT failed")
         .endsWith("smtp-check: FAILED at RCPT (mailbox-unknown)" + System.lineSeparator());
     assertThat(server.messages()).isEmpty();
+  }
+
+  @Test
+  void escapeSequencesInTheServersRepliesNeverReachTheTerminal() {
+    // the attack: a server whose reply clears the screen, retitles the window and plants a link
+    server.script().at(Stage.RCPT).reply("550 5.1.1 \u001b[2J\u001b[1;1Hall good\u001b]0;owned\u0007"
+        + "\u001b]8;;http://evil.example\u001b\\click\u001b]8;;\u001b\\ \u001b[31mred \u009b1mbold").always();
+
+    int status = run("--host", "127.0.0.1", "--port", port(), "--security", "none", "--to", TO, "--transcript");
+
+    assertThat(status).isEqualTo(1);
+    assertThat(out).as("what the server said is shown, as plain text").contains("550 5.1.1 all goodclick red bold")
+        .doesNotContainPattern(CONTROLS);
+
+    // and as JSON: escaped, so the terminal shows them as text and a JSON reader gets them back
+    run("--host", "127.0.0.1", "--port", port(), "--security", "none", "--to", TO, "--transcript", "--json");
+    assertThat(out).doesNotContainPattern(CONTROLS).contains("\\u001B[2J", "\\u009B1mbold");
   }
 
   @Test

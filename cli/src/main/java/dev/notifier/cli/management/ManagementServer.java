@@ -94,6 +94,11 @@ public final class ManagementServer implements AutoCloseable {
     return server.getAddress().getPort();
   }
 
+  /** The address and port it listens on: {@code management.host}'s, e.g. 127.0.0.1 to keep it on the machine. */
+  public InetSocketAddress address() {
+    return server.getAddress();
+  }
+
   private void handle(HttpExchange exchange) throws IOException {
     try (exchange) {
       String path = exchange.getRequestURI().getPath();

@@ -105,6 +105,28 @@ class ManagementServerTest {
   }
 
   @Test
+  void itListensOnTheConfiguredHostOnly() {
+    // 127.0.0.1 keeps it on the machine: it is not bound to every interface
+    assertThat(server.address().getAddress().isLoopbackAddress()).as(server.address().toString()).isTrue();
+    assertThat(server.address().getAddress().isAnyLocalAddress()).isFalse();
+    // the default is every interface, for Prometheus and the kubelet
+    try (ManagementServer everywhere = ManagementServer.start(ManagementSettings.defaults().withPort(0),
+        new ProcessMetrics(), new Health() {
+          @Override
+          public Status live() {
+            return Status.up();
+          }
+
+          @Override
+          public Status ready() {
+            return Status.up();
+          }
+        })) {
+      assertThat(everywhere.address().getAddress().isAnyLocalAddress()).as(everywhere.address().toString()).isTrue();
+    }
+  }
+
+  @Test
   void manyConcurrentScrapesAreAllServed() throws Exception {
     List<Thread> clients = new java.util.ArrayList<>();
     java.util.concurrent.atomic.AtomicInteger ok = new java.util.concurrent.atomic.AtomicInteger();

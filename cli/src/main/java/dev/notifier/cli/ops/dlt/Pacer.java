@@ -36,11 +36,6 @@ public final class Pacer {
     return new Pacer();
   }
 
-  /** The rate if given, else unlimited; the system clock and real waiting. */
-  public static Pacer of(Double perSecond) {
-    return perSecond == null ? unlimited() : new Pacer(perSecond, System::nanoTime, Sleeper.SYSTEM);
-  }
-
   public void acquire() throws InterruptedException {
     if (intervalNanos == 0) {
       return;

@@ -7,11 +7,13 @@ import dev.notifier.cli.ops.ProgressBar;
 import dev.notifier.cli.ops.StatusEntry;
 import dev.notifier.cli.ops.TopicReader;
 import dev.notifier.schemas.Topics;
+import dev.notifier.sender.Sleeper;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
@@ -67,6 +69,11 @@ public final class ReplayService {
     double pace() {
       return rate == null ? DEFAULT_RATE : rate;
     }
+
+    /** The replay's pacer: {@code --rate}, else {@link #DEFAULT_RATE} a second — a replay is never unpaced. */
+    Pacer pacer(LongSupplier nanoTime, Sleeper sleeper) {
+      return new Pacer(pace(), nanoTime, sleeper);
+    }
   }
 
   /** A checked request, the dead letters it matched, the plan and the audit's replay counts. */
@@ -89,6 +96,6 @@ public final class ReplayService {
   /** Replays what was planned; returns how many were written. */
   public int replay(Planned planned, Replayer.Provenance provenance, ProgressBar progress) {
     return new Replayer(clientProperties, topics, clock).replay(planned.plan(), provenance, planned.replayCounts(),
-        planned.request().force(), Pacer.of(planned.request().pace()), progress);
+        planned.request().force(), planned.request().pacer(System::nanoTime, Sleeper.SYSTEM), progress);
   }
 }

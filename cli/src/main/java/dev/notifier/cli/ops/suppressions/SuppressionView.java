@@ -1,6 +1,8 @@
 package dev.notifier.cli.ops.suppressions;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.notifier.avro.Suppression;
+import dev.notifier.cli.ops.TerminalText;
 import dev.notifier.cli.ops.TextTable;
 import java.io.PrintWriter;
 import java.time.Instant;
@@ -36,7 +38,16 @@ public final class SuppressionView {
   }
 
   /** "suppressed (hard-bounce, all mail) since …, 2 time(s), from smtp:default, until …: detail". */
+  /**
+   * One sentence for a terminal ({@code suppressions show}, {@code suppressions add},
+   * {@code status --to}). Its detail quotes a mail server's reply, a DSN or a provider's webhook, so
+   * it goes through {@link TerminalText}: no escape sequence of theirs reaches the operator's terminal.
+   */
   public static String sentence(Suppression s, Instant now) {
+    return TerminalText.clean(rawSentence(s, now));
+  }
+
+  private static String rawSentence(Suppression s, Instant now) {
     String state = s.getExpiresAt() != null && !s.getExpiresAt().isAfter(now) ? "was suppressed (expired)"
         : "suppressed";
     return state + " (" + reason(s) + ", " + (s.getCategories().isEmpty() ? "all mail"
@@ -57,6 +68,12 @@ public final class SuppressionView {
     m.put("expires", s.getExpiresAt() == null ? null : s.getExpiresAt().toString());
     m.put("notificationId", s.getNotificationId());
     return m;
+  }
+
+  /** One audit record of a change by hand, as {@code suppressions show} prints it, safe for a terminal. */
+  static String auditLine(JsonNode h) {
+    return TerminalText.clean(h.path("at").asText() + "  " + h.path("action").asText() + " by "
+        + h.path("principal").asText() + " (OS user " + h.path("osUser").asText() + "): " + h.path("reason").asText());
   }
 
   static String reason(Suppression s) {

@@ -34,8 +34,7 @@ public final class SuppressionsShowCommand extends OpsCommand {
       out.println("  no change by hand");
     }
     for (JsonNode h : history) {
-      out.println("  " + h.path("at").asText() + "  " + h.path("action").asText() + " by " + h.path("principal").asText()
-          + " (OS user " + h.path("osUser").asText() + "): " + h.path("reason").asText());
+      out.println("  " + SuppressionView.auditLine(h));
     }
     out.flush();
     return s.isPresent() ? 0 : 1;

@@ -5,9 +5,12 @@ import static dev.notifier.cli.ops.OpsTestSupport.run;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.notifier.avro.DeliveryState;
 import dev.notifier.cli.ops.OpsTestSupport;
 import dev.notifier.cli.ops.OpsTestSupport.Run;
+import dev.notifier.cli.ops.dlt.ReplayHeaders;
 import dev.notifier.cli.publish.Publisher;
 import dev.notifier.cli.publish.RecordKind;
 import dev.notifier.schemas.NotificationIds;
@@ -39,11 +42,17 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -182,8 +191,22 @@ class AclsIntegrationTest {
     Run replayed = run("dlt", "replay", "--config", roleConfig("replayer").toString(), "--all", "--reason",
         "mailbox restored");
     assertThat(replayed.code()).as(replayed.err()).isZero();
-    assertThat(replayed.out()).contains("replayed 1 of 1");
+    assertThat(replayed.out()).contains("replayed 1 of 1", "by User:notifier-replayer (OS user ");
     assertThat(endOffsetSum(kafka.bootstrapServers(), TOPICS.send().name())).isGreaterThan(sends);
+    // the provenance is the principal the cluster authenticated and authorized, in the record and the audit
+    ConsumerRecord<String, byte[]> resent = committed(TOPICS.send().name()).stream()
+        .filter(r -> r.headers().lastHeader(ReplayHeaders.BY) != null).reduce((a, b) -> b).orElseThrow();
+    assertThat(resent.key()).isEqualTo(id(GONE));
+    assertThat(new String(resent.headers().lastHeader(ReplayHeaders.BY).value(), StandardCharsets.UTF_8))
+        .isEqualTo("User:notifier-replayer");
+    List<ConsumerRecord<String, byte[]>> audit = committed(TOPICS.audit().name());
+    assertThat(audit).as("one audit record, the replayer's; nothing of the refused replay").hasSize(1);
+    JsonNode a = new ObjectMapper().readTree(audit.get(0).value());
+    assertThat(a.path("action").asText()).isEqualTo("dlt.replay");
+    assertThat(a.path("notificationId").asText()).isEqualTo(id(GONE));
+    assertThat(a.path("principal").asText()).isEqualTo("User:notifier-replayer");
+    assertThat(a.path("osUser").asText()).isEqualTo(System.getProperty("user.name"));
+    assertThat(a.path("reason").asText()).isEqualTo("mailbox restored");
   }
 
   @Test
@@ -214,6 +237,26 @@ class AclsIntegrationTest {
                   TopicAuthorizationException.class),
               e -> assertThat(e).isInstanceOf(TopicAuthorizationException.class));
     }
+  }
+
+  /** The committed records of {@code topic}, read through the broker's administrative listener. */
+  private static List<ConsumerRecord<String, byte[]>> committed(String topic) {
+    Map<String, Object> props = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
+    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
+        new ByteArrayDeserializer())) {
+      List<TopicPartition> tps = consumer.partitionsFor(topic).stream()
+          .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+      consumer.assign(tps);
+      consumer.seekToBeginning(tps);
+      Map<TopicPartition, Long> ends = consumer.endOffsets(tps);
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (tps.stream().anyMatch(tp -> consumer.position(tp) < ends.get(tp)) && System.nanoTime() < deadline) {
+        consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+      }
+    }
+    return records;
   }
 
   private static KafkaProducer<String, byte[]> producer(Map<String, Object> props) {

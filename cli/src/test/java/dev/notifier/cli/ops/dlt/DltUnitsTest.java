@@ -95,6 +95,27 @@ class DltUnitsTest {
   }
 
   @Test
+  void aBulkReplayIsPacedAtTwentyASecondUnlessToldOtherwise() throws Exception {
+    // the storm: --all without --rate; 41 notifications take two seconds, not a burst
+    long[] now = {0};
+    ReplayService.Request all = new ReplayService.Request(DltFilter.all(), true, "outage over", null, 3, false);
+    all.check();
+    Pacer pacer = all.pacer(() -> now[0], d -> now[0] += d.toNanos());
+    for (int i = 0; i < 41; i++) {
+      pacer.acquire();
+    }
+    assertThat(Duration.ofNanos(now[0])).isEqualTo(Duration.ofSeconds(2));
+
+    now[0] = 0;
+    Pacer slower = new ReplayService.Request(DltFilter.all(), true, "outage over", 5.0, 3, false)
+        .pacer(() -> now[0], d -> now[0] += d.toNanos());
+    for (int i = 0; i < 11; i++) {
+      slower.acquire();
+    }
+    assertThat(Duration.ofNanos(now[0])).isEqualTo(Duration.ofSeconds(2));
+  }
+
+  @Test
   void csvQuotesWhatNeedsIt() {
     assertThat(Csv.line(List.of("a", "b,c", "say \"hi\"", "x\ny", ""))).isEqualTo("a,\"b,c\",\"say \"\"hi\"\"\",\"x\ny\",");
   }
