@@ -172,6 +172,11 @@ class SuppressionIntegrationTest {
     System.out.println("$ notifier status --to " + GONE + "\n" + status.out());
     assertThat(status.out()).startsWith(GONE + ": suppressed (hard-bounce, all mail) since ")
         .contains("from smtp:default, until removed: hard-bounce 550 5.1.1");
+    Run shown = OpsTestSupport.run("suppressions", "show", GONE, "--bootstrap-server", bootstrap);
+    System.out.println("$ notifier suppressions show " + GONE + "\n" + shown.out());
+    assertThat(shown.code()).as(shown.err()).isZero();
+    assertThat(shown.out()).startsWith(GONE + ": suppressed (hard-bounce, all mail) since ")
+        .contains("  notification: " + id("zt-bug-9-assign-1", "Gone@Example.org"), "  no change by hand");
 
     // Step 5: the mailbox is restored; the operator removes the suppression, with a reason, audited
     smtp.clearScript();
@@ -230,6 +235,20 @@ class SuppressionIntegrationTest {
     assertThat(rows.get(0)).isEqualTo("address,reason,categories,firstSeen,lastSeen,count,expires,source,detail");
     assertThat(rows).hasSize(2);
     assertThat(rows.get(1)).startsWith("dave@example.net,manual,bug.*,").contains(",cli:User:ANONYMOUS,asked us by phone");
+    Path jsonl = csv.resolveSibling("suppressed.jsonl");
+    Run exportJsonl = OpsTestSupport.run("suppressions", "export", "--kind", "manual", "--format", "jsonl",
+        "--output", jsonl.toString(), "--bootstrap-server", bootstrap);
+    assertThat(exportJsonl.code()).as(exportJsonl.err()).isZero();
+    assertThat(Files.readAllLines(jsonl)).singleElement().satisfies(line -> {
+      com.fasterxml.jackson.databind.JsonNode row = new com.fasterxml.jackson.databind.ObjectMapper().readTree(line);
+      assertThat(row.path("address").asText()).isEqualTo("dave@example.net");
+      assertThat(row.path("reason").asText()).isEqualTo("manual");
+    });
+    // who changed what: the add is in the audit that show prints
+    Run shown = OpsTestSupport.run("suppressions", "show", "dave@example.net", "--bootstrap-server", bootstrap);
+    assertThat(shown.code()).as(shown.err()).isZero();
+    assertThat(shown.out()).containsPattern(
+        "suppression\\.add by User:ANONYMOUS \\(OS user [^)]+\\): asked us by phone");
     Run bad = OpsTestSupport.run("suppressions", "list", "--kind", "bounced", "--bootstrap-server", bootstrap);
     assertThat(bad.code()).isEqualTo(2);
     assertThat(bad.err()).contains("--kind bounced is not a kind: use hard-bounce, soft-bounces");
