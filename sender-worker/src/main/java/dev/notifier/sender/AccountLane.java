@@ -65,6 +65,8 @@ final class AccountLane implements AutoCloseable {
   static final int CAPACITY_PER_CONNECTION = 250;
 
   private final AccountSettings account;
+  /** The account relays through SendGrid: each message carries its id as a unique argument. */
+  private final boolean sendGridArgs;
   private final AccountThrottle throttle;
   private final AccountGuard guard;
   private final ReplyClassifier classifier;
@@ -100,6 +102,7 @@ final class AccountLane implements AutoCloseable {
       Function<String, String> env, String workerId, WorkerMetrics.AccountMeters meters, Failover failover) {
     this.failover = failover;
     this.account = account;
+    this.sendGridArgs = account.relaysThroughSendGrid();
     this.recipients = new RecipientGuard(account.id(), account.recipients());
     this.throttle = throttle;
     this.guard = guard;
@@ -310,7 +313,7 @@ final class AccountLane implements AutoCloseable {
     for (Delivery d : deliveries) {
       try {
         messages.add(MessageFactory.build(connection.session(), d.notification(), account.from(),
-            account.envelopeSender(d.notification().getNotificationId())));
+            account.envelopeSender(d.notification().getNotificationId()), sendGridArgs));
         built.add(failures.size());
         failures.add(null);
       } catch (DeliveryException e) {

@@ -2,7 +2,11 @@ package dev.notifier.sender;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.notifier.avro.Notification;
+import dev.notifier.schemas.SendGridArgs;
+import dev.notifier.sender.config.AccountSettings;
+import dev.notifier.sender.config.Security;
 import dev.notifier.sender.config.Transport;
 import dev.notifier.sender.smtp.MessageFactory;
 import dev.notifier.testkit.smtp.ReceivedMessage;
@@ -16,7 +20,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 /**
  * An account's {@code returnPath} is the SMTP envelope sender on the wire, on both SMTP clients:
  * the testkit server records each message's MAIL FROM, which is {@code bounces+<notification id>@domain}
- * while the From header stays the account's address and the id header stays in the message.
+ * while the From header stays the account's address and the id header stays in the message. Mail
+ * relayed through SendGrid carries the id as a SendGrid unique argument too.
  */
 class ReturnPathIntegrationTest extends WorkerIntegrationSupport {
 
@@ -47,6 +52,36 @@ class ReturnPathIntegrationTest extends WorkerIntegrationSupport {
       assertThat(message.mailFrom()).isEqualTo("bounces+" + id + "@bounces.notifier.test");
       assertThat(message.header("From")).hasValue(WorkerHarness.FROM);
       assertThat(message.header(MessageFactory.NOTIFICATION_ID_HEADER)).hasValue(id);
+      assertThat(message.header(SendGridArgs.HEADER)).as("a relay that is not SendGrid gets no X-SMTPAPI").isEmpty();
     }
+  }
+
+  /**
+   * SendGrid's events quote no header of the original: an account relaying through SendGrid (here its
+   * preset, pointed at the testkit server) puts the id in {@value SendGridArgs#HEADER} as a unique
+   * argument, which SendGrid copies into every event of the message; a plain relay's mail has no such header.
+   */
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(value = Transport.class, names = {"ANGUS", "PIPELINING"})
+  void mailRelayedThroughSendGridCarriesItsIdAsAUniqueArgument(Transport transport) throws Exception {
+    // Step 1: configure
+    h.smtp = ScriptableSmtpServer.builder().start();
+    Notification n = WorkerHarness.notification("sendgrid-" + transport, "user@example.com", "default");
+    AccountSettings sendGrid = new AccountSettings("default", h.smtp.host(), h.smtp.port(), Security.NONE,
+        WorkerHarness.FROM, null, null, null, "notifier.local", null, null, List.of(), true, true, "sendgrid", null,
+        null, null, null).withTransport(transport);
+    assertThat(h.localAccount().relaysThroughSendGrid()).isFalse();
+    h.startWorker("worker-sendgrid", sendGrid, name -> null);
+
+    // Step 2: produce
+    h.produce(List.of(n));
+
+    // Step 3: verify
+    ReceivedMessage message = h.smtp.awaitMessages(1, WorkerHarness.TIMEOUT).get(0);
+    assertThat(h.idOf(message)).isEqualTo(n.getNotificationId());
+    String header = message.header(SendGridArgs.HEADER).orElseThrow(() -> new AssertionError(
+        "no " + SendGridArgs.HEADER + " header in the message SendGrid would relay"));
+    assertThat(new ObjectMapper().readTree(header).path("unique_args").path(SendGridArgs.NOTIFICATION_ID).asText())
+        .isEqualTo(n.getNotificationId());
   }
 }

@@ -200,4 +200,33 @@ class SuppressionTopologyTest {
     assertThat(s.getLastSeen()).isEqualTo(T0);
     assertThat(s.getCount()).isEqualTo(2);
   }
+
+  @Test
+  void anUnsubscribeSuppressesTheCategoryItNamesAndAnotherAddsToIt() {
+    start(SuppressionPolicy.DEFAULTS);
+
+    feedback.pipeInput("alice@example.com", unsubscribe("story.*", T0));
+    Suppression story = suppressionsOut.readValue();
+    assertThat(story.getReason()).isEqualTo(SuppressionReason.UNSUBSCRIBE);
+    assertThat(story.getCategories()).containsExactly("story.*");
+    assertThat(story.getExpiresAt()).isNull();
+    suppressionsIn.pipeInput("alice@example.com", story); // as the broker would feed the global table
+    event("e-1", "story.changed");
+    event("e-2", "bug.assigned");
+    assertThat(t.sent()).extracting(n -> n.getEventId()).containsExactly("e-2");
+    assertThat(statusOf("e-1").getReason()).isEqualTo("suppressed");
+
+    feedback.pipeInput("alice@example.com", unsubscribe("bug.*", T0.plus(Duration.ofHours(1))));
+    Suppression both = suppressionsOut.readValue();
+    assertThat(both.getCategories()).containsExactly("story.*", "bug.*");
+    assertThat(both.getCount()).isEqualTo(2);
+
+    feedback.pipeInput("alice@example.com", unsubscribe(null, T0.plus(Duration.ofHours(2))));
+    assertThat(suppressionsOut.readValue().getCategories()).as("an unsubscribe naming no category: all mail").isEmpty();
+  }
+
+  private static Feedback unsubscribe(String category, Instant at) {
+    return Feedback.newBuilder().setAddress("Alice@Example.com").setKind(FeedbackKind.UNSUBSCRIBE).setCategory(category)
+        .setSource("sendgrid").setAt(at).build();
+  }
 }

@@ -79,6 +79,7 @@ class SuppressionIntegrationTest {
 
   private static final Topics TOPICS = Topics.standard();
   private static final String GONE = "gone@example.org";
+  private static final String ERIN = "erin@example.net";
 
   private static EmbeddedKafka kafka;
   private static ScriptableSmtpServer smtp;
@@ -171,6 +172,11 @@ class SuppressionIntegrationTest {
     System.out.println("$ notifier status --to " + GONE + "\n" + status.out());
     assertThat(status.out()).startsWith(GONE + ": suppressed (hard-bounce, all mail) since ")
         .contains("from smtp:default, until removed: hard-bounce 550 5.1.1");
+    Run shown = OpsTestSupport.run("suppressions", "show", GONE, "--bootstrap-server", bootstrap);
+    System.out.println("$ notifier suppressions show " + GONE + "\n" + shown.out());
+    assertThat(shown.code()).as(shown.err()).isZero();
+    assertThat(shown.out()).startsWith(GONE + ": suppressed (hard-bounce, all mail) since ")
+        .contains("  notification: " + id("zt-bug-9-assign-1", "Gone@Example.org"), "  no change by hand");
 
     // Step 5: the mailbox is restored; the operator removes the suppression, with a reason, audited
     smtp.clearScript();
@@ -229,6 +235,20 @@ class SuppressionIntegrationTest {
     assertThat(rows.get(0)).isEqualTo("address,reason,categories,firstSeen,lastSeen,count,expires,source,detail");
     assertThat(rows).hasSize(2);
     assertThat(rows.get(1)).startsWith("dave@example.net,manual,bug.*,").contains(",cli:User:ANONYMOUS,asked us by phone");
+    Path jsonl = csv.resolveSibling("suppressed.jsonl");
+    Run exportJsonl = OpsTestSupport.run("suppressions", "export", "--kind", "manual", "--format", "jsonl",
+        "--output", jsonl.toString(), "--bootstrap-server", bootstrap);
+    assertThat(exportJsonl.code()).as(exportJsonl.err()).isZero();
+    assertThat(Files.readAllLines(jsonl)).singleElement().satisfies(line -> {
+      com.fasterxml.jackson.databind.JsonNode row = new com.fasterxml.jackson.databind.ObjectMapper().readTree(line);
+      assertThat(row.path("address").asText()).isEqualTo("dave@example.net");
+      assertThat(row.path("reason").asText()).isEqualTo("manual");
+    });
+    // who changed what: the add is in the audit that show prints
+    Run shown = OpsTestSupport.run("suppressions", "show", "dave@example.net", "--bootstrap-server", bootstrap);
+    assertThat(shown.code()).as(shown.err()).isZero();
+    assertThat(shown.out()).containsPattern(
+        "suppression\\.add by User:ANONYMOUS \\(OS user [^)]+\\): asked us by phone");
     Run bad = OpsTestSupport.run("suppressions", "list", "--kind", "bounced", "--bootstrap-server", bootstrap);
     assertThat(bad.code()).isEqualTo(2);
     assertThat(bad.err()).contains("--kind bounced is not a kind: use hard-bounce, soft-bounces");
@@ -237,22 +257,24 @@ class SuppressionIntegrationTest {
 
   @Test
   void aDsnInTheBounceMailboxHoursLaterSuppressesTheAddressToo() throws Exception {
-    // Step 1: a real IMAP server on loopback whose bounce mailbox holds a Postfix DSN for erin, whose
-    // mail was accepted by the relay and bounced by her server later
+    // Step 1: erin's mail is accepted by the SMTP server (SENT: no bounce at RCPT); a real IMAP server
+    // on loopback will hold the DSN her own server sends back hours later
     GreenMail imap = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_IMAP).dynamicPort());
     imap.start();
     try {
+      try (Publisher publisher = new Publisher(settings.clientProperties(), TOPICS)) {
+        publisher.publish(lines("{\"userId\":\"erin\",\"email\":\"erin@example.net\"}"), RecordKind.USERS, false);
+      }
+      String accepted = mailAccepted("erin", ERIN);
+      assertThat(idsMailedTo(ERIN)).containsExactly(accepted);
       GreenMailUser mailbox = imap.setUser("bounces@notifier.test", "bounces", "imap-secret");
       mailbox.deliver(new MimeMessage(Session.getInstance(new Properties()), new ByteArrayInputStream(
-          postfixDsn("erin@example.net", "5f7614d0-0b1e-3d00-9cc8-4136f5f6c443").getBytes(StandardCharsets.UTF_8))));
+          postfixDsn(ERIN, accepted).getBytes(StandardCharsets.UTF_8))));
       Path password = Files.createTempFile("imap", ".secret");
       Files.writeString(password, "imap-secret");
       Path config = OpsTestSupport.configFile(kafka.bootstrapServers(), "", "bounces:",
           "  host: 127.0.0.1", "  port: " + imap.getImap().getPort(), "  security: none",
           "  username: bounces", "  passwordFile: " + password);
-      try (Publisher publisher = new Publisher(settings.clientProperties(), TOPICS)) {
-        publisher.publish(lines("{\"userId\":\"erin\",\"email\":\"erin@example.net\"}"), RecordKind.USERS, false);
-      }
 
       // Step 2: notifier bounces reads it once; a second pass finds nothing new
       Run first = OpsTestSupport.run("bounces", "--config", config.toString(), "--once");
@@ -264,24 +286,66 @@ class SuppressionIntegrationTest {
       Run second = OpsTestSupport.run("bounces", "--config", config.toString(), "--once");
       assertThat(second.out()).contains("0 message(s)");
 
-      // Step 3: the address is suppressed, and the next event for erin is skipped
-      Suppression s = awaitSuppression("erin@example.net");
+      // Step 3: the address is suppressed, tied to the notification that bounced and dated by the DSN
+      Suppression s = awaitSuppression(ERIN);
       assertThat(s.getReason()).isEqualTo(SuppressionReason.HARD_BOUNCE);
       assertThat(s.getSource()).isEqualTo("imap:bounces@127.0.0.1/INBOX");
-      assertThat(s.getNotificationId()).isEqualTo("5f7614d0-0b1e-3d00-9cc8-4136f5f6c443");
-      assertThat(s.getDetail()).isEqualTo("hard-bounce: 550 5.1.1 <erin@example.net>: Recipient address rejected: "
+      assertThat(s.getNotificationId()).isEqualTo(accepted);
+      assertThat(s.getFirstSeen()).isEqualTo(java.time.Instant.parse("2026-11-21T16:02:11Z"));
+      assertThat(s.getDetail()).isEqualTo("hard-bounce: 550 5.1.1 <" + ERIN + ">: Recipient address rejected: "
           + "User unknown");
-      Awaitility.await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
-        String eventId = "zt-bug-12-" + UUID.randomUUID();
-        try (Publisher publisher = new Publisher(settings.clientProperties(), TOPICS)) {
-          publisher.publish(lines(event(eventId).replace("\"userId\":\"alice\"", "\"userId\":\"erin\"")
-              .replace(",\"cc\":[{\"userId\":\"bob\"}]", ",\"cc\":[]")), RecordKind.EVENTS, false);
-        }
-        assertThat(awaitOutcome(id(eventId, "erin@example.net")).getReason()).isEqualTo("suppressed");
-      });
+
+      // Step 4: the next event for erin is skipped and never reaches the SMTP server
+      String skipped = awaitSkippedSuppressed("erin", ERIN, "zt-bug-12-");
+      assertThat(idsMailedTo(ERIN)).as("mail that reached the SMTP server for " + ERIN)
+          .doesNotContain(skipped).contains(accepted);
     } finally {
       imap.stop();
     }
+  }
+
+  /**
+   * The id of a notification to {@code userId} ({@code address}) that the SMTP server accepted: events
+   * are published until one is SENT, as the directory's global table may not hold the user yet.
+   */
+  private static String mailAccepted(String userId, String address) {
+    return Awaitility.await().atMost(Duration.ofSeconds(90)).ignoreExceptions().until(() -> {
+      String eventId = "zt-bug-12-sent-" + UUID.randomUUID();
+      publishFor(userId, eventId);
+      String id = id(eventId, address);
+      return awaitOutcome(id, Duration.ofSeconds(20)).getState() == DeliveryState.SENT ? id : null;
+    }, java.util.Objects::nonNull);
+  }
+
+  /**
+   * The id of a notification to {@code userId} ({@code address}) SKIPPED {@code suppressed}: events are
+   * published until one is, as the topology's global table follows the suppressions topic within moments.
+   */
+  private static String awaitSkippedSuppressed(String userId, String address, String prefix) {
+    java.util.concurrent.atomic.AtomicReference<String> skipped = new java.util.concurrent.atomic.AtomicReference<>();
+    Awaitility.await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+      String eventId = prefix + UUID.randomUUID();
+      publishFor(userId, eventId);
+      DeliveryStatus outcome = awaitOutcome(id(eventId, address));
+      assertThat(outcome.getReason()).isEqualTo("suppressed");
+      skipped.set(id(eventId, address));
+    });
+    return skipped.get();
+  }
+
+  private static void publishFor(String userId, String eventId) {
+    try (Publisher publisher = new Publisher(settings.clientProperties(), TOPICS)) {
+      publisher.publish(lines(event(eventId).replace("\"userId\":\"alice\"", "\"userId\":\"" + userId + "\"")
+          .replace(",\"cc\":[{\"userId\":\"bob\"}]", ",\"cc\":[]")), RecordKind.EVENTS, false);
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot publish event " + eventId, e);
+    }
+  }
+
+  /** The notification ids of the messages the SMTP server received for {@code address}. */
+  private static List<String> idsMailedTo(String address) {
+    return smtp.messages().stream().filter(m -> m.recipients().contains(address))
+        .map(m -> m.header("X-Notifier-Notification-Id").orElse("?")).toList();
   }
 
   /** A Postfix DSN, as its bounce daemon writes one, for a notification to {@code to}. */
@@ -350,6 +414,7 @@ class SuppressionIntegrationTest {
     Suppression s = awaitSuppression("frank@example.net");
     assertThat(s.getReason()).isEqualTo(SuppressionReason.COMPLAINT);
     assertThat(s.getSource()).isEqualTo("sendgrid");
+    java.util.concurrent.atomic.AtomicReference<String> skipped = new java.util.concurrent.atomic.AtomicReference<>();
     Awaitility.await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
       String eventId = "zt-bug-13-" + UUID.randomUUID();
       try (Publisher publisher = new Publisher(settings.clientProperties(), TOPICS)) {
@@ -358,7 +423,9 @@ class SuppressionIntegrationTest {
       }
       assertThat(awaitOutcome(id(eventId, "frank@example.net")).getReason()).isEqualTo("suppressed");
       assertThat(awaitOutcome(id(eventId, "grace@example.net")).getState()).isEqualTo(DeliveryState.SENT);
+      skipped.set(id(eventId, "frank@example.net"));
     });
+    assertThat(idsMailedTo("frank@example.net")).doesNotContain(skipped.get());
   }
 
   private static int postSendGrid(int port, String body, String timestamp, KeyPair key) throws Exception {
@@ -380,6 +447,11 @@ class SuppressionIntegrationTest {
 
   /** The first SENT or SKIPPED status of notification {@code id}. */
   private static DeliveryStatus awaitOutcome(String id) {
+    return awaitOutcome(id, Duration.ofSeconds(60));
+  }
+
+  /** The first SENT or SKIPPED status of notification {@code id}, waiting at most {@code timeout}. */
+  private static DeliveryStatus awaitOutcome(String id, Duration timeout) {
     Properties props = settings.clientProperties();
     props.put(ConsumerConfig.GROUP_ID_CONFIG, "suppression-it-" + UUID.randomUUID());
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
@@ -388,7 +460,7 @@ class SuppressionIntegrationTest {
     try (KafkaConsumer<String, DeliveryStatus> consumer = new KafkaConsumer<>(props, Serdes.String().deserializer(),
         TOPICS.status().valueSerde().deserializer())) {
       consumer.subscribe(List.of(TOPICS.status().name()));
-      return Await.forValue(Duration.ofSeconds(60), "an outcome of " + id, () -> {
+      return Await.forValue(timeout, "an outcome of " + id, () -> {
         consumer.poll(Duration.ofMillis(200)).forEach(r -> latest.put(r.key(), r.value()));
         return latest.get(id);
       }, s -> s != null && (s.getState() == DeliveryState.SENT || s.getState() == DeliveryState.SKIPPED));

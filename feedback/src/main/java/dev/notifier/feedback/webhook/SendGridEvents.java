@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.notifier.avro.Feedback;
 import dev.notifier.avro.FeedbackKind;
 import dev.notifier.schemas.NotificationIds;
+import dev.notifier.schemas.SendGridArgs;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -15,7 +16,8 @@ import java.util.List;
  * {@code bounce} is hard (type {@code blocked} is about the sender's reputation or content: nothing),
  * {@code spamreport} a complaint, {@code unsubscribe} and {@code group_unsubscribe} unsubscribes from all
  * mail; deliveries, opens, clicks, deferrals and drops say nothing new. The notification id is the
- * {@code notification_id} custom argument, when the account sets it.
+ * {@code notification_id} unique argument the worker sends with every message SendGrid relays
+ * ({@link SendGridArgs}), which SendGrid copies into each event.
  */
 final class SendGridEvents {
 
@@ -49,7 +51,7 @@ final class SendGridEvents {
       Integer code = reason != null && reason.matches("^[2-5]\\d\\d[ -].*") ? Integer.valueOf(reason.substring(0, 3))
           : null;
       out.add(Feedback.newBuilder().setAddress(NotificationIds.normalize(e.get("email").asText())).setKind(kind)
-          .setNotificationId(e.path("notification_id").asText(null)).setReplyCode(code)
+          .setNotificationId(e.path(SendGridArgs.NOTIFICATION_ID).asText(null)).setReplyCode(code)
           .setEnhancedCode(e.path("status").asText(null)).setDiagnostic(reason).setSource("sendgrid")
           .setAt(Instant.ofEpochSecond(e.path("timestamp").asLong(0))).build());
     }

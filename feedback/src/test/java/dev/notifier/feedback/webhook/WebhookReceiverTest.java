@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.notifier.avro.Feedback;
 import dev.notifier.avro.FeedbackKind;
+import dev.notifier.schemas.SendGridArgs;
 import java.math.BigInteger;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -171,6 +172,25 @@ class WebhookReceiverTest {
     assertThat(stored).isEmpty();
     assertThat(receiver.refusals()).isEqualTo(Map.of("sendgrid unsigned", 1L, "sendgrid bad-signature", 2L,
         "sendgrid stale", 1L));
+  }
+
+  @Test
+  void aSendGridEventIsTiedToItsNotificationByTheUniqueArgumentTheWorkerSent() throws Exception {
+    String id = "6f1c2a4e-0c9b-3d55-9a57-2f0b1d8e7c11";
+    // SendGrid copies each unique argument of a message's X-SMTPAPI header into that message's events
+    ObjectNode event = ((ObjectNode) JSON.readTree(SendGridArgs.header(id)).get("unique_args")).deepCopy();
+    event.put("email", "gone@example.com").put("timestamp", NOW.getEpochSecond()).put("event", "bounce")
+        .put("type", "bounce").put("status", "5.1.1").put("reason", "550 5.1.1 user unknown");
+    String events = JSON.createArrayNode().add(event).toString();
+    String now = Long.toString(NOW.getEpochSecond());
+
+    HttpResponse<String> ok = post("/webhooks/sendgrid", events, sendGridHeaders(now, events, ec.getPrivate()));
+
+    assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
+    assertThat(stored).singleElement().satisfies(f -> {
+      assertThat(f.getNotificationId()).isEqualTo(id);
+      assertThat(f.getKind()).isEqualTo(FeedbackKind.HARD_BOUNCE);
+    });
   }
 
   private HttpResponse<String> post(String path, Object body, Map<String, String> headers) throws Exception {

@@ -364,6 +364,15 @@ public record AccountSettings(
     return returnPath == null ? null : VerpAddress.forNotification(returnPath, notificationId);
   }
 
+  /**
+   * Whether this account relays through SendGrid (its preset, or SendGrid's host spelled out): its
+   * messages then carry the notification id as a SendGrid unique argument, which SendGrid's events
+   * quote back ({@link dev.notifier.schemas.SendGridArgs}).
+   */
+  public boolean relaysThroughSendGrid() {
+    return presetDetails().or(() -> Presets.byHost(host)).map(p -> p.name().equals(Presets.SENDGRID)).orElse(false);
+  }
+
   /** The preset this account names, if any. */
   public Optional<Preset> presetDetails() {
     return Presets.find(preset);

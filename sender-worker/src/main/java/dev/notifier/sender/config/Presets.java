@@ -27,6 +27,9 @@ public final class Presets {
   private static final String PROVIDER_BOUNCES = "SendGrid replaces the envelope sender with its own bounce address "
       + "and reports bounces through its event webhook (notifier webhooks)";
 
+  /** SendGrid's preset name: its accounts tag each message with the notification id ({@code AccountSettings#relaysThroughSendGrid}). */
+  public static final String SENDGRID = "sendgrid";
+
   /** The table, in the order error messages list it. */
   public static final List<Preset> ALL = List.of(
       new Preset("qq", "smtp.qq.com", 465, Security.SSL, MAIL_FROM_IS_USER, AUTHORIZATION_CODE, null, USER_ONLY),
@@ -37,7 +40,7 @@ public final class Presets {
       // DirectMail: the sender address is configured per domain in the console and is the SMTP user
       new Preset("aliyun-directmail", "smtpdm.aliyun.com", 465, Security.SSL, MAIL_FROM_IS_USER, "SMTP password",
           null, USER_ONLY),
-      new Preset("sendgrid", "smtp.sendgrid.net", 587, Security.STARTTLS, ANY_MAIL_FROM, "API key", "apikey",
+      new Preset(SENDGRID, "smtp.sendgrid.net", 587, Security.STARTTLS, ANY_MAIL_FROM, "API key", "apikey",
           PROVIDER_BOUNCES),
       new Preset("gmail", "smtp.gmail.com", 587, Security.STARTTLS, ANY_MAIL_FROM, "app password", null, USER_ONLY),
       new Preset("outlook", "smtp-mail.outlook.com", 587, Security.STARTTLS, ANY_MAIL_FROM, "password", null,

@@ -134,7 +134,8 @@ final class SmtpDialogue implements AutoCloseable {
     command("RSET", "data");
     MimeMessage message;
     try {
-      message = MessageFactory.build(session, testMessage(to), account.from(), account.envelopeSender(testId));
+      message = MessageFactory.build(session, testMessage(to), account.from(), account.envelopeSender(testId),
+          account.relaysThroughSendGrid());
     } catch (DeliveryException e) {
       throw ReplyAdvice.failure("message", null, e, e.getMessage());
     }

@@ -1,6 +1,7 @@
 package dev.notifier.sender.smtp;
 
 import dev.notifier.avro.Notification;
+import dev.notifier.schemas.SendGridArgs;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import jakarta.mail.internet.InternetAddress;
@@ -30,6 +31,8 @@ import org.eclipse.angus.mail.smtp.SMTPMessage;
  * {@code returnPath}, the message also carries its VERP envelope sender ({@code bounces+<id>@domain},
  * {@link SMTPMessage#setEnvelopeFrom}), which both transports send as MAIL FROM: a bounce is then
  * addressed to the notification even when the report returns none of the original's headers.
+ * Mail relayed through SendGrid carries the id as a unique argument too ({@link SendGridArgs}), since
+ * SendGrid's event webhook quotes no header of the original.
  */
 public final class MessageFactory {
 
@@ -63,6 +66,16 @@ public final class MessageFactory {
    */
   public static MimeMessage build(Session session, Notification n, String from, String envelopeFrom)
       throws DeliveryException {
+    return build(session, n, from, envelopeFrom, false);
+  }
+
+  /**
+   * The message for {@code n} from {@code from} with MAIL FROM {@code envelopeFrom} (null: {@code from});
+   * {@code sendGridArgs}: the account relays through SendGrid, so the id also goes in the
+   * {@value SendGridArgs#HEADER} header, for SendGrid's events to quote back.
+   */
+  public static MimeMessage build(Session session, Notification n, String from, String envelopeFrom,
+      boolean sendGridArgs) throws DeliveryException {
     try {
       rejectLineBreaks("subject", n.getSubject());
       rejectLineBreaks("recipient", n.getRecipient().getEmail());
@@ -80,6 +93,9 @@ public final class MessageFactory {
       message.setSubject(n.getSubject(), StandardCharsets.UTF_8.name());
       message.setSentDate(Date.from(n.getCreatedAt()));
       message.setHeader(NOTIFICATION_ID_HEADER, n.getNotificationId());
+      if (sendGridArgs) {
+        message.setHeader(SendGridArgs.HEADER, SendGridArgs.header(n.getNotificationId()));
+      }
       if (n.getHtmlBody() == null) {
         message.setEncodedContent(encoded(n.getTextBody(), "plain"));
       } else {

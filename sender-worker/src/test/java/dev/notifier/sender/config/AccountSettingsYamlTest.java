@@ -203,4 +203,16 @@ class AccountSettingsYamlTest {
     assertThatThrownBy(() -> bind("- {id: r, host: h, port: 25, from: a@corp.com, returnPath: 'b+{id}@corp'}"))
         .satisfies(e -> assertThat(rootMessage(e)).contains("its domain 'corp' is not a host name"));
   }
+
+  @Test
+  void onlyAnAccountRelayingThroughSendGridTagsItsMailForSendGridsEvents() throws Exception {
+    List<AccountSettings> accounts = bind("""
+        - {id: sg, preset: sendgrid, from: a@corp.com, username: apikey, passwordEnv: PW}
+        - {id: spelled, host: SMTP.SendGrid.net, port: 587, from: a@corp.com, username: apikey, passwordEnv: PW}
+        - {id: relay, host: 127.0.0.1, port: 25, security: none, from: a@corp.com}
+        - {id: q, preset: qq, from: a@qq.com, username: a@qq.com, passwordEnv: QQ_PW}
+        """);
+
+    assertThat(accounts).extracting(AccountSettings::relaysThroughSendGrid).containsExactly(true, true, false, false);
+  }
 }

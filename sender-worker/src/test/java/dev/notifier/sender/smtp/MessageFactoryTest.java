@@ -3,9 +3,11 @@ package dev.notifier.sender.smtp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.notifier.avro.Notification;
 import dev.notifier.avro.Priority;
 import dev.notifier.avro.Recipient;
+import dev.notifier.schemas.SendGridArgs;
 import dev.notifier.sender.config.AccountSettings;
 import jakarta.mail.Session;
 import jakarta.mail.internet.MimeMessage;
@@ -149,6 +151,20 @@ class MessageFactoryTest {
     assertThat(multipart.getBodyPart(0).getContent()).isEqualTo("Bug 42 is yours now.");
     assertThat(multipart.getBodyPart(1).getContentType()).startsWith("text/html");
     assertThat(multipart.getBodyPart(1).getContent()).isEqualTo("<p>Bug <b>42</b> is yours now.</p>");
+  }
+
+  @Test
+  void mailForSendGridCarriesTheIdAsAUniqueArgumentAndOtherMailDoesNot() throws Exception {
+    Notification n = notification().build();
+
+    MimeMessage sendGrid = MessageFactory.build(session, n, FROM, null, true);
+    MimeMessage relay = MessageFactory.build(session, n, FROM, null, false);
+
+    String header = sendGrid.getHeader(SendGridArgs.HEADER, null);
+    assertThat(header).isNotNull().doesNotContain("\r", "\n");
+    assertThat(new ObjectMapper().readTree(header).path("unique_args").path(SendGridArgs.NOTIFICATION_ID).asText())
+        .isEqualTo(n.getNotificationId());
+    assertThat(relay.getHeader(SendGridArgs.HEADER)).isNull();
   }
 
   private static String written(MimeMessage message) throws Exception {
