@@ -55,6 +55,8 @@ final class TopologyScenario {
   static final String SAME_SHAPE = "same-shape Streams app (c)";
   static final String NOTIFIER = "notifier topology";
   static final String NOTIFIER_DIGESTS = "notifier topology, digests on half the rules";
+  /** The notifier as shipped: the built-in rules set no cap, so all its mail takes one hop. */
+  static final String NOTIFIER_SHIPPED = "notifier topology, built-in rules as shipped (one hop)";
   /** The notifier at its own default commit interval, when that differs from the common {@link #COMMIT_INTERVAL}. */
   static final String NOTIFIER_OWN_COMMIT = "notifier topology, commit "
       + StreamsSettings.DEFAULT_COMMIT_INTERVAL.toMillis() + " ms (its default)";
@@ -109,13 +111,15 @@ final class TopologyScenario {
     Topics shapeEos = Topics.withPrefix("topo-shape-eos.");
     Topics shapeAlo = Topics.withPrefix("topo-shape-alo.");
     Topics digests = Topics.withPrefix("topo-digest-eos.");
-    for (Topics t : List.of(eos, alo, shapeEos, shapeAlo, digests)) {
+    Topics shipped = Topics.withPrefix("topo-shipped-eos.");
+    for (Topics t : List.of(eos, alo, shapeEos, shapeAlo, digests, shipped)) {
       kafka.createTopics(t);
       kafka.publishDirectory(t);
     }
     kafka.publishEvents(eos.events().name(), "ev", config.events());
     // the same events on the digest variant's own input: the notifier reads its topics' events topic
     kafka.publishEvents(digests.events().name(), "ev", config.events());
+    kafka.publishEvents(shipped.events().name(), "ev", config.events());
     int aloEvents = Math.min(config.events(), NOTIFIER_ALO_EVENTS);
     kafka.publishEvents(alo.events().name(), "ev", aloEvents);
     warmUp();
@@ -142,6 +146,9 @@ final class TopologyScenario {
         runs.add(repartitioned(NOTIFIER_OWN_COMMIT, EOS, "bench-notifier-own-eos" + r, input, n, () -> notifier(eos),
             eos.status().name(), StreamsSettings.DEFAULT_COMMIT_INTERVAL));
       }
+      // one hop: every candidate is finished in its event's task, so the input's committed offsets are its progress
+      runs.add(streams(NOTIFIER_SHIPPED, EOS, "bench-notifier-shipped-eos" + r, shipped.events().name(), n,
+          () -> notifierAsShipped(shipped), shipped.status().name()));
       runs.add(repartitioned(NOTIFIER_DIGESTS, EOS, "bench-notifier-digest-eos" + r, digests.events().name(), n,
           () -> notifierWithDigests(digests), digests.status().name(), COMMIT_INTERVAL));
       runs.add(repartitioned(NOTIFIER, ALO, "bench-notifier-alo" + r, alo.events().name(), aloEvents, () -> notifier(alo),
@@ -216,6 +223,13 @@ final class TopologyScenario {
     RuleBook capped = RuleBookLoader.parse("built-in rules, every recipient capped",
         new java.io.ByteArrayInputStream((rules + "\n" + CAP_EVERYONE).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     NotifierTopology.buildTopology(builder, TopologySettings.defaults(topics, "default").withRules(capped));
+    return builder.build();
+  }
+
+  /** The notifier topology over {@code topics} with its defaults and built-in rules, unchanged. */
+  private static Topology notifierAsShipped(Topics topics) {
+    StreamsBuilder builder = new StreamsBuilder();
+    NotifierTopology.buildTopology(builder, TopologySettings.defaults(topics, "default"));
     return builder.build();
   }
 
@@ -402,6 +416,9 @@ final class TopologyScenario {
         + "store, a Notification to the send topic and a QUEUED status per notification; its render copies bodies the notifier rendered ("
         + (sample == null ? "–" : sample.getTextBody().length() + " + " + sample.getHtmlBody().length())
         + " chars of text + HTML), so it writes records as large.");
+    s.note("Built-in rules as shipped: the notifier with no cap anywhere, so that all mail needs no state of its"
+        + " recipient and is rendered in its event's own transaction; measured by its input's committed events alone"
+        + " (nothing crosses the repartition topic). Its own input, a copy of the others'.");
     s.note("App CPU counts the threads of the application only; process CPU includes the embedded broker.");
     s.note("Digest variant: the notifier with bug.edited (half the events) digested per bug in a 10-minute window"
         + " that does not close within a run; its output offsets count a QUEUED or a DIGESTED status per "
@@ -426,6 +443,11 @@ final class TopologyScenario {
     }
     targetRow("notifier with digests on half the rules / notifier (exactly_once_v2, reported: what digests cost)",
         find(variants, NOTIFIER_DIGESTS, EOS), notifier, Double.NaN);
+    double shippedRate = find(variants, NOTIFIER_SHIPPED, EOS);
+    targetRow("notifier with the built-in rules as shipped, one hop / bare fan-out (a) (exactly_once_v2, reported)",
+        shippedRate, find(variants, FAN_OUT, EOS), Double.NaN);
+    targetRow("notifier with the built-in rules as shipped, one hop / notifier, every recipient capped, two hops"
+        + " (exactly_once_v2, reported: what the policy stage's repartition costs)", shippedRate, notifier, Double.NaN);
     targetRow("same-shape (c) / bare fan-out (a) (exactly_once_v2, reported: what the shape costs)",
         find(variants, SAME_SHAPE, EOS), find(variants, FAN_OUT, EOS), Double.NaN);
     s.note("notifier exactly_once_v2 / transactional pipe: " + Report.times(Stats.ratio(notifier,

@@ -19,6 +19,7 @@ import dev.notifier.sender.smtp.SmtpConnection;
 import dev.notifier.sender.smtp.SmtpConnections;
 import dev.notifier.sender.throttle.AccountThrottle;
 import jakarta.mail.internet.MimeMessage;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -74,6 +75,7 @@ final class AccountLane implements AutoCloseable {
   private final RetryWriter retries;
   private final Consumer<Delivery> finished;
   private final Sleeper sleeper;
+  private final Clock clock;
   private final WorkerMetrics.AccountMeters meters;
   private final String workerId;
   private final Failover failover;
@@ -90,16 +92,20 @@ final class AccountLane implements AutoCloseable {
    * @param sleeper how a sending thread waits for its throttle
    */
   AccountLane(AccountSettings account, AccountGuard guard, AccountThrottle throttle, ReplyClassifier classifier,
-      Statuses statuses, RetryWriter retries, Consumer<Delivery> finished, Sleeper sleeper,
+      Statuses statuses, RetryWriter retries, Consumer<Delivery> finished, Sleeper sleeper, Clock clock,
       Function<String, String> env, String workerId, WorkerMetrics.AccountMeters meters) {
-    this(account, guard, throttle, classifier, statuses, retries, finished, sleeper, env, workerId, meters,
+    this(account, guard, throttle, classifier, statuses, retries, finished, sleeper, clock, env, workerId, meters,
         Failover.NONE);
   }
 
-  /** @param failover where mail this account certainly did not take goes next ({@link FailoverChains}) */
+  /**
+   * @param clock what "now" is when a delivery's {@code expiresAt} is checked again, as it leaves the queue
+   * @param failover where mail this account certainly did not take goes next ({@link FailoverChains})
+   */
   AccountLane(AccountSettings account, AccountGuard guard, AccountThrottle throttle, ReplyClassifier classifier,
-      Statuses statuses, RetryWriter retries, Consumer<Delivery> finished, Sleeper sleeper,
+      Statuses statuses, RetryWriter retries, Consumer<Delivery> finished, Sleeper sleeper, Clock clock,
       Function<String, String> env, String workerId, WorkerMetrics.AccountMeters meters, Failover failover) {
+    this.clock = clock;
     this.failover = failover;
     this.account = account;
     this.sendGridArgs = account.relaysThroughSendGrid();
@@ -217,6 +223,10 @@ final class AccountLane implements AutoCloseable {
         return;
       }
       Delivery d = more.delivery();
+      if (expired(d)) {
+        expire(d);
+        continue;
+      }
       Optional<Classification> breach = recipients.check(d.notification());
       if (breach.isPresent()) {
         // refused as when taken first: a POLICY dead letter, never part of the batch
@@ -253,6 +263,10 @@ final class AccountLane implements AutoCloseable {
    */
   private boolean admit(Delivery d) throws InterruptedException {
     Runnable done = () -> finished.accept(d);
+    if (expired(d)) {
+      expire(d);
+      return false;
+    }
     Optional<Classification> breach = recipients.check(d.notification());
     if (breach.isPresent()) {
       // before the breaker and the throttle: a refused record costs the account nothing (a backup checks its own)
@@ -279,7 +293,28 @@ final class AccountLane implements AutoCloseable {
       }
       return false;
     }
+    if (expired(d)) {
+      // it expired while waiting for the throttle: the reserved send is given back, no token taken
+      throttle.cancelled(d.sendPartition());
+      guard.release();
+      expire(d);
+      return false;
+    }
     return true;
+  }
+
+  /**
+   * Whether {@code d} is past its {@code expiresAt} now. The dispatcher checks it when the record is
+   * read; the lane checks again as it takes the mail from its queue and after a throttle wait, since
+   * mail may wait there behind a slow or throttled account (and expire, where it must not be sent).
+   */
+  private boolean expired(Delivery d) {
+    Instant expiresAt = d.notification().getExpiresAt();
+    return expiresAt != null && !clock.instant().isBefore(expiresAt);
+  }
+
+  private void expire(Delivery d) {
+    statuses.expired(d.notification(), d.failedAttempts(), () -> finished.accept(d));
   }
 
   /**

@@ -195,7 +195,8 @@ public final class SenderWorker implements Runnable, AutoCloseable {
     AccountGuard guard = new AccountGuard(account.id(), settings.breaker(), context.clock());
     AccountThrottle throttle = throttles.forAccount(account.id());
     AccountLane lane = new AccountLane(account, guard, throttle, ReplyClassifier.defaults(), statuses,
-        retryWriter, d -> tracker.finished(d.partition(), d.offset()), sleeper, context.env(), settings.workerId(),
+        retryWriter, d -> tracker.finished(d.partition(), d.offset()), sleeper, context.clock(), context.env(),
+        settings.workerId(),
         metrics.account(account.id()), failover);
     lanes.put(account.id(), lane);
     metrics.bindAccount(account.id(), guard, throttle);

@@ -101,6 +101,37 @@ class AccountLaneTest {
   }
 
   @Test
+  void mailThatExpiresWhileItWaitsForTheThrottleIsNeverSent() {
+    lane = lane(Limits.of(1, 1), ReplyClassifier.defaults(), BreakerSettings.defaults());
+    // both were readable and unexpired when dispatched; the second expires during its one-second throttle wait
+    Notification first = WorkerHarness.notification("e0", "user0@example.com", "default");
+    first.setExpiresAt(START.plusSeconds(60));
+    Notification second = WorkerHarness.notification("e1", "user1@example.com", "default");
+    second.setExpiresAt(START.plusMillis(500));
+    lane.submit(delivery(first, 0));
+    lane.submit(delivery(second, 1));
+    Await.until(TIMEOUT, "both deliveries finished", () -> finished.size() == 2);
+
+    assertThat(smtp.messages()).singleElement()
+        .satisfies(m -> assertThat(m.recipients()).containsExactly("user0@example.com"));
+    assertThat(outcomes.statusesWritten()).extracting(DeliveryStatus::getState)
+        .containsExactly(DeliveryState.SENT, DeliveryState.EXPIRED);
+    assertThat(outcomes.writtenToWaitTiers()).as("not a retry, not a deferral: nothing to fix").isEmpty();
+  }
+
+  @Test
+  void mailThatExpiredInTheQueueIsNotSent() {
+    lane = lane(Limits.DEFAULT, ReplyClassifier.defaults(), BreakerSettings.defaults());
+    Notification stale = WorkerHarness.notification("e0", "user0@example.com", "default");
+    stale.setExpiresAt(START.minusSeconds(1));
+    lane.submit(delivery(stale, 0));
+    Await.until(TIMEOUT, "the delivery finished", () -> finished.size() == 1);
+
+    assertThat(smtp.messages()).isEmpty();
+    assertThat(outcomes.statusesWritten()).extracting(DeliveryStatus::getState).containsExactly(DeliveryState.EXPIRED);
+  }
+
+  @Test
   void aThrottleWaitPastTheBoundDefersTheMailInsteadOfHoldingAThread() {
     lane = lane(Limits.of(0.1, 1), ReplyClassifier.defaults(), BreakerSettings.defaults());
 
@@ -244,7 +275,7 @@ class AccountLaneTest {
     AccountSettings account = AccountSettings.local("default", smtp.host(), smtp.port(), WorkerHarness.FROM)
         .withLimits(limits);
     return new AccountLane(account, new AccountGuard("default", breaker, clock), new AccountThrottle(limits, clock),
-        classifier, outcomes.statuses, outcomes.retries, finished::add, sleeper, name -> null, "w1",
+        classifier, outcomes.statuses, outcomes.retries, finished::add, sleeper, clock, name -> null, "w1",
         outcomes.metrics.account("default"));
   }
 

@@ -77,7 +77,7 @@ public final class MockOutcomes {
         .withLimits(limits);
     AccountLane lane = new AccountLane(account, new AccountGuard(accountId, BreakerSettings.defaults(), clock),
         new AccountThrottle(limits, clock), ReplyClassifier.defaults(), statuses, retries,
-        d -> tracker.finished(d.partition(), d.offset()), clock::advance, name -> null, "w1",
+        d -> tracker.finished(d.partition(), d.offset()), clock::advance, clock, name -> null, "w1",
         metrics.account(accountId));
     lane.stop(Duration.ofSeconds(1));
     return lane;

@@ -155,6 +155,11 @@ public final class AccountThrottle {
     return now;
   }
 
+  /** A reserved send of {@code partition} that did not start after all: no token is taken. */
+  public synchronized void cancelled(int partition) {
+    release(partition);
+  }
+
   private void release(int partition) {
     inFlight = Math.max(0, inFlight - 1);
     inFlightByPartition.computeIfPresent(partition, (p, n) -> n > 1 ? n - 1 : null);
