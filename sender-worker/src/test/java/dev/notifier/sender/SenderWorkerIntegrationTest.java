@@ -232,6 +232,30 @@ class SenderWorkerIntegrationTest extends WorkerIntegrationSupport {
   }
 
   @Test
+  void aNotificationPastItsExpiryIsNeverSentAndIsExpiredInTheLedgerNotDeadLettered() throws Exception {
+    // Step 1: configure
+    h.smtp = ScriptableSmtpServer.builder().start();
+    Notification stale = WorkerHarness.notification("x-stale", "gina@example.com", "default");
+    stale.setExpiresAt(Instant.now().minusSeconds(60)); // e.g. a password-reset mail that waited out an outage
+    Notification fresh = WorkerHarness.notification("x-fresh", "hugo@example.com", "default");
+    fresh.setExpiresAt(Instant.now().plusSeconds(3600));
+    h.startWorker("worker-x", h.localAccount(), name -> null);
+
+    // Step 2: produce both to one partition, the stale one first
+    h.produceTo(0, List.of(stale, fresh));
+
+    // Step 3: verify at the server, in the ledger and the dead-letter topic
+    List<ReceivedMessage> received = h.smtp.awaitMessages(1, WorkerHarness.TIMEOUT);
+    assertThat(received).singleElement().satisfies(m -> assertThat(h.idOf(m)).isEqualTo(fresh.getNotificationId()));
+    Map<String, DeliveryStatus> statuses = WorkerHarness.latestByKey(h.awaitRecords(h.topics.status(), 2));
+    assertThat(statuses.get(stale.getNotificationId()).getState()).isEqualTo(DeliveryState.EXPIRED);
+    assertThat(statuses.get(fresh.getNotificationId()).getState()).isEqualTo(DeliveryState.SENT);
+    h.awaitAllCommitted(h.groupId);
+    assertThat(h.smtp.messages()).as("the expired one never reached the server").hasSize(1);
+    assertThat(h.readToEnd(h.topics.deadLetters())).as("nothing to fix: not a dead letter").isEmpty();
+  }
+
+  @Test
   void committedOffsetsMeanASecondWorkerInTheGroupRedeliversNothing() throws Exception {
     // Step 1: configure a first worker and let it work through N notifications
     h.smtp = ScriptableSmtpServer.builder().start();
