@@ -35,6 +35,9 @@ import java.util.function.Consumer;
  * @param commitWhenCaughtUp while the topology keeps up (it processes records younger than {@code
  *     commitInterval}), it commits as often as this, ISO-8601 (default {@link #DEFAULT_COMMIT_WHEN_CAUGHT_UP};
  *     PT0S: never sooner than {@code commitInterval}); see {@link CaughtUpCommits}
+ * @param policyTick how often the policy stage looks for due digests and held mail, ISO-8601 (default {@link
+ *     TopologySettings#DEFAULT_POLICY_TICK}): a digest or a mail held in quiet hours goes out at most this long
+ *     after it is due; each look reads the due index of every task's store
  */
 public record StreamsSettings(
     @JsonProperty("applicationId") String applicationId,
@@ -48,7 +51,8 @@ public record StreamsSettings(
     @JsonProperty("suppressions") SuppressionPolicy suppressions,
     @JsonProperty("schemaRegistry") RegistrySettings schemaRegistry,
     @JsonProperty("commitInterval") Duration commitInterval,
-    @JsonProperty("commitWhenCaughtUp") Duration commitWhenCaughtUp) {
+    @JsonProperty("commitWhenCaughtUp") Duration commitWhenCaughtUp,
+    @JsonProperty("policyTick") Duration policyTick) {
 
   /** The commit interval unless configured. */
   public static final Duration DEFAULT_COMMIT_INTERVAL = Duration.ofMillis(100);
@@ -56,6 +60,8 @@ public record StreamsSettings(
   static final Duration MAX_COMMIT_INTERVAL = Duration.ofSeconds(30);
   /** How often the topology commits while it keeps up, unless configured. */
   public static final Duration DEFAULT_COMMIT_WHEN_CAUGHT_UP = Duration.ofMillis(20);
+  static final Duration MIN_POLICY_TICK = Duration.ofSeconds(1);
+  static final Duration MAX_POLICY_TICK = Duration.ofMinutes(5);
 
   public StreamsSettings {
     applicationId = applicationId == null ? "notifier-streams" : applicationId;
@@ -88,13 +94,19 @@ public record StreamsSettings(
           + " (commit at streams.commitInterval only) or from " + MIN_COMMIT_INTERVAL + " up to below"
           + " streams.commitInterval (" + commitInterval + "); default " + DEFAULT_COMMIT_WHEN_CAUGHT_UP);
     }
+    policyTick = policyTick == null ? TopologySettings.DEFAULT_POLICY_TICK : policyTick;
+    if (policyTick.compareTo(MIN_POLICY_TICK) < 0 || policyTick.compareTo(MAX_POLICY_TICK) > 0) {
+      throw new IllegalArgumentException("streams.policyTick is " + policyTick + ": it must be between "
+          + MIN_POLICY_TICK + " and " + MAX_POLICY_TICK + " (default " + TopologySettings.DEFAULT_POLICY_TICK
+          + "); a digest or held mail goes out at most this long after it is due");
+    }
   }
 
   /** Settings with the default suppression policy and no schema registry. */
   public StreamsSettings(String applicationId, String stateDir, Duration dedupWindow, String rulesFile,
       String templatesDir, String defaultLocale, Integer maxEventBytes, Integer threads) {
     this(applicationId, stateDir, dedupWindow, rulesFile, templatesDir, defaultLocale, maxEventBytes, threads, null,
-        null, null, null);
+        null, null, null, null);
   }
 
   public static StreamsSettings defaults() {
@@ -105,7 +117,8 @@ public record StreamsSettings(
   public TopologySettings topology(Topics topics, AccountRouter router) {
     RuleBook rules = rulesFile == null ? RuleBookLoader.defaults() : RuleBookLoader.load(Path.of(rulesFile));
     return new TopologySettings(topics, rules, dedupWindow, renderer(), router, maxEventBytes, Clock.systemUTC())
-        .withSuppressions(suppressions).withCommits(new CaughtUpCommits(commitWhenCaughtUp, commitInterval));
+        .withSuppressions(suppressions).withCommits(new CaughtUpCommits(commitWhenCaughtUp, commitInterval))
+        .withPolicyTick(policyTick);
   }
 
   /** The templates (the operator's directory over the built-in ones), checked before anything runs. */
@@ -144,12 +157,16 @@ public record StreamsSettings(
     return copy(f -> f.rulesFile = file);
   }
 
+  public StreamsSettings withPolicyTick(Duration tick) {
+    return copy(f -> f.policyTick = tick);
+  }
+
   /** These settings with {@code change} made, checked again by the canonical constructor. */
   private StreamsSettings copy(Consumer<Fields> change) {
     Fields f = new Fields(this);
     change.accept(f);
     return new StreamsSettings(f.applicationId, f.stateDir, dedupWindow, f.rulesFile, templatesDir, defaultLocale,
-        maxEventBytes, f.threads, suppressions, f.schemaRegistry, f.commitInterval, f.commitWhenCaughtUp);
+        maxEventBytes, f.threads, suppressions, f.schemaRegistry, f.commitInterval, f.commitWhenCaughtUp, f.policyTick);
   }
 
   /** The settings a copy may change. */
@@ -161,6 +178,7 @@ public record StreamsSettings(
     RegistrySettings schemaRegistry;
     Duration commitInterval;
     Duration commitWhenCaughtUp;
+    Duration policyTick;
 
     Fields(StreamsSettings s) {
       applicationId = s.applicationId;
@@ -170,6 +188,7 @@ public record StreamsSettings(
       schemaRegistry = s.schemaRegistry;
       commitInterval = s.commitInterval;
       commitWhenCaughtUp = s.commitWhenCaughtUp;
+      policyTick = s.policyTick;
     }
   }
 }

@@ -34,4 +34,16 @@ class StreamsSettingsTest {
     org.assertj.core.api.Assertions.assertThat(StreamsSettings.defaults().withCommitWhenCaughtUp(java.time.Duration.ZERO)
         .commitWhenCaughtUp()).isZero();
   }
+
+  @Test
+  void thePolicyTickIsConfigurableWithinItsRangeAndReachesTheTopology() {
+    org.assertj.core.api.Assertions.assertThat(StreamsSettings.defaults().withPolicyTick(java.time.Duration.ofSeconds(2))
+        .topology(Topics.standard(), AccountRouter.single("default")).policyTick())
+        .isEqualTo(java.time.Duration.ofSeconds(2));
+    org.assertj.core.api.Assertions.assertThat(StreamsSettings.defaults()
+        .topology(Topics.standard(), AccountRouter.single("default")).policyTick())
+        .isEqualTo(TopologySettings.DEFAULT_POLICY_TICK);
+    assertThatThrownBy(() -> StreamsSettings.defaults().withPolicyTick(java.time.Duration.ofMillis(100)))
+        .hasMessageStartingWith("streams.policyTick is PT0.1S: it must be between PT1S and PT5M (default PT10S)");
+  }
 }
