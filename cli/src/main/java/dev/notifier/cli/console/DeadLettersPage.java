@@ -17,6 +17,10 @@ final class DeadLettersPage {
   static final List<String> FIELDS = List.of("class", "account", "code", "domain", "eventType", "template",
       "attempts", "since", "until");
 
+  /** What a replay form carries: the filter's fields, and the id of a single notification's replay. */
+  static final List<String> REPLAY_FIELDS = java.util.stream.Stream.concat(FIELDS.stream(), java.util.stream.Stream.of(
+      "id")).toList();
+
   private DeadLettersPage() {
   }
 

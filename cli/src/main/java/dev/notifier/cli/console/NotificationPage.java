@@ -56,6 +56,8 @@ final class NotificationPage {
       }
     }
     m.put("failures", failures);
+    m.put("id", id);
+    m.put("replayable", !letters.isEmpty());
     if (mail != null) {
       Map<String, Object> shown = new LinkedHashMap<>();
       String from = fromOfAccount.apply(mail.getAccount());
