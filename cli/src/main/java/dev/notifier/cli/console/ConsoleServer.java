@@ -117,7 +117,15 @@ public final class ConsoleServer implements AutoCloseable {
   }
 
   private void handle(HttpExchange exchange) throws IOException {
+    // the exchange is closed after the answer: a try-with-resources' own catch runs after the close, too late to
+    // answer a refusal or a failure
     try (exchange) {
+      answer(exchange);
+    }
+  }
+
+  private void answer(HttpExchange exchange) throws IOException {
+    try {
       String path = exchange.getRequestURI().getPath();
       if (path.equals("/static/htmx.min.js") || path.equals("/static/console.css")) {
         serveStatic(exchange, path);

@@ -81,6 +81,14 @@ class ConsoleAccessTest {
     assertThat(post("/accounts", "csrf=forged", "X-Forwarded-User", "bob").statusCode()).isEqualTo(403);
   }
 
+  @Test
+  void aRequestTheConsoleCannotServeIsAnsweredWithWhy() throws Exception {
+    HttpResponse<String> noId = get("/notification", "X-Forwarded-User", "carol");
+    assertThat(noId.statusCode()).isEqualTo(400);
+    assertThat(noId.body()).contains("which notification?");
+    assertThat(get("/no-such-page", "X-Forwarded-User", "carol").statusCode()).isEqualTo(404);
+  }
+
   /** The token a user's page carries (the ledger's form has it for every user). */
   private static String token(String user) throws Exception {
     Matcher m = CSRF.matcher(get("/ledger", "X-Forwarded-User", user).body());
