@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -55,10 +56,19 @@ final class DeadLetterSearch {
       Map<String, Map<String, Long>> perHour, int page, int pages, long unreadable) {
   }
 
-  private final DltReader reader;
+  /** The dead letters, handed over one by one as read (null for a record that is not one), none held. */
+  interface Source {
+    void forEach(Consumer<DeadLetterEntry> sink);
+  }
+
+  private final Source source;
 
   DeadLetterSearch(DltReader reader) {
-    this.reader = reader;
+    this(reader::forEach);
+  }
+
+  DeadLetterSearch(Source source) {
+    this.source = source;
   }
 
   Page search(Criteria criteria) {
@@ -71,7 +81,7 @@ final class DeadLetterSearch {
     Map<String, Map<String, Long>> perHour = new TreeMap<>();
     long[] matched = {0};
     long[] unreadable = {0};
-    reader.forEach(e -> {
+    source.forEach(e -> {
       if (e == null) {
         unreadable[0]++;
         return;
