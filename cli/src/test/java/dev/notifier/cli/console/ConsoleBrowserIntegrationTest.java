@@ -273,6 +273,11 @@ class ConsoleBrowserIntegrationTest {
     navigate(vera, vera.findElement(By.cssSelector("#dead-letters tbody a")));
     String timeline = vera.findElement(By.id("timeline")).getText();
     assertThat(timeline).contains("QUEUED", "DEAD");
+    // each status with the worker that wrote it: the DEAD one by the worker, the QUEUED one by the streams app (none)
+    assertThat(vera.findElements(By.cssSelector("#timeline tr.status")))
+        .extracting(r -> r.findElement(By.className("state")).getText() + " "
+            + r.findElement(By.className("worker")).getText())
+        .containsExactly("QUEUED ", "DEAD console-worker");
     assertThat(vera.findElement(By.cssSelector(".failure-class")).getText()).isEqualTo("PERMANENT");
     assertThat(vera.findElement(By.cssSelector("dd.reply")).getText()).contains("rejected as spam");
     assertThat(vera.findElement(By.id("text-body")).getText()).contains("Bug #7");
