@@ -57,8 +57,10 @@ final class DeadLettersPage {
     List<Map<String, Object>> facets = new ArrayList<>();
     page.facets().forEach((name, counts) -> {
       List<Map<String, Object>> values = new ArrayList<>();
+      // the filter's code matches the reply code or the enhanced one: an enhanced code's link sets it
+      String field = name.equals("enhanced") ? "code" : name;
       counts.forEach((value, count) -> values.add(Map.of("value", value, "count", count,
-          "href", link(p, name, value, 1))));
+          "href", link(p, field, value, 1))));
       facets.add(Map.of("name", name, "label", views.text(lang, "facet." + name), "values", values));
     });
     m.put("facets", facets);

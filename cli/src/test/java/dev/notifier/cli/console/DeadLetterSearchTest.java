@@ -9,6 +9,7 @@ import dev.notifier.avro.Recipient;
 import dev.notifier.cli.ops.dlt.DeadLetterEntry;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
@@ -62,6 +63,23 @@ class DeadLetterSearchTest {
     assertThat(first.rows()).extracting(DeadLetterEntry::recipient).startsWith("u00@example.com", "u01@example.org");
     DeadLetterSearch.Page last = search("sort=recipient&dir=asc&page=3");
     assertThat(last.rows()).extracting(DeadLetterEntry::recipient).endsWith("u59@example.org");
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void eachFacetValueLinksToTheDeadLettersItCounts() {
+    Map<String, Object> model = DeadLettersPage.model(new Views(), "en", Params.parse(""), search(""));
+    int links = 0;
+    for (Map<String, Object> facet : (List<Map<String, Object>>) model.get("facets")) {
+      for (Map<String, Object> value : (List<Map<String, Object>>) facet.get("values")) {
+        String href = (String) value.get("href");
+        assertThat(search(href.substring(href.indexOf('?') + 1)).matched())
+            .as(facet.get("name") + "=" + value.get("value") + " links to " + href).isEqualTo(value.get("count"));
+        links++;
+      }
+    }
+    assertThat(links).as("class 2, account 1, code 2, enhanced 2, domain 2, event type 1, template 1, attempts 2")
+        .isEqualTo(13);
   }
 
   private static DeadLetterSearch.Page search(String query) {
