@@ -11,7 +11,6 @@ import dev.notifier.cli.ops.ProgressBar;
 import dev.notifier.cli.ops.StatusEntry;
 import dev.notifier.cli.ops.TopicReader;
 import dev.notifier.cli.ops.dlt.DeadLetterEntry;
-import dev.notifier.cli.ops.dlt.DltFilter;
 import dev.notifier.cli.ops.dlt.DltReader;
 import dev.notifier.cli.ops.dlt.ReplayService;
 import dev.notifier.cli.ops.dlt.Replayer;
@@ -264,7 +263,7 @@ public final class ConsoleServer implements AutoCloseable {
   private Map<String, Object> replay(Params params, ConsoleUser user, String lang) {
     DeadLetterSearch.Criteria criteria = DeadLettersPage.criteria(params, clock.instant());
     Double rate = params.get("rate") == null ? null : Double.valueOf(params.get("rate"));
-    ReplayService.Request request = new ReplayService.Request(replayFilter(criteria), false,
+    ReplayService.Request request = new ReplayService.Request(criteria.filter(), false,
         params.get("reason"), rate, ReplayService.DEFAULT_MAX_REPLAYS, false);
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("pageTitle", views.text(lang, "replay.heading"));
@@ -299,16 +298,6 @@ public final class ConsoleServer implements AutoCloseable {
     m.put("done", views.text(lang, "replay.done", written, planned.matched().size(), provenance.who(),
         provenance.reason()));
     return m;
-  }
-
-  /** The console filters by template and attempts too; the replay takes the CLI's filter of the same rows. */
-  private static DltFilter replayFilter(DeadLetterSearch.Criteria criteria) {
-    DltFilter f = criteria.filter();
-    if (criteria.template() == null && criteria.attempts() == null) {
-      return f;
-    }
-    throw new OpsException("a replay takes the CLI's filters (class, account, code, domain, event type, time range):"
-        + " clear template and attempts, or narrow by those");
   }
 
   private TopicReader reader() {

@@ -34,21 +34,13 @@ final class DeadLetterSearch {
     f.put("enhanced", DeadLetterEntry::enhancedCode);
     f.put("domain", DeadLetterEntry::domain);
     f.put("eventType", DeadLetterEntry::eventType);
-    f.put("template", DeadLetterSearch::template);
+    f.put("template", DeadLetterEntry::template);
     f.put("attempts", e -> String.valueOf(e.letter().getAttempts()));
     return f;
   }
 
-  /** The filter as the page's form gives it: the CLI's filter plus template and attempts. */
-  record Criteria(DltFilter filter, String template, String attempts, int page, String sort, boolean ascending)
-      implements
-      java.util.function.Predicate<DeadLetterEntry> {
-
-    @Override
-    public boolean test(DeadLetterEntry e) {
-      return filter.test(e) && (template == null || template.equals(DeadLetterSearch.template(e)))
-          && (attempts == null || attempts.equals(String.valueOf(e.letter().getAttempts())));
-    }
+  /** The filter as the page's form gives it (the CLI's filter), the page asked for and its order. */
+  record Criteria(DltFilter filter, int page, String sort, boolean ascending) {
   }
 
   /** A page: its rows, how many matched in all, the facets' counts, and per hour the counts by class. */
@@ -86,7 +78,7 @@ final class DeadLetterSearch {
         unreadable[0]++;
         return;
       }
-      if (!criteria.test(e)) {
+      if (!criteria.filter().test(e)) {
         return;
       }
       matched[0]++;
@@ -117,14 +109,10 @@ final class DeadLetterSearch {
       case "code" -> Comparator.comparing(e -> e.replyCode() + " " + e.enhancedCode());
       case "recipient" -> Comparator.comparing(DeadLetterEntry::recipient);
       case "eventType" -> Comparator.comparing(DeadLetterEntry::eventType);
-      case "template" -> Comparator.comparing(DeadLetterSearch::template);
+      case "template" -> Comparator.comparing(DeadLetterEntry::template);
       case "attempts" -> Comparator.comparing(e -> e.letter().getAttempts());
       default -> Comparator.comparing(DeadLetterEntry::failedAt);
     };
     return (ascending ? by : by.reversed()).thenComparing(DeadLetterEntry::position);
-  }
-
-  static String template(DeadLetterEntry e) {
-    return e.undecoded() ? "" : e.notification().getTemplate();
   }
 }

@@ -26,12 +26,11 @@ final class DeadLettersPage {
 
   static DeadLetterSearch.Criteria criteria(Params p, Instant now) {
     DltFilter filter = new DltFilter(p.set("account"), p.set("class"), p.set("code"), p.set("eventType"), Set.of(),
-        p.set("domain"), p.set("id"), p.set("event"), TimeArgs.instant("since", p.get("since"), now),
-        TimeArgs.instant("until", p.get("until"), now));
+        p.set("domain"), p.set("id"), p.set("event"), p.set("template"), p.set("attempts"),
+        TimeArgs.instant("since", p.get("since"), now), TimeArgs.instant("until", p.get("until"), now));
     String sort = p.get("sort") != null && DeadLetterSearch.SORTS.contains(p.get("sort")) ? p.get("sort") : "failedAt";
     boolean ascending = p.get("dir") == null ? !sort.equals("failedAt") : p.get("dir").equals("asc");
-    return new DeadLetterSearch.Criteria(filter, p.get("template"), p.get("attempts"),
-        Math.max(0, p.integer("page", 1) - 1), sort, ascending);
+    return new DeadLetterSearch.Criteria(filter, Math.max(0, p.integer("page", 1) - 1), sort, ascending);
   }
 
   static Map<String, Object> model(Views views, String lang, Params p, DeadLetterSearch.Page page) {
@@ -75,7 +74,7 @@ final class DeadLettersPage {
       r.put("code", (e.replyCode() + " " + e.enhancedCode()).strip());
       r.put("recipient", e.recipient());
       r.put("eventType", e.eventType());
-      r.put("template", DeadLetterSearch.template(e));
+      r.put("template", e.template());
       r.put("attempts", e.letter().getAttempts());
       r.put("reply", e.letter().getReplyText() == null ? "" : e.letter().getReplyText());
       rows.add(r);

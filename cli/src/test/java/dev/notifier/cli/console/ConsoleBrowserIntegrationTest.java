@@ -379,8 +379,10 @@ class ConsoleBrowserIntegrationTest {
         .containsExactlyInAnyOrder(id("gone1@example.org") + " mailboxes restored, INC-7",
             id("gone2@example.org") + " mailboxes restored, INC-7");
 
-    // the same dry run again replays nothing and says why: both are on their way or sent
-    open(rita, "rita", "/dead-letters?class=DEAD_RECIPIENT&domain=example.org");
+    // the same dry run again replays nothing and says why: both are on their way or sent (the template and
+    // attempts filters go into the replay like the others)
+    open(rita, "rita", "/dead-letters?class=DEAD_RECIPIENT&domain=example.org&template=bug&attempts=1");
+    assertThat(rows(rita)).hasSize(2);
     rita.findElement(By.id("reason")).sendKeys("again");
     navigate(rita, rita.findElement(By.id("dry-run")));
     assertThat(rita.findElement(By.id("would-replay")).getText()).contains("0 of 2");
