@@ -12,9 +12,9 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * One notification's whole story: every ledger status with its time and the worker that wrote it, the failure facts and the
- * server's reply of each dead letter, and the mail as the dead letter holds it — headers, text, and
- * the HTML in a sandboxed frame (no scripts, no forms; the page's Content-Security-Policy, which the
+ * One notification's whole story: every ledger status with its time and the worker that wrote it,
+ * the failure facts and the server's reply of each dead letter, and the mail as the dead letter holds
+ * it — headers, text, and the HTML in a sandboxed frame (no scripts, no forms; the page's Content-Security-Policy, which the
  * frame inherits, blocks every remote image, font and style).
  */
 final class NotificationPage {

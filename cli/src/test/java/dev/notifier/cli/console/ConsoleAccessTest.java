@@ -48,7 +48,8 @@ class ConsoleAccessTest {
     assertThat(get("/accounts", "Authorization", basic("ann", "ann-pw")).body()).contains("ann (viewer)");
     HttpResponse<String> wrong = get("/accounts", "Authorization", basic("ann", "not-her-pw"));
     assertThat(wrong.statusCode()).isEqualTo(401);
-    assertThat(wrong.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(v -> assertThat(v).startsWith("Basic"));
+    assertThat(wrong.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(v -> assertThat(v)
+        .startsWith("Basic"));
     assertThat(get("/accounts", "X-Other", "x").statusCode()).isEqualTo(401);
     assertThatThrownBy(() -> new ConsoleUser.Configured("eve", "plain-password", "viewer"))
         .hasMessageContaining("never put a password here");

@@ -10,13 +10,15 @@ import java.util.stream.Collectors;
 /**
  * Which dead letters a command works on. Each criterion is a set of accepted values (any one
  * matches; empty means no restriction); all criteria must hold. Accounts, event types, ids,
- * templates and attempts (the number of sends that failed) compare exactly; failure classes, addresses and domains ignore case; a code matches the reply
- * code ({@code 550}) or the enhanced code ({@code 5.1.1}). The time range is on the failure time,
- * {@code since} inclusive, {@code until} exclusive.
+ * templates and attempts (the number of sends that failed) compare exactly; failure classes,
+ * addresses and domains ignore case; a code matches the reply code ({@code 550}) or the enhanced
+ * code ({@code 5.1.1}). The time range is on the failure time, {@code since} inclusive,
+ * {@code until} exclusive.
  */
 public record DltFilter(Set<String> accounts, Set<String> classes, Set<String> codes, Set<String> eventTypes,
     Set<String> recipients, Set<String> domains, Set<String> notificationIds, Set<String> eventIds,
-    Set<String> templates, Set<String> attempts, Instant since, Instant until) implements Predicate<DeadLetterEntry> {
+    Set<String> templates, Set<String> attempts, Instant since, Instant until)
+    implements Predicate<DeadLetterEntry> {
 
   public DltFilter {
     accounts = Set.copyOf(accounts);
