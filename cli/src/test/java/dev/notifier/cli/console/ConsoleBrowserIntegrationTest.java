@@ -1,9 +1,7 @@
 package dev.notifier.cli.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assertions.fail;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -110,15 +108,7 @@ class ConsoleBrowserIntegrationTest {
 
   @BeforeAll
   static void startEverything() throws Exception {
-    File chromium = new File("/usr/bin/chromium");
-    File driver = new File("/usr/bin/chromedriver");
-    if (!chromium.canExecute() || !driver.canExecute()) {
-      String why = "Chromium and its driver are needed (Debian: apt-get install chromium chromium-driver)";
-      if (System.getenv("NOTIFIER_REQUIRE_TOOLS") != null) {
-        fail(why);
-      }
-      assumeTrue(false, why);
-    }
+    Chromium.require();
     tracker = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     tracker.createContext("/", exchange -> {
       try (exchange) {
@@ -498,7 +488,7 @@ class ConsoleBrowserIntegrationTest {
   /** Headless Chromium at a laptop's window size, or as a phone 390 px wide. */
   private static WebDriver browser(boolean asPhone) {
     ChromeOptions options = new ChromeOptions();
-    options.setBinary("/usr/bin/chromium");
+    options.setBinary(Chromium.BROWSER.getPath());
     options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,1000",
         "--lang=en");
     if (asPhone) {
@@ -507,7 +497,7 @@ class ConsoleBrowserIntegrationTest {
           + "(KHTML, like Gecko) Chrome/131.0 Mobile Safari/537.36"));
     }
     ChromeDriverService service = new ChromeDriverService.Builder()
-        .usingDriverExecutable(new File("/usr/bin/chromedriver")).usingAnyFreePort().build();
+        .usingDriverExecutable(Chromium.DRIVER).usingAnyFreePort().build();
     return new ChromeDriver(service, options);
   }
 
