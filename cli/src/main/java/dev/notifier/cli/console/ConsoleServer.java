@@ -3,6 +3,7 @@ package dev.notifier.cli.console;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.notifier.avro.DeliveryStatus;
+import dev.notifier.avro.Suppression;
 import dev.notifier.cli.ops.KafkaPrincipal;
 import dev.notifier.cli.ops.LedgerReader;
 import dev.notifier.cli.ops.OpsException;
@@ -10,10 +11,12 @@ import dev.notifier.cli.ops.ProgressBar;
 import dev.notifier.cli.ops.StatusEntry;
 import dev.notifier.cli.ops.TopicReader;
 import dev.notifier.cli.ops.dlt.DeadLetterEntry;
-import dev.notifier.cli.ops.dlt.DltFilter;
 import dev.notifier.cli.ops.dlt.DltReader;
 import dev.notifier.cli.ops.dlt.ReplayService;
 import dev.notifier.cli.ops.dlt.Replayer;
+import dev.notifier.cli.ops.suppressions.SuppressionList;
+import dev.notifier.cli.ops.suppressions.SuppressionView;
+import dev.notifier.schemas.NotificationIds;
 import dev.notifier.schemas.Topics;
 import dev.notifier.schemas.config.KafkaSettings;
 import java.io.ByteArrayOutputStream;
@@ -40,8 +43,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The web console: server-rendered pages over the same readers and the same replay code path as the
- * CLI. Every request is authenticated ({@link Access}); a state-changing request (a replay) needs the
- * replayer role and the CSRF token of the page it came from. No address or secret is put in a URL
+ * CLI. Every request is authenticated ({@link Access}); every POST carries the CSRF token of the page it
+ * came from, and a replay needs the replayer role too. No address or secret is put in a URL
  * (ledger search by address is a POST) or a log line; responses are never cached and carry a
  * Content-Security-Policy that lets the pages load their own files only.
  */
@@ -113,7 +116,15 @@ public final class ConsoleServer implements AutoCloseable {
   }
 
   private void handle(HttpExchange exchange) throws IOException {
+    // the exchange is closed after the answer: a try-with-resources' own catch runs after the close, too late to
+    // answer a refusal or a failure
     try (exchange) {
+      answer(exchange);
+    }
+  }
+
+  private void answer(HttpExchange exchange) throws IOException {
+    try {
       String path = exchange.getRequestURI().getPath();
       if (path.equals("/static/htmx.min.js") || path.equals("/static/console.css")) {
         serveStatic(exchange, path);
@@ -139,6 +150,11 @@ public final class ConsoleServer implements AutoCloseable {
   private void route(HttpExchange exchange, String path, ConsoleUser user, Params params, String lang)
       throws IOException {
     String method = exchange.getRequestMethod();
+    if (method.equals("POST") && !path.equals("/replay") && !access.csrfValid(user, params.get("csrf"))) {
+      // every POST carries the page's token; a replay says first whether the role is missing
+      send(exchange, 403, "text/plain", "the request carries no valid CSRF token: use the console's own form");
+      return;
+    }
     switch (path) {
       case "/" -> redirect(exchange, "/dead-letters");
       case "/dead-letters" -> page(exchange, "dead-letters", user, lang, deadLetters(params, lang));
@@ -202,8 +218,18 @@ public final class ConsoleServer implements AutoCloseable {
       m.put("searched", true);
       m.put("none", rows.isEmpty());
       m.put("rows", rows);
+      if (q.contains("@")) {
+        m.put("suppression", suppression(q, lang));
+      }
     }
     return m;
+  }
+
+  /** The address's suppression, as {@code notifier suppressions show} says it. */
+  private String suppression(String address, String lang) {
+    Optional<Suppression> s = SuppressionList.read(reader(), topics).of(NotificationIds.normalize(address));
+    return views.text(lang, "ledger.suppression", s.map(v -> SuppressionView.sentence(v, clock.instant()))
+        .orElse(views.text(lang, "ledger.notSuppressed")));
   }
 
   private Map<String, Object> accounts(String lang) {
@@ -237,12 +263,12 @@ public final class ConsoleServer implements AutoCloseable {
   private Map<String, Object> replay(Params params, ConsoleUser user, String lang) {
     DeadLetterSearch.Criteria criteria = DeadLettersPage.criteria(params, clock.instant());
     Double rate = params.get("rate") == null ? null : Double.valueOf(params.get("rate"));
-    ReplayService.Request request = new ReplayService.Request(replayFilter(criteria), false,
+    ReplayService.Request request = new ReplayService.Request(criteria.filter(), false,
         params.get("reason"), rate, ReplayService.DEFAULT_MAX_REPLAYS, false);
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("pageTitle", views.text(lang, "replay.heading"));
     List<Map<String, String>> hidden = new ArrayList<>();
-    for (String f : DeadLettersPage.FIELDS) {
+    for (String f : DeadLettersPage.REPLAY_FIELDS) {
       if (params.get(f) != null) {
         hidden.add(Map.of("name", f, "value", params.get(f)));
       }
@@ -251,7 +277,7 @@ public final class ConsoleServer implements AutoCloseable {
     hidden.add(Map.of("name", "rate", "value", params.get("rate") == null ? "" : params.get("rate")));
     m.put("hidden", hidden);
     m.put("csrf", access.csrfToken(user));
-    m.put("back", "/dead-letters");
+    m.put("back", params.get("id") == null ? "/dead-letters" : "/notification?id=" + Params.encode(params.get("id")));
     ReplayService service = new ReplayService(kafka.clientProperties(), topics, reader(), clock);
     ReplayService.Planned planned;
     try {
@@ -274,16 +300,6 @@ public final class ConsoleServer implements AutoCloseable {
     return m;
   }
 
-  /** The console filters by template and attempts too; the replay takes the CLI's filter of the same rows. */
-  private static DltFilter replayFilter(DeadLetterSearch.Criteria criteria) {
-    DltFilter f = criteria.filter();
-    if (criteria.template() == null && criteria.attempts() == null) {
-      return f;
-    }
-    throw new OpsException("a replay takes the CLI's filters (class, account, code, domain, event type, time range):"
-        + " clear template and attempts, or narrow by those");
-  }
-
   private TopicReader reader() {
     return new TopicReader(kafka.clientProperties(), readTimeout, clock);
   }
@@ -294,9 +310,7 @@ public final class ConsoleServer implements AutoCloseable {
     m.put("user", user.name());
     m.put("roleName", views.text(lang, user.mayReplay() ? "role.replayer" : "role.viewer"));
     m.put("mayReplay", user.mayReplay());
-    if (user.mayReplay()) {
-      m.putIfAbsent("csrf", access.csrfToken(user));
-    }
+    m.putIfAbsent("csrf", access.csrfToken(user));
     send(exchange, 200, "text/html", views.render(template, lang, m));
   }
 

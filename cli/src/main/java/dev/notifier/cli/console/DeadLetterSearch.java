@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -33,21 +34,13 @@ final class DeadLetterSearch {
     f.put("enhanced", DeadLetterEntry::enhancedCode);
     f.put("domain", DeadLetterEntry::domain);
     f.put("eventType", DeadLetterEntry::eventType);
-    f.put("template", DeadLetterSearch::template);
+    f.put("template", DeadLetterEntry::template);
     f.put("attempts", e -> String.valueOf(e.letter().getAttempts()));
     return f;
   }
 
-  /** The filter as the page's form gives it: the CLI's filter plus template and attempts. */
-  record Criteria(DltFilter filter, String template, String attempts, int page, String sort, boolean ascending)
-      implements
-      java.util.function.Predicate<DeadLetterEntry> {
-
-    @Override
-    public boolean test(DeadLetterEntry e) {
-      return filter.test(e) && (template == null || template.equals(DeadLetterSearch.template(e)))
-          && (attempts == null || attempts.equals(String.valueOf(e.letter().getAttempts())));
-    }
+  /** The filter as the page's form gives it (the CLI's filter), the page asked for and its order. */
+  record Criteria(DltFilter filter, int page, String sort, boolean ascending) {
   }
 
   /** A page: its rows, how many matched in all, the facets' counts, and per hour the counts by class. */
@@ -55,10 +48,19 @@ final class DeadLetterSearch {
       Map<String, Map<String, Long>> perHour, int page, int pages, long unreadable) {
   }
 
-  private final DltReader reader;
+  /** The dead letters, handed over one by one as read (null for a record that is not one), none held. */
+  interface Source {
+    void forEach(Consumer<DeadLetterEntry> sink);
+  }
+
+  private final Source source;
 
   DeadLetterSearch(DltReader reader) {
-    this.reader = reader;
+    this(reader::forEach);
+  }
+
+  DeadLetterSearch(Source source) {
+    this.source = source;
   }
 
   Page search(Criteria criteria) {
@@ -71,12 +73,12 @@ final class DeadLetterSearch {
     Map<String, Map<String, Long>> perHour = new TreeMap<>();
     long[] matched = {0};
     long[] unreadable = {0};
-    reader.forEach(e -> {
+    source.forEach(e -> {
       if (e == null) {
         unreadable[0]++;
         return;
       }
-      if (!criteria.test(e)) {
+      if (!criteria.filter().test(e)) {
         return;
       }
       matched[0]++;
@@ -107,14 +109,10 @@ final class DeadLetterSearch {
       case "code" -> Comparator.comparing(e -> e.replyCode() + " " + e.enhancedCode());
       case "recipient" -> Comparator.comparing(DeadLetterEntry::recipient);
       case "eventType" -> Comparator.comparing(DeadLetterEntry::eventType);
-      case "template" -> Comparator.comparing(DeadLetterSearch::template);
+      case "template" -> Comparator.comparing(DeadLetterEntry::template);
       case "attempts" -> Comparator.comparing(e -> e.letter().getAttempts());
       default -> Comparator.comparing(DeadLetterEntry::failedAt);
     };
     return (ascending ? by : by.reversed()).thenComparing(DeadLetterEntry::position);
-  }
-
-  static String template(DeadLetterEntry e) {
-    return e.undecoded() ? "" : e.notification().getTemplate();
   }
 }

@@ -17,17 +17,20 @@ final class DeadLettersPage {
   static final List<String> FIELDS = List.of("class", "account", "code", "domain", "eventType", "template",
       "attempts", "since", "until");
 
+  /** What a replay form carries: the filter's fields, and the id of a single notification's replay. */
+  static final List<String> REPLAY_FIELDS = java.util.stream.Stream.concat(FIELDS.stream(), java.util.stream.Stream.of(
+      "id")).toList();
+
   private DeadLettersPage() {
   }
 
   static DeadLetterSearch.Criteria criteria(Params p, Instant now) {
     DltFilter filter = new DltFilter(p.set("account"), p.set("class"), p.set("code"), p.set("eventType"), Set.of(),
-        p.set("domain"), p.set("id"), p.set("event"), TimeArgs.instant("since", p.get("since"), now),
-        TimeArgs.instant("until", p.get("until"), now));
+        p.set("domain"), p.set("id"), p.set("event"), p.set("template"), p.set("attempts"),
+        TimeArgs.instant("since", p.get("since"), now), TimeArgs.instant("until", p.get("until"), now));
     String sort = p.get("sort") != null && DeadLetterSearch.SORTS.contains(p.get("sort")) ? p.get("sort") : "failedAt";
     boolean ascending = p.get("dir") == null ? !sort.equals("failedAt") : p.get("dir").equals("asc");
-    return new DeadLetterSearch.Criteria(filter, p.get("template"), p.get("attempts"),
-        Math.max(0, p.integer("page", 1) - 1), sort, ascending);
+    return new DeadLetterSearch.Criteria(filter, Math.max(0, p.integer("page", 1) - 1), sort, ascending);
   }
 
   static Map<String, Object> model(Views views, String lang, Params p, DeadLetterSearch.Page page) {
@@ -53,8 +56,10 @@ final class DeadLettersPage {
     List<Map<String, Object>> facets = new ArrayList<>();
     page.facets().forEach((name, counts) -> {
       List<Map<String, Object>> values = new ArrayList<>();
+      // the filter's code matches the reply code or the enhanced one: an enhanced code's link sets it
+      String field = name.equals("enhanced") ? "code" : name;
       counts.forEach((value, count) -> values.add(Map.of("value", value, "count", count,
-          "href", link(p, name, value, 1))));
+          "href", link(p, field, value, 1))));
       facets.add(Map.of("name", name, "label", views.text(lang, "facet." + name), "values", values));
     });
     m.put("facets", facets);
@@ -69,7 +74,7 @@ final class DeadLettersPage {
       r.put("code", (e.replyCode() + " " + e.enhancedCode()).strip());
       r.put("recipient", e.recipient());
       r.put("eventType", e.eventType());
-      r.put("template", DeadLetterSearch.template(e));
+      r.put("template", e.template());
       r.put("attempts", e.letter().getAttempts());
       r.put("reply", e.letter().getReplyText() == null ? "" : e.letter().getReplyText());
       rows.add(r);

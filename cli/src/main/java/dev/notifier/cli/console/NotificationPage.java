@@ -12,9 +12,9 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * One notification's whole story: every ledger status with its time, the failure facts and the
- * server's reply of each dead letter, and the mail as the dead letter holds it — headers, text, and
- * the HTML in a sandboxed frame (no scripts, no forms; the page's Content-Security-Policy, which the
+ * One notification's whole story: every ledger status with its time and the worker that wrote it,
+ * the failure facts and the server's reply of each dead letter, and the mail as the dead letter holds
+ * it — headers, text, and the HTML in a sandboxed frame (no scripts, no forms; the page's Content-Security-Policy, which the
  * frame inherits, blocks every remote image, font and style).
  */
 final class NotificationPage {
@@ -36,6 +36,7 @@ final class NotificationPage {
       row.put("reason", s.getReason() == null ? "" : s.getReason());
       row.put("attempts", s.getAttempts());
       row.put("account", s.getAccount() == null ? "" : s.getAccount());
+      row.put("worker", e.worker() == null ? "" : e.worker());
       row.put("detail", s.getDetail() == null ? "" : s.getDetail());
       timeline.add(row);
     }
@@ -56,6 +57,8 @@ final class NotificationPage {
       }
     }
     m.put("failures", failures);
+    m.put("id", id);
+    m.put("replayable", !letters.isEmpty());
     if (mail != null) {
       Map<String, Object> shown = new LinkedHashMap<>();
       String from = fromOfAccount.apply(mail.getAccount());

@@ -22,7 +22,8 @@ final class ReplayPage {
     m.put("byClass", histogram(plan.toReplay(), DeadLetterEntry::failureClass));
     m.put("byDomain", histogram(plan.toReplay(), DeadLetterEntry::domain));
     List<Map<String, Object>> skipped = new ArrayList<>();
-    plan.skipped().forEach((reason, entries) -> skipped.add(Map.of("key", reason, "count", entries.size())));
+    plan.skipped().forEach((reason, entries) -> skipped.add(Map.of("key", reason, "why", views.text(lang,
+        "skip." + reason), "count", entries.size())));
     m.put("skipped", skipped);
     return m;
   }

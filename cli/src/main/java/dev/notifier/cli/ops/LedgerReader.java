@@ -4,12 +4,15 @@ import dev.notifier.avro.DeliveryStatus;
 import dev.notifier.schemas.Encoding;
 import dev.notifier.schemas.Topics;
 import dev.notifier.schemas.registry.RegistryUnavailableException;
+import dev.notifier.sender.outcome.Statuses;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.Deserializer;
 
 /**
@@ -50,7 +53,9 @@ public final class LedgerReader {
     reader.read(topics.status().name(), record -> {
       DeliveryStatus status = decode(record.value());
       if (status != null && filter.test(status)) {
-        entries.add(new StatusEntry(record.partition(), record.offset(), status));
+        Header worker = record.headers().lastHeader(Statuses.WORKER_HEADER);
+        entries.add(new StatusEntry(record.partition(), record.offset(), status,
+            worker == null || worker.value() == null ? null : new String(worker.value(), StandardCharsets.UTF_8)));
       }
     });
     entries.sort(Comparator.comparingInt(StatusEntry::partition).thenComparingLong(StatusEntry::offset));

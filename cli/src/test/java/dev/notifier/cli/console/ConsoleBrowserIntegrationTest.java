@@ -1,9 +1,11 @@
 package dev.notifier.cli.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
 import dev.notifier.avro.DeliveryState;
 import dev.notifier.cli.management.Health;
 import dev.notifier.cli.management.ManagementServer;
@@ -11,6 +13,7 @@ import dev.notifier.cli.management.ManagementSettings;
 import dev.notifier.cli.management.ProcessMetrics;
 import dev.notifier.cli.management.WorkerHealth;
 import dev.notifier.cli.ops.OpsTestSupport;
+import dev.notifier.cli.ops.TopicReader;
 import dev.notifier.cli.publish.Publisher;
 import dev.notifier.cli.publish.RecordKind;
 import dev.notifier.schemas.NotificationIds;
@@ -34,6 +37,7 @@ import dev.notifier.testkit.smtp.Stage;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.StringReader;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -44,12 +48,14 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer.OrderAnnotation;
@@ -58,6 +64,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -65,7 +73,6 @@ import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -93,18 +100,33 @@ class ConsoleBrowserIntegrationTest {
   private static ExecutorService pool;
   private static WebDriver vera;
   private static WebDriver rita;
+  private static WebDriver phone;
+  /** Where the mail's remote image and stylesheet point: counts every request the browser makes of it. */
+  private static HttpServer tracker;
+  private static final AtomicInteger TRACKED = new AtomicInteger();
+  private static final AtomicInteger CONTROL = new AtomicInteger();
 
   @BeforeAll
   static void startEverything() throws Exception {
-    File chromium = new File("/usr/bin/chromium");
-    File driver = new File("/usr/bin/chromedriver");
-    if (!chromium.canExecute() || !driver.canExecute()) {
-      String why = "Chromium and its driver are needed (Debian: apt-get install chromium chromium-driver)";
-      if (System.getenv("NOTIFIER_REQUIRE_TOOLS") != null) {
-        fail(why);
+    Chromium.require();
+    tracker = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    tracker.createContext("/", exchange -> {
+      try (exchange) {
+        String path = exchange.getRequestURI().getPath();
+        boolean control = path.equals("/control");
+        if (path.equals("/logo.png") || path.equals("/mail.css")) {
+          TRACKED.incrementAndGet();
+        } else if (path.equals("/control.png")) {
+          CONTROL.incrementAndGet();
+        }
+        byte[] body = (control ? "<!DOCTYPE html><iframe sandbox srcdoc=\"<img src='" + trackerUrl("/control.png")
+            + "'>\"></iframe>" : "").getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().add("Content-Type", "text/html");
+        exchange.sendResponseHeaders(200, body.length == 0 ? -1 : body.length);
+        exchange.getResponseBody().write(body);
       }
-      assumeTrue(false, why);
-    }
+    });
+    tracker.start();
     kafka = EmbeddedKafka.builder().partitions(3).start();
     kafka.createTopics(TopicLayout.of(3).newTopics(TOPICS));
     smtp = ScriptableSmtpServer.builder().build().start();
@@ -114,8 +136,9 @@ class ConsoleBrowserIntegrationTest {
     KafkaSettings settings = KafkaSettings.of(kafka.bootstrapServers());
     AccountSettings account = AccountSettings.local("default", smtp.host(), smtp.port(), "noreply@notifier.test");
     metrics = new ProcessMetrics();
-    app = new StreamsApp(settings, StreamsSettings.defaults().withApplicationId("console-it")
-        .withStateDir(Files.createTempDirectory("console-it").toString()), AccountRouter.single("default"));
+    // the operator's bug template shows a logo and a stylesheet from a web server: the console must not fetch them
+    app = new StreamsApp(settings, new StreamsSettings("console-it", Files.createTempDirectory("console-it").toString(),
+        null, null, templatesWithRemoteContent().toString(), null, null, null), AccountRouter.single("default"));
     worker = new SenderWorker(WorkerContext.builder(settings, new WorkerSettings(null, "console-worker",
         Duration.ofMillis(100), List.of(account)).withBackoff(BackoffPolicy.builder().minDelay(Duration.ofMillis(200))
         .maxDelay(Duration.ofSeconds(1)).lifetime(Duration.ofMinutes(5)).build())
@@ -155,10 +178,34 @@ class ConsoleBrowserIntegrationTest {
     rita = browser();
   }
 
+  /** The built-in bug template, its HTML with a remote image and stylesheet, as an operator's template directory. */
+  private static Path templatesWithRemoteContent() throws Exception {
+    Path dir = Files.createTempDirectory("console-it-templates");
+    Path en = Files.createDirectories(dir.resolve("bug").resolve("en"));
+    for (String file : List.of("subject.mustache", "text.mustache", "html.mustache")) {
+      String text;
+      try (var in = StreamsApp.class.getResourceAsStream("/templates/bug/en/" + file)) {
+        text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      }
+      if (file.startsWith("html")) {
+        assertThat(text).contains("</body>");
+        text = text.replace("</body>", "<img id=\"logo\" src=\"" + trackerUrl("/logo.png") + "\" alt=\"logo\">"
+            + "<link rel=\"stylesheet\" href=\"" + trackerUrl("/mail.css") + "\"></body>");
+      }
+      Files.writeString(en.resolve(file), text);
+    }
+    return dir;
+  }
+
+  private static String trackerUrl(String path) {
+    return "http://127.0.0.1:" + tracker.getAddress().getPort() + path;
+  }
+
   @AfterAll
   static void stopEverything() {
     for (AutoCloseable c : new AutoCloseable[] {vera == null ? null : vera::quit, rita == null ? null : rita::quit,
-        console, worker, app, management, metrics, smtp, kafka}) {
+        phone == null ? null : phone::quit, console, worker, app, management, metrics, smtp, kafka,
+        tracker == null ? null : () -> tracker.stop(0)}) {
       try {
         if (c != null) {
           c.close();
@@ -216,13 +263,24 @@ class ConsoleBrowserIntegrationTest {
     navigate(vera, vera.findElement(By.cssSelector("#dead-letters tbody a")));
     String timeline = vera.findElement(By.id("timeline")).getText();
     assertThat(timeline).contains("QUEUED", "DEAD");
+    // each status with the worker that wrote it: the DEAD one by the worker, the QUEUED one by the streams app (none)
+    assertThat(vera.findElements(By.cssSelector("#timeline tr.status")))
+        .extracting(r -> r.findElement(By.className("state")).getText() + " "
+            + r.findElement(By.className("worker")).getText())
+        .containsExactly("QUEUED ", "DEAD console-worker");
     assertThat(vera.findElement(By.cssSelector(".failure-class")).getText()).isEqualTo("PERMANENT");
     assertThat(vera.findElement(By.cssSelector("dd.reply")).getText()).contains("rejected as spam");
     assertThat(vera.findElement(By.id("text-body")).getText()).contains("Bug #7");
     WebElement frame = vera.findElement(By.id("html-body"));
     assertThat(frame.getAttribute("sandbox")).isNotNull();
+    assertThat(frame.getAttribute("srcdoc")).contains(trackerUrl("/logo.png"), trackerUrl("/mail.css"));
     assertThat(vera.getPageSource()).doesNotContain("<script>alert");
+    // the frame's remote image and stylesheet are never fetched (the page's Content-Security-Policy holds in it)
+    await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> TRACKED.get() == 0);
     shot(vera, "notification");
+    // the control: the same browser does fetch a sandboxed frame's image on a page without that policy
+    vera.get(trackerUrl("/control"));
+    await().atMost(Duration.ofSeconds(10)).until(() -> CONTROL.get() > 0);
   }
 
   @Test
@@ -233,6 +291,14 @@ class ConsoleBrowserIntegrationTest {
     navigate(vera, vera.findElement(By.id("search")));
     assertThat(vera.findElement(By.id("ledger")).getText()).contains("gone3@example.com", "DEAD");
     assertThat(vera.getCurrentUrl()).doesNotContain("gone3").doesNotContain("%40");
+    // the worker's 550 5.1.1 became a hard-bounce suppression (feedback → the streams app): the search shows it
+    Await.until(Duration.ofSeconds(60), "gone3's suppression shown", () -> {
+      if (vera.findElement(By.id("suppression")).getText().contains("suppressed (hard-bounce")) {
+        return true;
+      }
+      navigate(vera, vera.findElement(By.id("search")));
+      return false;
+    });
     shot(vera, "ledger");
     vera.findElement(By.id("q")).clear();
     vera.findElement(By.id("q")).sendKeys(EVENT);
@@ -271,9 +337,21 @@ class ConsoleBrowserIntegrationTest {
     assertThat(rita.findElement(By.id("would-replay")).getText()).contains("2 of 2");
     assertThat(rita.findElement(By.id("by-class")).getText()).contains("DEAD_RECIPIENT 2");
     assertThat(rita.findElement(By.id("by-domain")).getText()).contains("example.org 2");
+    assertThat(rita.findElement(By.id("skipped")).getText()).contains("none: every matching dead letter");
     shot(rita, "replay-dry-run");
     assertThat(OpsTestSupport.endOffsetSum(kafka.bootstrapServers(), TOPICS.send().name()))
         .as("a dry run writes nothing").isEqualTo(sends);
+
+    // a reason is required and the rate is capped, by the server too (not only by the form)
+    String csrf = rita.findElement(By.cssSelector("#replay-now-form input[name=csrf]")).getAttribute("value");
+    HttpResponse<String> noReason = post("rita", "rita-pw",
+        "class=DEAD_RECIPIENT&domain=example.org&reason=+&mode=replay&csrf=" + csrf);
+    assertThat(noReason.body()).contains("id=\"refused\"", "reason is empty");
+    HttpResponse<String> tooFast = post("rita", "rita-pw",
+        "class=DEAD_RECIPIENT&domain=example.org&reason=x&rate=1000&mode=replay&csrf=" + csrf);
+    assertThat(tooFast.body()).contains("id=\"refused\"", "at most 200");
+    assertThat(OpsTestSupport.endOffsetSum(kafka.bootstrapServers(), TOPICS.send().name()))
+        .as("a refused replay writes nothing").isEqualTo(sends);
 
     smtp.clearScript(); // the mailboxes are back
     smtp.clear();
@@ -284,10 +362,47 @@ class ConsoleBrowserIntegrationTest {
     assertThat(smtp.messages()).extracting(m -> m.recipients().get(0))
         .containsExactlyInAnyOrder("gone1@example.org", "gone2@example.org");
     assertThat(received).hasSize(2);
+
+    // the audit topic holds one record per replayed notification: the console user and the reason
+    assertThat(audits()).filteredOn(a -> a.path("osUser").asText().equals("console:rita"))
+        .extracting(a -> a.path("notificationId").asText() + " " + a.path("reason").asText())
+        .containsExactlyInAnyOrder(id("gone1@example.org") + " mailboxes restored, INC-7",
+            id("gone2@example.org") + " mailboxes restored, INC-7");
+
+    // the same dry run again replays nothing and says why: both are on their way or sent (the template and
+    // attempts filters go into the replay like the others)
+    open(rita, "rita", "/dead-letters?class=DEAD_RECIPIENT&domain=example.org&template=bug&attempts=1");
+    assertThat(rows(rita)).hasSize(2);
+    rita.findElement(By.id("reason")).sendKeys("again");
+    navigate(rita, rita.findElement(By.id("dry-run")));
+    assertThat(rita.findElement(By.id("would-replay")).getText()).contains("0 of 2");
+    int skipped = 0;
+    for (WebElement row : rita.findElements(By.cssSelector("#skipped tr:not(.none)"))) {
+      assertThat(row.getText()).containsAnyOf("already-sent the ledger says it was sent since",
+          "in-flight it is on its way again");
+      skipped += Integer.parseInt(row.findElement(By.className("count")).getText());
+    }
+    assertThat(skipped).isEqualTo(2);
   }
 
   @Test
   @Order(7)
+  void oneNotificationIsReplayedFromItsOwnPage() throws Exception {
+    smtp.clear();
+    open(rita, "rita", "/dead-letters?domain=example.com");
+    navigate(rita, rita.findElement(By.cssSelector("#dead-letters tbody a")));
+    rita.findElement(By.id("reason")).sendKeys("gone3 is back, INC-8");
+    navigate(rita, rita.findElement(By.id("dry-run")));
+    assertThat(rita.findElement(By.id("would-replay")).getText()).contains("1 of 1");
+    navigate(rita, rita.findElement(By.id("replay-now")));
+    assertThat(rita.findElement(By.id("done")).getText()).contains("1 of 1", "INC-8");
+    smtp.awaitMessages(1, Duration.ofSeconds(60));
+    await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(() -> smtp.messages().size() == 1);
+    assertThat(smtp.messages().get(0).recipients()).containsExactly("gone3@example.com");
+  }
+
+  @Test
+  @Order(8)
   void theAccountsPageShowsTheBreakerOpenWhileTheServerIsDownAndClosedAfter() throws Exception {
     open(vera, "vera", "/accounts");
     Await.until(Duration.ofSeconds(20), "account default listed",
@@ -308,6 +423,28 @@ class ConsoleBrowserIntegrationTest {
     shot(vera, "accounts");
   }
 
+  @Test
+  @Order(9)
+  void everyPageFitsAPhoneWithoutScrollingSideways() throws Exception {
+    phone = browser(true);
+    open(phone, "rita", "/dead-letters");
+    fitsThePhone("dead letters");
+    shot(phone, "phone-dead-letters");
+    navigate(phone, phone.findElement(By.cssSelector("#dead-letters tbody a")));
+    fitsThePhone("one notification");
+    shot(phone, "phone-notification");
+    open(phone, "rita", "/dead-letters?class=DEAD_RECIPIENT");
+    phone.findElement(By.id("reason")).sendKeys("phone");
+    navigate(phone, phone.findElement(By.id("dry-run")));
+    fitsThePhone("replay dry run");
+    open(phone, "rita", "/ledger");
+    phone.findElement(By.id("q")).sendKeys(EVENT);
+    navigate(phone, phone.findElement(By.id("search")));
+    fitsThePhone("ledger");
+    open(phone, "rita", "/accounts");
+    fitsThePhone("accounts");
+  }
+
   // --- fixtures -----------------------------------------------------------------------------
 
   private static String breaker() {
@@ -318,13 +455,49 @@ class ConsoleBrowserIntegrationTest {
     }
   }
 
+  /**
+   * The page is laid out for the phone's width (the viewport tag holds: no 980 px desktop layout) and
+   * nothing makes the page wider than the screen; a wide table scrolls in its own box.
+   */
+  private static void fitsThePhone(String page) {
+    @SuppressWarnings("unchecked")
+    List<Long> widths = (List<Long>) ((JavascriptExecutor) phone).executeScript(
+        "return [window.innerWidth, document.documentElement.scrollWidth];");
+    assertThat(widths.get(1)).as(page + ": width of the page's content").isLessThanOrEqualTo(390L);
+    assertThat(widths.get(0)).as(page + ": layout width").isEqualTo(390L);
+  }
+
+  /** The audit topic's records, as JSON. */
+  private static List<JsonNode> audits() {
+    List<JsonNode> records = new ArrayList<>();
+    new TopicReader(KafkaSettings.of(kafka.bootstrapServers()).clientProperties(), Duration.ofSeconds(30),
+        Clock.systemUTC()).read(TOPICS.audit().name(), r -> {
+          try {
+            records.add(new ObjectMapper().readTree(r.value()));
+          } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        });
+    return records;
+  }
+
   private static WebDriver browser() {
+    return browser(false);
+  }
+
+  /** Headless Chromium at a laptop's window size, or as a phone 390 px wide. */
+  private static WebDriver browser(boolean asPhone) {
     ChromeOptions options = new ChromeOptions();
-    options.setBinary("/usr/bin/chromium");
+    options.setBinary(Chromium.BROWSER.getPath());
     options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,1000",
         "--lang=en");
+    if (asPhone) {
+      options.setExperimentalOption("mobileEmulation", Map.of("deviceMetrics", Map.of("width", 390, "height", 844,
+          "pixelRatio", 2.0, "touch", true), "userAgent", "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 "
+          + "(KHTML, like Gecko) Chrome/131.0 Mobile Safari/537.36"));
+    }
     ChromeDriverService service = new ChromeDriverService.Builder()
-        .usingDriverExecutable(new File("/usr/bin/chromedriver")).usingAnyFreePort().build();
+        .usingDriverExecutable(Chromium.DRIVER).usingAnyFreePort().build();
     return new ChromeDriver(service, options);
   }
 
@@ -341,8 +514,26 @@ class ConsoleBrowserIntegrationTest {
     WebElement page = driver.findElement(By.tagName("html"));
     element.click();
     WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(30));
-    wait.until(ExpectedConditions.stalenessOf(page));
+    wait.until(d -> gone(page));
     wait.until(d -> "complete".equals(((JavascriptExecutor) d).executeScript("return document.readyState")));
+  }
+
+  /**
+   * Whether the element's document was replaced. Chromium says so as a stale element, or — when the
+   * check meets the new document being built — as a node that "does not belong to the document".
+   */
+  private static boolean gone(WebElement element) {
+    try {
+      element.isEnabled();
+      return false;
+    } catch (StaleElementReferenceException e) {
+      return true;
+    } catch (WebDriverException e) {
+      if (String.valueOf(e.getMessage()).contains("does not belong to the document")) {
+        return true;
+      }
+      throw e;
+    }
   }
 
   private static List<WebElement> rows(WebDriver driver) {

@@ -33,10 +33,17 @@ class DemoIntegrationTest {
     AtomicReference<Demo> demo = new AtomicReference<>();
     AtomicReference<String> metrics = new AtomicReference<>();
     AtomicReference<HttpResponse<String>> ready = new AtomicReference<>();
+    AtomicReference<HttpResponse<String>> deadLetters = new AtomicReference<>();
+    AtomicReference<HttpResponse<String>> accounts = new AtomicReference<>();
     // with --management-port 0: the endpoint is up while the demo runs; scrape it before the demo shuts down
     demo.set(new Demo(new PrintStream(printed, true, StandardCharsets.UTF_8), bootstrap -> {
       metrics.set(get(demo.get().managementPort(), Management.METRICS_PATH).body());
       ready.set(get(demo.get().managementPort(), Management.READINESS_PATH));
+      // what --keep-running serves: the console on the demo's broker and workers, for the user demo
+      try (var console = DemoConsole.start(bootstrap, "demo-pw", demo.get().managementPort())) {
+        deadLetters.set(get(console.port(), "/dead-letters", "demo:demo-pw"));
+        accounts.set(get(console.port(), "/accounts", "demo:demo-pw"));
+      }
     }, 0));
     DemoSummary summary = demo.get().run();
 
@@ -64,6 +71,10 @@ class DemoIntegrationTest {
         .contains("[禅道] 测试单 #3").contains("Demo OK.")
         .contains("Metrics and health: http://127.0.0.1:" + demo.get().managementPort() + "/metrics");
     assertThat(ready.get().statusCode()).isEqualTo(200);
+    assertThat(deadLetters.get().statusCode()).isEqualTo(200);
+    assertThat(deadLetters.get().body()).contains("demo (replayer)", "gone@example.com", "DEAD_RECIPIENT",
+        "id=\"replay-form\"");
+    assertThat(accounts.get().body()).contains("data-account=\"default\"");
     assertThat(metrics.get()).contains("notifier_events_in_total{type=\"bug.assigned\"} 2.0")
         .contains("notifier_events_invalid_total{reason=\"unknown-encoding\"} 1.0")
         .contains("notifier_duplicates_dropped_total 8.0").contains("notifier_ready 1.0")
@@ -79,10 +90,20 @@ class DemoIntegrationTest {
   }
 
   private static HttpResponse<String> get(int port, String path) {
+    return get(port, path, null);
+  }
+
+  /** A GET, with basic auth when {@code user} ("name:password") is given. */
+  private static HttpResponse<String> get(int port, String path, String user) {
     try {
-      return HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build().send(
-          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(10))
-              .build(), HttpResponse.BodyHandlers.ofString());
+      HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+          .timeout(Duration.ofSeconds(30));
+      if (user != null) {
+        request.header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString(
+            user.getBytes(StandardCharsets.UTF_8)));
+      }
+      return HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build().send(request.build(),
+          HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {

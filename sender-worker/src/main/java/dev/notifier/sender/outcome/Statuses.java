@@ -11,6 +11,7 @@ import java.util.function.Predicate;
 import dev.notifier.schemas.DeliveryStatuses;
 import dev.notifier.schemas.Topics;
 import dev.notifier.sender.metrics.WorkerMetrics;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -21,6 +22,12 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * and dead-letter writers add their status records to their own writes.
  */
 public final class Statuses {
+
+  /**
+   * The header naming the worker that wrote a status record (the ledger's schema has no field for it):
+   * the console shows it on each line of a notification's story.
+   */
+  public static final String WORKER_HEADER = "notifier.worker";
 
   // resolved once: each Topics accessor builds a new topic with a new serde, whose Avro encoder and
   // decoder compute schema fingerprints; per message that was a tenth of a send
@@ -77,7 +84,8 @@ public final class Statuses {
         backup ? "sent by backup account " + account + " (routed to " + n.getAccount() + ")" : null, attempts,
         clock.instant());
     sent.setAccount(account);
-    ProducerRecord<String, Object> status = new ProducerRecord<>(statusTopic, n.getNotificationId(), sent);
+    ProducerRecord<String, Object> status = byThisWorker(new ProducerRecord<>(statusTopic, n.getNotificationId(),
+        sent));
     if (!hasQuota.test(account)) {
       writes.write(List.of(status), done);
       return;
@@ -96,7 +104,7 @@ public final class Statuses {
     DeliveryStatus status = DeliveryStatuses.of(n, DeliveryState.UNKNOWN, "outcome-unknown", detail, attempts,
         clock.instant());
     status.setAccount(account);
-    return new ProducerRecord<>(statusTopic, n.getNotificationId(), status);
+    return byThisWorker(new ProducerRecord<>(statusTopic, n.getNotificationId(), status));
   }
 
   /** Past its {@code expiresAt}: not sent, and not a dead letter either — nothing is left to fix. */
@@ -112,13 +120,20 @@ public final class Statuses {
     DeliveryStatus status = DeliveryStatus.newBuilder().setNotificationId(id).setEventId("")
         .setState(DeliveryState.DEAD).setReason(reason).setDetail(detail).setAttempts(0).setAt(clock.instant())
         .build();
-    return new ProducerRecord<>(statusTopic, id, status);
+    return byThisWorker(new ProducerRecord<>(statusTopic, id, status));
   }
 
   /** The status record of {@code n} in {@code state}, stamped now. */
   public ProducerRecord<String, Object> record(Notification n, DeliveryState state, String reason, String detail,
       int attempts) {
     DeliveryStatus status = DeliveryStatuses.of(n, state, reason, detail, attempts, clock.instant());
-    return new ProducerRecord<>(statusTopic, n.getNotificationId(), status);
+    return byThisWorker(new ProducerRecord<>(statusTopic, n.getNotificationId(), status));
+  }
+
+  private ProducerRecord<String, Object> byThisWorker(ProducerRecord<String, Object> record) {
+    if (workerId != null) {
+      record.headers().add(WORKER_HEADER, workerId.getBytes(StandardCharsets.UTF_8));
+    }
+    return record;
   }
 }

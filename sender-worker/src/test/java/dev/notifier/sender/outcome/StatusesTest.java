@@ -8,6 +8,7 @@ import dev.notifier.schemas.Topics;
 import dev.notifier.sender.MockOutcomes;
 import dev.notifier.sender.metrics.WorkerMetrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -15,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
@@ -61,7 +63,17 @@ class StatusesTest {
       assertThat(status.getState()).isEqualTo(DeliveryState.SENT);
       assertThat(status.getAttempts()).isEqualTo(2);
       assertThat(status.getAt()).isEqualTo(NOW);
+      assertThat(new String(r.headers().lastHeader(Statuses.WORKER_HEADER).value(), StandardCharsets.UTF_8))
+          .as("the worker that wrote it").isEqualTo("worker");
     });
+  }
+
+  @Test
+  void everyStatusNamesTheWorkerThatWroteIt() {
+    ProducerRecord<String, Object> dead = statuses.record(MockOutcomes.notification("e1", "alice@example.com",
+        "default"), DeliveryState.DEAD, "mailbox-unknown", "550 5.1.1", 1);
+    assertThat(new String(dead.headers().lastHeader(Statuses.WORKER_HEADER).value(), StandardCharsets.UTF_8))
+        .isEqualTo("worker");
   }
 
   @Test

@@ -76,6 +76,11 @@ public record DeadLetterEntry(String topic, int partition, long offset, DeadLett
     return undecoded() ? "" : notification().getEventType();
   }
 
+  /** The template it was rendered from; empty for a record a worker could not decode. */
+  public String template() {
+    return undecoded() ? "" : notification().getTemplate();
+  }
+
   public String eventId() {
     return undecoded() ? "" : notification().getEventId();
   }

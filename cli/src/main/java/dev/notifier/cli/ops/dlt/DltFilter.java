@@ -9,14 +9,16 @@ import java.util.stream.Collectors;
 
 /**
  * Which dead letters a command works on. Each criterion is a set of accepted values (any one
- * matches; empty means no restriction); all criteria must hold. Accounts, event types and ids
- * compare exactly; failure classes, addresses and domains ignore case; a code matches the reply
- * code ({@code 550}) or the enhanced code ({@code 5.1.1}). The time range is on the failure time,
- * {@code since} inclusive, {@code until} exclusive.
+ * matches; empty means no restriction); all criteria must hold. Accounts, event types, ids,
+ * templates and attempts (the number of sends that failed) compare exactly; failure classes,
+ * addresses and domains ignore case; a code matches the reply code ({@code 550}) or the enhanced
+ * code ({@code 5.1.1}). The time range is on the failure time, {@code since} inclusive,
+ * {@code until} exclusive.
  */
 public record DltFilter(Set<String> accounts, Set<String> classes, Set<String> codes, Set<String> eventTypes,
     Set<String> recipients, Set<String> domains, Set<String> notificationIds, Set<String> eventIds,
-    Instant since, Instant until) implements Predicate<DeadLetterEntry> {
+    Set<String> templates, Set<String> attempts, Instant since, Instant until)
+    implements Predicate<DeadLetterEntry> {
 
   public DltFilter {
     accounts = Set.copyOf(accounts);
@@ -27,18 +29,21 @@ public record DltFilter(Set<String> accounts, Set<String> classes, Set<String> c
     domains = lower(domains).stream().map(d -> d.startsWith("@") ? d.substring(1) : d).collect(Collectors.toSet());
     notificationIds = Set.copyOf(notificationIds);
     eventIds = Set.copyOf(eventIds);
+    templates = Set.copyOf(templates);
+    attempts = Set.copyOf(attempts);
   }
 
   /** Accepts every dead letter. */
   public static DltFilter all() {
-    return new DltFilter(Set.of(), Set.of(), Set.of(), Set.of(), Set.of(), Set.of(), Set.of(), Set.of(), null, null);
+    return new DltFilter(Set.of(), Set.of(), Set.of(), Set.of(), Set.of(), Set.of(), Set.of(), Set.of(), Set.of(),
+        Set.of(), null, null);
   }
 
   /** Whether any criterion is set. */
   public boolean isRestricted() {
     return !(accounts.isEmpty() && classes.isEmpty() && codes.isEmpty() && eventTypes.isEmpty()
         && recipients.isEmpty() && domains.isEmpty() && notificationIds.isEmpty() && eventIds.isEmpty()
-        && since == null && until == null);
+        && templates.isEmpty() && attempts.isEmpty() && since == null && until == null);
   }
 
   /**
@@ -47,7 +52,8 @@ public record DltFilter(Set<String> accounts, Set<String> classes, Set<String> c
    */
   public boolean isRestrictedBeyondTime() {
     return !(accounts.isEmpty() && classes.isEmpty() && codes.isEmpty() && eventTypes.isEmpty()
-        && recipients.isEmpty() && domains.isEmpty() && notificationIds.isEmpty() && eventIds.isEmpty());
+        && recipients.isEmpty() && domains.isEmpty() && notificationIds.isEmpty() && eventIds.isEmpty()
+        && templates.isEmpty() && attempts.isEmpty());
   }
 
   @Override
@@ -60,6 +66,8 @@ public record DltFilter(Set<String> accounts, Set<String> classes, Set<String> c
         && accepts(domains, e.domain())
         && accepts(notificationIds, e.notificationId())
         && accepts(eventIds, e.eventId())
+        && accepts(templates, e.template())
+        && accepts(attempts, String.valueOf(e.letter().getAttempts()))
         && (since == null || !e.failedAt().isBefore(since))
         && (until == null || e.failedAt().isBefore(until));
   }

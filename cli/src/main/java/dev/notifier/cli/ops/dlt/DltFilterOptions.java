@@ -35,6 +35,12 @@ public final class DltFilterOptions {
   @Option(names = "--event", split = ",", paramLabel = "EVENT_ID", description = "event id(s)")
   List<String> events;
 
+  @Option(names = "--template", split = ",", paramLabel = "TEMPLATE", description = "template id(s), e.g. bug")
+  List<String> templates;
+
+  @Option(names = "--attempts", split = ",", paramLabel = "N", description = "failed after this many sends, e.g. 1")
+  List<String> attempts;
+
   @Option(names = "--since", paramLabel = "WHEN",
       description = "failed at or after: an ISO instant (2026-11-21T10:00:00Z) or a duration ago (2h, 7d)")
   String since;
@@ -51,6 +57,6 @@ public final class DltFilterOptions {
     }
     return new DltFilter(DltFilter.set(accounts), DltFilter.set(classes), DltFilter.set(codes),
         DltFilter.set(eventTypes), DltFilter.set(recipients), DltFilter.set(domains), DltFilter.set(ids),
-        DltFilter.set(events), from, to);
+        DltFilter.set(events), DltFilter.set(templates), DltFilter.set(attempts), from, to);
   }
 }

@@ -90,7 +90,7 @@ public final class StatusCommand extends OpsCommand {
   private int byId(String id, LedgerReader ledger, Topics topics) {
     List<StatusEntry> history = ledger.history(s -> s.getNotificationId().equals(id));
     DltFilter onlyThis = new DltFilter(Set.of(), Set.of(), Set.of(), Set.of(), Set.of(), Set.of(), Set.of(id),
-        Set.of(), null, null);
+        Set.of(), Set.of(), Set.of(), null, null);
     List<DeadLetterEntry> letters = new DltReader(topicReader(), topics).read(onlyThis).entries();
     if (history.isEmpty()) {
       return notFound("no status for notification " + id + " in " + topics.status().name()

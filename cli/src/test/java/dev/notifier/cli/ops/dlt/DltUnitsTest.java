@@ -32,14 +32,22 @@ class DltUnitsTest {
   void filterMatchesCodesDomainsAndTimeRange() {
     DeadLetterEntry e = entry(0, 1, "n1", "Gone@Example.ORG", "DEAD_RECIPIENT", 550, "5.1.1", T);
     DltFilter byCode = new DltFilter(Set.of(), Set.of("dead_recipient"), Set.of("5.1.1"), Set.of(), Set.of(),
-        Set.of("@example.org"), Set.of(), Set.of(), T.minusSeconds(1), T.plusSeconds(1));
+        Set.of("@example.org"), Set.of(), Set.of(), Set.of(), Set.of(), T.minusSeconds(1), T.plusSeconds(1));
     assertThat(byCode.test(e)).isTrue();
     assertThat(new DltFilter(Set.of(), Set.of(), Set.of("554"), Set.of(), Set.of(), Set.of(), Set.of(), Set.of(),
-        null, null).test(e)).isFalse();
-    assertThat(new DltFilter(Set.of(), Set.of(), Set.of(), Set.of(), Set.of(), Set.of(), Set.of(), Set.of(), T, null)
-        .test(e)).as("since is inclusive").isTrue();
-    assertThat(new DltFilter(Set.of(), Set.of(), Set.of(), Set.of(), Set.of(), Set.of(), Set.of(), Set.of(), null, T)
-        .test(e)).as("until is exclusive").isFalse();
+        Set.of(), Set.of(), null, null).test(e)).isFalse();
+    assertThat(new DltFilter(Set.of(), Set.of(), Set.of(), Set.of(), Set.of(), Set.of(), Set.of(), Set.of(), Set.of(),
+        Set.of(), T, null).test(e)).as("since is inclusive").isTrue();
+    assertThat(new DltFilter(Set.of(), Set.of(), Set.of(), Set.of(), Set.of(), Set.of(), Set.of(), Set.of(), Set.of(),
+        Set.of(), null, T).test(e)).as("until is exclusive").isFalse();
+    DltFilter byTemplate = new DltFilter(Set.of(), Set.of(), Set.of(), Set.of(), Set.of(), Set.of(), Set.of(),
+        Set.of(), Set.of("bug"), Set.of("1"), null, null);
+    assertThat(byTemplate.test(e)).as("template bug, attempts 1").isTrue();
+    assertThat(byTemplate.isRestrictedBeyondTime()).as("a replay may take a template alone").isTrue();
+    assertThat(new DltFilter(Set.of(), Set.of(), Set.of(), Set.of(), Set.of(), Set.of(), Set.of(), Set.of(),
+        Set.of("story"), Set.of(), null, null).test(e)).isFalse();
+    assertThat(new DltFilter(Set.of(), Set.of(), Set.of(), Set.of(), Set.of(), Set.of(), Set.of(), Set.of(),
+        Set.of(), Set.of("2"), null, null).test(e)).isFalse();
     assertThat(DltFilter.all().isRestricted()).isFalse();
   }
 
