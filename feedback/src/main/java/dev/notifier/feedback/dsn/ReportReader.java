@@ -9,7 +9,6 @@ import jakarta.mail.Multipart;
 import jakarta.mail.Part;
 import jakarta.mail.internet.InternetHeaders;
 import jakarta.mail.internet.MimeMessage;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -19,10 +18,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.eclipse.angus.mail.dsn.DeliveryStatus;
 
 /**
  * Reads a message from a bounce mailbox into feedback records: an RFC 3464 delivery status
- * notification (one record per failed or delayed recipient, classified by {@link BounceRules}), an
+ * notification (one record per failed or delayed recipient, classified by {@link BounceRules}; the
+ * {@code message/delivery-status} part parsed by Angus Mail's {@link DeliveryStatus}, whose mailcap
+ * the {@code dsn} artifact registers), an
  * RFC 5965 abuse report (a complaint), or a plain-text bounce (QQ, 163 and MTAs that send no
  * {@code multipart/report}: {@link PlainBounce}). Each record is tied to its notification when the
  * report lets it ({@link Correlation}), and stamped with the report's {@code Date} (else
@@ -46,28 +48,30 @@ public final class ReportReader {
     String recipients = header(message, "To") + " " + header(message, "Delivered-To") + " "
         + header(message, "X-Original-To");
     if (message.isMimeType("multipart/report") && message.getContent() instanceof Multipart parts) {
+      // Angus' handler makes this a MultipartReport; its getReport() looks only at the second part,
+      // and Gmail's and Exchange's reports are found by type wherever they are.
       Part status = find(parts, "message/delivery-status");
       if (status != null) {
-        return new ReportReading("delivery-status", deliveryStatus(text(status), original(parts), recipients, at));
+        return new ReportReading("delivery-status", deliveryStatus(status, original(parts), recipients, at));
       }
       Part arf = find(parts, "message/feedback-report");
       if (arf != null) {
-        return new ReportReading("feedback-report", complaint(text(arf), original(parts), recipients, at));
+        return new ReportReading("feedback-report", complaint(arf, original(parts), recipients, at));
       }
     }
     return PlainBounce.read(message, this, recipients, at);
   }
 
-  private List<Feedback> deliveryStatus(String text, InternetHeaders original, String recipients, Instant at)
-      throws MessagingException {
-    List<InternetHeaders> blocks = blocks(text);
-    if (blocks.isEmpty()) {
+  private List<Feedback> deliveryStatus(Part part, InternetHeaders original, String recipients, Instant at)
+      throws MessagingException, IOException {
+    if (!(part.getContent() instanceof DeliveryStatus dsn)) {
       return List.of();
     }
-    String envelopeId = blocks.get(0).getHeader("Original-Envelope-Id", null);
+    String envelopeId = value(dsn.getMessageDSN(), "Original-Envelope-Id");
     String id = Correlation.notificationId(original, envelopeId, recipients);
     List<Feedback> out = new ArrayList<>();
-    for (InternetHeaders r : blocks.subList(1, blocks.size())) {
+    for (int i = 0; i < dsn.getRecipientDSNCount(); i++) {
+      InternetHeaders r = dsn.getRecipientDSN(i);
       String address = typed(value(r, "Final-Recipient"));
       if (address == null) {
         address = typed(value(r, "Original-Recipient"));
@@ -85,13 +89,13 @@ public final class ReportReader {
     return out;
   }
 
-  private List<Feedback> complaint(String text, InternetHeaders original, String recipients, Instant at)
-      throws MessagingException {
-    List<InternetHeaders> blocks = blocks(text);
-    if (blocks.isEmpty()) {
-      return List.of();
+  /** An RFC 5965 report is one block of fields (Angus has no handler for it): read as headers. */
+  private List<Feedback> complaint(Part part, InternetHeaders original, String recipients, Instant at)
+      throws MessagingException, IOException {
+    InternetHeaders report;
+    try (InputStream in = part.getInputStream()) {
+      report = new InternetHeaders(in);
     }
-    InternetHeaders report = blocks.get(0);
     String type = value(report, "Feedback-Type");
     if (type == null || !type.strip().toLowerCase(Locale.ROOT).equals("abuse")) {
       return List.of();
@@ -150,21 +154,17 @@ public final class ReportReader {
     return v.isEmpty() ? null : v;
   }
 
+  /**
+   * A field, unfolded. Header parsing reads bytes as ISO-8859-1; an MTA that writes its diagnostic in
+   * UTF-8 (RFC 3464 says ASCII, QQ and 163 do not care) is read back as UTF-8.
+   */
   private static String value(InternetHeaders h, String name) {
     String v = h.getHeader(name, null);
-    return v == null ? null : v.replaceAll("\\r?\\n[ \\t]+", " ").strip();
-  }
-
-  /** The blank-line separated field blocks of a delivery-status or feedback-report part. */
-  private static List<InternetHeaders> blocks(String text) throws MessagingException {
-    List<InternetHeaders> out = new ArrayList<>();
-    for (String block : text.replace("\r\n", "\n").split("\n[ \t]*\n")) {
-      if (!block.isBlank()) {
-        out.add(new InternetHeaders(new ByteArrayInputStream((block.strip() + "\n\n")
-            .getBytes(StandardCharsets.UTF_8))));
-      }
+    if (v == null) {
+      return null;
     }
-    return out;
+    String text = new String(v.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
+    return (text.contains("\uFFFD") ? v : text).replaceAll("\\r?\\n[ \\t]+", " ").strip();
   }
 
   /** The returned original's headers: a message/rfc822 or text/rfc822-headers part; null if none. */
@@ -188,12 +188,6 @@ public final class ReportReader {
       }
     }
     return null;
-  }
-
-  static String text(Part part) throws MessagingException, IOException {
-    try (InputStream in = part.getInputStream()) {
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    }
   }
 
   private static String header(MimeMessage m, String name) throws MessagingException {
