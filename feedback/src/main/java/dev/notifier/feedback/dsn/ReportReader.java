@@ -8,7 +8,10 @@ import jakarta.mail.MessagingException;
 import jakarta.mail.Multipart;
 import jakarta.mail.Part;
 import jakarta.mail.internet.InternetHeaders;
+import jakarta.mail.internet.MimeBodyPart;
 import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.internet.MimeUtility;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -23,8 +26,7 @@ import org.eclipse.angus.mail.dsn.DeliveryStatus;
 /**
  * Reads a message from a bounce mailbox into feedback records: an RFC 3464 delivery status
  * notification (one record per failed or delayed recipient, classified by {@link BounceRules}; the
- * {@code message/delivery-status} part parsed by Angus Mail's {@link DeliveryStatus}, whose mailcap
- * the {@code dsn} artifact registers), an
+ * {@code message/delivery-status} part parsed by Angus Mail's {@link DeliveryStatus}), an
  * RFC 5965 abuse report (a complaint), or a plain-text bounce (QQ, 163 and MTAs that send no
  * {@code multipart/report}: {@link PlainBounce}). Each record is tied to its notification when the
  * report lets it ({@link Correlation}), and stamped with the report's {@code Date} (else
@@ -35,6 +37,7 @@ public final class ReportReader {
   private static final Pattern REPLY = Pattern.compile("^\\s*([2-5]\\d\\d)(?:[ -]+([245]\\.\\d{1,3}\\.\\d{1,3}))?");
   private static final Pattern ENHANCED = Pattern.compile("\\b([245]\\.\\d{1,3}\\.\\d{1,3})\\b");
   private static final int MAX_DIAGNOSTIC = 500;
+  private static final Pattern WHITESPACE_LINE = Pattern.compile("(?m)^[ \\t]+(?=\\r?$)");
 
   private final String source;
 
@@ -62,11 +65,32 @@ public final class ReportReader {
     return PlainBounce.read(message, this, recipients, at);
   }
 
+  /**
+   * The delivery-status part through Angus' {@link DeliveryStatus}, with a narrow repair of two
+   * malformed forms first (both corpus samples), which Angus alone reads as no recipient at all:
+   *
+   * <ul>
+   *   <li>a part in base64 or quoted-printable. RFC 3464 wants it 7bit, so Jakarta Mail does not decode
+   *       a {@code message/*} part ({@code mail.mime.allowencodedmessages}); it is decoded here. And
+   *       {@code DeliveryStatus} reads recipient blocks only while its stream's {@code available()} is
+   *       positive, which a decoder's, once buffered by the header reader, is not after the first block:
+   *       so it is given the bytes in memory.
+   *   <li>a blank line holding spaces or a tab between blocks, which reads as a folded header and merges
+   *       the per-message and per-recipient blocks: such lines are made empty.
+   * </ul>
+   */
   private List<Feedback> deliveryStatus(Part part, InternetHeaders original, String recipients, Instant at)
       throws MessagingException, IOException {
-    if (!(part.getContent() instanceof DeliveryStatus dsn)) {
-      return List.of();
+    byte[] bytes;
+    String encoding = part instanceof MimeBodyPart mime ? mime.getEncoding() : null;
+    boolean encoded = encoding != null && (encoding.equalsIgnoreCase("base64")
+        || encoding.equalsIgnoreCase("quoted-printable"));
+    try (InputStream in = encoded ? MimeUtility.decode(((MimeBodyPart) part).getRawInputStream(), encoding)
+        : part.getInputStream()) {
+      bytes = in.readAllBytes();
     }
+    String text = WHITESPACE_LINE.matcher(new String(bytes, StandardCharsets.ISO_8859_1)).replaceAll("");
+    DeliveryStatus dsn = new DeliveryStatus(new ByteArrayInputStream(text.getBytes(StandardCharsets.ISO_8859_1)));
     String envelopeId = value(dsn.getMessageDSN(), "Original-Envelope-Id");
     String id = Correlation.notificationId(original, envelopeId, recipients);
     List<Feedback> out = new ArrayList<>();
