@@ -8,6 +8,7 @@ import dev.notifier.cli.management.WorkerHealth;
 import dev.notifier.sender.SenderWorker;
 import dev.notifier.schemas.registry.RegistryOutputs;
 import dev.notifier.sender.WorkerContext;
+import dev.notifier.sender.smtp.UnsubscribeLinks;
 import dev.notifier.sender.config.AccountsValidator;
 import dev.notifier.sender.config.WorkerSettings;
 import java.util.concurrent.Callable;
@@ -44,9 +45,14 @@ final class WorkerCommand implements Callable<Integer> {
     try (ProcessMetrics metrics = new ProcessMetrics()) {
       // statuses and dead letters in the format streams.schemaRegistry.outputs names (as the streams app
       // writes its statuses), and the send topic read in the registry's wire format too when a registry is named
-      SenderWorker worker = new SenderWorker(WorkerContext.builder(cfg.kafka(), settings)
+      WorkerContext.Builder context = WorkerContext.builder(cfg.kafka(), settings)
           .topics(RegistryOutputs.writingIfConfigured(cfg.kafka().topics(), cfg.streams().schemaRegistry()))
-          .meterRegistry(metrics.registry()).build());
+          .meterRegistry(metrics.registry());
+      if (cfg.unsubscribe() != null) {
+        // one-click unsubscribe links on mail that is not critical; the key is read here, never printed
+        context.unsubscribe(UnsubscribeLinks.of(cfg.unsubscribe(), System::getenv));
+      }
+      SenderWorker worker = new SenderWorker(context.build());
       ManagementServer server;
       try {
         server = ManagementServer.start(cfg.management(), metrics, new WorkerHealth(worker::status));

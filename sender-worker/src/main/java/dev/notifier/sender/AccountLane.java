@@ -15,6 +15,7 @@ import dev.notifier.sender.retry.ReplyClassifier;
 import dev.notifier.sender.retry.RetryWriter;
 import dev.notifier.sender.smtp.DeliveryException;
 import dev.notifier.sender.smtp.MessageFactory;
+import dev.notifier.sender.smtp.UnsubscribeLinks;
 import dev.notifier.sender.smtp.SmtpConnection;
 import dev.notifier.sender.smtp.SmtpConnections;
 import dev.notifier.sender.throttle.AccountThrottle;
@@ -68,6 +69,7 @@ final class AccountLane implements AutoCloseable {
   private final AccountSettings account;
   /** The account relays through SendGrid: each message carries its id as a unique argument. */
   private final boolean sendGridArgs;
+  private final UnsubscribeLinks unsubscribe;
   private final AccountThrottle throttle;
   private final AccountGuard guard;
   private final ReplyClassifier classifier;
@@ -105,6 +107,16 @@ final class AccountLane implements AutoCloseable {
   AccountLane(AccountSettings account, AccountGuard guard, AccountThrottle throttle, ReplyClassifier classifier,
       Statuses statuses, RetryWriter retries, Consumer<Delivery> finished, Sleeper sleeper, Clock clock,
       Function<String, String> env, String workerId, WorkerMetrics.AccountMeters meters, Failover failover) {
+    this(account, guard, throttle, classifier, statuses, retries, finished, sleeper, clock, env, workerId, meters,
+        failover, null);
+  }
+
+  /** @param unsubscribe the one-click unsubscribe headers its mail carries (null: none) */
+  AccountLane(AccountSettings account, AccountGuard guard, AccountThrottle throttle, ReplyClassifier classifier,
+      Statuses statuses, RetryWriter retries, Consumer<Delivery> finished, Sleeper sleeper, Clock clock,
+      Function<String, String> env, String workerId, WorkerMetrics.AccountMeters meters, Failover failover,
+      UnsubscribeLinks unsubscribe) {
+    this.unsubscribe = unsubscribe;
     this.clock = clock;
     this.failover = failover;
     this.account = account;
@@ -348,7 +360,7 @@ final class AccountLane implements AutoCloseable {
     for (Delivery d : deliveries) {
       try {
         messages.add(MessageFactory.build(connection.session(), d.notification(), account.from(),
-            account.envelopeSender(d.notification().getNotificationId()), sendGridArgs));
+            account.envelopeSender(d.notification().getNotificationId()), sendGridArgs, unsubscribe));
         built.add(failures.size());
         failures.add(null);
       } catch (DeliveryException e) {

@@ -197,7 +197,7 @@ public final class SenderWorker implements Runnable, AutoCloseable {
     AccountLane lane = new AccountLane(account, guard, throttle, ReplyClassifier.defaults(), statuses,
         retryWriter, d -> tracker.finished(d.partition(), d.offset()), sleeper, context.clock(), context.env(),
         settings.workerId(),
-        metrics.account(account.id()), failover);
+        metrics.account(account.id()), failover, context.unsubscribe());
     lanes.put(account.id(), lane);
     metrics.bindAccount(account.id(), guard, throttle);
     metrics.bindInFlight(account.id(), lane::inFlight);

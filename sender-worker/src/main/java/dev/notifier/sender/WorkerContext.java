@@ -3,6 +3,7 @@ package dev.notifier.sender;
 import dev.notifier.schemas.Topics;
 import dev.notifier.schemas.config.KafkaSettings;
 import dev.notifier.sender.config.WorkerSettings;
+import dev.notifier.sender.smtp.UnsubscribeLinks;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
@@ -29,8 +30,10 @@ public final class WorkerContext {
   private final Sleeper sleeper;
   private final MeterRegistry meterRegistry;
   private final KafkaClients clients;
+  private final UnsubscribeLinks unsubscribe;
 
   private WorkerContext(Builder b) {
+    this.unsubscribe = b.unsubscribe;
     this.kafka = b.kafka;
     this.topics = b.topics != null ? b.topics : b.kafka.topics();
     this.settings = b.settings;
@@ -78,6 +81,11 @@ public final class WorkerContext {
     return clients;
   }
 
+  /** The one-click unsubscribe headers of its mail; null: none. */
+  UnsubscribeLinks unsubscribe() {
+    return unsubscribe;
+  }
+
   /** Collects a {@link WorkerContext}; every setter refuses null. */
   public static final class Builder {
     private final KafkaSettings kafka;
@@ -88,6 +96,7 @@ public final class WorkerContext {
     private Sleeper sleeper = Sleeper.SYSTEM;
     private MeterRegistry meterRegistry;
     private KafkaClients clients = KafkaClients.KAFKA;
+    private UnsubscribeLinks unsubscribe;
 
     private Builder(KafkaSettings kafka, WorkerSettings settings) {
       this.kafka = Objects.requireNonNull(kafka, "kafka settings");
@@ -128,6 +137,15 @@ public final class WorkerContext {
      */
     public Builder meterRegistry(MeterRegistry meterRegistry) {
       this.meterRegistry = Objects.requireNonNull(meterRegistry, "meter registry");
+      return this;
+    }
+
+    /**
+     * One-click unsubscribe links (the config's {@code unsubscribe} section) on the mail that is not
+     * critical; default none.
+     */
+    public Builder unsubscribe(UnsubscribeLinks unsubscribe) {
+      this.unsubscribe = Objects.requireNonNull(unsubscribe, "unsubscribe links");
       return this;
     }
 

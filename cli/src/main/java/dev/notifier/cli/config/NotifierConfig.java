@@ -7,6 +7,7 @@ import dev.notifier.feedback.imap.MailboxSettings;
 import dev.notifier.feedback.webhook.WebhookSettings;
 import dev.notifier.schemas.admin.TopicLayout;
 import dev.notifier.schemas.config.KafkaSettings;
+import dev.notifier.schemas.config.UnsubscribeSettings;
 import dev.notifier.sender.config.AccountSettings;
 import dev.notifier.sender.config.WorkerSettings;
 import dev.notifier.streams.StreamsSettings;
@@ -21,8 +22,9 @@ import java.util.stream.Collectors;
  * serves its metrics and health checks (management), and how {@code notifier topics create} lays
  * out new topics (topics), the Kafka principals of each role (acls, for {@code notifier acls}), and the
  * web console's users and workers (console; null when the file has none), the bounce mailbox
- * ({@code bounces}, optional, for {@code notifier bounces}) and the provider webhooks ({@code webhooks},
- * optional, for {@code notifier webhooks}).
+ * ({@code bounces}, optional, for {@code notifier bounces}), the provider webhooks ({@code webhooks},
+ * optional, for {@code notifier webhooks}) and one-click unsubscribe links ({@code unsubscribe}, optional:
+ * the workers add them to their mail, {@code notifier webhooks} serves them).
  */
 public record NotifierConfig(
     @JsonProperty("kafka") KafkaSettings kafka,
@@ -34,7 +36,8 @@ public record NotifierConfig(
     @JsonProperty("acls") AclSettings acls,
     @JsonProperty("console") ConsoleSettings console,
     @JsonProperty("bounces") MailboxSettings bounces,
-    @JsonProperty("webhooks") WebhookSettings webhooks) {
+    @JsonProperty("webhooks") WebhookSettings webhooks,
+    @JsonProperty("unsubscribe") UnsubscribeSettings unsubscribe) {
 
   public NotifierConfig {
     if (kafka == null) {
@@ -50,11 +53,16 @@ public record NotifierConfig(
     management = management == null ? ManagementSettings.defaults() : management;
     topics = topics == null ? TopicLayout.defaults() : topics;
     acls = acls == null ? AclSettings.defaults() : acls;
+    if (webhooks != null) {
+      // a receiver serving nothing is refused as the file is read, as before the unsubscribe links
+      webhooks.requireSomethingToServe(unsubscribe != null);
+    }
   }
 
   /** This config with another management section (a command-line override). */
   public NotifierConfig withManagement(ManagementSettings management) {
-    return new NotifierConfig(kafka, accounts, streams, worker, management, topics, acls, console, bounces, webhooks);
+    return new NotifierConfig(kafka, accounts, streams, worker, management, topics, acls, console, bounces, webhooks,
+        unsubscribe);
   }
 
   /** The worker's settings: its section plus the accounts. */

@@ -8,6 +8,7 @@ import dev.notifier.cli.management.ProcessMetrics;
 import dev.notifier.cli.ops.OpsCommand;
 import dev.notifier.cli.ops.OpsException;
 import dev.notifier.feedback.webhook.SendGridVerifier;
+import dev.notifier.schemas.UnsubscribeTokens;
 import dev.notifier.feedback.webhook.SnsCertificates;
 import dev.notifier.feedback.webhook.SnsVerifier;
 import dev.notifier.feedback.webhook.WebhookReceiver;
@@ -34,8 +35,8 @@ import picocli.CommandLine.Mixin;
  * listens.
  */
 @Command(name = "webhooks", mixinStandardHelpOptions = true,
-    description = {"Receive provider webhooks (Amazon SES through SNS, SendGrid's signed event webhook) into "
-        + "notifier.feedback.", "Only requests with a valid signature are accepted; the rest are refused and counted."})
+    description = {"Receive provider webhooks (Amazon SES through SNS, SendGrid's signed event webhook) and "
+        + "one-click unsubscribes into notifier.feedback.", "Only requests with a valid signature are accepted; the rest are refused and counted."})
 public final class WebhooksCommand extends OpsCommand {
 
   @Mixin
@@ -46,9 +47,17 @@ public final class WebhooksCommand extends OpsCommand {
     NotifierConfig config = kafka.configFile();
     if (config == null || config.webhooks() == null) {
       throw new OpsException("no webhooks configured: pass --config FILE with a webhooks section (sesTopicArns "
-          + "and/or sendgridVerificationKey or sendgridVerificationKeyEnv; see config/example.yaml)");
+          + "and/or sendgridVerificationKey or sendgridVerificationKeyEnv, or an unsubscribe section; see "
+          + "config/example.yaml)");
     }
-    WebhookSettings w = config.webhooks();
+    WebhookSettings w;
+    UnsubscribeTokens unsubscribe;
+    try {
+      w = config.webhooks().requireSomethingToServe(config.unsubscribe() != null);
+      unsubscribe = config.unsubscribe() == null ? null : config.unsubscribe().tokens(System::getenv);
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      throw new OpsException(e.getMessage(), e);
+    }
     SnsVerifier ses = w.sesTopicArns().isEmpty() ? null
         : new SnsVerifier(new HashSet<>(w.sesTopicArns()), new SnsCertificates(), clock);
     String sendgridKey;
@@ -63,12 +72,22 @@ public final class WebhooksCommand extends OpsCommand {
         FeedbackWriter writer = new FeedbackWriter(kafka.settings().clientProperties(), kafka.settings().topics(),
             "notifier webhooks");
         WebhookReceiver receiver = new WebhookReceiver(new InetSocketAddress(w.host(), w.port()), ses, sendgrid,
-            writer::write, metrics.registry());
+            unsubscribe, writer::write, metrics.registry());
         ManagementServer server = ManagementServer.start(management.apply(config.management()), metrics,
             Health.all(List.of()))) {
       Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "notifier-webhooks-shutdown"));
-      out().println("receiving webhooks on http://" + w.host() + ":" + receiver.port() + "/webhooks/"
-          + (ses != null && sendgrid != null ? "{ses,sendgrid}" : ses != null ? "ses" : "sendgrid"));
+      List<String> paths = new java.util.ArrayList<>();
+      if (ses != null) {
+        paths.add("/webhooks/ses");
+      }
+      if (sendgrid != null) {
+        paths.add("/webhooks/sendgrid");
+      }
+      if (unsubscribe != null) {
+        paths.add("/unsubscribe/");
+      }
+      out().println("receiving webhooks on http://" + w.host() + ":" + receiver.port() + " "
+          + String.join(" ", paths));
       out().flush();
       Map<String, Long> shown = Map.of();
       while (!stop.await(10, TimeUnit.MINUTES)) {

@@ -141,4 +141,22 @@ class ConfigFileTest {
     assertThatThrownBy(() -> ConfigFile.load(write(base + "webhooks: {port: 8089}\n")))
         .isInstanceOf(ConfigException.class).hasMessageContaining("an unsigned webhook is never accepted");
   }
+
+  @Test
+  void theUnsubscribeSectionIsOptionalNeedsHttpsAndAKeyVariableAndLetsTheReceiverServeOnlyIt() throws IOException {
+    String base = "kafka: {bootstrapServers: 'localhost:9092'}\n"
+        + "accounts:\n  - {id: a, host: h, port: 25, security: none, from: a@example.com, systemDefault: true}\n";
+    assertThat(ConfigFile.load(write(base)).unsubscribe()).isNull();
+
+    NotifierConfig config = ConfigFile.load(write(base + "unsubscribe: {baseUrl: 'https://mail.example.com/', "
+        + "keyEnv: NOTIFIER_UNSUBSCRIBE_KEY}\nwebhooks: {port: 8089}\n"));
+    assertThat(config.unsubscribe().baseUrl()).isEqualTo("https://mail.example.com");
+    assertThat(config.unsubscribe().keyEnv()).isEqualTo("NOTIFIER_UNSUBSCRIBE_KEY");
+    assertThat(config.webhooks().port()).isEqualTo(8089);
+
+    assertThatThrownBy(() -> ConfigFile.load(write(base + "unsubscribe: {baseUrl: 'http://mail.example.com', "
+        + "keyEnv: K}\n"))).isInstanceOf(ConfigException.class).hasMessageContaining("https");
+    assertThatThrownBy(() -> ConfigFile.load(write(base + "unsubscribe: {baseUrl: 'https://mail.example.com'}\n")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("unsubscribe.keyEnv is missing");
+  }
 }

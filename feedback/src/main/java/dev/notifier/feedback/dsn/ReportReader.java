@@ -8,7 +8,9 @@ import jakarta.mail.MessagingException;
 import jakarta.mail.Multipart;
 import jakarta.mail.Part;
 import jakarta.mail.internet.InternetHeaders;
+import jakarta.mail.internet.MimeBodyPart;
 import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.internet.MimeUtility;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,10 +21,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.eclipse.angus.mail.dsn.DeliveryStatus;
 
 /**
  * Reads a message from a bounce mailbox into feedback records: an RFC 3464 delivery status
- * notification (one record per failed or delayed recipient, classified by {@link BounceRules}), an
+ * notification (one record per failed or delayed recipient, classified by {@link BounceRules}; the
+ * {@code message/delivery-status} part parsed by Angus Mail's {@link DeliveryStatus}), an
  * RFC 5965 abuse report (a complaint), or a plain-text bounce (QQ, 163 and MTAs that send no
  * {@code multipart/report}: {@link PlainBounce}). Each record is tied to its notification when the
  * report lets it ({@link Correlation}), and stamped with the report's {@code Date} (else
@@ -33,6 +37,7 @@ public final class ReportReader {
   private static final Pattern REPLY = Pattern.compile("^\\s*([2-5]\\d\\d)(?:[ -]+([245]\\.\\d{1,3}\\.\\d{1,3}))?");
   private static final Pattern ENHANCED = Pattern.compile("\\b([245]\\.\\d{1,3}\\.\\d{1,3})\\b");
   private static final int MAX_DIAGNOSTIC = 500;
+  private static final Pattern WHITESPACE_LINE = Pattern.compile("(?m)^[ \\t]+(?=\\r?$)");
 
   private final String source;
 
@@ -46,28 +51,51 @@ public final class ReportReader {
     String recipients = header(message, "To") + " " + header(message, "Delivered-To") + " "
         + header(message, "X-Original-To");
     if (message.isMimeType("multipart/report") && message.getContent() instanceof Multipart parts) {
+      // Angus' handler makes this a MultipartReport; its getReport() looks only at the second part,
+      // and Gmail's and Exchange's reports are found by type wherever they are.
       Part status = find(parts, "message/delivery-status");
       if (status != null) {
-        return new ReportReading("delivery-status", deliveryStatus(text(status), original(parts), recipients, at));
+        return new ReportReading("delivery-status", deliveryStatus(status, original(parts), recipients, at));
       }
       Part arf = find(parts, "message/feedback-report");
       if (arf != null) {
-        return new ReportReading("feedback-report", complaint(text(arf), original(parts), recipients, at));
+        return new ReportReading("feedback-report", complaint(arf, original(parts), recipients, at));
       }
     }
     return PlainBounce.read(message, this, recipients, at);
   }
 
-  private List<Feedback> deliveryStatus(String text, InternetHeaders original, String recipients, Instant at)
-      throws MessagingException {
-    List<InternetHeaders> blocks = blocks(text);
-    if (blocks.isEmpty()) {
-      return List.of();
+  /**
+   * The delivery-status part through Angus' {@link DeliveryStatus}, with a narrow repair of two
+   * malformed forms first (both corpus samples), which Angus alone reads as no recipient at all:
+   *
+   * <ul>
+   *   <li>a part in base64 or quoted-printable. RFC 3464 wants it 7bit, so Jakarta Mail does not decode
+   *       a {@code message/*} part ({@code mail.mime.allowencodedmessages}); it is decoded here. And
+   *       {@code DeliveryStatus} reads recipient blocks only while its stream's {@code available()} is
+   *       positive, which a decoder's, once buffered by the header reader, is not after the first block:
+   *       so it is given the bytes in memory.
+   *   <li>a blank line holding spaces or a tab between blocks, which reads as a folded header and merges
+   *       the per-message and per-recipient blocks: such lines are made empty.
+   * </ul>
+   */
+  private List<Feedback> deliveryStatus(Part part, InternetHeaders original, String recipients, Instant at)
+      throws MessagingException, IOException {
+    byte[] bytes;
+    String encoding = part instanceof MimeBodyPart mime ? mime.getEncoding() : null;
+    boolean encoded = encoding != null && (encoding.equalsIgnoreCase("base64")
+        || encoding.equalsIgnoreCase("quoted-printable"));
+    try (InputStream in = encoded ? MimeUtility.decode(((MimeBodyPart) part).getRawInputStream(), encoding)
+        : part.getInputStream()) {
+      bytes = in.readAllBytes();
     }
-    String envelopeId = blocks.get(0).getHeader("Original-Envelope-Id", null);
+    String text = WHITESPACE_LINE.matcher(new String(bytes, StandardCharsets.ISO_8859_1)).replaceAll("");
+    DeliveryStatus dsn = new DeliveryStatus(new ByteArrayInputStream(text.getBytes(StandardCharsets.ISO_8859_1)));
+    String envelopeId = value(dsn.getMessageDSN(), "Original-Envelope-Id");
     String id = Correlation.notificationId(original, envelopeId, recipients);
     List<Feedback> out = new ArrayList<>();
-    for (InternetHeaders r : blocks.subList(1, blocks.size())) {
+    for (int i = 0; i < dsn.getRecipientDSNCount(); i++) {
+      InternetHeaders r = dsn.getRecipientDSN(i);
       String address = typed(value(r, "Final-Recipient"));
       if (address == null) {
         address = typed(value(r, "Original-Recipient"));
@@ -85,13 +113,13 @@ public final class ReportReader {
     return out;
   }
 
-  private List<Feedback> complaint(String text, InternetHeaders original, String recipients, Instant at)
-      throws MessagingException {
-    List<InternetHeaders> blocks = blocks(text);
-    if (blocks.isEmpty()) {
-      return List.of();
+  /** An RFC 5965 report is one block of fields (Angus has no handler for it): read as headers. */
+  private List<Feedback> complaint(Part part, InternetHeaders original, String recipients, Instant at)
+      throws MessagingException, IOException {
+    InternetHeaders report;
+    try (InputStream in = part.getInputStream()) {
+      report = new InternetHeaders(in);
     }
-    InternetHeaders report = blocks.get(0);
     String type = value(report, "Feedback-Type");
     if (type == null || !type.strip().toLowerCase(Locale.ROOT).equals("abuse")) {
       return List.of();
@@ -150,21 +178,17 @@ public final class ReportReader {
     return v.isEmpty() ? null : v;
   }
 
+  /**
+   * A field, unfolded. Header parsing reads bytes as ISO-8859-1; an MTA that writes its diagnostic in
+   * UTF-8 (RFC 3464 says ASCII, QQ and 163 do not care) is read back as UTF-8.
+   */
   private static String value(InternetHeaders h, String name) {
     String v = h.getHeader(name, null);
-    return v == null ? null : v.replaceAll("\\r?\\n[ \\t]+", " ").strip();
-  }
-
-  /** The blank-line separated field blocks of a delivery-status or feedback-report part. */
-  private static List<InternetHeaders> blocks(String text) throws MessagingException {
-    List<InternetHeaders> out = new ArrayList<>();
-    for (String block : text.replace("\r\n", "\n").split("\n[ \t]*\n")) {
-      if (!block.isBlank()) {
-        out.add(new InternetHeaders(new ByteArrayInputStream((block.strip() + "\n\n")
-            .getBytes(StandardCharsets.UTF_8))));
-      }
+    if (v == null) {
+      return null;
     }
-    return out;
+    String text = new String(v.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
+    return (text.contains("\uFFFD") ? v : text).replaceAll("\\r?\\n[ \\t]+", " ").strip();
   }
 
   /** The returned original's headers: a message/rfc822 or text/rfc822-headers part; null if none. */
@@ -188,12 +212,6 @@ public final class ReportReader {
       }
     }
     return null;
-  }
-
-  static String text(Part part) throws MessagingException, IOException {
-    try (InputStream in = part.getInputStream()) {
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    }
   }
 
   private static String header(MimeMessage m, String name) throws MessagingException {

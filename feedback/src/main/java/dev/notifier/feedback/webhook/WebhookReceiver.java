@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.notifier.avro.Feedback;
+import dev.notifier.avro.FeedbackKind;
+import dev.notifier.schemas.UnsubscribeTokens;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -13,6 +15,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -29,7 +32,8 @@ import java.util.function.Consumer;
  * {@value #ACCEPTED}, {@code notifier_webhook_feedback_accepted_total{provider}}). An SNS subscription confirmation is
  * verified and acknowledged, not followed: an operator confirms it by opening its SubscribeURL, so
  * the receiver never makes an outbound request on a caller's word. A provider left out of the config
- * answers 404.
+ * answers 404. With an {@code unsubscribe} section it also serves the one-click unsubscribe links the
+ * workers put in their mail ({@code /unsubscribe/TOKEN}, see {@link #unsubscribe}).
  */
 public final class WebhookReceiver implements AutoCloseable {
 
@@ -40,6 +44,7 @@ public final class WebhookReceiver implements AutoCloseable {
   private final HttpServer server;
   private final SnsVerifier ses;
   private final SendGridVerifier sendgrid;
+  private final UnsubscribeTokens unsubscribe;
   private final Consumer<List<Feedback>> sink;
   private final MeterRegistry registry;
 
@@ -47,6 +52,8 @@ public final class WebhookReceiver implements AutoCloseable {
   public static final String REFUSED = "notifier.webhook.requests.refused";
   /** Feedback records accepted (in the sink), tagged provider. */
   public static final String ACCEPTED = "notifier.webhook.feedback.accepted";
+  /** The "provider" tag, and the feedback source, of one-click unsubscribes. */
+  public static final String UNSUBSCRIBE = "unsubscribe";
 
   /** A receiver whose counts are kept in a registry of its own (see {@link #refusals()}). */
   public WebhookReceiver(InetSocketAddress bind, SnsVerifier ses, SendGridVerifier sendgrid,
@@ -57,6 +64,16 @@ public final class WebhookReceiver implements AutoCloseable {
   /** A receiver counting in {@code registry}: the configured providers' accepted counters start at 0. */
   public WebhookReceiver(InetSocketAddress bind, SnsVerifier ses, SendGridVerifier sendgrid,
       Consumer<List<Feedback>> sink, MeterRegistry registry) throws IOException {
+    this(bind, ses, sendgrid, null, sink, registry);
+  }
+
+  /**
+   * A receiver that also serves one-click unsubscribe links ({@code /unsubscribe/TOKEN}) when
+   * {@code unsubscribe} is given (null: it answers 404 there).
+   */
+  public WebhookReceiver(InetSocketAddress bind, SnsVerifier ses, SendGridVerifier sendgrid,
+      UnsubscribeTokens unsubscribe, Consumer<List<Feedback>> sink, MeterRegistry registry) throws IOException {
+    this.unsubscribe = unsubscribe;
     this.ses = ses;
     this.sendgrid = sendgrid;
     this.sink = sink;
@@ -67,9 +84,13 @@ public final class WebhookReceiver implements AutoCloseable {
     if (sendgrid != null) {
       accepted("sendgrid");
     }
+    if (unsubscribe != null) {
+      accepted(UNSUBSCRIBE);
+    }
     this.server = HttpServer.create(bind, 16);
     server.createContext("/webhooks/ses", e -> handle(e, "ses"));
     server.createContext("/webhooks/sendgrid", e -> handle(e, "sendgrid"));
+    server.createContext("/unsubscribe/", this::unsubscribe);
     server.start();
   }
 
@@ -134,6 +155,78 @@ public final class WebhookReceiver implements AutoCloseable {
         };
         respond(e, status, r.getMessage());
       }
+    }
+  }
+
+  /**
+   * {@code /unsubscribe/TOKEN}: a POST (RFC 8058's one-click, from the mail client, or the button of
+   * the page a GET shows) writes an {@code UNSUBSCRIBE} feedback record for the token's address and
+   * category and answers 200 once it is stored. A GET only shows that page: mail scanners and link
+   * previews open every link in a message, so opening one must change nothing. The POST's body is
+   * not checked beyond its size: RFC 8058 clients send {@code List-Unsubscribe=One-Click} form-encoded
+   * or as multipart/form-data, and the token alone says who and what. A token that is not one this
+   * key minted, or was changed, is refused with 403 and counted
+   * ({@code provider=unsubscribe, reason=bad-token}).
+   */
+  private void unsubscribe(HttpExchange e) throws IOException {
+    try (e) {
+      if (unsubscribe == null) {
+        respond(e, 404, "unsubscribe links are not configured here");
+        return;
+      }
+      String method = e.getRequestMethod();
+      if (!"POST".equals(method) && !"GET".equals(method)) {
+        e.getResponseHeaders().set("Allow", "GET, POST");
+        respond(e, 405, "GET or POST only");
+        return;
+      }
+      String token = e.getRequestURI().getRawPath().substring("/unsubscribe/".length());
+      java.util.Optional<UnsubscribeTokens.Claim> claim = unsubscribe.verify(token);
+      if (claim.isEmpty()) {
+        body(e.getRequestBody());
+        refused(UNSUBSCRIBE, "bad-token").increment();
+        respond(e, 403, "this unsubscribe link is not valid");
+        return;
+      }
+      String category = claim.get().category();
+      if ("GET".equals(method)) {
+        page(e, 200, "Unsubscribe", "<p>Stop receiving <b>" + html(category) + "</b> notifications at this "
+            + "address?</p><form method=\"post\"><input type=\"hidden\" name=\"List-Unsubscribe\" "
+            + "value=\"One-Click\"><button type=\"submit\">Unsubscribe</button></form>");
+        return;
+      }
+      body(e.getRequestBody());
+      Feedback f = Feedback.newBuilder().setAddress(claim.get().address()).setKind(FeedbackKind.UNSUBSCRIBE)
+          .setNotificationId(claim.get().notificationId()).setCategory(category)
+          .setDiagnostic("one-click unsubscribe from " + category).setSource(UNSUBSCRIBE).setAt(Instant.now())
+          .build();
+      try {
+        sink.accept(List.of(f));
+      } catch (RuntimeException failed) {
+        respond(e, 503, "not stored; try again later");
+        return;
+      }
+      accepted(UNSUBSCRIBE).increment();
+      page(e, 200, "Unsubscribed", "<p>You will no longer receive <b>" + html(category)
+          + "</b> notifications at this address.</p>");
+    }
+  }
+
+  private static String html(String text) {
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;")
+        .replace("'", "&#39;");
+  }
+
+  private static void page(HttpExchange e, int status, String title, String body) throws IOException {
+    byte[] bytes = ("<!doctype html><html><head><meta charset=\"utf-8\"><title>" + title + "</title></head><body>"
+        + body + "</body></html>\n").getBytes(StandardCharsets.UTF_8);
+    e.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
+    e.getResponseHeaders().set("Cache-Control", "no-store");
+    e.getResponseHeaders().set("Referrer-Policy", "no-referrer");
+    e.getResponseHeaders().set("Content-Security-Policy", "default-src 'none'; form-action 'self'");
+    e.sendResponseHeaders(status, bytes.length);
+    try (OutputStream out = e.getResponseBody()) {
+      out.write(bytes);
     }
   }
 

@@ -35,10 +35,21 @@ public record WebhookSettings(
       throw new IllegalArgumentException("webhooks: set sendgridVerificationKey or sendgridVerificationKeyEnv ("
           + sendgridVerificationKeyEnv + "), not both");
     }
-    if (sesTopicArns.isEmpty() && sendgridVerificationKey == null && sendgridVerificationKeyEnv == null) {
+  }
+
+  /**
+   * This section, if it serves anything: a provider, or the one-click unsubscribe links when
+   * {@code unsubscribe} (the config has an {@code unsubscribe} section).
+   *
+   * @throws IllegalArgumentException when it would serve nothing
+   */
+  public WebhookSettings requireSomethingToServe(boolean unsubscribe) {
+    if (!unsubscribe && sesTopicArns.isEmpty() && sendgridVerificationKey == null
+        && sendgridVerificationKeyEnv == null) {
       throw new IllegalArgumentException("webhooks: configure sesTopicArns or sendgridVerificationKey (or "
-          + "sendgridVerificationKeyEnv), or both; an unsigned webhook is never accepted");
+          + "sendgridVerificationKeyEnv), or an unsubscribe section; an unsigned webhook is never accepted");
     }
+    return this;
   }
 
   /** A section with the SendGrid key inline. */

@@ -18,7 +18,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * document — RFC 3464's own example, Postfix (failed, and a delayed warning), Exim (the generic
  * 5.0.0), Exchange Online (5.1.10), Gmail (a folded diagnostic in a nested multipart), QQ and 163
  * (plain Chinese text), RFC 5965's abuse report — each built by hand from those documents, with
- * no private mail, in {@code src/test/resources/reports}.
+ * no private mail, in {@code src/test/resources/reports}; and two delivery-status parts Angus' DSN
+ * parser alone misses: one in base64 transfer encoding, one whose blank lines hold spaces or a tab.
  */
 class ReportCorpusTest {
 
@@ -43,7 +44,9 @@ class ReportCorpusTest {
       "gmail-address-not-found.eml             | delivery-status | nobody.here@gmail.com            | HARD_BOUNCE | c4696024-25fd-3bf7-8bbb-587d22124823 | 550  | 5.1.1",
       "qq-mailbox-not-found.eml                | plain-bounce    | departed@qq.com                  | HARD_BOUNCE | e2b1c0d9-8a7f-3e6d-9c5b-4a3f2e1d0c9b | 550  | -",
       "netease-163-user-not-found.eml          | plain-bounce    | nouser@163.com                   | HARD_BOUNCE | -                                    | 550  | -",
-      "arf-abuse.eml                           | feedback-report | complainer@example.net           | COMPLAINT   | 0b6a3c52-7a8e-3f1c-9a51-2e2c1d7b9f00 | -    | -"})
+      "arf-abuse.eml                           | feedback-report | complainer@example.net           | COMPLAINT   | 0b6a3c52-7a8e-3f1c-9a51-2e2c1d7b9f00 | -    | -",
+      "dsn-base64-encoded-status.eml           | delivery-status | left.company@example.com         | HARD_BOUNCE | 9a8b7c6d-5e4f-3a2b-8c1d-0e9f8a7b6c5d | 550  | 5.1.1",
+      "dsn-blank-lines-with-spaces.eml         | delivery-status | no.such.user@example.net         | HARD_BOUNCE | 1b2c3d4e-5f60-3718-9a0b-c1d2e3f4a5b6 | 550  | 5.1.1"})
   void eachReportBecomesOneFeedbackRecord(String file, String format, String address, FeedbackKind kind, String id,
       Integer code, String enhanced) throws Exception {
     ReportReading reading = reader.read(load(file), RECEIVED);

@@ -36,7 +36,8 @@ class BounceMailboxIntegrationTest {
   private static final List<String> CORPUS = List.of("rfc3464-failed.eml", "postfix-user-unknown.eml",
       "postfix-delayed-mailbox-full.eml", "exim-user-unknown.eml", "exchange-recipient-not-found.eml",
       "gmail-address-not-found.eml", "qq-mailbox-not-found.eml", "netease-163-user-not-found.eml", "arf-abuse.eml",
-      "arf-not-spam.eml", "postfix-policy-refused-and-relayed.eml", "out-of-office.eml");
+      "arf-not-spam.eml", "postfix-policy-refused-and-relayed.eml", "out-of-office.eml",
+      "dsn-base64-encoded-status.eml", "dsn-blank-lines-with-spaces.eml");
 
   private GreenMail imap;
   private MailboxSettings settings;
@@ -84,7 +85,9 @@ class BounceMailboxIntegrationTest {
         tuple("nobody.here@gmail.com", FeedbackKind.HARD_BOUNCE),
         tuple("departed@qq.com", FeedbackKind.HARD_BOUNCE),
         tuple("nouser@163.com", FeedbackKind.HARD_BOUNCE),
-        tuple("complainer@example.net", FeedbackKind.COMPLAINT));
+        tuple("complainer@example.net", FeedbackKind.COMPLAINT),
+        tuple("left.company@example.com", FeedbackKind.HARD_BOUNCE),
+        tuple("no.such.user@example.net", FeedbackKind.HARD_BOUNCE));
     assertThat(taken).extracting(Feedback::getSource).containsOnly("imap:bounces@127.0.0.1/INBOX");
 
     assertThat(mailbox.drain(feedback -> { }).messages()).as("nothing unseen after a pass that succeeded").isZero();

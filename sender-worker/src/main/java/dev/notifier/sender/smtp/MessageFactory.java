@@ -32,7 +32,8 @@ import org.eclipse.angus.mail.smtp.SMTPMessage;
  * {@link SMTPMessage#setEnvelopeFrom}), which both transports send as MAIL FROM: a bounce is then
  * addressed to the notification even when the report returns none of the original's headers.
  * Mail relayed through SendGrid carries the id as a unique argument too ({@link SendGridArgs}), since
- * SendGrid's event webhook quotes no header of the original.
+ * SendGrid's event webhook quotes no header of the original. With an {@code unsubscribe} section,
+ * mail that is not critical carries one-click unsubscribe headers ({@link UnsubscribeLinks}).
  */
 public final class MessageFactory {
 
@@ -76,6 +77,15 @@ public final class MessageFactory {
    */
   public static MimeMessage build(Session session, Notification n, String from, String envelopeFrom,
       boolean sendGridArgs) throws DeliveryException {
+    return build(session, n, from, envelopeFrom, sendGridArgs, null);
+  }
+
+  /**
+   * As {@link #build(Session, Notification, String, String, boolean)}, with one-click unsubscribe
+   * headers from {@code unsubscribe} (null: none) on mail that is not critical.
+   */
+  public static MimeMessage build(Session session, Notification n, String from, String envelopeFrom,
+      boolean sendGridArgs, UnsubscribeLinks unsubscribe) throws DeliveryException {
     try {
       rejectLineBreaks("subject", n.getSubject());
       rejectLineBreaks("recipient", n.getRecipient().getEmail());
@@ -95,6 +105,14 @@ public final class MessageFactory {
       message.setHeader(NOTIFICATION_ID_HEADER, n.getNotificationId());
       if (sendGridArgs) {
         message.setHeader(SendGridArgs.HEADER, SendGridArgs.header(n.getNotificationId()));
+      }
+      if (unsubscribe != null) {
+        java.util.Optional<String> link = unsubscribe.header(n);
+        if (link.isPresent()) {
+          rejectLineBreaks(UnsubscribeLinks.LIST_UNSUBSCRIBE, link.get());
+          message.setHeader(UnsubscribeLinks.LIST_UNSUBSCRIBE, link.get());
+          message.setHeader(UnsubscribeLinks.LIST_UNSUBSCRIBE_POST, UnsubscribeLinks.ONE_CLICK);
+        }
       }
       if (n.getHtmlBody() == null) {
         message.setEncodedContent(encoded(n.getTextBody(), "plain"));

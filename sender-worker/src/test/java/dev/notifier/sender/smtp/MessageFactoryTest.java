@@ -8,6 +8,8 @@ import dev.notifier.avro.Notification;
 import dev.notifier.avro.Priority;
 import dev.notifier.avro.Recipient;
 import dev.notifier.schemas.SendGridArgs;
+import dev.notifier.schemas.UnsubscribeTokens;
+import dev.notifier.schemas.config.UnsubscribeSettings;
 import dev.notifier.sender.config.AccountSettings;
 import jakarta.mail.Session;
 import jakarta.mail.internet.MimeMessage;
@@ -165,6 +167,38 @@ class MessageFactoryTest {
     assertThat(new ObjectMapper().readTree(header).path("unique_args").path(SendGridArgs.NOTIFICATION_ID).asText())
         .isEqualTo(n.getNotificationId());
     assertThat(relay.getHeader(SendGridArgs.HEADER)).isNull();
+  }
+
+  private static final UnsubscribeTokens TOKENS = new UnsubscribeTokens(
+      "k3y-0f-at-least-thirty-two-bytes-for-hmac".getBytes(StandardCharsets.UTF_8));
+  private static final UnsubscribeLinks LINKS = new UnsubscribeLinks(
+      new UnsubscribeSettings("https://mail.notifier.test", "UNSUB_KEY"), TOKENS);
+
+  @Test
+  void oneClickUnsubscribeHeadersNameTheTemplateAndNoAddressWhenConfigured() throws Exception {
+    MimeMessage message = MessageFactory.build(session, notification().build(), FROM, null, false, LINKS);
+
+    String link = message.getHeader("List-Unsubscribe", null);
+    assertThat(link).startsWith("<https://mail.notifier.test/unsubscribe/").endsWith(">")
+        .doesNotContain("alice", "example.com", "\r", "\n");
+    assertThat(message.getHeader("List-Unsubscribe-Post")).containsExactly("List-Unsubscribe=One-Click");
+    String token = link.substring("<https://mail.notifier.test/unsubscribe/".length(), link.length() - 1);
+    assertThat(TOKENS.verify(token)).contains(new UnsubscribeTokens.Claim("6f1c2a4e-0c9b-3d55-9a57-2f0b1d8e7c11",
+        "bug-assigned", "alice@example.com"));
+    // one header line each on the wire: nothing folded into, or injected after, the link
+    assertThat(written(message).lines().filter(l -> l.startsWith("List-Unsubscribe"))).hasSize(2);
+  }
+
+  @Test
+  void noUnsubscribeHeadersWithoutTheSectionNorOnCriticalMail() throws Exception {
+    MimeMessage plain = MessageFactory.build(session, notification().build(), FROM, null, false, null);
+    MimeMessage critical = MessageFactory.build(session, notification().setPriority(Priority.CRITICAL).build(), FROM,
+        null, false, LINKS);
+
+    for (MimeMessage m : new MimeMessage[] {plain, critical}) {
+      assertThat(m.getHeader("List-Unsubscribe")).isNull();
+      assertThat(m.getHeader("List-Unsubscribe-Post")).isNull();
+    }
   }
 
   private static String written(MimeMessage message) throws Exception {
