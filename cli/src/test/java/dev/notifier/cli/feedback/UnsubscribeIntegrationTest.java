@@ -23,7 +23,6 @@ import dev.notifier.sender.smtp.UnsubscribeLinks;
 import dev.notifier.streams.StreamsApp;
 import dev.notifier.streams.StreamsSettings;
 import dev.notifier.streams.route.AccountRouter;
-import dev.notifier.testkit.Await;
 import dev.notifier.testkit.kafka.EmbeddedKafka;
 import dev.notifier.testkit.smtp.ReceivedMessage;
 import dev.notifier.testkit.smtp.ScriptableSmtpServer;
@@ -37,17 +36,12 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicReference;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.Serdes;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -209,36 +203,11 @@ class UnsubscribeIntegrationTest {
 
   /** The first SENT or SKIPPED status of notification {@code id}, waiting at most {@code timeout}. */
   private static DeliveryStatus awaitOutcome(String id, Duration timeout) {
-    Properties props = settings.clientProperties();
-    props.put(ConsumerConfig.GROUP_ID_CONFIG, "unsubscribe-it-" + UUID.randomUUID());
-    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    Map<String, DeliveryStatus> latest = new HashMap<>();
-    try (KafkaConsumer<String, DeliveryStatus> consumer = new KafkaConsumer<>(props, Serdes.String().deserializer(),
-        TOPICS.status().valueSerde().deserializer())) {
-      consumer.subscribe(List.of(TOPICS.status().name()));
-      return Await.forValue(timeout, "an outcome of " + id, () -> {
-        consumer.poll(Duration.ofMillis(200)).forEach(r -> latest.put(r.key(), r.value()));
-        return latest.get(id);
-      }, s -> s != null && (s.getState() == DeliveryState.SENT || s.getState() == DeliveryState.SKIPPED));
-    }
+    return new FeedbackTopicsWatch(settings, TOPICS).awaitOutcome(id, timeout);
   }
 
   private static Suppression awaitSuppression(String address) {
-    Properties props = settings.clientProperties();
-    props.put(ConsumerConfig.GROUP_ID_CONFIG, "unsubscribe-it-" + UUID.randomUUID());
-    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    Map<String, Suppression> latest = new HashMap<>();
-    try (KafkaConsumer<String, Suppression> consumer = new KafkaConsumer<>(props, Serdes.String().deserializer(),
-        TOPICS.suppressions().valueSerde().deserializer())) {
-      consumer.subscribe(List.of(TOPICS.suppressions().name()));
-      Await.until(Duration.ofSeconds(60), "a suppression of " + address, () -> {
-        consumer.poll(Duration.ofMillis(200)).forEach(r -> latest.put(r.key(), r.value()));
-        return latest.get(address) != null;
-      });
-    }
-    return latest.get(address);
+    return new FeedbackTopicsWatch(settings, TOPICS).awaitSuppression(address);
   }
 
   private static BufferedReader lines(String... lines) {
