@@ -2,6 +2,7 @@ package dev.notifier.sender;
 
 import dev.notifier.schemas.Topics;
 import dev.notifier.schemas.config.KafkaSettings;
+import dev.notifier.schemas.integrity.Keyring;
 import dev.notifier.sender.config.WorkerSettings;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -29,6 +30,7 @@ public final class WorkerContext {
   private final Sleeper sleeper;
   private final MeterRegistry meterRegistry;
   private final KafkaClients clients;
+  private final Keyring integrity;
 
   private WorkerContext(Builder b) {
     this.kafka = b.kafka;
@@ -39,6 +41,7 @@ public final class WorkerContext {
     this.sleeper = b.sleeper;
     this.meterRegistry = b.meterRegistry != null ? b.meterRegistry : new SimpleMeterRegistry();
     this.clients = b.clients;
+    this.integrity = b.integrity;
   }
 
   /** A context for {@code settings} on the cluster of {@code kafka}; the rest has defaults. */
@@ -78,6 +81,10 @@ public final class WorkerContext {
     return clients;
   }
 
+  Keyring integrity() {
+    return integrity;
+  }
+
   /** Collects a {@link WorkerContext}; every setter refuses null. */
   public static final class Builder {
     private final KafkaSettings kafka;
@@ -88,6 +95,7 @@ public final class WorkerContext {
     private Sleeper sleeper = Sleeper.SYSTEM;
     private MeterRegistry meterRegistry;
     private KafkaClients clients = KafkaClients.KAFKA;
+    private Keyring integrity = Keyring.off();
 
     private Builder(KafkaSettings kafka, WorkerSettings settings) {
       this.kafka = Objects.requireNonNull(kafka, "kafka settings");
@@ -128,6 +136,15 @@ public final class WorkerContext {
      */
     public Builder meterRegistry(MeterRegistry meterRegistry) {
       this.meterRegistry = Objects.requireNonNull(meterRegistry, "meter registry");
+      return this;
+    }
+
+    /**
+     * The keys the worker checks the signatures of the records it reads with, and signs its retry and wait
+     * records with ({@code integrity} section); default {@link Keyring#off()}: nothing signed or checked.
+     */
+    public Builder integrity(Keyring integrity) {
+      this.integrity = Objects.requireNonNull(integrity, "integrity");
       return this;
     }
 
