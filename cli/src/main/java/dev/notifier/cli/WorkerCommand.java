@@ -2,6 +2,7 @@ package dev.notifier.cli;
 
 import ch.qos.logback.classic.LoggerContext;
 import dev.notifier.cli.config.NotifierConfig;
+import dev.notifier.schemas.integrity.Keyring;
 import dev.notifier.cli.management.ManagementServer;
 import dev.notifier.cli.management.ProcessMetrics;
 import dev.notifier.cli.management.WorkerHealth;
@@ -40,13 +41,14 @@ final class WorkerCommand implements Callable<Integer> {
     // every account problem at once, before anything connects; warnings are logged
     AccountsValidator.validate(cfg.accounts(), System::getenv);
     WorkerSettings settings = cfg.workerSettings();
+    Keyring integrity = cfg.keyring(System::getenv);
     CountDownLatch done = new CountDownLatch(1);
     try (ProcessMetrics metrics = new ProcessMetrics()) {
       // statuses and dead letters in the format streams.schemaRegistry.outputs names (as the streams app
       // writes its statuses), and the send topic read in the registry's wire format too when a registry is named
       SenderWorker worker = new SenderWorker(WorkerContext.builder(cfg.kafka(), settings)
           .topics(RegistryOutputs.writingIfConfigured(cfg.kafka().topics(), cfg.streams().schemaRegistry()))
-          .meterRegistry(metrics.registry()).build());
+          .meterRegistry(metrics.registry()).integrity(integrity).build());
       ManagementServer server;
       try {
         server = ManagementServer.start(cfg.management(), metrics, new WorkerHealth(worker::status));

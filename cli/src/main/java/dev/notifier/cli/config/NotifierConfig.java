@@ -7,12 +7,15 @@ import dev.notifier.feedback.imap.MailboxSettings;
 import dev.notifier.feedback.webhook.WebhookSettings;
 import dev.notifier.schemas.admin.TopicLayout;
 import dev.notifier.schemas.config.KafkaSettings;
+import dev.notifier.schemas.integrity.IntegritySettings;
+import dev.notifier.schemas.integrity.Keyring;
 import dev.notifier.sender.config.AccountSettings;
 import dev.notifier.sender.config.WorkerSettings;
 import dev.notifier.streams.StreamsSettings;
 import dev.notifier.streams.route.AccountRoute;
 import dev.notifier.streams.route.AccountRouter;
 import java.util.List;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -22,7 +25,8 @@ import java.util.stream.Collectors;
  * out new topics (topics), the Kafka principals of each role (acls, for {@code notifier acls}), and the
  * web console's users and workers (console; null when the file has none), the bounce mailbox
  * ({@code bounces}, optional, for {@code notifier bounces}) and the provider webhooks ({@code webhooks},
- * optional, for {@code notifier webhooks}).
+ * optional, for {@code notifier webhooks}) and the signing of notifications ({@code integrity}, off by default; see
+ * docs/SECURITY.md).
  */
 public record NotifierConfig(
     @JsonProperty("kafka") KafkaSettings kafka,
@@ -34,7 +38,8 @@ public record NotifierConfig(
     @JsonProperty("acls") AclSettings acls,
     @JsonProperty("console") ConsoleSettings console,
     @JsonProperty("bounces") MailboxSettings bounces,
-    @JsonProperty("webhooks") WebhookSettings webhooks) {
+    @JsonProperty("webhooks") WebhookSettings webhooks,
+    @JsonProperty("integrity") IntegritySettings integrity) {
 
   public NotifierConfig {
     if (kafka == null) {
@@ -50,11 +55,32 @@ public record NotifierConfig(
     management = management == null ? ManagementSettings.defaults() : management;
     topics = topics == null ? TopicLayout.defaults() : topics;
     acls = acls == null ? AclSettings.defaults() : acls;
+    integrity = integrity == null ? IntegritySettings.off() : integrity;
+  }
+
+  /** As read before the integrity section existed: integrity off. */
+  public NotifierConfig(KafkaSettings kafka, List<AccountSettings> accounts, StreamsSettings streams,
+      WorkerSection worker, ManagementSettings management, TopicLayout topics, AclSettings acls,
+      ConsoleSettings console, MailboxSettings bounces, WebhookSettings webhooks) {
+    this(kafka, accounts, streams, worker, management, topics, acls, console, bounces, webhooks, null);
+  }
+
+  /**
+   * The keys the streams app, the workers and replays sign and check notifications with, their secrets read
+   * from {@code env} (or their files) now: a missing or short secret stops start-up naming the key and the fix.
+   */
+  public Keyring keyring(Function<String, String> env) {
+    try {
+      return integrity.keyring(env);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigFile.ConfigException(e.getMessage(), e);
+    }
   }
 
   /** This config with another management section (a command-line override). */
   public NotifierConfig withManagement(ManagementSettings management) {
-    return new NotifierConfig(kafka, accounts, streams, worker, management, topics, acls, console, bounces, webhooks);
+    return new NotifierConfig(kafka, accounts, streams, worker, management, topics, acls, console, bounces, webhooks,
+        integrity);
   }
 
   /** The worker's settings: its section plus the accounts. */
