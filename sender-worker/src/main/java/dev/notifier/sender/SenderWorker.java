@@ -188,6 +188,8 @@ public final class SenderWorker implements Runnable, AutoCloseable {
         p -> p.partition() % Math.max(1, sendPartitions), tracker, dispatcher, clock, sleeper, settings.drainTimeout(),
         (owned, lost) -> { }, context.integrity());
     metrics.bindClients(List.of(send.consumer(), retries.consumer()), producer);
+    // key ids and mode only: a Keyring never prints a secret
+    LOG.info("worker {}: integrity {}", settings.workerId(), context.integrity());
   }
 
   /** The lane of {@code account}: its breaker and throttle, then the SMTP send, then the outcome writers. */
