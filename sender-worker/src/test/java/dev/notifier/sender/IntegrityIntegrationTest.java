@@ -35,7 +35,7 @@ import org.junit.jupiter.api.Test;
  * produced straight to the send topic without a signature, one with a forged MAC, one signed with a key that was
  * removed from the ring, and one forged straight into a retry tier are POLICY dead letters that never reach the
  * SMTP server; records signed with k2 or k1 are sent, and one that fails once (451) is retried — the worker
- * signs its retry record — and delivered.
+ * signs its retry record — and delivered. In {@code sign} mode (a rollout) unsigned mail is still sent.
  */
 class IntegrityIntegrationTest extends WorkerIntegrationSupport {
 
@@ -112,6 +112,26 @@ class IntegrityIntegrationTest extends WorkerIntegrationSupport {
         .singleElement().satisfies(r -> assertThat(WorkerHarness.header(r, Keyring.HEADER)).startsWith("k2:"));
     h.awaitAllCommitted(h.groupId);
     assertThat(h.smtp.messages()).as("no refused record reached SMTP").hasSize(3);
+  }
+
+  @Test
+  void inSignModeUnsignedMailIsStillSentForARollout() throws Exception {
+    // Step 1: a worker that signs but does not require (the rollout's first step)
+    h.smtp = ScriptableSmtpServer.builder().start();
+    h.integrity = ring(IntegrityMode.SIGN, "k2", Map.of("k2", "K2"));
+    h.startWorker("worker-integrity-sign", h.localAccount(), name -> null);
+    Notification unsigned = WorkerHarness.notification("s-unsigned", "ann@example.com", "default");
+    Notification signed = WorkerHarness.notification("s-signed", "bea@example.com", "default");
+
+    // Step 2: one record from a streams app without the key yet, one from one with it
+    h.produce(List.of(unsigned));
+    produce(h.topics.send(), signed, ring(IntegrityMode.SIGN, "k2", Map.of("k2", "K2")));
+
+    // Step 3: both are sent, nothing is a dead letter
+    assertThat(h.smtp.awaitMessages(2, WorkerHarness.TIMEOUT)).extracting(h::idOf)
+        .containsExactlyInAnyOrder(unsigned.getNotificationId(), signed.getNotificationId());
+    h.awaitAllCommitted(h.groupId);
+    assertThat(h.readToEnd(h.topics.deadLetters())).isEmpty();
   }
 
   /** {@code n} written to {@code topic} as the topology writes it, signed by {@code ring} (unsigned when null). */
