@@ -33,7 +33,8 @@ import org.junit.jupiter.api.Test;
  * Signed notifications (issue 17, point 2) through a real worker, broker and SMTP server, the worker in
  * {@code integrity.mode: require} with keys k2 (signs) and k1 (the previous key, still in the ring): a record
  * produced straight to the send topic without a signature, one with a forged MAC, one signed with a key that was
- * removed from the ring, and one forged straight into a retry tier are POLICY dead letters that never reach the
+ * removed from the ring, one forged straight into a retry tier and unsigned bytes that are no notification at all
+ * are POLICY dead letters that never reach the
  * SMTP server; records signed with k2 or k1 are sent, and one that fails once (451) is retried — the worker
  * signs its retry record — and delivered. In {@code sign} mode (a rollout) unsigned mail is still sent.
  */
@@ -84,15 +85,16 @@ class IntegrityIntegrationTest extends WorkerIntegrationSupport {
     produce(h.topics.send(), forged, forger);
     produce(h.topics.send(), byRemoved, removed);
     produce(h.topics.retry(1), intoRetry, null);
+    produceBytes("i-garbage", "not a notification".getBytes(StandardCharsets.UTF_8));
     produce(h.topics.send(), signed, streams);
     produce(h.topics.send(), oldKey, previous);
     produce(h.topics.send(), retried, streams);
 
     // Step 3: four POLICY dead letters, each saying what was wrong; three mails, the retried one once
-    List<ConsumerRecord<String, DeadLetter>> dead = h.awaitRecords(h.topics.deadLetters(), 4);
+    List<ConsumerRecord<String, DeadLetter>> dead = h.awaitRecords(h.topics.deadLetters(), 5);
     Map<String, DeadLetter> byId = dead.stream().collect(Collectors.toMap(ConsumerRecord::key, ConsumerRecord::value));
     assertThat(byId).containsOnlyKeys(unsigned.getNotificationId(), forged.getNotificationId(),
-        byRemoved.getNotificationId(), intoRetry.getNotificationId());
+        byRemoved.getNotificationId(), intoRetry.getNotificationId(), "i-garbage");
     assertThat(byId.values()).allSatisfy(d -> {
       assertThat(d.getFailureClass()).isEqualTo("POLICY");
       assertThat(d.getAttempts()).as("nothing was attempted").isZero();
@@ -102,6 +104,8 @@ class IntegrityIntegrationTest extends WorkerIntegrationSupport {
     assertThat(byId.get(byRemoved.getNotificationId()).getKind()).isEqualTo("signature-unknown-key");
     assertThat(byId.get(byRemoved.getNotificationId()).getFix()).contains("'k0'", "integrity.keys");
     assertThat(byId.get(intoRetry.getNotificationId()).getKind()).isEqualTo("signature-missing");
+    // unsigned and unreadable: refused for its signature (POLICY), not left for a replay as UNDECODABLE
+    assertThat(byId.get("i-garbage").getFix()).startsWith("signature-missing: ");
 
     List<ReceivedMessage> received = h.smtp.awaitMessages(3, WorkerHarness.TIMEOUT);
     assertThat(received).extracting(h::idOf).containsExactlyInAnyOrder(signed.getNotificationId(),
@@ -132,6 +136,14 @@ class IntegrityIntegrationTest extends WorkerIntegrationSupport {
         .containsExactlyInAnyOrder(unsigned.getNotificationId(), signed.getNotificationId());
     h.awaitAllCommitted(h.groupId);
     assertThat(h.readToEnd(h.topics.deadLetters())).isEmpty();
+  }
+
+  private void produceBytes(String key, byte[] value) throws Exception {
+    try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(h.kafka.producerProps(), new StringSerializer(),
+        new ByteArraySerializer())) {
+      producer.send(new ProducerRecord<>(h.topics.send().name(), key, value))
+          .get(WorkerHarness.TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+    }
   }
 
   /** {@code n} written to {@code topic} as the topology writes it, signed by {@code ring} (unsigned when null). */
