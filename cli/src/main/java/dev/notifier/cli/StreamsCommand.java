@@ -35,7 +35,8 @@ final class StreamsCommand implements Callable<Integer> {
     NotifierConfig cfg = options.load();
     CountDownLatch done = new CountDownLatch(1);
     try (ProcessMetrics metrics = new ProcessMetrics()) {
-      StreamsApp app = new StreamsApp(cfg.kafka(), cfg.streams(), cfg.router(), metrics.registry());
+      StreamsApp app = new StreamsApp(cfg.kafka(), cfg.streams(), cfg.router(), metrics.registry(),
+          cfg.keyring(System::getenv));
       ManagementServer server;
       try {
         server = ManagementServer.start(cfg.management(), metrics, new StreamsHealth(app::state));

@@ -2,6 +2,7 @@ package dev.notifier.cli;
 
 import ch.qos.logback.classic.LoggerContext;
 import dev.notifier.cli.config.NotifierConfig;
+import dev.notifier.schemas.integrity.Keyring;
 import dev.notifier.cli.management.ManagementServer;
 import dev.notifier.cli.management.ProcessMetrics;
 import dev.notifier.cli.management.WorkerHealth;
@@ -41,13 +42,14 @@ final class WorkerCommand implements Callable<Integer> {
     // every account problem at once, before anything connects; warnings are logged
     AccountsValidator.validate(cfg.accounts(), System::getenv);
     WorkerSettings settings = cfg.workerSettings();
+    Keyring integrity = cfg.keyring(System::getenv);
     CountDownLatch done = new CountDownLatch(1);
     try (ProcessMetrics metrics = new ProcessMetrics()) {
       // statuses and dead letters in the format streams.schemaRegistry.outputs names (as the streams app
       // writes its statuses), and the send topic read in the registry's wire format too when a registry is named
       WorkerContext.Builder context = WorkerContext.builder(cfg.kafka(), settings)
           .topics(RegistryOutputs.writingIfConfigured(cfg.kafka().topics(), cfg.streams().schemaRegistry()))
-          .meterRegistry(metrics.registry());
+          .meterRegistry(metrics.registry()).integrity(integrity);
       if (cfg.unsubscribe() != null) {
         // one-click unsubscribe links on mail that is not critical; the key is read here, never printed
         context.unsubscribe(UnsubscribeLinks.of(cfg.unsubscribe(), System::getenv));

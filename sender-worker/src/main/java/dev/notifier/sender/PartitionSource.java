@@ -8,7 +8,9 @@ import dev.notifier.sender.retry.Classification;
 import dev.notifier.sender.retry.Delivery;
 import dev.notifier.sender.retry.MalformedHeaderException;
 import dev.notifier.sender.retry.RetryHeaders;
+import dev.notifier.schemas.integrity.Keyring;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -64,6 +66,7 @@ final class PartitionSource implements ConsumerRebalanceListener {
   private final Sleeper sleeper;
   private final Duration drainTimeout;
   private final OwnershipListener onOwnedChange;
+  private final Keyring integrity;
   private final Set<TopicPartition> owned = new HashSet<>();
   private final Map<TopicPartition, Instant> pausedUntil = new HashMap<>();
   private boolean held;
@@ -74,6 +77,15 @@ final class PartitionSource implements ConsumerRebalanceListener {
   PartitionSource(String name, Consumer<String, byte[]> consumer, NotificationDecoder decoder, List<String> topics,
       ToIntFunction<TopicPartition> sendPartition, OffsetTracker tracker, Dispatcher dispatcher,
       Clock clock, Sleeper sleeper, Duration drainTimeout, OwnershipListener onOwnedChange) {
+    this(name, consumer, decoder, topics, sendPartition, tracker, dispatcher, clock, sleeper, drainTimeout,
+        onOwnedChange, Keyring.off());
+  }
+
+  /** As above, checking each record's signature with {@code integrity} (see {@link #take}). */
+  PartitionSource(String name, Consumer<String, byte[]> consumer, NotificationDecoder decoder, List<String> topics,
+      ToIntFunction<TopicPartition> sendPartition, OffsetTracker tracker, Dispatcher dispatcher,
+      Clock clock, Sleeper sleeper, Duration drainTimeout, OwnershipListener onOwnedChange, Keyring integrity) {
+    this.integrity = integrity;
     this.name = name;
     this.consumer = consumer;
     this.decoder = decoder;
@@ -158,6 +170,9 @@ final class PartitionSource implements ConsumerRebalanceListener {
    * its tier's due time (the partition paused at it), sent on to a shorter wait tier while its wait
    * lasts, decoded (an undecodable one becomes a dead letter; while the schema topic or the schema
    * registry cannot be read, it is tried again later), checked for addressing of its own, then dispatched.
+   * With {@code integrity.mode: require}, a record whose signature is missing, by a key not in the ring, malformed
+   * or not matching its key and value bytes is a {@code POLICY} dead letter (kind {@code signature-…}) and is never
+   * sent; with {@code sign} it is sent and logged.
    */
   private void take(TopicPartition partition, ConsumerRecord<String, byte[]> record, Instant now) {
     Instant due;
@@ -183,6 +198,14 @@ final class PartitionSource implements ConsumerRebalanceListener {
       holdAt(partition, record.offset(), until);
       return;
     }
+    // the signature is checked over the bytes as they came, before anything reads them
+    Keyring.Verdict signature = integrity.signs() ? integrity.check(record.headers(), keyBytes(record), record.value())
+        : null;
+    boolean refuse = signature != null && !signature.valid() && integrity.requires();
+    if (signature != null && !signature.valid() && !refuse) {
+      LOG.warn("{}: the record at {} offset {} has no valid signature ({}); sent anyway (integrity.mode: sign)", name,
+          partition, record.offset(), signature.reason());
+    }
     Notification notification;
     Optional<String> forged;
     try {
@@ -197,10 +220,23 @@ final class PartitionSource implements ConsumerRebalanceListener {
         notYet(partition, record, now, e);
         return;
       }
+      if (refuse) {
+        dispatcher.unreadable(record, Action.POLICY, new IOException(signature.deadLetterKind() + ": "
+            + signature.reason() + " (and it cannot be read: " + e.getMessage() + ")", e));
+        return;
+      }
       dispatcher.unreadable(record, Action.UNDECODABLE, e);
       return;
     }
     Delivery delivery = new Delivery(record, notification, attempts, firstFailure, sendPartition.applyAsInt(partition));
+    if (refuse) {
+      dispatcher.refused(delivery, new Classification(Action.POLICY, false, signature.deadLetterKind(),
+          "the record has no valid signature: " + signature.reason() + " (integrity.mode: require). It was not "
+          + "sent: it was written by something other than the streams app, a worker or a replay holding a key of "
+          + "integrity.keys, or changed after; find what wrote it. If it is a notifier process without the key, "
+          + "give it the key, then run notifier dlt replay --class POLICY"));
+      return;
+    }
     if (forged.isPresent()) {
       dispatcher.refused(delivery, new Classification(Action.POLICY, false, "sender-forged", "the record asks for "
           + "addressing of its own (" + forged.get() + "), which the topology never writes: a worker sends only from "
@@ -212,6 +248,11 @@ final class PartitionSource implements ConsumerRebalanceListener {
     } else {
       dispatcher.dispatch(delivery);
     }
+  }
+
+  /** The record's key as the producer wrote it: the send, retry and wait topics have UTF-8 string keys. */
+  private static byte[] keyBytes(ConsumerRecord<String, byte[]> record) {
+    return record.key() == null ? null : record.key().getBytes(StandardCharsets.UTF_8);
   }
 
   /**

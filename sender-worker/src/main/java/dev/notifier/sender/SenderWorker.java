@@ -160,7 +160,7 @@ public final class SenderWorker implements Runnable, AutoCloseable {
         bounces);
     RetryWriter retryWriter = new RetryWriter(topics, writes, statuses, settings.backoff(), clock,
         () -> ThreadLocalRandom.current().nextDouble(), deadLetters, metrics, bounces,
-        new RetryPlacement(topic -> producer.partitionsFor(topic).size()));
+        new RetryPlacement(topic -> producer.partitionsFor(topic).size()), context.integrity());
     this.throttles = new Throttles(settings.accounts().stream()
         .collect(Collectors.toMap(AccountSettings::id, AccountSettings::limits)), ledger, lease, clock);
     this.usage = throttles.anyQuota() ? new UsageReader(usageConsumer(context), topics.usage().name(), ledger,
@@ -182,12 +182,14 @@ public final class SenderWorker implements Runnable, AutoCloseable {
     this.dispatcher = new Dispatcher(lanes, tracker, retryWriter, deadLetters, statuses, clock, settings.backlog());
     this.send = new PartitionSource("send", consumer(context, settings.groupId(), "send"), decoder,
         List.of(topics.send().name()), TopicPartition::partition, tracker, dispatcher, clock, sleeper,
-        settings.drainTimeout(), this::onSendAssignment);
+        settings.drainTimeout(), this::onSendAssignment, context.integrity());
     this.retries = new PartitionSource("retry", consumer(context, retryGroup(settings.groupId()), "retry"), decoder,
         topics.retryTopics().stream().map(Topic::name).collect(Collectors.toList()),
         p -> p.partition() % Math.max(1, sendPartitions), tracker, dispatcher, clock, sleeper, settings.drainTimeout(),
-        (owned, lost) -> { });
+        (owned, lost) -> { }, context.integrity());
     metrics.bindClients(List.of(send.consumer(), retries.consumer()), producer);
+    // key ids and mode only: a Keyring never prints a secret
+    LOG.info("worker {}: integrity {}", settings.workerId(), context.integrity());
   }
 
   /** The lane of {@code account}: its breaker and throttle, then the SMTP send, then the outcome writers. */

@@ -2,6 +2,7 @@ package dev.notifier.sender;
 
 import dev.notifier.schemas.Topics;
 import dev.notifier.schemas.config.KafkaSettings;
+import dev.notifier.schemas.integrity.Keyring;
 import dev.notifier.sender.config.WorkerSettings;
 import dev.notifier.sender.smtp.UnsubscribeLinks;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -31,6 +32,7 @@ public final class WorkerContext {
   private final MeterRegistry meterRegistry;
   private final KafkaClients clients;
   private final UnsubscribeLinks unsubscribe;
+  private final Keyring integrity;
 
   private WorkerContext(Builder b) {
     this.unsubscribe = b.unsubscribe;
@@ -42,6 +44,7 @@ public final class WorkerContext {
     this.sleeper = b.sleeper;
     this.meterRegistry = b.meterRegistry != null ? b.meterRegistry : new SimpleMeterRegistry();
     this.clients = b.clients;
+    this.integrity = b.integrity;
   }
 
   /** A context for {@code settings} on the cluster of {@code kafka}; the rest has defaults. */
@@ -86,6 +89,10 @@ public final class WorkerContext {
     return unsubscribe;
   }
 
+  Keyring integrity() {
+    return integrity;
+  }
+
   /** Collects a {@link WorkerContext}; every setter refuses null. */
   public static final class Builder {
     private final KafkaSettings kafka;
@@ -97,6 +104,7 @@ public final class WorkerContext {
     private MeterRegistry meterRegistry;
     private KafkaClients clients = KafkaClients.KAFKA;
     private UnsubscribeLinks unsubscribe;
+    private Keyring integrity = Keyring.off();
 
     private Builder(KafkaSettings kafka, WorkerSettings settings) {
       this.kafka = Objects.requireNonNull(kafka, "kafka settings");
@@ -146,6 +154,15 @@ public final class WorkerContext {
      */
     public Builder unsubscribe(UnsubscribeLinks unsubscribe) {
       this.unsubscribe = Objects.requireNonNull(unsubscribe, "unsubscribe links");
+      return this;
+    }
+
+    /**
+     * The keys the worker checks the signatures of the records it reads with, and signs its retry and wait
+     * records with ({@code integrity} section); default {@link Keyring#off()}: nothing signed or checked.
+     */
+    public Builder integrity(Keyring integrity) {
+      this.integrity = Objects.requireNonNull(integrity, "integrity");
       return this;
     }
 

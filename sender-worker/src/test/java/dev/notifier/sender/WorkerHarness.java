@@ -73,6 +73,8 @@ final class WorkerHarness implements AutoCloseable {
   private final ExecutorService executor;
   private final List<Running> workers = new ArrayList<>();
   ScriptableSmtpServer smtp;
+  /** The keys the workers this harness starts check and sign with; off unless a test sets it. */
+  dev.notifier.schemas.integrity.Keyring integrity = dev.notifier.schemas.integrity.Keyring.off();
 
   WorkerHarness(EmbeddedKafka kafka, ExecutorService executor) {
     this(kafka, executor, 3);
@@ -126,7 +128,7 @@ final class WorkerHarness implements AutoCloseable {
   Running startWorker(WorkerSettings settings, Function<String, String> env,
       io.micrometer.core.instrument.MeterRegistry registry) {
     SenderWorker worker = new SenderWorker(WorkerContext.builder(kafkaSettings, onTestedTransport(settings)).env(env)
-        .meterRegistry(registry).build());
+        .meterRegistry(registry).integrity(integrity).build());
     Running running = new Running(worker, executor.submit(worker));
     workers.add(running);
     return running;

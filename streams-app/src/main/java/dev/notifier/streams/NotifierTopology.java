@@ -158,12 +158,22 @@ public final class NotifierTopology {
         .mapValues(Rendering::notification, Named.as(prefix + "notification"));
   }
 
-  /** Writes notifications to the send topic and their QUEUED statuses. Names start with {@code prefix}. */
+  /**
+   * Writes notifications to the send topic and their QUEUED statuses. Names start with {@code prefix}. With
+   * {@code integrity} on, each notification is signed ({@link SigningProcessor}) on its way to the send topic.
+   */
   private static void writeOut(KStream<String, Notification> notifications, String prefix,
       TopologySettings settings) {
     Topics topics = settings.topics();
     TopologyMetrics metrics = settings.metrics();
-    notifications.to(topics.send().name(), produced(topics.send()));
+    if (settings.integrity().signs()) {
+      // serialized and signed here, so the signature is over the very bytes the sink writes
+      notifications.processValues(() -> new SigningProcessor(topics.send(), settings.integrity()),
+              Named.as(prefix + "sign"))
+          .to(topics.send().name(), Produced.with(topics.send().keySerde(), Serdes.ByteArray()));
+    } else {
+      notifications.to(topics.send().name(), produced(topics.send()));
+    }
     notifications.mapValues(n -> {
           metrics.notificationOut(n.getTemplate(), n.getAccount());
           return Statuses.queued(n);

@@ -5,6 +5,7 @@ import dev.notifier.schemas.Topic;
 import dev.notifier.schemas.Topics;
 import dev.notifier.schemas.admin.TopicCheck;
 import dev.notifier.schemas.config.KafkaSettings;
+import dev.notifier.schemas.integrity.Keyring;
 import dev.notifier.streams.metrics.TopologyMetrics;
 import dev.notifier.streams.route.AccountRouter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -71,6 +72,12 @@ public final class StreamsApp implements AutoCloseable {
    * that does not ({@link TopicCheck}), before any client is made.
    */
   public StreamsApp(KafkaSettings kafka, StreamsSettings settings, AccountRouter router, MeterRegistry registry) {
+    this(kafka, settings, router, registry, Keyring.off());
+  }
+
+  /** As above, signing what it writes to the send topic with {@code integrity} when that signs. */
+  public StreamsApp(KafkaSettings kafka, StreamsSettings settings, AccountRouter router, MeterRegistry registry,
+      Keyring integrity) {
     TopicCheck.requireReady(kafka.clientProperties(), kafka.topics(), topicsUsed(kafka.topics()), "the streams app")
         .forEach(f -> LOG.warn("topic {}: {}", f.topic(), f.problem()));
     RegistryClient schemaRegistry = settings.schemaRegistry() == null ? null
@@ -80,7 +87,10 @@ public final class StreamsApp implements AutoCloseable {
     // start-up, naming the fix: the workers of the same config need both)
     Topics topics = schemaRegistry == null ? kafka.topics()
         : RegistryOutputs.writing(kafka.topics(), schemaRegistry, settings.schemaRegistry());
-    TopologySettings topology = settings.topology(topics, router).withMetrics(new TopologyMetrics(registry));
+    TopologySettings topology = settings.topology(topics, router).withMetrics(new TopologyMetrics(registry))
+        .withIntegrity(integrity);
+    // key ids and mode only: a Keyring never prints a secret
+    LOG.info("integrity {}", integrity);
     this.clientProperties = kafka.clientProperties();
     this.schemaTopic = kafka.topics().schemas().name();
     StreamsBuilder builder = new StreamsBuilder();

@@ -1,6 +1,7 @@
 package dev.notifier.streams;
 
 import dev.notifier.schemas.Topics;
+import dev.notifier.schemas.integrity.Keyring;
 import dev.notifier.streams.expand.RuleBook;
 import dev.notifier.streams.expand.RuleBookLoader;
 import dev.notifier.streams.feedback.SuppressionPolicy;
@@ -17,11 +18,12 @@ import java.util.function.Consumer;
  * rendering, routing, the largest event accepted, the clock that stamps statuses, the counters it
  * moves, how often the policy stage looks for due digests and held mail, and the suppression policy
  * (which feedback suppresses an address, and whether critical mail ignores suppressions), and when to
- * commit sooner than the commit interval ({@link CaughtUpCommits}).
+ * commit sooner than the commit interval ({@link CaughtUpCommits}), and the keys notifications are signed with
+ * ({@link Keyring}; off by default).
  */
 public record TopologySettings(Topics topics, RuleBook rules, Duration dedupWindow, Renderer renderer,
     AccountRouter router, int maxEventBytes, Clock clock, TopologyMetrics metrics, Duration policyTick,
-    SuppressionPolicy suppressions, CaughtUpCommits commits) {
+    SuppressionPolicy suppressions, CaughtUpCommits commits, Keyring integrity) {
 
   public static final Duration DEFAULT_DEDUP_WINDOW = Duration.ofHours(24);
   public static final int DEFAULT_MAX_EVENT_BYTES = 1024 * 1024;
@@ -32,7 +34,7 @@ public record TopologySettings(Topics topics, RuleBook rules, Duration dedupWind
   public TopologySettings(Topics topics, RuleBook rules, Duration dedupWindow, Renderer renderer,
       AccountRouter router, int maxEventBytes, Clock clock) {
     this(topics, rules, dedupWindow, renderer, router, maxEventBytes, clock, TopologyMetrics.unscraped(),
-        DEFAULT_POLICY_TICK, SuppressionPolicy.DEFAULTS, CaughtUpCommits.OFF);
+        DEFAULT_POLICY_TICK, SuppressionPolicy.DEFAULTS, CaughtUpCommits.OFF, Keyring.off());
   }
 
   /** Default settings: the built-in rules and templates, a 24 h dedup window, one account. */
@@ -81,12 +83,17 @@ public record TopologySettings(Topics topics, RuleBook rules, Duration dedupWind
     return copy(f -> f.commits = newCommits);
   }
 
+  /** Signs what is written to the send topic with {@code keys} when they sign ({@code integrity} section). */
+  public TopologySettings withIntegrity(Keyring keys) {
+    return copy(f -> f.integrity = keys);
+  }
+
   /** These settings with {@code change} made. */
   private TopologySettings copy(Consumer<Fields> change) {
     Fields f = new Fields(this);
     change.accept(f);
     return new TopologySettings(f.topics, f.rules, f.dedupWindow, f.renderer, f.router, f.maxEventBytes, f.clock,
-        f.metrics, f.policyTick, f.suppressions, f.commits);
+        f.metrics, f.policyTick, f.suppressions, f.commits, f.integrity);
   }
 
   /** The settings, each of which a copy may change. */
@@ -102,6 +109,7 @@ public record TopologySettings(Topics topics, RuleBook rules, Duration dedupWind
     Duration policyTick;
     SuppressionPolicy suppressions;
     CaughtUpCommits commits;
+    Keyring integrity;
 
     Fields(TopologySettings s) {
       topics = s.topics;
@@ -115,6 +123,7 @@ public record TopologySettings(Topics topics, RuleBook rules, Duration dedupWind
       policyTick = s.policyTick;
       suppressions = s.suppressions;
       commits = s.commits;
+      integrity = s.integrity;
     }
   }
 }

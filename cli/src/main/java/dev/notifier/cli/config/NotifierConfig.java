@@ -8,12 +8,15 @@ import dev.notifier.feedback.webhook.WebhookSettings;
 import dev.notifier.schemas.admin.TopicLayout;
 import dev.notifier.schemas.config.KafkaSettings;
 import dev.notifier.schemas.config.UnsubscribeSettings;
+import dev.notifier.schemas.integrity.IntegritySettings;
+import dev.notifier.schemas.integrity.Keyring;
 import dev.notifier.sender.config.AccountSettings;
 import dev.notifier.sender.config.WorkerSettings;
 import dev.notifier.streams.StreamsSettings;
 import dev.notifier.streams.route.AccountRoute;
 import dev.notifier.streams.route.AccountRouter;
 import java.util.List;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -23,8 +26,9 @@ import java.util.stream.Collectors;
  * out new topics (topics), the Kafka principals of each role (acls, for {@code notifier acls}), and the
  * web console's users and workers (console; null when the file has none), the bounce mailbox
  * ({@code bounces}, optional, for {@code notifier bounces}), the provider webhooks ({@code webhooks},
- * optional, for {@code notifier webhooks}) and one-click unsubscribe links ({@code unsubscribe}, optional:
- * the workers add them to their mail, {@code notifier webhooks} serves them).
+ * optional, for {@code notifier webhooks}), one-click unsubscribe links ({@code unsubscribe}, optional:
+ * the workers add them to their mail, {@code notifier webhooks} serves them) and the signing of
+ * notifications ({@code integrity}, off by default; see docs/SECURITY.md).
  */
 public record NotifierConfig(
     @JsonProperty("kafka") KafkaSettings kafka,
@@ -37,7 +41,8 @@ public record NotifierConfig(
     @JsonProperty("console") ConsoleSettings console,
     @JsonProperty("bounces") MailboxSettings bounces,
     @JsonProperty("webhooks") WebhookSettings webhooks,
-    @JsonProperty("unsubscribe") UnsubscribeSettings unsubscribe) {
+    @JsonProperty("unsubscribe") UnsubscribeSettings unsubscribe,
+    @JsonProperty("integrity") IntegritySettings integrity) {
 
   public NotifierConfig {
     if (kafka == null) {
@@ -57,12 +62,25 @@ public record NotifierConfig(
       // a receiver serving nothing is refused as the file is read, as before the unsubscribe links
       webhooks.requireSomethingToServe(unsubscribe != null);
     }
+    integrity = integrity == null ? IntegritySettings.off() : integrity;
+  }
+
+  /**
+   * The keys the streams app, the workers and replays sign and check notifications with, their secrets read
+   * from {@code env} (or their files) now: a missing or short secret stops start-up naming the key and the fix.
+   */
+  public Keyring keyring(Function<String, String> env) {
+    try {
+      return integrity.keyring(env);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigFile.ConfigException(e.getMessage(), e);
+    }
   }
 
   /** This config with another management section (a command-line override). */
   public NotifierConfig withManagement(ManagementSettings management) {
     return new NotifierConfig(kafka, accounts, streams, worker, management, topics, acls, console, bounces, webhooks,
-        unsubscribe);
+        unsubscribe, integrity);
   }
 
   /** The worker's settings: its section plus the accounts. */

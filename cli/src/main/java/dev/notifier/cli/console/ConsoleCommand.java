@@ -70,7 +70,9 @@ public final class ConsoleCommand implements Callable<Integer> {
     // with a schema registry configured the status and dead-letter topics may hold its wire format: read
     // both, and write a replay's statuses as streams.schemaRegistry.outputs says
     Topics topics = RegistryOutputs.writingIfConfigured(file.kafka().topics(), file.streams().schemaRegistry());
-    try (ConsoleServer console = ConsoleServer.start(settings, file.kafka(), topics, from::get, Clock.systemUTC())) {
+    try (ConsoleServer console = ConsoleServer.start(settings, file.kafka(), topics, from::get, Clock.systemUTC(),
+        // replays from the console are signed like the CLI's; without the keys the console does not start
+        file.keyring(System::getenv))) {
       out.println("notifier console: http://" + settings.host() + ":" + console.port() + "/ (Ctrl-C to stop)");
       out.flush();
       CountDownLatch stop = new CountDownLatch(1);

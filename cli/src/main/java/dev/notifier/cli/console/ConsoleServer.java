@@ -18,6 +18,7 @@ import dev.notifier.cli.ops.suppressions.SuppressionList;
 import dev.notifier.cli.ops.suppressions.SuppressionView;
 import dev.notifier.schemas.NotificationIds;
 import dev.notifier.schemas.Topics;
+import dev.notifier.schemas.integrity.Keyring;
 import dev.notifier.schemas.config.KafkaSettings;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -66,9 +67,11 @@ public final class ConsoleServer implements AutoCloseable {
   private final Duration readTimeout;
   private final AccountsScrape accounts;
   private final Function<String, String> fromOfAccount;
+  private final Keyring integrity;
 
   private ConsoleServer(HttpServer server, ExecutorService executor, ConsoleSettings settings, KafkaSettings kafka,
-      Topics topics, Function<String, String> fromOfAccount, Clock clock) {
+      Topics topics, Function<String, String> fromOfAccount, Clock clock, Keyring integrity) {
+    this.integrity = integrity;
     this.server = server;
     this.executor = executor;
     this.access = new Access(settings);
@@ -86,6 +89,12 @@ public final class ConsoleServer implements AutoCloseable {
    */
   public static ConsoleServer start(ConsoleSettings settings, KafkaSettings kafka, Topics topics,
       Function<String, String> fromOfAccount, Clock clock) {
+    return start(settings, kafka, topics, fromOfAccount, clock, Keyring.off());
+  }
+
+  /** As above, signing replayed notifications with {@code integrity} when it signs (the config's integrity section). */
+  public static ConsoleServer start(ConsoleSettings settings, KafkaSettings kafka, Topics topics,
+      Function<String, String> fromOfAccount, Clock clock, Keyring integrity) {
     HttpServer http;
     try {
       http = HttpServer.create(new InetSocketAddress(settings.host(), settings.port()), 0);
@@ -98,7 +107,8 @@ public final class ConsoleServer implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
-    ConsoleServer console = new ConsoleServer(http, executor, settings, kafka, topics, fromOfAccount, clock);
+    ConsoleServer console = new ConsoleServer(http, executor, settings, kafka, topics, fromOfAccount, clock,
+        integrity);
     http.createContext("/", console::handle);
     http.setExecutor(executor);
     http.start();
@@ -278,7 +288,7 @@ public final class ConsoleServer implements AutoCloseable {
     m.put("hidden", hidden);
     m.put("csrf", access.csrfToken(user));
     m.put("back", params.get("id") == null ? "/dead-letters" : "/notification?id=" + Params.encode(params.get("id")));
-    ReplayService service = new ReplayService(kafka.clientProperties(), topics, reader(), clock);
+    ReplayService service = new ReplayService(kafka.clientProperties(), topics, reader(), clock, integrity);
     ReplayService.Planned planned;
     try {
       planned = service.plan(request);

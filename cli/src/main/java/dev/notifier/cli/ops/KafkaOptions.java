@@ -4,6 +4,7 @@ import dev.notifier.cli.config.ConfigFile;
 import dev.notifier.cli.config.NotifierConfig;
 import dev.notifier.schemas.Topics;
 import dev.notifier.schemas.config.KafkaSettings;
+import dev.notifier.schemas.integrity.Keyring;
 import dev.notifier.schemas.registry.RegistryOutputs;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
@@ -52,6 +53,26 @@ public final class KafkaOptions {
   public Topics writingTopics() {
     NotifierConfig file = configFile();
     return RegistryOutputs.writingIfConfigured(settings().topics(), file == null ? null : file.streams().schemaRegistry());
+  }
+
+  /**
+   * The keys a command that writes the send topic (a replay) signs with: the config's {@code integrity} section,
+   * off without {@code --config}. With integrity on and a key's secret not available to this user, the command
+   * stops before it reads anything: what it wrote would be refused by workers that require signatures.
+   */
+  public Keyring integrity(String command) {
+    NotifierConfig file = configFile();
+    if (file == null) {
+      return Keyring.off();
+    }
+    try {
+      return file.keyring(System::getenv);
+    } catch (RuntimeException e) {
+      throw new OpsException(command + " cannot sign what it writes (" + e.getMessage() + "). The config's "
+          + "integrity.mode is " + file.integrity().mode().name().toLowerCase(java.util.Locale.ROOT) + ": workers "
+          + "that require signatures would refuse every replayed notification as a POLICY dead letter. Run it where "
+          + "the integrity keys are available (the same secretEnv or secretFile the workers have)", e);
+    }
   }
 
   /** The whole file given with {@code --config}; null without one. */

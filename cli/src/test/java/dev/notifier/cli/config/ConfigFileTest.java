@@ -159,4 +159,40 @@ class ConfigFileTest {
     assertThatThrownBy(() -> ConfigFile.load(write(base + "unsubscribe: {baseUrl: 'https://mail.example.com'}\n")))
         .isInstanceOf(ConfigException.class).hasMessageContaining("unsubscribe.keyEnv is missing");
   }
+
+  @Test
+  void theIntegritySectionIsOffByDefaultAndABadOneNamesKeyValueAndFixWithoutTheSecret() throws IOException {
+    String base = "kafka: {bootstrapServers: 'localhost:9092'}\n"
+        + "accounts:\n  - {id: a, host: h, port: 25, security: none, from: a@example.com, systemDefault: true}\n";
+    NotifierConfig plain = ConfigFile.load(write(base));
+    assertThat(plain.integrity().mode()).isEqualTo(dev.notifier.schemas.integrity.IntegrityMode.OFF);
+    assertThat(plain.keyring(name -> null).signs()).isFalse();
+
+    String secret = java.util.Base64.getEncoder().encodeToString(new byte[32]);
+    NotifierConfig on = ConfigFile.load(write(base + "integrity:\n  mode: require\n  signWith: k2\n  keys:\n"
+        + "    - {id: k2, secretEnv: NOTIFIER_K2}\n    - {id: k1, secretFile: " + dir.resolve("k1") + "}\n"));
+    Files.writeString(dir.resolve("k1"), secret + "\n");
+    dev.notifier.schemas.integrity.Keyring ring = on.keyring(java.util.Map.of("NOTIFIER_K2", secret)::get);
+    assertThat(ring.requires()).isTrue();
+    assertThat(ring.signWith()).isEqualTo("k2");
+    assertThat(on.toString()).doesNotContain(secret);
+    assertThat(ring.toString()).doesNotContain(secret);
+
+    assertThatThrownBy(() -> ConfigFile.load(write(base + "integrity: {mode: strict}\n")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("integrity.mode").hasMessageContaining("'strict'")
+        .hasMessageContaining("require");
+    assertThatThrownBy(() -> ConfigFile.load(write(base + "integrity:\n  mode: sign\n  signWith: k9\n  keys:\n"
+        + "    - {id: k1, secretEnv: NOTIFIER_K1}\n")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("integrity.signWith 'k9'").hasMessageContaining("[k1]");
+    assertThatThrownBy(() -> ConfigFile.load(write(base + "integrity:\n  mode: sign\n  signWith: k1\n  keys:\n"
+        + "    - {id: k1, secret: abc}\n")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("integrity.keys[0].secret");
+    String shortSecret = java.util.Base64.getEncoder().encodeToString(new byte[16]);
+    assertThatThrownBy(() -> on.keyring(java.util.Map.of("NOTIFIER_K2", shortSecret)::get))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("integrity.keys[0] (id 'k2')")
+        .hasMessageContaining("16 bytes").hasMessageContaining("openssl rand -base64 32")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain(shortSecret));
+    assertThatThrownBy(() -> on.keyring(name -> null)).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("secretEnv NOTIFIER_K2 is not set");
+  }
 }

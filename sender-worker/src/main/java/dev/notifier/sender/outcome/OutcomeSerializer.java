@@ -44,6 +44,10 @@ public final class OutcomeSerializer implements Serializer<Object> {
     if (value instanceof Feedback f) {
       return feedback.serialize(topic, f);
     }
+    if (value instanceof byte[] bytes) {
+      // a retry or wait record serialized and signed by the RetryWriter (integrity on)
+      return bytes;
+    }
     if (value instanceof String schema) {
       // the schemas it writes, published to the schema topic at start-up
       return schema.getBytes(java.nio.charset.StandardCharsets.UTF_8);

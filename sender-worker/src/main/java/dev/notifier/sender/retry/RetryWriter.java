@@ -5,6 +5,7 @@ import static dev.notifier.sender.outcome.OutcomeLog.LOG;
 import dev.notifier.avro.DeliveryState;
 import dev.notifier.avro.Notification;
 import dev.notifier.schemas.Topics;
+import dev.notifier.schemas.integrity.Keyring;
 import dev.notifier.sender.config.BackoffPolicy;
 import dev.notifier.sender.metrics.WorkerMetrics;
 import dev.notifier.sender.outcome.AcknowledgedWrites;
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.DoubleSupplier;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.Serializer;
 
 /**
  * The retry stage's writes. A failed attempt the table calls transient ({@link Action#RETRY},
@@ -41,6 +43,8 @@ public final class RetryWriter {
   private final WorkerMetrics metrics;
   private final AttemptFeedback feedback;
   private final RetryPlacement placement;
+  private final Keyring integrity;
+  private final Serializer<Notification> notifications;
 
   /** As below, placing records by their key's hash. */
   public RetryWriter(Topics topics, AcknowledgedWrites writes, Statuses statuses, BackoffPolicy backoff, Clock clock,
@@ -55,6 +59,20 @@ public final class RetryWriter {
   public RetryWriter(Topics topics, AcknowledgedWrites writes, Statuses statuses, BackoffPolicy backoff, Clock clock,
       DoubleSupplier random, DeadEnd deadEnd, WorkerMetrics metrics, AttemptFeedback feedback,
       RetryPlacement placement) {
+    this(topics, writes, statuses, backoff, clock, random, deadEnd, metrics, feedback, placement, Keyring.off());
+  }
+
+  /**
+   * As above, signing every retry and wait record with {@code integrity} when it signs: the worker holds the key,
+   * and a record it writes back (the account changed on an unknown outcome, a hop to another tier) must verify
+   * when a worker reads it again.
+   */
+  public RetryWriter(Topics topics, AcknowledgedWrites writes, Statuses statuses, BackoffPolicy backoff, Clock clock,
+      DoubleSupplier random, DeadEnd deadEnd, WorkerMetrics metrics, AttemptFeedback feedback,
+      RetryPlacement placement, Keyring integrity) {
+    this.integrity = integrity;
+    // the retry and wait tiers' own format, as the worker's producer would write it (see OutcomeSerializer)
+    this.notifications = topics.retry(1).valueSerde().serializer();
     // topic names resolved once (see Statuses)
     this.waitTopics = topics.waitTiers().stream().map(dev.notifier.schemas.Topic::name).toArray(String[]::new);
     for (int tier = 1; tier <= Topics.RETRY_TIERS; tier++) {
@@ -181,7 +199,16 @@ public final class RetryWriter {
 
   /** {@code n} for {@code topic} under the delivery's key, on its send partition's number ({@link RetryPlacement}). */
   private ProducerRecord<String, Object> record(String topic, Delivery d, Notification n) {
-    return new ProducerRecord<>(topic, placement.partition(topic, d.sendPartition()), d.record().key(), n);
+    Integer partition = placement.partition(topic, d.sendPartition());
+    String key = d.record().key();
+    if (!integrity.signs()) {
+      return new ProducerRecord<>(topic, partition, key, n);
+    }
+    // serialized here, so the signature is over the very bytes written (OutcomeSerializer passes bytes through)
+    byte[] value = notifications.serialize(topic, n);
+    ProducerRecord<String, Object> record = new ProducerRecord<>(topic, partition, key, value);
+    integrity.sign(record.headers(), key == null ? null : key.getBytes(StandardCharsets.UTF_8), value);
+    return record;
   }
 
   /** Retries that ran out: an {@link Action#EXPIRED} dead letter whose fix tells the story. */

@@ -56,7 +56,9 @@ public final class DltReplayCommand extends DltQuery {
         maxReplays, force);
     // a replay writes QUEUED statuses: in the format the config's streams.schemaRegistry.outputs names
     Topics topics = kafka.writingTopics();
-    ReplayService service = new ReplayService(kafka.settings().clientProperties(), topics, topicReader(), clock);
+    // signed as the config's integrity section says; a missing key stops the replay here, before anything is read
+    ReplayService service = new ReplayService(kafka.settings().clientProperties(), topics, topicReader(), clock,
+        kafka.integrity("notifier dlt replay"));
     ReplayService.Planned planned = service.plan(request);
     Replayer.Provenance provenance = provenance();
     ReplayPlan plan = planned.plan();

@@ -7,6 +7,7 @@ import dev.notifier.cli.ops.ProgressBar;
 import dev.notifier.cli.ops.StatusEntry;
 import dev.notifier.cli.ops.TopicReader;
 import dev.notifier.schemas.Topics;
+import dev.notifier.schemas.integrity.Keyring;
 import dev.notifier.sender.Sleeper;
 import java.time.Clock;
 import java.util.List;
@@ -35,8 +36,16 @@ public final class ReplayService {
   private final Topics topics;
   private final TopicReader reader;
   private final Clock clock;
+  private final Keyring integrity;
 
   public ReplayService(Properties clientProperties, Topics topics, TopicReader reader, Clock clock) {
+    this(clientProperties, topics, reader, clock, Keyring.off());
+  }
+
+  /** As above, the replayed notifications signed with {@code integrity} when it signs. */
+  public ReplayService(Properties clientProperties, Topics topics, TopicReader reader, Clock clock,
+      Keyring integrity) {
+    this.integrity = integrity;
     this.clientProperties = clientProperties;
     this.topics = topics;
     this.reader = reader;
@@ -95,7 +104,7 @@ public final class ReplayService {
 
   /** Replays what was planned; returns how many were written. */
   public int replay(Planned planned, Replayer.Provenance provenance, ProgressBar progress) {
-    return new Replayer(clientProperties, topics, clock).replay(planned.plan(), provenance, planned.replayCounts(),
+    return new Replayer(clientProperties, topics, clock, integrity).replay(planned.plan(), provenance, planned.replayCounts(),
         planned.request().force(), planned.request().pacer(System::nanoTime, Sleeper.SYSTEM), progress);
   }
 }

@@ -10,6 +10,7 @@ import dev.notifier.schemas.KafkaSchemaStore;
 import dev.notifier.schemas.Topics;
 import dev.notifier.schemas.admin.AclCatalogue;
 import dev.notifier.schemas.admin.TopicCheck;
+import dev.notifier.schemas.integrity.Keyring;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
@@ -39,6 +40,7 @@ public final class Replayer {
   private final Topics topics;
   private final Clock clock;
   private final Serializer<Notification> notifications;
+  private final Keyring integrity;
 
   /**
    * A replayer writing to the topics of {@code topics}: a decoded notification goes back to the send
@@ -47,6 +49,15 @@ public final class Replayer {
    * otherwise — so the topic keeps one format and analysts' registry tools read a replayed record too.
    */
   public Replayer(Properties clientProperties, Topics topics, Clock clock) {
+    this(clientProperties, topics, clock, Keyring.off());
+  }
+
+  /**
+   * As above, signing each record written to the send topic with {@code integrity} when it signs (the config's
+   * {@code integrity} section): a worker requiring signatures sends a replayed notification like the topology's.
+   */
+  public Replayer(Properties clientProperties, Topics topics, Clock clock, Keyring integrity) {
+    this.integrity = integrity;
     this.clientProperties = clientProperties;
     this.topics = topics;
     this.clock = clock;
@@ -138,6 +149,8 @@ public final class Replayer {
     h.add(ReplayHeaders.OS_USER, utf8(provenance.osUser()));
     h.add(ReplayHeaders.REASON, utf8(provenance.reason()));
     h.add(ReplayHeaders.COUNT, utf8(String.valueOf(count)));
+    // over the bytes written; replaces a signature an undecodable record came with
+    integrity.sign(h, record.key() == null ? null : utf8(record.key()), record.value());
     return record;
   }
 
