@@ -97,21 +97,14 @@ final class AccountLane implements AutoCloseable {
       Statuses statuses, RetryWriter retries, Consumer<Delivery> finished, Sleeper sleeper, Clock clock,
       Function<String, String> env, String workerId, WorkerMetrics.AccountMeters meters) {
     this(account, guard, throttle, classifier, statuses, retries, finished, sleeper, clock, env, workerId, meters,
-        Failover.NONE);
+        Failover.NONE, null);
   }
 
   /**
    * @param clock what "now" is when a delivery's {@code expiresAt} is checked again, as it leaves the queue
    * @param failover where mail this account certainly did not take goes next ({@link FailoverChains})
+   * @param unsubscribe the one-click unsubscribe headers its mail carries (null: none)
    */
-  AccountLane(AccountSettings account, AccountGuard guard, AccountThrottle throttle, ReplyClassifier classifier,
-      Statuses statuses, RetryWriter retries, Consumer<Delivery> finished, Sleeper sleeper, Clock clock,
-      Function<String, String> env, String workerId, WorkerMetrics.AccountMeters meters, Failover failover) {
-    this(account, guard, throttle, classifier, statuses, retries, finished, sleeper, clock, env, workerId, meters,
-        failover, null);
-  }
-
-  /** @param unsubscribe the one-click unsubscribe headers its mail carries (null: none) */
   AccountLane(AccountSettings account, AccountGuard guard, AccountThrottle throttle, ReplyClassifier classifier,
       Statuses statuses, RetryWriter retries, Consumer<Delivery> finished, Sleeper sleeper, Clock clock,
       Function<String, String> env, String workerId, WorkerMetrics.AccountMeters meters, Failover failover,
