@@ -23,6 +23,7 @@ import dev.notifier.sender.smtp.UnsubscribeLinks;
 import dev.notifier.streams.StreamsApp;
 import dev.notifier.streams.StreamsSettings;
 import dev.notifier.streams.route.AccountRouter;
+import dev.notifier.testkit.Resources;
 import dev.notifier.testkit.kafka.EmbeddedKafka;
 import dev.notifier.testkit.smtp.ReceivedMessage;
 import dev.notifier.testkit.smtp.ScriptableSmtpServer;
@@ -98,27 +99,7 @@ class UnsubscribeIntegrationTest {
 
   @AfterAll
   static void stop() {
-    if (worker != null) {
-      worker.close();
-    }
-    if (pool != null) {
-      pool.shutdownNow();
-    }
-    if (receiver != null) {
-      receiver.close();
-    }
-    if (writer != null) {
-      writer.close();
-    }
-    if (app != null) {
-      app.close();
-    }
-    if (smtp != null) {
-      smtp.close();
-    }
-    if (kafka != null) {
-      kafka.close();
-    }
+    Resources.closeInOrder(worker, Resources.stopping(pool), receiver, writer, app, smtp, kafka);
   }
 
   @Test

@@ -19,6 +19,7 @@ import dev.notifier.sender.SenderWorker;
 import dev.notifier.sender.WorkerContext;
 import dev.notifier.sender.config.AccountSettings;
 import dev.notifier.sender.config.WorkerSettings;
+import dev.notifier.testkit.Resources;
 import dev.notifier.testkit.kafka.EmbeddedKafka;
 import dev.notifier.testkit.smtp.ReceivedMessage;
 import dev.notifier.testkit.smtp.ScriptableSmtpServer;
@@ -108,18 +109,7 @@ class DltCommandsIntegrationTest {
 
   @AfterAll
   static void stop() {
-    if (worker != null) {
-      worker.close();
-    }
-    if (pool != null) {
-      pool.shutdownNow();
-    }
-    if (smtp != null) {
-      smtp.close();
-    }
-    if (kafka != null) {
-      kafka.close();
-    }
+    Resources.closeInOrder(worker, Resources.stopping(pool), smtp, kafka);
   }
 
   @Test

@@ -23,6 +23,7 @@ import dev.notifier.sender.config.WorkerSettings;
 import dev.notifier.streams.StreamsApp;
 import dev.notifier.streams.StreamsSettings;
 import dev.notifier.streams.route.AccountRouter;
+import dev.notifier.testkit.Resources;
 import dev.notifier.testkit.kafka.EmbeddedKafka;
 import dev.notifier.testkit.smtp.ScriptableSmtpServer;
 import dev.notifier.testkit.smtp.Stage;
@@ -106,21 +107,7 @@ class StatusCommandIntegrationTest {
 
   @AfterAll
   static void stop() {
-    if (worker != null) {
-      worker.close();
-    }
-    if (pool != null) {
-      pool.shutdownNow();
-    }
-    if (app != null) {
-      app.close();
-    }
-    if (smtp != null) {
-      smtp.close();
-    }
-    if (kafka != null) {
-      kafka.close();
-    }
+    Resources.closeInOrder(worker, Resources.stopping(pool), app, smtp, kafka);
   }
 
   @Test
