@@ -10,7 +10,6 @@ import dev.notifier.sender.retry.MalformedHeaderException;
 import dev.notifier.sender.retry.RetryHeaders;
 import dev.notifier.schemas.integrity.Keyring;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -199,7 +198,7 @@ final class PartitionSource implements ConsumerRebalanceListener {
       return;
     }
     // the signature is checked over the bytes as they came, before anything reads them
-    Keyring.Verdict signature = integrity.signs() ? integrity.check(record.headers(), keyBytes(record), record.value())
+    Keyring.Verdict signature = integrity.signs() ? integrity.check(record.headers(), record.key(), record.value())
         : null;
     boolean refuse = signature != null && !signature.valid() && integrity.requires();
     if (signature != null && !signature.valid() && !refuse) {
@@ -248,11 +247,6 @@ final class PartitionSource implements ConsumerRebalanceListener {
     } else {
       dispatcher.dispatch(delivery);
     }
-  }
-
-  /** The record's key as the producer wrote it: the send, retry and wait topics have UTF-8 string keys. */
-  private static byte[] keyBytes(ConsumerRecord<String, byte[]> record) {
-    return record.key() == null ? null : record.key().getBytes(StandardCharsets.UTF_8);
   }
 
   /**

@@ -77,6 +77,23 @@ public final class Keyring {
     headers.add(HEADER, signature(key, value).getBytes(StandardCharsets.US_ASCII));
   }
 
+  /**
+   * {@link #sign(Headers, byte[], byte[])} for a record of a string-keyed topic (the send, retry and wait
+   * topics): its key bytes are the key in UTF-8, as Kafka's string serializer writes it.
+   */
+  public void sign(Headers headers, String key, byte[] value) {
+    sign(headers, keyBytes(key), value);
+  }
+
+  /** {@link #check(Headers, byte[], byte[])} for a record of a string-keyed topic (see {@link #sign(Headers, String, byte[])}). */
+  public Verdict check(Headers headers, String key, byte[] value) {
+    return check(headers, keyBytes(key), value);
+  }
+
+  private static byte[] keyBytes(String key) {
+    return key == null ? null : key.getBytes(StandardCharsets.UTF_8);
+  }
+
   /** The header value a record with {@code key} and {@code value} is signed with: {@code keyId:base64}. */
   public String signature(byte[] key, byte[] value) {
     if (!signs()) {

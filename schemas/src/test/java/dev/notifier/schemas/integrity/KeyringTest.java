@@ -54,7 +54,7 @@ class KeyringTest {
     assertThat(ring.check(headers, KEY, tampered).kind()).isEqualTo(Keyring.Kind.MISMATCH);
     assertThat(ring.check(headers, "n-2".getBytes(StandardCharsets.UTF_8), VALUE).kind())
         .isEqualTo(Keyring.Kind.MISMATCH);
-    assertThat(ring.check(headers, null, VALUE).kind()).isEqualTo(Keyring.Kind.MISMATCH);
+    assertThat(ring.check(headers, (byte[]) null, VALUE).kind()).isEqualTo(Keyring.Kind.MISMATCH);
     // key and value bytes are length-prefixed: moving a byte across the boundary is a change
     assertThat(ring.check(headers, "n-1t".getBytes(StandardCharsets.UTF_8),
         "he notification's bytes".getBytes(StandardCharsets.UTF_8)).kind()).isEqualTo(Keyring.Kind.MISMATCH);

@@ -207,7 +207,7 @@ public final class RetryWriter {
     // serialized here, so the signature is over the very bytes written (OutcomeSerializer passes bytes through)
     byte[] value = notifications.serialize(topic, n);
     ProducerRecord<String, Object> record = new ProducerRecord<>(topic, partition, key, value);
-    integrity.sign(record.headers(), key == null ? null : key.getBytes(StandardCharsets.UTF_8), value);
+    integrity.sign(record.headers(), key, value);
     return record;
   }
 

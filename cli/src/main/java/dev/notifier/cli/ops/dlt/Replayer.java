@@ -150,7 +150,7 @@ public final class Replayer {
     h.add(ReplayHeaders.REASON, utf8(provenance.reason()));
     h.add(ReplayHeaders.COUNT, utf8(String.valueOf(count)));
     // over the bytes written; replaces a signature an undecodable record came with
-    integrity.sign(h, record.key() == null ? null : utf8(record.key()), record.value());
+    integrity.sign(h, record.key(), record.value());
     return record;
   }
 
