@@ -233,6 +233,12 @@ final class BenchKafka {
    * the fastest.
    */
   static Progress watch(LongSupplier count, long target, Duration cap, Duration window) throws InterruptedException {
+    return watch(count, target, cap, window, () -> { });
+  }
+
+  /** As {@link #watch(LongSupplier, long, Duration, Duration)}, running {@code atFirst} at the first sample above zero. */
+  static Progress watch(LongSupplier count, long target, Duration cap, Duration window, Runnable atFirst)
+      throws InterruptedException {
     long start = System.nanoTime();
     long deadline = start + cap.toNanos();
     long firstAt = -1;
@@ -245,6 +251,7 @@ final class BenchKafka {
       if (now > 0 && firstAt < 0) {
         firstAt = t;
         firstCount = now;
+        atFirst.run();
         deadline = Math.min(deadline, t + window.toNanos());
       }
       if (now != last) {
@@ -275,6 +282,11 @@ final class BenchKafka {
       // a run that finished between two samples has no interval of its own: take the whole watch
       return lastAt > firstAt && done > firstCount ? Stats.rate(done - firstCount, lastAt - firstAt)
           : Stats.rate(done, wallNanos);
+    }
+
+    /** Finished within the measured window (after the first sample above zero). */
+    long inWindow() {
+      return done - firstCount;
     }
 
     boolean complete() {

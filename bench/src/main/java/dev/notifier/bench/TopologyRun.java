@@ -10,9 +10,10 @@ package dev.notifier.bench;
  * @param appCpuNanos CPU time of the application's own threads (broker excluded)
  * @param processCpuNanos CPU time of the whole process over the run (the embedded broker included)
  * @param verified output records counted in the output topic, or -1 when not counted
+ * @param window CPU spent within the measured window, by whose threads spent it
  */
 record TopologyRun(String name, String guarantee, BenchKafka.Progress progress, int fanOut, long appCpuNanos,
-    long processCpuNanos, long verified) {
+    long processCpuNanos, long verified, CpuSplit.Delta window) {
 
   double eventsPerSecond() {
     return progress.rate();
@@ -29,5 +30,11 @@ record TopologyRun(String name, String guarantee, BenchKafka.Progress progress, 
 
   double processCpuMillisPerEvent() {
     return progress.done() == 0 ? Double.NaN : processCpuNanos / 1e6 / progress.done();
+  }
+
+  /** CPU milliseconds per event finished within the measured window, of the threads {@code part} picks. */
+  double windowMillisPerEvent(java.util.function.ToLongFunction<CpuSplit.Delta> part) {
+    long events = progress.inWindow();
+    return events <= 0 ? Double.NaN : part.applyAsLong(window) / 1e6 / events;
   }
 }
