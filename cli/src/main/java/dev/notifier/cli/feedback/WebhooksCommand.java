@@ -72,7 +72,7 @@ public final class WebhooksCommand extends OpsCommand {
         FeedbackWriter writer = new FeedbackWriter(kafka.settings().clientProperties(), kafka.settings().topics(),
             "notifier webhooks");
         WebhookReceiver receiver = new WebhookReceiver(new InetSocketAddress(w.host(), w.port()), ses, sendgrid,
-            unsubscribe, writer::write, metrics.registry());
+            unsubscribe, writer::write, metrics.registry(), clock);
         ManagementServer server = ManagementServer.start(management.apply(config.management()), metrics,
             Health.all(List.of()))) {
       Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "notifier-webhooks-shutdown"));

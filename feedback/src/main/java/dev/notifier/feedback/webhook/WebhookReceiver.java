@@ -14,8 +14,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.time.Clock;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -47,6 +47,8 @@ public final class WebhookReceiver implements AutoCloseable {
   private final UnsubscribeTokens unsubscribe;
   private final Consumer<List<Feedback>> sink;
   private final MeterRegistry registry;
+  /** Stamps the feedback of one-click unsubscribes (providers' feedback carries their own time). */
+  private final Clock clock;
 
   /** Requests refused, tagged provider and reason (unsigned, bad-signature, stale, malformed, ...). */
   public static final String REFUSED = "notifier.webhook.requests.refused";
@@ -73,6 +75,14 @@ public final class WebhookReceiver implements AutoCloseable {
    */
   public WebhookReceiver(InetSocketAddress bind, SnsVerifier ses, SendGridVerifier sendgrid,
       UnsubscribeTokens unsubscribe, Consumer<List<Feedback>> sink, MeterRegistry registry) throws IOException {
+    this(bind, ses, sendgrid, unsubscribe, sink, registry, Clock.systemUTC());
+  }
+
+  /** As the one above, stamping one-click unsubscribes with {@code clock}. */
+  public WebhookReceiver(InetSocketAddress bind, SnsVerifier ses, SendGridVerifier sendgrid,
+      UnsubscribeTokens unsubscribe, Consumer<List<Feedback>> sink, MeterRegistry registry, Clock clock)
+      throws IOException {
+    this.clock = clock;
     this.unsubscribe = unsubscribe;
     this.ses = ses;
     this.sendgrid = sendgrid;
@@ -198,7 +208,7 @@ public final class WebhookReceiver implements AutoCloseable {
       body(e.getRequestBody());
       Feedback f = Feedback.newBuilder().setAddress(claim.get().address()).setKind(FeedbackKind.UNSUBSCRIBE)
           .setNotificationId(claim.get().notificationId()).setCategory(category)
-          .setDiagnostic("one-click unsubscribe from " + category).setSource(UNSUBSCRIBE).setAt(Instant.now())
+          .setDiagnostic("one-click unsubscribe from " + category).setSource(UNSUBSCRIBE).setAt(clock.instant())
           .build();
       try {
         sink.accept(List.of(f));

@@ -12,6 +12,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -28,6 +31,7 @@ import org.junit.jupiter.api.Test;
 class UnsubscribeEndpointTest {
 
   private static final String ID = "6f1c2a4e-0c9b-3d55-9a57-2f0b1d8e7c11";
+  private static final Instant NOW = Instant.parse("2026-12-04T09:30:00Z");
   private final UnsubscribeTokens tokens = new UnsubscribeTokens(
       "k3y-0f-at-least-thirty-two-bytes-for-hmac".getBytes(StandardCharsets.UTF_8));
   private final List<Feedback> stored = new CopyOnWriteArrayList<>();
@@ -37,7 +41,7 @@ class UnsubscribeEndpointTest {
   @BeforeEach
   void start() throws Exception {
     receiver = new WebhookReceiver(new InetSocketAddress("127.0.0.1", 0), null, null, tokens, stored::addAll,
-        new SimpleMeterRegistry());
+        new SimpleMeterRegistry(), Clock.fixed(NOW, ZoneOffset.UTC));
   }
 
   @AfterEach
@@ -67,6 +71,7 @@ class UnsubscribeEndpointTest {
       assertThat(f.getCategory()).isEqualTo("bug");
       assertThat(f.getNotificationId()).isEqualTo(ID);
       assertThat(f.getSource()).isEqualTo("unsubscribe");
+      assertThat(f.getAt()).isEqualTo(NOW);
     });
     assertThat(receiver.accepted()).isEqualTo(Map.of("unsubscribe", 1L));
   }
