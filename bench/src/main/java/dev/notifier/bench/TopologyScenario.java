@@ -64,6 +64,9 @@ final class TopologyScenario {
   static final String NOTIFIER_DIGESTS = "notifier topology, digests on half the rules";
   /** The notifier as shipped: the built-in rules set no cap, so all its mail takes one hop. */
   static final String NOTIFIER_SHIPPED = "notifier topology, built-in rules as shipped (one hop)";
+  /** Two stream threads on the machine's two cores: what a second thread adds (reported). */
+  static final String FAN_OUT_TWO_THREADS = "fan-out Streams app (a), 2 stream threads";
+  static final String NOTIFIER_TWO_THREADS = "notifier topology, 2 stream threads";
   /** The notifier at its own default commit interval, when that differs from the common {@link #COMMIT_INTERVAL}. */
   static final String NOTIFIER_OWN_COMMIT = "notifier topology, commit "
       + StreamsSettings.DEFAULT_COMMIT_INTERVAL.toMillis() + " ms (its default)";
@@ -160,6 +163,11 @@ final class TopologyScenario {
           () -> notifierWithDigests(digests), digests.status().name(), COMMIT_INTERVAL));
       runs.add(repartitioned(NOTIFIER, ALO, "bench-notifier-alo" + r, alo.events().name(), aloEvents, () -> notifier(alo),
           alo.status().name(), COMMIT_INTERVAL));
+      // the second core: both apps on two stream threads (the 4 partitions' tasks split between them)
+      runs.add(streams(FAN_OUT_TWO_THREADS, EOS, "bench-fanout2-eos" + r, input, n,
+          () -> fanOut(input, "bench.fanout2-eos.out"), "bench.fanout2-eos.out", 2));
+      runs.add(repartitioned(NOTIFIER_TWO_THREADS, EOS, "bench-notifier2-eos" + r, input, n, () -> notifier(eos),
+          eos.status().name(), COMMIT_INTERVAL, 2));
     }
     return runs;
   }
@@ -193,7 +201,7 @@ final class TopologyScenario {
   /** One warm-up run (see {@link #warmUp}): from the start of {@code input} until the compilers are quiet. */
   private void warm(String name, String appId, String input, int events, Supplier<Topology> topology)
       throws Exception {
-    KafkaStreams streams = new KafkaStreams(topology.get(), properties(appId, EOS, COMMIT_INTERVAL));
+    KafkaStreams streams = new KafkaStreams(topology.get(), properties(appId, EOS, COMMIT_INTERVAL, 1));
     long start = System.nanoTime();
     long done = 0;
     double jitCores = Double.NaN;
@@ -297,7 +305,13 @@ final class TopologyScenario {
    */
   private TopologyRun streams(String name, String guarantee, String appId, String watched, int events,
       Supplier<Topology> topology, String output) throws Exception {
-    return streams(name, guarantee, appId, events, topology, output, window(), COMMIT_INTERVAL,
+    return streams(name, guarantee, appId, watched, events, topology, output, 1);
+  }
+
+  /** As above, on {@code threads} stream threads. */
+  private TopologyRun streams(String name, String guarantee, String appId, String watched, int events,
+      Supplier<Topology> topology, String output, int threads) throws Exception {
+    return streams(name, guarantee, appId, events, topology, output, window(), COMMIT_INTERVAL, threads,
         admin -> BenchKafka.committed(admin, appId, watched));
   }
 
@@ -308,19 +322,25 @@ final class TopologyScenario {
    */
   private TopologyRun repartitioned(String name, String guarantee, String appId, String watched, int events,
       Supplier<Topology> topology, String output, Duration commitInterval) throws Exception {
+    return repartitioned(name, guarantee, appId, watched, events, topology, output, commitInterval, 1);
+  }
+
+  /** As above, on {@code threads} stream threads. */
+  private TopologyRun repartitioned(String name, String guarantee, String appId, String watched, int events,
+      Supplier<Topology> topology, String output, Duration commitInterval, int threads) throws Exception {
     String repartition = appId + "-by-recipient-repartition";
-    return streams(name, guarantee, appId, events, topology, output, window(), commitInterval,
+    return streams(name, guarantee, appId, events, topology, output, window(), commitInterval, threads,
         admin -> Math.min(BenchKafka.committed(admin, appId, watched),
             BenchKafka.committed(admin, appId, repartition) / BenchKafka.GROUP_SIZE));
   }
 
   private TopologyRun streams(String name, String guarantee, String appId, int events, Supplier<Topology> topology,
-      String output, Duration window, Duration commitInterval, java.util.function.ToLongFunction<Admin> done)
+      String output, Duration window, Duration commitInterval, int threads, java.util.function.ToLongFunction<Admin> done)
       throws Exception {
     kafka.createTopic(output);
     long outputBefore = kafka.endOffsets(output);
     long cpu0 = Cpu.processNanos();
-    KafkaStreams streams = new KafkaStreams(topology.get(), properties(appId, guarantee, commitInterval));
+    KafkaStreams streams = new KafkaStreams(topology.get(), properties(appId, guarantee, commitInterval, threads));
     BenchKafka.Progress progress;
     long appCpu;
     CpuSplit[] first = new CpuSplit[1];
@@ -376,7 +396,8 @@ final class TopologyScenario {
    * producer batching and compression included), one stream thread, the variant's guarantee and the
    * same commit interval.
    */
-  private Properties properties(String appId, String guarantee, Duration commitInterval) throws Exception {
+  private Properties properties(String appId, String guarantee, Duration commitInterval, int threads)
+      throws Exception {
     StreamsSettings settings = StreamsSettings.defaults().withApplicationId(appId)
         .withStateDir(Files.createTempDirectory("bench-streams-").toString());
     Properties props = StreamsApp.properties(new KafkaSettings(kafka.bootstrap(), "", Map.of()), settings);
@@ -384,6 +405,7 @@ final class TopologyScenario {
     // the same commit interval for every variant and guarantee (exactly-once's default), but for the variant
     // that measures the notifier's own
     props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitInterval.toMillis());
+    props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, threads);
     return props;
   }
 
@@ -450,7 +472,7 @@ final class TopologyScenario {
         "broker", "JIT", "GC", "rest (RocksDB…)", "events committed → output offsets, per run"),
         rows));
     s.note("Events fan out to the 3 members of a group (100 groups, 300 users); " + config.partitions()
-        + " partitions; 1 stream thread; commit.interval.ms " + COMMIT_INTERVAL.toMillis() + " for every variant"
+        + " partitions; 1 stream thread (but the two \"2 stream threads\" variants); commit.interval.ms " + COMMIT_INTERVAL.toMillis() + " for every variant"
         + (StreamsSettings.DEFAULT_COMMIT_INTERVAL.equals(COMMIT_INTERVAL) ? "" : " but \"" + NOTIFIER_OWN_COMMIT
         + "\"") + ".");
     s.note("The progress of the notifier and of (c) is the events committed at the input and, three candidates"
@@ -509,6 +531,11 @@ final class TopologyScenario {
         shippedRate, find(variants, FAN_OUT, EOS), Double.NaN);
     targetRow("notifier with the built-in rules as shipped, one hop / notifier, every recipient capped, two hops"
         + " (exactly_once_v2, reported: what the policy stage's repartition costs)", shippedRate, notifier, Double.NaN);
+    double notifierTwo = find(variants, NOTIFIER_TWO_THREADS, EOS);
+    targetRow("notifier / bare fan-out (a), both on 2 stream threads (exactly_once_v2, reported)", notifierTwo,
+        find(variants, FAN_OUT_TWO_THREADS, EOS), Double.NaN);
+    targetRow("notifier on 2 stream threads / on 1 (exactly_once_v2, reported: what the second core adds)",
+        notifierTwo, notifier, Double.NaN);
     targetRow("same-shape (c) / bare fan-out (a) (exactly_once_v2, reported: what the shape costs)",
         find(variants, SAME_SHAPE, EOS), find(variants, FAN_OUT, EOS), Double.NaN);
     s.note("notifier exactly_once_v2 / transactional pipe: " + Report.times(Stats.ratio(notifier,
