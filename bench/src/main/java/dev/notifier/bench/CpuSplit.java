@@ -114,6 +114,21 @@ final class CpuSplit {
     return name.equals("main") || name.startsWith("kafka-admin-client-thread | adminclient-");
   }
 
+  /** A measured window: {@link #open} at its start (a watch's first sample), {@link #close} at its end. */
+  static final class Window {
+
+    private CpuSplit start;
+
+    void open() {
+      start = now();
+    }
+
+    /** What the window cost, split; nothing when it never opened (the run finished no event). */
+    Delta close(String appMarker) {
+      return start == null ? Delta.NONE : now().since(start, appMarker);
+    }
+  }
+
   /**
    * CPU nanoseconds over a window.
    *

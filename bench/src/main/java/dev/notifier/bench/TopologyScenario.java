@@ -311,7 +311,7 @@ final class TopologyScenario {
   /** As above, on {@code threads} stream threads. */
   private TopologyRun streams(String name, String guarantee, String appId, String watched, int events,
       Supplier<Topology> topology, String output, int threads) throws Exception {
-    return streams(name, guarantee, appId, events, topology, output, window(), COMMIT_INTERVAL, threads,
+    return streams(name, guarantee, appId, events, topology, output, COMMIT_INTERVAL, threads,
         admin -> BenchKafka.committed(admin, appId, watched));
   }
 
@@ -329,13 +329,13 @@ final class TopologyScenario {
   private TopologyRun repartitioned(String name, String guarantee, String appId, String watched, int events,
       Supplier<Topology> topology, String output, Duration commitInterval, int threads) throws Exception {
     String repartition = appId + "-by-recipient-repartition";
-    return streams(name, guarantee, appId, events, topology, output, window(), commitInterval, threads,
+    return streams(name, guarantee, appId, events, topology, output, commitInterval, threads,
         admin -> Math.min(BenchKafka.committed(admin, appId, watched),
             BenchKafka.committed(admin, appId, repartition) / BenchKafka.GROUP_SIZE));
   }
 
   private TopologyRun streams(String name, String guarantee, String appId, int events, Supplier<Topology> topology,
-      String output, Duration window, Duration commitInterval, int threads, java.util.function.ToLongFunction<Admin> done)
+      String output, Duration commitInterval, int threads, java.util.function.ToLongFunction<Admin> done)
       throws Exception {
     kafka.createTopic(output);
     long outputBefore = kafka.endOffsets(output);
@@ -343,14 +343,14 @@ final class TopologyScenario {
     KafkaStreams streams = new KafkaStreams(topology.get(), properties(appId, guarantee, commitInterval, threads));
     BenchKafka.Progress progress;
     long appCpu;
-    CpuSplit[] first = new CpuSplit[1];
+    CpuSplit.Window measured = new CpuSplit.Window();
     CpuSplit.Delta inWindow;
     try (Admin admin = kafka.admin()) {
       streams.start();
-      progress = BenchKafka.watch(() -> done.applyAsLong(admin), events, config.topologyCap(), window,
-          () -> first[0] = CpuSplit.now());
+      progress = BenchKafka.watch(() -> done.applyAsLong(admin), events, config.topologyCap(), window(),
+          measured::open);
       appCpu = Cpu.threadsNanos(appId);
-      inWindow = first[0] == null ? CpuSplit.Delta.NONE : CpuSplit.now().since(first[0], appId);
+      inWindow = measured.close(appId);
     } finally {
       streams.close(Duration.ofSeconds(30));
       streams.cleanUp();
@@ -373,14 +373,14 @@ final class TopologyScenario {
     long cpu0 = Cpu.processNanos();
     BenchKafka.Progress progress;
     long appCpu;
-    CpuSplit[] first = new CpuSplit[1];
+    CpuSplit.Window measured = new CpuSplit.Window();
     CpuSplit.Delta inWindow;
     try (Admin admin = kafka.admin()) {
       thread.start();
       progress = BenchKafka.watch(() -> BenchKafka.committed(admin, id, input), config.events(), config.topologyCap(),
-          window(), () -> first[0] = CpuSplit.now());
+          window(), measured::open);
       appCpu = Cpu.threadsNanos(id);
-      inWindow = first[0] == null ? CpuSplit.Delta.NONE : CpuSplit.now().since(first[0], id);
+      inWindow = measured.close(id);
     } finally {
       pipe.stop();
       thread.join(30_000);
