@@ -154,12 +154,19 @@ class RetryIntegrationTest extends WorkerIntegrationSupport {
 
   @Test
   void aRestartedServerCostsThePooledConnectionsNoRetry() throws Exception {
-    // Step 1: a worker with four connections, all opened by four slow sends at once, then idle
+    // Step 1: a worker with four connections, all opened by four slow sends at once, then idle. The mails go in
+    // one at a time, each once the one before holds its connection: mail queued together would be pipelined on
+    // one connection (a CI run under load saw a single connection take all four)
     h.smtp = ScriptableSmtpServer.builder().start();
-    h.smtp.script().delay(Stage.DATA_END, Duration.ofSeconds(1));
+    h.smtp.script().delay(Stage.DATA_END, Duration.ofSeconds(3));
     AccountSettings account = h.localAccount().withPoolSize(POOL).withLimits(Limits.of(1_000));
     h.startWorker(settings("retry-6", account, Duration.ofMinutes(5)), name -> null);
-    h.produce(batch("r-6-warm", POOL));
+    for (int i = 0; i < POOL; i++) {
+      h.produce(batch("r-6-warm-" + i, 1));
+      int open = i + 1;
+      Await.until(WorkerHarness.TIMEOUT, open + " connections open",
+          () -> h.smtp.maxConcurrentConnections() >= open);
+    }
     h.smtp.awaitMessages(POOL, WorkerHarness.TIMEOUT);
     assertThat(h.smtp.maxConcurrentConnections()).as("every pooled connection open").isEqualTo(POOL);
     // the server holds a message before its delayed reply to the end of data: a restart before the replies
