@@ -36,6 +36,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -87,7 +88,7 @@ class UnsubscribeIntegrationTest {
     UnsubscribeSettings bootstrap = new UnsubscribeSettings("http://127.0.0.1:1", "NOTIFIER_UNSUBSCRIBE_KEY");
     UnsubscribeTokens tokens = bootstrap.tokens(env::get);
     receiver = new WebhookReceiver(new InetSocketAddress("127.0.0.1", 0), null, null, tokens, writer::write,
-        new SimpleMeterRegistry());
+        new SimpleMeterRegistry(), Clock.systemUTC());
     UnsubscribeSettings unsubscribe = new UnsubscribeSettings("http://127.0.0.1:" + receiver.port(),
         "NOTIFIER_UNSUBSCRIBE_KEY");
     worker = new SenderWorker(WorkerContext.builder(settings, new WorkerSettings(null, "unsubscribe-it-worker", null,

@@ -45,7 +45,7 @@ class WebhookMetricsTest {
     try (ProcessMetrics metrics = new ProcessMetrics();
         WebhookReceiver receiver = new WebhookReceiver(new InetSocketAddress("127.0.0.1", 0), null,
             new SendGridVerifier(Base64.getEncoder().encodeToString(sendgrid.getPublic().getEncoded()), clock),
-            stored::addAll, metrics.registry());
+            null, stored::addAll, metrics.registry(), clock);
         ManagementServer server = ManagementServer.start(ManagementSettings.loopback(0), metrics,
             Health.all(List.of()))) {
       String before = Scrape.get(server.port(), Management.METRICS_PATH).body();

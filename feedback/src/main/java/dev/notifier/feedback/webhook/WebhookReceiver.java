@@ -60,25 +60,14 @@ public final class WebhookReceiver implements AutoCloseable {
   /** A receiver whose counts are kept in a registry of its own (see {@link #refusals()}). */
   public WebhookReceiver(InetSocketAddress bind, SnsVerifier ses, SendGridVerifier sendgrid,
       Consumer<List<Feedback>> sink) throws IOException {
-    this(bind, ses, sendgrid, sink, new SimpleMeterRegistry());
-  }
-
-  /** A receiver counting in {@code registry}: the configured providers' accepted counters start at 0. */
-  public WebhookReceiver(InetSocketAddress bind, SnsVerifier ses, SendGridVerifier sendgrid,
-      Consumer<List<Feedback>> sink, MeterRegistry registry) throws IOException {
-    this(bind, ses, sendgrid, null, sink, registry);
+    this(bind, ses, sendgrid, null, sink, new SimpleMeterRegistry(), Clock.systemUTC());
   }
 
   /**
-   * A receiver that also serves one-click unsubscribe links ({@code /unsubscribe/TOKEN}) when
-   * {@code unsubscribe} is given (null: it answers 404 there).
+   * A receiver counting in {@code registry} (the configured providers' accepted counters start at 0) that also
+   * serves one-click unsubscribe links ({@code /unsubscribe/TOKEN}) when {@code unsubscribe} is given (null: it
+   * answers 404 there), stamping their feedback with {@code clock}.
    */
-  public WebhookReceiver(InetSocketAddress bind, SnsVerifier ses, SendGridVerifier sendgrid,
-      UnsubscribeTokens unsubscribe, Consumer<List<Feedback>> sink, MeterRegistry registry) throws IOException {
-    this(bind, ses, sendgrid, unsubscribe, sink, registry, Clock.systemUTC());
-  }
-
-  /** As the one above, stamping one-click unsubscribes with {@code clock}. */
   public WebhookReceiver(InetSocketAddress bind, SnsVerifier ses, SendGridVerifier sendgrid,
       UnsubscribeTokens unsubscribe, Consumer<List<Feedback>> sink, MeterRegistry registry, Clock clock)
       throws IOException {
