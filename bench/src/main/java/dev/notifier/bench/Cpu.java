@@ -23,6 +23,11 @@ final class Cpu {
     return -1;
   }
 
+  /** CPU time so far of the calling thread. */
+  static long currentThreadNanos() {
+    return THREADS.getCurrentThreadCpuTime();
+  }
+
   /** CPU time so far of the live threads whose names contain {@code marker}. */
   static long threadsNanos(String marker) {
     long total = 0;

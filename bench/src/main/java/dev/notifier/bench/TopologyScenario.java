@@ -103,6 +103,9 @@ final class TopologyScenario {
   private final Report report;
   /** A notification the notifier rendered in the warm-up: the same-shape app's bodies. */
   private Notification sample;
+  /** The notifier's own work with no Kafka, and its runs (one per repetition, interleaved with the apps). */
+  private RenderFloor floor;
+  private final List<RenderFloor.Result> floorRuns = new ArrayList<>();
 
   TopologyScenario(BenchKafka kafka, BenchConfig config, Report report) {
     this.kafka = kafka;
@@ -152,6 +155,10 @@ final class TopologyScenario {
       // event is done when its input offset and its three candidates' repartition offsets are committed
       runs.add(repartitioned(NOTIFIER, EOS, "bench-notifier-eos" + r, input, n, () -> notifier(eos), eos.status().name(),
           COMMIT_INTERVAL));
+      RenderFloor.Result alone = floor.run(window());
+      floorRuns.add(alone);
+      BenchMain.log("topology: %s: %d events, %.0f events/s, %.3f CPU ms/event", RenderFloor.NAME, alone.events(),
+          alone.eventsPerSecond(), alone.cpuMillisPerEvent());
       if (!StreamsSettings.DEFAULT_COMMIT_INTERVAL.equals(COMMIT_INTERVAL)) {
         runs.add(repartitioned(NOTIFIER_OWN_COMMIT, EOS, "bench-notifier-own-eos" + r, input, n, () -> notifier(eos),
             eos.status().name(), StreamsSettings.DEFAULT_COMMIT_INTERVAL));
@@ -195,6 +202,7 @@ final class TopologyScenario {
     warm("warm-up fan-out", "bench-warm-fanout", input, events, () -> fanOut(input, "bench.warm.out"));
     warm("warm-up notifier", "bench-warm-notifier", input, events, () -> notifier(warm));
     sample = firstNotification(warm);
+    warmFloor();
     warm("warm-up same-shape", "bench-warm-shape", input, events, () -> sameShape(warmShape, input));
   }
 
@@ -230,6 +238,21 @@ final class TopologyScenario {
       streams.cleanUp();
     }
     BenchMain.log("topology: %s: %d events in %.1f s, JIT compilers at the end %.2f of a core", name, done,
+        (System.nanoTime() - start) / 1e9, jitCores);
+  }
+
+  /** {@link #floor}'s warm-up, as the apps': runs of 2 s until the JIT compilers are quiet, for at most {@link #WARM_UP_CAP}. */
+  private void warmFloor() {
+    floor = new RenderFloor();
+    long start = System.nanoTime();
+    double jitCores;
+    do {
+      long jit0 = CpuSplit.jitNanosNow();
+      long t0 = System.nanoTime();
+      floor.run(JIT_QUIET_OVER);
+      jitCores = (double) (CpuSplit.jitNanosNow() - jit0) / (System.nanoTime() - t0);
+    } while (jitCores >= JIT_QUIET_CORES && System.nanoTime() - start < WARM_UP_CAP.toNanos());
+    BenchMain.log("topology: warm-up %s: %.1f s, JIT compilers at the end %.2f of a core", RenderFloor.NAME,
         (System.nanoTime() - start) / 1e9, jitCores);
   }
 
@@ -538,6 +561,24 @@ final class TopologyScenario {
         notifierTwo, notifier, Double.NaN);
     targetRow("same-shape (c) / bare fan-out (a) (exactly_once_v2, reported: what the shape costs)",
         find(variants, SAME_SHAPE, EOS), find(variants, FAN_OUT, EOS), Double.NaN);
+    double alone = Stats.median(floorRuns.stream().map(RenderFloor.Result::eventsPerSecond).toList());
+    s.table(new Report.Table(RenderFloor.NAME, List.of("events/s (median)", "events/s per run", "CPU ms/event (median)"),
+        List.of(List.of(Report.fmt(alone), String.join(", ", floorRuns.stream()
+            .map(r -> Report.fmt(r.eventsPerSecond())).toList()),
+            Report.fmt(Stats.median(floorRuns.stream().map(RenderFloor.Result::cpuMillisPerEvent).toList()))))));
+    s.data(RenderFloor.NAME, Map.of("eventsPerSecondMedian", alone,
+        "eventsPerSecond", floorRuns.stream().map(RenderFloor.Result::eventsPerSecond).toList(),
+        "cpuMsPerEvent", floorRuns.stream().map(RenderFloor.Result::cpuMillisPerEvent).toList()));
+    s.note("The notifier's own work per event, no Kafka: on the bench's own thread, no broker, client, store or"
+        + " commit; each event of the same input parsed, its three candidates rendered by the shipped templates"
+        + " through the topology's own Rendering, each notification and its QUEUED status serialized with the"
+        + " topics' serdes. The directory and dedup lookups, the repartition and the producer are left out: it is"
+        + " a ceiling for any topology that renders the same mail on one thread. One " + window().toMillis()
+        + " ms run per repetition, interleaved with the apps, after a warm-up until the JIT compilers are quiet.");
+    targetRow("the notifier's own work alone, no Kafka / bare fan-out (a) (reported: the ceiling of the ratio above"
+        + " on one thread)", alone, find(variants, FAN_OUT, EOS), Double.NaN);
+    targetRow("notifier (exactly_once_v2) / its own work alone, no Kafka (reported: what Kafka, the stores and the"
+        + " lookups leave of it)", notifier, alone, Double.NaN);
     s.note("notifier exactly_once_v2 / transactional pipe: " + Report.times(Stats.ratio(notifier,
         find(variants, PIPE, EOS))));
     report.chart(Charts.bars("topology-throughput.png", "Topology throughput, median of " + config.repetitions()

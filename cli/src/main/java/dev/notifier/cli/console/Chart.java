@@ -1,5 +1,6 @@
 package dev.notifier.cli.console;
 
+import com.github.mustachejava.util.HtmlEscaper;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
@@ -50,6 +51,8 @@ final class Chart {
   }
 
   private static String escape(String s) {
-    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    java.io.StringWriter out = new java.io.StringWriter();
+    HtmlEscaper.escape(s, out);
+    return out.toString();
   }
 }

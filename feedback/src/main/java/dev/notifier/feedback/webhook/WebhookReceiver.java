@@ -2,6 +2,7 @@ package dev.notifier.feedback.webhook;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.mustachejava.util.HtmlEscaper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.notifier.avro.Feedback;
@@ -212,8 +213,9 @@ public final class WebhookReceiver implements AutoCloseable {
   }
 
   private static String html(String text) {
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;")
-        .replace("'", "&#39;");
+    java.io.StringWriter out = new java.io.StringWriter();
+    HtmlEscaper.escape(text, out);
+    return out.toString();
   }
 
   private static void page(HttpExchange e, int status, String title, String body) throws IOException {

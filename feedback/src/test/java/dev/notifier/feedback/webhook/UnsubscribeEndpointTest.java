@@ -89,6 +89,23 @@ class UnsubscribeEndpointTest {
   }
 
   @Test
+  void aCategoryIsShownAsTextNeverAsMarkup() throws Exception {
+    // a category is a template name, the operator's: one with markup is shown, escaped, on both pages
+    String category = "<script>alert('x')</script>&\"";
+    String token = tokens.mint(ID, category, "bob@example.com");
+    HttpResponse<String> page = http.send(HttpRequest.newBuilder(link(token)).GET().build(),
+        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> done = oneClick(token);
+
+    for (HttpResponse<String> response : List.of(page, done)) {
+      assertThat(response.statusCode()).isEqualTo(200);
+      assertThat(response.body()).contains("<b>&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&amp;&quot;</b>")
+          .doesNotContain("<script>");
+    }
+    assertThat(stored).singleElement().satisfies(f -> assertThat(f.getCategory()).isEqualTo(category));
+  }
+
+  @Test
   void aForgedOrChangedTokenIsRefusedAndCounted() throws Exception {
     UnsubscribeTokens forger = new UnsubscribeTokens("not-the-key-but-also-thirty-two-bytes-long"
         .getBytes(StandardCharsets.UTF_8));
