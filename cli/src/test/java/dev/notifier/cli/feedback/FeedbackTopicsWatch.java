@@ -3,9 +3,14 @@ package dev.notifier.cli.feedback;
 import dev.notifier.avro.DeliveryState;
 import dev.notifier.avro.DeliveryStatus;
 import dev.notifier.avro.Suppression;
+import dev.notifier.cli.publish.Publisher;
+import dev.notifier.cli.publish.RecordKind;
 import dev.notifier.schemas.Topics;
 import dev.notifier.schemas.config.KafkaSettings;
 import dev.notifier.testkit.Await;
+import dev.notifier.testkit.smtp.ScriptableSmtpServer;
+import java.io.BufferedReader;
+import java.io.StringReader;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -16,7 +21,10 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.Serdes;
 
-/** What the feedback tests wait for: a notification's outcome in the ledger, an address's suppression. */
+/**
+ * What the feedback tests publish and wait for: events and the directory in, a notification's outcome in
+ * the ledger, an address's suppression, the mail an SMTP server received.
+ */
 final class FeedbackTopicsWatch {
 
   private final KafkaSettings settings;
@@ -25,6 +33,21 @@ final class FeedbackTopicsWatch {
   FeedbackTopicsWatch(KafkaSettings settings, Topics topics) {
     this.settings = settings;
     this.topics = topics;
+  }
+
+  /** Publishes JSON lines of {@code kind}, as {@code notifier publish} does. */
+  void publish(RecordKind kind, String... jsonLines) {
+    try (Publisher publisher = new Publisher(settings.clientProperties(), topics)) {
+      publisher.publish(new BufferedReader(new StringReader(String.join("\n", jsonLines))), kind, false);
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot publish " + kind + " " + String.join(" ", jsonLines), e);
+    }
+  }
+
+  /** The notification ids of the messages {@code smtp} received for {@code address}. */
+  static List<String> idsMailedTo(ScriptableSmtpServer smtp, String address) {
+    return smtp.messages().stream().filter(m -> m.recipients().contains(address))
+        .map(m -> m.header("X-Notifier-Notification-Id").orElse("?")).toList();
   }
 
   /** The first SENT or SKIPPED status of notification {@code id}, waiting at most {@code timeout}. */

@@ -13,7 +13,6 @@ import dev.notifier.cli.ops.OpsTestSupport;
 import dev.notifier.feedback.webhook.SendGridVerifier;
 import dev.notifier.feedback.webhook.WebhookReceiver;
 import dev.notifier.cli.ops.OpsTestSupport.Run;
-import dev.notifier.cli.publish.Publisher;
 import dev.notifier.cli.publish.RecordKind;
 import dev.notifier.schemas.NotificationIds;
 import dev.notifier.schemas.Topics;
@@ -33,10 +32,8 @@ import dev.notifier.testkit.smtp.Stage;
 import dev.notifier.testkit.smtp.Transcript;
 import jakarta.mail.Session;
 import jakarta.mail.internet.MimeMessage;
-import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
-import java.io.StringReader;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -109,13 +106,11 @@ class SuppressionIntegrationTest {
   @Test
   void aRejectionAtRcptSuppressesTheAddressAndTheNextEventNeverReachesSmtp() throws Exception {
     // Step 1: the directory, and an event for alice and bob (whose mailbox is gone)
-    try (Publisher publisher = new Publisher(settings.clientProperties(), TOPICS)) {
-      publisher.publish(lines("{\"userId\":\"alice\",\"email\":\"alice@example.com\"}",
-          "{\"userId\":\"bob\",\"email\":\"Gone@Example.org\"}",
-          "{\"userId\":\"carol\",\"email\":\"carol@example.com\"}"), RecordKind.USERS, false);
-      assertThat(app.awaitDirectory(3, 0, Duration.ofSeconds(60))).as("directory loaded").isTrue();
-      publisher.publish(lines(event("zt-bug-9-assign-1")), RecordKind.EVENTS, false);
-    }
+    publish(RecordKind.USERS, "{\"userId\":\"alice\",\"email\":\"alice@example.com\"}",
+        "{\"userId\":\"bob\",\"email\":\"Gone@Example.org\"}",
+        "{\"userId\":\"carol\",\"email\":\"carol@example.com\"}");
+    assertThat(app.awaitDirectory(3, 0, Duration.ofSeconds(60))).as("directory loaded").isTrue();
+    publish(RecordKind.EVENTS, event("zt-bug-9-assign-1"));
     OpsTestSupport.awaitStates(kafka.bootstrapServers(), TOPICS, Map.of(
         id("zt-bug-9-assign-1", "alice@example.com"), DeliveryState.SENT,
         id("zt-bug-9-assign-1", "Gone@Example.org"), DeliveryState.DEAD), Duration.ofSeconds(90));
@@ -130,9 +125,7 @@ class SuppressionIntegrationTest {
     assertThat(rcptsTo(GONE)).isEqualTo(1);
 
     // Step 3: the next event for both: alice gets it, bob is suppressed and never reaches SMTP
-    try (Publisher publisher = new Publisher(settings.clientProperties(), TOPICS)) {
-      publisher.publish(lines(event("zt-bug-9-assign-2")), RecordKind.EVENTS, false);
-    }
+    publish(RecordKind.EVENTS, event("zt-bug-9-assign-2"));
     Map<String, DeliveryStatus> ledger = OpsTestSupport.awaitStates(kafka.bootstrapServers(), TOPICS, Map.of(
         id("zt-bug-9-assign-2", "alice@example.com"), DeliveryState.SENT,
         id("zt-bug-9-assign-2", "Gone@Example.org"), DeliveryState.SKIPPED), Duration.ofSeconds(90));
@@ -177,9 +170,7 @@ class SuppressionIntegrationTest {
     assertThat(again.err()).contains(GONE + " is not suppressed: nothing to remove");
 
     // Step 6: mail flows again
-    try (Publisher publisher = new Publisher(settings.clientProperties(), TOPICS)) {
-      publisher.publish(lines(event("zt-bug-9-assign-3")), RecordKind.EVENTS, false);
-    }
+    publish(RecordKind.EVENTS, event("zt-bug-9-assign-3"));
     OpsTestSupport.awaitStates(bootstrap, TOPICS, Map.of(
         id("zt-bug-9-assign-3", "Gone@Example.org"), DeliveryState.SENT), Duration.ofSeconds(90));
     assertThat(rcptsTo(GONE)).isEqualTo(2);
@@ -188,10 +179,8 @@ class SuppressionIntegrationTest {
   @Test
   void anOperatorSuppressesAnAddressByHandAndExportsTheList() throws Exception {
     String bootstrap = kafka.bootstrapServers();
-    try (Publisher publisher = new Publisher(settings.clientProperties(), TOPICS)) {
-      publisher.publish(lines("{\"userId\":\"dave\",\"email\":\"dave@example.net\"}",
-          "{\"userId\":\"carol\",\"email\":\"carol@example.com\"}"), RecordKind.USERS, false);
-    }
+    publish(RecordKind.USERS, "{\"userId\":\"dave\",\"email\":\"dave@example.net\"}",
+        "{\"userId\":\"carol\",\"email\":\"carol@example.com\"}");
     Run added = OpsTestSupport.run("suppressions", "add", "Dave@Example.net", "--reason", "asked us by phone",
         "--category", "bug.*", "--for", "30d", "--bootstrap-server", bootstrap);
     System.out.println("$ notifier suppressions add Dave@Example.net\n" + added.out() + added.err());
@@ -201,10 +190,8 @@ class SuppressionIntegrationTest {
 
     Awaitility.await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
       String eventId = "zt-bug-11-" + UUID.randomUUID();
-      try (Publisher publisher = new Publisher(settings.clientProperties(), TOPICS)) {
-        publisher.publish(lines(event(eventId).replace("\"userId\":\"alice\"", "\"userId\":\"dave\"")
-            .replace(",\"cc\":[{\"userId\":\"bob\"}]", ",\"cc\":[]")), RecordKind.EVENTS, false);
-      }
+      publish(RecordKind.EVENTS, event(eventId).replace("\"userId\":\"alice\"", "\"userId\":\"dave\"")
+          .replace(",\"cc\":[{\"userId\":\"bob\"}]", ",\"cc\":[]"));
       // the topology's global table follows the topic within moments: an event just before may still be sent
       assertThat(awaitOutcome(id(eventId, "dave@example.net")).getReason()).isEqualTo("suppressed");
     });
@@ -244,9 +231,7 @@ class SuppressionIntegrationTest {
     GreenMail imap = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_IMAP).dynamicPort());
     imap.start();
     try {
-      try (Publisher publisher = new Publisher(settings.clientProperties(), TOPICS)) {
-        publisher.publish(lines("{\"userId\":\"erin\",\"email\":\"erin@example.net\"}"), RecordKind.USERS, false);
-      }
+      publish(RecordKind.USERS, "{\"userId\":\"erin\",\"email\":\"erin@example.net\"}");
       String accepted = mailAccepted("erin", ERIN);
       assertThat(idsMailedTo(ERIN)).containsExactly(accepted);
       GreenMailUser mailbox = imap.setUser("bounces@notifier.test", "bounces", "imap-secret");
@@ -316,18 +301,13 @@ class SuppressionIntegrationTest {
   }
 
   private static void publishFor(String userId, String eventId) {
-    try (Publisher publisher = new Publisher(settings.clientProperties(), TOPICS)) {
-      publisher.publish(lines(event(eventId).replace("\"userId\":\"alice\"", "\"userId\":\"" + userId + "\"")
-          .replace(",\"cc\":[{\"userId\":\"bob\"}]", ",\"cc\":[]")), RecordKind.EVENTS, false);
-    } catch (Exception e) {
-      throw new IllegalStateException("cannot publish event " + eventId, e);
-    }
+    publish(RecordKind.EVENTS, event(eventId).replace("\"userId\":\"alice\"", "\"userId\":\"" + userId + "\"")
+        .replace(",\"cc\":[{\"userId\":\"bob\"}]", ",\"cc\":[]"));
   }
 
   /** The notification ids of the messages the SMTP server received for {@code address}. */
   private static List<String> idsMailedTo(String address) {
-    return smtp.messages().stream().filter(m -> m.recipients().contains(address))
-        .map(m -> m.header("X-Notifier-Notification-Id").orElse("?")).toList();
+    return FeedbackTopicsWatch.idsMailedTo(smtp, address);
   }
 
   /** A Postfix DSN, as its bounce daemon writes one, for a notification to {@code to}. */
@@ -374,10 +354,8 @@ class SuppressionIntegrationTest {
     generator.initialize(new ECGenParameterSpec("secp256r1"));
     KeyPair sendgrid = generator.generateKeyPair();
     KeyPair forger = generator.generateKeyPair();
-    try (Publisher publisher = new Publisher(settings.clientProperties(), TOPICS)) {
-      publisher.publish(lines("{\"userId\":\"frank\",\"email\":\"frank@example.net\"}",
-          "{\"userId\":\"grace\",\"email\":\"grace@example.net\"}"), RecordKind.USERS, false);
-    }
+    publish(RecordKind.USERS, "{\"userId\":\"frank\",\"email\":\"frank@example.net\"}",
+        "{\"userId\":\"grace\",\"email\":\"grace@example.net\"}");
     java.time.Clock clock = java.time.Clock.systemUTC();
     try (FeedbackWriter writer = new FeedbackWriter(settings.clientProperties(), TOPICS, "test");
         WebhookReceiver receiver = new WebhookReceiver(new InetSocketAddress("127.0.0.1", 0), null,
@@ -399,10 +377,8 @@ class SuppressionIntegrationTest {
     java.util.concurrent.atomic.AtomicReference<String> skipped = new java.util.concurrent.atomic.AtomicReference<>();
     Awaitility.await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
       String eventId = "zt-bug-13-" + UUID.randomUUID();
-      try (Publisher publisher = new Publisher(settings.clientProperties(), TOPICS)) {
-        publisher.publish(lines(event(eventId).replace("\"userId\":\"alice\"", "\"userId\":\"frank\"")
-            .replace("\"userId\":\"bob\"", "\"userId\":\"grace\"")), RecordKind.EVENTS, false);
-      }
+      publish(RecordKind.EVENTS, event(eventId).replace("\"userId\":\"alice\"", "\"userId\":\"frank\"")
+          .replace("\"userId\":\"bob\"", "\"userId\":\"grace\""));
       assertThat(awaitOutcome(id(eventId, "frank@example.net")).getReason()).isEqualTo("suppressed");
       assertThat(awaitOutcome(id(eventId, "grace@example.net")).getState()).isEqualTo(DeliveryState.SENT);
       skipped.set(id(eventId, "frank@example.net"));
@@ -452,7 +428,7 @@ class SuppressionIntegrationTest {
         + "\"to\":[{\"userId\":\"alice\"}],\"cc\":[{\"userId\":\"bob\"}]}";
   }
 
-  private static BufferedReader lines(String... lines) {
-    return new BufferedReader(new StringReader(String.join("\n", lines)));
+  private static void publish(RecordKind kind, String... jsonLines) {
+    new FeedbackTopicsWatch(settings, TOPICS).publish(kind, jsonLines);
   }
 }

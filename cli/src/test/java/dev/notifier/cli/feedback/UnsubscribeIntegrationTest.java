@@ -6,7 +6,6 @@ import dev.notifier.avro.DeliveryState;
 import dev.notifier.avro.DeliveryStatus;
 import dev.notifier.avro.Suppression;
 import dev.notifier.avro.SuppressionReason;
-import dev.notifier.cli.publish.Publisher;
 import dev.notifier.cli.publish.RecordKind;
 import dev.notifier.feedback.webhook.WebhookReceiver;
 import dev.notifier.schemas.NotificationIds;
@@ -28,8 +27,6 @@ import dev.notifier.testkit.kafka.EmbeddedKafka;
 import dev.notifier.testkit.smtp.ReceivedMessage;
 import dev.notifier.testkit.smtp.ScriptableSmtpServer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.io.BufferedReader;
-import java.io.StringReader;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -106,10 +103,8 @@ class UnsubscribeIntegrationTest {
   @Test
   void theOneClickLinkInAMailSuppressesThatCategoryOnlyAndTheNextSuchMailNeverReachesSmtp() throws Exception {
     // Step 1: henry gets a bug mail; it carries the one-click headers, with no address in the link
-    try (Publisher publisher = new Publisher(settings.clientProperties(), TOPICS)) {
-      publisher.publish(lines("{\"userId\":\"henry\",\"email\":\"henry@example.net\"}",
-          "{\"userId\":\"carol\",\"email\":\"carol@example.com\"}"), RecordKind.USERS, false);
-    }
+    publish(RecordKind.USERS, "{\"userId\":\"henry\",\"email\":\"henry@example.net\"}",
+        "{\"userId\":\"carol\",\"email\":\"carol@example.com\"}");
     String bugMail = mailAccepted("bug", "zt-bug-21-sent-");
     ReceivedMessage received = smtp.messages().stream()
         .filter(m -> bugMail.equals(m.header("X-Notifier-Notification-Id").orElse(null))).findFirst().orElseThrow();
@@ -171,16 +166,11 @@ class UnsubscribeIntegrationTest {
         + "\"occurredAt\":\"2026-11-21T10:00:00Z\",\"actor\":{\"userId\":\"carol\"},"
         + "\"subject\":{\"kind\":\"" + type + "\",\"id\":\"21\",\"title\":\"Export is slow\"},"
         + "\"to\":[{\"userId\":\"henry\"}]}";
-    try (Publisher publisher = new Publisher(settings.clientProperties(), TOPICS)) {
-      publisher.publish(lines(event), RecordKind.EVENTS, false);
-    } catch (Exception e) {
-      throw new IllegalStateException("cannot publish event " + eventId, e);
-    }
+    publish(RecordKind.EVENTS, event);
   }
 
   private static List<String> idsMailedTo(String address) {
-    return smtp.messages().stream().filter(m -> m.recipients().contains(address))
-        .map(m -> m.header("X-Notifier-Notification-Id").orElse("?")).toList();
+    return FeedbackTopicsWatch.idsMailedTo(smtp, address);
   }
 
   /** The first SENT or SKIPPED status of notification {@code id}, waiting at most {@code timeout}. */
@@ -192,7 +182,7 @@ class UnsubscribeIntegrationTest {
     return new FeedbackTopicsWatch(settings, TOPICS).awaitSuppression(address);
   }
 
-  private static BufferedReader lines(String... lines) {
-    return new BufferedReader(new StringReader(String.join("\n", lines)));
+  private static void publish(RecordKind kind, String... jsonLines) {
+    new FeedbackTopicsWatch(settings, TOPICS).publish(kind, jsonLines);
   }
 }
