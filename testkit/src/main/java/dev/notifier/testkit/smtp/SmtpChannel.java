@@ -1,6 +1,5 @@
 package dev.notifier.testkit.smtp;
 
-import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
@@ -28,6 +27,10 @@ final class SmtpChannel implements Closeable {
     private Socket socket;
     private InputStream in;
     private OutputStream out;
+    /** What arrived from the client and is not read yet: {@code buffer[pos..limit)}. */
+    private final byte[] buffer = new byte[8192];
+    private int pos;
+    private int limit;
 
     SmtpChannel(Socket rawSocket) throws IOException {
         this.rawSocket = rawSocket;
@@ -36,8 +39,10 @@ final class SmtpChannel implements Closeable {
 
     private void use(Socket current) throws IOException {
         this.socket = current;
-        this.in = new BufferedInputStream(current.getInputStream());
+        this.in = current.getInputStream();
         this.out = new BufferedOutputStream(current.getOutputStream());
+        pos = 0;
+        limit = 0;
     }
 
     /** Performs the server side of a TLS handshake on the current connection. */
@@ -85,38 +90,62 @@ final class SmtpChannel implements Closeable {
         }
     }
 
+    /**
+     * The next line without its line end (LF, or CR LF), or what came before the client closed the
+     * connection (null if nothing did). Scans the buffer, so a long message costs a copy per line, not a
+     * call per byte.
+     */
     private byte[] readLineBytes(int maxLength) throws IOException {
-        ByteArrayOutputStream line = new ByteArrayOutputStream(128);
-        int b;
-        while ((b = readSendingFirst()) != '\n') {
-            if (b < 0) {
-                return line.size() == 0 ? null : line.toByteArray();
+        byte[] spanning = null; // the start of a line that continues past the buffer's end
+        int length = 0;
+        while (true) {
+            if (pos == limit && !fill()) {
+                return length == 0 ? null : Arrays.copyOf(spanning, length);
             }
-            if (line.size() >= maxLength) {
+            int end = pos;
+            while (end < limit && buffer[end] != '\n') {
+                end++;
+            }
+            if (length + (end - pos) > maxLength) {
                 throw new IOException("line longer than " + maxLength + " bytes");
             }
-            line.write(b);
+            if (spanning == null || spanning.length < length + (end - pos)) {
+                spanning = Arrays.copyOf(spanning == null ? new byte[0] : spanning,
+                        Math.max(2 * length, length + (end - pos)));
+            }
+            System.arraycopy(buffer, pos, spanning, length, end - pos);
+            length += end - pos;
+            if (end < limit) {
+                pos = end + 1;
+                int content = length > 0 && spanning[length - 1] == '\r' ? length - 1 : length;
+                return Arrays.copyOf(spanning, content);
+            }
+            pos = limit;
         }
-        byte[] bytes = line.toByteArray();
-        int length = bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? bytes.length - 1 : bytes.length;
-        return length == bytes.length ? bytes : Arrays.copyOf(bytes, length);
     }
 
     /**
-     * The next byte, sending first any replies held back when no more input is waiting: the server never
-     * blocks on the client while a reply sits in its buffer (a client that spoke out of turn — a TLS
-     * ClientHello to a plain server, a command that is not a whole line — still hears the server).
+     * Reads what the client sent next into the buffer, sending first any replies held back when no more
+     * input is waiting: the server never blocks on the client while a reply sits in its buffer (a client
+     * that spoke out of turn — a TLS ClientHello to a plain server, a command that is not a whole line —
+     * still hears the server). False when the client closed the connection.
      */
-    private int readSendingFirst() throws IOException {
+    private boolean fill() throws IOException {
         if (in.available() == 0) {
             out.flush();
         }
-        return in.read();
+        int n = in.read(buffer);
+        if (n <= 0) {
+            return false;
+        }
+        pos = 0;
+        limit = n;
+        return true;
     }
 
     /** Whether more of the client's bytes already arrived: it sent them before hearing the last reply. */
     boolean hasBufferedInput() throws IOException {
-        return in.available() > 0;
+        return pos < limit || in.available() > 0;
     }
 
     /**
