@@ -234,8 +234,7 @@ final class TopologyScenario {
         }
       }
     } finally {
-      streams.close(Duration.ofSeconds(30));
-      streams.cleanUp();
+      closeAndCleanUp(streams, appId);
     }
     BenchMain.log("topology: %s: %d events in %.1f s, JIT compilers at the end %.2f of a core", name, done,
         (System.nanoTime() - start) / 1e9, jitCores);
@@ -254,6 +253,20 @@ final class TopologyScenario {
     } while (jitCores >= JIT_QUIET_CORES && System.nanoTime() - start < WARM_UP_CAP.toNanos());
     BenchMain.log("topology: warm-up %s: %.1f s, JIT compilers at the end %.2f of a core", RenderFloor.NAME,
         (System.nanoTime() - start) / 1e9, jitCores);
+  }
+
+  /**
+   * Closes a variant's app and deletes its local state. A close can outlast its first wait on a loaded machine
+   * (a stream thread finishing a transaction); the state is deleted only once the app has stopped, else left in
+   * its temporary directory, and said.
+   */
+  private static void closeAndCleanUp(KafkaStreams streams, String appId) {
+    if (streams.close(Duration.ofSeconds(30)) || streams.close(Duration.ofSeconds(120))) {
+      streams.cleanUp();
+    } else {
+      BenchMain.log("topology: %s did not stop within 150 s; its local state is left in its temporary directory",
+          appId);
+    }
   }
 
   /** The first notification in {@code topics}' send topic. */
@@ -375,8 +388,7 @@ final class TopologyScenario {
       appCpu = Cpu.threadsNanos(appId);
       inWindow = measured.close(appId);
     } finally {
-      streams.close(Duration.ofSeconds(30));
-      streams.cleanUp();
+      closeAndCleanUp(streams, appId);
     }
     long processCpu = Cpu.processNanos() - cpu0;
     // the notifier writes one QUEUED status per notification: count those (smaller than the mail);

@@ -36,7 +36,12 @@ final class RawSmtpClient implements AutoCloseable {
     }
 
     void write(String line) throws IOException {
-        out.write((line + "\r\n").getBytes(StandardCharsets.UTF_8));
+        writeRaw(line + "\r\n");
+    }
+
+    /** Sends {@code bytes} as they are, in a write of their own: no line end added. */
+    void writeRaw(String bytes) throws IOException {
+        out.write(bytes.getBytes(StandardCharsets.UTF_8));
         out.flush();
     }
 

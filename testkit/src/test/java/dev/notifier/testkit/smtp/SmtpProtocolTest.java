@@ -42,6 +42,28 @@ class SmtpProtocolTest {
     }
 
     @Test
+    void linesArrivingInPiecesOrLongerThanAReadAreReadWhole() throws Exception {
+        String longLine = "x".repeat(20_000); // more than the server reads from the socket at once
+        try (RawSmtpClient client = new RawSmtpClient(smtp, 5000)) {
+            client.readReply();
+            client.command("EHLO client.test");
+            client.writeRaw("MAIL FR");
+            Thread.sleep(50); // the server has read the first piece before the rest arrives
+            assertThat(client.command("OM:<a@example.com>")).startsWith("250");
+            assertThat(client.command("RCPT TO:<b@example.com>")).startsWith("250");
+            assertThat(client.command("DATA")).startsWith("354");
+            client.writeRaw("Subject: long\r\n\r\n" + longLine.substring(0, 5_000));
+            Thread.sleep(50);
+            client.writeRaw(longLine.substring(5_000) + "\r\nbare LF\nlast\r\n");
+            assertThat(client.command(".")).startsWith("250 2.0.0 Ok: queued as ");
+        }
+
+        ReceivedMessage received = smtp.awaitMessages(1, Duration.ofSeconds(5)).get(0);
+        assertThat(received.mailFrom()).isEqualTo("a@example.com");
+        assertThat(received.dataAsString()).isEqualTo("Subject: long\r\n\r\n" + longLine + "\r\nbare LF\r\nlast\r\n");
+    }
+
+    @Test
     void enforcesCommandOrderAndSupportsRsetAndNoop() throws Exception {
         try (RawSmtpClient client = new RawSmtpClient(smtp, 5000)) {
             client.readReply();
