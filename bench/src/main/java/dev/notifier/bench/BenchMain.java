@@ -30,9 +30,15 @@ public final class BenchMain {
       System.exit(2);
       return;
     }
-    List<Path> files = new BenchMain.Run(config).call();
-    log("done in %.0f s; wrote %s", (System.nanoTime() - START) / 1e9, files);
-    System.exit(0);
+    try {
+      List<Path> files = new BenchMain.Run(config).call();
+      log("done in %.0f s; wrote %s", (System.nanoTime() - START) / 1e9, files);
+      System.exit(0);
+    } catch (Exception | Error e) {
+      // the embedded broker's threads would keep a failed run's JVM alive, and busy, under the next run
+      e.printStackTrace();
+      System.exit(1);
+    }
   }
 
   static String usage() {
