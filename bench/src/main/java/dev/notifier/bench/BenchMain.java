@@ -157,7 +157,7 @@ public final class BenchMain {
           new ThrottleScenario(kafka, config, report).run();
         }
         if (wants("latency")) {
-          new LatencyScenario(kafka, config, report).run(config.quick() ? 1_000 : 5_000);
+          new LatencyScenario(kafka, config, report).run(config.quick() ? 1_000 : 15_000);
         }
         if (wants("memory")) {
           new MemoryScenario(kafka, config, report).run(delivery, sink);

@@ -88,7 +88,7 @@ public final class NotifierTopology {
     KStream<String, ParseResult> parsed = builder
         .stream(topics.events().name(), consumed(topics.events()))
         // process, not processValues: a parked event is forwarded later, from a punctuation, with its own key
-        .process(() -> new ParseProcessor(settings.maxEventBytes(), registry, metrics, settings.commits()), Named.as("parse"),
+        .process(() -> new ParseProcessor(settings.maxEventBytes(), registry, metrics), Named.as("parse"),
             ParseProcessor.PARKED_STORE);
     parsed.filterNot((k, r) -> r.isValid(), Named.as("invalid"))
         .mapValues(ParseResult::raw, Named.as("raw"))
@@ -201,8 +201,8 @@ public final class NotifierTopology {
         .selectKey((id, c) -> NotificationIds.normalize(c.getEmail()), Named.as("to-recipient"))
         .repartition(Repartitioned.<String, Candidate>as("by-recipient")
             .withKeySerde(Serdes.String()).withValueSerde(PolicyStores.candidateSerde()))
-        .process(() -> new PolicyProcessor(policies, settings.policyTick(), settings.commits(),
-            settings.metrics()), Named.as("policy"), PolicyStores.names());
+        .process(() -> new PolicyProcessor(policies, settings.policyTick(), settings.metrics()), Named.as("policy"),
+            PolicyStores.names());
   }
 
   /**

@@ -17,13 +17,12 @@ import java.util.function.Consumer;
  * What the topology needs besides Kafka settings: topics, rules (with their policies), dedup window,
  * rendering, routing, the largest event accepted, the clock that stamps statuses, the counters it
  * moves, how often the policy stage looks for due digests and held mail, and the suppression policy
- * (which feedback suppresses an address, and whether critical mail ignores suppressions), and when to
- * commit sooner than the commit interval ({@link CaughtUpCommits}), and the keys notifications are signed with
- * ({@link Keyring}; off by default).
+ * (which feedback suppresses an address, and whether critical mail ignores suppressions), and the keys
+ * notifications are signed with ({@link Keyring}; off by default).
  */
 public record TopologySettings(Topics topics, RuleBook rules, Duration dedupWindow, Renderer renderer,
     AccountRouter router, int maxEventBytes, Clock clock, TopologyMetrics metrics, Duration policyTick,
-    SuppressionPolicy suppressions, CaughtUpCommits commits, Keyring integrity) {
+    SuppressionPolicy suppressions, Keyring integrity) {
 
   public static final Duration DEFAULT_DEDUP_WINDOW = Duration.ofHours(24);
   public static final int DEFAULT_MAX_EVENT_BYTES = 1024 * 1024;
@@ -34,7 +33,7 @@ public record TopologySettings(Topics topics, RuleBook rules, Duration dedupWind
   public TopologySettings(Topics topics, RuleBook rules, Duration dedupWindow, Renderer renderer,
       AccountRouter router, int maxEventBytes, Clock clock) {
     this(topics, rules, dedupWindow, renderer, router, maxEventBytes, clock, TopologyMetrics.unscraped(),
-        DEFAULT_POLICY_TICK, SuppressionPolicy.DEFAULTS, CaughtUpCommits.OFF, Keyring.off());
+        DEFAULT_POLICY_TICK, SuppressionPolicy.DEFAULTS, Keyring.off());
   }
 
   /** Default settings: the built-in rules and templates, a 24 h dedup window, one account. */
@@ -79,10 +78,6 @@ public record TopologySettings(Topics topics, RuleBook rules, Duration dedupWind
     return copy(f -> f.policyTick = tick);
   }
 
-  public TopologySettings withCommits(CaughtUpCommits newCommits) {
-    return copy(f -> f.commits = newCommits);
-  }
-
   /** Signs what is written to the send topic with {@code keys} when they sign ({@code integrity} section). */
   public TopologySettings withIntegrity(Keyring keys) {
     return copy(f -> f.integrity = keys);
@@ -93,7 +88,7 @@ public record TopologySettings(Topics topics, RuleBook rules, Duration dedupWind
     Fields f = new Fields(this);
     change.accept(f);
     return new TopologySettings(f.topics, f.rules, f.dedupWindow, f.renderer, f.router, f.maxEventBytes, f.clock,
-        f.metrics, f.policyTick, f.suppressions, f.commits, f.integrity);
+        f.metrics, f.policyTick, f.suppressions, f.integrity);
   }
 
   /** The settings, each of which a copy may change. */
@@ -108,7 +103,6 @@ public record TopologySettings(Topics topics, RuleBook rules, Duration dedupWind
     TopologyMetrics metrics;
     Duration policyTick;
     SuppressionPolicy suppressions;
-    CaughtUpCommits commits;
     Keyring integrity;
 
     Fields(TopologySettings s) {
@@ -122,7 +116,6 @@ public record TopologySettings(Topics topics, RuleBook rules, Duration dedupWind
       metrics = s.metrics;
       policyTick = s.policyTick;
       suppressions = s.suppressions;
-      commits = s.commits;
       integrity = s.integrity;
     }
   }

@@ -27,12 +27,19 @@ class StreamsSettingsTest {
   @Test
   void commitSettingsOutOfRangeStopStartUpNamingKeyValueAndFix() {
     assertThatThrownBy(() -> StreamsSettings.defaults().withCommitInterval(java.time.Duration.ofMillis(1)))
-        .hasMessageStartingWith("streams.commitInterval is PT0.001S: it must be between PT0.01S and PT30S");
-    assertThatThrownBy(() -> StreamsSettings.defaults().withCommitWhenCaughtUp(java.time.Duration.ofMillis(100)))
-        .hasMessageStartingWith("streams.commitWhenCaughtUp is PT0.1S: it must be PT0S (commit at "
-            + "streams.commitInterval only) or from PT0.01S up to below streams.commitInterval (PT0.1S)");
-    org.assertj.core.api.Assertions.assertThat(StreamsSettings.defaults().withCommitWhenCaughtUp(java.time.Duration.ZERO)
-        .commitWhenCaughtUp()).isZero();
+        .hasMessageStartingWith("streams.commitInterval is PT0.001S: it must be between PT0.01S and PT30S"
+            + " (default PT0.03S)");
+    org.assertj.core.api.Assertions.assertThat(StreamsSettings.defaults().commitInterval())
+        .isEqualTo(java.time.Duration.ofMillis(30));
+  }
+
+  @Test
+  void theRetiredCommitWhenCaughtUpKeyStopsStartUpSayingWhatToDoInstead() {
+    assertThatThrownBy(() -> new StreamsSettings(null, null, null, null, null, null, null, null, null, null, null,
+        java.time.Duration.ofMillis(20), null))
+        .hasMessage("streams.commitWhenCaughtUp is PT0.02S: this key is retired; the topology commits every"
+            + " streams.commitInterval (now PT0.03S, default PT0.03S). Delete the key, or set"
+            + " streams.commitInterval to how often to commit");
   }
 
   @Test

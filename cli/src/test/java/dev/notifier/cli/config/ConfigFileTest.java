@@ -68,6 +68,17 @@ class ConfigFileTest {
   }
 
   @Test
+  void theRetiredCommitWhenCaughtUpKeyNamesTheKeyAndWhatToDoInstead() throws IOException {
+    Path file = write("kafka: {bootstrapServers: 'localhost:9092'}\n"
+        + "accounts:\n  - {id: a, host: h, port: 25, security: none, from: a@example.com, systemDefault: true}\n"
+        + "streams: {commitWhenCaughtUp: PT0.02S}\n");
+
+    assertThatThrownBy(() -> ConfigFile.load(file)).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("streams.commitWhenCaughtUp is PT0.02S: this key is retired")
+        .hasMessageContaining("Delete the key");
+  }
+
+  @Test
   void anUnknownSecurityModeIsRefusedWithTheChoices() throws IOException {
     Path file = write("kafka: {bootstrapServers: 'localhost:9092'}\n"
         + "accounts:\n  - {id: a, host: h, port: 465, security: tls, from: a@example.com}\n");

@@ -4,7 +4,6 @@ import dev.notifier.avro.DomainEvent;
 import dev.notifier.schemas.InvalidRecordException;
 import dev.notifier.schemas.registry.RegistryClient;
 import dev.notifier.schemas.registry.RegistryUnavailableException;
-import dev.notifier.streams.CaughtUpCommits;
 import dev.notifier.streams.metrics.TopologyMetrics;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -53,25 +52,22 @@ public final class ParseProcessor implements Processor<String, byte[], String, P
   private final EventParser parser;
   private final TopologyMetrics metrics;
   private final boolean registry;
-  private final CaughtUpCommits commits;
   private ProcessorContext<String, ParseResult> context;
   private KeyValueStore<String, byte[]> parked;
   private boolean warned;
   private boolean waitingLogged;
 
   public ParseProcessor(int maxEventBytes, TopologyMetrics metrics) {
-    this(maxEventBytes, null, metrics, CaughtUpCommits.OFF);
+    this(maxEventBytes, null, metrics);
   }
 
   /**
    * @param registry the schema registry of events in its wire format; null when none is configured
-   * @param commits when to ask for a commit sooner than the interval (the first hop's)
    */
-  public ParseProcessor(int maxEventBytes, RegistryClient registry, TopologyMetrics metrics, CaughtUpCommits commits) {
+  public ParseProcessor(int maxEventBytes, RegistryClient registry, TopologyMetrics metrics) {
     this.parser = new EventParser(maxEventBytes, registry);
     this.metrics = metrics;
     this.registry = registry != null;
-    this.commits = commits;
   }
 
   public static org.apache.kafka.streams.state.StoreBuilder<KeyValueStore<String, byte[]>> parkedStoreBuilder() {
@@ -91,7 +87,6 @@ public final class ParseProcessor implements Processor<String, byte[], String, P
   public void process(Record<String, byte[]> record) {
     try {
       parseAndForward(record);
-      commits.processed(context, record.timestamp());
     } catch (RegistryUnavailableException e) {
       String at = context.recordMetadata().map(m -> ParkedEvents.position(m.partition(), m.offset()))
           .orElse(ParkedEvents.position(0, System.nanoTime()));

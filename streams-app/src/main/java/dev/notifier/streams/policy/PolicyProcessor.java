@@ -4,7 +4,6 @@ import dev.notifier.avro.Priority;
 import dev.notifier.avro.internal.Candidate;
 import dev.notifier.avro.internal.OpenDigest;
 import dev.notifier.schemas.NotificationIds;
-import dev.notifier.streams.CaughtUpCommits;
 import dev.notifier.streams.expand.Candidates;
 import dev.notifier.streams.metrics.TopologyMetrics;
 import java.time.Duration;
@@ -44,7 +43,6 @@ public final class PolicyProcessor implements Processor<String, Candidate, Strin
 
   private final Policies policies;
   private final Duration tick;
-  private final CaughtUpCommits commits;
   private final TopologyMetrics metrics;
   private ProcessorContext<String, PolicyOutcome> context;
   private OpenDigests digests;
@@ -52,13 +50,11 @@ public final class PolicyProcessor implements Processor<String, Candidate, Strin
   private DailyCaps caps;
 
   /**
-   * @param commits when to ask for a commit sooner than the interval (the second hop's)
    * @param metrics where each decision is counted ({@link TopologyMetrics#POLICY_DECISIONS})
    */
-  public PolicyProcessor(Policies policies, Duration tick, CaughtUpCommits commits, TopologyMetrics metrics) {
+  public PolicyProcessor(Policies policies, Duration tick, TopologyMetrics metrics) {
     this.policies = policies;
     this.tick = tick;
-    this.commits = commits;
     this.metrics = metrics;
   }
 
@@ -80,7 +76,6 @@ public final class PolicyProcessor implements Processor<String, Candidate, Strin
     if (policy.digest() == null || !collect(c, policy, policy.digest(), PolicyStatuses.DIGEST, now)) {
       deliverOrHold(c, policy, now);
     }
-    commits.processed(context, record.timestamp());
   }
 
   /** Sends what is due: digests first (their items are older than the held mail they may overlap). */
