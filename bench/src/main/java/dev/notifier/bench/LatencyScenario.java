@@ -85,11 +85,8 @@ final class LatencyScenario {
   }
 
   /** The product's defaults, and Kafka Streams' own for exactly-once (what the topology ran with before). */
-  static final String DEFAULTS = "defaults (commit " + StreamsSettings.DEFAULT_COMMIT_INTERVAL.toMillis()
-      + " ms, producer linger " + StreamsApp.LINGER_MS + " ms)";
-  static final String STREAMS_DEFAULTS = "Kafka Streams' exactly-once defaults (commit 100 ms, producer linger 100 ms)";
-  /** What {@link #STREAMS_DEFAULTS} sets over the product's defaults. */
-  static final Map<String, String> STREAMS_LINGER = Map.of("producer.linger.ms", "100");
+  static final String DEFAULTS = "defaults (commit " + StreamsSettings.DEFAULT_COMMIT_INTERVAL.toMillis() + " ms)";
+  static final String STREAMS_DEFAULTS = "Kafka Streams' exactly-once default commit interval (100 ms)";
   static final String CAPPED = "defaults, every recipient with a daily cap (the policy stage: two hops)";
 
   /**
@@ -107,10 +104,10 @@ final class LatencyScenario {
     runOnce("warm-up", "w", defaults, Map.of(), probe);
     StreamsSettings capped = defaults.withRulesFile(cappedRules().toString());
     Result product = runOnce(DEFAULTS, "d1", defaults, Map.of(), probe);
-    Result former = runOnce(STREAMS_DEFAULTS, "s1", streamsDefaults, STREAMS_LINGER, probe);
+    Result former = runOnce(STREAMS_DEFAULTS, "s1", streamsDefaults, Map.of(), probe);
     Result policyStage = runOnce(CAPPED, "c1", capped, Map.of(), probe);
     policyStage = policyStage.and(runOnce(CAPPED, "c2", capped, Map.of(), probe));
-    former = former.and(runOnce(STREAMS_DEFAULTS, "s2", streamsDefaults, STREAMS_LINGER, probe));
+    former = former.and(runOnce(STREAMS_DEFAULTS, "s2", streamsDefaults, Map.of(), probe));
     product = product.and(runOnce(DEFAULTS, "d2", defaults, Map.of(), probe));
     report(List.of(product, former, policyStage));
   }

@@ -109,9 +109,6 @@ public final class StreamsApp implements AutoCloseable {
   /** What the stream threads' consumer fetches per partition at most (the consumer's default: 1 MiB). */
   static final int MAX_PARTITION_FETCH_BYTES = 64 * 1024;
 
-  /** How long the stream threads' producer waits to fill a batch, unless configured (Kafka Streams': 100 ms). */
-  public static final int LINGER_MS = 5;
-
   /** The Kafka Streams configuration of an instance (the benchmark runs every variant with it). */
   public static Properties properties(KafkaSettings kafka, StreamsSettings settings) {
     Properties props = kafka.clientProperties();
@@ -141,10 +138,6 @@ public final class StreamsApp implements AutoCloseable {
     // broker to write, replicate and serve to the workers; batches sized for a commit's worth of mail
     props.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
     props.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), 128 * 1024);
-    // send while processing, not all at the commit: at Kafka Streams' 100 ms linger a commit's whole output waited
-    // in the producer and the commit's flush sent it, stopping the stream thread for it (a kafka.properties
-    // producer.linger.ms still wins)
-    props.putIfAbsent(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), LINGER_MS);
     // under a backlog the events' hop and the by-recipient hop share the thread evenly: at the consumer's 1 MiB
     // per partition a fetch of events runs thousands ahead of the repartitioned candidates, so the thread works
     // through the first hop alone for seconds while no mail is rendered (BacklogIntegrationTest)
