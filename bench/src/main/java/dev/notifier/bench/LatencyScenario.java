@@ -86,7 +86,8 @@ final class LatencyScenario {
 
   /** The product's defaults, and Kafka Streams' own for exactly-once (what the topology ran with before). */
   static final String DEFAULTS = "defaults (commit " + StreamsSettings.DEFAULT_COMMIT_INTERVAL.toMillis() + " ms)";
-  static final String STREAMS_DEFAULTS = "Kafka Streams' exactly-once default commit interval (100 ms)";
+  static final String STREAMS_DEFAULTS = "Kafka Streams' exactly-once default commit interval ("
+      + TopologyScenario.COMMIT_INTERVAL.toMillis() + " ms)";
   static final String CAPPED = "defaults, every recipient with a daily cap (the policy stage: two hops)";
 
   /**
@@ -98,17 +99,17 @@ final class LatencyScenario {
    */
   void run(int probe) throws Exception {
     StreamsSettings defaults = StreamsSettings.defaults();
-    StreamsSettings streamsDefaults = defaults.withCommitInterval(Duration.ofMillis(100));
+    StreamsSettings streamsDefaults = defaults.withCommitInterval(TopologyScenario.COMMIT_INTERVAL);
     // not reported: the whole path once, so that neither configuration pays for the JIT compiler (the first
     // measured run otherwise did, whichever it was)
-    runOnce("warm-up", "w", defaults, Map.of(), probe);
+    runOnce("warm-up", "w", defaults, probe);
     StreamsSettings capped = defaults.withRulesFile(cappedRules().toString());
-    Result product = runOnce(DEFAULTS, "d1", defaults, Map.of(), probe);
-    Result former = runOnce(STREAMS_DEFAULTS, "s1", streamsDefaults, Map.of(), probe);
-    Result policyStage = runOnce(CAPPED, "c1", capped, Map.of(), probe);
-    policyStage = policyStage.and(runOnce(CAPPED, "c2", capped, Map.of(), probe));
-    former = former.and(runOnce(STREAMS_DEFAULTS, "s2", streamsDefaults, Map.of(), probe));
-    product = product.and(runOnce(DEFAULTS, "d2", defaults, Map.of(), probe));
+    Result product = runOnce(DEFAULTS, "d1", defaults, probe);
+    Result former = runOnce(STREAMS_DEFAULTS, "s1", streamsDefaults, probe);
+    Result policyStage = runOnce(CAPPED, "c1", capped, probe);
+    policyStage = policyStage.and(runOnce(CAPPED, "c2", capped, probe));
+    former = former.and(runOnce(STREAMS_DEFAULTS, "s2", streamsDefaults, probe));
+    product = product.and(runOnce(DEFAULTS, "d2", defaults, probe));
     report(List.of(product, former, policyStage));
   }
 
@@ -131,12 +132,11 @@ final class LatencyScenario {
    * mails counted at the server: topology and worker share the machine, so their separate maxima
    * would overstate it), then runs at half of it.
    */
-  private Result runOnce(String name, String tag, StreamsSettings streams, Map<String, String> kafkaProperties,
-      int probe) throws Exception {
+  private Result runOnce(String name, String tag, StreamsSettings streams, int probe) throws Exception {
     Topics topics = Topics.withPrefix("lat-" + tag + ".");
     kafka.createTopics(topics);
     kafka.publishDirectory(topics);
-    KafkaSettings settings = new KafkaSettings(kafka.bootstrap(), topics.prefix(), kafkaProperties);
+    KafkaSettings settings = new KafkaSettings(kafka.bootstrap(), topics.prefix(), Map.of());
     try (ScriptableSmtpServer smtp = ScriptableSmtpServer.builder().build().start();
         StreamsApp app = new StreamsApp(settings, streams.withApplicationId("bench-latency-" + tag)
             .withStateDir(Files.createTempDirectory("bench-latency-").toString()), AccountRouter.single("default"))) {
