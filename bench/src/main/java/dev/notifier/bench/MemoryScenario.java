@@ -49,7 +49,7 @@ final class MemoryScenario {
           : "as the JVM chooses on this host";
       if (result.isEmpty()) {
         s.note("the worker process (" + what + ") reported nothing");
-        rows.add(List.of(what, "–", "–", "–", "–", "–", "–", "–"));
+        rows.add(List.of(what, "–", "–", "–", "–", "–", "–", "–", "–", "–"));
         if (container) {
           report.target("memory", TARGET, "not measured", null);
         }
@@ -60,18 +60,28 @@ final class MemoryScenario {
       double heapMaxMb = Long.parseLong(result.get("heapMaxBytes")) / 1048576.0;
       String gc = result.getOrDefault("gc", "–");
       rows.add(List.of(what, String.join(" ", WorkerProcess.jvmOptions(container)), gc, result.get("sent") + " of "
-          + config.notifications(), result.get("rate"), Report.fmt(rssMb), Report.fmt(heapMb), Report.fmt(heapMaxMb)));
+          + config.notifications(), result.get("rate"), Report.fmt(rssMb), Report.fmt(heapMb), Report.fmt(heapMaxMb),
+          Report.fmt(100 * Double.parseDouble(result.get("gcShare"))) + " %", result.get("oldCollections")));
       s.data(container ? "container" : "host", Map.of("rssMb", rssMb, "heapPeakMb", heapMb, "heapMaxMb", heapMaxMb,
-          "sent", result.get("sent"), "rate", result.get("rate"), "gc", gc));
+          "sent", result.get("sent"), "rate", result.get("rate"), "gc", gc, "gcShare",
+          Double.parseDouble(result.get("gcShare")), "fullCollections", Long.parseLong(result.get("oldCollections"))));
       String measured = Report.fmt(rssMb) + " MB peak RSS (" + result.get("rate") + " msg/s, heap peak "
-          + Report.fmt(heapMb) + " of " + Report.fmt(heapMaxMb) + " MB, " + gc + ")";
+          + Report.fmt(heapMb) + " of " + Report.fmt(heapMaxMb) + " MB, " + gc + "; paused "
+          + Report.fmt(100 * Double.parseDouble(result.get("gcShare"))) + " % of the run, "
+          + result.get("oldCollections") + " full collections)";
       report.target("memory", container ? TARGET : "worker RSS, image flags, " + CONTAINER_LIMIT
           + " MaxRAM, the collector the JVM picks on this host (reported)", measured, container ? rssMb <= 256 : null);
       BenchMain.log("memory (%s): peak RSS %.0f MB, heap peak %.0f MB at %s msg/s, %s", what, rssMb, heapMb,
           result.get("rate"), gc);
     }
     s.table(new Report.Table(null, List.of("collector chosen", "JVM options", "collector", "messages", "msg/s",
-        "peak RSS MB (VmHWM)", "peak heap used MB", "heap max MB"), rows));
+        "peak RSS MB (VmHWM)", "peak heap used MB", "heap max MB", "GC pauses, share of the run",
+        "full collections"), rows));
+    double allocated = MessageAllocation.bytesPerMessage();
+    s.data("allocation", Map.of("bytesPerMessage", allocated));
+    report.target("memory", "heap allocated per message, built by the worker's MessageFactory and written as on the wire "
+        + "(reported)", Report.fmt(allocated / 1024) + " KB", null);
+    BenchMain.log("memory: %.1f KB allocated per message built and written", allocated / 1024);
     s.note("One SenderWorker alone in a child JVM with the image's JVM options (image/pom.xml: -XX:MaxRAMPercentage=75 "
         + "-XX:+ExitOnOutOfMemoryError) and -XX:MaxRAM=" + CONTAINER_LIMIT + " standing in for a " + CONTAINER_LIMIT
         + " container limit, so the JVM sizes its heap itself (75 % of it). Unthrottled, 8 connections, to "

@@ -20,7 +20,8 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 /**
  * One sender worker alone in a JVM, for the memory scenario: delivers {@code count} notifications
  * as fast as the sink takes them (or until the cap), then prints one line,
- * {@code RESULT sent=… seconds=… vmHwmKb=… heapPeakBytes=… heapMaxBytes=…}, read by the parent.
+ * {@code RESULT sent=… rate=… vmHwmKb=… heapPeakBytes=… heapMaxBytes=… gc=… gcShare=… oldCollections=…}, read
+ * by the parent.
  *
  * <p>Arguments: bootstrap, topic prefix, group, SMTP host, SMTP port, pool size, count, cap seconds.
  */
@@ -39,9 +40,17 @@ public final class WorkerProcess {
    * choice below 1792 MB (as in a 512 MiB container); without, it picks as on this host.
    */
   static List<String> jvmOptions(boolean containerCollector) {
-    List<String> options = new java.util.ArrayList<>(List.of("-XX:MaxRAM=" + MemoryScenario.CONTAINER_LIMIT,
+    return imageOptions(MemoryScenario.CONTAINER_LIMIT, containerCollector);
+  }
+
+  /**
+   * The image's JVM options in a container of {@code limit} (as {@code -XX:MaxRAM}), with
+   * {@code -XX:+UseSerialGC} where {@code serial}, plus BENCH_WORKER_JAVA_OPTS.
+   */
+  static List<String> imageOptions(String limit, boolean serial) {
+    List<String> options = new java.util.ArrayList<>(List.of("-XX:MaxRAM=" + limit,
         "-XX:MaxRAMPercentage=75", "-XX:+ExitOnOutOfMemoryError"));
-    if (containerCollector) {
+    if (serial) {
       options.add("-XX:+UseSerialGC");
     }
     String extra = System.getenv("BENCH_WORKER_JAVA_OPTS");
@@ -63,6 +72,8 @@ public final class WorkerProcess {
     SenderWorker worker = new SenderWorker(WorkerContext.builder(settings,
         new WorkerSettings(group, group + "-1", null, List.of(account))).build());
     Thread poll = new Thread(worker, group + "-poll");
+    long[] gcAtStart = gcTotals();
+    long startNanos = System.nanoTime();
     poll.start();
     BenchKafka.Progress progress;
     try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
@@ -72,6 +83,8 @@ public final class WorkerProcess {
       worker.close();
       poll.join(20_000);
     }
+    long[] gcAtEnd = gcTotals();
+    double gcShare = (gcAtEnd[0] - gcAtStart[0]) / ((System.nanoTime() - startNanos) / 1e6);
     long heapPeak = 0;
     for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
       if (pool.getType() == MemoryType.HEAP && pool.getPeakUsage() != null) {
@@ -80,10 +93,27 @@ public final class WorkerProcess {
     }
     String gc = String.join("+", ManagementFactory.getGarbageCollectorMXBeans().stream()
         .map(b -> b.getName().replace(' ', '_')).toList());
-    System.out.printf("RESULT sent=%d rate=%.1f vmHwmKb=%d heapPeakBytes=%d heapMaxBytes=%d gc=%s%n", progress.done(),
-        progress.rate(), vmHwmKb(), heapPeak, Runtime.getRuntime().maxMemory(), gc);
+    System.out.printf("RESULT sent=%d rate=%.1f vmHwmKb=%d heapPeakBytes=%d heapMaxBytes=%d gc=%s gcShare=%.3f "
+        + "oldCollections=%d%n", progress.done(), progress.rate(), vmHwmKb(), heapPeak, Runtime.getRuntime().maxMemory(),
+        gc, gcShare, gcAtEnd[1] - gcAtStart[1]);
     System.out.flush();
     System.exit(0);
+  }
+
+  /**
+   * Milliseconds the collectors have spent so far, all of them, and how many collections the
+   * full collections have been made (the serial collector's MarkSweepCompact, G1's Old Generation).
+   */
+  static long[] gcTotals() {
+    long millis = 0;
+    long old = 0;
+    for (var bean : ManagementFactory.getGarbageCollectorMXBeans()) {
+      millis += Math.max(0, bean.getCollectionTime());
+      if (bean.getName().equals("MarkSweepCompact") || bean.getName().equals("G1 Old Generation")) {
+        old += Math.max(0, bean.getCollectionCount());
+      }
+    }
+    return new long[] {millis, old};
   }
 
   /** Peak resident set size of this process (VmHWM in /proc/self/status), -1 where there is none. */

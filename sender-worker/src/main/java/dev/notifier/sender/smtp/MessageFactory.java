@@ -6,7 +6,6 @@ import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.InternetHeaders;
-import jakarta.mail.internet.MimeBodyPart;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
 import jakarta.mail.internet.MimeUtility;
@@ -139,8 +138,8 @@ public final class MessageFactory {
     MimeMultipart multipart = new MimeMultipart("alternative");
     Encoded text = encoded(n.getTextBody(), "plain");
     Encoded html = encoded(n.getHtmlBody(), "html");
-    multipart.addBodyPart(new MimeBodyPart(text.headers(), text.bytes()));
-    multipart.addBodyPart(new MimeBodyPart(html.headers(), html.bytes()));
+    multipart.addBodyPart(new EncodedPart(text.headers(), text.bytes()));
+    multipart.addBodyPart(new EncodedPart(html.headers(), html.bytes()));
     return multipart;
   }
 

@@ -156,6 +156,21 @@ class MessageFactoryTest {
   }
 
   @Test
+  void theMultipartAsWrittenToTheWireReadsBackAsItsBodies() throws Exception {
+    Notification n = notification().setTextBody("Grüße: Bug 42 is yours now.")
+        .setHtmlBody("<p>缺陷 <b>42</b> is yours now.</p>").build();
+    java.io.ByteArrayOutputStream wire = new java.io.ByteArrayOutputStream();
+
+    MessageFactory.build(session, n, FROM).writeTo(wire);
+
+    MimeMessage read = new MimeMessage(session, new java.io.ByteArrayInputStream(wire.toByteArray()));
+    MimeMultipart multipart = (MimeMultipart) read.getContent();
+    assertThat(multipart.getCount()).isEqualTo(2);
+    assertThat(multipart.getBodyPart(0).getContent()).isEqualTo("Grüße: Bug 42 is yours now.");
+    assertThat(multipart.getBodyPart(1).getContent()).isEqualTo("<p>缺陷 <b>42</b> is yours now.</p>");
+  }
+
+  @Test
   void mailForSendGridCarriesTheIdAsAUniqueArgumentAndOtherMailDoesNot() throws Exception {
     Notification n = notification().build();
 
