@@ -11,7 +11,8 @@ import java.util.Locale;
 /**
  * {@code bench/run [--quick] [--events N] [--notifications M] [--sink auto|postfix|testkit]
  * [--repetitions N] [--out DIR] [scenario…]}: starts an embedded broker on 127.0.0.1, runs the chosen scenarios
- * (topology, delivery, throttle, latency, memory; all by default) and writes the report.
+ * (topology, delivery, throttle, latency, memory; all by default; and latency-deployed, only when named) and
+ * writes the report.
  */
 public final class BenchMain {
 
@@ -44,7 +45,7 @@ public final class BenchMain {
   static String usage() {
     return "usage: bench/run [--quick] [--events N] [--notifications M] [--sink auto|postfix|testkit] "
         + "[--throttle-rate R] [--throttle-burst B] [--topology-cap S] [--delivery-cap S] [--repetitions N] [--out DIR] "
-        + "[topology|delivery|throttle|latency|memory ...]";
+        + "[topology|delivery|throttle|latency|memory|latency-deployed ...]";
   }
 
   static BenchConfig parse(String[] args) {
@@ -72,7 +73,7 @@ public final class BenchMain {
           if (a.startsWith("-")) {
             throw new IllegalArgumentException("unknown option " + a);
           }
-          scenarios.add(oneOf("scenario", a.toLowerCase(Locale.ROOT), BenchConfig.ALL));
+          scenarios.add(oneOf("scenario", a.toLowerCase(Locale.ROOT), BenchConfig.NAMED));
         }
       }
     }
@@ -158,6 +159,9 @@ public final class BenchMain {
         }
         if (wants("latency")) {
           new LatencyScenario(kafka, config, report).run(config.quick() ? 1_000 : 15_000);
+        }
+        if (wants("latency-deployed")) {
+          new LatencyScenario(kafka, config, report).runDeployed(config.quick() ? 1_000 : 15_000);
         }
         if (wants("memory")) {
           new MemoryScenario(kafka, config, report).run(delivery, sink);

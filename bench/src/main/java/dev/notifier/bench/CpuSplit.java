@@ -53,8 +53,13 @@ final class CpuSplit {
 
   /** CPU so far of the JIT compiler threads and of the garbage collector's, from /proc; zeros elsewhere. */
   private static long[] jvmThreads() {
+    return jvmThreads("self");
+  }
+
+  /** As {@link #jvmThreads()}, of the process {@code pid} ("self" for this one). */
+  private static long[] jvmThreads(String pid) {
     long[] jitGc = new long[2];
-    Path tasks = Path.of("/proc/self/task");
+    Path tasks = Path.of("/proc", pid, "task");
     if (!Files.isDirectory(tasks)) {
       return jitGc;
     }
@@ -85,6 +90,11 @@ final class CpuSplit {
   /** CPU so far of the JIT compiler threads (0 where there is no /proc). */
   static long jitNanosNow() {
     return jvmThreads()[0];
+  }
+
+  /** CPU so far of the JIT compiler threads of the JVM {@code pid} (0 where there is no /proc). */
+  static long jitNanosNow(long pid) {
+    return jvmThreads(String.valueOf(pid))[0];
   }
 
   /** CPU nanoseconds from {@code start} to this snapshot, split by whose threads spent them. */

@@ -69,7 +69,8 @@ class StatsTest {
     assertThat(c.events()).isEqualTo(10_000);
     assertThat(c.repetitions()).isEqualTo(5);
     assertThat(c.scenarios()).containsExactly("throttle", "latency");
-    assertThat(BenchMain.parse(new String[0]).scenarios()).isEqualTo(BenchConfig.ALL);
+    assertThat(BenchMain.parse(new String[0]).scenarios()).isEqualTo(BenchConfig.ALL).doesNotContain("latency-deployed");
+    assertThat(BenchMain.parse(new String[] {"latency-deployed"}).scenarios()).containsExactly("latency-deployed");
     assertThatThrownBy(() -> BenchMain.parse(new String[] {"fastest"})).hasMessageContaining("use one of");
     assertThatThrownBy(() -> BenchMain.parse(new String[] {"--events", "-3"})).hasMessageContaining("--events");
   }
