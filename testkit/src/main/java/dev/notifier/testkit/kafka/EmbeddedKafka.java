@@ -4,8 +4,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,6 +22,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import dev.notifier.testkit.net.FreePorts;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.CommonClientConfigs;
@@ -109,11 +108,12 @@ public final class EmbeddedKafka implements AutoCloseable {
         this.brokerOverrides = Map.copyOf(builder.brokerProperties);
         this.ownsLogDir = builder.logDir == null;
         this.logDir = ownsLogDir ? createTempDir() : builder.logDir.toAbsolutePath();
-        this.brokerPort = builder.port > 0 ? builder.port : freePort();
-        this.controllerPort = builder.controllerPort > 0 ? builder.controllerPort : freePort();
+        int[] free = FreePorts.distinct(3);
+        this.brokerPort = builder.port > 0 ? builder.port : free[0];
+        this.controllerPort = builder.controllerPort > 0 ? builder.controllerPort : free[1];
         this.secureKeyStore = builder.secureKeyStore;
         this.secureKeyStorePassword = builder.secureKeyStorePassword;
-        this.securePort = secureKeyStore == null ? 0 : freePort();
+        this.securePort = secureKeyStore == null ? 0 : free[2];
     }
 
     /** Returns a builder with defaults: 1 partition per topic, a temporary log dir, free ports. */
@@ -530,15 +530,6 @@ public final class EmbeddedKafka implements AutoCloseable {
     private static RuntimeException interrupted(InterruptedException e) {
         Thread.currentThread().interrupt();
         return new IllegalStateException("Interrupted", e);
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 50, InetAddress.getByName(HOST))) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("Could not find a free port", e);
-        }
     }
 
     private static Path createTempDir() {

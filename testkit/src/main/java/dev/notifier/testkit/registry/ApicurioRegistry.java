@@ -1,10 +1,10 @@
 package dev.notifier.testkit.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.notifier.testkit.net.FreePorts;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -72,8 +72,9 @@ public final class ApicurioRegistry implements Registry {
       throw new IllegalStateException(why);
     });
     Path home = home().orElseThrow();
-    int port = freePort();
-    int management = freePort();
+    int[] ports = FreePorts.distinct(2);
+    int port = ports[0];
+    int management = ports[1];
     try {
       Path log = Files.createTempFile("apicurio-", ".log");
       List<String> command = List.of(java().orElseThrow().toString(), "-Xmx384m", "-XX:+UseSerialGC",
@@ -263,13 +264,5 @@ public final class ApicurioRegistry implements Registry {
 
   private static Optional<Path> java() {
     return Jdks.atLeast(21, "notifier.apicurio.java", "NOTIFIER_APICURIO_JAVA");
-  }
-
-  private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException("no free port on 127.0.0.1", e);
-    }
   }
 }
