@@ -29,7 +29,10 @@ public record BenchConfig(List<String> scenarios, boolean quick, int events, int
 
   /** The scenarios a run without names runs. */
   public static final List<String> ALL = List.of("topology", "delivery", "throttle", "latency", "memory");
-  /** Every scenario a run may name: {@link #ALL}, and the latency scenario with the topology and the worker in JVMs of their own. */
+  /**
+   * Every scenario a run may name: {@link #ALL}, and the latency scenario with the topology and the
+   * worker in JVMs of their own.
+   */
   public static final List<String> NAMED = List.of("topology", "delivery", "throttle", "latency", "memory",
       "latency-deployed");
 

@@ -2,13 +2,7 @@ package dev.notifier.bench;
 
 import dev.notifier.schemas.Topics;
 import dev.notifier.schemas.config.KafkaSettings;
-import dev.notifier.sender.SenderWorker;
-import dev.notifier.sender.WorkerContext;
-import dev.notifier.sender.config.AccountSettings;
-import dev.notifier.sender.config.WorkerSettings;
-import dev.notifier.streams.StreamsApp;
 import dev.notifier.streams.StreamsSettings;
-import dev.notifier.streams.route.AccountRouter;
 import dev.notifier.testkit.smtp.ReceivedMessage;
 import dev.notifier.testkit.smtp.ScriptableSmtpServer;
 import java.nio.file.Files;
@@ -30,14 +24,14 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * Scenario 4: end-to-end latency, event produced → SMTP DATA accepted, with the product's
- * StreamsApp (exactly_once_v2) and one worker, each in a JVM of its own with the image's options and
- * its manifest's memory limit ({@link PipelineProcess}), at half the pipeline's measured maximum
- * rate, on a fixed-rate schedule. Each event carries two stamps (epoch microseconds) in its subject title,
- * which the rendered subject repeats: when the schedule meant to send it, and when it was actually
- * sent; the testkit server stamps the arrival. Latency from the intended time is the one that
- * counts: when the producer falls behind (a slow send, a pause), the events it sends late would
- * otherwise be timed from their late start and the wait hidden (coordinated omission). The report
- * gives both. The first second is warm-up, left out.
+ * StreamsApp (exactly_once_v2) and one worker, in the bench's JVM ({@link #run(int)}) or each in a
+ * JVM of its own with the image's options and its manifest's memory limit ({@link #runDeployed(int)}),
+ * at half the pipeline's measured maximum rate, on a fixed-rate schedule. Each event carries two
+ * stamps (epoch microseconds) in its subject title, which the rendered subject repeats: when the
+ * schedule meant to send it, and when it was actually sent; the testkit server stamps the arrival.
+ * Latency from the intended time is the one that counts: when the producer falls behind (a slow
+ * send, a pause), the events it sends late would otherwise be timed from their late start and the
+ * wait hidden (coordinated omission). The report gives both. The first second is warm-up, left out.
  */
 final class LatencyScenario {
 
@@ -146,38 +140,21 @@ final class LatencyScenario {
 
   /** Both in the bench's JVM, with the broker and the SMTP server. */
   private final class InProcess implements Pipeline {
-    private StreamsApp app;
-    private SenderWorker worker;
-    private Thread poll;
+    private AutoCloseable topology;
+    private AutoCloseable worker;
 
     @Override
     public void start(Topics topics, String tag, Duration commitInterval, String rules, ScriptableSmtpServer smtp)
         throws Exception {
       KafkaSettings settings = new KafkaSettings(kafka.bootstrap(), topics.prefix(), Map.of());
-      StreamsSettings streams = StreamsSettings.defaults().withCommitInterval(commitInterval)
-          .withApplicationId("bench-latency-" + tag)
-          .withStateDir(Files.createTempDirectory("bench-latency-").toString());
-      app = new StreamsApp(settings, rules.equals(BUILT_IN_RULES) ? streams : streams.withRulesFile(rules),
-          AccountRouter.single("default"));
-      AccountSettings account = AccountSettings.local(DeliveryScenario.ACCOUNT, smtp.host(), smtp.port(),
-          MailContent.FROM).withPoolSize(8).withLimits(DeliveryScenario.UNTHROTTLED);
-      worker = new SenderWorker(WorkerContext.builder(settings, new WorkerSettings(
-          "bench-latency-senders-" + tag, "bench-latency-w", null, List.of(account))).build());
-      poll = new Thread(worker, "bench-latency-w-poll");
-      app.start();
-      poll.start();
-      app.awaitRunning(Duration.ofSeconds(60));
-      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-      while (worker.ownedSendPartitions() == 0 && System.nanoTime() < deadline) {
-        Thread.sleep(20);
-      }
+      topology = PipelineProcess.runTopology(settings, "bench-latency-" + tag, commitInterval, rules);
+      worker = PipelineProcess.runWorker(settings, "bench-latency-senders-" + tag, smtp.host(), smtp.port(), 8);
     }
 
     @Override
     public void stop() throws Exception {
       worker.close();
-      poll.join(20_000);
-      app.close();
+      topology.close();
     }
   }
 
@@ -288,8 +265,8 @@ final class LatencyScenario {
         try {
           smtp.awaitMessages(events * BenchKafka.GROUP_SIZE, Duration.ofSeconds(30));
         } catch (IllegalStateException notAll) {
-          report.section(pipeline instanceof Deployed ? DEPLOYED_SECTION : SECTION).note(name + ": not every mail arrived within 30 s: "
-              + notAll.getMessage());
+          report.section(pipeline instanceof Deployed ? DEPLOYED_SECTION : SECTION)
+              .note(name + ": not every mail arrived within 30 s: " + notAll.getMessage());
         }
         visible = watch.visible();
       }
@@ -414,9 +391,10 @@ final class LatencyScenario {
         + "that falls behind does not hide the wait (coordinated omission); the actual-send row times from when it "
         + "was sent; the third row times each notification to the moment a read_committed consumer of notifier.send "
         + "(as a worker reads it) received it, so the rest of the end-to-end figure is the worker's fetch and SMTP.");
-    s.note(!deployed ? "Processes: the broker, the producer, the SMTP server, the send-topic watch, the StreamsApp and the "
-        + "worker all share the bench's JVM (and its collector's pauses) on one 2-core machine." : "Processes: the "
-        + "broker, the producer, the SMTP server and the send-topic watch share the bench's JVM; the StreamsApp and the worker each run in a JVM of their own, as deployed: the image's options "
+    s.note(!deployed ? "Processes: the broker, the producer, the SMTP server, the send-topic watch, the StreamsApp "
+        + "and the worker all share the bench's JVM (and its collector's pauses) on one 2-core machine."
+        : "Processes: the broker, the producer, the SMTP server and the send-topic watch share the bench's JVM; "
+        + "the StreamsApp and the worker each run in a JVM of their own, as deployed: the image's options "
         + "(-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError) with -XX:MaxRAM standing in for the memory limit "
         + "of their Kubernetes manifests (StreamsApp " + PipelineProcess.TOPOLOGY_LIMIT + ", the JVM's choice of "
         + "collector there on two cores: G1; worker " + PipelineProcess.WORKER_LIMIT + ", serial, the JVM's choice "

@@ -22,7 +22,9 @@ import java.util.Map;
  * other, the broker or the SMTP server. The JVM lives through the whole scenario, as a deployed one
  * lives through many hours, and runs one app at a time, as its commands ({@link ChildJvm}) say:
  * {@code topology bootstrap prefix applicationId commitMs rulesFile|-}, {@code worker bootstrap prefix
- * group smtpHost smtpPort poolSize}, or {@code stop}; each closes the app it ran before.
+ * group smtpHost smtpPort poolSize}, or {@code stop}; each closes the app it ran before. The
+ * in-process latency scenario starts its apps with the same {@link #runTopology} and
+ * {@link #runWorker}, in the bench's own JVM.
  */
 public final class PipelineProcess {
 
@@ -67,15 +69,13 @@ public final class PipelineProcess {
       }
       String[] a = line.split(" ");
       if (a[0].equals("topology")) {
-        running = topology(new KafkaSettings(a[1], a[2], Map.of()), a[3], Duration.ofMillis(Long.parseLong(a[4])),
-            a[5]);
+        running = runTopology(new KafkaSettings(a[1], a[2], Map.of()), a[3],
+            Duration.ofMillis(Long.parseLong(a[4])), a[5]);
       } else if (a[0].equals("worker")) {
-        running = worker(new KafkaSettings(a[1], a[2], Map.of()), a[3], a[4], Integer.parseInt(a[5]),
+        running = runWorker(new KafkaSettings(a[1], a[2], Map.of()), a[3], a[4], Integer.parseInt(a[5]),
             Integer.parseInt(a[6]));
       }
-      if (running != null || a[0].equals(STOP)) {
-        ChildJvm.ready();
-      }
+      ChildJvm.ready();
     }
     if (running != null) {
       running.close();
@@ -83,8 +83,12 @@ public final class PipelineProcess {
     System.exit(0);
   }
 
-  private static AutoCloseable topology(KafkaSettings kafka, String applicationId, Duration commitInterval,
-      String rules) throws Exception {
+  /**
+   * Starts a StreamsApp with the product's defaults but {@code commitInterval}, and {@code rules} (or the
+   * built-in ones for "-"); returns once it is RUNNING, as what closes it.
+   */
+  static AutoCloseable runTopology(KafkaSettings kafka, String applicationId, Duration commitInterval, String rules)
+      throws Exception {
     StreamsSettings settings = StreamsSettings.defaults().withApplicationId(applicationId)
         .withStateDir(Files.createTempDirectory("bench-latency-").toString()).withCommitInterval(commitInterval);
     if (!rules.equals("-")) {
@@ -94,12 +98,16 @@ public final class PipelineProcess {
     app.start();
     if (!app.awaitRunning(Duration.ofSeconds(60))) {
       app.close();
-      return null;
+      throw new IllegalStateException("the StreamsApp " + applicationId + " was not RUNNING within 60 s");
     }
     return app;
   }
 
-  private static AutoCloseable worker(KafkaSettings kafka, String group, String host, int port, int poolSize)
+  /**
+   * Starts a worker with one unthrottled account of {@code poolSize} connections to {@code host:port};
+   * returns once it owns send partitions, as what closes it.
+   */
+  static AutoCloseable runWorker(KafkaSettings kafka, String group, String host, int port, int poolSize)
       throws Exception {
     AccountSettings account = AccountSettings.local(DeliveryScenario.ACCOUNT, host, port, MailContent.FROM)
         .withPoolSize(poolSize).withLimits(DeliveryScenario.UNTHROTTLED);
@@ -117,7 +125,7 @@ public final class PipelineProcess {
     }
     if (worker.ownedSendPartitions() == 0) {
       stop.close();
-      return null;
+      throw new IllegalStateException("the worker of " + group + " owned no send partition within 30 s");
     }
     return stop;
   }
