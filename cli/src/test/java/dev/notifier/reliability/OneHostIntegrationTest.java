@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.notifier.cli.management.Management;
 import dev.notifier.testkit.Await;
+import dev.notifier.testkit.net.FreePorts;
 import dev.notifier.testkit.smtp.ScriptableSmtpServer;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
@@ -30,10 +30,10 @@ class OneHostIntegrationTest {
     // Step 1: a broker, an SMTP server, and one config file with a fixed management.port
     cluster = new ReliabilityCluster("one-host").start();
     smtp = ScriptableSmtpServer.builder().start();
-    int configPort = ReliabilityCluster.freePort();
-    int worker1Port = ReliabilityCluster.freePort();
-    int worker2Port = ReliabilityCluster.freePort();
-    assertThat(List.of(configPort, worker1Port, worker2Port)).doesNotHaveDuplicates();
+    int[] ports = FreePorts.distinct(3);
+    int configPort = ports[0];
+    int worker1Port = ports[1];
+    int worker2Port = ports[2];
     Path config = cluster.config("one-host", ReliabilityCluster.localAccount("relay", smtp.port(), true, null), null,
         configPort);
 

@@ -6,8 +6,8 @@ import dev.notifier.schemas.admin.TopicLayout;
 import dev.notifier.schemas.config.KafkaSettings;
 import dev.notifier.testkit.kafka.EmbeddedKafka;
 import dev.notifier.testkit.kafka.EmbeddedKafkaMain;
+import dev.notifier.testkit.net.FreePorts;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,8 +51,9 @@ final class ReliabilityCluster implements AutoCloseable {
     this.dir = Files.createTempDirectory("reliability-" + name);
     this.logs = Path.of("target", "reliability-logs", name);
     Files.createDirectories(logs);
-    int port = freePort();
-    int controllerPort = freePort();
+    int[] ports = FreePorts.distinct(2);
+    int port = ports[0];
+    int controllerPort = ports[1];
     this.broker = new ManagedProcess("broker", logs, EmbeddedKafkaMain.class.getName(), List.of(
         "--port", String.valueOf(port), "--controller-port", String.valueOf(controllerPort),
         "--log-dir", dir.resolve("kafka").toString(), "--partitions", String.valueOf(PARTITIONS)));
@@ -263,9 +264,4 @@ final class ReliabilityCluster implements AutoCloseable {
     broker.close();
   }
 
-  static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 0, java.net.InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    }
-  }
 }
