@@ -112,20 +112,21 @@ final class LatencyScenario {
   private void runAll(Pipeline pipeline, int probe) throws Exception {
     Duration defaults = StreamsSettings.DEFAULT_COMMIT_INTERVAL;
     Duration streamsDefaults = TopologyScenario.COMMIT_INTERVAL;
+    String builtIn = PipelineProcess.BUILT_IN_RULES;
     if (pipeline instanceof Deployed deployed) {
       warmUp(deployed, probe);
     } else {
       // not reported: the whole path once, so that neither configuration pays for the JIT compiler (the first
       // measured run otherwise did, whichever it was)
-      runOnce("warm-up", "w", defaults, BUILT_IN_RULES, pipeline, probe);
+      runOnce("warm-up", "w", defaults, builtIn, pipeline, probe);
     }
     String capped = cappedRules().toString();
-    Result product = runOnce(DEFAULTS, "d1", defaults, BUILT_IN_RULES, pipeline, probe);
-    Result former = runOnce(STREAMS_DEFAULTS, "s1", streamsDefaults, BUILT_IN_RULES, pipeline, probe);
+    Result product = runOnce(DEFAULTS, "d1", defaults, builtIn, pipeline, probe);
+    Result former = runOnce(STREAMS_DEFAULTS, "s1", streamsDefaults, builtIn, pipeline, probe);
     Result policyStage = runOnce(CAPPED, "c1", defaults, capped, pipeline, probe);
     policyStage = policyStage.and(runOnce(CAPPED, "c2", defaults, capped, pipeline, probe));
-    former = former.and(runOnce(STREAMS_DEFAULTS, "s2", streamsDefaults, BUILT_IN_RULES, pipeline, probe));
-    product = product.and(runOnce(DEFAULTS, "d2", defaults, BUILT_IN_RULES, pipeline, probe));
+    former = former.and(runOnce(STREAMS_DEFAULTS, "s2", streamsDefaults, builtIn, pipeline, probe));
+    product = product.and(runOnce(DEFAULTS, "d2", defaults, builtIn, pipeline, probe));
     report(List.of(product, former, policyStage), pipeline instanceof Deployed);
   }
 
@@ -190,9 +191,6 @@ final class LatencyScenario {
     }
   }
 
-  /** {@link PipelineProcess}'s argument for the built-in rules. */
-  private static final String BUILT_IN_RULES = "-";
-
   /**
    * The built-in rules with a daily cap for every recipient (high enough never to be reached): every
    * normal mail then counts towards it, so each crosses the repartition by recipient to the policy stage.
@@ -208,11 +206,6 @@ final class LatencyScenario {
   }
 
   /**
-   * First measures the whole pipeline's maximum (a backlog of {@code probe} events produced at once,
-   * mails counted at the server: topology and worker share the machine, so their separate maxima
-   * would overstate it), then runs at half of it.
-   */
-  /**
    * Not reported: backlogs of {@code probe} events through the whole path, in the JVMs that then serve every run,
    * until the JIT compilers of all three JVMs together used less than {@link TopologyScenario#JIT_QUIET_CORES} of a
    * core over a backlog, or {@link #WARM_UP_CAP}. A single backlog left the children compiling through the first
@@ -221,7 +214,7 @@ final class LatencyScenario {
   private void warmUp(Deployed pipeline, int probe) throws Exception {
     Topics topics = topics("w");
     try (ScriptableSmtpServer smtp = ScriptableSmtpServer.builder().build().start()) {
-      pipeline.start(topics, "w", StreamsSettings.DEFAULT_COMMIT_INTERVAL, BUILT_IN_RULES, smtp);
+      pipeline.start(topics, "w", StreamsSettings.DEFAULT_COMMIT_INTERVAL, PipelineProcess.BUILT_IN_RULES, smtp);
       long start = System.nanoTime();
       int backlogs = 0;
       double jitCores;
@@ -248,6 +241,11 @@ final class LatencyScenario {
     return topics;
   }
 
+  /**
+   * First measures the whole pipeline's maximum (a backlog of {@code probe} events produced at once,
+   * mails counted at the server: topology and worker share the machine, so their separate maxima
+   * would overstate it), then runs at half of it.
+   */
   private Result runOnce(String name, String tag, Duration commitInterval, String rules, Pipeline pipeline,
       int probe) throws Exception {
     Topics topics = topics(tag);

@@ -44,6 +44,9 @@ public final class PipelineProcess {
     return WorkerProcess.imageOptions(WORKER_LIMIT, true);
   }
 
+  /** The rules argument that keeps the built-in rules. */
+  static final String BUILT_IN_RULES = "-";
+
   /** The command that closes the app the child runs. */
   static final String STOP = "stop";
 
@@ -85,13 +88,13 @@ public final class PipelineProcess {
 
   /**
    * Starts a StreamsApp with the product's defaults but {@code commitInterval}, and {@code rules} (or the
-   * built-in ones for "-"); returns once it is RUNNING, as what closes it.
+   * built-in ones for {@link #BUILT_IN_RULES}); returns once it is RUNNING, as what closes it.
    */
   static AutoCloseable runTopology(KafkaSettings kafka, String applicationId, Duration commitInterval, String rules)
       throws Exception {
     StreamsSettings settings = StreamsSettings.defaults().withApplicationId(applicationId)
         .withStateDir(Files.createTempDirectory("bench-latency-").toString()).withCommitInterval(commitInterval);
-    if (!rules.equals("-")) {
+    if (!rules.equals(BUILT_IN_RULES)) {
       settings = settings.withRulesFile(rules);
     }
     StreamsApp app = new StreamsApp(kafka, settings, AccountRouter.single("default"));

@@ -1,11 +1,11 @@
 package dev.notifier.bench;
 
+import dev.notifier.testkit.net.FreePorts;
 import dev.notifier.testkit.net.LatencyProxy;
 import dev.notifier.testkit.smtp.ScriptableSmtpServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -69,7 +69,7 @@ abstract class Sink implements AutoCloseable {
     private final AtomicLong received = new AtomicLong();
 
     Postfix() throws IOException {
-      this.port = freePort();
+      this.port = FreePorts.distinct(1)[0];
       List<String> command = new java.util.ArrayList<>(List.of(SMTP_SINK.toString(), "-c"));
       if ("root".equals(System.getProperty("user.name"))) {
         // smtp-sink refuses to run as root; it drops to this user after binding
@@ -192,12 +192,6 @@ abstract class Sink implements AutoCloseable {
         proxy.close();
       }
     };
-  }
-
-  static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    }
   }
 
   static void awaitListening(int port, Duration timeout) throws IOException {

@@ -20,8 +20,8 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 /**
  * One sender worker alone in a JVM, for the memory scenario: delivers {@code count} notifications
  * as fast as the sink takes them (or until the cap), then prints one line,
- * {@code RESULT sent=… rate=… vmHwmKb=… heapPeakBytes=… heapMaxBytes=… gc=… gcShare=… oldCollections=…}, read
- * by the parent.
+ * {@code RESULT sent=… rate=… vmHwmKb=… heapPeakBytes=… heapMaxBytes=… gc=… gcShare=…
+ * oldCollections=…}, read by the parent.
  *
  * <p>Arguments: bootstrap, topic prefix, group, SMTP host, SMTP port, pool size, count, cap seconds.
  */
@@ -94,15 +94,15 @@ public final class WorkerProcess {
     String gc = String.join("+", ManagementFactory.getGarbageCollectorMXBeans().stream()
         .map(b -> b.getName().replace(' ', '_')).toList());
     System.out.printf("RESULT sent=%d rate=%.1f vmHwmKb=%d heapPeakBytes=%d heapMaxBytes=%d gc=%s gcShare=%.3f "
-        + "oldCollections=%d%n", progress.done(), progress.rate(), vmHwmKb(), heapPeak, Runtime.getRuntime().maxMemory(),
-        gc, gcShare, gcAtEnd[1] - gcAtStart[1]);
+        + "oldCollections=%d%n", progress.done(), progress.rate(), vmHwmKb(), heapPeak,
+        Runtime.getRuntime().maxMemory(), gc, gcShare, gcAtEnd[1] - gcAtStart[1]);
     System.out.flush();
     System.exit(0);
   }
 
   /**
-   * Milliseconds the collectors have spent so far, all of them, and how many collections the
-   * full collections have been made (the serial collector's MarkSweepCompact, G1's Old Generation).
+   * Milliseconds all the collectors have spent so far, and how many full collections they have made
+   * (the serial collector's MarkSweepCompact, G1's Old Generation).
    */
   static long[] gcTotals() {
     long millis = 0;

@@ -263,5 +263,4 @@ final class ReliabilityCluster implements AutoCloseable {
     processes.forEach(ManagedProcess::close);
     broker.close();
   }
-
 }

@@ -1,8 +1,8 @@
 package dev.notifier.testkit.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.notifier.testkit.net.FreePorts;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.notifier.testkit.net.FreePorts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
