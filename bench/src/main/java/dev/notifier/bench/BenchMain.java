@@ -132,7 +132,7 @@ public final class BenchMain {
       environment();
       log("scenarios %s, %d events, %d notifications%s", config.scenarios(), config.events(),
           config.notifications(), config.quick() ? " (quick)" : "");
-      try (EmbeddedKafka broker = EmbeddedKafka.builder().partitions(config.partitions())
+      try (EmbeddedKafka broker = EmbeddedKafka.builder().exitJvmOnFatalFault().partitions(config.partitions())
           // the benchmark topics hold the whole load at once; keep it, do not roll it away
           .brokerProperty("log.retention.ms", "-1")
           .start();

@@ -104,7 +104,7 @@ public final class Demo {
   @SuppressWarnings("try") // the management endpoint need only live as long as the block
   public DemoSummary run() throws Exception {
     out.println("Starting an embedded Kafka broker and an SMTP server on 127.0.0.1 ...");
-    try (EmbeddedKafka kafka = EmbeddedKafka.builder().partitions(3).start();
+    try (EmbeddedKafka kafka = EmbeddedKafka.builder().exitJvmOnFatalFault().partitions(3).start();
         ScriptableSmtpServer smtp = ScriptableSmtpServer.builder().build().start()) {
       smtp.script().at(Stage.RCPT).matching(GONE)
           .reply("550 5.1.1 <" + GONE + ">: Recipient address rejected: User unknown").always();

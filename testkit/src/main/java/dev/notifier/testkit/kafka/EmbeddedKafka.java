@@ -98,9 +98,13 @@ public final class EmbeddedKafka implements AutoCloseable {
     private final int securePort;
     private final Path secureKeyStore;
     private final String secureKeyStorePassword;
+    /** Whether a fatal broker fault is refused ({@link BrokerExitGuard}) instead of ending the JVM. */
+    private final boolean guardsJvm;
 
     private KafkaRaftServer server;
     private Duration lastStartDuration = Duration.ZERO;
+    /** {@link BrokerExitGuard#count()} when the broker last started. */
+    private int faultMark;
     private boolean closed;
 
     private EmbeddedKafka(Builder builder) {
@@ -114,6 +118,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         this.secureKeyStore = builder.secureKeyStore;
         this.secureKeyStorePassword = builder.secureKeyStorePassword;
         this.securePort = secureKeyStore == null ? 0 : free[2];
+        this.guardsJvm = !builder.exitsJvmOnFatalFault;
     }
 
     /** Returns a builder with defaults: 1 partition per topic, a temporary log dir, free ports. */
@@ -138,6 +143,10 @@ public final class EmbeddedKafka implements AutoCloseable {
             return this;
         }
         long begin = System.nanoTime();
+        if (guardsJvm) {
+            BrokerExitGuard.install();
+        }
+        faultMark = BrokerExitGuard.count();
         KafkaConfig config = new KafkaConfig(brokerConfig(), false);
         formatIfNeeded();
         KafkaRaftServer started = new KafkaRaftServer(config, Time.SYSTEM);
@@ -157,6 +166,9 @@ public final class EmbeddedKafka implements AutoCloseable {
     /**
      * Shuts the broker down (controlled shutdown) and waits for it, keeping log directory and ports so that
      * {@link #start()} can bring it back with its data. Does nothing if the broker is not running.
+     *
+     * @throws IllegalStateException after shutting it down, if the broker had a fatal fault while it ran (one
+     *     that would have ended a standalone broker's process); the message is the fault
      */
     public synchronized void stop() {
         if (server == null) {
@@ -164,8 +176,17 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
         KafkaRaftServer running = server;
         server = null;
-        running.shutdown();
-        running.awaitShutdown();
+        List<String> faults = BrokerExitGuard.since(faultMark);
+        try {
+            running.shutdown();
+            running.awaitShutdown();
+        } finally {
+            faultMark = BrokerExitGuard.count();
+        }
+        if (!faults.isEmpty()) {
+            throw new IllegalStateException("The embedded Kafka broker at " + bootstrapServers()
+                    + " had a fatal fault while it ran: " + String.join("; ", faults));
+        }
     }
 
     /** Stops the broker and deletes the log directory unless it was supplied by the caller. Idempotent. */
@@ -579,6 +600,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         private int controllerPort;
         private Path secureKeyStore;
         private String secureKeyStorePassword;
+        private boolean exitsJvmOnFatalFault;
 
         private Builder() {
         }
@@ -624,6 +646,17 @@ public final class EmbeddedKafka implements AutoCloseable {
         /** Fixed controller listener port; default (0) picks a free one. */
         public Builder controllerPort(int controllerPort) {
             this.controllerPort = controllerPort;
+            return this;
+        }
+
+        /**
+         * Lets a fatal broker fault end the JVM, as it ends a standalone broker, for a process that exists to run
+         * this broker (the demo, {@link EmbeddedKafkaMain}, a benchmark). By default a fatal fault is refused
+         * ({@link BrokerExitGuard}) so that the tests sharing the JVM can report it; {@link #stop()} then fails
+         * naming it.
+         */
+        public Builder exitJvmOnFatalFault() {
+            this.exitsJvmOnFatalFault = true;
             return this;
         }
 

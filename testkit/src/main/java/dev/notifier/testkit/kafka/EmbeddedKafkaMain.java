@@ -42,7 +42,7 @@ public final class EmbeddedKafkaMain {
     }
 
     static EmbeddedKafka.Builder parse(String[] args) {
-        EmbeddedKafka.Builder builder = EmbeddedKafka.builder();
+        EmbeddedKafka.Builder builder = EmbeddedKafka.builder().exitJvmOnFatalFault();
         for (int i = 0; i < args.length; i++) {
             String name = args[i];
             if (i + 1 >= args.length) {
