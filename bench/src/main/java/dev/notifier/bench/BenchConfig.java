@@ -21,7 +21,8 @@ import java.util.List;
  * @param latencyWindow how long events flow at half the maximum rate
  * @param sink which SMTP sink to use: auto (smtp-sink if installed), postfix, testkit
  * @param out where the report is written
- * @param repetitions how often each throughput variant runs (interleaved); the report takes the median
+ * @param repetitions how often each variant of the throughput and latency scenarios runs (interleaved); the
+ *     report takes the median
  */
 public record BenchConfig(List<String> scenarios, boolean quick, int events, int notifications, int partitions,
     Duration topologyCap, Duration deliveryCap, double throttleRate, int throttleBurst, Duration throttleWindow,

@@ -52,9 +52,16 @@ final class ChildJvm implements AutoCloseable {
   void command(String line, Duration within) throws IOException, InterruptedException {
     commands.write(line + "\n");
     commands.flush();
-    if (!ready.tryAcquire(within.toMillis(), TimeUnit.MILLISECONDS)) {
-      throw new IllegalStateException(name + " did not carry out \"" + line + "\" within " + within.toSeconds()
-          + " s");
+    long deadline = System.nanoTime() + within.toNanos();
+    while (!ready.tryAcquire(200, TimeUnit.MILLISECONDS)) {
+      if (!process.isAlive()) {
+        throw new IllegalStateException(name + " exited with status " + process.exitValue() + " on \"" + line
+            + "\" (its output is above)");
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException(name + " did not carry out \"" + line + "\" within " + within.toSeconds()
+            + " s");
+      }
     }
   }
 

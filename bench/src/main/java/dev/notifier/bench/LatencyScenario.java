@@ -9,10 +9,12 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.HdrHistogram.Histogram;
@@ -48,34 +50,61 @@ final class LatencyScenario {
     this.report = report;
   }
 
-  /** What one configuration measured: the pipeline's maximum and the latencies at half of it. */
-  record Result(String config, double max, Histogram intendedHistogram, Histogram sentHistogram,
-      Histogram visibleHistogram, double eventsPerSecond, int counted, int expected, int runs) {
+  /** What one run of a configuration measured: the pipeline's maximum and the latencies at half of it. */
+  record Run(double max, Histogram intendedHistogram, Histogram sentHistogram, Histogram visibleHistogram,
+      double eventsPerSecond, int counted, int expected) {
+  }
+
+  /**
+   * The runs of one configuration as one: the median of their maxima and loads, and each percentile the median
+   * of the runs' (so one noisy run moves none of them).
+   */
+  record Result(String config, List<Run> runs) {
+
+    Result {
+      runs = List.copyOf(runs);
+    }
+
+    Result and(Run run) {
+      List<Run> more = new ArrayList<>(runs);
+      more.add(run);
+      return new Result(config, more);
+    }
+
+    double max() {
+      return Stats.median(runs.stream().map(Run::max).toList());
+    }
+
+    double eventsPerSecond() {
+      return Stats.median(runs.stream().map(Run::eventsPerSecond).toList());
+    }
+
+    int counted() {
+      return runs.stream().mapToInt(Run::counted).sum();
+    }
+
+    int expected() {
+      return runs.stream().mapToInt(Run::expected).sum();
+    }
 
     Map<String, Double> corrected() {
-      return Stats.percentilesMillis(intendedHistogram);
+      return medianPercentiles(Run::intendedHistogram);
     }
 
     Map<String, Double> fromSent() {
-      return Stats.percentilesMillis(sentHistogram);
+      return medianPercentiles(Run::sentHistogram);
     }
 
     /** Intended send time → visible in the send topic (read_committed): the topology's part. */
     Map<String, Double> toSendTopic() {
-      return Stats.percentilesMillis(visibleHistogram);
+      return medianPercentiles(Run::visibleHistogram);
     }
 
-    /** Two runs of one configuration as one: the mean maximum and load, every mail's latency. */
-    Result and(Result other) {
-      Histogram intended = intendedHistogram.copy();
-      intended.add(other.intendedHistogram);
-      Histogram sent = sentHistogram.copy();
-      sent.add(other.sentHistogram);
-      Histogram visible = visibleHistogram.copy();
-      visible.add(other.visibleHistogram);
-      return new Result(config, (max * runs + other.max * other.runs) / (runs + other.runs), intended, sent, visible,
-          (eventsPerSecond * runs + other.eventsPerSecond * other.runs) / (runs + other.runs),
-          counted + other.counted, expected + other.expected, runs + other.runs);
+    private Map<String, Double> medianPercentiles(Function<Run, Histogram> histogram) {
+      List<Map<String, Double>> each = runs.stream().map(r -> Stats.percentilesMillis(histogram.apply(r))).toList();
+      Map<String, Double> median = new LinkedHashMap<>();
+      each.get(0).keySet().forEach(k -> median.put(k, Stats.median(each.stream().map(m -> m.get(k)).toList())));
+      return median;
     }
   }
 
@@ -87,10 +116,12 @@ final class LatencyScenario {
 
   /**
    * Runs the product's configuration, Kafka Streams' exactly-once defaults, and the product's with every
-   * recipient capped (so all mail takes the policy stage's two hops), twice each in the order A B C C B A (so
-   * none gains from running later, warmer, or loses to a noisy minute), each run with its own maximum; then
-   * reports all three: the latency target is the product's, the price of its shorter commit interval is the
-   * ratio of the first two maxima, and the third shows mail that needs its recipient's state.
+   * recipient capped (so all mail takes the policy stage's two hops), {@link BenchConfig#repetitions()} times each,
+   * each round in another order (A B C, B C A, C A B: in three rounds each configuration runs once first, once
+   * second and once last, so none gains from running later, warmer, or loses to a noisy minute), each run with its
+   * own maximum; then reports all three, every figure the median of the runs: the latency target is the product's,
+   * the price of its shorter commit interval is the ratio of the first two maxima, and the third shows mail that
+   * needs its recipient's state.
    */
   void run(int probe) throws Exception {
     runAll(new InProcess(), probe);
@@ -121,13 +152,20 @@ final class LatencyScenario {
       runOnce("warm-up", "w", defaults, builtIn, pipeline, probe);
     }
     String capped = cappedRules().toString();
-    Result product = runOnce(DEFAULTS, "d1", defaults, builtIn, pipeline, probe);
-    Result former = runOnce(STREAMS_DEFAULTS, "s1", streamsDefaults, builtIn, pipeline, probe);
-    Result policyStage = runOnce(CAPPED, "c1", defaults, capped, pipeline, probe);
-    policyStage = policyStage.and(runOnce(CAPPED, "c2", defaults, capped, pipeline, probe));
-    former = former.and(runOnce(STREAMS_DEFAULTS, "s2", streamsDefaults, builtIn, pipeline, probe));
-    product = product.and(runOnce(DEFAULTS, "d2", defaults, builtIn, pipeline, probe));
-    report(List.of(product, former, policyStage), pipeline instanceof Deployed);
+    List<Result> results = new ArrayList<>(List.of(new Result(DEFAULTS, List.of()),
+        new Result(STREAMS_DEFAULTS, List.of()), new Result(CAPPED, List.of())));
+    List<String> tags = List.of("d", "s", "c");
+    List<Duration> intervals = List.of(defaults, streamsDefaults, defaults);
+    List<String> rules = List.of(builtIn, builtIn, capped);
+    for (int round = 0; round < config.repetitions(); round++) {
+      for (int k = 0; k < results.size(); k++) {
+        int c = (k + round) % results.size();
+        Run run = runOnce(results.get(c).config(), tags.get(c) + (round + 1), intervals.get(c), rules.get(c),
+            pipeline, probe);
+        results.set(c, results.get(c).and(run));
+      }
+    }
+    report(results, pipeline instanceof Deployed);
   }
 
   /** Where a run's topology and worker run: started for each run on its topics, closed after it. */
@@ -246,7 +284,7 @@ final class LatencyScenario {
    * mails counted at the server: topology and worker share the machine, so their separate maxima
    * would overstate it), then runs at half of it.
    */
-  private Result runOnce(String name, String tag, Duration commitInterval, String rules, Pipeline pipeline,
+  private Run runOnce(String name, String tag, Duration commitInterval, String rules, Pipeline pipeline,
       int probe) throws Exception {
     Topics topics = topics(tag);
     try (ScriptableSmtpServer smtp = ScriptableSmtpServer.builder().build().start()) {
@@ -268,7 +306,7 @@ final class LatencyScenario {
         }
         visible = watch.visible();
       }
-      Result result = measure(name, smtp.messages(), events, warmup, eventsPerSecond, maxNotificationsPerSecond,
+      Run result = measure(name, smtp.messages(), events, warmup, eventsPerSecond, maxNotificationsPerSecond,
           visible);
       pipeline.stop();
       return result;
@@ -327,7 +365,7 @@ final class LatencyScenario {
     return at.getEpochSecond() * 1_000_000L + at.getNano() / 1000;
   }
 
-  private Result measure(String config, List<ReceivedMessage> messages, int events, int warmup,
+  private Run measure(String config, List<ReceivedMessage> messages, int events, int warmup,
       double eventsPerSecond, double max, Histogram visible) {
     Histogram fromSent = Stats.latencyHistogram();
     Histogram fromIntended = Stats.latencyHistogram();
@@ -346,10 +384,11 @@ final class LatencyScenario {
       record(fromIntended, arrived - Long.parseLong(intended.group(1)));
       counted++;
     }
-    Result result = new Result(config, max, fromIntended, fromSent, visible, eventsPerSecond, counted,
-        (events - warmup) * BenchKafka.GROUP_SIZE, 1);
+    Run result = new Run(max, fromIntended, fromSent, visible, eventsPerSecond, counted,
+        (events - warmup) * BenchKafka.GROUP_SIZE);
     BenchMain.log("latency: %s: %d mails at %.0f events/s (max %.0f notifications/s): %s; visible in the send topic %s",
-        config, counted, eventsPerSecond, max, result.corrected(), result.toSendTopic());
+        config, counted, eventsPerSecond, max, Stats.percentilesMillis(fromIntended),
+        Stats.percentilesMillis(visible));
     return result;
   }
 
@@ -380,8 +419,12 @@ final class LatencyScenario {
     s.table(new Report.Table(null, header, rows));
     s.note((deployed ? "After unreported backlogs through the whole path until the JIT compilers of the three JVMs "
         + "together used less than " + TopologyScenario.JIT_QUIET_CORES + " of a core over one" : "After an unreported "
-        + "warm-up run of the whole path") + ", each configuration ran twice, in the order A B C C B A; a row gives "
-        + "the mean of its two maxima and loads and the percentiles of all its mails.");
+        + "warm-up run of the whole path") + ", each configuration ran " + config.repetitions() + " times, each round "
+        + "in another order (A B C, B C A, C A B); a row gives the median of its runs' maxima and loads, and each "
+        + "percentile the median of its runs'. Each run's maximum and corrected p99, in the order they ran: "
+        + String.join("; ", results.stream().map(r -> r.config() + ": " + r.runs().stream()
+            .map(run -> Report.fmt(run.max()) + "/s, " + Report.fmt(Stats.percentilesMillis(run.intendedHistogram())
+                .get("p99")) + " ms").toList()).toList()) + ".");
     s.note("Load: 50 % of the pipeline's maximum, measured just before each run with a backlog of events produced at "
         + "once (mails counted at the server: topology and worker share the machine), on a fixed-rate schedule; the "
         + "first second of events is warm-up and not counted.");

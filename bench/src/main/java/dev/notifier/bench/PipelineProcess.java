@@ -77,6 +77,9 @@ public final class PipelineProcess {
       } else if (a[0].equals("worker")) {
         running = runWorker(new KafkaSettings(a[1], a[2], Map.of()), a[3], a[4], Integer.parseInt(a[5]),
             Integer.parseInt(a[6]));
+      } else if (!a[0].equals(STOP)) {
+        System.out.println("unknown command \"" + line + "\": expected topology, worker or " + STOP);
+        System.exit(2);
       }
       ChildJvm.ready();
     }
