@@ -422,9 +422,9 @@ final class LatencyScenario {
         + "warm-up run of the whole path") + ", each configuration ran " + config.repetitions() + " times, each round "
         + "in another order (A B C, B C A, C A B); a row gives the median of its runs' maxima and loads, and each "
         + "percentile the median of its runs'. Each run's maximum and corrected p99, in the order they ran: "
-        + String.join("; ", results.stream().map(r -> r.config() + ": " + r.runs().stream()
-            .map(run -> Report.fmt(run.max()) + "/s, " + Report.fmt(Stats.percentilesMillis(run.intendedHistogram())
-                .get("p99")) + " ms").toList()).toList()) + ".");
+        + String.join("; ", results.stream().map(r -> r.config() + ": " + String.join(", ", r.runs().stream()
+            .map(run -> Report.fmt(run.max()) + "/s and " + Report.fmt(Stats.percentilesMillis(
+                run.intendedHistogram()).get("p99")) + " ms").toList())).toList()) + ".");
     s.note("Load: 50 % of the pipeline's maximum, measured just before each run with a backlog of events produced at "
         + "once (mails counted at the server: topology and worker share the machine), on a fixed-rate schedule; the "
         + "first second of events is warm-up and not counted.");
