@@ -151,21 +151,23 @@ final class LatencyScenario {
       // measured run otherwise did, whichever it was)
       runOnce("warm-up", "w", defaults, builtIn, pipeline, probe);
     }
-    String capped = cappedRules().toString();
-    List<Result> results = new ArrayList<>(List.of(new Result(DEFAULTS, List.of()),
-        new Result(STREAMS_DEFAULTS, List.of()), new Result(CAPPED, List.of())));
-    List<String> tags = List.of("d", "s", "c");
-    List<Duration> intervals = List.of(defaults, streamsDefaults, defaults);
-    List<String> rules = List.of(builtIn, builtIn, capped);
+    List<Configuration> configurations = List.of(new Configuration(DEFAULTS, "d", defaults, builtIn),
+        new Configuration(STREAMS_DEFAULTS, "s", streamsDefaults, builtIn),
+        new Configuration(CAPPED, "c", defaults, cappedRules().toString()));
+    List<Result> results = new ArrayList<>(configurations.stream().map(c -> new Result(c.name(), List.of())).toList());
     for (int round = 0; round < config.repetitions(); round++) {
-      for (int k = 0; k < results.size(); k++) {
-        int c = (k + round) % results.size();
-        Run run = runOnce(results.get(c).config(), tags.get(c) + (round + 1), intervals.get(c), rules.get(c),
-            pipeline, probe);
-        results.set(c, results.get(c).and(run));
+      for (int k = 0; k < configurations.size(); k++) {
+        int c = (k + round) % configurations.size();
+        Configuration run = configurations.get(c);
+        results.set(c, results.get(c).and(runOnce(run.name(), run.tag() + (round + 1), run.commitInterval(),
+            run.rules(), pipeline, probe)));
       }
     }
     report(results, pipeline instanceof Deployed);
+  }
+
+  /** One configuration of the topology: its name in the report, the tag of its runs' topics, how it runs. */
+  private record Configuration(String name, String tag, Duration commitInterval, String rules) {
   }
 
   /** Where a run's topology and worker run: started for each run on its topics, closed after it. */
@@ -279,38 +281,45 @@ final class LatencyScenario {
     return topics;
   }
 
-  /**
-   * First measures the whole pipeline's maximum (a backlog of {@code probe} events produced at once,
-   * mails counted at the server: topology and worker share the machine, so their separate maxima
-   * would overstate it), then runs at half of it.
-   */
+  /** One run: starts the pipeline on topics and an SMTP server of its own, measures, and stops it, also on failure. */
   private Run runOnce(String name, String tag, Duration commitInterval, String rules, Pipeline pipeline,
       int probe) throws Exception {
     Topics topics = topics(tag);
     try (ScriptableSmtpServer smtp = ScriptableSmtpServer.builder().build().start()) {
       pipeline.start(topics, tag, commitInterval, rules, smtp);
-      // the first backlog warms this run's app up (its stores, its connections, its caches); the second measures
-      probeMax(topics, smtp, probe, "warm-up");
-      double maxNotificationsPerSecond = probeMax(topics, smtp, probe, "probe");
-      double eventsPerSecond = Math.max(1, maxNotificationsPerSecond / 2 / BenchKafka.GROUP_SIZE);
-      int events = (int) Math.ceil(eventsPerSecond * config.latencyWindow().toSeconds());
-      int warmup = (int) Math.ceil(eventsPerSecond);
-      Histogram visible;
-      try (SendTopicWatch watch = new SendTopicWatch(kafka, topics, i -> i >= warmup)) {
-        produce(topics, events, eventsPerSecond, "lat");
-        try {
-          smtp.awaitMessages(events * BenchKafka.GROUP_SIZE, Duration.ofSeconds(30));
-        } catch (IllegalStateException notAll) {
-          report.section(pipeline instanceof Deployed ? DEPLOYED_SECTION : SECTION)
-              .note(name + ": not every mail arrived within 30 s: " + notAll.getMessage());
-        }
-        visible = watch.visible();
+      try {
+        return measureAtHalfMax(name, topics, smtp, pipeline, probe);
+      } finally {
+        pipeline.stop();
       }
-      Run result = measure(name, smtp.messages(), events, warmup, eventsPerSecond, maxNotificationsPerSecond,
-          visible);
-      pipeline.stop();
-      return result;
     }
+  }
+
+  /**
+   * First measures the whole pipeline's maximum (a backlog of {@code probe} events produced at once,
+   * mails counted at the server: topology and worker share the machine, so their separate maxima
+   * would overstate it), then runs at half of it.
+   */
+  private Run measureAtHalfMax(String name, Topics topics, ScriptableSmtpServer smtp, Pipeline pipeline, int probe)
+      throws Exception {
+    // the first backlog warms this run's app up (its stores, its connections, its caches); the second measures
+    probeMax(topics, smtp, probe, "warm-up");
+    double maxNotificationsPerSecond = probeMax(topics, smtp, probe, "probe");
+    double eventsPerSecond = Math.max(1, maxNotificationsPerSecond / 2 / BenchKafka.GROUP_SIZE);
+    int events = (int) Math.ceil(eventsPerSecond * config.latencyWindow().toSeconds());
+    int warmup = (int) Math.ceil(eventsPerSecond);
+    Histogram visible;
+    try (SendTopicWatch watch = new SendTopicWatch(kafka, topics, i -> i >= warmup)) {
+      produce(topics, events, eventsPerSecond, "lat");
+      try {
+        smtp.awaitMessages(events * BenchKafka.GROUP_SIZE, Duration.ofSeconds(30));
+      } catch (IllegalStateException notAll) {
+        report.section(pipeline instanceof Deployed ? DEPLOYED_SECTION : SECTION)
+            .note(name + ": not every mail arrived within 30 s: " + notAll.getMessage());
+      }
+      visible = watch.visible();
+    }
+    return measure(name, smtp.messages(), events, warmup, eventsPerSecond, maxNotificationsPerSecond, visible);
   }
 
   private static void record(Histogram h, long micros) {
