@@ -2,9 +2,6 @@ package dev.notifier.bench;
 
 import dev.notifier.schemas.config.KafkaSettings;
 import dev.notifier.sender.SenderWorker;
-import dev.notifier.sender.WorkerContext;
-import dev.notifier.sender.config.AccountSettings;
-import dev.notifier.sender.config.WorkerSettings;
 import dev.notifier.streams.StreamsApp;
 import dev.notifier.streams.StreamsSettings;
 import dev.notifier.streams.route.AccountRouter;
@@ -115,10 +112,7 @@ public final class PipelineProcess {
    */
   static AutoCloseable runWorker(KafkaSettings kafka, String group, String host, int port, int poolSize)
       throws Exception {
-    AccountSettings account = AccountSettings.local(DeliveryScenario.ACCOUNT, host, port, MailContent.FROM)
-        .withPoolSize(poolSize).withLimits(DeliveryScenario.UNTHROTTLED);
-    SenderWorker worker = new SenderWorker(WorkerContext.builder(kafka,
-        new WorkerSettings(group, group + "-1", null, List.of(account))).build());
+    SenderWorker worker = WorkerProcess.unthrottled(kafka, group, host, port, poolSize);
     Thread poll = new Thread(worker, group + "-poll");
     poll.start();
     AutoCloseable stop = () -> {

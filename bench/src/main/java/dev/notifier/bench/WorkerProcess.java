@@ -44,6 +44,17 @@ public final class WorkerProcess {
   }
 
   /**
+   * A worker in {@code group} (its id {@code group-1}) with one unthrottled account of {@code poolSize} connections
+   * to {@code host:port}; the caller runs and closes it.
+   */
+  static SenderWorker unthrottled(KafkaSettings kafka, String group, String host, int port, int poolSize) {
+    AccountSettings account = AccountSettings.local(DeliveryScenario.ACCOUNT, host, port, MailContent.FROM)
+        .withPoolSize(poolSize).withLimits(DeliveryScenario.UNTHROTTLED);
+    return new SenderWorker(WorkerContext.builder(kafka,
+        new WorkerSettings(group, group + "-1", null, List.of(account))).build());
+  }
+
+  /**
    * The image's JVM options in a container of {@code limit} (as {@code -XX:MaxRAM}), with
    * {@code -XX:+UseSerialGC} where {@code serial}, plus BENCH_WORKER_JAVA_OPTS.
    */
@@ -64,13 +75,10 @@ public final class WorkerProcess {
     String bootstrap = args[0];
     String prefix = args[1];
     String group = args[2];
-    AccountSettings account = AccountSettings.local(DeliveryScenario.ACCOUNT, args[3], Integer.parseInt(args[4]),
-        MailContent.FROM).withPoolSize(Integer.parseInt(args[5])).withLimits(DeliveryScenario.UNTHROTTLED);
     long count = Long.parseLong(args[6]);
     Duration cap = Duration.ofSeconds(Long.parseLong(args[7]));
     KafkaSettings settings = new KafkaSettings(bootstrap, prefix, Map.of());
-    SenderWorker worker = new SenderWorker(WorkerContext.builder(settings,
-        new WorkerSettings(group, group + "-1", null, List.of(account))).build());
+    SenderWorker worker = unthrottled(settings, group, args[3], Integer.parseInt(args[4]), Integer.parseInt(args[5]));
     Thread poll = new Thread(worker, group + "-poll");
     long[] gcAtStart = gcTotals();
     long startNanos = System.nanoTime();
