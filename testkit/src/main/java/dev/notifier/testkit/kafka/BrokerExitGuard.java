@@ -40,7 +40,9 @@ final class BrokerExitGuard {
 
     /** The faults recorded after {@code mark}, oldest first. */
     static List<String> since(int mark) {
-        return List.copyOf(FAULTS.subList(Math.min(mark, FAULTS.size()), FAULTS.size()));
+        // from one snapshot: a view of the live list would fail if a broker thread added a fault meanwhile
+        List<String> all = List.copyOf(FAULTS);
+        return all.subList(Math.min(mark, all.size()), all.size());
     }
 
     private static void refuse(String procedure, int status, String message) {

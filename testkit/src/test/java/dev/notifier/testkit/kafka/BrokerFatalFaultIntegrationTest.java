@@ -50,8 +50,8 @@ class BrokerFatalFaultIntegrationTest {
         } finally {
             try {
                 kafka.close();
-            } catch (IllegalStateException alreadyReported) {
-                // stop() above reported it; close() only tidies up
+            } catch (IllegalStateException fault) {
+                // only when an assertion failed before stop(): close() would report the fault and hide that failure
             }
         }
     }
