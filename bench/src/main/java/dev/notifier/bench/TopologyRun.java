@@ -13,7 +13,7 @@ package dev.notifier.bench;
  * @param window CPU spent within the measured window, by whose threads spent it
  */
 record TopologyRun(String name, String guarantee, BenchKafka.Progress progress, int fanOut, long appCpuNanos,
-    long processCpuNanos, long verified, CpuSplit.Delta window) {
+    long processCpuNanos, long verified, CpuSplit.Delta window, CommitCost commits) {
 
   double eventsPerSecond() {
     return progress.rate();

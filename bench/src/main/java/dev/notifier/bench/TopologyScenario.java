@@ -381,12 +381,15 @@ final class TopologyScenario {
     long appCpu;
     CpuSplit.Window measured = new CpuSplit.Window();
     CpuSplit.Delta inWindow;
+    CommitCost commits;
     try (Admin admin = kafka.admin()) {
       streams.start();
+      long started = System.nanoTime();
       progress = BenchKafka.watch(() -> done.applyAsLong(admin), events, config.topologyCap(), window(),
           measured::open);
       appCpu = Cpu.threadsNanos(appId);
       inWindow = measured.close(appId);
+      commits = CommitCost.of(streams.metrics(), System.nanoTime() - started, threads);
     } finally {
       closeAndCleanUp(streams, appId);
     }
@@ -394,9 +397,12 @@ final class TopologyScenario {
     // the notifier writes one QUEUED status per notification: count those (smaller than the mail);
     // offsets, not records: under exactly-once each commit adds a transaction marker per partition
     long verified = kafka.endOffsets(output) - outputBefore;
-    BenchMain.log("topology: %s %s: %s events, %.0f events/s, output %d", name, guarantee, progress.completion(),
-        progress.rate(), verified);
-    return new TopologyRun(name, guarantee, progress, 3, appCpu, processCpu, verified, inWindow);
+    BenchMain.log("topology: %s %s: %s events, %.0f events/s, output %d; %.1f commits/s, each %.2f ms flushing, "
+        + "%.2f ms sending offsets and %.2f ms committing (%.0f %% of the thread's time)", name, guarantee,
+        progress.completion(), progress.rate(), verified, commits.commitsPerSecond(), commits.flushMillisEach(),
+        commits.sendOffsetsMillisEach(),
+        commits.commitTransactionMillisEach(), 100 * commits.threadShare());
+    return new TopologyRun(name, guarantee, progress, 3, appCpu, processCpu, verified, inWindow, commits);
   }
 
   private TopologyRun pipe(String input, String id) throws Exception {
@@ -423,7 +429,7 @@ final class TopologyScenario {
     long processCpu = Cpu.processNanos() - cpu0;
     long verified = kafka.endOffsets(output) - outputBefore;
     BenchMain.log("topology: transactional pipe: %s events, %.0f events/s", progress.completion(), progress.rate());
-    return new TopologyRun(PIPE, EOS, progress, 3, appCpu, processCpu, verified, inWindow);
+    return new TopologyRun(PIPE, EOS, progress, 3, appCpu, processCpu, verified, inWindow, null);
   }
 
   /**
@@ -442,6 +448,37 @@ final class TopologyScenario {
     props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitInterval.toMillis());
     props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, threads);
     return props;
+  }
+
+  /**
+   * Where the exactly-once Streams variants' commits went: how often each committed, and how long a commit kept its
+   * stream thread (which does nothing else meanwhile) in each of the producer's three calls.
+   */
+  private void commitTable(Report.Section s, List<Variant> variants) {
+    List<List<String>> rows = new ArrayList<>();
+    for (Variant v : variants) {
+      if (!v.guarantee().equals(EOS) || v.runs().stream().anyMatch(r -> r.commits() == null)) {
+        continue;
+      }
+      rows.add(List.of(v.name(), Report.fmt(v.median(r -> r.commits().commitsPerSecond())),
+          Report.fmt(v.median(r -> r.commits().flushMillisEach())),
+          Report.fmt(v.median(r -> r.commits().sendOffsetsMillisEach())),
+          Report.fmt(v.median(r -> r.commits().commitTransactionMillisEach())),
+          Report.fmt(100 * v.median(r -> r.commits().threadShare()))));
+      s.data(v.name() + " " + v.guarantee() + " commits", Map.of(
+          "commitsPerSecond", v.median(r -> r.commits().commitsPerSecond()),
+          "flushMsEach", v.median(r -> r.commits().flushMillisEach()),
+          "sendOffsetsMsEach", v.median(r -> r.commits().sendOffsetsMillisEach()),
+          "commitTransactionMsEach", v.median(r -> r.commits().commitTransactionMillisEach()),
+          "threadShare", v.median(r -> r.commits().threadShare())));
+    }
+    s.table(new Report.Table("Exactly-once commits (medians of the runs)", List.of("variant", "commits/s",
+        "ms each in flush", "ms each in sendOffsetsToTransaction", "ms each in commitTransaction", "% of a stream thread's time"), rows));
+    s.note("Commits: the stream threads' commit count; the three calls' times are the producers' own totals "
+        + "(flush-time-ns-total, txn-send-offsets-time-ns-total, txn-commit-time-ns-total), divided by the commits: "
+        + "flush waits for every record sent so far to be acknowledged; the broker answers one connection's requests "
+        + "in order, so the offsets wait behind whatever is still in flight. "
+        + "Each over the whole run, start-up and any idle end after the input ran out included, so the share is a floor.");
   }
 
   /** One variant's runs (name and guarantee) and their medians. */
@@ -506,6 +543,7 @@ final class TopologyScenario {
         "notifications/s", "app CPU ms/event", "process CPU ms/event", "in the window: app threads ms/event",
         "broker", "JIT", "GC", "rest (RocksDB…)", "events committed → output offsets, per run"),
         rows));
+    commitTable(s, variants);
     s.note("Events fan out to the 3 members of a group (100 groups, 300 users); " + config.partitions()
         + " partitions; 1 stream thread (but the two \"2 stream threads\" variants); commit.interval.ms " + COMMIT_INTERVAL.toMillis() + " for every variant"
         + (StreamsSettings.DEFAULT_COMMIT_INTERVAL.equals(COMMIT_INTERVAL) ? "" : " but \"" + NOTIFIER_OWN_COMMIT
