@@ -476,8 +476,8 @@ final class TopologyScenario {
         "ms each in flush", "ms each in sendOffsetsToTransaction", "ms each in commitTransaction", "% of a stream thread's time"), rows));
     s.note("Commits: the stream threads' commit count; the three calls' times are the producers' own totals "
         + "(flush-time-ns-total, txn-send-offsets-time-ns-total, txn-commit-time-ns-total), divided by the commits: "
-        + "flush waits for every record sent so far to be acknowledged; the broker answers one connection's requests "
-        + "in order, so the offsets wait behind whatever is still in flight. "
+        + "flush waits for every record of the transaction to be acknowledged (at Kafka Streams' linger of 100 ms "
+        + "a batch that is not full waits for it, so most of a transaction's records are sent only then). "
         + "Each over the whole run, start-up and any idle end after the input ran out included, so the share is a floor.");
   }
 
