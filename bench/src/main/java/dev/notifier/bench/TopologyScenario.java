@@ -400,8 +400,7 @@ final class TopologyScenario {
     BenchMain.log("topology: %s %s: %s events, %.0f events/s, output %d; %.1f commits/s, each %.2f ms flushing, "
         + "%.2f ms sending offsets and %.2f ms committing (%.0f %% of the thread's time)", name, guarantee,
         progress.completion(), progress.rate(), verified, commits.commitsPerSecond(), commits.flushMillisEach(),
-        commits.sendOffsetsMillisEach(),
-        commits.commitTransactionMillisEach(), 100 * commits.threadShare());
+        commits.sendOffsetsMillisEach(), commits.commitTransactionMillisEach(), 100 * commits.threadShare());
     return new TopologyRun(name, guarantee, progress, 3, appCpu, processCpu, verified, inWindow, commits);
   }
 
@@ -473,12 +472,14 @@ final class TopologyScenario {
           "threadShare", v.median(r -> r.commits().threadShare())));
     }
     s.table(new Report.Table("Exactly-once commits (medians of the runs)", List.of("variant", "commits/s",
-        "ms each in flush", "ms each in sendOffsetsToTransaction", "ms each in commitTransaction", "% of a stream thread's time"), rows));
+        "ms each in flush", "ms each in sendOffsetsToTransaction", "ms each in commitTransaction",
+        "% of a stream thread's time"), rows));
     s.note("Commits: the stream threads' commit count; the three calls' times are the producers' own totals "
         + "(flush-time-ns-total, txn-send-offsets-time-ns-total, txn-commit-time-ns-total), divided by the commits: "
         + "flush waits for every record of the transaction to be acknowledged (at Kafka Streams' linger of 100 ms "
         + "a batch that is not full waits for it, so most of a transaction's records are sent only then). "
-        + "Each over the whole run, start-up and any idle end after the input ran out included, so the share is a floor.");
+        + "Each over the whole run, start-up and any idle end after the input ran out included, so the share is a "
+        + "floor.");
   }
 
   /** One variant's runs (name and guarantee) and their medians. */
@@ -543,7 +544,6 @@ final class TopologyScenario {
         "notifications/s", "app CPU ms/event", "process CPU ms/event", "in the window: app threads ms/event",
         "broker", "JIT", "GC", "rest (RocksDB…)", "events committed → output offsets, per run"),
         rows));
-    commitTable(s, variants);
     s.note("Events fan out to the 3 members of a group (100 groups, 300 users); " + config.partitions()
         + " partitions; 1 stream thread (but the two \"2 stream threads\" variants); commit.interval.ms " + COMMIT_INTERVAL.toMillis() + " for every variant"
         + (StreamsSettings.DEFAULT_COMMIT_INTERVAL.equals(COMMIT_INTERVAL) ? "" : " but \"" + NOTIFIER_OWN_COMMIT
@@ -582,6 +582,7 @@ final class TopologyScenario {
     s.note("Output offsets: the growth of the notifier's and (c)'s status topic (one QUEUED status per notification),"
         + " of (a)'s and (b)'s output topic; under exactly-once they include a transaction marker per partition and "
         + "commit, and they run on after the measured window until the app is closed.");
+    commitTable(s, variants);
     double notifier = find(variants, NOTIFIER, EOS);
     targetRow("notifier ≥ 0.5 × same-shape Streams app (c) (exactly_once_v2)", notifier,
         find(variants, SAME_SHAPE, EOS), 0.5);
