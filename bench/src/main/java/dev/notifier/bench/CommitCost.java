@@ -19,7 +19,8 @@ import org.apache.kafka.common.MetricName;
  * @param runNanos the run's length, start to the moment these were read
  * @param threads stream threads
  */
-record CommitCost(long commits, long flushNanos, long sendOffsetsNanos, long commitTransactionNanos, long runNanos, int threads) {
+record CommitCost(long commits, long flushNanos, long sendOffsetsNanos, long commitTransactionNanos, long runNanos,
+    int threads) {
 
   static final String THREAD_GROUP = "stream-thread-metrics";
   static final String PRODUCER_GROUP = "producer-metrics";
@@ -48,15 +49,20 @@ record CommitCost(long commits, long flushNanos, long sendOffsetsNanos, long com
   }
 
   double flushMillisEach() {
-    return commits == 0 ? Double.NaN : flushNanos / 1e6 / commits;
+    return millisEach(flushNanos);
   }
 
   double sendOffsetsMillisEach() {
-    return commits == 0 ? Double.NaN : sendOffsetsNanos / 1e6 / commits;
+    return millisEach(sendOffsetsNanos);
   }
 
   double commitTransactionMillisEach() {
-    return commits == 0 ? Double.NaN : commitTransactionNanos / 1e6 / commits;
+    return millisEach(commitTransactionNanos);
+  }
+
+  /** {@code nanos} spread over the commits, in milliseconds; none without a commit. */
+  private double millisEach(long nanos) {
+    return commits == 0 ? Double.NaN : nanos / 1e6 / commits;
   }
 
   /** The share of a stream thread's time the commits took (the three calls, over the run, per thread). */

@@ -459,17 +459,15 @@ final class TopologyScenario {
       if (!v.guarantee().equals(EOS) || v.runs().stream().anyMatch(r -> r.commits() == null)) {
         continue;
       }
-      rows.add(List.of(v.name(), Report.fmt(v.median(r -> r.commits().commitsPerSecond())),
-          Report.fmt(v.median(r -> r.commits().flushMillisEach())),
-          Report.fmt(v.median(r -> r.commits().sendOffsetsMillisEach())),
-          Report.fmt(v.median(r -> r.commits().commitTransactionMillisEach())),
-          Report.fmt(100 * v.median(r -> r.commits().threadShare()))));
-      s.data(v.name() + " " + v.guarantee() + " commits", Map.of(
-          "commitsPerSecond", v.median(r -> r.commits().commitsPerSecond()),
-          "flushMsEach", v.median(r -> r.commits().flushMillisEach()),
-          "sendOffsetsMsEach", v.median(r -> r.commits().sendOffsetsMillisEach()),
-          "commitTransactionMsEach", v.median(r -> r.commits().commitTransactionMillisEach()),
-          "threadShare", v.median(r -> r.commits().threadShare())));
+      double perSecond = v.median(r -> r.commits().commitsPerSecond());
+      double flush = v.median(r -> r.commits().flushMillisEach());
+      double offsets = v.median(r -> r.commits().sendOffsetsMillisEach());
+      double end = v.median(r -> r.commits().commitTransactionMillisEach());
+      double share = v.median(r -> r.commits().threadShare());
+      rows.add(List.of(v.name(), Report.fmt(perSecond), Report.fmt(flush), Report.fmt(offsets), Report.fmt(end),
+          Report.fmt(100 * share)));
+      s.data(v.name() + " " + v.guarantee() + " commits", Map.of("commitsPerSecond", perSecond, "flushMsEach", flush,
+          "sendOffsetsMsEach", offsets, "commitTransactionMsEach", end, "threadShare", share));
     }
     s.table(new Report.Table("Exactly-once commits (medians of the runs)", List.of("variant", "commits/s",
         "ms each in flush", "ms each in sendOffsetsToTransaction", "ms each in commitTransaction",
