@@ -8,7 +8,9 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Where the process's CPU went between two moments: the threads of the application under test
@@ -118,6 +120,31 @@ final class CpuSplit {
     long gc = gcNanos - start.gcNanos;
     return new Delta(app, broker, bench, jit, gc, Math.max(0, process - app - broker - bench - jit - gc));
   }
+
+  /**
+   * CPU nanoseconds from {@code start} to this snapshot per kind: each Java thread's under {@code kindOf} its name,
+   * then {@link #JIT}, {@link #GC} and {@link #REST} as in {@link Delta} (the rest includes threads that ended
+   * within the window, whose time the thread bean no longer reports).
+   */
+  Map<String, Long> byKind(CpuSplit start, Function<String, String> kindOf) {
+    Map<String, Long> kinds = new LinkedHashMap<>();
+    long java = 0;
+    for (Map.Entry<Long, Long> e : threadNanos.entrySet()) {
+      long d = e.getValue() - start.threadNanos.getOrDefault(e.getKey(), 0L);
+      java += d;
+      kinds.merge(kindOf.apply(names.get(e.getKey())), d, Long::sum);
+    }
+    long jit = jitNanos - start.jitNanos;
+    long gc = gcNanos - start.gcNanos;
+    kinds.merge(JIT, jit, Long::sum);
+    kinds.merge(GC, gc, Long::sum);
+    kinds.merge(REST, Math.max(0, processNanos - start.processNanos - java - jit - gc), Long::sum);
+    return kinds;
+  }
+
+  static final String JIT = "JIT compilers";
+  static final String GC = "garbage collector";
+  static final String REST = "rest of the process";
 
   /** The benchmark's own threads: its main thread and the admin clients that watch progress. */
   private static boolean isBench(String name) {

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
+import java.util.function.ToDoubleFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.HdrHistogram.Histogram;
@@ -52,7 +53,7 @@ final class LatencyScenario {
 
   /** What one run of a configuration measured: the pipeline's maximum and the latencies at half of it. */
   record Run(double max, Histogram intendedHistogram, Histogram sentHistogram, Histogram visibleHistogram,
-      double eventsPerSecond, int counted, int expected) {
+      double eventsPerSecond, int counted, int expected, MachineCpu backlogCpu, MachineCpu steadyCpu) {
   }
 
   /**
@@ -93,6 +94,12 @@ final class LatencyScenario {
 
     Map<String, Double> fromSent() {
       return medianPercentiles(Run::sentHistogram);
+    }
+
+    /** The median over the runs of {@code value} of the CPU of their backlog probes or of their steady windows. */
+    double cpu(boolean steady, ToDoubleFunction<MachineCpu> value) {
+      return Stats.median(runs.stream().map(r -> value.applyAsDouble(steady ? r.steadyCpu() : r.backlogCpu()))
+          .toList());
     }
 
     /** Intended send time → visible in the send topic (read_committed): the topology's part. */
@@ -144,13 +151,7 @@ final class LatencyScenario {
     Duration defaults = StreamsSettings.DEFAULT_COMMIT_INTERVAL;
     Duration streamsDefaults = TopologyScenario.COMMIT_INTERVAL;
     String builtIn = PipelineProcess.BUILT_IN_RULES;
-    if (pipeline instanceof Deployed deployed) {
-      warmUp(deployed, probe);
-    } else {
-      // not reported: the whole path once, so that neither configuration pays for the JIT compiler (the first
-      // measured run otherwise did, whichever it was)
-      runOnce("warm-up", "w", defaults, builtIn, pipeline, probe);
-    }
+    warmUp(pipeline, probe);
     List<Configuration> configurations = List.of(new Configuration(DEFAULTS, "d", defaults, builtIn),
         new Configuration(STREAMS_DEFAULTS, "s", streamsDefaults, builtIn),
         new Configuration(CAPPED, "c", defaults, cappedRules().toString()));
@@ -177,6 +178,9 @@ final class LatencyScenario {
         throws Exception;
 
     void stop() throws Exception;
+
+    /** CPU so far of the JIT compilers of every JVM the pipeline runs in. */
+    long jitNanos();
   }
 
   /** Both in the bench's JVM, with the broker and the SMTP server. */
@@ -196,6 +200,11 @@ final class LatencyScenario {
     public void stop() throws Exception {
       worker.close();
       topology.close();
+    }
+
+    @Override
+    public long jitNanos() {
+      return CpuSplit.jitNanosNow();
     }
   }
 
@@ -226,7 +235,8 @@ final class LatencyScenario {
     }
 
     /** CPU so far of the JIT compilers of the bench's JVM and of both children. */
-    long jitNanos() {
+    @Override
+    public long jitNanos() {
       return CpuSplit.jitNanosNow() + CpuSplit.jitNanosNow(topology.pid()) + CpuSplit.jitNanosNow(worker.pid());
     }
   }
@@ -246,30 +256,45 @@ final class LatencyScenario {
   }
 
   /**
-   * Not reported: backlogs of {@code probe} events through the whole path, in the JVMs that then serve every run,
-   * until the JIT compilers of all three JVMs together used less than {@link TopologyScenario#JIT_QUIET_CORES} of a
-   * core over a backlog, or {@link #WARM_UP_CAP}. A single backlog left the children compiling through the first
-   * measured runs, whose maxima came out at half the later runs'.
+   * Not reported: rounds through the whole path, in the JVMs that then serve every run, each a backlog of {@code
+   * probe} events and then {@link #WARM_UP_STEADY} of events at half the rate it measured, as the runs go, until
+   * the JIT compilers of those JVMs together used less than {@link TopologyScenario#JIT_QUIET_CORES} of a core over a
+   * round, or {@link #WARM_UP_CAP}. A single backlog left JVMs of their own compiling through the first measured
+   * runs, whose maxima came out at half the later runs'. In the bench's JVM, backlogs until the compilers were quiet
+   * still left them using a third of a core at half the maximum, and a sixth through the first measured run: a steady
+   * load runs code a backlog does not.
    */
-  private void warmUp(Deployed pipeline, int probe) throws Exception {
+  private void warmUp(Pipeline pipeline, int probe) throws Exception {
     Topics topics = topics("w");
-    try (ScriptableSmtpServer smtp = ScriptableSmtpServer.builder().build().start()) {
+    try (ScriptableSmtpServer smtp = ScriptableSmtpServer.builder().build().start();
+        KafkaProducer<String, byte[]> upstream = upstream()) {
       pipeline.start(topics, "w", StreamsSettings.DEFAULT_COMMIT_INTERVAL, PipelineProcess.BUILT_IN_RULES, smtp);
-      long start = System.nanoTime();
-      int backlogs = 0;
-      double jitCores;
-      do {
-        long jit = pipeline.jitNanos();
-        long from = System.nanoTime();
-        probeMax(topics, smtp, probe, "warm-up-" + ++backlogs);
-        jitCores = (double) (pipeline.jitNanos() - jit) / (System.nanoTime() - from);
-      } while ((backlogs < 2 || jitCores >= TopologyScenario.JIT_QUIET_CORES)
-          && System.nanoTime() - start < WARM_UP_CAP.toNanos());
-      BenchMain.log("latency: warm-up: %d backlogs in %.0f s, JIT compilers over the last %.2f of a core", backlogs,
-          (System.nanoTime() - start) / 1e9, jitCores);
-      pipeline.stop();
+      try {
+        long start = System.nanoTime();
+        int rounds = 0;
+        double jitCores;
+        do {
+          long jit = pipeline.jitNanos();
+          long from = System.nanoTime();
+          double max = probeMax(upstream, topics, smtp, probe, "warm-up-" + ++rounds).notificationsPerSecond();
+          double eventsPerSecond = Math.max(1, max / 2 / BenchKafka.GROUP_SIZE);
+          int events = (int) Math.ceil(eventsPerSecond * WARM_UP_STEADY.toMillis() / 1000);
+          produce(upstream, topics, events, eventsPerSecond, "warm-up-steady-" + rounds);
+          smtp.awaitMessages(events * BenchKafka.GROUP_SIZE, Duration.ofSeconds(30));
+          smtp.reset();
+          jitCores = (double) (pipeline.jitNanos() - jit) / (System.nanoTime() - from);
+        } while ((rounds < 2 || jitCores >= TopologyScenario.JIT_QUIET_CORES)
+            && System.nanoTime() - start < WARM_UP_CAP.toNanos());
+        BenchMain.log("latency: warm-up: %d rounds in %.0f s, JIT compilers over the last %.2f of a core", rounds,
+            (System.nanoTime() - start) / 1e9, jitCores);
+      } finally {
+        pipeline.stop();
+      }
     }
   }
+
+  /** How long each warm-up round runs at half the maximum it measured. */
+  static final Duration WARM_UP_STEADY = Duration.ofSeconds(5);
 
   /** The longest the warm-up runs. */
   static final Duration WARM_UP_CAP = Duration.ofSeconds(120);
@@ -302,24 +327,33 @@ final class LatencyScenario {
    */
   private Run measureAtHalfMax(String name, Topics topics, ScriptableSmtpServer smtp, Pipeline pipeline, int probe)
       throws Exception {
-    // the first backlog warms this run's app up (its stores, its connections, its caches); the second measures
-    probeMax(topics, smtp, probe, "warm-up");
-    double maxNotificationsPerSecond = probeMax(topics, smtp, probe, "probe");
-    double eventsPerSecond = Math.max(1, maxNotificationsPerSecond / 2 / BenchKafka.GROUP_SIZE);
-    int events = (int) Math.ceil(eventsPerSecond * config.latencyWindow().toSeconds());
-    int warmup = (int) Math.ceil(eventsPerSecond);
-    Histogram visible;
-    try (SendTopicWatch watch = new SendTopicWatch(kafka, topics, i -> i >= warmup)) {
-      produce(topics, events, eventsPerSecond, "lat");
-      try {
-        smtp.awaitMessages(events * BenchKafka.GROUP_SIZE, Duration.ofSeconds(30));
-      } catch (IllegalStateException notAll) {
-        report.section(pipeline instanceof Deployed ? DEPLOYED_SECTION : SECTION)
-            .note(name + ": not every mail arrived within 30 s: " + notAll.getMessage());
+    try (KafkaProducer<String, byte[]> upstream = upstream()) {
+      // the first backlog warms this run's app up (its stores, its connections, its caches); the second measures
+      probeMax(upstream, topics, smtp, probe, "warm-up");
+      Probe max = probeMax(upstream, topics, smtp, probe, "probe");
+      double eventsPerSecond = Math.max(1, max.notificationsPerSecond() / 2 / BenchKafka.GROUP_SIZE);
+      int events = (int) Math.ceil(eventsPerSecond * config.latencyWindow().toSeconds());
+      int warmup = (int) Math.ceil(eventsPerSecond);
+      Histogram visible;
+      MachineCpu steady;
+      try (SendTopicWatch watch = new SendTopicWatch(kafka, topics, i -> i >= warmup)) {
+        MachineCpu.Window window = MachineCpu.open();
+        produce(upstream, topics, events, eventsPerSecond, "lat");
+        try {
+          smtp.awaitMessages(events * BenchKafka.GROUP_SIZE, Duration.ofSeconds(30));
+        } catch (IllegalStateException notAll) {
+          report.section(pipeline instanceof Deployed ? DEPLOYED_SECTION : SECTION)
+              .note(name + ": not every mail arrived within 30 s: " + notAll.getMessage());
+        }
+        steady = window.close(smtp.messages().size());
+        visible = watch.visible();
       }
-      visible = watch.visible();
+      return measure(name, smtp.messages(), events, warmup, eventsPerSecond, max, steady, visible);
     }
-    return measure(name, smtp.messages(), events, warmup, eventsPerSecond, maxNotificationsPerSecond, visible);
+  }
+
+  /** A backlog's rate at the server, and where the machine's CPU went while it drained. */
+  record Probe(double notificationsPerSecond, MachineCpu cpu) {
   }
 
   private static void record(Histogram h, long micros) {
@@ -327,55 +361,68 @@ final class LatencyScenario {
   }
 
   /** Notifications per second at the server while a backlog of {@code events} events drains. */
-  private double probeMax(Topics topics, ScriptableSmtpServer smtp, int events, String run)
-      throws InterruptedException {
-    produce(topics, events, Double.POSITIVE_INFINITY, run);
+  private Probe probeMax(KafkaProducer<String, byte[]> upstream, Topics topics, ScriptableSmtpServer smtp, int events,
+      String run) throws InterruptedException {
+    MachineCpu.Window window = MachineCpu.open();
+    produce(upstream, topics, events, Double.POSITIVE_INFINITY, run);
     int expected = events * BenchKafka.GROUP_SIZE;
     long deadline = System.nanoTime() + config.latencyWindow().multipliedBy(3).toNanos();
     while (smtp.messages().size() < expected && System.nanoTime() < deadline) {
       Thread.sleep(20);
     }
     List<ReceivedMessage> got = smtp.messages();
+    MachineCpu cpu = window.close(got.size());
     double rate = got.size() < 2 ? 100 : Stats.rate(got.size() - 1,
         Duration.between(got.get(0).receivedAt(), got.get(got.size() - 1).receivedAt()).toNanos());
     Thread.sleep(500);
     smtp.reset();
     BenchMain.log("latency: %s: pipeline maximum %.0f notifications/s (%d of %d mails)", run, rate, got.size(),
         expected);
-    return rate;
+    return new Probe(rate, cpu);
   }
 
-  private void produce(Topics topics, int events, double perSecond, String run) {
+  /** The upstream system's producer, one for each run: the client's defaults but acks=all (see {@link #UPSTREAM_LINGER_MS}). */
+  private KafkaProducer<String, byte[]> upstream() {
     Properties props = kafka.producerProps();
-    // an upstream producer that sends each event at once
-    props.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+    props.put(ProducerConfig.LINGER_MS_CONFIG, UPSTREAM_LINGER_MS);
     props.put(ProducerConfig.ACKS_CONFIG, "all");
-    try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props, new StringSerializer(),
-        new ByteArraySerializer())) {
-      Instant origin = Instant.now();
-      long start = System.nanoTime();
-      long originMicros = micros(origin);
-      for (int i = 0; i < events; i++) {
-        long offset = Double.isInfinite(perSecond) ? 0 : (long) (i * 1e9 / perSecond);
-        long wait = start + offset - System.nanoTime();
-        if (wait > 0) {
-          LockSupport.parkNanos(wait);
-        }
-        long intended = originMicros + offset / 1000;
-        String title = run.equals("lat") ? "i:" + i + " lat:" + micros(Instant.now()) + " int:" + intended
-            : "probe " + i;
-        producer.send(new ProducerRecord<>(topics.events().name(), run + "-" + i, BenchKafka.event(run, i, title)));
-      }
-      producer.flush();
-    }
+    props.put(ProducerConfig.CLIENT_ID_CONFIG, MachineCpu.UPSTREAM_CLIENT);
+    return new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
   }
+
+  /** Sends {@code events} events at {@code perSecond} (all at once for infinity) on a fixed schedule; flushes. */
+  private void produce(KafkaProducer<String, byte[]> producer, Topics topics, int events, double perSecond,
+      String run) {
+    Instant origin = Instant.now();
+    long start = System.nanoTime();
+    long originMicros = micros(origin);
+    for (int i = 0; i < events; i++) {
+      long offset = Double.isInfinite(perSecond) ? 0 : (long) (i * 1e9 / perSecond);
+      long wait = start + offset - System.nanoTime();
+      if (wait > 0) {
+        LockSupport.parkNanos(wait);
+      }
+      long intended = originMicros + offset / 1000;
+      String title = run.equals("lat") ? "i:" + i + " lat:" + micros(Instant.now()) + " int:" + intended
+          : "probe " + i;
+      producer.send(new ProducerRecord<>(topics.events().name(), run + "-" + i, BenchKafka.event(run, i, title)));
+    }
+    producer.flush();
+  }
+
+  /**
+   * The upstream producer's linger: the client's default since Kafka 4.0 (KIP-1030). At 0, sending each event on its
+   * own, it made the embedded broker, on the same 2 cores, handle about 0.7 produce requests an event at half the
+   * maximum, and it took as much of the machine as the topology's stream thread.
+   */
+  static final int UPSTREAM_LINGER_MS = 5;
 
   private static long micros(Instant at) {
     return at.getEpochSecond() * 1_000_000L + at.getNano() / 1000;
   }
 
   private Run measure(String config, List<ReceivedMessage> messages, int events, int warmup,
-      double eventsPerSecond, double max, Histogram visible) {
+      double eventsPerSecond, Probe max, MachineCpu steady, Histogram visible) {
     Histogram fromSent = Stats.latencyHistogram();
     Histogram fromIntended = Stats.latencyHistogram();
     Pattern index = Pattern.compile("i:(\\d+) ");
@@ -393,11 +440,12 @@ final class LatencyScenario {
       record(fromIntended, arrived - Long.parseLong(intended.group(1)));
       counted++;
     }
-    Run result = new Run(max, fromIntended, fromSent, visible, eventsPerSecond, counted,
-        (events - warmup) * BenchKafka.GROUP_SIZE);
-    BenchMain.log("latency: %s: %d mails at %.0f events/s (max %.0f notifications/s): %s; visible in the send topic %s",
-        config, counted, eventsPerSecond, max, Stats.percentilesMillis(fromIntended),
-        Stats.percentilesMillis(visible));
+    Run result = new Run(max.notificationsPerSecond(), fromIntended, fromSent, visible, eventsPerSecond, counted,
+        (events - warmup) * BenchKafka.GROUP_SIZE, max.cpu(), steady);
+    BenchMain.log("latency: %s: %d mails at %.0f events/s (max %.0f notifications/s): %s; visible in the send topic %s;"
+        + " cores used %.2f, CPU ms a notification %.3f (backlog %.3f)", config, counted, eventsPerSecond,
+        max.notificationsPerSecond(), Stats.percentilesMillis(fromIntended), Stats.percentilesMillis(visible),
+        steady.cores(), steady.msPerNotification(), max.cpu().msPerNotification());
     return result;
   }
 
@@ -426,9 +474,10 @@ final class LatencyScenario {
           "counted", r.counted()));
     }
     s.table(new Report.Table(null, header, rows));
-    s.note((deployed ? "After unreported backlogs through the whole path until the JIT compilers of the three JVMs "
-        + "together used less than " + TopologyScenario.JIT_QUIET_CORES + " of a core over one" : "After an unreported "
-        + "warm-up run of the whole path") + ", each configuration ran " + config.repetitions() + " times, each round "
+    s.note("After unreported warm-up rounds through the whole path (a backlog, then " + WARM_UP_STEADY.toSeconds()
+        + " s at half the rate it measured) until the JIT compilers" + (deployed ? " of the three JVMs together" : "")
+        + " used less than " + TopologyScenario.JIT_QUIET_CORES + " of a core over one (at most about "
+        + WARM_UP_CAP.toSeconds() + " s), each configuration ran " + config.repetitions() + " times, each round "
         + "in another order (A B C, B C A, C A B); a row gives the median of its runs' maxima and loads, and each "
         + "percentile the median of its runs'. Each run's maximum and corrected p99, in the order they ran: "
         + String.join("; ", results.stream().map(r -> r.config() + ": " + String.join(", ", r.runs().stream()
@@ -449,11 +498,14 @@ final class LatencyScenario {
         + "of their Kubernetes manifests (StreamsApp " + PipelineProcess.TOPOLOGY_LIMIT + ", the JVM's choice of "
         + "collector there on two cores: G1; worker " + PipelineProcess.WORKER_LIMIT + ", serial, the JVM's choice "
         + "below 1792 MB), so a collection in one pauses neither of the others. All on one 2-core machine.");
-    s.note("Path: producer (acks=all) → notifier.events → StreamsApp (exactly_once_v2, committed as the row says; "
+    s.note("Path: producer (acks=all, linger " + UPSTREAM_LINGER_MS + " ms: the client's default) → notifier.events → StreamsApp (exactly_once_v2, committed as the row says; "
         + "the built-in rules set no digest, quiet hours or cap, so mail is rendered in the events' own transaction, "
         + "one hop; with every recipient capped it crosses the by-recipient repartition to the policy stage, two "
         + "transactional hops) → notifier.send (read_committed) → 1 worker, 8 connections → testkit SMTP server "
         + "(arrival stamped).");
+    if (!deployed) {
+      cpuTable(s, results);
+    }
     Result product = results.get(0);
     Result former = results.get(1);
     Result policyStage = results.get(2);
@@ -478,6 +530,36 @@ final class LatencyScenario {
     report.chart(Charts.bars(deployed ? "latency-deployed-percentiles.png" : "latency-percentiles.png",
         "End-to-end latency at 50 % load, corrected (ms)" + (deployed ? ", in JVMs of their own" : ""), "ms", names,
         values));
+  }
+
+  /**
+   * Where the machine's CPU went, per configuration, at half the maximum and while the backlog probe before it
+   * drained: the cores the bench's JVM used, and each part's CPU per delivered notification.
+   */
+  private static void cpuTable(Report.Section s, List<Result> results) {
+    List<String> header = new ArrayList<>(List.of("streams config", "window", "cores used (of 2)",
+        "CPU ms a notification"));
+    MachineCpu.PARTS.forEach(p -> header.add(p + " ms"));
+    List<List<String>> rows = new ArrayList<>();
+    for (Result r : results) {
+      for (boolean steady : List.of(false, true)) {
+        List<String> row = new ArrayList<>(List.of(r.config(),
+            steady ? "at half the maximum" : "backlog probe (the maximum)",
+            Report.fmt(r.cpu(steady, MachineCpu::cores)), Report.fmt(r.cpu(steady, MachineCpu::msPerNotification))));
+        MachineCpu.PARTS.forEach(p -> row.add(Report.fmt(r.cpu(steady, c -> c.msPerNotification(p)))));
+        rows.add(row);
+      }
+    }
+    s.table(new Report.Table("Where the machine's CPU went (medians of the runs)", header, rows));
+    s.note("CPU: every thread of the bench's JVM over the window, told by name: the topology's (its stream thread, "
+        + "producer, consumer), the worker's (its lanes, poll loop, status producer), the SMTP server's, the load's "
+        + "(the upstream producer, the bench's own threads and the send-topic watch), the embedded broker's (every "
+        + "other Java thread), then the JIT compilers, the garbage collector and the rest of the process (RocksDB's "
+        + "native threads among them), per mail delivered in the window. The backlog window runs from the first "
+        + "event of the probe to its last mail; the steady one over the whole fixed-rate schedule, its first "
+        + "second included, to its last mail. At half the maximum each mail costs the machine more than under a "
+        + "backlog: records arrive a few at a time, so every poll, fetch, produce request and commit is shared by "
+        + "fewer of them.");
   }
 
   private void targets(Result product, Result former, Result policyStage) {
