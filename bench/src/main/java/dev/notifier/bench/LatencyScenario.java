@@ -381,7 +381,7 @@ final class LatencyScenario {
     return new Probe(rate, cpu);
   }
 
-  /** The upstream system's producer, one for each run: the client's defaults but acks=all (see {@link #UPSTREAM_LINGER_MS}). */
+  /** The upstream system's producer, one a run: the client's defaults but acks=all ({@link #UPSTREAM_LINGER_MS}). */
   private KafkaProducer<String, byte[]> upstream() {
     Properties props = kafka.producerProps();
     props.put(ProducerConfig.LINGER_MS_CONFIG, UPSTREAM_LINGER_MS);
@@ -443,9 +443,9 @@ final class LatencyScenario {
     Run result = new Run(max.notificationsPerSecond(), fromIntended, fromSent, visible, eventsPerSecond, counted,
         (events - warmup) * BenchKafka.GROUP_SIZE, max.cpu(), steady);
     BenchMain.log("latency: %s: %d mails at %.0f events/s (max %.0f notifications/s): %s; visible in the send topic %s;"
-        + " cores used %.2f, CPU ms a notification %.3f (backlog %.3f)", config, counted, eventsPerSecond,
-        max.notificationsPerSecond(), Stats.percentilesMillis(fromIntended), Stats.percentilesMillis(visible),
-        steady.cores(), steady.msPerNotification(), max.cpu().msPerNotification());
+        + " the bench JVM used %.2f cores, %.3f ms of CPU a notification (backlog %.3f)", config, counted,
+        eventsPerSecond, max.notificationsPerSecond(), Stats.percentilesMillis(fromIntended),
+        Stats.percentilesMillis(visible), steady.cores(), steady.msPerNotification(), max.cpu().msPerNotification());
     return result;
   }
 
@@ -498,7 +498,8 @@ final class LatencyScenario {
         + "of their Kubernetes manifests (StreamsApp " + PipelineProcess.TOPOLOGY_LIMIT + ", the JVM's choice of "
         + "collector there on two cores: G1; worker " + PipelineProcess.WORKER_LIMIT + ", serial, the JVM's choice "
         + "below 1792 MB), so a collection in one pauses neither of the others. All on one 2-core machine.");
-    s.note("Path: producer (acks=all, linger " + UPSTREAM_LINGER_MS + " ms: the client's default) → notifier.events → StreamsApp (exactly_once_v2, committed as the row says; "
+    s.note("Path: producer (acks=all, linger " + UPSTREAM_LINGER_MS + " ms: the client's default) → notifier.events "
+        + "→ StreamsApp (exactly_once_v2, committed as the row says; "
         + "the built-in rules set no digest, quiet hours or cap, so mail is rendered in the events' own transaction, "
         + "one hop; with every recipient capped it crosses the by-recipient repartition to the policy stage, two "
         + "transactional hops) → notifier.send (read_committed) → 1 worker, 8 connections → testkit SMTP server "
