@@ -101,25 +101,16 @@ final class CpuSplit {
 
   /** CPU nanoseconds from {@code start} to this snapshot, split by whose threads spent them. */
   Delta since(CpuSplit start, String appMarker) {
-    long app = 0;
-    long broker = 0;
-    long bench = 0;
-    for (Map.Entry<Long, Long> e : threadNanos.entrySet()) {
-      long d = e.getValue() - start.threadNanos.getOrDefault(e.getKey(), 0L);
-      String name = names.get(e.getKey());
-      if (name.contains(appMarker)) {
-        app += d;
-      } else if (isBench(name)) {
-        bench += d;
-      } else {
-        broker += d;
-      }
-    }
-    long process = processNanos - start.processNanos;
-    long jit = jitNanos - start.jitNanos;
-    long gc = gcNanos - start.gcNanos;
-    return new Delta(app, broker, bench, jit, gc, Math.max(0, process - app - broker - bench - jit - gc));
+    Map<String, Long> kinds = byKind(start,
+        name -> name.contains(appMarker) ? APP : isBench(name) ? BENCH : BROKER);
+    return new Delta(kinds.getOrDefault(APP, 0L), kinds.getOrDefault(BROKER, 0L), kinds.getOrDefault(BENCH, 0L),
+        kinds.get(JIT), kinds.get(GC), kinds.get(REST));
   }
+
+  private static final String APP = "app";
+  private static final String BENCH = "bench";
+  private static final String BROKER = "broker";
+
 
   /**
    * CPU nanoseconds from {@code start} to this snapshot per kind: each Java thread's under {@code kindOf} its name,

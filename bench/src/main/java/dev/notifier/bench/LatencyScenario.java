@@ -277,7 +277,7 @@ final class LatencyScenario {
           long jit = pipeline.jitNanos();
           long from = System.nanoTime();
           double max = probeMax(upstream, topics, smtp, probe, "warm-up-" + ++rounds).notificationsPerSecond();
-          double eventsPerSecond = Math.max(1, max / 2 / BenchKafka.GROUP_SIZE);
+          double eventsPerSecond = halfLoad(max);
           int events = (int) Math.ceil(eventsPerSecond * WARM_UP_STEADY.toMillis() / 1000);
           produce(upstream, topics, events, eventsPerSecond, "warm-up-steady-" + rounds);
           smtp.awaitMessages(events * BenchKafka.GROUP_SIZE, Duration.ofSeconds(30));
@@ -331,11 +331,12 @@ final class LatencyScenario {
       // the first backlog warms this run's app up (its stores, its connections, its caches); the second measures
       probeMax(upstream, topics, smtp, probe, "warm-up");
       Probe max = probeMax(upstream, topics, smtp, probe, "probe");
-      double eventsPerSecond = Math.max(1, max.notificationsPerSecond() / 2 / BenchKafka.GROUP_SIZE);
+      double eventsPerSecond = halfLoad(max.notificationsPerSecond());
       int events = (int) Math.ceil(eventsPerSecond * config.latencyWindow().toSeconds());
       int warmup = (int) Math.ceil(eventsPerSecond);
       Histogram visible;
       MachineCpu steady;
+      List<ReceivedMessage> got;
       try (SendTopicWatch watch = new SendTopicWatch(kafka, topics, i -> i >= warmup)) {
         MachineCpu.Window window = MachineCpu.open();
         produce(upstream, topics, events, eventsPerSecond, "lat");
@@ -345,11 +346,17 @@ final class LatencyScenario {
           report.section(pipeline instanceof Deployed ? DEPLOYED_SECTION : SECTION)
               .note(name + ": not every mail arrived within 30 s: " + notAll.getMessage());
         }
-        steady = window.close(smtp.messages().size());
+        got = smtp.messages();
+        steady = window.close(got.size());
         visible = watch.visible();
       }
-      return measure(name, smtp.messages(), events, warmup, eventsPerSecond, max, steady, visible);
+      return measure(name, got, events, warmup, eventsPerSecond, max, steady, visible);
     }
+  }
+
+  /** Events a second that make half of {@code maxNotificationsPerSecond}: the load every run measures at. */
+  private static double halfLoad(double maxNotificationsPerSecond) {
+    return Math.max(1, maxNotificationsPerSecond / 2 / BenchKafka.GROUP_SIZE);
   }
 
   /** A backlog's rate at the server, and where the machine's CPU went while it drained. */
