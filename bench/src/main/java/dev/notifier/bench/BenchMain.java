@@ -45,7 +45,7 @@ public final class BenchMain {
   static String usage() {
     return "usage: bench/run [--quick] [--events N] [--notifications M] [--sink auto|postfix|testkit] "
         + "[--throttle-rate R] [--throttle-burst B] [--topology-cap S] [--delivery-cap S] [--repetitions N] [--out DIR] "
-        + "[topology|delivery|throttle|latency|memory|latency-deployed ...]";
+        + "[topology|delivery|throttle|latency|memory|latency-deployed|topology-shape ...]";
   }
 
   static BenchConfig parse(String[] args) {
@@ -144,6 +144,10 @@ public final class BenchMain {
           TopologyScenario topology = new TopologyScenario(kafka, config, report);
           List<TopologyRun> runs = topology.run();
           topology.report(runs);
+        }
+        if (wants("topology-shape")) {
+          TopologyScenario topology = new TopologyScenario(kafka, config, report);
+          topology.reportParts(topology.runParts());
         }
         if (wants("delivery") || wants("memory")) {
           if (wants("delivery")) {

@@ -20,6 +20,8 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -53,6 +55,26 @@ import org.apache.kafka.streams.state.WindowStore;
  */
 final class SameShapeApp {
 
+  /** A part of the shape that a variant of the app leaves out, to measure what it costs. */
+  enum Part {
+    /** The directory's global tables, read once per group and then kept in a map of the app's own. */
+    LOOKUPS("the directory looked up once per group, then from a map"),
+    /** The changelogged dedup window store: no fetches, no puts. */
+    DEDUP("no dedup store"),
+    /** The by-recipient repartition: the candidate goes straight on to the count and the render, in the event's task. */
+    REPARTITION("no repartition (one hop)"),
+    /** The changelogged per-recipient count: no get, no put. */
+    COUNTS("no count store"),
+    /** Building and Avro-serializing each notification and status: the sample's bytes, serialized once, instead. */
+    AVRO_OUT("records serialized once, not per notification");
+
+    final String label;
+
+    Part(String label) {
+      this.label = label;
+    }
+  }
+
   /** The per-recipient count (the policy stage's daily-count store). */
   static final String COUNTS = "shape-recipient-counts";
 
@@ -64,24 +86,54 @@ final class SameShapeApp {
    * status topics, with {@code sample} (a notification the notifier rendered) as its bodies.
    */
   static Topology build(Topics topics, String input, Duration dedupWindow, Notification sample) {
+    return build(topics, input, dedupWindow, sample, java.util.EnumSet.noneOf(Part.class));
+  }
+
+  /** As {@link #build(Topics, String, Duration, Notification)}, with the parts in {@code without} left out. */
+  static Topology build(Topics topics, String input, Duration dedupWindow, Notification sample,
+      java.util.Set<Part> without) {
     StreamsBuilder builder = new StreamsBuilder();
-    builder.addStateStore(DedupProcessor.storeBuilder(dedupWindow));
-    // cached as the notifier's daily-count store is (PolicyStores): a recipient's count reaches RocksDB and the
-    // changelog once per commit
-    builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(COUNTS), Serdes.String(),
-        Serdes.String()).withCachingEnabled());
+    List<String> shapeStores = new ArrayList<>();
+    if (!without.contains(Part.DEDUP)) {
+      builder.addStateStore(DedupProcessor.storeBuilder(dedupWindow));
+      shapeStores.add(DedupProcessor.STORE);
+    }
+    List<String> renderStores = new ArrayList<>();
+    if (!without.contains(Part.COUNTS)) {
+      // cached as the notifier's daily-count store is (PolicyStores): a recipient's count reaches RocksDB and the
+      // changelog once per commit
+      builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(COUNTS), Serdes.String(),
+          Serdes.String()).withCachingEnabled());
+      renderStores.add(COUNTS);
+    }
     globalTable(builder, topics.users(), "users");
     globalTable(builder, topics.groups(), "groups");
-    var processed = builder.stream(input, Consumed.with(Serdes.String(), Serdes.ByteArray()))
-        .process(() -> new Shape(dedupWindow, sample), DedupProcessor.STORE)
-        .repartition(Repartitioned.<String, Candidate>as("by-recipient")
-            .withKeySerde(Serdes.String()).withValueSerde(PolicyStores.candidateSerde()))
-        .process(() -> new Render(sample), COUNTS);
+    var candidates = builder.stream(input, Consumed.with(Serdes.String(), Serdes.ByteArray()))
+        .process(() -> new Shape(dedupWindow, sample, without), shapeStores.toArray(String[]::new));
+    if (!without.contains(Part.REPARTITION)) {
+      candidates = candidates.repartition(Repartitioned.<String, Candidate>as("by-recipient")
+          .withKeySerde(Serdes.String()).withValueSerde(PolicyStores.candidateSerde()));
+    }
+    var processed = candidates.process(() -> new Render(sample, without, topics),
+        renderStores.toArray(String[]::new));
+    if (without.contains(Part.AVRO_OUT)) {
+      processed.filter((k, v) -> v instanceof Serialized s && s.send())
+          .mapValues(v -> ((Serialized) v).bytes())
+          .to(topics.send().name(), Produced.with(Serdes.String(), Serdes.ByteArray()));
+      processed.filter((k, v) -> v instanceof Serialized s && !s.send())
+          .mapValues(v -> ((Serialized) v).bytes())
+          .to(topics.status().name(), Produced.with(Serdes.String(), Serdes.ByteArray()));
+      return builder.build();
+    }
     processed.filter((k, v) -> v instanceof Notification).mapValues(v -> (Notification) v)
         .to(topics.send().name(), Produced.with(topics.send().keySerde(), topics.send().valueSerde()));
     processed.filter((k, v) -> v instanceof DeliveryStatus).mapValues(v -> (DeliveryStatus) v)
         .to(topics.status().name(), Produced.with(topics.status().keySerde(), topics.status().valueSerde()));
     return builder.build();
+  }
+
+  /** A record already serialized, for the send topic or the status topic. */
+  private record Serialized(boolean send, byte[] bytes) {
   }
 
   private static <V> void globalTable(StreamsBuilder builder, Topic<String, V> topic, String store) {
@@ -98,10 +150,15 @@ final class SameShapeApp {
     private TimestampedKeyValueStore<String, User> users;
     private TimestampedKeyValueStore<String, Group> groups;
     private WindowStore<String, Long> seen;
+    private final boolean lookUp;
+    private final boolean dedup;
+    private final java.util.Map<String, List<User>> members = new java.util.HashMap<>();
 
-    Shape(Duration window, Notification sample) {
+    Shape(Duration window, Notification sample, java.util.Set<Part> without) {
       this.windowMs = window.toMillis();
       this.sample = sample;
+      this.lookUp = !without.contains(Part.LOOKUPS);
+      this.dedup = !without.contains(Part.DEDUP);
     }
 
     @Override
@@ -109,7 +166,7 @@ final class SameShapeApp {
       this.context = context;
       this.users = context.getStateStore("users");
       this.groups = context.getStateStore("groups");
-      this.seen = context.getStateStore(DedupProcessor.STORE);
+      this.seen = dedup ? context.getStateStore(DedupProcessor.STORE) : null;
     }
 
     @Override
@@ -121,28 +178,50 @@ final class SameShapeApp {
         throw new UncheckedIOException(e);
       }
       for (Party party : event.getTo()) {
-        ValueAndTimestamp<Group> group = party.getGroupId() == null ? null : groups.get(party.getGroupId());
-        if (group == null) {
+        if (party.getGroupId() == null) {
           continue;
         }
-        for (String member : group.value().getMembers()) {
-          ValueAndTimestamp<User> user = users.get(member);
-          if (user != null) {
-            emit(record, event, user.value());
-          }
+        List<User> found = lookUp ? members(party.getGroupId())
+            : members.computeIfAbsent(party.getGroupId(), this::members);
+        for (User user : found) {
+          emit(record, event, user);
         }
       }
+    }
+
+    /** The group's members with a directory entry, from the global tables. */
+    private List<User> members(String groupId) {
+      ValueAndTimestamp<Group> group = groups.get(groupId);
+      if (group == null) {
+        return List.of();
+      }
+      List<User> found = new ArrayList<>();
+      for (String member : group.value().getMembers()) {
+        ValueAndTimestamp<User> user = users.get(member);
+        if (user != null) {
+          found.add(user.value());
+        }
+      }
+      return found;
     }
 
     private void emit(Record<String, byte[]> record, DomainEvent event, User user) {
       String id = NotificationIds.forAddress(event.getEventId(), user.getEmail(), sample.getTemplate());
       long ts = record.timestamp();
       long bucket = ts - Math.floorMod(ts, windowMs);
+      if (seen == null) {
+        forward(event, user, ts);
+        return;
+      }
       if (within(seen.fetch(id, bucket), ts) || within(seen.fetch(id, bucket - windowMs), ts)
           || within(seen.fetch(id, bucket + windowMs), ts)) {
         return;
       }
       seen.put(id, ts, bucket);
+      forward(event, user, ts);
+    }
+
+    private void forward(DomainEvent event, User user, long ts) {
       Candidate c = Candidate.newBuilder().setEvent(event).setRole("to").setUserId(user.getUserId())
           .setEmail(user.getEmail()).setName(user.getDisplayName()).setLocale(user.getLocale())
           .setTemplate(sample.getTemplate()).build();
@@ -159,24 +238,43 @@ final class SameShapeApp {
     private final Notification sample;
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, String> counts;
+    private final byte[] mail;
+    private final byte[] queued;
+    private final boolean count;
 
-    Render(Notification sample) {
+    Render(Notification sample, java.util.Set<Part> without, Topics topics) {
       this.sample = sample;
+      this.count = !without.contains(Part.COUNTS);
+      if (without.contains(Part.AVRO_OUT)) {
+        mail = topics.send().valueSerde().serializer().serialize(topics.send().name(), sample);
+        queued = topics.status().valueSerde().serializer().serialize(topics.status().name(),
+            DeliveryStatuses.of(sample, DeliveryState.QUEUED, null, null, 0, sample.getCreatedAt()));
+      } else {
+        mail = null;
+        queued = null;
+      }
     }
 
     @Override
     public void init(ProcessorContext<String, Object> context) {
       this.context = context;
-      this.counts = context.getStateStore(COUNTS);
+      this.counts = count ? context.getStateStore(COUNTS) : null;
     }
 
     @Override
     public void process(Record<String, Candidate> record) {
       Candidate c = record.value();
-      String counted = counts.get(record.key());
-      counts.put(record.key(), String.valueOf(counted == null ? 1 : Integer.parseInt(counted) + 1));
+      if (counts != null) {
+        String counted = counts.get(record.key());
+        counts.put(record.key(), String.valueOf(counted == null ? 1 : Integer.parseInt(counted) + 1));
+      }
       DomainEvent event = c.getEvent();
       String id = NotificationIds.forAddress(event.getEventId(), c.getEmail(), c.getTemplate());
+      if (mail != null) {
+        context.forward(new Record<>(id, new Serialized(true, mail), record.timestamp()));
+        context.forward(new Record<>(id, new Serialized(false, queued), record.timestamp()));
+        return;
+      }
       Notification n = Notification.newBuilder()
           .setNotificationId(id)
           .setEventId(event.getEventId())

@@ -60,6 +60,10 @@ final class TopologyScenario {
   static final String FAN_OUT = "fan-out Streams app (a)";
   static final String PIPE = "transactional pipe (b)";
   static final String SAME_SHAPE = "same-shape Streams app (c)";
+  /** (c) with one of its parts left out; the part's label follows. */
+  static final String SAME_SHAPE_WITHOUT = "same-shape (c), ";
+  /** The notifier's output alone: per event three notifications and three statuses, already serialized. */
+  static final String OUTPUT_ONLY = "fan-out of the notifier's records (d)";
   static final String NOTIFIER = "notifier topology";
   static final String NOTIFIER_DIGESTS = "notifier topology, digests on half the rules";
   /** The notifier as shipped: the built-in rules set no cap, so all its mail takes one hop. */
@@ -146,6 +150,8 @@ final class TopologyScenario {
       runs.add(streams(FAN_OUT, ALO, "bench-fanout-alo" + r, input, n, () -> fanOut(input, "bench.fanout-alo.out"),
           "bench.fanout-alo.out"));
       runs.add(pipe(input, "bench-pipe-eos" + r));
+      runs.add(streams(OUTPUT_ONLY, EOS, "bench-output-eos" + r, input, n,
+          () -> outputOnly(input, "bench.output-eos.send", "bench.output-eos.status"), "bench.output-eos.status"));
       // the same-shape app reads the notifier's input and its directory; it writes to topics of its own
       runs.add(repartitioned(SAME_SHAPE, EOS, "bench-shape-eos" + r, input, n, () -> sameShape(shapeEos, input),
           shapeEos.status().name(), COMMIT_INTERVAL));
@@ -177,6 +183,76 @@ final class TopologyScenario {
           eos.status().name(), COMMIT_INTERVAL, 2));
     }
     return runs;
+  }
+
+  /**
+   * The scenario {@code topology-shape}: the bare fan-out (a), the fan-out of the notifier's records (d), the
+   * same-shape app (c), and (c) with each of its {@link SameShapeApp.Part parts} left out in turn, all under
+   * exactly-once, interleaved, {@link BenchConfig#repetitions()} times: what each part of the notifier's shape costs.
+   */
+  List<TopologyRun> runParts() throws Exception {
+    Topics eos = Topics.withPrefix("topo-eos.");
+    kafka.createTopics(eos);
+    kafka.publishDirectory(eos);
+    kafka.publishEvents(eos.events().name(), "ev", config.events());
+    Map<SameShapeApp.Part, Topics> partTopics = new java.util.EnumMap<>(SameShapeApp.Part.class);
+    Topics shape = Topics.withPrefix("topo-shape-eos.");
+    kafka.createTopics(shape);
+    kafka.publishDirectory(shape);
+    for (SameShapeApp.Part part : SameShapeApp.Part.values()) {
+      Topics t = Topics.withPrefix("topo-shape-" + part.name().toLowerCase(java.util.Locale.ROOT) + ".");
+      kafka.createTopics(t);
+      kafka.publishDirectory(t);
+      partTopics.put(part, t);
+    }
+    warmUp();
+    String input = eos.events().name();
+    int n = config.events();
+    List<TopologyRun> runs = new ArrayList<>();
+    for (int rep = 1; rep <= config.repetitions(); rep++) {
+      String r = "-r" + rep;
+      runs.add(streams(FAN_OUT, EOS, "bench-fanout-eos" + r, input, n, () -> fanOut(input, "bench.fanout-eos.out"),
+          "bench.fanout-eos.out"));
+      runs.add(streams(OUTPUT_ONLY, EOS, "bench-output-eos" + r, input, n,
+          () -> outputOnly(input, "bench.output-eos.send", "bench.output-eos.status"), "bench.output-eos.status"));
+      runs.add(repartitioned(SAME_SHAPE, EOS, "bench-shape-eos" + r, input, n, () -> sameShape(shape, input),
+          shape.status().name(), COMMIT_INTERVAL));
+      for (SameShapeApp.Part part : SameShapeApp.Part.values()) {
+        Topics t = partTopics.get(part);
+        String appId = "bench-shape-no-" + part.name().toLowerCase(java.util.Locale.ROOT) + r;
+        Supplier<Topology> app = () -> SameShapeApp.build(t, input,
+            TopologySettings.defaults(t, "default").dedupWindow(), sample, java.util.EnumSet.of(part));
+        String name = SAME_SHAPE_WITHOUT + part.label;
+        runs.add(part == SameShapeApp.Part.REPARTITION
+            ? streams(name, EOS, appId, input, n, app, t.status().name())
+            : repartitioned(name, EOS, appId, input, n, app, t.status().name(), COMMIT_INTERVAL));
+      }
+    }
+    return runs;
+  }
+
+  /** The {@code topology-shape} scenario's table: each variant's rate, and against (c) whole. */
+  void reportParts(List<TopologyRun> runs) {
+    Report.Section s = report.section("1. Topology: what each part of the same-shape app costs");
+    List<Variant> variants = variants(runs);
+    double whole = find(variants, SAME_SHAPE, EOS);
+    double fanOut = find(variants, FAN_OUT, EOS);
+    List<List<String>> rows = new ArrayList<>();
+    for (Variant v : variants) {
+      double app = v.median(r -> r.windowMillisPerEvent(CpuSplit.Delta::app));
+      rows.add(List.of(v.name(), Report.fmt(v.eventsPerSecond()), v.each(r -> Report.fmt(r.eventsPerSecond())),
+          Report.fmt(app), Report.fmt(v.median(r -> r.windowMillisPerEvent(CpuSplit.Delta::broker))),
+          Report.times(Stats.ratio(v.eventsPerSecond(), whole)), Report.times(Stats.ratio(v.eventsPerSecond(), fanOut))));
+      s.data(v.name(), Map.of("eventsPerSecondMedian", v.eventsPerSecond(),
+          "eventsPerSecond", v.runs().stream().map(TopologyRun::eventsPerSecond).toList(),
+          "appWindowCpuMsPerEvent", app));
+    }
+    s.table(new Report.Table(null, List.of("variant (exactly_once_v2)", "events/s (median)", "events/s per run",
+        "in the window: app threads ms/event", "broker ms/event", "/ same-shape (c)", "/ bare fan-out (a)"), rows));
+    s.note("Each variant ran " + config.repetitions() + " times, interleaved, each measured for " + window().toMillis()
+        + " ms from its first committed offsets, one stream thread, commit every " + COMMIT_INTERVAL.toMillis()
+        + " ms. A part left out: " + String.join("; ", java.util.Arrays.stream(SameShapeApp.Part.values())
+        .map(p -> p.label).toList()) + ". The variant without the repartition is measured at its input alone.");
   }
 
   /**
@@ -333,6 +409,12 @@ final class TopologyScenario {
         .flatMapValues(v -> List.of(v, v, v))
         .to(output, Produced.with(Serdes.String(), Serdes.ByteArray()));
     return builder.build();
+  }
+
+  /** Baseline (d), {@link RecordsFanOut}, writing to {@code send} and {@code status}. */
+  private Topology outputOnly(String input, String send, String status) {
+    kafka.createTopic(send);
+    return RecordsFanOut.build(input, send, status, sample);
   }
 
   /**
@@ -523,7 +605,7 @@ final class TopologyScenario {
           Report.fmt(v.median(r -> r.windowMillisPerEvent(CpuSplit.Delta::gc))),
           Report.fmt(v.median(r -> r.windowMillisPerEvent(CpuSplit.Delta::other))),
           v.each(r -> r.progress().done() + "→" + r.verified())));
-      names.add(v.name().replaceAll(" \\([a-c]\\)$", "") + " " + shortName(v.guarantee()));
+      names.add(v.name().replaceAll(" \\([a-d]\\)$", "") + " " + shortName(v.guarantee()));
       rates.add(v.eventsPerSecond());
       s.data(v.name() + " " + v.guarantee(), Map.of("eventsPerSecondMedian", v.eventsPerSecond(),
           "eventsPerSecond", v.runs().stream().map(TopologyRun::eventsPerSecond).toList(),
@@ -566,6 +648,10 @@ final class TopologyScenario {
         + "store, a Notification to the send topic and a QUEUED status per notification; its render copies bodies the notifier rendered ("
         + (sample == null ? "–" : sample.getTextBody().length() + " + " + sample.getHtmlBody().length())
         + " chars of text + HTML), so it writes records as large.");
+    s.note("(d) fan-out of the notifier's records: each event becomes three Notifications and three QUEUED statuses,"
+        + " the same bytes as the notifier's sample serialized once before the run, keyed by a notification id, to a"
+        + " send and a status topic of its own; nothing parsed, looked up, stored or rendered. Its output offsets"
+        + " count the statuses.");
     s.note("Built-in rules as shipped: the notifier with no cap anywhere, so that all mail needs no state of its"
         + " recipient and is rendered in its event's own transaction; measured by its input's committed events alone"
         + " (nothing crosses the repartition topic). Its own input, a copy of the others'.");
@@ -610,6 +696,11 @@ final class TopologyScenario {
         notifierTwo, notifier, Double.NaN);
     targetRow("same-shape (c) / bare fan-out (a) (exactly_once_v2, reported: what the shape costs)",
         find(variants, SAME_SHAPE, EOS), find(variants, FAN_OUT, EOS), Double.NaN);
+    double output = find(variants, OUTPUT_ONLY, EOS);
+    targetRow("fan-out of the notifier's records (d) / bare fan-out (a) (exactly_once_v2, reported: what writing the"
+        + " notifier's output costs, with none of its work)", output, find(variants, FAN_OUT, EOS), Double.NaN);
+    targetRow("same-shape (c) / fan-out of the notifier's records (d) (exactly_once_v2, reported: what the lookups,"
+        + " stores, repartition and Avro add to the output)", find(variants, SAME_SHAPE, EOS), output, Double.NaN);
     double alone = Stats.median(floorRuns.stream().map(RenderFloor.Result::eventsPerSecond).toList());
     s.table(new Report.Table(RenderFloor.NAME, List.of("events/s (median)", "events/s per run", "CPU ms/event (median)"),
         List.of(List.of(Report.fmt(alone), String.join(", ", floorRuns.stream()
