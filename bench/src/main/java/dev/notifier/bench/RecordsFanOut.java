@@ -23,20 +23,32 @@ import org.apache.kafka.streams.kstream.Produced;
  */
 final class RecordsFanOut {
 
+  /** The topics' serdes (their names do not matter to them). */
+  private static final Topics SERDES = Topics.withPrefix("bench.records-fan-out.");
+
   private RecordsFanOut() {
   }
 
   /** The app reading {@code input}, writing {@code sample} and its QUEUED status, serialized, to {@code send} and {@code status}. */
   static Topology build(String input, String send, String status, Notification sample) {
-    Topics serdes = Topics.withPrefix("bench.records-fan-out.");
-    byte[] mail = serdes.send().valueSerde().serializer().serialize(send, sample);
-    byte[] queued = serdes.status().valueSerde().serializer().serialize(status,
-        DeliveryStatuses.of(sample, DeliveryState.QUEUED, null, null, 0, sample.getCreatedAt()));
+    byte[] mail = mail(sample);
+    byte[] queued = queued(sample);
     StreamsBuilder builder = new StreamsBuilder();
     var events = builder.stream(input, Consumed.with(Serdes.String(), Serdes.ByteArray()));
     events.flatMap((k, v) -> copies(k, mail)).to(send, Produced.with(Serdes.String(), Serdes.ByteArray()));
     events.flatMap((k, v) -> copies(k, queued)).to(status, Produced.with(Serdes.String(), Serdes.ByteArray()));
     return builder.build();
+  }
+
+  /** {@code sample} as the send topic's serde writes it. */
+  static byte[] mail(Notification sample) {
+    return SERDES.send().valueSerde().serializer().serialize(SERDES.send().name(), sample);
+  }
+
+  /** {@code sample}'s QUEUED status as the status topic's serde writes it. */
+  static byte[] queued(Notification sample) {
+    return SERDES.status().valueSerde().serializer().serialize(SERDES.status().name(),
+        DeliveryStatuses.of(sample, DeliveryState.QUEUED, null, null, 0, sample.getCreatedAt()));
   }
 
   /** Three records of {@code value}, keyed as the notifier keys its notifications (an id per recipient). */

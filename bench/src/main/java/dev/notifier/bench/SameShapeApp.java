@@ -114,7 +114,7 @@ final class SameShapeApp {
       candidates = candidates.repartition(Repartitioned.<String, Candidate>as("by-recipient")
           .withKeySerde(Serdes.String()).withValueSerde(PolicyStores.candidateSerde()));
     }
-    var processed = candidates.process(() -> new Render(sample, without, topics),
+    var processed = candidates.process(() -> new Render(sample, without),
         renderStores.toArray(String[]::new));
     if (without.contains(Part.AVRO_OUT)) {
       processed.filter((k, v) -> v instanceof Serialized s && s.send())
@@ -242,13 +242,12 @@ final class SameShapeApp {
     private final byte[] queued;
     private final boolean count;
 
-    Render(Notification sample, java.util.Set<Part> without, Topics topics) {
+    Render(Notification sample, java.util.Set<Part> without) {
       this.sample = sample;
       this.count = !without.contains(Part.COUNTS);
       if (without.contains(Part.AVRO_OUT)) {
-        mail = topics.send().valueSerde().serializer().serialize(topics.send().name(), sample);
-        queued = topics.status().valueSerde().serializer().serialize(topics.status().name(),
-            DeliveryStatuses.of(sample, DeliveryState.QUEUED, null, null, 0, sample.getCreatedAt()));
+        mail = RecordsFanOut.mail(sample);
+        queued = RecordsFanOut.queued(sample);
       } else {
         mail = null;
         queued = null;

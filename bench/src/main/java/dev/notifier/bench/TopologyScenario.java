@@ -145,13 +145,11 @@ final class TopologyScenario {
     List<TopologyRun> runs = new ArrayList<>();
     for (int rep = 1; rep <= config.repetitions(); rep++) {
       String r = "-r" + rep;
-      runs.add(streams(FAN_OUT, EOS, "bench-fanout-eos" + r, input, n, () -> fanOut(input, "bench.fanout-eos.out"),
-          "bench.fanout-eos.out"));
+      runs.add(fanOutRun(input, n, r));
       runs.add(streams(FAN_OUT, ALO, "bench-fanout-alo" + r, input, n, () -> fanOut(input, "bench.fanout-alo.out"),
           "bench.fanout-alo.out"));
       runs.add(pipe(input, "bench-pipe-eos" + r));
-      runs.add(streams(OUTPUT_ONLY, EOS, "bench-output-eos" + r, input, n,
-          () -> outputOnly(input, "bench.output-eos.send", "bench.output-eos.status"), "bench.output-eos.status"));
+      runs.add(recordsFanOutRun(input, n, r));
       // the same-shape app reads the notifier's input and its directory; it writes to topics of its own
       runs.add(repartitioned(SAME_SHAPE, EOS, "bench-shape-eos" + r, input, n, () -> sameShape(shapeEos, input),
           shapeEos.status().name(), COMMIT_INTERVAL));
@@ -194,27 +192,26 @@ final class TopologyScenario {
     Topics eos = Topics.withPrefix("topo-eos.");
     kafka.createTopics(eos);
     kafka.publishDirectory(eos);
-    kafka.publishEvents(eos.events().name(), "ev", config.events());
+    String input = eos.events().name();
+    int n = config.events();
+    kafka.publishEvents(input, "ev", n);
     Map<SameShapeApp.Part, Topics> partTopics = new java.util.EnumMap<>(SameShapeApp.Part.class);
     Topics shape = Topics.withPrefix("topo-shape-eos.");
     kafka.createTopics(shape);
     kafka.publishDirectory(shape);
     for (SameShapeApp.Part part : SameShapeApp.Part.values()) {
+      // each variant writes to topics of its own, and reads a directory of its own
       Topics t = Topics.withPrefix("topo-shape-" + part.name().toLowerCase(java.util.Locale.ROOT) + ".");
       kafka.createTopics(t);
       kafka.publishDirectory(t);
       partTopics.put(part, t);
     }
     warmUp();
-    String input = eos.events().name();
-    int n = config.events();
     List<TopologyRun> runs = new ArrayList<>();
     for (int rep = 1; rep <= config.repetitions(); rep++) {
       String r = "-r" + rep;
-      runs.add(streams(FAN_OUT, EOS, "bench-fanout-eos" + r, input, n, () -> fanOut(input, "bench.fanout-eos.out"),
-          "bench.fanout-eos.out"));
-      runs.add(streams(OUTPUT_ONLY, EOS, "bench-output-eos" + r, input, n,
-          () -> outputOnly(input, "bench.output-eos.send", "bench.output-eos.status"), "bench.output-eos.status"));
+      runs.add(fanOutRun(input, n, r));
+      runs.add(recordsFanOutRun(input, n, r));
       runs.add(repartitioned(SAME_SHAPE, EOS, "bench-shape-eos" + r, input, n, () -> sameShape(shape, input),
           shape.status().name(), COMMIT_INTERVAL));
       for (SameShapeApp.Part part : SameShapeApp.Part.values()) {
@@ -411,10 +408,19 @@ final class TopologyScenario {
     return builder.build();
   }
 
-  /** Baseline (d), {@link RecordsFanOut}, writing to {@code send} and {@code status}. */
-  private Topology outputOnly(String input, String send, String status) {
+  /** A run of the bare fan-out (a) under exactly-once over {@code input} ({@code n} events), repetition {@code r}. */
+  private TopologyRun fanOutRun(String input, int n, String r) throws Exception {
+    return streams(FAN_OUT, EOS, "bench-fanout-eos" + r, input, n, () -> fanOut(input, "bench.fanout-eos.out"),
+        "bench.fanout-eos.out");
+  }
+
+  /** A run of baseline (d), {@link RecordsFanOut}, over {@code input} ({@code n} events), repetition {@code r}. */
+  private TopologyRun recordsFanOutRun(String input, int n, String r) throws Exception {
+    String send = "bench.output-eos.send";
+    String status = "bench.output-eos.status";
     kafka.createTopic(send);
-    return RecordsFanOut.build(input, send, status, sample);
+    return streams(OUTPUT_ONLY, EOS, "bench-output-eos" + r, input, n,
+        () -> RecordsFanOut.build(input, send, status, sample), status);
   }
 
   /**
