@@ -181,15 +181,27 @@ final class SameShapeApp {
         if (party.getGroupId() == null) {
           continue;
         }
-        List<User> found = lookUp ? members(party.getGroupId())
-            : members.computeIfAbsent(party.getGroupId(), this::members);
-        for (User user : found) {
-          emit(record, event, user);
+        if (!lookUp) {
+          for (User user : members.computeIfAbsent(party.getGroupId(), this::members)) {
+            emit(record, event, user);
+          }
+          continue;
+        }
+        // (c) itself: the group and each member from the global tables, as the notifier reads them, at every event
+        ValueAndTimestamp<Group> group = groups.get(party.getGroupId());
+        if (group == null) {
+          continue;
+        }
+        for (String member : group.value().getMembers()) {
+          ValueAndTimestamp<User> user = users.get(member);
+          if (user != null) {
+            emit(record, event, user.value());
+          }
         }
       }
     }
 
-    /** The group's members with a directory entry, from the global tables. */
+    /** The group's members with a directory entry, from the global tables: what the variant without look-ups keeps. */
     private List<User> members(String groupId) {
       ValueAndTimestamp<Group> group = groups.get(groupId);
       if (group == null) {
