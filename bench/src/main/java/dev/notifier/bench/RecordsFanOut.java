@@ -34,9 +34,11 @@ final class RecordsFanOut {
     byte[] mail = mail(sample);
     byte[] queued = queued(sample);
     StreamsBuilder builder = new StreamsBuilder();
-    var events = builder.stream(input, Consumed.with(Serdes.String(), Serdes.ByteArray()));
-    events.flatMap((k, v) -> copies(k, mail)).to(send, Produced.with(Serdes.String(), Serdes.ByteArray()));
-    events.flatMap((k, v) -> copies(k, queued)).to(status, Produced.with(Serdes.String(), Serdes.ByteArray()));
+    // each notification id computed once, as the notifier does: its status takes the notification's key
+    var mails = builder.stream(input, Consumed.with(Serdes.String(), Serdes.ByteArray()))
+        .flatMap((k, v) -> copies(k, mail));
+    mails.to(send, Produced.with(Serdes.String(), Serdes.ByteArray()));
+    mails.mapValues(v -> queued).to(status, Produced.with(Serdes.String(), Serdes.ByteArray()));
     return builder.build();
   }
 

@@ -139,7 +139,7 @@ final class TopologyScenario {
     kafka.publishEvents(shipped.events().name(), "ev", config.events());
     int aloEvents = Math.min(config.events(), NOTIFIER_ALO_EVENTS);
     kafka.publishEvents(alo.events().name(), "ev", aloEvents);
-    warmUp();
+    warmUp(true);
     String input = eos.events().name();
     int n = config.events();
     List<TopologyRun> runs = new ArrayList<>();
@@ -206,7 +206,8 @@ final class TopologyScenario {
       kafka.publishDirectory(t);
       partTopics.put(part, t);
     }
-    warmUp();
+    // no RenderFloor here: this scenario does not run it
+    warmUp(false);
     List<TopologyRun> runs = new ArrayList<>();
     for (int rep = 1; rep <= config.repetitions(); rep++) {
       String r = "-r" + rep;
@@ -259,9 +260,10 @@ final class TopologyScenario {
    * seconds, the trivial fan-out's hardly at all. Each app runs until it has processed {@value
    * #WARM_UP_EVENTS} events and the JIT compilers have gone quiet ({@link #JIT_QUIET_CORES} of a core
    * over {@link #JIT_QUIET_OVER}), or its input runs out, or {@link #WARM_UP_CAP}. The notifier's
-   * warm-up also renders the sample the same-shape app copies.
+   * warm-up also renders the sample the same-shape app copies. {@code withFloor}: the notifier's own work with no
+   * Kafka ({@link RenderFloor}) is warmed up too, for the scenario that reports it.
    */
-  private void warmUp() throws Exception {
+  private void warmUp(boolean withFloor) throws Exception {
     Topics warm = Topics.withPrefix("topo-warm.");
     Topics warmShape = Topics.withPrefix("topo-warm-shape.");
     kafka.createTopics(warm);
@@ -275,7 +277,9 @@ final class TopologyScenario {
     warm("warm-up fan-out", "bench-warm-fanout", input, events, () -> fanOut(input, "bench.warm.out"));
     warm("warm-up notifier", "bench-warm-notifier", input, events, () -> notifier(warm));
     sample = firstNotification(warm);
-    warmFloor();
+    if (withFloor) {
+      warmFloor();
+    }
     warm("warm-up same-shape", "bench-warm-shape", input, events, () -> sameShape(warmShape, input));
   }
 

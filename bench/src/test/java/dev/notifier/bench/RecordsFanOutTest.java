@@ -3,7 +3,6 @@ package dev.notifier.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.notifier.avro.DeliveryState;
-import dev.notifier.avro.DeliveryStatus;
 import dev.notifier.avro.Notification;
 import java.nio.file.Path;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -32,10 +31,13 @@ class RecordsFanOutTest {
       var mail = driver.createOutputTopic("out.send", new StringDeserializer(),
           topics.send().valueSerde().deserializer()).readRecordsToList();
       var statuses = driver.createOutputTopic("out.status", new StringDeserializer(),
-          topics.status().valueSerde().deserializer()).readValuesToList();
+          topics.status().valueSerde().deserializer()).readRecordsToList();
       assertThat(mail).hasSize(6).extracting(TestRecord::value).containsOnly(sample);
       assertThat(mail).extracting(TestRecord::key).doesNotHaveDuplicates();
-      assertThat(statuses).hasSize(6).extracting(DeliveryStatus::getState).containsOnly(DeliveryState.QUEUED);
+      assertThat(statuses).hasSize(6).extracting(r -> r.value().getState()).containsOnly(DeliveryState.QUEUED);
+      // each status keyed as its notification, as the notifier keys them
+      assertThat(statuses).extracting(TestRecord::key)
+          .containsExactlyInAnyOrderElementsOf(mail.stream().map(TestRecord::key).toList());
     }
   }
 }
