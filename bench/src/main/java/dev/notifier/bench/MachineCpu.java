@@ -63,7 +63,7 @@ record MachineCpu(Map<String, Long> nanos, long wallNanos, int notifications) {
 
   /** Cores the whole process used on average over the window. */
   double cores() {
-    return nanos.values().stream().mapToLong(Long::longValue).sum() / (double) wallNanos;
+    return totalNanos() / (double) wallNanos;
   }
 
   /** CPU milliseconds of {@code part} per delivered notification. */
@@ -73,8 +73,12 @@ record MachineCpu(Map<String, Long> nanos, long wallNanos, int notifications) {
 
   /** CPU milliseconds of the whole process per delivered notification. */
   double msPerNotification() {
-    return notifications == 0 ? Double.NaN
-        : nanos.values().stream().mapToLong(Long::longValue).sum() / 1e6 / notifications;
+    return notifications == 0 ? Double.NaN : totalNanos() / 1e6 / notifications;
+  }
+
+  /** CPU nanoseconds of the whole process over the window: every part's. */
+  private long totalNanos() {
+    return nanos.values().stream().mapToLong(Long::longValue).sum();
   }
 
   /** A window opened now: {@link #close} it when it ends. */
