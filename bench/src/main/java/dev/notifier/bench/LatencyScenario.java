@@ -374,7 +374,7 @@ final class LatencyScenario {
     produce(upstream, topics, events, Double.POSITIVE_INFINITY, run);
     int expected = events * BenchKafka.GROUP_SIZE;
     long deadline = System.nanoTime() + config.latencyWindow().multipliedBy(3).toNanos();
-    while (smtp.messages().size() < expected && System.nanoTime() < deadline) {
+    while (smtp.messageCount() < expected && System.nanoTime() < deadline) {
       Thread.sleep(20);
     }
     List<ReceivedMessage> got = smtp.messages();

@@ -151,7 +151,7 @@ abstract class Sink implements AutoCloseable {
 
     @Override
     long received() {
-      return server.messages().size();
+      return server.messageCount();
     }
 
     @Override

@@ -90,7 +90,7 @@ final class ThrottleScenario {
 
   private static Instant awaitFirst(ScriptableSmtpServer smtp, Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
-    while (smtp.messages().isEmpty() && System.nanoTime() < deadline) {
+    while (smtp.messageCount() == 0 && System.nanoTime() < deadline) {
       Thread.sleep(5);
     }
     return smtp.messages().isEmpty() ? Instant.now() : smtp.messages().get(0).receivedAt();

@@ -124,7 +124,7 @@ public final class Demo {
         out.printf("Published 7 users, 2 groups and %d events (one of them garbage, one a duplicate).%n", eventsIn);
         Ledger ledger = new Ledger();
         awaitSettled(kafka, settings, ledger);
-        int backlogStart = smtp.messages().size();
+        int backlogStart = smtp.messageCount();
         int backlog = publishBacklog(settings);
         out.printf("Published %d bulk mails (builds for Bob), then a critical password reset for Hana, on an account"
             + " limited to %d mails a second.%n", backlog, RATE_PER_SECOND);

@@ -8,7 +8,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * What the server received: accepted messages, in order of acceptance, and a count of messages
- * rejected after their data. Waiters are woken by {@link #notifyAll()} on every accepted message.
+ * rejected after their data. Waiters are woken by {@link #notifyAll()} once the message they wait for
+ * is here, not on every message: a benchmark's sink takes thousands a second while a thread awaits them all.
  */
 final class Mailbox {
 
@@ -16,10 +17,25 @@ final class Mailbox {
     private long rejected;
     private long pipelined;
     private long queueIds;
+    /** The fewest messages a waiter waits for; {@link Integer#MAX_VALUE} when none waits. */
+    private int wakeAt = Integer.MAX_VALUE;
 
     synchronized void accept(ReceivedMessage message) {
         messages.add(message);
-        notifyAll();
+        if (messages.size() >= wakeAt) {
+            wakeAt = Integer.MAX_VALUE; // every waiter wakes and, if not yet done, says again what it waits for
+            notifyAll();
+        }
+    }
+
+    synchronized int count() {
+        return messages.size();
+    }
+
+    /** Waits up to {@code nanos} to be woken by the {@code count}th message. */
+    private void waitFor(int count, long nanos) throws InterruptedException {
+        wakeAt = Math.min(wakeAt, count);
+        TimeUnit.NANOSECONDS.timedWait(this, nanos);
     }
 
     synchronized void reject() {
@@ -65,7 +81,7 @@ final class Mailbox {
                 if (left <= 0) {
                     return List.of();
                 }
-                TimeUnit.NANOSECONDS.timedWait(this, left);
+                waitFor(1, left);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -87,7 +103,7 @@ final class Mailbox {
                             + " but " + messages.size() + " arrived (" + rejected + " rejected after DATA): "
                             + messages);
                 }
-                TimeUnit.NANOSECONDS.timedWait(this, left);
+                waitFor(count, left);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

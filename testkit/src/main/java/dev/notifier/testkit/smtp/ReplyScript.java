@@ -80,6 +80,14 @@ public final class ReplyScript {
         hangs.clear();
     }
 
+    /**
+     * As {@link #nextReply(Stage, String)}, the argument made only when a rule at {@code stage} is there to
+     * match it (the data of every message, at {@link Stage#DATA_END}, is otherwise decoded for nothing).
+     */
+    synchronized Optional<String> nextReply(Stage stage, java.util.function.Supplier<String> argument) {
+        return rules.stream().anyMatch(r -> r.stage == stage) ? nextReply(stage, argument.get()) : Optional.empty();
+    }
+
     /** Takes one use of the first matching rule, if any, and returns its reply. */
     synchronized Optional<String> nextReply(Stage stage, String argument) {
         Iterator<Rule> it = rules.iterator();

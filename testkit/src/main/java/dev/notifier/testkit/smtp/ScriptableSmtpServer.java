@@ -184,6 +184,11 @@ public final class ScriptableSmtpServer implements AutoCloseable {
         return mailbox.messages();
     }
 
+    /** How many messages were received so far: {@code messages().size()} without the copy. */
+    public int messageCount() {
+        return mailbox.count();
+    }
+
     /**
      * Blocks until at least {@code count} messages were received and returns them all; throws
      * {@link IllegalStateException} saying how many arrived if {@code timeout} passes first.

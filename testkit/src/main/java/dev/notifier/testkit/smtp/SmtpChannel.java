@@ -1,7 +1,6 @@
 package dev.notifier.testkit.smtp;
 
 import java.io.BufferedOutputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
@@ -67,60 +66,115 @@ final class SmtpChannel implements Closeable {
 
     /**
      * Reads the message data up to the line ".", undoing dot-stuffing. Keeps at most {@code maxBytes};
-     * beyond that the rest is read and dropped and {@code null} returned.
+     * beyond that the rest is read and dropped and {@code null} returned. Each line is copied once, from
+     * the read buffer straight into the data, ending in CR LF whether it came with CR LF or a bare LF.
      */
     byte[] readData(long maxBytes) throws IOException {
-        ByteArrayOutputStream data = new ByteArrayOutputStream();
+        Bytes data = new Bytes();
         boolean tooBig = false;
         while (true) {
-            byte[] line = readLineBytes(MAX_DATA_LINE);
-            if (line == null) {
+            int start = data.size();
+            int length = appendLine(data, MAX_DATA_LINE);
+            if (length < 0) {
                 throw new IOException("connection closed in the middle of DATA");
             }
-            if (line.length == 1 && line[0] == '.') {
+            if (length == 1 && data.at(start) == '.') {
+                data.truncate(start);
                 return tooBig ? null : data.toByteArray();
             }
-            int start = line.length > 0 && line[0] == '.' ? 1 : 0;
-            tooBig = tooBig || data.size() + line.length + 2L > maxBytes;
-            if (!tooBig) {
-                data.write(line, start, line.length - start);
-                data.write('\r');
-                data.write('\n');
+            tooBig = tooBig || start + length + 2L > maxBytes;
+            if (tooBig) {
+                data.truncate(0); // read and dropped: what is kept stays within one line
+                continue;
             }
+            if (length > 0 && data.at(start) == '.') {
+                data.removeAt(start);
+            }
+            data.write('\r');
+            data.write('\n');
         }
     }
 
-    /**
-     * The next line without its line end (LF, or CR LF), or what came before the client closed the
-     * connection (null if nothing did). Scans the buffer, so a long message costs a copy per line, not a
-     * call per byte.
-     */
+    /** The next command line without its line end, as bytes, or null if the client closed the connection. */
     private byte[] readLineBytes(int maxLength) throws IOException {
-        byte[] spanning = null; // the start of a line that continues past the buffer's end
-        int length = 0;
+        Bytes line = new Bytes();
+        int length = appendLine(line, maxLength);
+        return length < 0 ? null : line.toByteArray();
+    }
+
+    /**
+     * Appends the next line to {@code out} without its line end (LF, or CR LF) and returns its length; at the
+     * end of the connection, what came before it, or -1 if nothing did. Scans the read buffer, so a long
+     * message costs a copy per line, not a call per byte.
+     */
+    private int appendLine(Bytes out, int maxLength) throws IOException {
+        int start = out.size();
         while (true) {
             if (pos == limit && !fill()) {
-                return length == 0 ? null : Arrays.copyOf(spanning, length);
+                int length = out.size() - start;
+                return length == 0 ? -1 : length;
             }
             int end = pos;
             while (end < limit && buffer[end] != '\n') {
                 end++;
             }
-            if (length + (end - pos) > maxLength) {
+            if (out.size() - start + (end - pos) > maxLength) {
                 throw new IOException("line longer than " + maxLength + " bytes");
             }
-            if (spanning == null || spanning.length < length + (end - pos)) {
-                spanning = Arrays.copyOf(spanning == null ? new byte[0] : spanning,
-                        Math.max(2 * length, length + (end - pos)));
-            }
-            System.arraycopy(buffer, pos, spanning, length, end - pos);
-            length += end - pos;
+            out.write(buffer, pos, end - pos);
             if (end < limit) {
                 pos = end + 1;
-                int content = length > 0 && spanning[length - 1] == '\r' ? length - 1 : length;
-                return Arrays.copyOf(spanning, content);
+                if (out.size() > start && out.at(out.size() - 1) == '\r') {
+                    out.truncate(out.size() - 1);
+                }
+                return out.size() - start;
             }
             pos = limit;
+        }
+    }
+
+    /** A growing byte array without the locks of {@link java.io.ByteArrayOutputStream}. */
+    private static final class Bytes {
+        private byte[] bytes = new byte[256];
+        private int size;
+
+        int size() {
+            return size;
+        }
+
+        byte at(int index) {
+            return bytes[index];
+        }
+
+        void write(int b) {
+            ensure(1);
+            bytes[size++] = (byte) b;
+        }
+
+        void write(byte[] from, int offset, int length) {
+            ensure(length);
+            System.arraycopy(from, offset, bytes, size, length);
+            size += length;
+        }
+
+        void truncate(int length) {
+            size = length;
+        }
+
+        /** Removes the byte at {@code index}, moving the rest one down. */
+        void removeAt(int index) {
+            System.arraycopy(bytes, index + 1, bytes, index, size - index - 1);
+            size--;
+        }
+
+        byte[] toByteArray() {
+            return Arrays.copyOf(bytes, size);
+        }
+
+        private void ensure(int more) {
+            if (size + more > bytes.length) {
+                bytes = Arrays.copyOf(bytes, Math.max(2 * bytes.length, size + more));
+            }
         }
     }
 

@@ -282,7 +282,7 @@ final class SmtpSession implements Runnable {
         if (!proceed(Stage.DATA_END)) {
             return;
         }
-        Optional<String> scripted = script.nextReply(Stage.DATA_END, new String(data, StandardCharsets.UTF_8));
+        Optional<String> scripted = script.nextReply(Stage.DATA_END, () -> new String(data, StandardCharsets.UTF_8));
         if (scripted.isPresent() && !scripted.get().startsWith("2")) {
             mailbox.reject();
             reply(scripted.get());

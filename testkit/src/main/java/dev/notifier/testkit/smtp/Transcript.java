@@ -31,20 +31,20 @@ public final class Transcript {
     }
 
     synchronized void client(String line) {
-        add("C: " + line);
+        add("C: ", line);
     }
 
     synchronized void server(String line) {
-        add("S: " + line);
+        add("S: ", line);
     }
 
     synchronized void event(String line) {
-        add("*: " + line);
+        add("*: ", line);
     }
 
-    private void add(String line) {
+    private void add(String prefix, String line) {
         if (lines.size() < MAX_LINES) {
-            lines.add(line);
+            lines.add(prefix + line);
         } else if (!truncated) {
             truncated = true;
             lines.add("*: transcript truncated after " + MAX_LINES + " lines");

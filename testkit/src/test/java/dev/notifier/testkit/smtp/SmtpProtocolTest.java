@@ -64,6 +64,48 @@ class SmtpProtocolTest {
     }
 
     @Test
+    void refusesDataOverTheSizeLimitAndTakesTheNextMessage() throws Exception {
+        try (ScriptableSmtpServer small = ScriptableSmtpServer.builder().maxMessageBytes(100).start();
+                RawSmtpClient client = new RawSmtpClient(small, 5000)) {
+            client.readReply();
+            client.command("EHLO client.test");
+            client.command("MAIL FROM:<a@example.com>");
+            client.command("RCPT TO:<b@example.com>");
+            assertThat(client.command("DATA")).startsWith("354");
+            client.writeRaw("Subject: big\r\n\r\n" + "y".repeat(60) + "\r\n" + "z".repeat(60) + "\r\n..dot\r\n");
+            assertThat(client.command(".")).startsWith("552 5.3.4");
+            assertThat(client.command("MAIL FROM:<a@example.com>")).startsWith("250");
+            assertThat(client.command("RCPT TO:<b@example.com>")).startsWith("250");
+            assertThat(client.command("DATA")).startsWith("354");
+            assertThat(client.command("Subject: small\r\n\r\n..ok\r\n.")).startsWith("250 2.0.0 Ok");
+            ReceivedMessage received = small.awaitMessages(1, Duration.ofSeconds(5)).get(0);
+            assertThat(received.dataAsString()).isEqualTo("Subject: small\r\n\r\n.ok\r\n");
+            assertThat(received.subject()).contains("small");
+            assertThat(small.messageCount()).isEqualTo(1);
+            assertThat(small.rejectedCount()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aRuleAtTheEndOfDataMatchesTheMessageItAnswers() throws Exception {
+        smtp.script().at(Stage.DATA_END).matching("refuse me").reply("554 5.7.1 Refused").always();
+        try (RawSmtpClient client = new RawSmtpClient(smtp, 5000)) {
+            client.readReply();
+            client.command("EHLO client.test");
+            for (String subject : new String[] {"Refuse me", "keep me"}) {
+                client.command("MAIL FROM:<a@example.com>");
+                client.command("RCPT TO:<b@example.com>");
+                client.command("DATA");
+                String reply = client.command("Subject: " + subject + "\r\n\r\nbody\r\n.");
+                assertThat(reply).startsWith(subject.startsWith("Refuse") ? "554 5.7.1" : "250 2.0.0");
+            }
+        }
+        assertThat(smtp.awaitMessages(1, Duration.ofSeconds(5))).singleElement()
+                .satisfies(m -> assertThat(m.subject()).contains("keep me"));
+        assertThat(smtp.rejectedCount()).isEqualTo(1);
+    }
+
+    @Test
     void enforcesCommandOrderAndSupportsRsetAndNoop() throws Exception {
         try (RawSmtpClient client = new RawSmtpClient(smtp, 5000)) {
             client.readReply();
