@@ -93,7 +93,8 @@ final class ThrottleScenario {
     while (smtp.messageCount() == 0 && System.nanoTime() < deadline) {
       Thread.sleep(5);
     }
-    return smtp.messages().isEmpty() ? Instant.now() : smtp.messages().get(0).receivedAt();
+    List<ReceivedMessage> got = smtp.messages();
+    return got.isEmpty() ? Instant.now() : got.get(0).receivedAt();
   }
 
   private void measure(List<ReceivedMessage> messages, Instant first, double rate, int burst, Duration window,

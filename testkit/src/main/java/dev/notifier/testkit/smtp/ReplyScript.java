@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * The script a {@link ScriptableSmtpServer} follows instead of its normal replies.
@@ -84,7 +85,7 @@ public final class ReplyScript {
      * As {@link #nextReply(Stage, String)}, the argument made only when a rule at {@code stage} is there to
      * match it (the data of every message, at {@link Stage#DATA_END}, is otherwise decoded for nothing).
      */
-    synchronized Optional<String> nextReply(Stage stage, java.util.function.Supplier<String> argument) {
+    synchronized Optional<String> nextReply(Stage stage, Supplier<String> argument) {
         return rules.stream().anyMatch(r -> r.stage == stage) ? nextReply(stage, argument.get()) : Optional.empty();
     }
 
