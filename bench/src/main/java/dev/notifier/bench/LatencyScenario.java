@@ -278,10 +278,7 @@ final class LatencyScenario {
           long jit = pipeline.jitNanos();
           long from = System.nanoTime();
           double max = probeMax(upstream, topics, smtp, probe, "warm-up-" + ++rounds).notificationsPerSecond();
-          double eventsPerSecond = halfLoad(max);
-          int events = (int) Math.ceil(eventsPerSecond * WARM_UP_STEADY.toMillis() / 1000);
-          produce(upstream, topics, events, eventsPerSecond, "warm-up-steady-" + rounds);
-          smtp.awaitMessages(events * BenchKafka.GROUP_SIZE, Duration.ofSeconds(30));
+          warmSteady(upstream, topics, smtp, max, "warm-up-steady-" + rounds);
           smtp.reset();
           jitCores = (double) (pipeline.jitNanos() - jit) / (System.nanoTime() - from);
         } while ((rounds < 2 || jitCores >= TopologyScenario.JIT_QUIET_CORES)
@@ -315,10 +312,7 @@ final class LatencyScenario {
           // each backlog under names of its own: the topology drops an event it has seen
           probeMax(upstream, topics, smtp, probe, "warm-up " + c.tag() + "1");
           double max = probeMax(upstream, topics, smtp, probe, "warm-up " + c.tag() + "2").notificationsPerSecond();
-          double eventsPerSecond = halfLoad(max);
-          int events = (int) Math.ceil(eventsPerSecond * WARM_UP_STEADY.toMillis() / 1000);
-          produce(upstream, topics, events, eventsPerSecond, "warm-up-steady-" + c.tag());
-          smtp.awaitMessages(events * BenchKafka.GROUP_SIZE, Duration.ofSeconds(30));
+          warmSteady(upstream, topics, smtp, max, "warm-up-steady-" + c.tag());
         } finally {
           pipeline.stop();
         }
@@ -327,6 +321,15 @@ final class LatencyScenario {
     long nanos = System.nanoTime() - start;
     BenchMain.log("latency: warm-up: one run of each configuration in %.0f s, JIT compilers %.2f of a core",
         nanos / 1e9, (double) (pipeline.jitNanos() - jit) / nanos);
+  }
+
+  /** {@link #WARM_UP_STEADY} of events at half of {@code max}, waited for at the server (at most 30 s). */
+  private void warmSteady(KafkaProducer<String, byte[]> upstream, Topics topics, ScriptableSmtpServer smtp, double max,
+      String run) {
+    double eventsPerSecond = halfLoad(max);
+    int events = (int) Math.ceil(eventsPerSecond * WARM_UP_STEADY.toMillis() / 1000);
+    produce(upstream, topics, events, eventsPerSecond, run);
+    smtp.awaitMessages(events * BenchKafka.GROUP_SIZE, Duration.ofSeconds(30));
   }
 
   /** How long each warm-up round runs at half the maximum it measured. */
