@@ -266,29 +266,24 @@ final class LatencyScenario {
    * load runs code a backlog does not.
    */
   private void warmUp(Pipeline pipeline, int probe) throws Exception {
-    Topics topics = topics("w");
-    try (ScriptableSmtpServer smtp = ScriptableSmtpServer.builder().build().start();
-        KafkaProducer<String, byte[]> upstream = upstream()) {
-      pipeline.start(topics, "w", StreamsSettings.DEFAULT_COMMIT_INTERVAL, PipelineProcess.BUILT_IN_RULES, smtp);
-      try {
-        long start = System.nanoTime();
-        int rounds = 0;
-        double jitCores;
-        do {
-          long jit = pipeline.jitNanos();
-          long from = System.nanoTime();
-          double max = probeMax(upstream, topics, smtp, probe, "warm-up-" + ++rounds).notificationsPerSecond();
-          warmSteady(upstream, topics, smtp, max, "warm-up-steady-" + rounds);
-          smtp.reset();
-          jitCores = (double) (pipeline.jitNanos() - jit) / (System.nanoTime() - from);
-        } while ((rounds < 2 || jitCores >= TopologyScenario.JIT_QUIET_CORES)
-            && System.nanoTime() - start < WARM_UP_CAP.toNanos());
-        BenchMain.log("latency: warm-up: %d rounds in %.0f s, JIT compilers over the last %.2f of a core", rounds,
-            (System.nanoTime() - start) / 1e9, jitCores);
-      } finally {
-        pipeline.stop();
-      }
-    }
+    onPipeline(pipeline, "w", StreamsSettings.DEFAULT_COMMIT_INTERVAL, PipelineProcess.BUILT_IN_RULES,
+        (topics, smtp, upstream) -> {
+          long start = System.nanoTime();
+          int rounds = 0;
+          double jitCores;
+          do {
+            long jit = pipeline.jitNanos();
+            long from = System.nanoTime();
+            double max = probeMax(upstream, topics, smtp, probe, "warm-up-" + ++rounds).notificationsPerSecond();
+            warmSteady(upstream, topics, smtp, max, "warm-up-steady-" + rounds);
+            smtp.reset();
+            jitCores = (double) (pipeline.jitNanos() - jit) / (System.nanoTime() - from);
+          } while ((rounds < 2 || jitCores >= TopologyScenario.JIT_QUIET_CORES)
+              && System.nanoTime() - start < WARM_UP_CAP.toNanos());
+          BenchMain.log("latency: warm-up: %d rounds in %.0f s, JIT compilers over the last %.2f of a core",
+              rounds, (System.nanoTime() - start) / 1e9, jitCores);
+          return null;
+        });
   }
 
   /**
@@ -304,19 +299,13 @@ final class LatencyScenario {
     long start = System.nanoTime();
     long jit = pipeline.jitNanos();
     for (Configuration c : configurations) {
-      Topics topics = topics("w" + c.tag());
-      try (ScriptableSmtpServer smtp = ScriptableSmtpServer.builder().build().start();
-          KafkaProducer<String, byte[]> upstream = upstream()) {
-        pipeline.start(topics, "w" + c.tag(), c.commitInterval(), c.rules(), smtp);
-        try {
-          // each backlog under names of its own: the topology drops an event it has seen
-          probeMax(upstream, topics, smtp, probe, "warm-up " + c.tag() + "1");
-          double max = probeMax(upstream, topics, smtp, probe, "warm-up " + c.tag() + "2").notificationsPerSecond();
-          warmSteady(upstream, topics, smtp, max, "warm-up-steady-" + c.tag());
-        } finally {
-          pipeline.stop();
-        }
-      }
+      onPipeline(pipeline, "w" + c.tag(), c.commitInterval(), c.rules(), (topics, smtp, upstream) -> {
+        // each backlog under names of its own: the topology drops an event it has seen
+        probeMax(upstream, topics, smtp, probe, "warm-up " + c.tag() + "1");
+        double max = probeMax(upstream, topics, smtp, probe, "warm-up " + c.tag() + "2").notificationsPerSecond();
+        warmSteady(upstream, topics, smtp, max, "warm-up-steady-" + c.tag());
+        return null;
+      });
     }
     long nanos = System.nanoTime() - start;
     BenchMain.log("latency: warm-up: one run of each configuration in %.0f s, JIT compilers %.2f of a core",
@@ -345,14 +334,30 @@ final class LatencyScenario {
     return topics;
   }
 
-  /** One run: starts the pipeline on topics and an SMTP server of its own, measures, and stops it, also on failure. */
+  /** One run: measures a pipeline of its own (see {@link #onPipeline}). */
   private Run runOnce(String name, String tag, Duration commitInterval, String rules, Pipeline pipeline,
       int probe) throws Exception {
+    return onPipeline(pipeline, tag, commitInterval, rules,
+        (topics, smtp, upstream) -> measureAtHalfMax(name, topics, smtp, upstream, pipeline, probe));
+  }
+
+  /** What runs against a started pipeline: its topics, its SMTP server and the upstream producer. */
+  private interface OnPipeline<T> {
+    T run(Topics topics, ScriptableSmtpServer smtp, KafkaProducer<String, byte[]> upstream) throws Exception;
+  }
+
+  /**
+   * Starts the pipeline on topics, an SMTP server and an upstream producer of its own for {@code tag}, runs
+   * {@code body}, and stops it, also on failure.
+   */
+  private <T> T onPipeline(Pipeline pipeline, String tag, Duration commitInterval, String rules, OnPipeline<T> body)
+      throws Exception {
     Topics topics = topics(tag);
-    try (ScriptableSmtpServer smtp = ScriptableSmtpServer.builder().build().start()) {
+    try (ScriptableSmtpServer smtp = ScriptableSmtpServer.builder().build().start();
+        KafkaProducer<String, byte[]> upstream = upstream()) {
       pipeline.start(topics, tag, commitInterval, rules, smtp);
       try {
-        return measureAtHalfMax(name, topics, smtp, pipeline, probe);
+        return body.run(topics, smtp, upstream);
       } finally {
         pipeline.stop();
       }
@@ -364,33 +369,31 @@ final class LatencyScenario {
    * mails counted at the server: topology and worker share the machine, so their separate maxima
    * would overstate it), then runs at half of it.
    */
-  private Run measureAtHalfMax(String name, Topics topics, ScriptableSmtpServer smtp, Pipeline pipeline, int probe)
-      throws Exception {
-    try (KafkaProducer<String, byte[]> upstream = upstream()) {
-      // the first backlog warms this run's app up (its stores, its connections, its caches); the second measures
-      probeMax(upstream, topics, smtp, probe, "warm-up");
-      Probe max = probeMax(upstream, topics, smtp, probe, "probe");
-      double eventsPerSecond = halfLoad(max.notificationsPerSecond());
-      int events = (int) Math.ceil(eventsPerSecond * config.latencyWindow().toSeconds());
-      int warmup = (int) Math.ceil(eventsPerSecond);
-      Histogram visible;
-      MachineCpu steady;
-      List<ReceivedMessage> got;
-      try (SendTopicWatch watch = new SendTopicWatch(kafka, topics, i -> i >= warmup)) {
-        MachineCpu.Window window = MachineCpu.open();
-        produce(upstream, topics, events, eventsPerSecond, "lat");
-        try {
-          smtp.awaitMessages(events * BenchKafka.GROUP_SIZE, Duration.ofSeconds(30));
-        } catch (IllegalStateException notAll) {
-          report.section(pipeline instanceof Deployed ? DEPLOYED_SECTION : SECTION)
-              .note(name + ": not every mail arrived within 30 s: " + notAll.getMessage());
-        }
-        got = smtp.messages();
-        steady = window.close(got.size());
-        visible = watch.visible();
+  private Run measureAtHalfMax(String name, Topics topics, ScriptableSmtpServer smtp,
+      KafkaProducer<String, byte[]> upstream, Pipeline pipeline, int probe) throws Exception {
+    // the first backlog warms this run's app up (its stores, its connections, its caches); the second measures
+    probeMax(upstream, topics, smtp, probe, "warm-up");
+    Probe max = probeMax(upstream, topics, smtp, probe, "probe");
+    double eventsPerSecond = halfLoad(max.notificationsPerSecond());
+    int events = (int) Math.ceil(eventsPerSecond * config.latencyWindow().toSeconds());
+    int warmup = (int) Math.ceil(eventsPerSecond);
+    Histogram visible;
+    MachineCpu steady;
+    List<ReceivedMessage> got;
+    try (SendTopicWatch watch = new SendTopicWatch(kafka, topics, i -> i >= warmup)) {
+      MachineCpu.Window window = MachineCpu.open();
+      produce(upstream, topics, events, eventsPerSecond, "lat");
+      try {
+        smtp.awaitMessages(events * BenchKafka.GROUP_SIZE, Duration.ofSeconds(30));
+      } catch (IllegalStateException notAll) {
+        report.section(pipeline instanceof Deployed ? DEPLOYED_SECTION : SECTION)
+            .note(name + ": not every mail arrived within 30 s: " + notAll.getMessage());
       }
-      return measure(name, got, events, warmup, eventsPerSecond, max, steady, visible);
+      got = smtp.messages();
+      steady = window.close(got.size());
+      visible = watch.visible();
     }
+    return measure(name, got, events, warmup, eventsPerSecond, max, steady, visible);
   }
 
   /** Events a second that make half of {@code maxNotificationsPerSecond}: the load every run measures at. */
@@ -525,8 +528,7 @@ final class LatencyScenario {
         + " used less than " + TopologyScenario.JIT_QUIET_CORES + " of a core over one (at most about "
         + WARM_UP_CAP.toSeconds() + " s), and one unreported run of each configuration (two backlogs, then "
         + WARM_UP_STEADY.toSeconds() + " s at half the maximum), each configuration ran " + config.repetitions()
-        + " times, each round "
-        + "in another order (A B C, B C A, C A B); a row gives the median of its runs' maxima and loads, and each "
+        + " times, each round in another order (A B C, B C A, C A B); a row gives the median of its runs' maxima and loads, and each "
         + "percentile the median of its runs'. Each run's maximum and corrected p99, in the order they ran: "
         + String.join("; ", results.stream().map(r -> r.config() + ": " + String.join(", ", r.runs().stream()
             .map(run -> Report.fmt(run.max()) + "/s and " + Report.fmt(Stats.percentilesMillis(
