@@ -184,23 +184,26 @@ final class LatencyScenario {
   private PairedMaxima probeInPairs(Configuration a, Configuration b, int probe, int pairs) throws Exception {
     return onPipeline(new InProcess(), "p" + a.tag(), a.commitInterval(), a.rules(), (topicsA, smtpA, upstreamA) ->
         onPipeline(new InProcess(), "p" + b.tag(), b.commitInterval(), b.rules(), (topicsB, smtpB, upstreamB) -> {
-          probeMax(upstreamA, topicsA, smtpA, probe, "pair warm-up " + a.tag());
-          probeMax(upstreamB, topicsB, smtpB, probe, "pair warm-up " + b.tag());
+          Prober probeA = run -> probeMax(upstreamA, topicsA, smtpA, probe, run + " " + a.tag())
+              .notificationsPerSecond();
+          Prober probeB = run -> probeMax(upstreamB, topicsB, smtpB, probe, run + " " + b.tag())
+              .notificationsPerSecond();
+          probeA.max("pair warm-up");
+          probeB.max("pair warm-up");
           List<PairedMaxima.Pair> measured = new ArrayList<>();
           for (int i = 0; i < pairs; i++) {
-            double maxA;
-            double maxB;
-            if (i % 2 == 0) {
-              maxA = probeMax(upstreamA, topicsA, smtpA, probe, "pair " + i + " " + a.tag()).notificationsPerSecond();
-              maxB = probeMax(upstreamB, topicsB, smtpB, probe, "pair " + i + " " + b.tag()).notificationsPerSecond();
-            } else {
-              maxB = probeMax(upstreamB, topicsB, smtpB, probe, "pair " + i + " " + b.tag()).notificationsPerSecond();
-              maxA = probeMax(upstreamA, topicsA, smtpA, probe, "pair " + i + " " + a.tag()).notificationsPerSecond();
-            }
-            measured.add(new PairedMaxima.Pair(maxA, maxB));
+            boolean aFirst = i % 2 == 0;
+            double first = (aFirst ? probeA : probeB).max("pair " + i);
+            double second = (aFirst ? probeB : probeA).max("pair " + i);
+            measured.add(aFirst ? new PairedMaxima.Pair(first, second) : new PairedMaxima.Pair(second, first));
           }
           return new PairedMaxima(measured);
         }));
+  }
+
+  /** One pipeline's backlog probe under the given run name: the maximum, in notifications a second. */
+  private interface Prober {
+    double max(String run) throws InterruptedException;
   }
 
   /** One configuration of the topology: its name in the report, the tag of its runs' topics, how it runs. */
@@ -563,8 +566,9 @@ final class LatencyScenario {
         + " used less than " + TopologyScenario.JIT_QUIET_CORES + " of a core over one (at most about "
         + WARM_UP_CAP.toSeconds() + " s), and one unreported run of each configuration (two backlogs, then "
         + WARM_UP_STEADY.toSeconds() + " s at half the maximum), each configuration ran " + config.repetitions()
-        + " times, each round in another order (A B C, B C A, C A B); a row gives the median of its runs' maxima and loads, and each "
-        + "percentile the median of its runs'. Each run's maximum and corrected p99, in the order they ran: "
+        + " times, each round in another order (A B C, B C A, C A B); a row gives the median of its runs' maxima "
+        + "and loads, and each percentile the median of its runs'. Each run's maximum and corrected p99, in the "
+        + "order they ran: "
         + String.join("; ", results.stream().map(r -> r.config() + ": " + String.join(", ", r.runs().stream()
             .map(run -> Report.fmt(run.max()) + "/s and " + Report.fmt(Stats.percentilesMillis(
                 run.intendedHistogram()).get("p99")) + " ms").toList())).toList()) + ".");
