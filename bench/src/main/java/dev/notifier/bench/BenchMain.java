@@ -1,6 +1,7 @@
 package dev.notifier.bench;
 
 import dev.notifier.testkit.kafka.EmbeddedKafka;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,6 +23,10 @@ public final class BenchMain {
   }
 
   public static void main(String[] args) throws Exception {
+    if (args.length > 0 && args[0].equals("redraw")) {
+      System.exit(redraw(args));
+      return;
+    }
     BenchConfig config;
     try {
       config = parse(args);
@@ -42,10 +47,30 @@ public final class BenchMain {
     }
   }
 
+  /** {@code redraw DIR…}: draws each report's charts again from its report.json, with no broker and no run. */
+  static int redraw(String[] args) {
+    if (args.length < 2) {
+      System.err.println("bench: redraw needs the directory of a report (the one holding report.json), "
+          + "e.g. bench/run redraw bench/results");
+      return 2;
+    }
+    for (int i = 1; i < args.length; i++) {
+      Path dir = Path.of(args[i]);
+      try {
+        System.out.println("bench: redrew " + ReportCharts.redraw(dir));
+      } catch (IOException e) {
+        System.err.println("bench: cannot redraw the charts of " + dir + ": " + e.getMessage());
+        return 1;
+      }
+    }
+    return 0;
+  }
+
   static String usage() {
     return "usage: bench/run [--quick] [--events N] [--notifications M] [--sink auto|postfix|testkit] "
         + "[--throttle-rate R] [--throttle-burst B] [--topology-cap S] [--delivery-cap S] [--repetitions N] [--out DIR] "
-        + "[topology|delivery|throttle|latency|memory|latency-deployed|topology-shape ...]";
+        + "[topology|delivery|throttle|latency|memory|latency-deployed|topology-shape ...]\n"
+        + "       bench/run redraw DIR...  (draws a report's charts again from DIR/report.json)";
   }
 
   static BenchConfig parse(String[] args) {

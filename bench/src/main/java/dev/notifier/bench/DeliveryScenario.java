@@ -282,13 +282,9 @@ final class DeliveryScenario {
     Report.Section s = report.section("2. Delivery throughput");
     List<Variant> variants = variants(runs);
     List<List<String>> rows = new ArrayList<>();
-    List<String> names = new ArrayList<>();
-    List<Double> rates = new ArrayList<>();
     for (Variant v : variants) {
       rows.add(List.of(v.name(), String.valueOf(v.connections()), Report.fmt(v.rate()), v.rates(), v.messages(),
           Report.fmt(v.cpuMillisPerMessage())));
-      names.add(v.name().replaceAll(" \\([a-d]′?\\)$", "") + " ×" + v.connections());
-      rates.add(v.rate());
       s.data(v.name() + " c" + v.connections(), Map.of("rateMedian", v.rate(),
           "rates", v.runs().stream().map(DeliveryRun::rate).toList(),
           "sent", v.runs().stream().map(DeliveryRun::sent).toList(),
@@ -348,8 +344,6 @@ final class DeliveryScenario {
       target("1 worker / smtp-source -d (a), 8 sessions" + suffix + " (reported)", Double.NaN, far,
           rate(variants, SMTP_SOURCE + suffix, 8));
     }
-    report.chart(Charts.bars("delivery-throughput.png", "Delivery throughput, median of " + config.repetitions()
-        + " runs (messages/s)", "msg/s", names, rates));
   }
 
   /** A target row; a NaN factor makes it a reported ratio with no target. */

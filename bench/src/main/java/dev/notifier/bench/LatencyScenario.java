@@ -610,17 +610,6 @@ final class LatencyScenario {
       targets(product, former, policyStage, paired);
       pairedNote(s, product, former, paired);
     }
-    List<String> names = new ArrayList<>();
-    List<Double> values = new ArrayList<>();
-    for (Result r : results) {
-      r.corrected().forEach((k, v) -> {
-        names.add(k + (r == product ? "" : r == former ? " (Streams' defaults)" : " (capped: two hops)"));
-        values.add(v);
-      });
-    }
-    report.chart(Charts.bars(deployed ? "latency-deployed-percentiles.png" : "latency-percentiles.png",
-        "End-to-end latency at 50 % load, corrected (ms)" + (deployed ? ", in JVMs of their own" : ""), "ms", names,
-        values));
   }
 
   private static void pairedNote(Report.Section s, Result product, Result former, PairedMaxima paired) {

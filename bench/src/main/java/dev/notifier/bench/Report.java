@@ -59,7 +59,6 @@ public final class Report {
   private final Map<String, Object> environment = new LinkedHashMap<>();
   private final List<Section> sections = new ArrayList<>();
   private final List<Target> targets = new ArrayList<>();
-  private final List<Charts.Chart> charts = new ArrayList<>();
   private final Instant started = Instant.now();
 
   public Map<String, Object> environment() {
@@ -81,10 +80,6 @@ public final class Report {
     targets.add(new Target(scenario, target, measured, met));
   }
 
-  public void chart(Charts.Chart chart) {
-    charts.add(chart);
-  }
-
   public List<Target> targets() {
     return List.copyOf(targets);
   }
@@ -93,7 +88,7 @@ public final class Report {
   public List<Path> write(Path dir) throws IOException {
     Files.createDirectories(dir);
     List<Path> written = new ArrayList<>();
-    for (Charts.Chart chart : charts) {
+    for (Charts.Chart chart : charts()) {
       written.add(chart.write(dir));
     }
     Path md = dir.resolve("report.md");
@@ -103,6 +98,17 @@ public final class Report {
     written.add(0, json);
     written.add(0, md);
     return written;
+  }
+
+  /**
+   * The charts its sections call for, drawn from their data as report.json holds it (through
+   * Jackson, as {@code bench/run redraw} reads it back), so a redraw draws the same charts.
+   */
+  @SuppressWarnings("unchecked")
+  List<Charts.Chart> charts() {
+    Map<String, Object> json = new ObjectMapper().convertValue(json(), Map.class);
+    Map<String, Map<String, Object>> scenarios = (Map<String, Map<String, Object>>) json.get("scenarios");
+    return ReportCharts.of(scenarios, environment.get("repetitions") instanceof Number n ? n.intValue() : 1);
   }
 
   Map<String, Object> json() {

@@ -124,8 +124,6 @@ final class ThrottleScenario {
         "max " + maxPerSecond + " in 1 s", maxPerSecond <= rate + burst);
     report.target("throttle", "utilisation ≥ 0.95", Report.fmt(utilisation) + " (" + inWindow + " of "
         + Report.fmt(allowed) + " allowed in " + window.toSeconds() + " s)", utilisation >= 0.95);
-    report.chart(Charts.perSecond("throttle-per-second.png", "Throttle: messages per second, 3 workers, R="
-        + Report.fmt(rate) + " B=" + burst, perSecond, rate, burst));
     BenchMain.log("throttle: %d in %d s window, max %d in any 1 s (R+B %.0f), utilisation %.3f", inWindow,
         window.toSeconds(), maxPerSecond, rate + burst, utilisation);
   }

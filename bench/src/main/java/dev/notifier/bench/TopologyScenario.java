@@ -602,8 +602,6 @@ final class TopologyScenario {
     Report.Section s = report.section("1. Topology throughput");
     List<Variant> variants = variants(runs);
     List<List<String>> rows = new ArrayList<>();
-    List<String> names = new ArrayList<>();
-    List<Double> rates = new ArrayList<>();
     for (Variant v : variants) {
       rows.add(List.of(v.name(), v.guarantee(), Report.fmt(v.eventsPerSecond()),
           v.each(r -> Report.fmt(r.eventsPerSecond())), Report.fmt(v.eventsPerSecond() * 3),
@@ -615,8 +613,6 @@ final class TopologyScenario {
           Report.fmt(v.median(r -> r.windowMillisPerEvent(CpuSplit.Delta::gc))),
           Report.fmt(v.median(r -> r.windowMillisPerEvent(CpuSplit.Delta::other))),
           v.each(r -> r.progress().done() + "→" + r.verified())));
-      names.add(v.name().replaceAll(" \\([a-d]\\)$", "") + " " + shortName(v.guarantee()));
-      rates.add(v.eventsPerSecond());
       s.data(v.name() + " " + v.guarantee(), Map.of("eventsPerSecondMedian", v.eventsPerSecond(),
           "eventsPerSecond", v.runs().stream().map(TopologyRun::eventsPerSecond).toList(),
           "eventsCommitted", v.runs().stream().map(r -> r.progress().done()).toList(),
@@ -731,8 +727,6 @@ final class TopologyScenario {
         + " lookups leave of it)", notifier, alone, Double.NaN);
     s.note("notifier exactly_once_v2 / transactional pipe: " + Report.times(Stats.ratio(notifier,
         find(variants, PIPE, EOS))));
-    report.chart(Charts.bars("topology-throughput.png", "Topology throughput, median of " + config.repetitions()
-        + " runs (events/s)", "events/s", names, rates));
   }
 
   /** A target row; a NaN factor makes it a reported ratio with no target. */
@@ -745,9 +739,5 @@ final class TopologyScenario {
   static double find(List<Variant> variants, String name, String guarantee) {
     return variants.stream().filter(v -> v.name().equals(name) && v.guarantee().equals(guarantee))
         .mapToDouble(Variant::eventsPerSecond).findFirst().orElse(Double.NaN);
-  }
-
-  static String shortName(String guarantee) {
-    return EOS.equals(guarantee) ? "EOS" : "ALO";
   }
 }
