@@ -163,12 +163,17 @@ final class ReportCharts {
   /** Draws a report's charts again from its report.json, into its directory; returns the files written. */
   @SuppressWarnings("unchecked")
   static List<Path> redraw(Path dir) throws IOException {
-    Map<String, Object> report = new ObjectMapper().readValue(dir.resolve("report.json").toFile(), Map.class);
+    Path json = dir.resolve("report.json");
+    if (!java.nio.file.Files.isRegularFile(json)) {
+      throw new IOException(dir + " holds no report.json: give the directory a bench run wrote its report into "
+          + "(bench/results unless --out said otherwise)");
+    }
+    Map<String, Object> report = new ObjectMapper().readValue(json.toFile(), Map.class);
     Map<String, Object> environment = (Map<String, Object>) report.getOrDefault("environment", Map.of());
     int repetitions = environment.get("repetitions") instanceof Number n ? n.intValue() : 1;
     Map<String, Map<String, Object>> sections = (Map<String, Map<String, Object>>) report.get("scenarios");
     if (sections == null) {
-      throw new IOException(dir.resolve("report.json") + " has no \"scenarios\": not a bench report");
+      throw new IOException(json + " has no \"scenarios\": not a bench report");
     }
     List<Path> written = new ArrayList<>();
     for (Charts.Chart chart : of(sections, repetitions)) {

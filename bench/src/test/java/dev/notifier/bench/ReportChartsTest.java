@@ -94,6 +94,12 @@ class ReportChartsTest {
         .hasMessageContaining("has no \"scenarios\": not a bench report");
   }
 
+  @Test
+  void aRedrawOfADirectoryWithNoReportNamesWhatItLacks(@TempDir Path dir) {
+    assertThatThrownBy(() -> ReportCharts.redraw(dir)).isInstanceOf(IOException.class)
+        .hasMessageContaining("holds no report.json");
+  }
+
   /** The sections' data as the scenarios put it: maps, lists and an int[] that only JSON turns into a list. */
   private static void fill(Report report) {
     report.section(ReportCharts.TOPOLOGY)
