@@ -27,6 +27,10 @@ public final class BenchMain {
       System.exit(redraw(args));
       return;
     }
+    if (args.length > 0 && args[0].equals("readme")) {
+      System.exit(readme(args));
+      return;
+    }
     BenchConfig config;
     try {
       config = parse(args);
@@ -66,11 +70,27 @@ public final class BenchMain {
     return 0;
   }
 
+  /** {@code readme [DIR]}: writes the targets of DIR/report.json (bench/results by default) into README.md's table. */
+  static int readme(String[] args) {
+    Path report = Path.of(args.length > 1 ? args[1] : "bench/results").resolve("report.json");
+    Path readme = Path.of("README.md");
+    try {
+      boolean changed = ReadmeTargets.write(readme, report);
+      System.out.println("bench: " + readme + (changed ? ": targets table written from " : ": targets table already that of ")
+          + report);
+      return 0;
+    } catch (IOException | IllegalStateException e) {
+      System.err.println("bench: cannot write the targets of " + report + " into " + readme + ": " + e.getMessage());
+      return 1;
+    }
+  }
+
   static String usage() {
     return "usage: bench/run [--quick] [--events N] [--notifications M] [--sink auto|postfix|testkit] "
         + "[--throttle-rate R] [--throttle-burst B] [--topology-cap S] [--delivery-cap S] [--repetitions N] [--out DIR] "
         + "[topology|delivery|throttle|latency|memory|latency-deployed|topology-shape ...]\n"
-        + "       bench/run redraw DIR...  (draws a report's charts again from DIR/report.json)";
+        + "       bench/run redraw DIR...  (draws a report's charts again from DIR/report.json)\n"
+        + "       bench/run readme [DIR]   (writes DIR/report.json's targets into README.md; DIR: bench/results)";
   }
 
   static BenchConfig parse(String[] args) {
