@@ -29,9 +29,6 @@ public final class Charts {
 
   /** A chart that can write itself as a PNG into a directory. */
   public interface Chart {
-    /** The file it writes, relative to the directory. */
-    String file();
-
     Path write(Path dir) throws IOException;
   }
 
@@ -43,18 +40,10 @@ public final class Charts {
   }
 
   private static Chart chart(String file, org.knowm.xchart.internal.chartpart.Chart<?, ?> chart) {
-    return new Chart() {
-      @Override
-      public String file() {
-        return file;
-      }
-
-      @Override
-      public Path write(Path dir) throws IOException {
-        Path out = dir.resolve(file);
-        BitmapEncoder.saveBitmap(chart, out.toString(), BitmapEncoder.BitmapFormat.PNG);
-        return out;
-      }
+    return dir -> {
+      Path out = dir.resolve(file);
+      BitmapEncoder.saveBitmap(chart, out.toString(), BitmapEncoder.BitmapFormat.PNG);
+      return out;
     };
   }
 

@@ -1,6 +1,5 @@
 package dev.notifier.bench;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -25,12 +24,7 @@ final class ReadmeTargets {
   /** The targets of a report.json, as it holds them: scenario, target, measured and met (null: reported only). */
   @SuppressWarnings("unchecked")
   static List<Map<String, Object>> targets(Path reportJson) throws IOException {
-    Map<String, Object> report = new ObjectMapper().readValue(reportJson.toFile(), Map.class);
-    Object targets = report.get("targets");
-    if (!(targets instanceof List<?>)) {
-      throw new IOException(reportJson + " has no \"targets\": not a bench report");
-    }
-    return (List<Map<String, Object>>) targets;
+    return (List<Map<String, Object>>) Report.read(reportJson).get("targets");
   }
 
   /** The markdown table: a row per target with a verdict, "not met" in bold; the reported ratios stay in the report. */

@@ -106,9 +106,26 @@ public final class Report {
    */
   @SuppressWarnings("unchecked")
   List<Charts.Chart> charts() {
-    Map<String, Object> json = new ObjectMapper().convertValue(json(), Map.class);
-    Map<String, Map<String, Object>> scenarios = (Map<String, Map<String, Object>>) json.get("scenarios");
-    return ReportCharts.of(scenarios, environment.get("repetitions") instanceof Number n ? n.intValue() : 1);
+    return ReportCharts.of(new ObjectMapper().convertValue(json(), Map.class));
+  }
+
+  /**
+   * A report.json as written, read back as maps and lists; a missing file, or a JSON without a
+   * report's "targets" and "scenarios", is said so.
+   */
+  @SuppressWarnings("unchecked")
+  static Map<String, Object> read(Path json) throws IOException {
+    if (!Files.isRegularFile(json)) {
+      throw new IOException(json.getParent() + " holds no report.json: give the directory a bench run wrote its "
+          + "report into (bench/results unless --out said otherwise)");
+    }
+    Map<String, Object> report = new ObjectMapper().readValue(json.toFile(), Map.class);
+    for (String key : List.of("targets", "scenarios")) {
+      if (!report.containsKey(key)) {
+        throw new IOException(json + " has no \"" + key + "\": not a bench report");
+      }
+    }
+    return report;
   }
 
   Map<String, Object> json() {

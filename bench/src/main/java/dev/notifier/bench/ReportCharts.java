@@ -1,6 +1,5 @@
 package dev.notifier.bench;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -141,8 +140,15 @@ final class ReportCharts {
             + (deployed ? ", in JVMs of their own" : ""), "ms", PERCENTILES, series, false);
   }
 
-  /** Every chart the sections of a report call for, by section name. */
-  static List<Charts.Chart> of(Map<String, Map<String, Object>> sections, int repetitions) {
+  /**
+   * Every chart a report calls for, by section name, from its JSON as report.json holds it (its
+   * "scenarios" and the repetitions of its "environment").
+   */
+  @SuppressWarnings("unchecked")
+  static List<Charts.Chart> of(Map<String, Object> report) {
+    Map<String, Object> environment = (Map<String, Object>) report.getOrDefault("environment", Map.of());
+    int repetitions = environment.get("repetitions") instanceof Number n ? n.intValue() : 1;
+    Map<String, Map<String, Object>> sections = (Map<String, Map<String, Object>>) report.get("scenarios");
     List<Charts.Chart> charts = new ArrayList<>();
     sections.forEach((name, data) -> {
       switch (name) {
@@ -161,22 +167,9 @@ final class ReportCharts {
   }
 
   /** Draws a report's charts again from its report.json, into its directory; returns the files written. */
-  @SuppressWarnings("unchecked")
   static List<Path> redraw(Path dir) throws IOException {
-    Path json = dir.resolve("report.json");
-    if (!java.nio.file.Files.isRegularFile(json)) {
-      throw new IOException(dir + " holds no report.json: give the directory a bench run wrote its report into "
-          + "(bench/results unless --out said otherwise)");
-    }
-    Map<String, Object> report = new ObjectMapper().readValue(json.toFile(), Map.class);
-    Map<String, Object> environment = (Map<String, Object>) report.getOrDefault("environment", Map.of());
-    int repetitions = environment.get("repetitions") instanceof Number n ? n.intValue() : 1;
-    Map<String, Map<String, Object>> sections = (Map<String, Map<String, Object>>) report.get("scenarios");
-    if (sections == null) {
-      throw new IOException(json + " has no \"scenarios\": not a bench report");
-    }
     List<Path> written = new ArrayList<>();
-    for (Charts.Chart chart : of(sections, repetitions)) {
+    for (Charts.Chart chart : of(Report.read(dir.resolve("report.json")))) {
       written.add(chart.write(dir));
     }
     return written;
