@@ -53,7 +53,8 @@ final class LatencyScenario {
 
   /** What one run of a configuration measured: the pipeline's maximum and the latencies at half of it. */
   record Run(double max, Histogram intendedHistogram, Histogram sentHistogram, Histogram visibleHistogram,
-      double eventsPerSecond, int counted, int expected, MachineCpu backlogCpu, MachineCpu steadyCpu) {
+      double eventsPerSecond, int counted, int expected, MachineCpu backlogCpu, MachineCpu steadyCpu,
+      LatencyTail tail) {
   }
 
   /**
@@ -418,7 +419,9 @@ final class LatencyScenario {
     Histogram visible;
     MachineCpu steady;
     List<ReceivedMessage> got;
-    try (SendTopicWatch watch = new SendTopicWatch(kafka, topics, i -> i >= warmup)) {
+    List<GcPauses.Pause> pauses;
+    try (SendTopicWatch watch = new SendTopicWatch(kafka, topics, i -> i >= warmup);
+        GcPauses gc = GcPauses.record()) {
       MachineCpu.Window window = MachineCpu.open();
       produce(upstream, topics, events, eventsPerSecond, "lat");
       try {
@@ -430,8 +433,9 @@ final class LatencyScenario {
       got = smtp.messages();
       steady = window.close(got.size());
       visible = watch.visible();
+      pauses = gc.pauses();
     }
-    return measure(name, got, events, warmup, eventsPerSecond, max, steady, visible);
+    return measure(name, got, events, warmup, eventsPerSecond, max, steady, visible, pauses);
   }
 
   /** Events a second that make half of {@code maxNotificationsPerSecond}: the load every run measures at. */
@@ -509,8 +513,9 @@ final class LatencyScenario {
   }
 
   private Run measure(String config, List<ReceivedMessage> messages, int events, int warmup,
-      double eventsPerSecond, Probe max, MachineCpu steady, Histogram visible) {
+      double eventsPerSecond, Probe max, MachineCpu steady, Histogram visible, List<GcPauses.Pause> pauses) {
     Histogram fromSent = Stats.latencyHistogram();
+    List<LatencyTail.Timed> timed = new ArrayList<>();
     Histogram fromIntended = Stats.latencyHistogram();
     Pattern index = Pattern.compile("i:(\\d+) ");
     int counted = 0;
@@ -525,16 +530,21 @@ final class LatencyScenario {
       long arrived = micros(m.receivedAt());
       record(fromSent, arrived - Long.parseLong(stamp.group(1)));
       record(fromIntended, arrived - Long.parseLong(intended.group(1)));
+      timed.add(new LatencyTail.Timed(Long.parseLong(intended.group(1)), arrived - Long.parseLong(intended.group(1))));
       counted++;
     }
     Run result = new Run(max.notificationsPerSecond(), fromIntended, fromSent, visible, eventsPerSecond, counted,
-        (events - warmup) * BenchKafka.GROUP_SIZE, max.cpu(), steady);
+        (events - warmup) * BenchKafka.GROUP_SIZE, max.cpu(), steady, new LatencyTail(timed, pauses, TAIL_BOUND_MICROS));
     BenchMain.log("latency: %s: %d mails at %.0f events/s (max %.0f notifications/s): %s; visible in the send topic %s;"
         + " the bench JVM used %.2f cores, %.3f ms of CPU a notification (backlog %.3f)", config, counted,
         eventsPerSecond, max.notificationsPerSecond(), Stats.percentilesMillis(fromIntended),
         Stats.percentilesMillis(visible), steady.cores(), steady.msPerNotification(), max.cpu().msPerNotification());
+    BenchMain.log("latency: %s: %s", config, result.tail().summary());
     return result;
   }
+
+  /** The latency bound of the target, over which {@link LatencyTail} calls a mail slow. */
+  static final long TAIL_BOUND_MICROS = 150_000;
 
   static final String SECTION = "4. End-to-end latency";
   static final String DEPLOYED_SECTION = "4b. End-to-end latency, topology and worker in JVMs of their own";
@@ -572,6 +582,19 @@ final class LatencyScenario {
         + String.join("; ", results.stream().map(r -> r.config() + ": " + String.join(", ", r.runs().stream()
             .map(run -> Report.fmt(run.max()) + "/s and " + Report.fmt(Stats.percentilesMillis(
                 run.intendedHistogram()).get("p99")) + " ms").toList())).toList()) + ".");
+    s.note("Where the slow mail came from, run by run in the order they ran (mails over "
+        + TAIL_BOUND_MICROS / 1000 + " ms, corrected, grouped by their events' intended send times into episodes of "
+        + "consecutive 100 ms slices of the schedule, and the garbage collector's pauses of the bench's JVM within "
+        + "each episode's reach, from its first intended send time to its last plus its slowest mail's latency"
+        + (deployed ? "; here only the broker's, the SMTP server's and the load's: the StreamsApp and the worker pause "
+        + "in JVMs of their own" : "") + "): "
+        + String.join(" ", results.stream().flatMap(r -> {
+          List<String> each = new ArrayList<>();
+          for (int i = 0; i < r.runs().size(); i++) {
+            each.add(r.config() + ", run " + (i + 1) + ": " + r.runs().get(i).tail().summary() + ".");
+          }
+          return each.stream();
+        }).toList()));
     s.note("Load: 50 % of the pipeline's maximum, measured just before each run with a backlog of events produced at "
         + "once (mails counted at the server: topology and worker share the machine), on a fixed-rate schedule; the "
         + "first second of events is warm-up and not counted.");
