@@ -2,6 +2,7 @@ package dev.notifier.bench;
 
 import dev.notifier.schemas.Topics;
 import dev.notifier.schemas.config.KafkaSettings;
+import dev.notifier.streams.StreamsApp;
 import dev.notifier.streams.StreamsSettings;
 import dev.notifier.testkit.smtp.ReceivedMessage;
 import dev.notifier.testkit.smtp.ScriptableSmtpServer;
@@ -24,6 +25,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsConfig;
 
 /**
  * Scenario 4: end-to-end latency, event produced → SMTP DATA accepted, with the product's
@@ -169,6 +171,152 @@ final class LatencyScenario {
     PairedMaxima paired = pipeline instanceof Deployed ? null
         : probeInPairs(configurations.get(0), configurations.get(1), probe, config.quick() ? 2 : PAIRS);
     report(results, pipeline instanceof Deployed, paired);
+    if (!(pipeline instanceof Deployed)) {
+      runLight();
+    }
+  }
+
+  /** The light load alone ({@code bench/run latency-light}), as the in-process latency scenario ends. */
+  void runLight() throws Exception {
+    lightLoad(config.quick() ? 1 : LIGHT_WINDOWS, config.quick() ? Duration.ofSeconds(5) : LIGHT_WINDOW);
+  }
+
+  /** Events a second, on average, of {@link #lightLoad}: about what a busy team's tracker makes. */
+  static final double LIGHT_RATE = 20;
+  static final Duration LIGHT_WINDOW = Duration.ofSeconds(20);
+  static final int LIGHT_WINDOWS = 3;
+  /** Events of the backlog each pipeline of {@link #lightLoad} drains first, unreported: its JIT compilers' work. */
+  static final int LIGHT_WARM_UP = 15_000;
+  /** Kafka Streams' own {@code poll.ms}, which the product's topology no longer waits for input with. */
+  static final long STREAMS_POLL_MS = 100;
+
+  /**
+   * Light, uneven load, as people make it: events at random moments (a Poisson process of {@link #LIGHT_RATE} a
+   * second, the same moments for both), sent to two pipelines side by side, the product's and the same with Kafka
+   * Streams' default {@code poll.ms}. A stream thread that processed records before its commit interval was over
+   * polls for more and commits when that poll returns; with no record coming, Kafka Streams' poll waits 100 ms, so
+   * the last events of a burst waited that long, not the interval; the product polls for a third of the interval.
+   * The machine is nearly idle: the two do not compete. Each pipeline first drains a backlog of
+   * {@link #LIGHT_WARM_UP} events (its JIT compilers' work, when the scenario runs alone), then one unreported window
+   * of 5 s, then {@code windows} of {@code window} each; each percentile the median of the windows'.
+   */
+  private void lightLoad(int windows, Duration window) throws Exception {
+    Duration commit = StreamsSettings.DEFAULT_COMMIT_INTERVAL;
+    String rules = PipelineProcess.BUILT_IN_RULES;
+    Map<String, String> streamsPoll = Map.of(StreamsConfig.POLL_MS_CONFIG, String.valueOf(STREAMS_POLL_MS));
+    List<Histogram> product = new ArrayList<>();
+    List<Histogram> streamsDefault = new ArrayList<>();
+    onPipeline(new InProcess(), "lp", commit, rules, (topicsA, smtpA, upstreamA) ->
+        onPipeline(new InProcess(streamsPoll), "lk", commit, rules, (topicsB, smtpB, upstreamB) -> {
+          probeMax(upstreamA, topicsA, smtpA, LIGHT_WARM_UP, "light warm-up, the product");
+          probeMax(upstreamB, topicsB, smtpB, LIGHT_WARM_UP, "light warm-up, poll.ms " + STREAMS_POLL_MS);
+          for (int w = 0; w <= windows; w++) {
+            Duration length = w == 0 ? Duration.ofSeconds(5) : window;
+            int events = produceRandomly(List.of(upstreamA, upstreamB), List.of(topicsA, topicsB), length,
+                new java.util.Random(w), "light" + w);
+            int mails = events * BenchKafka.GROUP_SIZE;
+            smtpA.awaitMessages(mails, Duration.ofSeconds(30));
+            smtpB.awaitMessages(mails, Duration.ofSeconds(30));
+            if (w > 0) {
+              product.add(intendedLatencies(smtpA.messages()));
+              streamsDefault.add(intendedLatencies(smtpB.messages()));
+              BenchMain.log("latency: light load, window %d: %d events; the product %s; poll.ms %d %s", w, events,
+                  Stats.percentilesMillis(product.get(w - 1)), STREAMS_POLL_MS,
+                  Stats.percentilesMillis(streamsDefault.get(w - 1)));
+            }
+            smtpA.reset();
+            smtpB.reset();
+          }
+          return null;
+        }));
+    reportLight(product, streamsDefault, windows, window);
+  }
+
+  /**
+   * Sends events at the moments of a Poisson process of {@link #LIGHT_RATE} a second over {@code length}, each to
+   * every topic at once (one producer each), stamped as {@link #produce} stamps them; returns how many.
+   */
+  private int produceRandomly(List<KafkaProducer<String, byte[]>> producers, List<Topics> topics, Duration length,
+      java.util.Random random, String run) {
+    long start = System.nanoTime();
+    long originMicros = micros(Instant.now());
+    long offset = 0;
+    int i = 0;
+    while (true) {
+      offset += (long) (-Math.log(1 - random.nextDouble()) / LIGHT_RATE * 1e9);
+      if (offset >= length.toNanos()) {
+        break;
+      }
+      long wait = start + offset - System.nanoTime();
+      if (wait > 0) {
+        LockSupport.parkNanos(wait);
+      }
+      String title = "i:" + i + " lat:" + micros(Instant.now()) + " int:" + (originMicros + offset / 1000);
+      for (int k = 0; k < producers.size(); k++) {
+        producers.get(k).send(new ProducerRecord<>(topics.get(k).events().name(), run + "-" + i,
+            BenchKafka.event(run, i, title)));
+      }
+      i++;
+    }
+    producers.forEach(KafkaProducer::flush);
+    return i;
+  }
+
+  /** Each stamped mail's latency from its event's intended send time. */
+  private static Histogram intendedLatencies(List<ReceivedMessage> messages) {
+    Histogram h = Stats.latencyHistogram();
+    for (ReceivedMessage m : messages) {
+      Matcher intended = INTENDED.matcher(m.subject().orElse(""));
+      if (intended.find()) {
+        record(h, micros(m.receivedAt()) - Long.parseLong(intended.group(1)));
+      }
+    }
+    return h;
+  }
+
+  static final String LIGHT_SECTION = "4c. End-to-end latency at a light, uneven load";
+
+  private void reportLight(List<Histogram> product, List<Histogram> streamsDefault, int windows, Duration window) {
+    Report.Section s = report.section(LIGHT_SECTION);
+    Map<String, Double> a = medianPercentiles(product);
+    Map<String, Double> b = medianPercentiles(streamsDefault);
+    List<String> header = new ArrayList<>(List.of("topology", "mails"));
+    a.keySet().forEach(k -> header.add(k + " ms"));
+    List<List<String>> rows = new ArrayList<>();
+    String productName = "defaults (commit " + StreamsSettings.DEFAULT_COMMIT_INTERVAL.toMillis() + " ms, poll.ms "
+        + StreamsApp.pollMillis(StreamsSettings.DEFAULT_COMMIT_INTERVAL) + ")";
+    String baselineName = "the same with Kafka Streams' default poll.ms (" + STREAMS_POLL_MS + " ms)";
+    for (var row : List.of(Map.entry(productName, Map.entry(a, product)),
+        Map.entry(baselineName, Map.entry(b, streamsDefault)))) {
+      List<String> cells = new ArrayList<>(List.of(row.getKey(),
+          String.valueOf(row.getValue().getValue().stream().mapToLong(Histogram::getTotalCount).sum())));
+      row.getValue().getKey().values().forEach(v -> cells.add(Report.fmt(v)));
+      rows.add(cells);
+    }
+    s.table(new Report.Table(null, header, rows));
+    s.data("light", Map.of("product", a, "streamsDefaultPoll", b, "eventsPerSecond", LIGHT_RATE,
+        "windows", windows, "windowSeconds", window.toSeconds()));
+    s.note("Load: events at random moments, a Poisson process of " + Report.fmt(LIGHT_RATE) + " a second (a busy "
+        + "team's tracker), sent at the same moments to two pipelines side by side, each with its topics, SMTP "
+        + "server and upstream producer (linger " + UPSTREAM_LINGER_MS + " ms); each first drains a backlog of "
+        + LIGHT_WARM_UP + " events, unreported, then one unreported window of 5 s, then " + windows + " of "
+        + window.toSeconds() + " s; each percentile the median of the windows', timed from the intended send time. "
+        + "The two differ in one setting: how long a stream thread waits for input (poll.ms). A thread that has "
+        + "processed records before its commit interval is over polls for more and commits when that poll returns, "
+        + "so with Kafka Streams' default the last events of a burst waited up to " + STREAMS_POLL_MS + " ms in the "
+        + "topology; the product polls for a third of its interval, so they wait at most the interval and a third.");
+    report.target("latency", "end-to-end p99 at a light, uneven load (" + Report.fmt(LIGHT_RATE) + " events/s at "
+        + "random moments), " + productName + " vs " + baselineName + " (reported)",
+        Report.fmt(a.get("p99")) + " vs " + Report.fmt(b.get("p99")) + " ms = "
+        + Report.times(Stats.ratio(a.get("p99"), b.get("p99"))) + " (p50 " + Report.fmt(a.get("p50")) + " vs "
+        + Report.fmt(b.get("p50")) + ")", null);
+  }
+
+  private static Map<String, Double> medianPercentiles(List<Histogram> windows) {
+    List<Map<String, Double>> each = windows.stream().map(Stats::percentilesMillis).toList();
+    Map<String, Double> median = new LinkedHashMap<>();
+    each.get(0).keySet().forEach(k -> median.put(k, Stats.median(each.stream().map(m -> m.get(k)).toList())));
+    return median;
   }
 
   /** How many pairs of backlog probes {@link #probeInPairs} makes in a full run. */
@@ -225,14 +373,26 @@ final class LatencyScenario {
 
   /** Both in the bench's JVM, with the broker and the SMTP server. */
   private final class InProcess implements Pipeline {
+    private final Map<String, String> topologyProperties;
     private AutoCloseable topology;
     private AutoCloseable worker;
+
+    /** The product's topology and worker. */
+    InProcess() {
+      this(Map.of());
+    }
+
+    /** The product's, the topology with these Kafka Streams properties passed through as a cluster's would be. */
+    InProcess(Map<String, String> topologyProperties) {
+      this.topologyProperties = Map.copyOf(topologyProperties);
+    }
 
     @Override
     public void start(Topics topics, String tag, Duration commitInterval, String rules, ScriptableSmtpServer smtp)
         throws Exception {
       KafkaSettings settings = new KafkaSettings(kafka.bootstrap(), topics.prefix(), Map.of());
-      topology = PipelineProcess.runTopology(settings, "bench-latency-" + tag, commitInterval, rules);
+      topology = PipelineProcess.runTopology(new KafkaSettings(kafka.bootstrap(), topics.prefix(), topologyProperties),
+          "bench-latency-" + tag, commitInterval, rules);
       worker = PipelineProcess.runWorker(settings, "bench-latency-senders-" + tag, smtp.host(), smtp.port(), 8);
     }
 

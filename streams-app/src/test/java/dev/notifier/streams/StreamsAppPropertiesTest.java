@@ -29,4 +29,30 @@ class StreamsAppPropertiesTest {
     // was refused (a retried OutOfOrderSequenceException, logged by the broker as an ERROR)
     assertThat(shipped).doesNotContainKey(StreamsConfig.producerPrefix("linger.ms"));
   }
+
+  /**
+   * A stream thread that has processed records before its commit interval is over goes back to poll for more, and
+   * commits only when that poll returns: after at most {@code poll.ms}, Kafka Streams' 100 ms by default, when no
+   * record comes. The last events of a burst then waited 100 ms in the topology, not the 30 of its interval.
+   */
+  @Test
+  void aStreamThreadWaitsForInputAThirdOfItsCommitInterval(@TempDir Path dir) {
+    StreamsSettings settings = StreamsSettings.defaults().withStateDir(dir.toString());
+    KafkaSettings kafka = new KafkaSettings("localhost:9092", "", Map.of());
+
+    Properties shipped = StreamsApp.properties(kafka, settings);
+    Properties slower = StreamsApp.properties(kafka, settings.withCommitInterval(Duration.ofMillis(240)));
+    Properties slowest = StreamsApp.properties(kafka, settings.withCommitInterval(Duration.ofSeconds(1)));
+    Properties operators = StreamsApp.properties(new KafkaSettings("localhost:9092", "",
+        Map.of(StreamsConfig.POLL_MS_CONFIG, "50")), settings);
+
+    assertThat(shipped.get(StreamsConfig.POLL_MS_CONFIG)).isEqualTo(10L);
+    assertThat(slower.get(StreamsConfig.POLL_MS_CONFIG)).isEqualTo(80L);
+    // no thread waits longer for input than Kafka Streams' own default lets it
+    assertThat(slowest.get(StreamsConfig.POLL_MS_CONFIG)).isEqualTo(new StreamsConfig(Map.of(
+        StreamsConfig.APPLICATION_ID_CONFIG, "a", StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "localhost:9092"))
+        .getLong(StreamsConfig.POLL_MS_CONFIG));
+    // the cluster's own kafka.properties win, as for every client setting passed through
+    assertThat(operators.get(StreamsConfig.POLL_MS_CONFIG)).isEqualTo("50");
+  }
 }
