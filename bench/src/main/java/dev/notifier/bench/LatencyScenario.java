@@ -580,6 +580,7 @@ final class LatencyScenario {
     MachineCpu steady;
     List<ReceivedMessage> got;
     List<GcPauses.Pause> pauses;
+    List<LatencyTail.Timed> visibleTimed;
     try (SendTopicWatch watch = new SendTopicWatch(kafka, topics, i -> i >= warmup);
         GcPauses gc = GcPauses.record()) {
       MachineCpu.Window window = MachineCpu.open();
@@ -593,9 +594,10 @@ final class LatencyScenario {
       got = smtp.messages();
       steady = window.close(got.size());
       visible = watch.visible();
+      visibleTimed = watch.timed();
       pauses = gc.pauses();
     }
-    return measure(name, got, events, warmup, eventsPerSecond, max, steady, visible, pauses);
+    return measure(name, got, events, warmup, eventsPerSecond, max, steady, visible, visibleTimed, pauses);
   }
 
   /** Events a second that make half of {@code maxNotificationsPerSecond}: the load every run measures at. */
@@ -673,7 +675,8 @@ final class LatencyScenario {
   }
 
   private Run measure(String config, List<ReceivedMessage> messages, int events, int warmup,
-      double eventsPerSecond, Probe max, MachineCpu steady, Histogram visible, List<GcPauses.Pause> pauses) {
+      double eventsPerSecond, Probe max, MachineCpu steady, Histogram visible, List<LatencyTail.Timed> visibleTimed,
+      List<GcPauses.Pause> pauses) {
     Histogram fromSent = Stats.latencyHistogram();
     List<LatencyTail.Timed> timed = new ArrayList<>();
     Histogram fromIntended = Stats.latencyHistogram();
@@ -694,7 +697,8 @@ final class LatencyScenario {
       counted++;
     }
     Run result = new Run(max.notificationsPerSecond(), fromIntended, fromSent, visible, eventsPerSecond, counted,
-        (events - warmup) * BenchKafka.GROUP_SIZE, max.cpu(), steady, new LatencyTail(timed, pauses, TAIL_BOUND_MICROS));
+        (events - warmup) * BenchKafka.GROUP_SIZE, max.cpu(), steady, new LatencyTail(timed, visibleTimed, pauses,
+        TAIL_BOUND_MICROS));
     BenchMain.log("latency: %s: %d mails at %.0f events/s (max %.0f notifications/s): %s; visible in the send topic %s;"
         + " the bench JVM used %.2f cores, %.3f ms of CPU a notification (backlog %.3f)", config, counted,
         eventsPerSecond, max.notificationsPerSecond(), Stats.percentilesMillis(fromIntended),

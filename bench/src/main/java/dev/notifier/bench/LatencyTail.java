@@ -13,23 +13,28 @@ import java.util.Locale;
  * evenly over the window is a queue the load keeps up.
  *
  * @param mails every measured mail, in no order
+ * @param visible every measured notification's latency to the moment the topology's transaction made it visible in
+ *     the send topic, in no order: an episode whose notifications were visible late was a stall of the topology or the
+ *     broker, one whose were not a stall of the worker or the SMTP server
  * @param pauses the collector's pauses recorded while the run went on
  * @param boundMicros the latency a mail is slow over
  */
-record LatencyTail(List<Timed> mails, List<GcPauses.Pause> pauses, long boundMicros) {
+record LatencyTail(List<Timed> mails, List<Timed> visible, List<GcPauses.Pause> pauses, long boundMicros) {
 
   /** One mail: when its event was meant to be sent (epoch microseconds) and its latency from then. */
   record Timed(long intendedMicros, long latencyMicros) {
   }
 
   /** A run of slices with slow mail: where it starts in the schedule, how long, its mails, the pauses within reach. */
-  record Episode(long startMicros, long endMicros, int slow, long peakMicros, long pausedMicros, long longestPauseMicros) {
+  record Episode(long startMicros, long endMicros, int slow, long peakMicros, long peakVisibleMicros,
+      long pausedMicros, long longestPauseMicros) {
   }
 
   static final long SLICE_MICROS = 100_000;
 
   LatencyTail {
     mails = List.copyOf(mails);
+    visible = List.copyOf(visible);
     pauses = List.copyOf(pauses);
   }
 
@@ -70,7 +75,9 @@ record LatencyTail(List<Timed> mails, List<GcPauses.Pause> pauses, long boundMic
         longest = Math.max(longest, p.micros());
       }
     }
-    return new Episode(start, end, slow, peak, paused, longest);
+    long peakVisible = visible.stream().filter(v -> v.intendedMicros() >= start && v.intendedMicros() <= end)
+        .mapToLong(Timed::latencyMicros).max().orElse(-1);
+    return new Episode(start, end, slow, peak, peakVisible, paused, longest);
   }
 
   /** The mails over the bound. */
@@ -107,7 +114,9 @@ record LatencyTail(List<Timed> mails, List<GcPauses.Pause> pauses, long boundMic
       List<String> each = new ArrayList<>();
       for (Episode e : worst) {
         each.add(e.slow() + " mails of the schedule's " + seconds(e.startMicros() - origin) + " to "
-            + seconds(e.endMicros() - origin) + " s, peak " + millis(e.peakMicros()) + " ms, the collector pausing "
+            + seconds(e.endMicros() - origin) + " s, peak " + millis(e.peakMicros()) + " ms"
+            + (e.peakVisibleMicros() < 0 ? "" : " (visible in the send topic after at most "
+            + millis(e.peakVisibleMicros()) + " ms)") + ", the collector pausing "
             + millis(e.pausedMicros()) + " ms within its reach"
             + (e.pausedMicros() > 0 ? " (longest " + millis(e.longestPauseMicros()) + " ms)" : ""));
       }

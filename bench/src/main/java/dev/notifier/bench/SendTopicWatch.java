@@ -4,6 +4,7 @@ import dev.notifier.avro.Notification;
 import dev.notifier.schemas.Topics;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.function.IntPredicate;
@@ -27,6 +28,7 @@ final class SendTopicWatch implements AutoCloseable {
   private static final Pattern INDEX = Pattern.compile("i:(\\d+) ");
 
   private final Histogram visible = Stats.latencyHistogram();
+  private final List<LatencyTail.Timed> timed = new ArrayList<>();
   private final KafkaConsumer<String, Notification> consumer;
   private final IntPredicate counted;
   private final Thread thread;
@@ -56,12 +58,20 @@ final class SendTopicWatch implements AutoCloseable {
         Matcher intended = LatencyScenario.INTENDED.matcher(subject);
         Matcher i = INDEX.matcher(subject);
         if (intended.find() && i.find() && counted.test(Integer.parseInt(i.group(1)))) {
+          long sent = Long.parseLong(intended.group(1));
           synchronized (visible) {
-            visible.recordValue(Math.max(0, Math.min(now - Long.parseLong(intended.group(1)),
-                visible.getHighestTrackableValue())));
+            visible.recordValue(Math.max(0, Math.min(now - sent, visible.getHighestTrackableValue())));
+            timed.add(new LatencyTail.Timed(sent, now - sent));
           }
         }
       }
+    }
+  }
+
+  /** Each notification seen so far: its event's intended send time and its latency to visible in the send topic. */
+  List<LatencyTail.Timed> timed() {
+    synchronized (visible) {
+      return List.copyOf(timed);
     }
   }
 

@@ -32,7 +32,7 @@ class LatencyTailTest {
 
   @Test
   void aRunWithNoMailOverTheBoundHasNoEpisode() {
-    LatencyTail tail = new LatencyTail(steady(5, 60_000), List.of(), BOUND);
+    LatencyTail tail = new LatencyTail(steady(5, 60_000), List.of(), List.of(), BOUND);
 
     assertEquals(0, tail.slow());
     assertEquals(List.of(), tail.episodes());
@@ -46,7 +46,8 @@ class LatencyTailTest {
     List<GcPauses.Pause> pauses = List.of(new GcPauses.Pause(ORIGIN + 1_000_000, 20_000, "G1 Young Generation"),
         new GcPauses.Pause(ORIGIN + 3_050_000, 300_000, "G1 Old Generation"));
 
-    LatencyTail tail = new LatencyTail(mails, pauses, BOUND);
+    // the notifications were visible in the send topic on time: the stall was downstream of it
+    LatencyTail tail = new LatencyTail(mails, steady(5, 30_000), pauses, BOUND);
 
     List<LatencyTail.Episode> episodes = tail.episodes();
     assertEquals(1, episodes.size(), episodes.toString());
@@ -56,10 +57,12 @@ class LatencyTailTest {
     assertEquals(tail.slow(), stall.slow());
     assertEquals(ORIGIN + 3_000_000, stall.startMicros());
     assertEquals(450_000, stall.peakMicros());
+    assertEquals(30_000, stall.peakVisibleMicros());
     assertEquals(300_000, stall.pausedMicros());
     assertEquals(300_000, stall.longestPauseMicros());
     assertEquals(2, tail.pausesInWindow().size());
-    assertTrue(tail.summary().contains("300 mails of the schedule's 3.0 to 3.3 s, peak 450 ms, the collector pausing "
+    assertTrue(tail.summary().contains("300 mails of the schedule's 3.0 to 3.3 s, peak 450 ms (visible in the send "
+        + "topic after at most 30 ms), the collector pausing "
         + "300 ms within its reach (longest 300 ms)"), tail.summary());
     assertTrue(tail.summary().endsWith("the collector paused 2 times for 320 ms (longest 300 ms)"), tail.summary());
   }
@@ -68,14 +71,18 @@ class LatencyTailTest {
   void twoStallsAPartAreTwoEpisodesAndAStallWithNoPauseSaysSo() {
     List<LatencyTail.Timed> mails = stalled(stalled(steady(6, 50_000), 1_000_000, 300_000, 50_000),
         4_000_000, 250_000, 50_000);
+    // the first stall was upstream of the send topic: its notifications were visible late too
+    List<LatencyTail.Timed> visible = stalled(steady(6, 30_000), 1_000_000, 300_000, 30_000);
 
-    LatencyTail tail = new LatencyTail(mails, List.of(), BOUND);
+    LatencyTail tail = new LatencyTail(mails, visible, List.of(), BOUND);
 
     List<LatencyTail.Episode> episodes = tail.episodes();
     assertEquals(2, episodes.size(), episodes.toString());
     assertEquals(ORIGIN + 1_000_000, episodes.get(0).startMicros());
     assertEquals(ORIGIN + 4_000_000, episodes.get(1).startMicros());
     assertEquals(0, episodes.get(0).pausedMicros());
+    assertEquals(330_000, episodes.get(0).peakVisibleMicros());
+    assertEquals(30_000, episodes.get(1).peakVisibleMicros());
     assertTrue(tail.summary().contains("in 2 episodes"), tail.summary());
   }
 
@@ -87,9 +94,10 @@ class LatencyTailTest {
       mails.set(i, new LatencyTail.Timed(mails.get(i).intendedMicros(), 200_000));
     }
 
-    LatencyTail tail = new LatencyTail(mails, List.of(), BOUND);
+    LatencyTail tail = new LatencyTail(mails, List.of(), List.of(), BOUND);
 
     assertEquals(10, tail.episodes().size());
+    assertTrue(tail.summary().contains("peak 200 ms, the collector"), tail.summary());
     assertEquals(10, tail.slow());
   }
 }
