@@ -13,13 +13,19 @@ import org.junit.jupiter.api.io.TempDir;
 
 class StreamsAppPropertiesTest {
 
-  @Test
-  void commitsExactlyOnceEveryThirtyMillisecondsUnlessConfigured(@TempDir Path dir) {
-    StreamsSettings settings = StreamsSettings.defaults().withStateDir(dir.toString());
-    KafkaSettings kafka = new KafkaSettings("localhost:9092", "", Map.of());
+  private static final KafkaSettings KAFKA = new KafkaSettings("localhost:9092", "", Map.of());
 
-    Properties shipped = StreamsApp.properties(kafka, settings);
-    Properties configured = StreamsApp.properties(kafka, settings.withCommitInterval(Duration.ofMillis(250)));
+  @TempDir
+  Path dir;
+
+  private StreamsSettings settings() {
+    return StreamsSettings.defaults().withStateDir(dir.toString());
+  }
+
+  @Test
+  void commitsExactlyOnceEveryThirtyMillisecondsUnlessConfigured() {
+    Properties shipped = StreamsApp.properties(KAFKA, settings());
+    Properties configured = StreamsApp.properties(KAFKA, settings().withCommitInterval(Duration.ofMillis(250)));
 
     assertThat(shipped.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG)).isEqualTo(StreamsConfig.EXACTLY_ONCE_V2);
     assertThat(shipped.get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG)).isEqualTo(30L);
@@ -36,15 +42,12 @@ class StreamsAppPropertiesTest {
    * record comes. The last events of a burst then waited 100 ms in the topology, not the 30 of its interval.
    */
   @Test
-  void aStreamThreadWaitsForInputAThirdOfItsCommitInterval(@TempDir Path dir) {
-    StreamsSettings settings = StreamsSettings.defaults().withStateDir(dir.toString());
-    KafkaSettings kafka = new KafkaSettings("localhost:9092", "", Map.of());
-
-    Properties shipped = StreamsApp.properties(kafka, settings);
-    Properties slower = StreamsApp.properties(kafka, settings.withCommitInterval(Duration.ofMillis(240)));
-    Properties slowest = StreamsApp.properties(kafka, settings.withCommitInterval(Duration.ofSeconds(1)));
+  void aStreamThreadWaitsForInputAThirdOfItsCommitInterval() {
+    Properties shipped = StreamsApp.properties(KAFKA, settings());
+    Properties slower = StreamsApp.properties(KAFKA, settings().withCommitInterval(Duration.ofMillis(240)));
+    Properties slowest = StreamsApp.properties(KAFKA, settings().withCommitInterval(Duration.ofSeconds(1)));
     Properties operators = StreamsApp.properties(new KafkaSettings("localhost:9092", "",
-        Map.of(StreamsConfig.POLL_MS_CONFIG, "50")), settings);
+        Map.of(StreamsConfig.POLL_MS_CONFIG, "50")), settings());
 
     assertThat(shipped.get(StreamsConfig.POLL_MS_CONFIG)).isEqualTo(10L);
     assertThat(slower.get(StreamsConfig.POLL_MS_CONFIG)).isEqualTo(80L);
