@@ -6,8 +6,8 @@ import java.util.List;
 
 /**
  * What one {@code bench/run} measures and how big: counts, per-run time caps, throttle and latency
- * windows. {@link #defaults()} fits a full run in about 10 minutes on 2 cores (every run stops at
- * its cap, whatever the machine); {@link #quickDefaults()} is a smoke run of a few seconds per scenario.
+ * windows. {@link #defaults()} fits a full run in about 25 to 30 minutes on 2 cores (every run stops at
+ * its cap, whatever the machine); {@link #quickDefaults()} is a smoke run of a few minutes.
  *
  * @param events events in the topology's input (fan-out 3 through a group): each run takes what it
  *     gets through in its measuring window, so enough for the fastest variant
