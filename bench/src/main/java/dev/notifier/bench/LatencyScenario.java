@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Random;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
@@ -111,10 +112,7 @@ final class LatencyScenario {
     }
 
     private Map<String, Double> medianPercentiles(Function<Run, Histogram> histogram) {
-      List<Map<String, Double>> each = runs.stream().map(r -> Stats.percentilesMillis(histogram.apply(r))).toList();
-      Map<String, Double> median = new LinkedHashMap<>();
-      each.get(0).keySet().forEach(k -> median.put(k, Stats.median(each.stream().map(m -> m.get(k)).toList())));
-      return median;
+      return LatencyScenario.medianPercentiles(runs.stream().map(histogram).toList());
     }
   }
 
@@ -188,7 +186,7 @@ final class LatencyScenario {
   /** Events of the backlog each pipeline of {@link #lightLoad} drains first, unreported: its JIT compilers' work. */
   static final int LIGHT_WARM_UP = 15_000;
   /** Kafka Streams' own {@code poll.ms}, which the product's topology no longer waits for input with. */
-  static final long STREAMS_POLL_MS = 100;
+  static final long STREAMS_POLL_MS = StreamsApp.STREAMS_DEFAULT_POLL_MS;
 
   /**
    * Light, uneven load, as people make it: events at random moments (a Poisson process of {@link #LIGHT_RATE} a
@@ -213,7 +211,7 @@ final class LatencyScenario {
           for (int w = 0; w <= windows; w++) {
             Duration length = w == 0 ? Duration.ofSeconds(5) : window;
             int events = produceRandomly(List.of(upstreamA, upstreamB), List.of(topicsA, topicsB), length,
-                new java.util.Random(w), "light" + w);
+                new Random(w), "light" + w);
             int mails = events * BenchKafka.GROUP_SIZE;
             smtpA.awaitMessages(mails, Duration.ofSeconds(30));
             smtpB.awaitMessages(mails, Duration.ofSeconds(30));
@@ -237,7 +235,7 @@ final class LatencyScenario {
    * every topic at once (one producer each), stamped as {@link #produce} stamps them; returns how many.
    */
   private int produceRandomly(List<KafkaProducer<String, byte[]>> producers, List<Topics> topics, Duration length,
-      java.util.Random random, String run) {
+      Random random, String run) {
     long start = System.nanoTime();
     long originMicros = micros(Instant.now());
     long offset = 0;
@@ -286,13 +284,8 @@ final class LatencyScenario {
     String productName = "defaults (commit " + StreamsSettings.DEFAULT_COMMIT_INTERVAL.toMillis() + " ms, poll.ms "
         + StreamsApp.pollMillis(StreamsSettings.DEFAULT_COMMIT_INTERVAL) + ")";
     String baselineName = "the same with Kafka Streams' default poll.ms (" + STREAMS_POLL_MS + " ms)";
-    for (var row : List.of(Map.entry(productName, Map.entry(a, product)),
-        Map.entry(baselineName, Map.entry(b, streamsDefault)))) {
-      List<String> cells = new ArrayList<>(List.of(row.getKey(),
-          String.valueOf(row.getValue().getValue().stream().mapToLong(Histogram::getTotalCount).sum())));
-      row.getValue().getKey().values().forEach(v -> cells.add(Report.fmt(v)));
-      rows.add(cells);
-    }
+    rows.add(lightRow(productName, a, product));
+    rows.add(lightRow(baselineName, b, streamsDefault));
     s.table(new Report.Table(null, header, rows));
     s.data("light", Map.of("product", a, "streamsDefaultPoll", b, "eventsPerSecond", LIGHT_RATE,
         "windows", windows, "windowSeconds", window.toSeconds()));
@@ -312,8 +305,17 @@ final class LatencyScenario {
         + Report.fmt(b.get("p50")) + ")", null);
   }
 
-  private static Map<String, Double> medianPercentiles(List<Histogram> windows) {
-    List<Map<String, Double>> each = windows.stream().map(Stats::percentilesMillis).toList();
+  /** Each percentile the median of the histograms' (so one noisy run or window moves none of them). */
+  /** A row of the light load's table: the topology, its mails over every window, its median percentiles. */
+  private static List<String> lightRow(String topology, Map<String, Double> percentiles, List<Histogram> windows) {
+    List<String> cells = new ArrayList<>(List.of(topology,
+        String.valueOf(windows.stream().mapToLong(Histogram::getTotalCount).sum())));
+    percentiles.values().forEach(v -> cells.add(Report.fmt(v)));
+    return cells;
+  }
+
+  private static Map<String, Double> medianPercentiles(List<Histogram> histograms) {
+    List<Map<String, Double>> each = histograms.stream().map(Stats::percentilesMillis).toList();
     Map<String, Double> median = new LinkedHashMap<>();
     each.get(0).keySet().forEach(k -> median.put(k, Stats.median(each.stream().map(m -> m.get(k)).toList())));
     return median;
@@ -609,7 +611,8 @@ final class LatencyScenario {
   record Probe(double notificationsPerSecond, MachineCpu cpu) {
   }
 
-  private static void record(Histogram h, long micros) {
+  /** Records a latency, negative as 0 and beyond the histogram's range as its highest value. */
+  static void record(Histogram h, long micros) {
     h.recordValue(Math.max(0, Math.min(micros, h.getHighestTrackableValue())));
   }
 
@@ -691,9 +694,10 @@ final class LatencyScenario {
         continue;
       }
       long arrived = micros(m.receivedAt());
+      long meant = Long.parseLong(intended.group(1));
       record(fromSent, arrived - Long.parseLong(stamp.group(1)));
-      record(fromIntended, arrived - Long.parseLong(intended.group(1)));
-      timed.add(new LatencyTail.Timed(Long.parseLong(intended.group(1)), arrived - Long.parseLong(intended.group(1))));
+      record(fromIntended, arrived - meant);
+      timed.add(new LatencyTail.Timed(meant, arrived - meant));
       counted++;
     }
     Run result = new Run(max.notificationsPerSecond(), fromIntended, fromSent, visible, eventsPerSecond, counted,

@@ -102,9 +102,10 @@ record LatencyTail(List<Timed> mails, List<Timed> visible, List<GcPauses.Pause> 
     List<GcPauses.Pause> window = pausesInWindow();
     long windowPaused = window.stream().mapToLong(GcPauses.Pause::micros).sum();
     long windowLongest = window.stream().mapToLong(GcPauses.Pause::micros).max().orElse(0);
+    int slow = slow();
     StringBuilder line = new StringBuilder();
-    line.append(slow()).append(" of ").append(mails.size()).append(" mails over ").append(boundMicros / 1000)
-        .append(" ms (").append(String.format(Locale.ROOT, "%.2f", mails.isEmpty() ? 0 : 100.0 * slow() / mails.size()))
+    line.append(slow).append(" of ").append(mails.size()).append(" mails over ").append(boundMicros / 1000)
+        .append(" ms (").append(String.format(Locale.ROOT, "%.2f", mails.isEmpty() ? 0 : 100.0 * slow / mails.size()))
         .append(" %), in ")
         .append(episodes.size()).append(episodes.size() == 1 ? " episode" : " episodes");
     List<Episode> worst = episodes.stream().sorted(Comparator.comparingInt(Episode::slow).reversed()).limit(3)

@@ -27,7 +27,6 @@ final class SendTopicWatch implements AutoCloseable {
 
   private static final Pattern INDEX = Pattern.compile("i:(\\d+) ");
 
-  private final Histogram visible = Stats.latencyHistogram();
   private final List<LatencyTail.Timed> timed = new ArrayList<>();
   private final KafkaConsumer<String, Notification> consumer;
   private final IntPredicate counted;
@@ -59,8 +58,7 @@ final class SendTopicWatch implements AutoCloseable {
         Matcher i = INDEX.matcher(subject);
         if (intended.find() && i.find() && counted.test(Integer.parseInt(i.group(1)))) {
           long sent = Long.parseLong(intended.group(1));
-          synchronized (visible) {
-            visible.recordValue(Math.max(0, Math.min(now - sent, visible.getHighestTrackableValue())));
+          synchronized (timed) {
             timed.add(new LatencyTail.Timed(sent, now - sent));
           }
         }
@@ -70,16 +68,18 @@ final class SendTopicWatch implements AutoCloseable {
 
   /** Each notification seen so far: its event's intended send time and its latency to visible in the send topic. */
   List<LatencyTail.Timed> timed() {
-    synchronized (visible) {
+    synchronized (timed) {
       return List.copyOf(timed);
     }
   }
 
   /** The latencies seen so far, intended send time → visible in the send topic. */
   Histogram visible() {
-    synchronized (visible) {
-      return visible.copy();
+    Histogram visible = Stats.latencyHistogram();
+    for (LatencyTail.Timed t : timed()) {
+      LatencyScenario.record(visible, t.latencyMicros());
     }
+    return visible;
   }
 
   private static long micros(Instant at) {

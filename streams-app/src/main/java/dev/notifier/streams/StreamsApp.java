@@ -152,7 +152,7 @@ public final class StreamsApp implements AutoCloseable {
   }
 
   /** Kafka Streams' default {@code poll.ms}: how long a stream thread waits for input before it looks at its commits. */
-  static final long STREAMS_DEFAULT_POLL_MS = 100;
+  public static final long STREAMS_DEFAULT_POLL_MS = 100;
 
   /**
    * How long a stream thread waits for input: a third of the commit interval (10 ms at the default), at most Kafka
