@@ -52,7 +52,7 @@ public final class KafkaSchemaStore implements SchemaStore, AutoCloseable {
   public static final class Unavailable extends KafkaException {
     private static final long serialVersionUID = 1L;
 
-    Unavailable(String message, Throwable cause) {
+    public Unavailable(String message, Throwable cause) {
       super(message, cause);
     }
   }

@@ -10,6 +10,7 @@ import dev.notifier.avro.Suppression;
 import java.time.Duration;
 import dev.notifier.avro.User;
 import java.util.List;
+import org.apache.avro.message.SchemaStore;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 
@@ -50,10 +51,18 @@ public final class Topics {
   private final Topic<String, String> audit;
   private final Topic<String, Feedback> feedback;
   private final Topic<String, Suppression> suppressions;
+  private final SchemaStore newer;
+  private final Serde<Notification> sendValues;
+  private final Serde<DeliveryStatus> statusValues;
+  private final Serde<DeadLetter> deadLetterValues;
 
   private Topics(String prefix, Serde<Notification> sendValues, Serde<DeliveryStatus> statusValues,
-      Serde<DeadLetter> deadLetterValues) {
+      Serde<DeadLetter> deadLetterValues, SchemaStore newer) {
     this.prefix = prefix;
+    this.newer = newer;
+    this.sendValues = sendValues;
+    this.statusValues = statusValues;
+    this.deadLetterValues = deadLetterValues;
     this.users = new Topic<>(prefix + "notifier.users", Serdes.String(), Serdes.serdeFrom(
         new AvroSerde<>(User.class, User.getClassSchema()).serializer(), DirectoryDeserializers.users()));
     this.groups = new Topic<>(prefix + "notifier.groups", Serdes.String(), Serdes.serdeFrom(
@@ -69,22 +78,24 @@ public final class Topics {
     this.waits = WAIT_TIERS.stream().map(delay -> new Topic<>(prefix + "notifier.send.wait." + tierName(delay),
         Serdes.String(), notifications)).toList();
     this.deadLetters = new Topic<>(prefix + "notifier.send.dlt", Serdes.String(),
-        deadLetterValues == null ? deadLetterSerde() : deadLetterValues);
+        deadLetterValues == null ? AvroSerde.withHistory(DeadLetter.class, DeadLetter.getClassSchema(), newer)
+            : deadLetterValues);
     this.status = new Topic<>(prefix + "notifier.status", Serdes.String(),
-        statusValues == null ? statusSerde() : statusValues);
+        statusValues == null ? AvroSerde.withHistory(DeliveryStatus.class, DeliveryStatus.getClassSchema(), newer)
+            : statusValues);
     this.usage = new Topic<>(prefix + "notifier.send.usage", Serdes.String(),
         new AvroSerde<>(QuotaUsage.class, QuotaUsage.getClassSchema()));
     this.schemas = new Topic<>(prefix + "notifier.schemas", Serdes.String(), Serdes.String());
     this.audit = new Topic<>(prefix + "notifier.audit", Serdes.String(), Serdes.String());
     this.feedback = new Topic<>(prefix + "notifier.feedback", Serdes.String(),
-        AvroSerde.withHistory(Feedback.class, Feedback.getClassSchema(), null));
+        AvroSerde.withHistory(Feedback.class, Feedback.getClassSchema(), newer));
     this.suppressions = new Topic<>(prefix + "notifier.suppressions", Serdes.String(),
-        AvroSerde.withHistory(Suppression.class, Suppression.getClassSchema(), null));
+        AvroSerde.withHistory(Suppression.class, Suppression.getClassSchema(), newer));
   }
 
   /** The default names, with no prefix. */
   public static Topics standard() {
-    return new Topics("", null, null, null);
+    return new Topics("", null, null, null, null);
   }
 
   /** Names prefixed by {@code prefix}, which must be empty or end with a dot, dash or underscore. */
@@ -93,7 +104,7 @@ public final class Topics {
       throw new IllegalArgumentException("topic prefix '" + prefix
           + "' is invalid: use letters, digits, '.', '_' or '-', ending with '.', '_' or '-' (e.g. 'staging.')");
     }
-    return new Topics(prefix, null, null, null);
+    return new Topics(prefix, null, null, null, null);
   }
 
   /**
@@ -105,7 +116,19 @@ public final class Topics {
    */
   public Topics withOutputValues(Serde<Notification> sendValues, Serde<DeliveryStatus> statusValues,
       Serde<DeadLetter> deadLetterValues) {
-    return new Topics(prefix, sendValues, statusValues, deadLetterValues);
+    return new Topics(prefix, sendValues, statusValues, deadLetterValues, newer);
+  }
+
+  /**
+   * This catalogue with feedback, suppressions, and (in Avro single-object encoding) statuses and
+   * dead letters read whatever release wrote them: a writer schema neither current nor shipped
+   * before (a newer release's, which every writer publishes to the schema topic before its first
+   * record) is looked up by its fingerprint in {@code newer}. Without this, a suppression written by
+   * a newer {@code notifier suppressions add}, worker or bounce reader could not be read by an older
+   * topology, which would skip the record and mail the address, nor by an older operator tool.
+   */
+  public Topics readingNewer(SchemaStore newer) {
+    return new Topics(prefix, sendValues, statusValues, deadLetterValues, newer);
   }
 
   /** Statuses in Avro single-object encoding, the current schema; reads every shipped version too. */

@@ -44,6 +44,42 @@ class SchemaHistoryTest {
     }
   }
 
+  /**
+   * A newer release may add a symbol to an enum (a delivery state, a kind of feedback, a reason for a
+   * suppression). A reader of this release then resolves it to the enum's default; without one, the whole
+   * record is unreadable (an older topology would skip a suppression, and mail its address).
+   */
+  @Test
+  void everyEnumOfEveryRecordHasADefaultThatANewerReleasesSymbolReadsAs() {
+    List<Schema> records = List.of(Notification.getClassSchema(), DeliveryStatus.getClassSchema(),
+        DeadLetter.getClassSchema(), DomainEvent.getClassSchema(), User.getClassSchema(),
+        dev.notifier.avro.Feedback.getClassSchema(), dev.notifier.avro.Suppression.getClassSchema(),
+        dev.notifier.avro.Group.getClassSchema(), dev.notifier.avro.internal.OpenDigest.getClassSchema(),
+        dev.notifier.avro.internal.Candidate.getClassSchema(), dev.notifier.avro.QuotaUsage.getClassSchema());
+    java.util.Map<String, Schema> enums = new java.util.TreeMap<>();
+    records.forEach(r -> collectEnums(r, enums, new java.util.HashSet<>()));
+
+    assertThat(enums).as("the records' enums").containsKeys("DeliveryState", "FeedbackKind", "Priority",
+        "SuppressionReason");
+    enums.forEach((name, e) -> assertThat(e.getEnumDefault()).as("the default of enum " + name)
+        .isNotNull().isIn(e.getEnumSymbols()));
+  }
+
+  private static void collectEnums(Schema s, java.util.Map<String, Schema> enums, java.util.Set<String> seen) {
+    switch (s.getType()) {
+      case ENUM -> enums.put(s.getName(), s);
+      case RECORD -> {
+        if (seen.add(s.getFullName())) {
+          s.getFields().forEach(f -> collectEnums(f.schema(), enums, seen));
+        }
+      }
+      case UNION -> s.getTypes().forEach(t -> collectEnums(t, enums, seen));
+      case ARRAY -> collectEnums(s.getElementType(), enums, seen);
+      case MAP -> collectEnums(s.getValueType(), enums, seen);
+      default -> { }
+    }
+  }
+
   @Test
   void aNotificationWrittenByRelease1IsReadByTheCurrentWorkerSerde() throws IOException {
     Schema v1 = SchemaHistory.of("Notification").get(0);

@@ -31,7 +31,6 @@ import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
-import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,6 +59,10 @@ public final class StreamsApp implements AutoCloseable {
 
   private final Properties clientProperties;
   private final String schemaTopic;
+  private final KafkaSchemaStore newerSchemas;
+
+  /** How long a record of a newer release waits for its schema to be read from the schema topic. */
+  static final Duration SCHEMA_LOOKUP_TIMEOUT = Duration.ofSeconds(10);
 
   /** An app whose metrics nobody scrapes. */
   public StreamsApp(KafkaSettings kafka, StreamsSettings settings, AccountRouter router) {
@@ -85,8 +88,13 @@ public final class StreamsApp implements AutoCloseable {
     // with a registry: the status topic read in both formats, written as schemaRegistry.outputs says (its
     // schema id and the dead-letter topic's settled now, so a subject without the notifier's schema stops
     // start-up, naming the fix: the workers of the same config need both)
-    Topics topics = schemaRegistry == null ? kafka.topics()
-        : RegistryOutputs.writing(kafka.topics(), schemaRegistry, settings.schemaRegistry());
+    // feedback and suppressions of a newer release (a schema this one does not ship) are read with the schema its
+    // writer published to the schema topic: an unreadable suppression would be skipped and its address mailed
+    this.newerSchemas = new KafkaSchemaStore(kafka.clientProperties(), kafka.topics().schemas().name(),
+        SCHEMA_LOOKUP_TIMEOUT);
+    Topics read = kafka.topics().readingNewer(newerSchemas);
+    Topics topics = schemaRegistry == null ? read
+        : RegistryOutputs.writing(read, schemaRegistry, settings.schemaRegistry());
     TopologySettings topology = settings.topology(topics, router).withMetrics(new TopologyMetrics(registry))
         .withIntegrity(integrity);
     // key ids and mode only: a Keyring never prints a secret
@@ -117,10 +125,11 @@ public final class StreamsApp implements AutoCloseable {
     props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, settings.threads());
     // events -> send topic exactly once: dedup store, send and status writes commit atomically
     props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-    // a directory record that cannot be read is logged and skipped, never a crash loop (events are read as
-    // bytes and parsed by the topology, which forwards what it cannot read to the invalid topic)
+    // a directory, feedback or suppression record that cannot be read is logged and skipped, never a crash loop
+    // (events are read as bytes and parsed by the topology, which forwards what it cannot read to the invalid
+    // topic); one whose schema could not be looked up stops the app instead, which then reads it on restart
     props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
-        LogAndContinueExceptionHandler.class.getName());
+        UnreadableRecords.class.getName());
     // a record that cannot be written (too large, invalid, unserializable) is logged and dropped, never a crash loop
     props.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, UnwritableRecords.class.getName());
     // internal topics take the broker's default replication factor
@@ -242,6 +251,7 @@ public final class StreamsApp implements AutoCloseable {
       streams.close(CLOSE_TIMEOUT);
     } finally {
       clientMetrics.close();
+      newerSchemas.close();
     }
   }
 }

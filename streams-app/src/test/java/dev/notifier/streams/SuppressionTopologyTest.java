@@ -12,6 +12,7 @@ import dev.notifier.schemas.NotificationIds;
 import dev.notifier.schemas.Topics;
 import dev.notifier.streams.expand.RuleBookLoader;
 import dev.notifier.streams.feedback.SuppressionPolicy;
+import dev.notifier.testkit.avro.NewerRelease;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -48,11 +49,16 @@ class SuppressionTopologyTest {
       new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
 
   private void start(SuppressionPolicy policy) {
+    start(policy, Topics.standard());
+  }
+
+  /** The topology over {@code topics} (whose serdes may read a newer release's records). */
+  private void start(SuppressionPolicy policy, Topics read) {
     String rules = "rules:\n"
         + "  - events: \"security.*\"\n    notify: [to]\n    template: bug\n    priority: critical\n"
         + "  - events: \"bug.*\"\n    notify: [to]\n    template: bug\n"
         + "  - events: \"story.*\"\n    notify: [to]\n    template: bug\n";
-    t = new TopologyFixture(TopologySettings.defaults(Topics.standard(), "default")
+    t = new TopologyFixture(TopologySettings.defaults(read, "default")
         .withRules(RuleBookLoader.parse("test.yaml", new ByteArrayInputStream(rules.getBytes(StandardCharsets.UTF_8))))
         .withSuppressions(policy).withMetrics(new dev.notifier.streams.metrics.TopologyMetrics(registry)));
     Topics topics = t.topics;
@@ -107,6 +113,39 @@ class SuppressionTopologyTest {
     suppressionsIn.pipeInput("alice@example.com", null); // notifier suppressions remove: a tombstone
     event("e-2", "bug.assigned");
     assertThat(t.sent()).singleElement().satisfies(n -> assertThat(n.getEventId()).isEqualTo("e-2"));
+  }
+
+  @Test
+  void aSuppressionOfANewerReleaseWithAReasonThisOneDoesNotKnowStillSuppressesTheAddress() {
+    NewerRelease newer = new NewerRelease(Suppression.getClassSchema(), "reason", "LEGAL_HOLD");
+    start(SuppressionPolicy.DEFAULTS, Topics.standard().readingNewer(newer.store()));
+    TestInputTopic<String, byte[]> raw = t.driver.createInputTopic(t.topics.suppressions().name(),
+        Serdes.String().serializer(), Serdes.ByteArray().serializer());
+    long hourAgo = T0.minus(Duration.ofHours(1)).toEpochMilli();
+    raw.pipeInput("alice@example.com", newer.encode(Map.of("address", "alice@example.com", "reason", "LEGAL_HOLD",
+        "source", "cli:ann", "firstSeen", hourAgo, "lastSeen", hourAgo, "addedLater", "case 42")));
+
+    event("e-1", "bug.assigned");
+
+    assertThat(t.sent()).isEmpty();
+    DeliveryStatus s = statusOf("e-1");
+    assertThat(s.getReason()).isEqualTo("suppressed");
+    assertThat(s.getDetail()).as("read as the enum's default").contains("manual");
+  }
+
+  @Test
+  void feedbackOfANewerReleaseWithAKindThisOneDoesNotKnowCountsAsASoftBounceOnly() {
+    NewerRelease newer = new NewerRelease(Feedback.getClassSchema(), "kind", "SPAM_TRAP");
+    start(SuppressionPolicy.DEFAULTS.withSoftBounces(2, Duration.ofDays(1)), Topics.standard().readingNewer(newer.store()));
+    TestInputTopic<String, byte[]> raw = t.driver.createInputTopic(t.topics.feedback().name(),
+        Serdes.String().serializer(), Serdes.ByteArray().serializer());
+    for (int i = 0; i < 2; i++) {
+      assertThat(suppressionsOut.isEmpty()).as("one soft bounce of two suppresses nothing").isTrue();
+      raw.pipeInput("alice@example.com", newer.encode(Map.of("address", "Alice@Example.com", "kind", "SPAM_TRAP",
+          "source", "webhook:ses", "at", T0.plus(Duration.ofMinutes(i)).toEpochMilli())));
+    }
+
+    assertThat(suppressionsOut.readValue().getReason()).isEqualTo(SuppressionReason.SOFT_BOUNCES);
   }
 
   @Test

@@ -14,7 +14,6 @@ import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.apache.kafka.streams.errors.ProductionExceptionHandler.Result;
 import org.apache.kafka.streams.errors.ProductionExceptionHandler.SerializationExceptionOrigin;
@@ -53,11 +52,11 @@ class UnwritableRecordsTest {
     assertThat(props.get(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG))
         .isEqualTo(UnwritableRecords.class.getName());
     assertThat(props.get(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG))
-        .isEqualTo(LogAndContinueExceptionHandler.class.getName());
+        .isEqualTo(UnreadableRecords.class.getName());
   }
 
-  /** The input record an output record came from, as Kafka Streams describes it. */
-  private static final class Source implements ErrorHandlerContext {
+  /** The input record an output record came from, as Kafka Streams describes it (also {@link UnreadableRecordsTest}'s). */
+  static final class Source implements ErrorHandlerContext {
     @Override
     public String topic() {
       return "notifier.events";

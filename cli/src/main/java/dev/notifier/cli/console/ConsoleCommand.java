@@ -2,6 +2,7 @@ package dev.notifier.cli.console;
 
 import dev.notifier.cli.config.ConfigFile;
 import dev.notifier.cli.config.NotifierConfig;
+import dev.notifier.schemas.KafkaSchemaStore;
 import dev.notifier.schemas.Topics;
 import dev.notifier.schemas.registry.RegistryOutputs;
 import dev.notifier.sender.config.AccountSettings;
@@ -12,6 +13,7 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -67,10 +69,14 @@ public final class ConsoleCommand implements Callable<Integer> {
     }
     Map<String, String> from = file.accounts().stream()
         .collect(Collectors.toMap(AccountSettings::id, a -> a.from() == null ? "" : a.from(), (a, b) -> a));
-    // with a schema registry configured the status and dead-letter topics may hold its wire format: read
-    // both, and write a replay's statuses as streams.schemaRegistry.outputs says
-    Topics topics = RegistryOutputs.writingIfConfigured(file.kafka().topics(), file.streams().schemaRegistry());
-    try (ConsoleServer console = ConsoleServer.start(settings, file.kafka(), topics, from::get, Clock.systemUTC(),
+    // a newer release's records are read with the schema its writer published to the schema topic; with a schema
+    // registry configured the status and dead-letter topics may hold its wire format: read both, and write a
+    // replay's statuses as streams.schemaRegistry.outputs says
+    KafkaSchemaStore newer = new KafkaSchemaStore(file.kafka().clientProperties(), file.kafka().topics().schemas().name(),
+        Duration.ofSeconds(10));
+    Topics topics = RegistryOutputs.writingIfConfigured(file.kafka().topics().readingNewer(newer),
+        file.streams().schemaRegistry());
+    try (newer; ConsoleServer console = ConsoleServer.start(settings, file.kafka(), topics, from::get, Clock.systemUTC(),
         // replays from the console are signed like the CLI's; without the keys the console does not start
         file.keyring(System::getenv))) {
       out.println("notifier console: http://" + settings.host() + ":" + console.port() + "/ (Ctrl-C to stop)");

@@ -2,11 +2,13 @@ package dev.notifier.cli.ops;
 
 import dev.notifier.cli.config.ConfigFile;
 import dev.notifier.cli.config.NotifierConfig;
+import dev.notifier.schemas.KafkaSchemaStore;
 import dev.notifier.schemas.Topics;
 import dev.notifier.schemas.config.KafkaSettings;
 import dev.notifier.schemas.integrity.Keyring;
 import dev.notifier.schemas.registry.RegistryOutputs;
 import java.nio.file.Path;
+import java.time.Duration;
 import picocli.CommandLine.Option;
 
 /**
@@ -23,6 +25,8 @@ public final class KafkaOptions {
   @Option(names = "--config", paramLabel = "FILE",
       description = "YAML config file whose kafka section (security settings, topic prefix) is used")
   Path config;
+
+  private KafkaSchemaStore newerSchemas;
 
   /** The cluster settings the options describe. */
   public KafkaSettings settings() {
@@ -42,7 +46,7 @@ public final class KafkaOptions {
    */
   public Topics topics() {
     NotifierConfig file = configFile();
-    return RegistryOutputs.readingIfConfigured(settings().topics(), file == null ? null : file.streams().schemaRegistry());
+    return RegistryOutputs.readingIfConfigured(newerReadable(), file == null ? null : file.streams().schemaRegistry());
   }
 
   /**
@@ -52,7 +56,22 @@ public final class KafkaOptions {
    */
   public Topics writingTopics() {
     NotifierConfig file = configFile();
-    return RegistryOutputs.writingIfConfigured(settings().topics(), file == null ? null : file.streams().schemaRegistry());
+    return RegistryOutputs.writingIfConfigured(newerReadable(), file == null ? null : file.streams().schemaRegistry());
+  }
+
+  /**
+   * The catalogue of {@link #settings()}, reading records of a newer release too (their schemas looked up in
+   * the schema topic, where every writer publishes them): an operator tool of this release still lists a
+   * suppression, a status or a dead letter that a newer one wrote. One store per command, read only when
+   * such a record turns up.
+   */
+  private synchronized Topics newerReadable() {
+    KafkaSettings settings = settings();
+    if (newerSchemas == null) {
+      newerSchemas = new KafkaSchemaStore(settings.clientProperties(), settings.topics().schemas().name(),
+          Duration.ofSeconds(10));
+    }
+    return settings.topics().readingNewer(newerSchemas);
   }
 
   /**

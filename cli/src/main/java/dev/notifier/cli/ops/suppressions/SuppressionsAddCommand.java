@@ -28,7 +28,7 @@ public final class SuppressionsAddCommand extends SuppressionChange {
   @Override
   protected int run() {
     Changer who = changer();
-    Topics topics = kafka.settings().topics();
+    Topics topics = kafka.topics();
     String key = NotificationIds.normalize(address);
     Instant now = clock.instant();
     Duration span = lasting == null ? null : TimeArgs.duration("--for", lasting);

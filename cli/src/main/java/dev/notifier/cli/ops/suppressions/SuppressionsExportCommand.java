@@ -40,7 +40,7 @@ public final class SuppressionsExportCommand extends OpsCommand {
       throw new OpsException("--format " + format + " is not a format: use csv or jsonl");
     }
     List<Suppression> list = SuppressionsListCommand.select(reason, domain, includeExpired,
-        SuppressionList.read(topicReader(), kafka.settings().topics()), clock.instant());
+        SuppressionList.read(topicReader(), kafka.topics()), clock.instant());
     if (output == null) {
       write(list, out());
       out().flush();

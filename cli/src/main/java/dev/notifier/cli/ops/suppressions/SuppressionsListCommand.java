@@ -25,7 +25,7 @@ public final class SuppressionsListCommand extends OpsCommand {
   @Override
   protected int run() {
     List<Suppression> shown = select(reason, domain, includeExpired,
-        SuppressionList.read(topicReader(), kafka.settings().topics()), clock.instant());
+        SuppressionList.read(topicReader(), kafka.topics()), clock.instant());
     SuppressionView.table(shown, out());
     out().println("total " + shown.size() + " suppressed address(es)");
     out().flush();

@@ -18,7 +18,7 @@ public final class SuppressionsRemoveCommand extends SuppressionChange {
   @Override
   protected int run() {
     Changer who = changer();
-    Topics topics = kafka.settings().topics();
+    Topics topics = kafka.topics();
     String key = NotificationIds.normalize(address);
     Instant now = clock.instant();
     Optional<Suppression> before = SuppressionList.read(topicReader(), topics).of(key);

@@ -21,7 +21,7 @@ public final class SuppressionsShowCommand extends OpsCommand {
 
   @Override
   protected int run() {
-    Topics topics = kafka.settings().topics();
+    Topics topics = kafka.topics();
     String key = NotificationIds.normalize(address);
     Optional<Suppression> s = SuppressionList.read(topicReader(), topics).of(key);
     List<JsonNode> history = SuppressionAudit.history(topicReader(), topics.audit().name(), key);
