@@ -349,7 +349,7 @@ final class DeliveryScenario {
   /** A target row; a NaN factor makes it a reported ratio with no target. */
   private void target(String what, double factor, double worker, double base) {
     double ratio = Stats.ratio(worker, base);
-    report.target("delivery", what, Report.fmt(worker) + " vs " + Report.fmt(base) + " msg/s = " + Report.times(ratio),
+    report.target("delivery", what, Report.fmt(worker) + " vs " + Report.fmt(base) + " msg/s = " + Report.times(ratio, factor),
         Double.isNaN(ratio) || Double.isNaN(factor) ? null : ratio >= factor);
   }
 

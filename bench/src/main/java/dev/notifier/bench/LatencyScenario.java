@@ -855,7 +855,7 @@ final class LatencyScenario {
     double ratio = paired.ratio();
     report.target("latency", "pipeline max, " + product.config() + " ≥ 0.9 × " + former.config()
         + ": the median ratio of " + paired.pairs().size() + " pairs of probes made in alternation",
-        Report.times(ratio) + " (pairs' medians " + Report.fmt(paired.medianA()) + " vs "
+        Report.times(ratio, 0.9) + " (pairs' medians " + Report.fmt(paired.medianA()) + " vs "
         + Report.fmt(paired.medianB()) + " notifications/s); the rounds' medians " + Report.fmt(product.max())
         + " vs " + Report.fmt(former.max()) + " = " + Report.times(rounds),
         Double.isNaN(ratio) ? null : ratio >= 0.9);

@@ -209,4 +209,22 @@ public final class Report {
   public static String times(double ratio) {
     return Double.isNaN(ratio) ? "–" : String.format(Locale.ROOT, "%.2f×", ratio);
   }
+
+  /**
+   * A ratio compared with a target's {@code bound}: two decimals, or as many more (up to six) as it takes
+   * for the figure not to read as the bound when it misses it, or as under it when it meets it (0.8965
+   * against 0.9 reads 0.897×, not 0.90×). A NaN bound is no target: two decimals.
+   */
+  public static String times(double ratio, double bound) {
+    if (Double.isNaN(ratio) || Double.isNaN(bound)) {
+      return times(ratio);
+    }
+    for (int decimals = 2; decimals < 6; decimals++) {
+      double shown = Double.parseDouble(String.format(Locale.ROOT, "%." + decimals + "f", ratio));
+      if ((shown >= bound) == (ratio >= bound)) {
+        return String.format(Locale.ROOT, "%." + decimals + "f×", ratio);
+      }
+    }
+    return String.format(Locale.ROOT, "%.6f×", ratio);
+  }
 }

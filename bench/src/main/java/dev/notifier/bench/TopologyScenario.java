@@ -733,7 +733,7 @@ final class TopologyScenario {
   private void targetRow(String what, double product, double base, double factor) {
     double ratio = Stats.ratio(product, base);
     report.target("topology", what, Report.fmt(product) + " vs " + Report.fmt(base) + " events/s = "
-        + Report.times(ratio), Double.isNaN(ratio) || Double.isNaN(factor) ? null : ratio >= factor);
+        + Report.times(ratio, factor), Double.isNaN(ratio) || Double.isNaN(factor) ? null : ratio >= factor);
   }
 
   static double find(List<Variant> variants, String name, String guarantee) {

@@ -55,6 +55,16 @@ class StatsTest {
   }
 
   @Test
+  void aRatioNearItsTargetIsShownWithTheDecimalsThatKeepItOnItsSideOfTheBound() {
+    assertThat(Report.times(0.8965, 0.9)).as("a miss never reads as the bound").isEqualTo("0.897×");
+    assertThat(Report.times(0.89996, 0.9)).isEqualTo("0.89996×");
+    assertThat(Report.times(0.9, 0.9)).isEqualTo("0.90×");
+    assertThat(Report.times(0.912, 0.9)).isEqualTo("0.91×");
+    assertThat(Report.times(0.496, 0.5)).isEqualTo("0.496×");
+    assertThat(Report.times(0.8965, Double.NaN)).as("no target").isEqualTo("0.90×");
+  }
+
+  @Test
   void markdownTableHasAHeaderRuleAndRows() {
     StringBuilder md = new StringBuilder();
     Report.appendTable(md, new Report.Table(null, List.of("a", "b"), List.of(List.of("1", "2"))));
