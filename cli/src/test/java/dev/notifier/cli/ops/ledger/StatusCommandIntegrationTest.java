@@ -1,5 +1,12 @@
 package dev.notifier.cli.ops.ledger;
 
+import dev.notifier.avro.DeliveryStatus;
+import dev.notifier.schemas.KafkaSchemaStore;
+import dev.notifier.testkit.avro.NewerRelease;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import static dev.notifier.cli.ops.OpsTestSupport.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -164,6 +171,26 @@ class StatusCommandIntegrationTest {
             "now: DEAD (mailbox-unknown)", "dead letters in " + TOPICS.deadLetters().name() + ":",
             "DEAD_RECIPIENT mailbox-unknown — 550 5.1.1")
         .containsPattern("QUEUED[^\\n]*\\n[^\\n]*DEAD\\s+mailbox-unknown");
+  }
+
+  @Test
+  void aStatusOfANewerReleaseWithAStateThisOneDoesNotKnowIsShownAsUnknown() throws Exception {
+    // a newer release's worker: a field more, a state this release does not have; its schema published first
+    NewerRelease newer = new NewerRelease(DeliveryStatus.getClassSchema(), "state", "BOUNCED_LATER");
+    KafkaSchemaStore.publish(kafka.producerProps(), TOPICS.schemas().name(), List.of(newer.schema()),
+        Duration.ofSeconds(30));
+    try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(kafka.producerProps(), new StringSerializer(),
+        new ByteArraySerializer())) {
+      producer.send(new ProducerRecord<>(TOPICS.status().name(), "n-newer-1", newer.encode(Map.of(
+          "notificationId", "n-newer-1", "eventId", "zt-newer-1", "eventType", "bug.assigned",
+          "email", "frank@example.com", "state", "BOUNCED_LATER", "reason", "bounced-later",
+          "at", System.currentTimeMillis(), "addedLater", "x")))).get();
+    }
+
+    Run run = run("status", "--bootstrap-server", bootstrap, "--id", "n-newer-1");
+
+    assertThat(run.code()).as(run.err()).isZero();
+    assertThat(run.out()).contains("event zt-newer-1 (bug.assigned) to frank@example.com", "now: UNKNOWN (bounced-later)");
   }
 
   @Test
