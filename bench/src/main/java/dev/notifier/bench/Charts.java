@@ -81,10 +81,10 @@ public final class Charts {
     // bars stand on the axis' floor, which a log axis must be told: the decade below the lowest figure
     double floor = 0.0;
     if (logarithmic) {
-      double lowest = series.values().stream().flatMap(List::stream).filter(v -> v > 0).mapToDouble(v -> v).min()
-          .orElse(1.0);
-      floor = Math.pow(10, Math.floor(Math.log10(lowest)));
+      double[] decades = decades(series.values().stream().flatMap(List::stream).toList());
+      floor = decades[0];
       chart.getStyler().setYAxisMin(floor);
+      chart.getStyler().setYAxisMax(decades[1]);
     }
     double none = floor;
     series.forEach((name, values) -> {
@@ -107,6 +107,12 @@ public final class Charts {
     chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
     chart.getStyler().setLegendLayout(Styler.LegendLayout.Vertical);
     chart.getStyler().setYAxisLogarithmic(logarithmic);
+    if (logarithmic) {
+      double[] decades = decades(java.util.stream.Stream.concat(series.values().stream(), references.values().stream())
+          .flatMap(List::stream).map(Point::y).toList());
+      chart.getStyler().setYAxisMin(decades[0]);
+      chart.getStyler().setYAxisMax(decades[1]);
+    }
     chart.getStyler().setYAxisDecimalPattern(WHOLE);
     chart.getStyler().setXAxisDecimalPattern(WHOLE);
     series.forEach((name, points) -> {
@@ -123,6 +129,19 @@ public final class Charts {
       }
     });
     return chart(file, chart);
+  }
+
+  /**
+   * A log axis' range: the decade at or below the lowest positive figure and the decade at or above the
+   * highest, so that both ends carry a label (XChart labels decades only, and leaves the top unlabelled when
+   * the axis ends between two); {1, 10} when there is none.
+   */
+  static double[] decades(List<Double> values) {
+    double lowest = values.stream().filter(v -> v != null && v > 0).mapToDouble(v -> v).min().orElse(1.0);
+    double highest = values.stream().filter(v -> v != null && v > 0).mapToDouble(v -> v).max().orElse(10.0);
+    double floor = Math.pow(10, Math.floor(Math.log10(lowest)));
+    double ceiling = Math.pow(10, Math.ceil(Math.log10(highest)));
+    return new double[] {floor, ceiling > floor ? ceiling : floor * 10};
   }
 
   private static double[] xs(List<Point> points) {

@@ -87,6 +87,14 @@ class ReportChartsTest {
   }
 
   @Test
+  void aLogAxisRunsFromTheDecadeBelowTheLowestFigureToTheDecadeAboveTheHighestSoBothEndsAreLabelled() {
+    assertThat(Charts.decades(List.of(5236.0, 277794.0, Double.NaN, 0.0))).containsExactly(1_000.0, 1_000_000.0);
+    assertThat(Charts.decades(List.of(100.0, 100_000.0))).containsExactly(100.0, 100_000.0);
+    assertThat(Charts.decades(List.of(3.0))).containsExactly(1.0, 10.0);
+    assertThat(Charts.decades(List.of())).containsExactly(1.0, 10.0);
+  }
+
+  @Test
   void aRedrawOfSomethingThatIsNoReportSaysSo(@TempDir Path dir) throws IOException {
     Files.writeString(dir.resolve("report.json"), "{\"targets\": []}");
 
