@@ -1,6 +1,8 @@
 package dev.notifier.bench;
 
 import dev.notifier.avro.Notification;
+import dev.notifier.schemas.Encoding;
+import dev.notifier.schemas.Fingerprints;
 import dev.notifier.schemas.Topics;
 import java.io.IOException;
 import java.time.Duration;
@@ -17,7 +19,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
-import org.apache.avro.SchemaNormalization;
 import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.io.BinaryDecoder;
@@ -100,12 +101,12 @@ final class SendTopicWatch implements AutoCloseable {
    * fields; any other (an older schema, the registry's format) is decoded whole.
    */
   static final class Subjects {
-    /** Avro single-object encoding: two marker bytes, then the writer schema's fingerprint, little-endian. */
+    /** Avro single-object encoding: two marker bytes, then the writer schema's 8-byte fingerprint. */
     private static final int HEADER = 10;
     private static final Schema WRITER = Notification.getClassSchema();
     private static final Schema SUBJECT_ONLY = SchemaBuilder.record(WRITER.getName()).namespace(WRITER.getNamespace())
         .fields().requiredString("subject").endRecord();
-    private final long fingerprint = SchemaNormalization.parsingFingerprint64(WRITER);
+    private static final long FINGERPRINT = Fingerprints.of(WRITER);
     private final GenericDatumReader<GenericRecord> reader = new GenericDatumReader<>(WRITER, SUBJECT_ONLY);
     private final Deserializer<Notification> whole;
     private BinaryDecoder decoder;
@@ -120,7 +121,8 @@ final class SendTopicWatch implements AutoCloseable {
       if (value == null) {
         return "";
       }
-      if (value.length < HEADER || value[0] != (byte) 0xC3 || value[1] != 0x01 || fingerprintOf(value) != fingerprint) {
+      if (Encoding.of(value) != Encoding.AVRO_SINGLE_OBJECT || value.length < HEADER
+          || Fingerprints.writerOf(value) != FINGERPRINT) {
         Notification n = whole.deserialize("", value);
         return n == null ? "" : String.valueOf(n.getSubject());
       }
@@ -131,14 +133,6 @@ final class SendTopicWatch implements AutoCloseable {
       } catch (IOException e) {
         throw new IllegalStateException("a notification of the current schema could not be read", e);
       }
-    }
-
-    private static long fingerprintOf(byte[] value) {
-      long f = 0;
-      for (int i = 9; i >= 2; i--) {
-        f = (f << 8) | (value[i] & 0xFF);
-      }
-      return f;
     }
   }
 

@@ -12,6 +12,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import dev.notifier.schemas.config.KafkaSettings;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
 import org.apache.avro.SchemaParseException;
@@ -62,6 +63,14 @@ public final class KafkaSchemaStore implements SchemaStore, AutoCloseable {
   private final Duration timeout;
   private final Map<Long, Schema> known = new ConcurrentHashMap<>();
   private Consumer<String, String> consumer;
+
+  /** How long a reader waits for the schema topic when it meets a fingerprint it does not know. */
+  public static final Duration LOOKUP_TIMEOUT = Duration.ofSeconds(10);
+
+  /** The schema topic of the cluster {@code kafka} names, read with {@link #LOOKUP_TIMEOUT}. */
+  public static KafkaSchemaStore of(KafkaSettings kafka) {
+    return new KafkaSchemaStore(kafka.clientProperties(), kafka.topics().schemas().name(), LOOKUP_TIMEOUT);
+  }
 
   public KafkaSchemaStore(Properties clientProperties, String topic, Duration timeout) {
     this.clientProperties = clientProperties;

@@ -78,11 +78,9 @@ public final class Topics {
     this.waits = WAIT_TIERS.stream().map(delay -> new Topic<>(prefix + "notifier.send.wait." + tierName(delay),
         Serdes.String(), notifications)).toList();
     this.deadLetters = new Topic<>(prefix + "notifier.send.dlt", Serdes.String(),
-        deadLetterValues == null ? AvroSerde.withHistory(DeadLetter.class, DeadLetter.getClassSchema(), newer)
-            : deadLetterValues);
+        deadLetterValues == null ? deadLetterSerde(newer) : deadLetterValues);
     this.status = new Topic<>(prefix + "notifier.status", Serdes.String(),
-        statusValues == null ? AvroSerde.withHistory(DeliveryStatus.class, DeliveryStatus.getClassSchema(), newer)
-            : statusValues);
+        statusValues == null ? statusSerde(newer) : statusValues);
     this.usage = new Topic<>(prefix + "notifier.send.usage", Serdes.String(),
         new AvroSerde<>(QuotaUsage.class, QuotaUsage.getClassSchema()));
     this.schemas = new Topic<>(prefix + "notifier.schemas", Serdes.String(), Serdes.String());
@@ -133,12 +131,20 @@ public final class Topics {
 
   /** Statuses in Avro single-object encoding, the current schema; reads every shipped version too. */
   public static AvroSerde<DeliveryStatus> statusSerde() {
-    return AvroSerde.withHistory(DeliveryStatus.class, DeliveryStatus.getClassSchema(), null);
+    return statusSerde(null);
+  }
+
+  private static AvroSerde<DeliveryStatus> statusSerde(SchemaStore newer) {
+    return AvroSerde.withHistory(DeliveryStatus.class, DeliveryStatus.getClassSchema(), newer);
   }
 
   /** Dead letters in Avro single-object encoding, the current schema; reads every shipped version too. */
   public static AvroSerde<DeadLetter> deadLetterSerde() {
-    return AvroSerde.withHistory(DeadLetter.class, DeadLetter.getClassSchema(), null);
+    return deadLetterSerde(null);
+  }
+
+  private static AvroSerde<DeadLetter> deadLetterSerde(SchemaStore newer) {
+    return AvroSerde.withHistory(DeadLetter.class, DeadLetter.getClassSchema(), newer);
   }
 
   public String prefix() {

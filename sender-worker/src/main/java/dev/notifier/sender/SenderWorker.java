@@ -166,7 +166,7 @@ public final class SenderWorker implements Runnable, AutoCloseable {
     this.usage = throttles.anyQuota() ? new UsageReader(usageConsumer(context), topics.usage().name(), ledger,
         accounts.keySet(), clock) : null;
     ledger.caughtUp(usage == null);
-    this.schemaStore = new KafkaSchemaStore(kafka.clientProperties(), topics.schemas().name(), Duration.ofSeconds(10));
+    this.schemaStore = KafkaSchemaStore.of(kafka);
     // reads the send topic's wire format too when the topics' send serde does (streams.schemaRegistry configured)
     NotificationDecoder decoder = NotificationDecoder.of(schemaStore, topics, clock);
     FailoverChains chains = FailoverChains.of(settings.accounts());

@@ -61,9 +61,6 @@ public final class StreamsApp implements AutoCloseable {
   private final String schemaTopic;
   private final KafkaSchemaStore newerSchemas;
 
-  /** How long a record of a newer release waits for its schema to be read from the schema topic. */
-  static final Duration SCHEMA_LOOKUP_TIMEOUT = Duration.ofSeconds(10);
-
   /** An app whose metrics nobody scrapes. */
   public StreamsApp(KafkaSettings kafka, StreamsSettings settings, AccountRouter router) {
     this(kafka, settings, router, new SimpleMeterRegistry());
@@ -90,8 +87,7 @@ public final class StreamsApp implements AutoCloseable {
     // start-up, naming the fix: the workers of the same config need both)
     // feedback and suppressions of a newer release (a schema this one does not ship) are read with the schema its
     // writer published to the schema topic: an unreadable suppression would be skipped and its address mailed
-    this.newerSchemas = new KafkaSchemaStore(kafka.clientProperties(), kafka.topics().schemas().name(),
-        SCHEMA_LOOKUP_TIMEOUT);
+    this.newerSchemas = KafkaSchemaStore.of(kafka);
     Topics read = kafka.topics().readingNewer(newerSchemas);
     Topics topics = schemaRegistry == null ? read
         : RegistryOutputs.writing(read, schemaRegistry, settings.schemaRegistry());

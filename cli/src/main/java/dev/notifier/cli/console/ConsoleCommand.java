@@ -13,7 +13,6 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -72,8 +71,7 @@ public final class ConsoleCommand implements Callable<Integer> {
     // a newer release's records are read with the schema its writer published to the schema topic; with a schema
     // registry configured the status and dead-letter topics may hold its wire format: read both, and write a
     // replay's statuses as streams.schemaRegistry.outputs says
-    KafkaSchemaStore newer = new KafkaSchemaStore(file.kafka().clientProperties(), file.kafka().topics().schemas().name(),
-        Duration.ofSeconds(10));
+    KafkaSchemaStore newer = KafkaSchemaStore.of(file.kafka());
     Topics topics = RegistryOutputs.writingIfConfigured(file.kafka().topics().readingNewer(newer),
         file.streams().schemaRegistry());
     try (newer; ConsoleServer console = ConsoleServer.start(settings, file.kafka(), topics, from::get, Clock.systemUTC(),

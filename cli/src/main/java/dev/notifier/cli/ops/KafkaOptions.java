@@ -8,7 +8,6 @@ import dev.notifier.schemas.config.KafkaSettings;
 import dev.notifier.schemas.integrity.Keyring;
 import dev.notifier.schemas.registry.RegistryOutputs;
 import java.nio.file.Path;
-import java.time.Duration;
 import picocli.CommandLine.Option;
 
 /**
@@ -68,8 +67,7 @@ public final class KafkaOptions {
   private synchronized Topics newerReadable() {
     KafkaSettings settings = settings();
     if (newerSchemas == null) {
-      newerSchemas = new KafkaSchemaStore(settings.clientProperties(), settings.topics().schemas().name(),
-          Duration.ofSeconds(10));
+      newerSchemas = KafkaSchemaStore.of(settings);
     }
     return settings.topics().readingNewer(newerSchemas);
   }

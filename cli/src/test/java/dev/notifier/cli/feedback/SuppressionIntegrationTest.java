@@ -96,8 +96,7 @@ class SuppressionIntegrationTest {
     smtp.script().at(Stage.RCPT).matching(GONE).reply("550 5.1.1 <" + GONE + ">: Recipient address rejected: "
         + "User unknown in virtual mailbox table").always();
     settings = KafkaSettings.of(kafka.bootstrapServers());
-    TOPICS = TOPICS.readingNewer(new KafkaSchemaStore(settings.clientProperties(), TOPICS.schemas().name(),
-        Duration.ofSeconds(10)));
+    TOPICS = TOPICS.readingNewer(KafkaSchemaStore.of(settings));
     app = new StreamsApp(settings, StreamsSettings.defaults().withApplicationId("suppression-it")
         .withStateDir(Files.createTempDirectory("suppression-it").toString()), AccountRouter.single("default"));
     app.start();
