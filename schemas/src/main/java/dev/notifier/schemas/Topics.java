@@ -129,6 +129,20 @@ public final class Topics {
     return new Topics(prefix, sendValues, statusValues, deadLetterValues, newer);
   }
 
+  /**
+   * Statuses in Avro single-object encoding as this catalogue reads them: every shipped version, and a
+   * newer release's through the store {@link #readingNewer} gave (for a serde that also reads another
+   * format and falls back to this one).
+   */
+  public AvroSerde<DeliveryStatus> singleObjectStatuses() {
+    return statusSerde(newer);
+  }
+
+  /** Dead letters in Avro single-object encoding as this catalogue reads them; see {@link #singleObjectStatuses}. */
+  public AvroSerde<DeadLetter> singleObjectDeadLetters() {
+    return deadLetterSerde(newer);
+  }
+
   /** Statuses in Avro single-object encoding, the current schema; reads every shipped version too. */
   public static AvroSerde<DeliveryStatus> statusSerde() {
     return statusSerde(null);

@@ -18,6 +18,7 @@ import dev.notifier.schemas.registry.OutputFormat;
 import dev.notifier.schemas.registry.RegistryClient;
 import dev.notifier.schemas.registry.RegistryOutputs;
 import dev.notifier.schemas.registry.RegistrySettings;
+import dev.notifier.testkit.avro.NewerRelease;
 import dev.notifier.testkit.registry.SchemaRegistryServer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -25,8 +26,10 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
+import org.apache.avro.message.SchemaStore;
 import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.io.BinaryEncoder;
@@ -141,6 +144,30 @@ class RegistryOutputsTest {
 
     assertThat(read.getState()).isEqualTo(DeliveryState.SENT);
     assertThat(read.getAt()).isEqualTo(Instant.ofEpochMilli(1_700_000_000_000L));
+  }
+
+  @Test
+  void singleObjectStatusesAndDeadLettersOfANewerReleaseAreReadThroughTheSchemaTopicBesideTheWireFormat() {
+    // a newer release's worker, writing single-object encoding: a field more, a state this release lacks
+    NewerRelease newerStatus = new NewerRelease(DeliveryStatus.getClassSchema(), "state", "BOUNCED_LATER");
+    NewerRelease newerDeadLetter = new NewerRelease(DeadLetter.getClassSchema(), null, null);
+    SchemaStore.Cache schemaTopic = new SchemaStore.Cache();
+    schemaTopic.addSchema(newerStatus.schema());
+    schemaTopic.addSchema(newerDeadLetter.schema());
+    byte[] status = newerStatus.encode(Map.of("notificationId", "n-newer", "eventId", "e-newer",
+        "eventType", "bug.assigned", "state", "BOUNCED_LATER", "at", 1_700_000_000_000L, "addedLater", "x"));
+    byte[] deadLetter = newerDeadLetter.encode(Map.of("recordKey", "n-newer", "failureClass", "DEAD_RECIPIENT",
+        "account", "default", "firstFailureAt", 1_700_000_000_000L, "lastFailureAt", 1_700_000_000_000L,
+        "addedLater", "x"));
+
+    Topics reading = RegistryOutputs.reading(Topics.standard().readingNewer(schemaTopic), client);
+
+    assertThat(deserializer(reading).deserialize("notifier.status", status).getState())
+        .isEqualTo(DeliveryState.UNKNOWN);
+    assertThat(reading.deadLetters().valueSerde().deserializer().deserialize("notifier.send.dlt", deadLetter)
+        .getRecordKey()).isEqualTo("n-newer");
+    assertThatThrownBy(() -> deserializer(RegistryOutputs.reading(Topics.standard(), client))
+        .deserialize("notifier.status", status)).as("without the schema topic").isInstanceOf(SerializationException.class);
   }
 
   @Test

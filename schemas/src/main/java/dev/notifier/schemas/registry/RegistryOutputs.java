@@ -18,7 +18,9 @@ import org.apache.avro.specific.SpecificRecord;
  * catalogue whose three topics are written in the wire format, each under subject
  * {@code <topic>-value} (TopicNameStrategy), by every writer of them — the streams app, the sender
  * worker, a replay — so each topic holds one format; {@link #reading} one whose three topics read both
- * formats, for the tools that only read them ({@code notifier status}, {@code notifier dlt list}).
+ * formats, for the tools that only read them ({@code notifier status}, {@code notifier dlt list}). Statuses and
+ * dead letters in single-object encoding are read as the catalogue given reads them, so one from
+ * {@link Topics#readingNewer} still reads a newer release's through the schema topic.
  *
  * <p>The retry and wait tiers ({@code notifier.send.retry.N}, {@code notifier.send.wait.*}) are not
  * among them: the workers alone write and read them, so they stay in single-object encoding, which
@@ -55,8 +57,8 @@ public final class RegistryOutputs {
     }
     return topics.withOutputValues(
         serde(Topics.notificationSerde(), registry, Notification.class, Notification.getClassSchema(), notifications),
-        serde(Topics.statusSerde(), registry, DeliveryStatus.class, DeliveryStatus.getClassSchema(), statuses),
-        serde(Topics.deadLetterSerde(), registry, DeadLetter.class, DeadLetter.getClassSchema(), deadLetters));
+        serde(topics.singleObjectStatuses(), registry, DeliveryStatus.class, DeliveryStatus.getClassSchema(), statuses),
+        serde(topics.singleObjectDeadLetters(), registry, DeadLetter.class, DeadLetter.getClassSchema(), deadLetters));
   }
 
   /**
@@ -66,8 +68,8 @@ public final class RegistryOutputs {
   public static Topics reading(Topics topics, RegistryClient registry) {
     return topics.withOutputValues(
         serde(Topics.notificationSerde(), registry, Notification.class, Notification.getClassSchema(), null),
-        serde(Topics.statusSerde(), registry, DeliveryStatus.class, DeliveryStatus.getClassSchema(), null),
-        serde(Topics.deadLetterSerde(), registry, DeadLetter.class, DeadLetter.getClassSchema(), null));
+        serde(topics.singleObjectStatuses(), registry, DeliveryStatus.class, DeliveryStatus.getClassSchema(), null),
+        serde(topics.singleObjectDeadLetters(), registry, DeadLetter.class, DeadLetter.getClassSchema(), null));
   }
 
   /**
