@@ -160,7 +160,7 @@ public final class StreamsApp implements AutoCloseable {
   public static final long STREAMS_DEFAULT_POLL_MS = 100;
 
   /**
-   * How long a stream thread waits for input: a third of the commit interval (10 ms at the default), at most Kafka
+   * How long a stream thread waits for input: a third of the commit interval (16 ms at the default), at most Kafka
    * Streams' default. After a burst's last records the thread commits at the first poll that ends past the interval:
    * at a wait of the whole interval always the interval after them, at a third sooner on average, and at most a
    * third later (the benchmark's light load: README, "How soon mail leaves the topology").

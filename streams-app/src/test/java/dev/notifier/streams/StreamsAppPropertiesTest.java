@@ -23,12 +23,12 @@ class StreamsAppPropertiesTest {
   }
 
   @Test
-  void commitsExactlyOnceEveryThirtyMillisecondsUnlessConfigured() {
+  void commitsExactlyOnceEveryFiftyMillisecondsUnlessConfigured() {
     Properties shipped = StreamsApp.properties(KAFKA, settings());
     Properties configured = StreamsApp.properties(KAFKA, settings().withCommitInterval(Duration.ofMillis(250)));
 
     assertThat(shipped.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG)).isEqualTo(StreamsConfig.EXACTLY_ONCE_V2);
-    assertThat(shipped.get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG)).isEqualTo(30L);
+    assertThat(shipped.get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG)).isEqualTo(50L);
     assertThat(configured.get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG)).isEqualTo(250L);
     // the stream threads' producer keeps Kafka Streams' linger (100 ms): a commit's output then goes in one batch
     // a partition, where a short linger sent several, and a transaction's second batch reaching the broker first
@@ -39,7 +39,7 @@ class StreamsAppPropertiesTest {
   /**
    * A stream thread that has processed records before its commit interval is over goes back to poll for more, and
    * commits only when that poll returns: after at most {@code poll.ms}, Kafka Streams' 100 ms by default, when no
-   * record comes. The last events of a burst then waited 100 ms in the topology, not the 30 of its interval.
+   * record comes. The last events of a burst then waited 100 ms in the topology, not the 50 of its interval.
    */
   @Test
   void aStreamThreadWaitsForInputAThirdOfItsCommitInterval() {
@@ -49,7 +49,7 @@ class StreamsAppPropertiesTest {
     Properties operators = StreamsApp.properties(new KafkaSettings("localhost:9092", "",
         Map.of(StreamsConfig.POLL_MS_CONFIG, "50")), settings());
 
-    assertThat(shipped.get(StreamsConfig.POLL_MS_CONFIG)).isEqualTo(10L);
+    assertThat(shipped.get(StreamsConfig.POLL_MS_CONFIG)).isEqualTo(16L);
     assertThat(slower.get(StreamsConfig.POLL_MS_CONFIG)).isEqualTo(80L);
     // no thread waits longer for input than Kafka Streams' own default lets it
     assertThat(slowest.get(StreamsConfig.POLL_MS_CONFIG)).isEqualTo(new StreamsConfig(Map.of(

@@ -28,9 +28,9 @@ class StreamsSettingsTest {
   void commitSettingsOutOfRangeStopStartUpNamingKeyValueAndFix() {
     assertThatThrownBy(() -> StreamsSettings.defaults().withCommitInterval(java.time.Duration.ofMillis(1)))
         .hasMessageStartingWith("streams.commitInterval is PT0.001S: it must be between PT0.01S and PT30S"
-            + " (default PT0.03S)");
+            + " (default PT0.05S)");
     org.assertj.core.api.Assertions.assertThat(StreamsSettings.defaults().commitInterval())
-        .isEqualTo(java.time.Duration.ofMillis(30));
+        .isEqualTo(java.time.Duration.ofMillis(50));
   }
 
   @Test
@@ -38,7 +38,7 @@ class StreamsSettingsTest {
     assertThatThrownBy(() -> new StreamsSettings(null, null, null, null, null, null, null, null, null, null, null,
         java.time.Duration.ofMillis(20), null))
         .hasMessage("streams.commitWhenCaughtUp is PT0.02S: this key is retired; the topology commits every"
-            + " streams.commitInterval (now PT0.03S, default PT0.03S). Delete the key, or set"
+            + " streams.commitInterval (now PT0.05S, default PT0.05S). Delete the key, or set"
             + " streams.commitInterval to how often to commit");
   }
 
