@@ -143,18 +143,8 @@ public final class Topics {
     return deadLetterSerde(newer);
   }
 
-  /** Statuses in Avro single-object encoding, the current schema; reads every shipped version too. */
-  public static AvroSerde<DeliveryStatus> statusSerde() {
-    return statusSerde(null);
-  }
-
   private static AvroSerde<DeliveryStatus> statusSerde(SchemaStore newer) {
     return AvroSerde.withHistory(DeliveryStatus.class, DeliveryStatus.getClassSchema(), newer);
-  }
-
-  /** Dead letters in Avro single-object encoding, the current schema; reads every shipped version too. */
-  public static AvroSerde<DeadLetter> deadLetterSerde() {
-    return deadLetterSerde(null);
   }
 
   private static AvroSerde<DeadLetter> deadLetterSerde(SchemaStore newer) {
