@@ -24,8 +24,10 @@ import org.junit.jupiter.api.Test;
 /** The demo runs end to end and reports exactly the outcomes its data implies, and nothing else. */
 class DemoIntegrationTest {
 
-  /** A WARN or ERROR line in the shipped log format ({@code HH:mm:ss.SSS LEVEL [thread] logger - message}). */
-  private static final Pattern WARNING = Pattern.compile("(?m)^\\d\\d:\\d\\d:\\d\\d\\.\\d{3} (WARN|ERROR) .*$");
+  /** A WARN or ERROR line in the shipped log format ({@code HH:mm:ss.SSS LEVEL [thread] logger - message}), with
+   * the first lines of its stack trace if it has one, so that a failure names its cause. */
+  private static final Pattern WARNING = Pattern.compile(
+      "(?m)^\\d\\d:\\d\\d:\\d\\d\\.\\d{3} (WARN|ERROR) .*$(\\R(?!\\d\\d:\\d\\d:\\d\\d\\.\\d{3} ).*$){0,8}");
 
   @Test
   void theDemoReportsEveryOutcomeOfItsData() throws Exception {
