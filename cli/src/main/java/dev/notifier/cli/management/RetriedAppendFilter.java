@@ -15,7 +15,9 @@ import org.slf4j.Marker;
  * producer that is ready first is refused with {@link OutOfOrderSequenceException}, a retriable error, and
  * the producer sends it again after the first (KAFKA-18202, KAFKA-14920). Kafka's {@code ReplicaManager}
  * logs every refused append at ERROR; the retry that lands the batch is not logged. A CI run of the demo
- * printed one such line, on the status topic, and every notification was accounted for.
+ * printed one append ERROR, on the status topic, its cause not shown, with every notification accounted for.
+ * A transactional producer sending small batches on a loaded machine reproduced such lines as the first of
+ * these refusals, and its transactions committed every record.
  *
  * <p>Only those two refusals, named by the endings of the broker's own messages, are dropped. Any other
  * append error is still logged, an out-of-order sequence with no verification behind it included.
