@@ -9,7 +9,7 @@ import org.apache.kafka.common.errors.OutOfOrderSequenceException;
 import org.slf4j.Marker;
 
 /**
- * Drops the ERROR line an embedded broker (the demo's, or one the CLI runs) writes for an append that its
+ * Drops the ERROR line an embedded broker (the demo's) writes for an append that its
  * transactional producer is meant to retry. Under transactions v2 (KIP-890) a partition takes a
  * transaction's first batch only once the transaction coordinator has verified it. A later batch of the same
  * producer that is ready first is refused with {@link OutOfOrderSequenceException}, a retriable error, and
