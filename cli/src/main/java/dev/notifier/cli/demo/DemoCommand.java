@@ -75,12 +75,23 @@ public final class DemoCommand implements Callable<Integer> {
     }
   }
 
-  /** Raises every logger the logging config gives a level (the root among them) to ERROR. */
   private static void logErrorsOnly() {
     if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
-      context.getLoggerList().stream()
-          .filter(logger -> logger.getLevel() != null && !logger.getLevel().isGreaterOrEqual(Level.ERROR))
-          .forEach(logger -> logger.setLevel(Level.ERROR));
+      logErrorsOnly(context);
     }
+  }
+
+  /**
+   * Raises every logger the logging config gives a level (the root among them) to ERROR, and leaves out the
+   * broker's ERROR for an append its producer retries ({@link RetriedAppendFilter}).
+   */
+  static void logErrorsOnly(LoggerContext context) {
+    context.getLoggerList().stream()
+        .filter(logger -> logger.getLevel() != null && !logger.getLevel().isGreaterOrEqual(Level.ERROR))
+        .forEach(logger -> logger.setLevel(Level.ERROR));
+    RetriedAppendFilter retried = new RetriedAppendFilter();
+    retried.setContext(context);
+    retried.start();
+    context.addTurboFilter(retried);
   }
 }

@@ -1,4 +1,4 @@
-package dev.notifier.cli.management;
+package dev.notifier.cli.demo;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
@@ -9,7 +9,7 @@ import org.apache.kafka.common.errors.OutOfOrderSequenceException;
 import org.slf4j.Marker;
 
 /**
- * Drops the ERROR line an embedded broker (the demo's) writes for an append that its
+ * Drops the ERROR line the demo's embedded broker writes for an append that its
  * transactional producer is meant to retry. Under transactions v2 (KIP-890) a partition takes a
  * transaction's first batch only once the transaction coordinator has verified it. A later batch of the same
  * producer that is ready first is refused with {@link OutOfOrderSequenceException}, a retriable error, and
@@ -20,9 +20,11 @@ import org.slf4j.Marker;
  * these refusals, and its transactions committed every record.
  *
  * <p>Only those two refusals, named by the endings of the broker's own messages, are dropped. Any other
- * append error is still logged, an out-of-order sequence with no verification behind it included.
+ * append error is still logged, an out-of-order sequence with no verification behind it included. The demo
+ * installs it when it logs errors only ({@link DemoCommand}); no other command runs a broker, and a turbo filter
+ * is asked about every logging call, enabled or not, so the shipped config does not carry it.
  */
-public final class RetriedAppendFilter extends TurboFilter {
+final class RetriedAppendFilter extends TurboFilter {
 
   static final String LOGGER = "kafka.server.ReplicaManager";
 

@@ -1,4 +1,4 @@
-package dev.notifier.cli.management;
+package dev.notifier.cli.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -20,8 +20,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The shipped logging config drops a broker's ERROR line for the two appends that transaction verification
- * refuses for the producer to retry, and nothing else. The two refusals are made by the broker's own code
+ * The demo, logging errors only over the shipped logging config, drops its broker's ERROR line for the two
+ * appends that transaction verification refuses for the producer to retry, and nothing else. The two refusals are made by the broker's own code
  * (kafka-storage's ProducerAppendInfo), so a Kafka upgrade that words them differently fails this test.
  */
 class RetriedAppendFilterTest {
@@ -40,6 +40,7 @@ class RetriedAppendFilterTest {
     JoranConfigurator configurator = new JoranConfigurator();
     configurator.setContext(context);
     configurator.doConfigure(RetriedAppendFilterTest.class.getResource("/logback.xml"));
+    DemoCommand.logErrorsOnly(context);
     shown.setContext(context);
     shown.start();
     context.getLogger(Logger.ROOT_LOGGER_NAME).addAppender(shown);
@@ -77,10 +78,8 @@ class RetriedAppendFilterTest {
   @Test
   void everyOtherAppendErrorAndTheSameRefusalElsewhereAreShown() {
     Logger broker = context.getLogger(RetriedAppendFilter.LOGGER);
-    broker.error(APPEND,
-        new OutOfOrderSequenceException(GAP));
-    broker.error(APPEND,
-        new InvalidTxnStateException("The producer attempted a transactional operation in an invalid state."));
+    broker.error(APPEND, new OutOfOrderSequenceException(GAP));
+    broker.error(APPEND, new InvalidTxnStateException("The producer attempted a transactional operation in an invalid state."));
     context.getLogger("dev.notifier.sender.SenderWorker").error("status not written",
         new OutOfOrderSequenceException(NO_STATE));
 
