@@ -119,6 +119,32 @@ class RetryIntegrationTest extends WorkerIntegrationSupport {
   }
 
   @Test
+  void mailWhoseBudgetRunsOutWhileTheBreakerHoldsItIsDeadLetteredWithTheReplyThatMadeItWait() throws Exception {
+    // one 451 opens the breaker for 30 s; the retry, due 200 ms later, finds it open, and 30 s more would
+    // outlive the 2 s budget: the mail is dead-lettered without a second attempt, from the wait, not an attempt
+    h.smtp = ScriptableSmtpServer.builder().start();
+    h.smtp.script().at(Stage.MAIL).reply("451 4.3.0 Local error in processing").always();
+    h.startWorker(settings("retry-3b", Duration.ofSeconds(2))
+        .withBreaker(new dev.notifier.sender.config.BreakerSettings(50f, 1, 1, Duration.ofSeconds(30))), name -> null);
+
+    h.produce(List.of(WorkerHarness.notification("r-3b", "held@example.com", "default")));
+
+    ConsumerRecord<String, DeadLetter> record = h.awaitRecords(h.topics.deadLetters(), 1).get(0);
+    DeadLetter letter = record.value();
+    assertThat(letter.getFailureClass()).isEqualTo("EXPIRED");
+    assertThat(letter.getFix()).isEqualTo("the lifetime budget ran out while the mail waited (breaker-open); "
+        + "last: 451 4.3.0 Local error in processing");
+    assertThat(letter.getAttempts()).as("the breaker let no second attempt through").isEqualTo(1);
+    assertThat(letter.getReplyCode()).isEqualTo(451);
+    assertThat(letter.getEnhancedCode()).isEqualTo("4.3.0");
+    assertThat(letter.getReplyText()).isEqualTo("Local error in processing");
+    assertThat(WorkerHarness.header(record, dev.notifier.sender.retry.RetryHeaders.ORIGINAL_TOPIC))
+        .isEqualTo(h.topics.send().name());
+    assertThat(h.smtp.transcripts().stream().flatMap(t -> t.lines().stream())
+        .filter(line -> line.startsWith("C: MAIL")).count()).isEqualTo(1);
+  }
+
+  @Test
   void aServerThatIsDownLosesNothingAndEverythingIsDeliveredWhenItReturns() throws Exception {
     h.smtp = ScriptableSmtpServer.builder().start();
     h.smtp.down();

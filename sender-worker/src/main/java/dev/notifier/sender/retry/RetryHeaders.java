@@ -1,5 +1,6 @@
 package dev.notifier.sender.retry;
 
+import dev.notifier.sender.smtp.SmtpReply;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -8,8 +9,9 @@ import org.apache.kafka.common.header.Headers;
 
 /**
  * The headers a notification carries through the retry and wait tiers: how many attempts failed,
- * when the first failed, when it may be taken from its topic, when a wait ends, why it waits, and where it first came from (the send
- * topic's partition and offset, which its dead letter names). They travel with the record, so any
+ * when the first failed, when it may be taken from its topic, when a wait ends, why it waits, what the last failed
+ * attempt got (the server's reply, the exception's class), and where it first came from (the send topic's partition
+ * and offset, which its dead letter names). They travel with the record, so any
  * worker can pick it up.
  */
 public final class RetryHeaders {
@@ -20,6 +22,14 @@ public final class RetryHeaders {
   public static final String REASON = "notifier.retry.reason";
   /** On a wait tier: when the wait really ends (the record hops to shorter tiers until then). */
   public static final String WAIT_UNTIL = "notifier.retry.wait-until";
+  /**
+   * The last failed attempt's SMTP reply as the server sent it ({@code 451 4.3.0 Local error}), absent when it got
+   * none. It travels on through the wait tiers, so mail that runs out of time while it waits is dead-lettered with
+   * the reply that made it wait.
+   */
+  public static final String LAST_REPLY = "notifier.retry.last-reply";
+  /** The class of the last failed attempt's underlying exception ({@code java.net.SocketTimeoutException}). */
+  public static final String LAST_EXCEPTION = "notifier.retry.last-exception";
   public static final String ORIGINAL_TOPIC = "notifier.original.topic";
   public static final String ORIGINAL_PARTITION = "notifier.original.partition";
   public static final String ORIGINAL_OFFSET = "notifier.original.offset";
@@ -56,14 +66,47 @@ public final class RetryHeaders {
     return value == null ? null : instant(WAIT_UNTIL, value);
   }
 
-  /** Why the record waited last time; null for fresh mail. */
   /** The account of an earlier attempt whose outcome is unknown, or null. */
   public static String unknownOutcomeAccount(Headers headers) {
     return text(headers, UNKNOWN_OUTCOME_ACCOUNT);
   }
 
+  /** Why the record waited last time; null for fresh mail. */
   public static String reason(Headers headers) {
     return text(headers, REASON);
+  }
+
+  /**
+   * The last failed attempt's reply; null for fresh mail, after an attempt the server never answered, or when the
+   * header is not a reply (it only informs a dead letter, so it is not worth failing the delivery for).
+   */
+  public static SmtpReply lastReply(Headers headers) {
+    return SmtpReply.parse(text(headers, LAST_REPLY));
+  }
+
+  /** The last failed attempt's exception class; null for fresh mail. */
+  public static String lastException(Headers headers) {
+    return text(headers, LAST_EXCEPTION);
+  }
+
+  /** Writes what the failed attempt got: {@code reply} (null when none) and its exception's class (null when none). */
+  public static void writeLastFailure(Headers headers, SmtpReply reply, String exceptionClass) {
+    if (reply != null) {
+      headers.add(LAST_REPLY, utf8(reply.toString()));
+    }
+    if (exceptionClass != null) {
+      headers.add(LAST_EXCEPTION, utf8(exceptionClass));
+    }
+  }
+
+  /** Copies the last failed attempt's headers from {@code record} to {@code target}: a wait changes neither. */
+  public static void carryLastFailure(ConsumerRecord<?, ?> record, Headers target) {
+    for (String key : new String[] {LAST_REPLY, LAST_EXCEPTION}) {
+      Header header = record.headers().lastHeader(key);
+      if (header != null) {
+        target.add(key, header.value());
+      }
+    }
   }
 
   /**

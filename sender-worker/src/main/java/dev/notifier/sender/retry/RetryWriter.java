@@ -11,6 +11,7 @@ import dev.notifier.sender.metrics.WorkerMetrics;
 import dev.notifier.sender.outcome.AcknowledgedWrites;
 import dev.notifier.sender.outcome.Statuses;
 import dev.notifier.sender.smtp.DeliveryException;
+import dev.notifier.sender.smtp.SmtpReply;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -107,8 +108,7 @@ public final class RetryWriter {
       case RETRY, ACCOUNT_ERROR -> {
         Optional<Instant> next = backoff.nextAttemptAt(attempts, first, now, random);
         if (next.isPresent()) {
-          retry(d, attempts, first, next.get(), c, describe(e, c), feedback.records(d.notification(), c, e.reply(), now),
-              done);
+          retry(d, attempts, first, next.get(), c, e, feedback.records(d.notification(), c, e.reply(), now), done);
         } else {
           deadEnd.dead(d, expired("the lifetime budget ran out after " + attempts + " attempts; last: "
               + describe(e, c)), e.reply(), e.causeClass(), attempts, first, done);
@@ -140,6 +140,7 @@ public final class RetryWriter {
         .build();
     ProducerRecord<String, Object> retry = record(retryTopics[Math.min(attempts, Topics.RETRY_TIERS)], d, sameAccount);
     RetryHeaders.write(retry.headers(), attempts, first, due, null, "outcome-unknown");
+    RetryHeaders.writeLastFailure(retry.headers(), e.reply(), e.causeClass());
     retry.headers().add(RetryHeaders.UNKNOWN_OUTCOME_ACCOUNT, account.getBytes(StandardCharsets.UTF_8));
     RetryHeaders.carryOrigin(d.record(), retry.headers());
     writes.write(List.of(retry, statuses.unknown(n, account, e.getMessage() + "; sent again on account " + account
@@ -150,20 +151,25 @@ public final class RetryWriter {
    * Held back without an attempt (breaker open, quota used up, backlog full, handed over), or a
    * wait-tier record whose wait is not over: waits in the wait tier of the longest delay not above
    * {@code wait} ({@link Topics#waitTierFor}), taken again after that tier's delay, when it either is
-   * due or hops on to a shorter tier.
+   * due or hops on to a shorter tier. The last failed attempt's reply waits with it; if the lifetime budget runs out
+   * first, the {@link Action#EXPIRED} dead letter carries that reply, as one after a last attempt does.
    */
   public void deferred(Delivery d, String reason, Duration wait, Runnable done) {
     Instant now = clock.instant();
     Instant due = now.plus(wait);
     if (d.firstFailure() != null && backoff.expired(d.firstFailure(), due)) {
-      deadEnd.dead(d, expired("the lifetime budget ran out while the mail waited (" + reason + ")"), null, null,
-          d.failedAttempts(), d.firstFailure(), done);
+      SmtpReply reply = RetryHeaders.lastReply(d.record().headers());
+      String exception = RetryHeaders.lastException(d.record().headers());
+      String last = reply != null ? reply.toString() : exception;
+      deadEnd.dead(d, expired("the lifetime budget ran out while the mail waited (" + reason + ")"
+          + (last == null ? "" : "; last: " + last)), reply, exception, d.failedAttempts(), d.firstFailure(), done);
       return;
     }
     int tier = Topics.waitTierFor(wait);
     ProducerRecord<String, Object> retry = record(waitTopics[tier], d, d.notification());
     RetryHeaders.write(retry.headers(), d.failedAttempts(), d.firstFailure(), now.plus(Topics.WAIT_TIERS.get(tier)),
         due, reason);
+    RetryHeaders.carryLastFailure(d.record(), retry.headers());
     RetryHeaders.carryOrigin(d.record(), retry.headers());
     if (LOG.isDebugEnabled()) {
       LOG.debug("WAIT {} account={} reason={} due={}", d.notification().getNotificationId(),
@@ -180,19 +186,20 @@ public final class RetryWriter {
         "waiting until " + due + " (" + reason + ")", d.failedAttempts())), done);
   }
 
-  private void retry(Delivery d, int attempts, Instant first, Instant due, Classification c, String detail,
+  private void retry(Delivery d, int attempts, Instant first, Instant due, Classification c, DeliveryException e,
       List<ProducerRecord<String, Object>> bounce, Runnable done) {
     String kind = c.kind();
     int tier = Math.min(attempts, Topics.RETRY_TIERS);
     Notification n = d.notification();
     ProducerRecord<String, Object> retry = record(retryTopics[tier], d, n);
     RetryHeaders.write(retry.headers(), attempts, first, due, null, kind);
+    RetryHeaders.writeLastFailure(retry.headers(), e.reply(), e.causeClass());
     RetryHeaders.carryOrigin(d.record(), retry.headers());
     LOG.info("RETRY {} account={} class={} kind={} attempt={} due={}", n.getNotificationId(), n.getAccount(),
         c.action(), kind, attempts, due);
     metrics.account(n.getAccount()).retried(attempts);
     List<ProducerRecord<String, Object>> records = new java.util.ArrayList<>(List.of(retry,
-        statuses.record(n, DeliveryState.RETRYING, kind, detail + "; next attempt at " + due, attempts)));
+        statuses.record(n, DeliveryState.RETRYING, kind, describe(e, c) + "; next attempt at " + due, attempts)));
     records.addAll(bounce);
     writes.write(records, done);
   }

@@ -141,6 +141,68 @@ class RetryWriterTest {
   }
 
   @Test
+  void theLastRepliesWaitWithTheMailAndAnExpiryWhileItWaitsIsDeadLetteredWithThem() {
+    outcomes.retries.failed(fresh(), classify("451 4.3.0 Local error"), failure("451 4.3.0 Local error"),
+        done::incrementAndGet);
+    ProducerRecord<String, Object> retry = single(topics.retry(1).name());
+    assertThat(header(retry, RetryHeaders.LAST_REPLY)).isEqualTo("451 4.3.0 Local error");
+    assertThat(header(retry, RetryHeaders.LAST_EXCEPTION)).isEqualTo(SocketTimeoutException.class.getName());
+
+    // the retry finds the breaker open: it waits, and the wait record carries the reply on
+    outcomes.retries.deferred(delivery(topics.retry(1).name(), retry.headers()), "breaker-open",
+        Duration.ofSeconds(30), done::incrementAndGet);
+    ProducerRecord<String, Object> wait = single(topics.waitTiers().get(Topics.waitTierFor(Duration.ofSeconds(30)))
+        .name());
+    assertThat(header(wait, RetryHeaders.LAST_REPLY)).isEqualTo("451 4.3.0 Local error");
+    assertThat(header(wait, RetryHeaders.LAST_EXCEPTION)).isEqualTo(SocketTimeoutException.class.getName());
+
+    // taken again near the end of its hour, still held back: no time left to wait
+    clock.set(NOW.plus(Duration.ofMinutes(59)));
+    outcomes.retries.deferred(delivery(wait.topic(), wait.headers()), "breaker-open", Duration.ofMinutes(2),
+        done::incrementAndGet);
+
+    assertThat(outcomes.deadLettersWritten()).singleElement().satisfies(letter -> {
+      assertThat(letter.getFailureClass()).isEqualTo("EXPIRED");
+      assertThat(letter.getFix())
+          .isEqualTo("the lifetime budget ran out while the mail waited (breaker-open); last: 451 4.3.0 Local error");
+      assertThat(letter.getReplyCode()).isEqualTo(451);
+      assertThat(letter.getEnhancedCode()).isEqualTo("4.3.0");
+      assertThat(letter.getReplyText()).isEqualTo("Local error");
+      assertThat(letter.getExceptionClass()).isEqualTo(SocketTimeoutException.class.getName());
+      assertThat(letter.getAttempts()).isEqualTo(1);
+    });
+    assertThat(done).hasValue(3);
+  }
+
+  @Test
+  void aNewFailureReplacesTheLastReplyAndAnAttemptWithoutAReplyLeavesOnlyItsException() {
+    Delivery second = delivery(topics.retry(1).name(), withLastReply("451 4.3.0 Local error"));
+
+    outcomes.retries.failed(second, classify("421 4.4.2 Timeout"), failure("421 4.4.2 Timeout"), done::incrementAndGet);
+    ProducerRecord<String, Object> retry = single(topics.retry(2).name());
+    assertThat(retry.headers().headers(RetryHeaders.LAST_REPLY)).as("one reply, the new one").singleElement()
+        .extracting(h -> new String(h.value(), StandardCharsets.UTF_8)).isEqualTo("421 4.4.2 Timeout");
+
+    DeliveryException silent = new DeliveryException("connect", null, "connection refused",
+        new java.net.ConnectException("refused"));
+    outcomes.retries.failed(delivery(topics.retry(1).name(), withLastReply("451 4.3.0 Local error")),
+        ReplyClassifier.defaults().classify(silent), silent, done::incrementAndGet);
+    ProducerRecord<String, Object> noReply = single(topics.retry(2).name(), 1);
+    assertThat(noReply.headers().lastHeader(RetryHeaders.LAST_REPLY)).as("the earlier reply is not this attempt's")
+        .isNull();
+    assertThat(header(noReply, RetryHeaders.LAST_EXCEPTION)).isEqualTo("java.net.ConnectException");
+  }
+
+  @Test
+  void aLastReplyHeaderThatIsNotAReplyReadsAsNone() {
+    RecordHeaders headers = new RecordHeaders();
+    headers.add(RetryHeaders.LAST_REPLY, "not a reply".getBytes(StandardCharsets.UTF_8));
+
+    assertThat(RetryHeaders.lastReply(headers)).isNull();
+    assertThat(RetryHeaders.lastReply(new RecordHeaders())).isNull();
+  }
+
+  @Test
   void deferredAndRetriedMailStaysOnItsSendPartitionsNumberWhateverItsKeyHashesTo() {
     RetryWriter placed = new RetryWriter(topics, new dev.notifier.sender.outcome.AcknowledgedWrites(outcomes.producer,
         outcomes.fatal::add), outcomes.statuses, BackoffPolicy.builder().jitter(0).lifetime(Duration.ofHours(1)).build(),
@@ -163,6 +225,19 @@ class RetryWriterTest {
     List<ProducerRecord<String, Object>> records = outcomes.writtenTo(topic);
     assertThat(records).as("records in %s", topic).hasSize(1);
     return records.get(0);
+  }
+
+  private ProducerRecord<String, Object> single(String topic, int index) {
+    List<ProducerRecord<String, Object>> records = outcomes.writtenTo(topic);
+    assertThat(records).as("records in %s", topic).hasSizeGreaterThan(index);
+    return records.get(index);
+  }
+
+  private Headers withLastReply(String reply) {
+    ProducerRecord<String, Object> earlier = new ProducerRecord<>(topics.retry(1).name(), "key", null);
+    RetryHeaders.write(earlier.headers(), 1, NOW.minusSeconds(5), NOW, null, "server-error");
+    RetryHeaders.writeLastFailure(earlier.headers(), SmtpReply.parse(reply), SocketTimeoutException.class.getName());
+    return earlier.headers();
   }
 
   private DeliveryStatus singleStatus() {
