@@ -26,7 +26,8 @@ import org.apache.kafka.common.TopicPartition;
 /**
  * A broker in its own OS process (restartable on the same ports and data), the topics, and
  * notifier processes (streams apps, workers) started from config files written here. One per test
- * class; every process's output is kept under {@code target/reliability-logs/<class>/}.
+ * class; every process's output is kept under {@code target/reliability-logs/<class>/} ({@code
+ * reliability-logs-angus/} when the suite runs on one transport, {@code -Dnotifier.test.transport=angus}).
  */
 final class ReliabilityCluster implements AutoCloseable {
 
@@ -49,7 +50,10 @@ final class ReliabilityCluster implements AutoCloseable {
 
   ReliabilityCluster(String name) throws IOException {
     this.dir = Files.createTempDirectory("reliability-" + name);
-    this.logs = Path.of("target", "reliability-logs", name);
+    // a run on one transport keeps its logs apart from the default run's (reliability-logs-angus/<class>/)
+    String transport = System.getProperty("notifier.test.transport");
+    this.logs = Path.of("target", transport == null || transport.isBlank() ? "reliability-logs"
+        : "reliability-logs-" + transport.strip(), name);
     Files.createDirectories(logs);
     int[] ports = FreePorts.distinct(2);
     int port = ports[0];
