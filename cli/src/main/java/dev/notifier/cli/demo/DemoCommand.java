@@ -3,6 +3,7 @@ package dev.notifier.cli.demo;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
 import dev.notifier.cli.console.ConsoleServer;
+import dev.notifier.testkit.kafka.RetriedAppendFilter;
 import java.io.PrintStream;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -89,9 +90,6 @@ public final class DemoCommand implements Callable<Integer> {
     context.getLoggerList().stream()
         .filter(logger -> logger.getLevel() != null && !logger.getLevel().isGreaterOrEqual(Level.ERROR))
         .forEach(logger -> logger.setLevel(Level.ERROR));
-    RetriedAppendFilter retried = new RetriedAppendFilter();
-    retried.setContext(context);
-    retried.start();
-    context.addTurboFilter(retried);
+    RetriedAppendFilter.install(context);
   }
 }

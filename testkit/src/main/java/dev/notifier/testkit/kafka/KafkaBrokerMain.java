@@ -1,5 +1,6 @@
 package dev.notifier.testkit.kafka;
 
+import ch.qos.logback.classic.LoggerContext;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -15,6 +16,7 @@ import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.metadata.storage.Formatter;
 import org.apache.kafka.server.common.MetadataVersion;
+import org.slf4j.ILoggerFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,6 +52,7 @@ public final class KafkaBrokerMain {
             throw new IllegalArgumentException("KafkaBrokerMain takes no arguments (" + String.join(" ", args)
                     + "): set the broker's settings as KAFKA_* environment variables, e.g. KAFKA_ADVERTISED_LISTENERS");
         }
+        leaveOutRetriedAppends(LoggerFactory.getILoggerFactory());
         Map<String, String> settings = settings(System.getenv());
         format(settings, System.getenv().getOrDefault("CLUSTER_ID", Uuid.randomUuid().toString()));
         KafkaRaftServer server = new KafkaRaftServer(new KafkaConfig(settings, false), Time.SYSTEM);
@@ -61,6 +64,13 @@ public final class KafkaBrokerMain {
         LOG.info("Kafka node {} ready: listeners {}, advertised {}", settings.get("node.id"), settings.get("listeners"),
                 settings.get("advertised.listeners"));
         server.awaitShutdown();
+    }
+
+    /** Installs {@link RetriedAppendFilter} where the logging is logback's (the image's), so its log shows real errors. */
+    static void leaveOutRetriedAppends(ILoggerFactory logging) {
+        if (logging instanceof LoggerContext context) {
+            RetriedAppendFilter.install(context);
+        }
     }
 
     /** The broker's settings: {@link #DEFAULTS}, then every {@code KAFKA_*} variable of {@code env}. */
