@@ -101,12 +101,7 @@ public final class RetryHeaders {
 
   /** Copies the last failed attempt's headers from {@code record} to {@code target}: a wait changes neither. */
   public static void carryLastFailure(ConsumerRecord<?, ?> record, Headers target) {
-    for (String key : new String[] {LAST_REPLY, LAST_EXCEPTION}) {
-      Header header = record.headers().lastHeader(key);
-      if (header != null) {
-        target.add(key, header.value());
-      }
-    }
+    copy(record.headers(), target, LAST_REPLY, LAST_EXCEPTION);
   }
 
   /**
@@ -133,17 +128,22 @@ public final class RetryHeaders {
       target.add(UNKNOWN_OUTCOME_ACCOUNT, unknown.value());
     }
     if (record.headers().lastHeader(ORIGINAL_TOPIC) != null) {
-      for (String key : new String[] {ORIGINAL_TOPIC, ORIGINAL_PARTITION, ORIGINAL_OFFSET}) {
-        Header header = record.headers().lastHeader(key);
-        if (header != null) {
-          target.add(key, header.value());
-        }
-      }
+      copy(record.headers(), target, ORIGINAL_TOPIC, ORIGINAL_PARTITION, ORIGINAL_OFFSET);
       return;
     }
     target.add(ORIGINAL_TOPIC, utf8(record.topic()));
     target.add(ORIGINAL_PARTITION, utf8(String.valueOf(record.partition())));
     target.add(ORIGINAL_OFFSET, utf8(String.valueOf(record.offset())));
+  }
+
+  /** Adds to {@code target} the last value {@code source} has of each of {@code keys}, skipping those it lacks. */
+  private static void copy(Headers source, Headers target, String... keys) {
+    for (String key : keys) {
+      Header header = source.lastHeader(key);
+      if (header != null) {
+        target.add(key, header.value());
+      }
+    }
   }
 
   private static Instant instant(String key, String value) {
