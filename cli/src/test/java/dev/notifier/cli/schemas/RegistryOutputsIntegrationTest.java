@@ -13,6 +13,7 @@ import dev.notifier.cli.console.ConsoleSettings;
 import dev.notifier.cli.console.ConsoleUser;
 import dev.notifier.cli.console.Passwords;
 import dev.notifier.cli.ops.OpsTestSupport;
+import dev.notifier.cli.ops.TopicReader;
 import dev.notifier.cli.publish.Publisher;
 import dev.notifier.cli.publish.RecordKind;
 import dev.notifier.schemas.PortableSchema;
@@ -55,19 +56,15 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Deserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.avro.Schema;
 import org.junit.jupiter.api.AfterAll;
@@ -522,19 +519,11 @@ class RegistryOutputsIntegrationTest {
     read(TOPICS.status().name(), each);
   }
 
+  /** Every committed record of {@code topic} up to its end when called, as `notifier dlt` and `status` read it. */
   private void read(String topic, java.util.function.BiConsumer<String, byte[]> each) {
     Properties props = new Properties();
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-    props.put(ConsumerConfig.GROUP_ID_CONFIG, "registry-outputs-" + UUID.randomUUID());
-    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
-        new ByteArrayDeserializer())) {
-      consumer.subscribe(List.of(topic));
-      for (int i = 0; i < 10; i++) {
-        consumer.poll(Duration.ofMillis(300)).forEach(r -> each.accept(r.key(), r.value()));
-      }
-    }
+    new TopicReader(props, Duration.ofSeconds(30), Clock.systemUTC()).read(topic, r -> each.accept(r.key(), r.value()));
   }
 
   private static boolean pythonRegistryClientWorks() throws InterruptedException {
