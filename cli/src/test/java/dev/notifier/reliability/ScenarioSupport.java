@@ -71,6 +71,20 @@ final class ScenarioSupport {
     return file;
   }
 
+  /**
+   * The config file {@code file} with another breaker {@code openFor}: {@link ReliabilityCluster#config} fixes
+   * {@code worker.breaker.openFor} at PT1S, so the file is rewritten at that one key.
+   */
+  static Path withBreakerOpenFor(Path file, Duration openFor) throws IOException {
+    String yaml = Files.readString(file, StandardCharsets.UTF_8);
+    String changed = yaml.replace("openFor: PT1S", "openFor: " + openFor);
+    if (changed.equals(yaml)) {
+      throw new IllegalStateException("the harness config no longer has 'openFor: PT1S'; update ScenarioSupport");
+    }
+    Files.writeString(file, changed, StandardCharsets.UTF_8);
+    return file;
+  }
+
   /** The process's log since its last start (log files are appended to across runs and restarts). */
   static String log(ManagedProcess process) {
     try {
