@@ -513,14 +513,29 @@ final class LatencyScenario {
         nanos / 1e9, (double) (pipeline.jitNanos() - jit) / nanos);
   }
 
-  /** {@link #WARM_UP_STEADY} of events at half of {@code max}, waited for at the server (at most 30 s). */
+  /**
+   * {@link #WARM_UP_STEADY} of events at half of {@code max}, waited for at the server (at most 30 s), as a measured
+   * run goes: events stamped as its are (so the topology renders subjects of the same shape), the send topic watched
+   * and the collector's pauses recorded, so no code of the measurement first runs, and compiles, in the first
+   * measured run. In four of the five sets of runs before this (6 December, at 50 ms) the first measured run, the
+   * product's defaults', had the slowest p99 of its configuration (157, 220, 175 and 164 ms, 24 to 71 ms over the
+   * slower of the other two).
+   */
   private void warmSteady(KafkaProducer<String, byte[]> upstream, Topics topics, ScriptableSmtpServer smtp, double max,
-      String run) {
+      String run) throws InterruptedException {
     double eventsPerSecond = halfLoad(max);
     int events = (int) Math.ceil(eventsPerSecond * WARM_UP_STEADY.toMillis() / 1000);
-    produce(upstream, topics, events, eventsPerSecond, run);
-    smtp.awaitMessages(events * BenchKafka.GROUP_SIZE, Duration.ofSeconds(30));
+    try (SendTopicWatch watch = new SendTopicWatch(kafka, topics, i -> true);
+        GcPauses gc = GcPauses.record()) {
+      produce(upstream, topics, events, eventsPerSecond, MEASURED + "-" + run);
+      smtp.awaitMessages(events * BenchKafka.GROUP_SIZE, Duration.ofSeconds(30));
+      BenchMain.log("latency: %s: %d visible in the send topic, the collector paused %d times", run,
+          watch.timed().size(), gc.pauses().size());
+    }
   }
+
+  /** The name of a measured run's events, and the first part of a warm-up's that is stamped as they are. */
+  private static final String MEASURED = "lat";
 
   /** How long each warm-up round runs at half the maximum it measured. */
   static final Duration WARM_UP_STEADY = Duration.ofSeconds(5);
@@ -586,7 +601,7 @@ final class LatencyScenario {
     try (SendTopicWatch watch = new SendTopicWatch(kafka, topics, i -> i >= warmup);
         GcPauses gc = GcPauses.record()) {
       MachineCpu.Window window = MachineCpu.open();
-      produce(upstream, topics, events, eventsPerSecond, "lat");
+      produce(upstream, topics, events, eventsPerSecond, MEASURED);
       try {
         smtp.awaitMessages(events * BenchKafka.GROUP_SIZE, Duration.ofSeconds(30));
       } catch (IllegalStateException notAll) {
@@ -659,7 +674,7 @@ final class LatencyScenario {
         LockSupport.parkNanos(wait);
       }
       long intended = originMicros + offset / 1000;
-      String title = run.equals("lat") ? "i:" + i + " lat:" + micros(Instant.now()) + " int:" + intended
+      String title = run.startsWith(MEASURED) ? "i:" + i + " lat:" + micros(Instant.now()) + " int:" + intended
           : "probe " + i;
       producer.send(new ProducerRecord<>(topics.events().name(), run + "-" + i, BenchKafka.event(run, i, title)));
     }
@@ -743,7 +758,8 @@ final class LatencyScenario {
         + " s at half the rate it measured) until the JIT compilers" + (deployed ? " of the three JVMs together" : "")
         + " used less than " + TopologyScenario.JIT_QUIET_CORES + " of a core over one (at most about "
         + WARM_UP_CAP.toSeconds() + " s), and one unreported run of each configuration (two backlogs, then "
-        + WARM_UP_STEADY.toSeconds() + " s at half the maximum), each configuration ran " + config.repetitions()
+        + WARM_UP_STEADY.toSeconds() + " s at half the maximum; every steady part stamped, watched in the send topic "
+        + "and its collector's pauses recorded, as a measured run is), each configuration ran " + config.repetitions()
         + " times, each round in another order (A B C, B C A, C A B); a row gives the median of its runs' maxima "
         + "and loads, and each percentile the median of its runs'. Each run's maximum and corrected p99, in the "
         + "order they ran: "
