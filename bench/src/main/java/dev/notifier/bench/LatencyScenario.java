@@ -598,6 +598,7 @@ final class LatencyScenario {
     List<ReceivedMessage> got;
     List<GcPauses.Pause> pauses;
     List<LatencyTail.Timed> visibleTimed;
+    settle();
     try (SendTopicWatch watch = new SendTopicWatch(kafka, topics, i -> i >= warmup);
         GcPauses gc = GcPauses.record()) {
       MachineCpu.Window window = MachineCpu.open();
@@ -614,7 +615,23 @@ final class LatencyScenario {
       visibleTimed = watch.timed();
       pauses = gc.pauses();
     }
+    BenchMain.log("latency: %s: the collector's pauses by cause: %s", name, pauses.stream().collect(
+        java.util.stream.Collectors.groupingBy(GcPauses.Pause::collection, java.util.TreeMap::new,
+            java.util.stream.Collectors.counting())));
     return measure(name, got, events, warmup, eventsPerSecond, max, steady, visible, visibleTimed, pauses);
+  }
+
+  /**
+   * A full collection of the bench's JVM before each measured window, so every run starts from the same heap: what
+   * the pipelines before it left in the old generation (their clients, stores and servers, the mail their SMTP
+   * servers kept) is collected now, not by mixed collections within the window. The first measured run, after
+   * minutes of warm-up pipelines, had the slowest p99 of its configuration in six of seven sets of runs at 50 ms; in
+   * the seventh ({@code latency-warm-watched-2}) the collector paused 83 times (813 ms) in its window, in the
+   * defaults' later run 15 times (496 ms).
+   */
+  private static void settle() throws InterruptedException {
+    System.gc();
+    Thread.sleep(500);
   }
 
   /** Events a second that make half of {@code maxNotificationsPerSecond}: the load every run measures at. */
@@ -760,7 +777,8 @@ final class LatencyScenario {
         + WARM_UP_CAP.toSeconds() + " s), and one unreported run of each configuration (two backlogs, then "
         + WARM_UP_STEADY.toSeconds() + " s at half the maximum; every steady part stamped, watched in the send topic "
         + "and its collector's pauses recorded, as a measured run is), each configuration ran " + config.repetitions()
-        + " times, each round in another order (A B C, B C A, C A B); a row gives the median of its runs' maxima "
+        + " times, each round in another order (A B C, B C A, C A B), each run's window after a full collection of the "
+        + "bench's JVM; a row gives the median of its runs' maxima "
         + "and loads, and each percentile the median of its runs'. Each run's maximum and corrected p99, in the "
         + "order they ran: "
         + String.join("; ", results.stream().map(r -> r.config() + ": " + String.join(", ", r.runs().stream()
