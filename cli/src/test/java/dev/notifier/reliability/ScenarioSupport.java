@@ -61,14 +61,7 @@ final class ScenarioSupport {
    * {@code worker.retry.lifetime} at PT10M, so the written file is rewritten at that one key.
    */
   static Path config(ReliabilityCluster cluster, String name, String accounts, Duration lifetime) throws IOException {
-    Path file = cluster.config(name, accounts, null);
-    String yaml = Files.readString(file, StandardCharsets.UTF_8);
-    String changed = yaml.replace("lifetime: PT10M", "lifetime: " + lifetime);
-    if (changed.equals(yaml)) {
-      throw new IllegalStateException("the harness config no longer has 'lifetime: PT10M'; update ScenarioSupport");
-    }
-    Files.writeString(file, changed, StandardCharsets.UTF_8);
-    return file;
+    return rewrite(cluster.config(name, accounts, null), "lifetime: PT10M", "lifetime: " + lifetime);
   }
 
   /**
@@ -76,10 +69,15 @@ final class ScenarioSupport {
    * {@code worker.breaker.openFor} at PT1S, so the file is rewritten at that one key.
    */
   static Path withBreakerOpenFor(Path file, Duration openFor) throws IOException {
+    return rewrite(file, "openFor: PT1S", "openFor: " + openFor);
+  }
+
+  /** {@code file} with its line {@code harness} (as {@link ReliabilityCluster#config} writes it) made {@code wanted}. */
+  private static Path rewrite(Path file, String harness, String wanted) throws IOException {
     String yaml = Files.readString(file, StandardCharsets.UTF_8);
-    String changed = yaml.replace("openFor: PT1S", "openFor: " + openFor);
+    String changed = yaml.replace(harness, wanted);
     if (changed.equals(yaml)) {
-      throw new IllegalStateException("the harness config no longer has 'openFor: PT1S'; update ScenarioSupport");
+      throw new IllegalStateException("the harness config no longer has '" + harness + "'; update ScenarioSupport");
     }
     Files.writeString(file, changed, StandardCharsets.UTF_8);
     return file;
