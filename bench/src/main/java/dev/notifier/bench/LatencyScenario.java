@@ -15,11 +15,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
+import java.util.TreeMap;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.HdrHistogram.Histogram;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -519,7 +521,8 @@ final class LatencyScenario {
    * and the collector's pauses recorded, so no code of the measurement first runs, and compiles, in the first
    * measured run. In four of the five sets of runs before this (6 December, at 50 ms) the first measured run, the
    * product's defaults', had the slowest p99 of its configuration (157, 220, 175 and 164 ms, 24 to 71 ms over the
-   * slower of the other two).
+   * slower of the other two). That alone did not even the first run out; the full collection before each measured
+   * window ({@link #settle()}) did.
    */
   private void warmSteady(KafkaProducer<String, byte[]> upstream, Topics topics, ScriptableSmtpServer smtp, double max,
       String run) throws InterruptedException {
@@ -616,8 +619,7 @@ final class LatencyScenario {
       pauses = gc.pauses();
     }
     BenchMain.log("latency: %s: the collector's pauses by cause: %s", name, pauses.stream().collect(
-        java.util.stream.Collectors.groupingBy(GcPauses.Pause::collection, java.util.TreeMap::new,
-            java.util.stream.Collectors.counting())));
+        Collectors.groupingBy(GcPauses.Pause::collection, TreeMap::new, Collectors.counting())));
     return measure(name, got, events, warmup, eventsPerSecond, max, steady, visible, visibleTimed, pauses);
   }
 

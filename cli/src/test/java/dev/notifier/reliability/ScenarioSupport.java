@@ -72,7 +72,10 @@ final class ScenarioSupport {
     return rewrite(file, "openFor: PT1S", "openFor: " + openFor);
   }
 
-  /** {@code file} with its line {@code harness} (as {@link ReliabilityCluster#config} writes it) made {@code wanted}. */
+  /**
+   * {@code file} with its text {@code harness} (as {@link ReliabilityCluster#config} writes it) made {@code wanted};
+   * fails if the harness no longer writes it.
+   */
   private static Path rewrite(Path file, String harness, String wanted) throws IOException {
     String yaml = Files.readString(file, StandardCharsets.UTF_8);
     String changed = yaml.replace(harness, wanted);

@@ -519,7 +519,10 @@ class RegistryOutputsIntegrationTest {
     read(TOPICS.status().name(), each);
   }
 
-  /** Every committed record of {@code topic} up to its end when called, as `notifier dlt` and `status` read it. */
+  /**
+   * Every committed record of {@code topic} up to its end when called, as {@code notifier dlt} and {@code notifier
+   * status} read it.
+   */
   private void read(String topic, java.util.function.BiConsumer<String, byte[]> each) {
     Properties props = new Properties();
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
