@@ -30,7 +30,7 @@ import org.testcontainers.utility.DockerImageName;
 final class ContainerEngine {
 
   static final String IMAGE = System.getProperty("image.name", "notifier:0.1.0-SNAPSHOT");
-  static final String KAFKA_IMAGE = System.getProperty("kafka.image.name", "notifier-kafka:4.3.1");
+  static final String KAFKA_IMAGE = System.getProperty("kafka.image.name", "notifier-kafka:4.4.0");
   /** The launcher and class path of the images (Jib's), for the testkit's mains run from the notifier image. */
   static final List<String> JAVA = List.of("/opt/java/bin/java", "-cp", "@/app/jib-classpath-file");
   static final long MIB = 1024L * 1024;

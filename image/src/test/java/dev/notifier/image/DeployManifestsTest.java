@@ -73,7 +73,7 @@ class DeployManifestsTest {
   static final String IMAGE = System.getProperty("image.name", "notifier:0.1.0-SNAPSHOT");
   /** The broker image the build makes beside it (image/pom.xml kafka.image.name). */
   static final String KAFKA_IMAGE = System.getProperty("kafka.image.name",
-      "notifier-kafka:" + System.getProperty("kafka.version", "4.3.1"));
+      "notifier-kafka:" + System.getProperty("kafka.version", "4.4.0"));
   static final String CONFIG_DIR = Path.of(Management.CONFIG_PATH).getParent().toString();
   static final String CONFIG_KEY = Path.of(Management.CONFIG_PATH).getFileName().toString();
 

@@ -3,7 +3,7 @@ package dev.notifier.testkit.kafka;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import org.apache.kafka.common.utils.Exit;
+import org.apache.kafka.common.utils.internals.Exit;
 
 /**
  * Keeps a fatal fault of an in-JVM broker from ending the JVM it shares with the tests.

@@ -178,6 +178,9 @@ public final class EmbeddedKafka implements AutoCloseable {
         server = null;
         List<String> faults = BrokerExitGuard.since(faultMark);
         try {
+            if (!faults.isEmpty()) {
+                FaultedBrokerShutdown.shutDownBroker(running);
+            }
             running.shutdown();
             running.awaitShutdown();
         } finally {
