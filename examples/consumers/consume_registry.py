@@ -13,12 +13,15 @@ the workers' own and stay in Avro single-object encoding.
   python3 consume_registry.py ... --topic notifier.send.dlt
   python3 consume_registry.py ... --topic notifier.send
 
-Prints one line per record, from the beginning of the topic, until --idle seconds pass without one:
+Prints one line per record, from the beginning of the topic, until --idle seconds pass without one once
+the consumer has its partitions (a group's first join can take seconds: the broker's
+group.initial.rebalance.delay.ms is 3 s by default, and that wait does not count as idle):
   <key> state=<state> event=<eventId> reason=<reason>                 (a status)
   <key> class=<failureClass> kind=<kind> code=<replyCode> to=<recipient> event=<eventId>   (a dead letter)
   <key> to=<recipient> template=<template> account=<account> event=<eventId>          (a notification)
 A record not in the registry's wire format (written by a part of the notifier that writes Avro
-single-object encoding) is printed as "<key> not-registry-format". Exits 0.
+single-object encoding) is printed as "<key> not-registry-format". Exits 0; exits 1 naming the broker when
+the group has not been given the topic's partitions within --join-timeout seconds (60).
 """
 import argparse
 import time
@@ -49,6 +52,7 @@ def main():
     p.add_argument("--registry", required=True)
     p.add_argument("--topic", default="notifier.status")
     p.add_argument("--idle", type=float, default=5.0)
+    p.add_argument("--join-timeout", type=float, default=60.0)
     a = p.parse_args()
     deserialize = AvroDeserializer(SchemaRegistryClient({"url": a.registry}))
     consumer = Consumer({
@@ -57,11 +61,21 @@ def main():
         # the ledger is written in transactions: read what committed
         "isolation.level": "read_committed",
     })
-    consumer.subscribe([a.topic])
-    last = time.monotonic()
+    assigned = []
+
+    def on_assign(c, partitions):
+        assigned.append(time.monotonic())
+
+    consumer.subscribe([a.topic], on_assign=on_assign)
+    started, last = time.monotonic(), None
     try:
-        while time.monotonic() - last < a.idle:
-            msg = consumer.poll(0.5)
+        while last is None or time.monotonic() - last < a.idle:
+            msg = consumer.poll(0.2)
+            if last is None and assigned:
+                last = assigned[0]
+            if last is None and time.monotonic() - started > a.join_timeout:
+                raise SystemExit("no partitions of %s were assigned within %.0f s (--join-timeout): is the broker at %s"
+                                 " reachable?" % (a.topic, a.join_timeout, a.bootstrap_server))
             if msg is None:
                 continue
             if msg.error():

@@ -91,6 +91,7 @@ class RegistryOutputsIntegrationTest {
   private static final Topics TOPICS = Topics.standard();
   private static final String DLT_SUBJECT = "notifier.send.dlt-value";
   private static final String SEND_SUBJECT = "notifier.send-value";
+  private static final int JOIN_DELAY_MS = 2_000;
 
   private EmbeddedKafka kafka;
   private Registry registry;
@@ -108,7 +109,10 @@ class RegistryOutputsIntegrationTest {
   void start() throws Exception {
     // Step 1: a cluster, a registry holding the status, dead-letter and notification schemas under
     // notifier.status-value, notifier.send.dlt-value and notifier.send-value, the topology
-    kafka = EmbeddedKafka.builder().partitions(3).start();
+    // a group's first join waits as a production broker's does (3 s by default; testkit's brokers wait none), longer
+    // than the Python readers' --idle 1: their idle clock starts when they have their partitions, not before
+    kafka = EmbeddedKafka.builder().partitions(3)
+        .brokerProperty("group.initial.rebalance.delay.ms", String.valueOf(JOIN_DELAY_MS)).start();
     kafka.createTopics(TopicLayout.of(3).newTopics(TOPICS));
     registry = startRegistry();
     registry.register("notifier.status-value", PortableSchema.json(DeliveryStatus.getClassSchema()));
@@ -215,7 +219,7 @@ class RegistryOutputsIntegrationTest {
     requirePythonRegistryClient();
 
     String out = exec("/usr/bin/python3", EXAMPLES.resolve("consume_registry.py").toString(), "--bootstrap-server",
-        kafka.bootstrapServers(), "--registry", registry.url(), "--topic", TOPICS.send().name(), "--idle", "3");
+        kafka.bootstrapServers(), "--registry", registry.url(), "--topic", TOPICS.send().name(), "--idle", "1");
 
     assertThat(out).contains("to=alice@example.com template=bug account=default event=out-1")
         .contains("to=gone@example.org template=bug account=default event=out-3")
@@ -263,7 +267,7 @@ class RegistryOutputsIntegrationTest {
     requirePythonRegistryClient();
 
     String out = exec("/usr/bin/python3", EXAMPLES.resolve("consume_registry.py").toString(), "--bootstrap-server",
-        kafka.bootstrapServers(), "--registry", registry.url(), "--topic", TOPICS.deadLetters().name(), "--idle", "3");
+        kafka.bootstrapServers(), "--registry", registry.url(), "--topic", TOPICS.deadLetters().name(), "--idle", "1");
 
     assertThat(out).contains("class=DEAD_RECIPIENT kind=mailbox-unknown code=550 to=gone@example.org event=out-3")
         .doesNotContain("not-registry-format");
@@ -481,7 +485,7 @@ class RegistryOutputsIntegrationTest {
   private String statusLines() {
     try {
       return exec("/usr/bin/python3", EXAMPLES.resolve("consume_registry.py").toString(), "--bootstrap-server",
-          kafka.bootstrapServers(), "--registry", registry.url(), "--idle", "3");
+          kafka.bootstrapServers(), "--registry", registry.url(), "--idle", "1");
     } catch (IOException | InterruptedException e) {
       throw new IllegalStateException(e);
     }
