@@ -30,6 +30,7 @@ import dev.notifier.streams.StreamsApp;
 import dev.notifier.streams.StreamsSettings;
 import dev.notifier.streams.route.AccountRouter;
 import dev.notifier.testkit.Await;
+import dev.notifier.testkit.Resources;
 import dev.notifier.testkit.kafka.EmbeddedKafka;
 import dev.notifier.testkit.smtp.ReceivedMessage;
 import dev.notifier.testkit.smtp.ScriptableSmtpServer;
@@ -203,20 +204,9 @@ class ConsoleBrowserIntegrationTest {
 
   @AfterAll
   static void stopEverything() {
-    for (AutoCloseable c : new AutoCloseable[] {vera == null ? null : vera::quit, rita == null ? null : rita::quit,
+    Resources.closeInOrder(vera == null ? null : vera::quit, rita == null ? null : rita::quit,
         phone == null ? null : phone::quit, console, worker, app, management, metrics, smtp, kafka,
-        tracker == null ? null : () -> tracker.stop(0)}) {
-      try {
-        if (c != null) {
-          c.close();
-        }
-      } catch (Exception e) {
-        // closing the rest matters more
-      }
-    }
-    if (pool != null) {
-      pool.shutdownNow();
-    }
+        tracker == null ? null : () -> tracker.stop(0), Resources.stopping(pool));
   }
 
   @Test

@@ -20,6 +20,7 @@ import dev.notifier.streams.StreamsApp;
 import dev.notifier.streams.StreamsSettings;
 import dev.notifier.streams.route.AccountRouter;
 import dev.notifier.testkit.Await;
+import dev.notifier.testkit.Resources;
 import dev.notifier.testkit.kafka.EmbeddedKafka;
 import dev.notifier.testkit.registry.Registry;
 import dev.notifier.testkit.registry.SchemaRegistryServer;
@@ -115,18 +116,7 @@ class RegistryInteropIntegrationTest {
 
   @AfterAll
   void stop() {
-    for (AutoCloseable c : new AutoCloseable[] {worker, app, registry, smtp, kafka}) {
-      try {
-        if (c != null) {
-          c.close();
-        }
-      } catch (Exception e) {
-        // the rest still closes
-      }
-    }
-    if (pool != null) {
-      pool.shutdownNow();
-    }
+    Resources.closeInOrder(worker, app, registry, smtp, kafka, Resources.stopping(pool));
   }
 
   @Test
