@@ -3,14 +3,16 @@ package dev.notifier.bench;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
+import org.knowm.xchart.ChartEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
@@ -42,7 +44,9 @@ public final class Charts {
   private static Chart chart(String file, org.knowm.xchart.internal.chartpart.Chart<?, ?> chart) {
     return dir -> {
       Path out = dir.resolve(file);
-      BitmapEncoder.saveBitmap(chart, out.toString(), BitmapEncoder.BitmapFormat.PNG);
+      try (OutputStream png = Files.newOutputStream(out)) {
+        ChartEncoder.saveChart(chart, png, "png");
+      }
       return out;
     };
   }

@@ -131,7 +131,7 @@ class DeployManifestsTest {
         }
       }
     }
-    deploy.single("compose.yaml").path("services").fields().forEachRemaining(e -> {
+    deploy.single("compose.yaml").path("services").properties().forEach(e -> {
       if (runsNotifierCommand(e.getValue())) {
         assertThat(commands).as("compose service " + e.getKey() + " runs a notifier command")
             .contains(texts(e.getValue().path("command")).get(0));
@@ -356,7 +356,7 @@ class DeployManifestsTest {
     // no health check (the broker image has no shell, podman-compose waits for none): topics create --timeout waits
     assertThat(topics.path("depends_on").path("kafka").path("condition").asText()).isEqualTo("service_started");
     assertThat(topics.path("restart").asText()).as("one-shot").isEqualTo("no");
-    services.fields().forEachRemaining(e -> {
+    services.properties().forEach(e -> {
       if (runsNotifierCommand(e.getValue()) && !e.getKey().equals("topics")) {
         assertThat(startsAfterTopics(services, e.getKey())).as("compose service " + e.getKey()
             + " starts once topics completed successfully (directly or through a service it waits for)").isTrue();
@@ -418,7 +418,7 @@ class DeployManifestsTest {
   void composeRunsTheJibImageWithTheMountedConfig() {
     JsonNode services = deploy.single("compose.yaml").path("services");
     List<String> notifierServices = new ArrayList<>();
-    services.fields().forEachRemaining(e -> {
+    services.properties().forEach(e -> {
       if (runsNotifierCommand(e.getValue())) {
         notifierServices.add(e.getKey());
         assertThat(texts(e.getValue().path("command"))).as(e.getKey() + " command").contains("--config")
@@ -483,7 +483,7 @@ class DeployManifestsTest {
       assertThat(job.toString()).as("relabelling names no metric").doesNotContain("__name__");
     }
     Set<String> notifierServices = new HashSet<>();
-    deploy.single("compose.yaml").path("services").fields().forEachRemaining(e -> {
+    deploy.single("compose.yaml").path("services").properties().forEach(e -> {
       if (runsNotifierCommand(e.getValue()) && !e.getValue().path("restart").asText().equals("no")) {
         notifierServices.add(e.getKey());
       }
@@ -638,7 +638,7 @@ class DeployManifestsTest {
 
   private static Map<String, String> strings(JsonNode object) {
     Map<String, String> map = new HashMap<>();
-    object.fields().forEachRemaining(e -> map.put(e.getKey(), e.getValue().asText()));
+    object.properties().forEach(e -> map.put(e.getKey(), e.getValue().asText()));
     return map;
   }
 

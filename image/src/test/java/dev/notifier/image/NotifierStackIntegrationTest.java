@@ -191,7 +191,7 @@ class NotifierStackIntegrationTest {
 
   private static Map<String, String> environment(JsonNode service) {
     Map<String, String> env = new HashMap<>();
-    service.path("environment").fields().forEachRemaining(e -> env.put(e.getKey(), e.getValue().asText()));
+    service.path("environment").properties().forEach(e -> env.put(e.getKey(), e.getValue().asText()));
     return env;
   }
 

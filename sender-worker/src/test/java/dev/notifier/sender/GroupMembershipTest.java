@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -65,6 +66,6 @@ class GroupMembershipTest {
     all.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:9");
     all.put(ConsumerConfig.GROUP_ID_CONFIG, "senders");
     assertThatCode(() -> new KafkaConsumer<>(all, new StringDeserializer(), new ByteArrayDeserializer())
-        .close(Duration.ZERO)).doesNotThrowAnyException();
+        .close(CloseOptions.timeout(Duration.ZERO))).doesNotThrowAnyException();
   }
 }

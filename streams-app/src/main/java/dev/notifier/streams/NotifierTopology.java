@@ -241,7 +241,7 @@ public final class NotifierTopology {
     RecipientPolicy policy = new RecipientPolicy();
 
     KStream<String, Candidate> groupCandidates = events.flatMap(expander::groups, Named.as("group-parties"))
-        .leftJoin(groups, (groupId, c) -> groupId, (groupId, c, g) -> new GroupExpansion(c, g),
+        .leftJoin(groups, (groupId, c) -> groupId, (groupId, mappedGroupId, c, g) -> new GroupExpansion(c, g),
             Named.as("group-lookup"))
         .flatMap((groupId, expansion) -> expansion.members(groupId, policy), Named.as("group-members"));
     KStream<String, Candidate> unknownGroups = groupCandidates.filter((k, c) -> c.getSkipReason() != null,
@@ -251,7 +251,7 @@ public final class NotifierTopology {
 
     KStream<String, Candidate> fromDirectory = events.flatMap(expander::users, Named.as("user-parties"))
         .merge(members, Named.as("users-and-members"))
-        .leftJoin(users, (userId, c) -> userId, (userId, c, user) -> policy.resolve(c, user), Named.as("user-lookup"));
+        .leftJoin(users, (userId, c) -> userId, (userId, mappedUserId, c, user) -> policy.resolve(c, user), Named.as("user-lookup"));
     KStream<String, Candidate> direct = events.flatMap(expander::direct, Named.as("direct-parties"))
         .mapValues(policy::resolveDirect, Named.as("direct-resolve"));
     return fromDirectory.merge(direct, Named.as("all-candidates")).merge(unknownGroups, Named.as("with-unknown"));

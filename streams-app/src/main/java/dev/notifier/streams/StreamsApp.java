@@ -135,7 +135,8 @@ public final class StreamsApp implements AutoCloseable {
     // an invalid event is forwarded to the invalid topic as received, however large the events topic let it be;
     // at the default 1 MiB an oversized event failed that write and stopped the app on every restart
     props.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), MAX_FORWARDED_RECORD_BYTES);
-    // the directory's global thread handles processing errors as the stream threads do (Kafka 5's default)
+    // the directory's global thread handles processing errors as the stream threads do (Kafka 5's default; KIP-1270's
+    // switch is deprecated from birth and goes when that becomes the only behaviour: the build's one deprecation warning)
     props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
     // a notification reaches the workers when its transaction commits: the interval bounds its wait here
     props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, settings.commitInterval().toMillis());

@@ -4,7 +4,7 @@ import ch.qos.logback.core.spi.ContextAwareBase;
 import ch.qos.logback.core.spi.LifeCycle;
 import ch.qos.logback.core.status.Status;
 import ch.qos.logback.core.status.StatusListener;
-import ch.qos.logback.core.util.StatusPrinter;
+import ch.qos.logback.core.util.StatusPrinter2;
 
 /**
  * Logback's own status messages, as logback.xml's status listener: its warnings and errors (a
@@ -21,7 +21,7 @@ public final class LogbackProblems extends ContextAwareBase implements StatusLis
   public void addStatusEvent(Status status) {
     if (started && status.getEffectiveLevel() >= Status.WARN) {
       StringBuilder line = new StringBuilder();
-      StatusPrinter.buildStr(line, "", status);
+      new StatusPrinter2().buildStr(line, "", status);
       System.err.print(line);
     }
   }

@@ -119,7 +119,7 @@ public final class JsonRecords {
     if (!node.isObject()) {
       throw new InvalidRecordException("wrong-type", "field 'attributes' must be an object of strings");
     }
-    node.fields().forEachRemaining(e -> attributes.put(e.getKey(), e.getValue().asText()));
+    node.properties().forEach(e -> attributes.put(e.getKey(), e.getValue().asText()));
     return attributes;
   }
 

@@ -106,7 +106,7 @@ final class UserPreferences {
     if (!node.isObject()) {
       throw wrong("preferences.digests", "an object of template id or event-type glob -> " + DIGEST_CHOICES);
     }
-    node.fields().forEachRemaining(e -> {
+    node.properties().forEach(e -> {
       String choice = e.getValue().asText().strip().toLowerCase(Locale.ROOT);
       if (!DIGEST_CHOICES.contains(choice)) {
         throw wrong("preferences.digests." + e.getKey(), "one of " + DIGEST_CHOICES + ", not '"

@@ -86,7 +86,7 @@ public final class PolicyReader {
     Map<Priority, Duration> expires = new EnumMap<>(PolicyDefaults.BUILT_IN.expiresAfter());
     JsonNode exp = node.get("expiresAfter");
     if (exp != null && values.mapping("defaults.expiresAfter", exp, PRIORITIES)) {
-      exp.fields().forEachRemaining(e -> {
+      exp.properties().forEach(e -> {
         Duration d = values.duration("defaults.expiresAfter." + e.getKey(), e.getValue());
         if (d != null && PRIORITIES.contains(e.getKey())) {
           expires.put(Priority.valueOf(e.getKey().toUpperCase(Locale.ROOT)), d);
@@ -96,7 +96,7 @@ public final class PolicyReader {
     Map<String, RecipientSettings> teams = new HashMap<>();
     JsonNode teamNode = node.get("teams");
     if (teamNode != null && values.mapping("defaults.teams", teamNode, null)) {
-      teamNode.fields().forEachRemaining(e -> teams.put(e.getKey(),
+      teamNode.properties().forEach(e -> teams.put(e.getKey(),
           recipient("defaults.teams." + e.getKey(), e.getValue())));
     }
     return new PolicyDefaults(expires, recipient("defaults.recipient", node.get("recipient"))
