@@ -61,18 +61,17 @@ def main():
         # the ledger is written in transactions: read what committed
         "isolation.level": "read_committed",
     })
-    assigned = []
+    started, last = time.monotonic(), None
 
     def on_assign(c, partitions):
-        assigned.append(time.monotonic())
+        nonlocal last
+        if last is None:
+            last = time.monotonic()
 
     consumer.subscribe([a.topic], on_assign=on_assign)
-    started, last = time.monotonic(), None
     try:
         while last is None or time.monotonic() - last < a.idle:
             msg = consumer.poll(0.2)
-            if last is None and assigned:
-                last = assigned[0]
             if last is None and time.monotonic() - started > a.join_timeout:
                 raise SystemExit("no partitions of %s were assigned within %.0f s (--join-timeout): is the broker at %s"
                                  " reachable?" % (a.topic, a.join_timeout, a.bootstrap_server))

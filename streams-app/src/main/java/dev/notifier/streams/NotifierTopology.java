@@ -251,7 +251,8 @@ public final class NotifierTopology {
 
     KStream<String, Candidate> fromDirectory = events.flatMap(expander::users, Named.as("user-parties"))
         .merge(members, Named.as("users-and-members"))
-        .leftJoin(users, (userId, c) -> userId, (userId, mappedUserId, c, user) -> policy.resolve(c, user), Named.as("user-lookup"));
+        .leftJoin(users, (userId, c) -> userId, (userId, mappedUserId, c, user) -> policy.resolve(c, user),
+            Named.as("user-lookup"));
     KStream<String, Candidate> direct = events.flatMap(expander::direct, Named.as("direct-parties"))
         .mapValues(policy::resolveDirect, Named.as("direct-resolve"));
     return fromDirectory.merge(direct, Named.as("all-candidates")).merge(unknownGroups, Named.as("with-unknown"));
