@@ -1,5 +1,6 @@
 package dev.notifier.bench;
 
+import dev.notifier.testkit.ChildTemp;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -38,7 +39,8 @@ final class ChildJvm implements AutoCloseable {
 
   /** Starts {@code main} with {@code jvmOptions}; it then waits for commands. */
   static ChildJvm start(String name, List<String> jvmOptions, Class<?> main) throws IOException {
-    List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java")));
+    List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
+        ChildTemp.jvmOption()));
     command.addAll(jvmOptions);
     command.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
     return new ChildJvm(name, new ProcessBuilder(command).redirectErrorStream(true).start());

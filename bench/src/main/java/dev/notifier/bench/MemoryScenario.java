@@ -1,5 +1,6 @@
 package dev.notifier.bench;
 
+import dev.notifier.testkit.ChildTemp;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -100,7 +101,7 @@ final class MemoryScenario {
       throws Exception {
     DeliveryScenario.skipEarlierRetries(kafka, delivery.topics(), group);
     String java = ProcessHandle.current().info().command().orElse("java");
-    List<String> command = new ArrayList<>(List.of(java));
+    List<String> command = new ArrayList<>(List.of(java, ChildTemp.jvmOption()));
     command.addAll(jvmOptions);
     command.addAll(List.of("-cp", System.getProperty("java.class.path"), WorkerProcess.class.getName(),
         kafka.bootstrap(), delivery.topics().prefix(), group, sink.host(), String.valueOf(sink.port()), "8",

@@ -2,6 +2,7 @@ package dev.notifier.reliability;
 
 import dev.notifier.cli.NotifierCommand;
 import dev.notifier.testkit.Await;
+import dev.notifier.testkit.ChildTemp;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -43,7 +44,7 @@ public final class ManagedProcess implements AutoCloseable {
     this.name = name;
     this.log = logDir.resolve(name + ".log");
     this.stdout = stdoutApart ? logDir.resolve(name + ".out") : null;
-    this.command = new ArrayList<>(List.of(javaBin(), "-Xmx512m"));
+    this.command = new ArrayList<>(List.of(javaBin(), "-Xmx512m", ChildTemp.jvmOption()));
     this.command.addAll(jvmOptions);
     this.command.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass));
     this.command.addAll(args);
@@ -56,8 +57,13 @@ public final class ManagedProcess implements AutoCloseable {
    * ({@link #stdout()}).
    */
   public static ManagedProcess notifierAsShipped(String name, Path logDir, String... args) {
-    return new ManagedProcess(name, logDir, List.of("-Dlogback.configurationFile=logback.xml"),
-        NotifierCommand.class.getName(), List.of(args), true);
+    return notifierAsShipped(name, logDir, Path.of(ChildTemp.dir()), args);
+  }
+
+  /** As above, with {@code tempDir} for its {@code java.io.tmpdir}: a test can then see what it left there. */
+  public static ManagedProcess notifierAsShipped(String name, Path logDir, Path tempDir, String... args) {
+    return new ManagedProcess(name, logDir, List.of("-Dlogback.configurationFile=logback.xml",
+        "-Djava.io.tmpdir=" + tempDir), NotifierCommand.class.getName(), List.of(args), true);
   }
 
   private static String javaBin() {

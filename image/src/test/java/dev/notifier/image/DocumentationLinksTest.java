@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
  */
 class DocumentationLinksTest {
 
-  private static final Path REPO = Path.of(System.getProperty("repo.dir", "..")).toAbsolutePath().normalize();
+  static final Path REPO = Path.of(System.getProperty("repo.dir", "..")).toAbsolutePath().normalize();
   private static final Pattern LINK = Pattern.compile("\\]\\(([^)\\s]+)\\)");
 
   @Test
@@ -41,7 +41,8 @@ class DocumentationLinksTest {
     assertThat(broken).as("links leaving the repository or to missing files").isEmpty();
   }
 
-  private static List<Path> documents() throws IOException {
+  /** The READMEs and the pages of docs/: what a newcomer reads. */
+  static List<Path> documents() throws IOException {
     List<Path> docs = new ArrayList<>(List.of(REPO.resolve("README.md"), REPO.resolve("deploy/README.md")));
     try (Stream<Path> files = Files.list(REPO.resolve("docs"))) {
       files.filter(f -> f.toString().endsWith(".md")).forEach(docs::add);

@@ -14,6 +14,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
@@ -21,6 +22,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.utils.Utils;
 import dev.notifier.schemas.registry.RegistryClient;
 import dev.notifier.schemas.registry.RegistryOutputs;
 import org.apache.kafka.streams.KafkaStreams;
@@ -60,6 +62,8 @@ public final class StreamsApp implements AutoCloseable {
   private final Properties clientProperties;
   private final String schemaTopic;
   private final KafkaSchemaStore newerSchemas;
+  /** The temporary state directory the app made for itself (no {@code streams.stateDir}); null: one configured. */
+  private final Path ownStateDir;
 
   /** An app whose metrics nobody scrapes. */
   public StreamsApp(KafkaSettings kafka, StreamsSettings settings, AccountRouter router) {
@@ -99,7 +103,9 @@ public final class StreamsApp implements AutoCloseable {
     this.schemaTopic = kafka.topics().schemas().name();
     StreamsBuilder builder = new StreamsBuilder();
     NotifierTopology.buildTopology(builder, topology, schemaRegistry);
-    this.streams = new KafkaStreams(builder.build(), properties(kafka, settings));
+    Properties props = properties(kafka, settings);
+    this.ownStateDir = settings.stateDir() == null ? Path.of(props.getProperty(StreamsConfig.STATE_DIR_CONFIG)) : null;
+    this.streams = new KafkaStreams(builder.build(), props);
     streams.setStateListener((newState, oldState) -> {
       LOG.info("streams state {} -> {}", oldState, newState);
       if (newState == KafkaStreams.State.RUNNING) {
@@ -241,14 +247,30 @@ public final class StreamsApp implements AutoCloseable {
     return streams.state();
   }
 
-  /** Closes Kafka Streams within {@link #CLOSE_TIMEOUT}, then stops reporting its client metrics. */
+  /**
+   * Closes Kafka Streams within {@link #CLOSE_TIMEOUT}, then stops reporting its client metrics. A state directory
+   * the app made for itself (no {@code streams.stateDir}: the demo, a quick try) is deleted once its stream threads
+   * have stopped: the next start makes a new one and restores from the changelogs anyway.
+   */
   @Override
   public void close() {
+    boolean stopped = false;
     try {
-      streams.close(CLOSE_TIMEOUT);
+      stopped = streams.close(CLOSE_TIMEOUT);
     } finally {
       clientMetrics.close();
       newerSchemas.close();
+      if (ownStateDir != null && stopped) {
+        deleteOwnStateDir();
+      }
+    }
+  }
+
+  private void deleteOwnStateDir() {
+    try {
+      Utils.delete(ownStateDir.toFile());
+    } catch (IOException e) {
+      LOG.warn("could not delete the temporary state directory {}: {}", ownStateDir, e.getMessage());
     }
   }
 }

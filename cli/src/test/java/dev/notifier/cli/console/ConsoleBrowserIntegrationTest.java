@@ -30,6 +30,7 @@ import dev.notifier.streams.StreamsApp;
 import dev.notifier.streams.StreamsSettings;
 import dev.notifier.streams.route.AccountRouter;
 import dev.notifier.testkit.Await;
+import dev.notifier.testkit.ChildTemp;
 import dev.notifier.testkit.Resources;
 import dev.notifier.testkit.kafka.EmbeddedKafka;
 import dev.notifier.testkit.smtp.ReceivedMessage;
@@ -487,7 +488,9 @@ class ConsoleBrowserIntegrationTest {
           + "(KHTML, like Gecko) Chrome/131.0 Mobile Safari/537.36"));
     }
     ChromeDriverService service = new ChromeDriverService.Builder()
-        .usingDriverExecutable(Chromium.DRIVER).usingAnyFreePort().build();
+        .usingDriverExecutable(Chromium.DRIVER).usingAnyFreePort()
+        .withEnvironment(ChildTemp.environment()) // the profile Chromium makes for itself, in the test's own temp
+        .build();
     return new ChromeDriver(service, options);
   }
 

@@ -14,12 +14,15 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The demo runs end to end and reports exactly the outcomes its data implies, and nothing else. */
 class DemoIntegrationTest {
@@ -115,11 +118,11 @@ class DemoIntegrationTest {
   }
 
   @Test
-  void theDemoCommandShowsTheDemoAndNoLogNoise() {
+  void theDemoCommandShowsTheDemoAndNoLogNoise(@TempDir Path temp) throws IOException {
     // `notifier demo` as a person runs it: its own JVM, the shipped logging config; a terminal shows the log
     // (standard error) between the demo's own lines (standard output)
-    try (ManagedProcess demo = ManagedProcess.notifierAsShipped("demo", Path.of("target", "process-logs"), "demo")
-        .start()) {
+    try (ManagedProcess demo = ManagedProcess.notifierAsShipped("demo", Path.of("target", "process-logs"), temp,
+        "demo").start()) {
       int exit = demo.exitCode(Duration.ofSeconds(180));
       String stdout = demo.stdout();
       String log = demo.currentOutput();
@@ -130,6 +133,11 @@ class DemoIntegrationTest {
       assertThat(stdout).as("logback's start-up status").doesNotContain("|-INFO", "|-WARN", "ch.qos.logback");
       assertThat(WARNING.matcher(stdout + log).results().map(m -> m.group()).toList())
           .as("the broker's, Kafka clients' and other WARN or ERROR log lines").isEmpty();
+    }
+    // the broker's log, the streams app's state stores, the rules file, the native libraries it unpacked: all gone
+    try (Stream<Path> left = Files.list(temp)) {
+      assertThat(left.map(p -> temp.relativize(p).toString()).toList())
+          .as("what the demo left in its temporary directory").isEmpty();
     }
   }
 

@@ -2,6 +2,7 @@ package dev.notifier.testkit.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.notifier.testkit.ChildTemp;
 import dev.notifier.testkit.net.FreePorts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -77,7 +78,7 @@ public final class ApicurioRegistry implements Registry {
     int management = ports[1];
     try {
       Path log = Files.createTempFile("apicurio-", ".log");
-      List<String> command = List.of(java().orElseThrow().toString(), "-Xmx384m", "-XX:+UseSerialGC",
+      List<String> command = List.of(java().orElseThrow().toString(), "-Xmx384m", "-XX:+UseSerialGC", ChildTemp.jvmOption(),
           "-Dquarkus.http.host=127.0.0.1", "-Dquarkus.http.port=" + port,
           "-Dquarkus.management.host=127.0.0.1", "-Dquarkus.management.port=" + management,
           "-Dapicurio.storage.kind=sql", "-Dapicurio.storage.sql.kind=h2",

@@ -2,6 +2,7 @@ package dev.notifier.testkit.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.notifier.testkit.ChildTemp;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -59,7 +60,7 @@ class EmbeddedKafkaMainIntegrationTest {
     private Process launch() throws IOException {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"),
+                ChildTemp.jvmOption(), "-cp", System.getProperty("java.class.path"),
                 EmbeddedKafkaMain.class.getName(),
                 "--log-dir", logDir.toString(), "--partitions", "2"));
         return new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
