@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -52,6 +53,8 @@ class ImageRunIntegrationTest {
     Path compiled = Path.of(NativeProbe.class.getProtectionDomain().getCodeSource().getLocation().toURI())
         .resolve("dev/notifier/image/NativeProbe.class");
     Files.copy(compiled, probe.resolve("NativeProbe.class"), StandardCopyOption.REPLACE_EXISTING);
+    Files.copy(compiled.resolveSibling("KilledAfterRocksDb.class"), probe.resolve("KilledAfterRocksDb.class"),
+        StandardCopyOption.REPLACE_EXISTING);
   }
 
   @Test
@@ -86,6 +89,27 @@ class ImageRunIntegrationTest {
     Result result = inImage(List.of(entrypoint().get(0), "-cp", "/probe:" + classpath, NativeProbe.class.getName()));
     assertThat(result.exit()).as(result.output()).isZero();
     assertThat(result.output()).contains("probe ok");
+  }
+
+  /**
+   * RocksDB unpacks its 15 MB JNI library into the temporary directory at every start, under a new name unless
+   * ROCKSDB_SHAREDLIB_DIR names a directory, and only a clean exit deletes it. A streams container that the OOM
+   * killer restarts again and again would fill its /tmp (an emptyDir that outlives the restarts) 15 MB a time: the
+   * image sets ROCKSDB_SHAREDLIB_DIR, and every start overwrites the one copy.
+   */
+  @Test
+  void killedStartsLeaveOneCopyOfRocksDbsLibrary() throws Exception {
+    String classpath = image.text("/app/jib-classpath-file").strip();
+    for (int start = 1; start <= 3; start++) {
+      Result result = inImage(List.of(entrypoint().get(0), "-cp", "/probe:" + classpath,
+          KilledAfterRocksDb.class.getName()));
+      assertThat(result.output()).as("start %d", start).contains("rocksdb loaded");
+      assertThat(result.exit()).as("start %d: %s", start, result.output()).isEqualTo(137);
+    }
+    try (Stream<Path> tmp = Files.list(root.resolve("tmp"))) {
+      assertThat(tmp.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("librocksdbjni")).toList())
+          .as("RocksDB's libraries in the image's /tmp after three killed starts").hasSize(1);
+    }
   }
 
   private static List<String> entrypoint() {
