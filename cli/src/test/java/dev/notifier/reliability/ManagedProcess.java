@@ -36,15 +36,16 @@ public final class ManagedProcess implements AutoCloseable {
   private int starts;
 
   ManagedProcess(String name, Path logDir, String mainClass, List<String> args) {
-    this(name, logDir, List.of(), mainClass, args, false);
+    this(name, logDir, Path.of(ChildTemp.dir()), List.of(), mainClass, args, false);
   }
 
-  private ManagedProcess(String name, Path logDir, List<String> jvmOptions, String mainClass, List<String> args,
-      boolean stdoutApart) {
+  /** Its {@code java.io.tmpdir} is {@code tempDir}: the test's own (ChildTemp), unless a test asks for another. */
+  private ManagedProcess(String name, Path logDir, Path tempDir, List<String> jvmOptions, String mainClass,
+      List<String> args, boolean stdoutApart) {
     this.name = name;
     this.log = logDir.resolve(name + ".log");
     this.stdout = stdoutApart ? logDir.resolve(name + ".out") : null;
-    this.command = new ArrayList<>(List.of(javaBin(), "-Xmx512m", ChildTemp.jvmOption()));
+    this.command = new ArrayList<>(List.of(javaBin(), "-Xmx512m", "-Djava.io.tmpdir=" + tempDir));
     this.command.addAll(jvmOptions);
     this.command.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass));
     this.command.addAll(args);
@@ -62,8 +63,8 @@ public final class ManagedProcess implements AutoCloseable {
 
   /** As above, with {@code tempDir} for its {@code java.io.tmpdir}: a test can then see what it left there. */
   public static ManagedProcess notifierAsShipped(String name, Path logDir, Path tempDir, String... args) {
-    return new ManagedProcess(name, logDir, List.of("-Dlogback.configurationFile=logback.xml",
-        "-Djava.io.tmpdir=" + tempDir), NotifierCommand.class.getName(), List.of(args), true);
+    return new ManagedProcess(name, logDir, tempDir, List.of("-Dlogback.configurationFile=logback.xml"),
+        NotifierCommand.class.getName(), List.of(args), true);
   }
 
   private static String javaBin() {

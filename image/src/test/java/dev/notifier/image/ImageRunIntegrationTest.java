@@ -51,10 +51,11 @@ class ImageRunIntegrationTest {
     Files.createDirectories(root.resolve("dev"));
     Path probe = Files.createDirectories(root.resolve("probe/dev/notifier/image"));
     Path compiled = Path.of(NativeProbe.class.getProtectionDomain().getCodeSource().getLocation().toURI())
-        .resolve("dev/notifier/image/NativeProbe.class");
-    Files.copy(compiled, probe.resolve("NativeProbe.class"), StandardCopyOption.REPLACE_EXISTING);
-    Files.copy(compiled.resolveSibling("KilledAfterRocksDb.class"), probe.resolve("KilledAfterRocksDb.class"),
-        StandardCopyOption.REPLACE_EXISTING);
+        .resolve("dev/notifier/image");
+    for (Class<?> program : List.of(NativeProbe.class, KilledAfterRocksDb.class)) {
+      String file = program.getSimpleName() + ".class";
+      Files.copy(compiled.resolve(file), probe.resolve(file), StandardCopyOption.REPLACE_EXISTING);
+    }
   }
 
   @Test
