@@ -57,6 +57,9 @@ class DeployManifestsTest {
       Map.entry("notifier_smtp_send_seconds_bucket", Set.of("account", "le")),
       Map.entry("notifier_smtp_send_seconds_count", Set.of("account")),
       Map.entry("notifier_smtp_send_seconds_sum", Set.of("account")),
+      Map.entry("notifier_delivery_delay_seconds_bucket", Set.of("account", "priority", "le")),
+      Map.entry("notifier_delivery_delay_seconds_count", Set.of("account", "priority")),
+      Map.entry("notifier_delivery_delay_seconds_sum", Set.of("account", "priority")),
       Map.entry("notifier_retries_total", Set.of("account", "attempt")),
       Map.entry("notifier_dead_letters_total", Set.of("account", "class")),
       Map.entry("notifier_breaker_state", Set.of("account", "state")),
@@ -523,6 +526,8 @@ class DeployManifestsTest {
         "kafka_consumer_fetch_manager_records_lag", "notifier_smtp_send_seconds_bucket", "notifier_breaker_state",
         "notifier_throttle_tokens_available", "notifier_throttle_quota_used_ratio", "notifier_dead_letters_total");
     assertThat(exprs).anyMatch(e -> e.contains("histogram_quantile") && e.contains("notifier_smtp_send_seconds_bucket"));
+    assertThat(exprs).as("the delivery delay's p99 by priority")
+        .anyMatch(e -> e.contains("histogram_quantile(0.99") && e.contains("notifier_delivery_delay_seconds_bucket"));
   }
 
   @Test

@@ -392,6 +392,7 @@ final class AccountLane implements AutoCloseable {
     meters.smtpTook(took.toNanos());
     if (failure == null) {
       guard.succeeded(took);
+      meters.delivered(d.priority(), Duration.between(d.requestedAt(), endedAt));
       failover.sent(d, account.id());
       statuses.sent(d.notification(), account.id(), d.failedAttempts() + 1, d.sendPartition(), endedAt, done);
       return;

@@ -8,6 +8,7 @@ import dev.notifier.avro.DeliveryStatus;
 import dev.notifier.avro.Notification;
 import dev.notifier.avro.Priority;
 import dev.notifier.avro.Recipient;
+import dev.notifier.schemas.ReplayHeaders;
 import dev.notifier.schemas.Topic;
 import dev.notifier.schemas.Topics;
 import dev.notifier.schemas.admin.TopicLayout;
@@ -171,6 +172,61 @@ class WorkerMetricsIntegrationTest {
   }
 
   @Test
+  void theDeliveryDelayCountsFromReleaseOrReplayToAcceptanceRetriesIncludedByPriority() throws Exception {
+    // Step 1: a worker whose SMTP server greylists the bulk mail's first RCPT and refuses the gone address
+    KafkaSettings settings = settings("delay.", 3);
+    ScriptableSmtpServer smtp = track(ScriptableSmtpServer.builder().start());
+    smtp.script().at(Stage.RCPT).matching("bulk-").reply("451 4.7.1 Greylisted, try again later").times(1);
+    smtp.script().at(Stage.RCPT).matching("gone-").reply("550 5.1.1 User unknown").always();
+    ProcessMetrics metrics = track(new ProcessMetrics());
+    SenderWorker worker = track(new SenderWorker(WorkerContext.builder(settings,
+        workerSettings("delay-senders", "delay-worker", localAccount(smtp))).env(name -> null)
+        .meterRegistry(metrics.registry()).build()));
+    ManagementServer server = track(ManagementServer.start(ManagementSettings.loopback(0), metrics,
+        new WorkerHealth(worker::status)));
+
+    // Step 2: three notifications released 45 s ago (as if behind a backlog), two fresh critical ones, a fresh bulk
+    // one, a dead letter of three days ago replayed now, and one the server refuses
+    Instant now = Instant.now();
+    List<ProducerRecord<String, Notification>> records = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      records.add(record(settings, notification("late-" + i + "@example.com", Priority.NORMAL, now.minusSeconds(45))));
+    }
+    for (int i = 0; i < 2; i++) {
+      records.add(record(settings, notification("urgent-" + i + "@example.com", Priority.CRITICAL, now)));
+    }
+    records.add(record(settings, notification("bulk-0@example.com", Priority.BULK, now)));
+    ProducerRecord<String, Notification> replayed = record(settings,
+        notification("restored@example.com", Priority.NORMAL, now.minus(Duration.ofDays(3))));
+    replayed.headers().add(ReplayHeaders.AT, now.toString().getBytes(StandardCharsets.UTF_8));
+    records.add(replayed);
+    records.add(record(settings, notification("gone-0@example.com", Priority.NORMAL, now)));
+    produceRecords(settings, records);
+    pool.submit(worker);
+
+    // Step 3: seven sent (the bulk one at its second attempt), one dead; the histogram holds the seven sent, each
+    // in the bucket of its wait: the late ones between 30 s and a minute, the replayed one from its replay
+    Await.until(DEADLINE, "seven mails at the SMTP server and the dead letter counted", () -> {
+      String scrape = scrape(server);
+      return Scrape.total(scrape, "notifier_delivery_delay_seconds_count") == 7
+          && Scrape.byLabel(scrape, "notifier_sends_total", "outcome").getOrDefault("dead", 0.0) == 1;
+    });
+    String scrape = scrape(server);
+    assertThat(smtp.messages()).hasSize(7);
+    assertThat(Scrape.total(scrape, "notifier_retries_total")).as("the bulk mail was retried").isEqualTo(1);
+    assertThat(delayBucket(scrape, "NORMAL", "+Inf")).isEqualTo(4);
+    assertThat(delayBucket(scrape, "NORMAL", "60")).as("the replayed one too: timed from its replay").isEqualTo(4);
+    assertThat(delayBucket(scrape, "NORMAL", "30")).as("only the replayed one within 30 s").isEqualTo(1);
+    assertThat(delayBucket(scrape, "CRITICAL", "10")).isEqualTo(2);
+    assertThat(delayBucket(scrape, "CRITICAL", "+Inf")).isEqualTo(2);
+    assertThat(delayBucket(scrape, "BULK", "+Inf")).isEqualTo(1);
+    assertThat(delayBucket(scrape, "BULK", "0.1")).as("its retry waited a backoff of at least 200 ms").isZero();
+    assertThat(Scrape.samples(scrape).stream().filter(s -> s.name().equals("notifier_delivery_delay_seconds_sum")
+        && "NORMAL".equals(s.labels().get("priority"))).mapToDouble(Scrape.Sample::value).sum())
+        .as("three waits of 45 s or more").isBetween(135.0, 4 * 60.0);
+  }
+
+  @Test
   void readyOnceAssignedAndNotWhileTheOnlyAccountsBreakerIsOpen() throws Exception {
     // Step 1: a server that refuses the account's login; the breaker opens after 3 failed sends (defaults)
     // and stays open long enough to look at it
@@ -269,8 +325,12 @@ class WorkerMetricsIntegrationTest {
   }
 
   private static Notification notification(String email) {
+    return notification(email, Priority.NORMAL, CREATED);
+  }
+
+  private static Notification notification(String email, Priority priority, Instant createdAt) {
     String id = UUID.nameUUIDFromBytes(("metrics-it\n" + email).getBytes(StandardCharsets.UTF_8)).toString();
-    return Notification.newBuilder().setPriority(Priority.NORMAL)
+    return Notification.newBuilder().setPriority(priority)
         .setNotificationId(id)
         .setEventId("metrics-it-" + email)
         .setEventType("bug.assigned")
@@ -279,18 +339,39 @@ class WorkerMetricsIntegrationTest {
         .setRecipient(Recipient.newBuilder().setUserId(email.substring(0, email.indexOf('@'))).setEmail(email).build())
         .setSubject("Bug assigned to you")
         .setTextBody("A bug needs you.")
-        .setCreatedAt(CREATED)
+        .setCreatedAt(createdAt)
         .build();
   }
 
+  private static ProducerRecord<String, Notification> record(KafkaSettings settings, Notification n) {
+    return new ProducerRecord<>(settings.topics().send().name(), n.getNotificationId(), n);
+  }
+
   private static void produce(KafkaSettings settings, List<Notification> notifications) throws Exception {
+    produceRecords(settings, notifications.stream().map(n -> record(settings, n)).toList());
+  }
+
+  private static void produceRecords(KafkaSettings settings, List<ProducerRecord<String, Notification>> records)
+      throws Exception {
     Topic<String, Notification> send = settings.topics().send();
     try (KafkaProducer<String, Notification> producer = new KafkaProducer<>(settings.clientProperties(),
         new StringSerializer(), send.valueSerde().serializer())) {
-      for (Notification n : notifications) {
-        producer.send(new ProducerRecord<>(send.name(), n.getNotificationId(), n)).get(30, TimeUnit.SECONDS);
+      for (ProducerRecord<String, Notification> record : records) {
+        producer.send(record).get(30, TimeUnit.SECONDS);
       }
     }
+  }
+
+  /** The delivery delay's cumulative bucket of {@code priority} up to {@code le} seconds ({@code +Inf}: all). */
+  private static double delayBucket(String scrape, String priority, String le) {
+    double bound = le.equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(le);
+    return Scrape.samples(scrape).stream()
+        .filter(s -> s.name().equals("notifier_delivery_delay_seconds_bucket")
+            && priority.equals(s.labels().get("priority")) && ACCOUNT.equals(s.labels().get("account"))
+            && bound == (s.labels().get("le").equals("+Inf") ? Double.POSITIVE_INFINITY
+                : Double.parseDouble(s.labels().get("le"))))
+        .mapToDouble(Scrape.Sample::value).findFirst()
+        .orElseThrow(() -> new AssertionError("no bucket le=" + le + " of priority " + priority + " in the scrape"));
   }
 
   /** Every record of a topic, from the beginning to its current end. */

@@ -1,5 +1,6 @@
 package dev.notifier.sender.metrics;
 
+import dev.notifier.avro.Priority;
 import dev.notifier.sender.guard.AccountGuard;
 import dev.notifier.sender.throttle.AccountThrottle;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -34,6 +35,12 @@ import org.apache.kafka.clients.producer.Producer;
  *       {@code expired} (past its {@code expiresAt}: not sent, not a dead letter)</li>
  *   <li>{@value #SMTP_SEND} {account} — how long each SMTP transaction took, successful or not (a
  *       histogram from {@link #SMTP_MIN} to {@link #SMTP_MAX})</li>
+ *   <li>{@value #DELIVERY_DELAY} {account, priority} — for each message the server accepted, how long after the
+ *       notifier was asked to send it: from its release by the topology (the notification's {@code createdAt}) or its
+ *       replay from the dead-letter topic, to the server's reply to the end of data — time in the send topic, the
+ *       throttle, the wait and retry tiers and the SMTP transaction included. Buckets at {@link #DELAY_BUCKETS}, so an
+ *       alert can ask what share of mail took longer than a bound ({@code priority} is {@code CRITICAL},
+ *       {@code NORMAL} or {@code BULK}; a backup account counts what it sent)</li>
  *   <li>{@value #RETRIES} {account, attempt} — retries scheduled, by the number of the attempt that
  *       failed ({@code 1} .. {@code 9}, then {@value #MAX_ATTEMPT_TAG}{@code +} for the tenth and later)</li>
  *   <li>{@value #DEAD_LETTERS} {account, class} — dead letters by the failure class written in the dead
@@ -68,6 +75,7 @@ public final class WorkerMetrics implements AutoCloseable {
 
   public static final String SENDS = "notifier.sends";
   public static final String SMTP_SEND = "notifier.smtp.send";
+  public static final String DELIVERY_DELAY = "notifier.delivery.delay";
   public static final String RETRIES = "notifier.retries";
   public static final String DEAD_LETTERS = "notifier.dead.letters";
   public static final String DEFERRALS = "notifier.deferrals";
@@ -83,6 +91,15 @@ public final class WorkerMetrics implements AutoCloseable {
   /** The range of the SMTP latency histogram's buckets. */
   static final Duration SMTP_MIN = Duration.ofMillis(5);
   static final Duration SMTP_MAX = Duration.ofSeconds(30);
+  /**
+   * The delivery delay's bucket bounds: sub-second for mail sent at once, minutes for mail behind a breaker or
+   * a throttle, up to a day for mail that waited for a daily quota.
+   */
+  public static final List<Duration> DELAY_BUCKETS = List.of(Duration.ofMillis(100), Duration.ofMillis(250),
+      Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2_500), Duration.ofSeconds(5),
+      Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofMinutes(1), Duration.ofMinutes(2),
+      Duration.ofMinutes(5), Duration.ofMinutes(10), Duration.ofMinutes(30), Duration.ofHours(1), Duration.ofHours(2),
+      Duration.ofHours(6), Duration.ofDays(1));
   /**
    * How often the Kafka client binders look for new client metrics (a partition's lag appears once
    * it is fetched). Micrometer's default is a minute; a scan is cheap (a map of a few hundred entries).
@@ -208,6 +225,7 @@ public final class WorkerMetrics implements AutoCloseable {
     private final Counter expired;
     private final Counter unknown;
     private final Timer smtp;
+    private final Timer[] delayByPriority;
     private final AtomicReferenceArray<Counter> retries = new AtomicReferenceArray<>(MAX_ATTEMPT_TAG + 1);
     private final ConcurrentMap<String, Counter> deadByClass = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, Counter> deferredByReason = new ConcurrentHashMap<>();
@@ -228,6 +246,14 @@ public final class WorkerMetrics implements AutoCloseable {
           .minimumExpectedValue(SMTP_MIN)
           .maximumExpectedValue(SMTP_MAX)
           .register(registry);
+      this.delayByPriority = !sends ? null : new Timer[Priority.values().length];
+      for (int i = 0; sends && i < delayByPriority.length; i++) {
+        delayByPriority[i] = Timer.builder(DELIVERY_DELAY)
+            .description("From the notification's release (or its replay) to the server's acceptance of the message")
+            .tags("account", account, "priority", Priority.values()[i].name())
+            .serviceLevelObjectives(DELAY_BUCKETS.toArray(Duration[]::new))
+            .register(registry);
+      }
     }
 
     private Counter outcome(String outcome) {
@@ -248,6 +274,14 @@ public final class WorkerMetrics implements AutoCloseable {
 
     public void sent() {
       sent.increment();
+    }
+
+    /**
+     * A message of {@code priority} accepted {@code delay} after the notifier was asked to send it; a negative
+     * delay (the topology's clock ahead of this worker's) counts as none.
+     */
+    public void delivered(Priority priority, Duration delay) {
+      delayByPriority[priority.ordinal()].record(delay.isNegative() ? Duration.ZERO : delay);
     }
 
     public void smtpTook(long nanos) {

@@ -2,8 +2,12 @@ package dev.notifier.sender.retry;
 
 import dev.notifier.avro.Notification;
 import dev.notifier.avro.Priority;
+import dev.notifier.schemas.ReplayHeaders;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.TopicPartition;
 
 /**
@@ -22,6 +26,24 @@ public record Delivery(ConsumerRecord<String, byte[]> record, Notification notif
 
   public long offset() {
     return record.offset();
+  }
+
+  /**
+   * When the notifier was asked to send it, which its delivery delay counts from: when the topology released it
+   * (the notification's {@code createdAt}: at once, or when its quiet hours ended or its digest closed), or, for a
+   * dead letter replayed by {@code notifier dlt replay}, when it was replayed ({@link ReplayHeaders#AT}, carried
+   * through the retry tiers); a replay header that is not an instant is ignored.
+   */
+  public Instant requestedAt() {
+    Header replayed = record.headers().lastHeader(ReplayHeaders.AT);
+    if (replayed != null) {
+      try {
+        return Instant.parse(new String(replayed.value(), StandardCharsets.UTF_8));
+      } catch (DateTimeParseException e) {
+        // only timing depends on it: the notification's own time will do
+      }
+    }
+    return notification.getCreatedAt();
   }
 
   /** The notification's priority; records written before priorities existed read as NORMAL. */

@@ -1,5 +1,6 @@
 package dev.notifier.sender.retry;
 
+import dev.notifier.schemas.ReplayHeaders;
 import dev.notifier.sender.smtp.SmtpReply;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -11,7 +12,7 @@ import org.apache.kafka.common.header.Headers;
  * The headers a notification carries through the retry and wait tiers: how many attempts failed,
  * when the first failed, when it may be taken from its topic, when a wait ends, why it waits, what the last failed
  * attempt got (the server's reply, the exception's class), and where it first came from (the send topic's partition
- * and offset, which its dead letter names). They travel with the record, so any
+ * and offset, which its dead letter names; for a replayed dead letter also when it was replayed). They travel with the record, so any
  * worker can pick it up.
  */
 public final class RetryHeaders {
@@ -121,11 +122,16 @@ public final class RetryHeaders {
     headers.add(REASON, utf8(reason));
   }
 
-  /** Copies the record's origin headers (or, on its first hop, its own position) to {@code target}. */
+  /**
+   * Copies the record's origin headers (or, on its first hop, its own position) to {@code target}, and when it
+   * was replayed from the dead-letter topic ({@link ReplayHeaders#AT}), which its delivery delay counts from.
+   */
   public static void carryOrigin(ConsumerRecord<?, ?> record, Headers target) {
-    Header unknown = record.headers().lastHeader(UNKNOWN_OUTCOME_ACCOUNT);
-    if (unknown != null && target.lastHeader(UNKNOWN_OUTCOME_ACCOUNT) == null) {
-      target.add(UNKNOWN_OUTCOME_ACCOUNT, unknown.value());
+    for (String key : new String[] {UNKNOWN_OUTCOME_ACCOUNT, ReplayHeaders.AT}) {
+      Header header = record.headers().lastHeader(key);
+      if (header != null && target.lastHeader(key) == null) {
+        target.add(key, header.value());
+      }
     }
     if (record.headers().lastHeader(ORIGINAL_TOPIC) != null) {
       copy(record.headers(), target, ORIGINAL_TOPIC, ORIGINAL_PARTITION, ORIGINAL_OFFSET);

@@ -2,6 +2,7 @@ package dev.notifier.sender.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.notifier.avro.Priority;
 import dev.notifier.sender.config.BreakerSettings;
 import dev.notifier.sender.config.Limits;
 import dev.notifier.sender.guard.AccountGuard;
@@ -14,6 +15,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** The worker's meters: names and tags, bounded tag values, and gauges that follow the breaker and the bucket. */
@@ -49,6 +51,27 @@ class WorkerMetricsTest {
     Timer smtp = registry.get(WorkerMetrics.SMTP_SEND).tag("account", "company").timer();
     assertThat(smtp.count()).isEqualTo(1);
     assertThat(smtp.totalTime(java.util.concurrent.TimeUnit.MILLISECONDS)).isEqualTo(40.0);
+  }
+
+  @Test
+  void theDeliveryDelayIsTimedPerPriorityInBucketsUpToADayAndAClockAheadCountsAsNone() {
+    WorkerMetrics.AccountMeters company = metrics.account("company");
+    company.delivered(Priority.CRITICAL, Duration.ofMillis(80));
+    company.delivered(Priority.BULK, Duration.ofMinutes(7));
+    company.delivered(Priority.BULK, Duration.ofSeconds(-2));
+
+    Timer critical = delay("CRITICAL");
+    assertThat(critical.count()).isEqualTo(1);
+    assertThat(bucket(critical, Duration.ofMillis(100))).isEqualTo(1);
+    Timer bulk = delay("BULK");
+    assertThat(bulk.count()).isEqualTo(2);
+    assertThat(bulk.totalTime(TimeUnit.SECONDS)).as("the negative one counts as none").isEqualTo(420.0);
+    assertThat(bucket(bulk, Duration.ofMinutes(5))).isEqualTo(1);
+    assertThat(bucket(bulk, Duration.ofMinutes(10))).isEqualTo(2);
+    assertThat(delay("NORMAL").count()).as("registered up front").isZero();
+    assertThat(bulk.takeSnapshot().histogramCounts()).extracting(c -> Duration.ofNanos((long) c.bucket()))
+        .containsExactlyElementsOf(WorkerMetrics.DELAY_BUCKETS);
+    assertThat(WorkerMetrics.DELAY_BUCKETS.get(WorkerMetrics.DELAY_BUCKETS.size() - 1)).isEqualTo(Duration.ofDays(1));
   }
 
   @Test
@@ -107,6 +130,16 @@ class WorkerMetricsTest {
     Counter counter = registry.find(name).tags(tags).counter();
     assertThat(counter).as("%s %s", name, List.of(tags)).isNotNull();
     return counter.count();
+  }
+
+  private Timer delay(String priority) {
+    return registry.get(WorkerMetrics.DELIVERY_DELAY).tags("account", "company", "priority", priority).timer();
+  }
+
+  /** How many recorded values are at most {@code bound} (a cumulative bucket, as Prometheus shows it). */
+  private static double bucket(Timer timer, Duration bound) {
+    return java.util.Arrays.stream(timer.takeSnapshot().histogramCounts())
+        .filter(c -> (long) c.bucket() == bound.toNanos()).findFirst().orElseThrow().count();
   }
 
   private double breaker(String state) {

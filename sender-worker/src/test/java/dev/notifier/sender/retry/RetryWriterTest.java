@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.notifier.avro.DeliveryState;
 import dev.notifier.avro.DeliveryStatus;
 import dev.notifier.avro.Notification;
+import dev.notifier.schemas.ReplayHeaders;
 import dev.notifier.schemas.Topics;
 import dev.notifier.sender.MockOutcomes;
 import dev.notifier.sender.config.BackoffPolicy;
@@ -60,6 +61,29 @@ class RetryWriterTest {
     assertThat(status.getAttempts()).isEqualTo(3);
     assertThat(status.getDetail()).startsWith("451 4.7.1 Try again later").endsWith("next attempt at " + NOW.plusSeconds(4));
     assertThat(done).hasValue(1);
+  }
+
+  @Test
+  void aReplayedNotificationKeepsWhenItWasReplayedThroughTheRetryAndWaitTiers() {
+    Instant replayed = NOW.minusSeconds(90);
+    RecordHeaders replay = new RecordHeaders();
+    replay.add(ReplayHeaders.AT, replayed.toString().getBytes(StandardCharsets.UTF_8));
+    replay.add(ReplayHeaders.REASON, "mailbox restored".getBytes(StandardCharsets.UTF_8));
+    Delivery fromSendTopic = delivery(topics.send().name(), replay);
+    assertThat(fromSendTopic.requestedAt()).as("timed from the replay, not from createdAt")
+        .isEqualTo(replayed).isNotEqualTo(fromSendTopic.notification().getCreatedAt());
+
+    outcomes.retries.failed(fromSendTopic, classify("451 4.7.1 Try again later"),
+        failure("451 4.7.1 Try again later"), done::incrementAndGet);
+    ProducerRecord<String, Object> retry = single(topics.retry(1).name());
+    assertThat(header(retry, ReplayHeaders.AT)).isEqualTo(replayed.toString());
+    assertThat(retry.headers().lastHeader(ReplayHeaders.REASON)).as("only the time travels on").isNull();
+
+    Delivery fromRetryTopic = delivery(topics.retry(1).name(), retry.headers());
+    outcomes.retries.deferred(fromRetryTopic, "throttled", Duration.ofSeconds(30), done::incrementAndGet);
+    ProducerRecord<String, Object> waiting = outcomes.writtenToWaitTiers().stream().reduce((a, b) -> b).orElseThrow();
+    assertThat(waiting.headers().headers(ReplayHeaders.AT)).as("once, not once a hop").hasSize(1);
+    assertThat(delivery(waiting.topic(), waiting.headers()).requestedAt()).isEqualTo(replayed);
   }
 
   @Test

@@ -7,6 +7,7 @@ import dev.notifier.cli.ops.OpsException;
 import dev.notifier.cli.ops.ProgressBar;
 import dev.notifier.schemas.DeliveryStatuses;
 import dev.notifier.schemas.KafkaSchemaStore;
+import dev.notifier.schemas.ReplayHeaders;
 import dev.notifier.schemas.Topics;
 import dev.notifier.schemas.admin.AclCatalogue;
 import dev.notifier.schemas.admin.TopicCheck;

@@ -10,7 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.notifier.avro.DeliveryState;
 import dev.notifier.cli.ops.OpsTestSupport;
 import dev.notifier.cli.ops.OpsTestSupport.Run;
-import dev.notifier.cli.ops.dlt.ReplayHeaders;
+import dev.notifier.schemas.ReplayHeaders;
 import dev.notifier.cli.publish.Publisher;
 import dev.notifier.cli.publish.RecordKind;
 import dev.notifier.schemas.NotificationIds;
