@@ -65,6 +65,7 @@ class DeployManifestsTest {
       Map.entry("notifier_breaker_state", Set.of("account", "state")),
       Map.entry("notifier_throttle_tokens_available", Set.of("account")),
       Map.entry("notifier_throttle_quota_used_ratio", Set.of("account")),
+      Map.entry("notifier_webhook_requests_refused_total", Set.of("provider", "reason")),
       Map.entry("kafka_consumer_fetch_manager_records_lag", Set.of("topic", "partition", "client_id")),
       Map.entry("kafka_consumer_fetch_manager_records_lag_max", Set.of("topic", "partition", "client_id")));
   /** Families the contract names by prefix (Micrometer's Kafka and JVM binders). */
@@ -631,7 +632,7 @@ class DeployManifestsTest {
     return grace.asInt();
   }
 
-  private static List<String> texts(JsonNode array, String... path) {
+  static List<String> texts(JsonNode array, String... path) {
     return Manifests.stream(array).map(n -> {
       JsonNode at = n;
       for (String p : path) {
