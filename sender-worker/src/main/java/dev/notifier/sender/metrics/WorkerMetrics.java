@@ -92,10 +92,12 @@ public final class WorkerMetrics implements AutoCloseable {
   static final Duration SMTP_MIN = Duration.ofMillis(5);
   static final Duration SMTP_MAX = Duration.ofSeconds(30);
   /**
-   * The delivery delay's bucket bounds: sub-second for mail sent at once, minutes for mail behind a breaker or
-   * a throttle, up to a day for mail that waited for a daily quota.
+   * The delivery delay's bucket bounds: tens of milliseconds for mail sent at once (the benchmark's p99 bound is
+   * 150 ms from event to SMTP), minutes for mail behind a breaker or a throttle, up to a day for mail that waited
+   * for a daily quota.
    */
-  public static final List<Duration> DELAY_BUCKETS = List.of(Duration.ofMillis(100), Duration.ofMillis(250),
+  public static final List<Duration> DELAY_BUCKETS = List.of(Duration.ofMillis(25), Duration.ofMillis(50),
+      Duration.ofMillis(100), Duration.ofMillis(150), Duration.ofMillis(250),
       Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2_500), Duration.ofSeconds(5),
       Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofMinutes(1), Duration.ofMinutes(2),
       Duration.ofMinutes(5), Duration.ofMinutes(10), Duration.ofMinutes(30), Duration.ofHours(1), Duration.ofHours(2),
