@@ -259,6 +259,7 @@ public final class ConsoleServer implements AutoCloseable {
       r.put("retried", String.format(Locale.ROOT, "%.1f", a.retriedPerSecond()));
       r.put("dead", String.format(Locale.ROOT, "%.1f", a.deadPerSecond()));
       r.put("totals", String.format(Locale.ROOT, "%.0f / %.0f", a.sent(), a.dead()));
+      r.put("delay", a.delayP99() == null ? "–" : DelayWindow.bound(a.delayP99()));
       rows.add(r);
     }
     m.put("accounts", rows);

@@ -13,6 +13,7 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -248,14 +249,13 @@ public final class WorkerMetrics implements AutoCloseable {
           .minimumExpectedValue(SMTP_MIN)
           .maximumExpectedValue(SMTP_MAX)
           .register(registry);
-      this.delayByPriority = !sends ? null : new Timer[Priority.values().length];
-      for (int i = 0; sends && i < delayByPriority.length; i++) {
-        delayByPriority[i] = Timer.builder(DELIVERY_DELAY)
-            .description("From the notification's release (or its replay) to the server's acceptance of the message")
-            .tags("account", account, "priority", Priority.values()[i].name())
-            .serviceLevelObjectives(DELAY_BUCKETS.toArray(Duration[]::new))
-            .register(registry);
-      }
+      this.delayByPriority = !sends ? null : Arrays.stream(Priority.values())
+          .map(priority -> Timer.builder(DELIVERY_DELAY)
+              .description("From the notification's release (or its replay) to the server's acceptance of the message")
+              .tags("account", account, "priority", priority.name())
+              .serviceLevelObjectives(DELAY_BUCKETS.toArray(Duration[]::new))
+              .register(registry))
+          .toArray(Timer[]::new);
     }
 
     private Counter outcome(String outcome) {
