@@ -364,14 +364,17 @@ class WorkerMetricsIntegrationTest {
 
   /** The delivery delay's cumulative bucket of {@code priority} up to {@code le} seconds ({@code +Inf}: all). */
   private static double delayBucket(String scrape, String priority, String le) {
-    double bound = le.equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(le);
     return Scrape.samples(scrape).stream()
         .filter(s -> s.name().equals("notifier_delivery_delay_seconds_bucket")
             && priority.equals(s.labels().get("priority")) && ACCOUNT.equals(s.labels().get("account"))
-            && bound == (s.labels().get("le").equals("+Inf") ? Double.POSITIVE_INFINITY
-                : Double.parseDouble(s.labels().get("le"))))
+            && seconds(le) == seconds(s.labels().get("le")))
         .mapToDouble(Scrape.Sample::value).findFirst()
         .orElseThrow(() -> new AssertionError("no bucket le=" + le + " of priority " + priority + " in the scrape"));
+  }
+
+  /** A bucket's bound as Prometheus writes it ({@code 60.0}, {@code +Inf}), in seconds. */
+  private static double seconds(String le) {
+    return le.equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(le);
   }
 
   /** Every record of a topic, from the beginning to its current end. */

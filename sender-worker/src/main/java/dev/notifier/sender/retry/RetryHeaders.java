@@ -12,8 +12,8 @@ import org.apache.kafka.common.header.Headers;
  * The headers a notification carries through the retry and wait tiers: how many attempts failed,
  * when the first failed, when it may be taken from its topic, when a wait ends, why it waits, what the last failed
  * attempt got (the server's reply, the exception's class), and where it first came from (the send topic's partition
- * and offset, which its dead letter names; for a replayed dead letter also when it was replayed). They travel with the record, so any
- * worker can pick it up.
+ * and offset, which its dead letter names; for a replayed dead letter also when it was replayed). They travel with
+ * the record, so any worker can pick it up.
  */
 public final class RetryHeaders {
 
