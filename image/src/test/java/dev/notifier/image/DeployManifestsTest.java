@@ -52,6 +52,9 @@ class DeployManifestsTest {
       Map.entry("notifier_duplicates_dropped_total", Set.of()),
       Map.entry("notifier_events_keyed_otherwise_total", Set.of()),
       Map.entry("notifier_policy_decisions_total", Set.of("decision")),
+      Map.entry("notifier_release_delay_seconds_bucket", Set.of("priority", "le")),
+      Map.entry("notifier_release_delay_seconds_count", Set.of("priority")),
+      Map.entry("notifier_release_delay_seconds_sum", Set.of("priority")),
       Map.entry("notifier_ready", Set.of()),
       Map.entry("notifier_sends_total", Set.of("account", "outcome")),
       Map.entry("notifier_smtp_send_seconds_bucket", Set.of("account", "le")),
@@ -529,6 +532,8 @@ class DeployManifestsTest {
     assertThat(exprs).anyMatch(e -> e.contains("histogram_quantile") && e.contains("notifier_smtp_send_seconds_bucket"));
     assertThat(exprs).as("the delivery delay's p99 by priority")
         .anyMatch(e -> e.contains("histogram_quantile(0.99") && e.contains("notifier_delivery_delay_seconds_bucket"));
+    assertThat(exprs).as("the topology's release delay p99 by priority")
+        .anyMatch(e -> e.contains("histogram_quantile(0.99") && e.contains("notifier_release_delay_seconds_bucket"));
   }
 
   @Test

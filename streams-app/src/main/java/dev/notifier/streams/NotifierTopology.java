@@ -120,7 +120,7 @@ public final class NotifierTopology {
         .branch((id, c) -> policies.needsRecipientState(c), Branched.as("recipient-state"))
         .defaultBranch(Branched.as("at-once"));
     KStream<String, Release> releasedAtOnce = byPolicy.get("policy-at-once")
-        .processValues(() -> new ReleaseNow(policies), Named.as("release-now"));
+        .processValues(() -> new ReleaseNow(policies, metrics), Named.as("release-now"));
     KStream<String, PolicyOutcome> decided = policy(byPolicy.get("policy-recipient-state"), policies, settings);
     decided.filter((id, o) -> o instanceof LedgerEntry, Named.as("policy-decisions"))
         .mapValues(o -> ((LedgerEntry) o).status(), Named.as("policy-status"))

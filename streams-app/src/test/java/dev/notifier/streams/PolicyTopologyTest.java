@@ -11,13 +11,16 @@ import dev.notifier.schemas.Topics;
 import dev.notifier.streams.expand.RuleBookLoader;
 import dev.notifier.streams.metrics.TopologyMetrics;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Timer;
 import dev.notifier.streams.render.DigestRendering;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
@@ -67,11 +70,16 @@ class PolicyTopologyTest {
   }
 
   private void event(String id, String type, String kind, String subjectId, String to) {
+    event(id, type, kind, subjectId, to, now);
+  }
+
+  /** An event whose record the upstream's producer stamped {@code publishedAt}. */
+  private void event(String id, String type, String kind, String subjectId, String to, Instant publishedAt) {
     String json = "{\"eventId\":\"" + id + "\",\"type\":\"" + type + "\",\"source\":\"zentao\",\"team\":\"qa\","
         + "\"occurredAt\":\"" + now + "\",\"actor\":{\"userId\":\"carol\"},"
         + "\"subject\":{\"kind\":\"" + kind + "\",\"id\":\"" + subjectId + "\",\"title\":\"Title " + subjectId
         + "\"},\"to\":[{\"userId\":\"" + to + "\"}]}";
-    t.events.pipeInput(new TestRecord<>(id, json.getBytes(StandardCharsets.UTF_8), now));
+    t.events.pipeInput(new TestRecord<>(id, json.getBytes(StandardCharsets.UTF_8), publishedAt));
   }
 
   /** How often the policy stage counted {@code decision} ({@link TopologyMetrics#POLICY_DECISIONS}). */
@@ -406,5 +414,48 @@ class PolicyTopologyTest {
       assertThat(n.getPriority()).isEqualTo(Priority.CRITICAL);
       assertThat(n.getExpiresAt()).isEqualTo(Instant.parse("2026-11-21T16:00:00Z"));
     });
+  }
+
+  @Test
+  void theReleaseDelayCountsFromTheEventsPublicationForMailReleasedAtOnceAndNotForMailHeld() {
+    start("  - events: \"bug.*\"\n    notify: [to]\n    template: bug\n"
+        + "  - events: \"security.*\"\n    notify: [to]\n    template: bug\n    priority: critical\n",
+        Instant.parse("2026-11-21T15:00:00Z")); // 23:00 in Shanghai
+    user("alice", null, null); // needs no state: released in the event's own task
+    user("dave", null, "{\"dailyCap\":5}"); // a cap of his own: released after the repartition by recipient
+    user("bob", "Asia/Shanghai", QUIET); // held until 08:00 in Shanghai
+
+    event("a1", "bug.edited", "bug", "1", "alice", now.minusSeconds(40)); // waited 40 s in the events topic
+    event("d1", "bug.edited", "bug", "2", "dave", now.minusSeconds(3));
+    event("s1", "security.passwordReset", "account", "alice", "alice", now.minusMillis(200));
+    event("f1", "bug.edited", "bug", "3", "alice", now.plusSeconds(5)); // the upstream's clock ahead of ours
+    event("b1", "bug.edited", "bug", "4", "bob", now.minusSeconds(1));
+    assertThat(t.sent()).hasSize(4);
+    advanceTo(Instant.parse("2026-11-22T00:00:00Z"));
+    assertThat(t.sent()).as("bob's mail, when his quiet hours ended").hasSize(1);
+
+    Timer normal = releaseDelay(Priority.NORMAL);
+    assertThat(normal.count()).as("a1, d1 and f1; not b1, held by design").isEqualTo(3);
+    assertThat(normal.totalTime(TimeUnit.MILLISECONDS)).isEqualTo(43_000);
+    assertThat(normal.max(TimeUnit.MILLISECONDS)).isEqualTo(40_000);
+    assertThat(bucket(normal, Duration.ofMillis(5))).as("f1, counted as no delay").isEqualTo(1);
+    assertThat(bucket(normal, Duration.ofSeconds(5))).as("f1 and d1").isEqualTo(2);
+    assertThat(bucket(normal, Duration.ofMinutes(1))).isEqualTo(3);
+    Timer critical = releaseDelay(Priority.CRITICAL);
+    assertThat(critical.count()).isEqualTo(1);
+    assertThat(critical.totalTime(TimeUnit.MILLISECONDS)).isEqualTo(200);
+    assertThat(bucket(critical, Duration.ofMillis(150))).isZero();
+    assertThat(bucket(critical, Duration.ofMillis(250))).isEqualTo(1);
+    assertThat(releaseDelay(Priority.BULK).count()).isZero();
+  }
+
+  private Timer releaseDelay(Priority priority) {
+    return t.metrics.registry().get(TopologyMetrics.RELEASE_DELAY).tag("priority", priority.name()).timer();
+  }
+
+  /** How many of {@code timer}'s records were at most {@code bound}. */
+  private static double bucket(Timer timer, Duration bound) {
+    return Arrays.stream(timer.takeSnapshot().histogramCounts())
+        .filter(b -> b.bucket(TimeUnit.NANOSECONDS) == bound.toNanos()).findFirst().orElseThrow().count();
   }
 }

@@ -42,7 +42,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The streams app on a real broker behind its management endpoint: readiness follows Kafka Streams
  * to RUNNING, and after the demo's directory and events the scrape's counters say what the topics
- * say — events in, invalid, notifications out, skipped by reason, duplicates dropped.
+ * say — events in, invalid, notifications out, skipped by reason, duplicates dropped — and every
+ * notification's release is timed from its event's publication.
  */
 class StreamsMetricsIntegrationTest {
 
@@ -127,6 +128,18 @@ class StreamsMetricsIntegrationTest {
       assertThat(Scrape.total(scrape, "notifier_duplicates_dropped_total")).isEqualTo(8.0)
           .isEqualTo(kafkaStreamsTotal(app, DedupProcessor.DROPPED_METRIC));
       assertThat(Scrape.total(scrape, "notifier_events_keyed_otherwise_total")).isZero();
+
+      // every notification was released as soon as its event was processed (the demo's digests need more edits)
+      // and is timed from its event's record timestamp, within the minute the test took
+      Map<String, Double> released = Scrape.byLabel(scrape, "notifier_release_delay_seconds_count", "priority");
+      assertThat(released).containsOnlyKeys("CRITICAL", "NORMAL", "BULK")
+          .containsAllEntriesOf(countBy(sent, r -> r.value().getPriority().name()));
+      assertThat(Scrape.total(scrape, "notifier_release_delay_seconds_count")).isEqualTo(sent.size());
+      assertThat(Scrape.samples(scrape)).filteredOn(s -> s.name().equals("notifier_release_delay_seconds_bucket"))
+          .extracting(s -> s.labels().get("le")).contains("0.005", "0.05", "0.15", "60.0", "21600.0", "+Inf");
+      assertThat(Scrape.samples(scrape)).filteredOn(s -> s.name().equals("notifier_release_delay_seconds_bucket")
+              && s.labels().get("le").equals("60.0")).extracting(Scrape.Sample::value).as("released within a minute")
+          .containsExactlyInAnyOrderElementsOf(released.values());
 
       assertThat(Scrape.total(scrape, "notifier_ready")).isEqualTo(1.0);
       assertThat(scrape).contains("kafka_stream_").contains("kafka_consumer_").contains("kafka_producer_")

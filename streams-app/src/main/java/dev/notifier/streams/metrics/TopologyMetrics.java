@@ -1,8 +1,13 @@
 package dev.notifier.streams.metrics;
 
+import dev.notifier.avro.Priority;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
@@ -19,6 +24,12 @@ import java.util.concurrent.ConcurrentMap;
  *       {@code over-cap} (folded into the over-cap digest), {@code skipped-capped}, {@code deferred}
  *       (held in quiet hours), {@code held-released}, {@code digest-sent}, {@code digest-sealed}
  *       (due in quiet hours, waiting for them to end)</li>
+ *   <li>{@value #RELEASE_DELAY} {priority} — for mail released as soon as its event was processed (not held in
+ *       quiet hours, not gathered into a digest), the time from the event's record timestamp (when the upstream
+ *       published it, unless its producer set another) to the release: the event's wait in its topic, parsing,
+ *       and for mail that crosses the policy stage's repartition the first transaction's commit. The workers'
+ *       {@code notifier.delivery.delay} counts on from the release, so the two cover the whole way from event to
+ *       mail server. Buckets at {@link #RELEASE_BUCKETS}</li>
  * </ul>
  *
  * <p><b>Cost.</b> Each counter is resolved once per tag value and kept here, so counting a record
@@ -43,6 +54,17 @@ public final class TopologyMetrics {
   public static final String DUPLICATES_DROPPED = "notifier.duplicates.dropped";
   public static final String EVENTS_KEYED_OTHERWISE = "notifier.events.keyed.otherwise";
   public static final String POLICY_DECISIONS = "notifier.policy.decisions";
+  public static final String RELEASE_DELAY = "notifier.release.delay";
+
+  /**
+   * The release delay's buckets: fine below a second, where a healthy topology is (its commit interval is
+   * {@code 50 ms}), then coarse enough to tell a backlog of minutes from one of hours.
+   */
+  public static final List<Duration> RELEASE_BUCKETS = List.of(Duration.ofMillis(5), Duration.ofMillis(10),
+      Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(150),
+      Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2_500),
+      Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofMinutes(1),
+      Duration.ofMinutes(5), Duration.ofMinutes(15), Duration.ofHours(1), Duration.ofHours(6));
 
   /** Distinct values one tag may take before further ones are counted as {@value #OTHER}. */
   public static final int MAX_TAG_VALUES = 200;
@@ -60,6 +82,7 @@ public final class TopologyMetrics {
   private final ConcurrentMap<String, ConcurrentMap<String, Counter>> out = new ConcurrentHashMap<>();
   private final Counter duplicates;
   private final Counter keyedOtherwise;
+  private final Timer[] releaseDelay;
 
   public TopologyMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -69,6 +92,13 @@ public final class TopologyMetrics {
     this.keyedOtherwise = Counter.builder(EVENTS_KEYED_OTHERWISE)
         .description("Events whose record key is not their event id (a re-keyed copy may be mailed twice)")
         .register(registry);
+    this.releaseDelay = Arrays.stream(Priority.values())
+        .map(priority -> Timer.builder(RELEASE_DELAY)
+            .description("From an event's record timestamp to the release of its mail, for mail released at once")
+            .tag("priority", priority.name())
+            .serviceLevelObjectives(RELEASE_BUCKETS.toArray(Duration[]::new))
+            .register(registry))
+        .toArray(Timer[]::new);
   }
 
   /** Counters in a registry of their own, for a topology nobody scrapes (tests, benchmarks). */
@@ -115,6 +145,14 @@ public final class TopologyMetrics {
           .tag("template", templateTag).tag("account", k).register(registry));
     }
     counter.increment();
+  }
+
+  /**
+   * Mail of {@code priority} released {@code sincePublished} after its event's record timestamp; a negative time
+   * (the upstream's clock ahead of the streams host's) counts as none.
+   */
+  public void released(Priority priority, Duration sincePublished) {
+    releaseDelay[priority.ordinal()].record(sincePublished.isNegative() ? Duration.ZERO : sincePublished);
   }
 
   public void duplicateDropped() {

@@ -34,7 +34,9 @@ import org.apache.kafka.streams.processor.api.Record;
  * needs no state of its recipient is released in the event's own task ({@link ReleaseNow}). A wall-clock punctuation every {@code tick} sends the digests that
  * are due — holding one due in quiet hours until they end, sealed against new items — and releases
  * held mail (checking the cap on the day it goes out). "Now" is the stream time's wall clock,
- * {@link ProcessorContext#currentSystemTimeMs()}, which {@code TopologyTestDriver} lets tests move.
+ * {@link ProcessorContext#currentSystemTimeMs()}, which {@code TopologyTestDriver} lets tests move. Mail released
+ * as its candidate arrives has the time since its event's record timestamp counted
+ * ({@link TopologyMetrics#RELEASE_DELAY}); mail released later, held or in a digest, waited by design and has not.
  */
 public final class PolicyProcessor implements Processor<String, Candidate, String, PolicyOutcome> {
 
@@ -74,7 +76,7 @@ public final class PolicyProcessor implements Processor<String, Candidate, Strin
     Policy policy = policies.of(c);
     Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
     if (policy.digest() == null || !collect(c, policy, policy.digest(), PolicyStatuses.DIGEST, now)) {
-      deliverOrHold(c, policy, now);
+      deliverOrHold(c, policy, now, Instant.ofEpochMilli(record.timestamp()));
     }
   }
 
@@ -85,7 +87,7 @@ public final class PolicyProcessor implements Processor<String, Candidate, Strin
     }
     for (Candidate c : held.takeDue(now, BATCH)) {
       metrics.policyDecision("held-released");
-      deliverCounted(c, policies.of(c), now);
+      deliverCounted(c, policies.of(c), now, null);
     }
   }
 
@@ -152,7 +154,8 @@ public final class PolicyProcessor implements Processor<String, Candidate, Strin
         now.plus(policy.expiresAfter()), policy.zone()), now);
   }
 
-  private void deliverOrHold(Candidate c, Policy policy, Instant now) {
+  /** {@code publishedAt}: the record timestamp of the candidate's event. */
+  private void deliverOrHold(Candidate c, Policy policy, Instant now, Instant publishedAt) {
     Optional<Instant> release = policy.quietHours().releaseOf(now, policy.zone());
     if (release.isPresent()) {
       String id = Candidates.notificationId(c);
@@ -162,10 +165,11 @@ public final class PolicyProcessor implements Processor<String, Candidate, Strin
       metrics.policyDecision("deferred");
       return;
     }
-    deliverCounted(c, policy, now);
+    deliverCounted(c, policy, now, publishedAt);
   }
 
-  private void deliverCounted(Candidate c, Policy policy, Instant now) {
+  /** {@code publishedAt}: the record timestamp of the candidate's event, null for mail that was held. */
+  private void deliverCounted(Candidate c, Policy policy, Instant now, Instant publishedAt) {
     String recipient = recipient(c);
     LocalDate day = now.atZone(policy.zone()).toLocalDate();
     if (caps.reached(recipient, day, policy.dailyCap())) {
@@ -179,6 +183,9 @@ public final class PolicyProcessor implements Processor<String, Candidate, Strin
     }
     if (policy.priority() != Priority.CRITICAL) {
       caps.add(recipient, day);
+    }
+    if (publishedAt != null) {
+      metrics.released(policy.priority(), Duration.between(publishedAt, now));
     }
     forward(Candidates.notificationId(c), new Release(c, policy.priority(), now, now.plus(policy.expiresAfter())),
         now);
