@@ -3,16 +3,16 @@ package dev.notifier.image;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
+import dev.notifier.testkit.RequiredTools;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -98,18 +98,9 @@ class AlertRulesTest {
 
   /** Skips the test (fails it with NOTIFIER_REQUIRE_TOOLS set, as in CI) unless promtool runs. */
   private static void requirePromtool() {
-    boolean available;
-    try {
-      available = new ProcessBuilder(PROMTOOL, "--version").redirectErrorStream(true).start().waitFor() == 0;
-    } catch (IOException | InterruptedException e) {
-      available = false;
-    }
-    String message = "promtool not found: install Debian's prometheus package (apt-get install --no-install-recommends "
-        + "prometheus), as .ci/run does";
-    if (System.getenv("NOTIFIER_REQUIRE_TOOLS") != null) {
-      assertThat(available).as(message).isTrue();
-    }
-    Assumptions.assumeTrue(available, message);
+    RequiredTools.require(RequiredTools.runs(Duration.ofSeconds(30), PROMTOOL, "--version"),
+        "promtool not found: install Debian's prometheus package (apt-get install --no-install-recommends "
+            + "prometheus), as .ci/run does");
   }
 
   /** Runs promtool in {@code dir}; its output, once it exited 0 (the output is the failure's message otherwise). */

@@ -6,6 +6,7 @@ import dev.notifier.cli.publish.Publisher;
 import dev.notifier.cli.publish.RecordKind;
 import dev.notifier.schemas.Topics;
 import dev.notifier.testkit.Await;
+import dev.notifier.testkit.RequiredTools;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
@@ -19,7 +20,6 @@ import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -39,18 +39,16 @@ class ComposeIntegrationTest {
   static final String PROJECT = "notifier-compose-test";
   static final int DEMO_MAILS = NotifierStackIntegrationTest.DEMO_MAILS;
   static final Duration COMMAND_TIMEOUT = Duration.ofMinutes(5);
+  /** How long podman and podman-compose may take to say their versions. */
+  static final Duration PROBE = Duration.ofSeconds(30);
 
   static Path composeFile;
 
   @BeforeAll
   static void upTheCoreServices() throws Exception {
-    boolean tools = works("podman", "--version") && works("podman-compose", "version");
-    String message = "podman and podman-compose do not both work here: apt-get install podman runc podman-compose "
-        + "(.ci/run does)";
-    if (System.getenv("NOTIFIER_REQUIRE_TOOLS") != null) {
-      assertThat(tools).as(message).isTrue();
-    }
-    Assumptions.assumeTrue(tools, message);
+    RequiredTools.require(RequiredTools.runs(PROBE, "podman", "--version")
+            && RequiredTools.runs(PROBE, "podman-compose", "version"),
+        "podman and podman-compose do not both work here: apt-get install podman runc podman-compose (.ci/run does)");
     composeFile = Manifests.fromBuild().path("compose.yaml");
     for (String property : List.of("image.tar", "kafka.image.tar")) {
       exec("podman", "load", "-q", "-i", System.getProperty(property));
@@ -117,19 +115,6 @@ class ComposeIntegrationTest {
     List<String> command = new ArrayList<>(List.of("podman-compose", "-p", PROJECT, "-f", composeFile.toString()));
     command.addAll(List.of(args));
     exec(command.toArray(String[]::new));
-  }
-
-  private static boolean works(String... command) {
-    try {
-      Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-      p.getInputStream().readAllBytes();
-      return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
-    } catch (IOException e) {
-      return false;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
   }
 
   /** Runs a command to its end (at most {@link #COMMAND_TIMEOUT}); its output, or a failure naming it. */

@@ -3,6 +3,7 @@ package dev.notifier.image;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.dockerjava.api.DockerClient;
+import dev.notifier.testkit.RequiredTools;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -12,7 +13,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.Assumptions;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.Network;
@@ -49,10 +49,7 @@ final class ContainerEngine {
     String message = "no container engine answers (DOCKER_HOST=" + System.getenv("DOCKER_HOST") + "): install podman, "
         + "start `podman system service unix:///run/podman/podman.sock` and set DOCKER_HOST to it with "
         + "TESTCONTAINERS_RYUK_DISABLED=true, as .ci/run does; or run Docker";
-    if (System.getenv("NOTIFIER_REQUIRE_TOOLS") != null) {
-      assertThat(available).as(message).isTrue();
-    }
-    Assumptions.assumeTrue(available, message);
+    RequiredTools.require(available, message);
     loadImages();
   }
 

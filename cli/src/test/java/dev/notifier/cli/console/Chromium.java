@@ -1,8 +1,6 @@
 package dev.notifier.cli.console;
 
-import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
+import dev.notifier.testkit.RequiredTools;
 import java.io.File;
 
 /**
@@ -18,18 +16,11 @@ final class Chromium {
   }
 
   static void require() {
-    require(BROWSER, DRIVER, System.getenv("NOTIFIER_REQUIRE_TOOLS") != null);
+    require(BROWSER, DRIVER, System.getenv(RequiredTools.REQUIRE_ENV) != null);
   }
 
   static void require(File browser, File driver, boolean required) {
-    if (browser.canExecute() && driver.canExecute()) {
-      return;
-    }
-    String why = "Chromium and its driver are needed at " + browser + " and " + driver
-        + " (Debian: apt-get install chromium chromium-driver)";
-    if (required) {
-      fail(why);
-    }
-    assumeTrue(false, why);
+    RequiredTools.require(browser.canExecute() && driver.canExecute(), "Chromium and its driver are needed at "
+        + browser + " and " + driver + " (Debian: apt-get install chromium chromium-driver)", required);
   }
 }

@@ -8,6 +8,7 @@ import dev.notifier.schemas.Fingerprints;
 import dev.notifier.schemas.Topics;
 import dev.notifier.streams.parse.EventParser;
 import dev.notifier.testkit.Await;
+import dev.notifier.testkit.RequiredTools;
 import dev.notifier.testkit.kafka.EmbeddedKafka;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -28,7 +29,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -138,20 +138,9 @@ class ProducersIntegrationTest {
   }
 
   /** Skips (or, with NOTIFIER_REQUIRE_TOOLS set, fails) when the command cannot run. */
-  private static void requireTool(String... probe) throws InterruptedException {
-    boolean works;
-    try {
-      Process p = new ProcessBuilder(probe).redirectErrorStream(true).start();
-      works = p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
-    } catch (IOException e) {
-      works = false;
-    }
-    String message = String.join(" ", probe) + " does not work here: apt-get install python3-avro "
-        + "python3-confluent-kafka kcat (.ci/run does)";
-    if (System.getenv("NOTIFIER_REQUIRE_TOOLS") != null) {
-      assertThat(works).as(message).isTrue();
-    }
-    Assumptions.assumeTrue(works, message);
+  private static void requireTool(String... probe) {
+    RequiredTools.require(RequiredTools.runs(Duration.ofSeconds(30), probe), String.join(" ", probe)
+        + " does not work here: apt-get install python3-avro python3-confluent-kafka kcat (.ci/run does)");
   }
 
   private static String exec(String... command) throws IOException, InterruptedException {

@@ -20,6 +20,7 @@ import dev.notifier.streams.StreamsApp;
 import dev.notifier.streams.StreamsSettings;
 import dev.notifier.streams.route.AccountRouter;
 import dev.notifier.testkit.Await;
+import dev.notifier.testkit.RequiredTools;
 import dev.notifier.testkit.Resources;
 import dev.notifier.testkit.kafka.EmbeddedKafka;
 import dev.notifier.testkit.registry.Registry;
@@ -54,7 +55,6 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -262,21 +262,11 @@ class RegistryInteropIntegrationTest {
     return out.toString();
   }
 
-  private static void requirePythonRegistryClient() throws InterruptedException {
-    boolean works;
-    try {
-      Process p = new ProcessBuilder("/usr/bin/python3", "-c",
-          "from confluent_kafka.schema_registry.avro import AvroSerializer").redirectErrorStream(true).start();
-      works = p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
-    } catch (IOException e) {
-      works = false;
-    }
-    String message = "python3-confluent-kafka's AvroSerializer does not load here: apt-get install "
-        + "python3-confluent-kafka python3-requests, and the fastavro wheel (.ci/run does)";
-    if (System.getenv("NOTIFIER_REQUIRE_TOOLS") != null) {
-      assertThat(works).as(message).isTrue();
-    }
-    Assumptions.assumeTrue(works, message);
+  private static void requirePythonRegistryClient() {
+    RequiredTools.require(RequiredTools.runs(Duration.ofSeconds(30), "/usr/bin/python3", "-c",
+            "from confluent_kafka.schema_registry.avro import AvroSerializer"),
+        "python3-confluent-kafka's AvroSerializer does not load here: apt-get install "
+            + "python3-confluent-kafka python3-requests, and the fastavro wheel (.ci/run does)");
   }
 
   private static String exec(String... command) throws IOException, InterruptedException {

@@ -32,6 +32,7 @@ import dev.notifier.streams.StreamsApp;
 import dev.notifier.streams.StreamsSettings;
 import dev.notifier.streams.route.AccountRouter;
 import dev.notifier.testkit.Await;
+import dev.notifier.testkit.RequiredTools;
 import dev.notifier.testkit.Resources;
 import dev.notifier.testkit.kafka.EmbeddedKafka;
 import dev.notifier.testkit.registry.Registry;
@@ -67,9 +68,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.avro.Schema;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -523,24 +522,11 @@ class RegistryOutputsIntegrationTest {
     new TopicReader(props, Duration.ofSeconds(30), Clock.systemUTC()).read(topic, r -> each.accept(r.key(), r.value()));
   }
 
-  private static boolean pythonRegistryClientWorks() throws InterruptedException {
-    try {
-      Process p = new ProcessBuilder("/usr/bin/python3", "-c",
-          "from confluent_kafka.schema_registry.avro import AvroDeserializer").redirectErrorStream(true).start();
-      return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
-    } catch (IOException e) {
-      return false;
-    }
-  }
-
-  private static void requirePythonRegistryClient() throws InterruptedException {
-    boolean works = pythonRegistryClientWorks();
-    String message = "python3-confluent-kafka's AvroDeserializer does not load here: apt-get install "
-        + "python3-confluent-kafka python3-requests, and the fastavro wheel (.ci/run does)";
-    if (System.getenv("NOTIFIER_REQUIRE_TOOLS") != null) {
-      assertThat(works).as(message).isTrue();
-    }
-    Assumptions.assumeTrue(works, message);
+  private static void requirePythonRegistryClient() {
+    RequiredTools.require(RequiredTools.runs(Duration.ofSeconds(30), "/usr/bin/python3", "-c",
+            "from confluent_kafka.schema_registry.avro import AvroDeserializer"),
+        "python3-confluent-kafka's AvroDeserializer does not load here: apt-get install "
+            + "python3-confluent-kafka python3-requests, and the fastavro wheel (.ci/run does)");
   }
 
   private static String exec(String... command) throws IOException, InterruptedException {
