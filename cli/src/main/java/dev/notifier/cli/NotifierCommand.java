@@ -7,6 +7,7 @@ import dev.notifier.cli.feedback.BouncesCommand;
 import dev.notifier.cli.feedback.WebhooksCommand;
 import dev.notifier.cli.ops.acls.AclsCommand;
 import dev.notifier.cli.ops.dlt.DltCommand;
+import dev.notifier.cli.ops.invalid.InvalidCommand;
 import dev.notifier.cli.ops.ledger.StatusCommand;
 import dev.notifier.cli.ops.suppressions.SuppressionsCommand;
 import dev.notifier.cli.ops.topics.TopicsCommand;
@@ -24,7 +25,7 @@ import picocli.CommandLine.Command;
     description = "Kafka-native email notifications: turn domain events into delivered mail.",
     subcommands = {DemoCommand.class, StreamsCommand.class, WorkerCommand.class, PublishCommand.class,
         SmtpCheckCommand.class,
-        DltCommand.class, StatusCommand.class, TopicsCommand.class, AclsCommand.class, ConsoleCommand.class,
+        DltCommand.class, InvalidCommand.class, StatusCommand.class, TopicsCommand.class, AclsCommand.class, ConsoleCommand.class,
         SchemasCommand.class, SuppressionsCommand.class, BouncesCommand.class, WebhooksCommand.class})
 public final class NotifierCommand {
 

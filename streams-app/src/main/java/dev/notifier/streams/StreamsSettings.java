@@ -158,12 +158,16 @@ public record StreamsSettings(
     return copy(f -> f.policyTick = tick);
   }
 
+  public StreamsSettings withMaxEventBytes(int bytes) {
+    return copy(f -> f.maxEventBytes = bytes);
+  }
+
   /** These settings with {@code change} made, checked again by the canonical constructor. */
   private StreamsSettings copy(Consumer<Fields> change) {
     Fields f = new Fields(this);
     change.accept(f);
     return new StreamsSettings(f.applicationId, f.stateDir, dedupWindow, f.rulesFile, templatesDir, defaultLocale,
-        maxEventBytes, f.threads, suppressions, f.schemaRegistry, f.commitInterval, null, f.policyTick);
+        f.maxEventBytes, f.threads, suppressions, f.schemaRegistry, f.commitInterval, null, f.policyTick);
   }
 
   /** The settings a copy may change. */
@@ -171,6 +175,7 @@ public record StreamsSettings(
     String applicationId;
     String stateDir;
     String rulesFile;
+    Integer maxEventBytes;
     Integer threads;
     RegistrySettings schemaRegistry;
     Duration commitInterval;
@@ -180,6 +185,7 @@ public record StreamsSettings(
       applicationId = s.applicationId;
       stateDir = s.stateDir;
       rulesFile = s.rulesFile;
+      maxEventBytes = s.maxEventBytes;
       threads = s.threads;
       schemaRegistry = s.schemaRegistry;
       commitInterval = s.commitInterval;

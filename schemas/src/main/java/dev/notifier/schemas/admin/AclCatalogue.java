@@ -26,9 +26,10 @@ import org.apache.kafka.common.resource.ResourceType;
  *       application id);</li>
  *   <li><b>workers</b>: read the send, retry and wait topics in their group, write the retry and wait
  *       topics, the dead letters, statuses and quota usage;</li>
- *   <li><b>analysts</b>: read the dead letters, the ledger and the audit topic;</li>
+ *   <li><b>analysts</b>: read the dead letters, the invalid events, the ledger and the audit topic;</li>
  *   <li><b>replayers</b> (analysts with the replay grant): what analysts read, plus write the send,
- *       status and audit topics in replay transactions;</li>
+ *       status and audit topics in replay transactions, and the events topic in the transactions of
+ *       {@code notifier invalid republish};</li>
  *   <li><b>sres</b>: create topics and read and change their configs, describe the groups, read the
  *       ledger and dead letters.</li>
  * </ul>
@@ -40,6 +41,8 @@ public final class AclCatalogue {
   public static final String REPLAY_TRANSACTIONAL_ID_PREFIX = "notifier-dlt-replay-";
   /** The transactional ids of {@code notifier suppressions add|remove} (the change and its audit record together). */
   public static final String SUPPRESSIONS_TRANSACTIONAL_ID_PREFIX = "notifier-suppressions-";
+  /** The transactional-id prefix of {@code notifier invalid republish} (an event and its audit record together). */
+  public static final String REPUBLISH_TRANSACTIONAL_ID_PREFIX = "notifier-invalid-republish-";
 
   private static final String CLUSTER = "kafka-cluster";
 
@@ -130,6 +133,7 @@ public final class AclCatalogue {
 
   private void analyst(String p) {
     read(p, topics.deadLetters());
+    read(p, topics.invalidEvents());
     read(p, topics.status());
     read(p, topics.audit());
     read(p, topics.suppressions());
@@ -147,6 +151,9 @@ public final class AclCatalogue {
     grant(p, ResourceType.TOPIC, topics.schemas().name(), PatternType.LITERAL, AclOperation.WRITE);
     grant(p, ResourceType.TRANSACTIONAL_ID, REPLAY_TRANSACTIONAL_ID_PREFIX, PatternType.PREFIXED, AclOperation.WRITE,
         AclOperation.DESCRIBE);
+    write(p, topics.events());
+    grant(p, ResourceType.TRANSACTIONAL_ID, REPUBLISH_TRANSACTIONAL_ID_PREFIX, PatternType.PREFIXED,
+        AclOperation.WRITE, AclOperation.DESCRIBE);
     idempotent(p);
   }
 

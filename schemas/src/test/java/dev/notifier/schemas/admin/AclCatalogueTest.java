@@ -42,8 +42,18 @@ class AclCatalogueTest {
   }
 
   @Test
+  void onlyUpstreamProducersAndReplayersMayWriteTheEventsTopic() {
+    Set<String> writers = ALL.stream().filter(b -> b.entry().operation() == AclOperation.WRITE
+            && b.pattern().name().equals("prod.notifier.events"))
+        .map(b -> b.entry().principal()).collect(Collectors.toSet());
+    assertThat(writers).containsExactlyInAnyOrder("User:zentao", "User:wiki", "User:bob");
+    assertThat(grants("User:bob")).contains("WRITE TRANSACTIONAL_ID PREFIXED notifier-invalid-republish-");
+  }
+
+  @Test
   void anAnalystWritesNothingAndReadsNoMail() {
     assertThat(grants("User:ann")).allSatisfy(g -> assertThat(g).doesNotStartWith("WRITE"))
+        .contains("READ TOPIC LITERAL prod.notifier.events.invalid")
         .noneMatch(g -> g.endsWith("notifier.send") || g.endsWith("notifier.events") || g.endsWith("notifier.users"));
     assertThat(grants("User:bob")).containsAll(grants("User:ann"))
         .contains("WRITE TRANSACTIONAL_ID PREFIXED notifier-dlt-replay-", "WRITE TOPIC LITERAL prod.notifier.audit");

@@ -24,6 +24,7 @@ import dev.notifier.sender.config.WorkerSettings;
 import dev.notifier.streams.StreamsApp;
 import dev.notifier.streams.StreamsSettings;
 import dev.notifier.streams.route.AccountRouter;
+import dev.notifier.testkit.Await;
 import dev.notifier.testkit.kafka.EmbeddedKafka;
 import dev.notifier.testkit.smtp.ScriptableSmtpServer;
 import dev.notifier.testkit.smtp.SelfSignedCertificate;
@@ -73,6 +74,7 @@ class AclsIntegrationTest {
 
   private static final String GONE = "gone@example.com";
   private static final Topics TOPICS = Topics.standard();
+  private static final String GARBAGE = "acl-garbage-1";
   private static final String[] ROLES = {"producer", "directory", "streams", "worker", "analyst", "replayer"};
 
   private static Path dir;
@@ -136,6 +138,7 @@ class AclsIntegrationTest {
             + "\"team\":\"qa\",\"occurredAt\":\"2026-11-21T10:00:00Z\",\"actor\":{\"userId\":\"carol\"},"
             + "\"subject\":{\"kind\":\"bug\",\"id\":\"1\",\"title\":\"Under ACLs\"},"
             + "\"to\":[{\"userId\":\"alice\"}],\"cc\":[{\"email\":\"" + GONE + "\"}]}"), RecordKind.EVENTS, false);
+        producer.publishRawEvent(GARBAGE, new byte[] {0x13, 0x37}); // an invalid event, for the analysts below
       }
 
       assertThat(smtp.awaitMessages(1, Duration.ofSeconds(90))).extracting(m -> m.recipients().get(0))
@@ -143,6 +146,8 @@ class AclsIntegrationTest {
       // the refused recipient is a dead letter, for the analysts below
       OpsTestSupport.awaitStates(kafka.bootstrapServers(), TOPICS, Map.of(
           id("alice@example.com"), DeliveryState.SENT, id(GONE), DeliveryState.DEAD), Duration.ofSeconds(60));
+      Await.until(Duration.ofSeconds(60), "the invalid event filed",
+          () -> !committed(TOPICS.invalidEvents().name()).isEmpty());
     } finally {
       pool.shutdownNow();
     }
@@ -211,6 +216,33 @@ class AclsIntegrationTest {
 
   @Test
   @Order(5)
+  void anAnalystListsInvalidEventsButOnlyAReplayerMayRepublishThem() throws Exception {
+    long events = endOffsetSum(kafka.bootstrapServers(), TOPICS.events().name());
+    Run list = run("invalid", "list", "--config", roleConfig("analyst").toString());
+    assertThat(list.code()).as(list.err()).isZero();
+    assertThat(list.out()).containsPattern(GARBAGE + "\\s+unknown-encoding");
+
+    Run refused = run("invalid", "republish", "--config", roleConfig("analyst").toString(), "--key", GARBAGE,
+        "--reason", "try");
+    assertThat(refused.code()).isEqualTo(2);
+    assertThat(refused.err()).contains("not authorized: the cluster refused User:notifier-analyst");
+    assertThat(endOffsetSum(kafka.bootstrapServers(), TOPICS.events().name())).as("nothing written").isEqualTo(events);
+
+    Run republished = run("invalid", "republish", "--config", roleConfig("replayer").toString(), "--key", GARBAGE,
+        "--reason", "decoder fixed");
+    assertThat(republished.code()).as(republished.err()).isZero();
+    assertThat(republished.out()).contains("republished 1 of 1", "by User:notifier-replayer (OS user ");
+    assertThat(committed(TOPICS.events().name())).filteredOn(r -> GARBAGE.equals(r.key())).hasSize(2);
+    List<ConsumerRecord<String, byte[]>> audit = committed(TOPICS.audit().name()).stream()
+        .filter(r -> GARBAGE.equals(r.key())).toList();
+    assertThat(audit).as("one audit record of the republication, the replayer's").hasSize(1);
+    JsonNode a = new ObjectMapper().readTree(audit.get(0).value());
+    assertThat(a.path("action").asText()).isEqualTo("invalid.republish");
+    assertThat(a.path("principal").asText()).isEqualTo("User:notifier-replayer");
+  }
+
+  @Test
+  @Order(6)
   void withoutCredentialsTheSecuredListenerLetsNobodyIn() {
     Map<String, Object> props = new LinkedHashMap<>(tls());
     props.put("bootstrap.servers", kafka.secureBootstrapServers());
