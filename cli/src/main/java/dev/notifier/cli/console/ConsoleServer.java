@@ -14,6 +14,10 @@ import dev.notifier.cli.ops.dlt.DeadLetterEntry;
 import dev.notifier.cli.ops.dlt.DltReader;
 import dev.notifier.cli.ops.dlt.ReplayService;
 import dev.notifier.cli.ops.dlt.Replayer;
+import dev.notifier.cli.ops.invalid.InvalidEvent;
+import dev.notifier.cli.ops.invalid.InvalidFilter;
+import dev.notifier.cli.ops.invalid.InvalidRepublishCommand;
+import dev.notifier.cli.ops.invalid.Republisher;
 import dev.notifier.cli.ops.suppressions.SuppressionList;
 import dev.notifier.cli.ops.suppressions.SuppressionView;
 import dev.notifier.schemas.NotificationIds;
@@ -36,6 +40,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Function;
@@ -171,6 +176,19 @@ public final class ConsoleServer implements AutoCloseable {
       case "/notification" -> page(exchange, "notification", user, lang, notification(params.get("id"), lang));
       case "/ledger" -> page(exchange, "ledger", user, lang, ledger(method.equals("POST") ? params.get("q") : null,
           lang));
+      case "/invalid" -> page(exchange, "invalid", user, lang, InvalidPage.list(views, lang,
+          InvalidEvent.read(reader(), topics, InvalidFilter.any()), params.get("error")));
+      case "/invalid/event" -> page(exchange, "invalid-event", user, lang,
+          InvalidPage.event(views, lang, invalidEvent(params.get("at"))));
+      case "/invalid/republish" -> {
+        if (!method.equals("POST")) {
+          send(exchange, 405, "text/plain", "a republication is a POST from an invalid event's page");
+        } else if (!user.mayReplay()) {
+          send(exchange, 403, "text/plain", "you may not republish: republishing needs the replayer role");
+        } else {
+          page(exchange, "invalid-event", user, lang, republish(params.get("at"), params.get("reason"), user, lang));
+        }
+      }
       case "/accounts" -> page(exchange, "accounts", user, lang, accounts(lang));
       case "/accounts/rows" -> page(exchange, "accounts-rows", user, lang, accounts(lang));
       case "/replay" -> {
@@ -308,6 +326,43 @@ public final class ConsoleServer implements AutoCloseable {
         planned.plan().toReplay().size()));
     m.put("done", views.text(lang, "replay.done", written, planned.matched().size(), provenance.who(),
         provenance.reason()));
+    return m;
+  }
+
+  /** The invalid event at {@code at} ({@code partition:offset}). */
+  private InvalidEvent invalidEvent(String at) {
+    if (at == null || !at.matches("\\d+:\\d+")) {
+      throw new IllegalArgumentException("which invalid event? /invalid/event?at=PARTITION:OFFSET");
+    }
+    return InvalidEvent.read(reader(), topics, new InvalidFilter(Set.of(), Set.of(), Set.of(at), null, null)).stream()
+        .findFirst().orElseThrow(() -> new IllegalArgumentException("no invalid event at " + at));
+  }
+
+  /**
+   * One invalid event republished through {@link Republisher}, as {@code notifier invalid republish --at} does it:
+   * the same plan (never a record twice, quarantined after {@value InvalidRepublishCommand#DEFAULT_MAX_REPUBLISH}),
+   * the same headers and audit record, the console user recorded beside the console's Kafka principal.
+   */
+  private Map<String, Object> republish(String at, String reason, ConsoleUser user, String lang) {
+    InvalidEvent event = invalidEvent(at);
+    Map<String, Object> m = new LinkedHashMap<>(InvalidPage.event(views, lang, event));
+    if (reason == null || reason.isBlank()) {
+      m.put("refused", views.text(lang, "inv.reasonRequired"));
+      return m;
+    }
+    Republisher republisher = new Republisher(kafka.clientProperties(), topics, clock);
+    Republisher.Plan plan = republisher.plan(List.of(event), reader(), InvalidRepublishCommand.DEFAULT_MAX_REPUBLISH,
+        false);
+    if (!plan.alreadyRepublished().isEmpty()) {
+      m.put("refused", views.text(lang, "inv.already"));
+    } else if (!plan.quarantined().isEmpty()) {
+      m.put("refused", views.text(lang, "inv.quarantined", event.republished()));
+    } else {
+      Replayer.Provenance provenance = new Replayer.Provenance(KafkaPrincipal.of(kafka.clientProperties()),
+          "console:" + user.name(), reason.strip());
+      republisher.republish(plan, provenance, false);
+      m.put("done", views.text(lang, "inv.done", topics.events().name(), provenance.who(), provenance.reason()));
+    }
     return m;
   }
 

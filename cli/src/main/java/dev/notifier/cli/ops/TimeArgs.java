@@ -55,4 +55,19 @@ public final class TimeArgs {
       }
     }
   }
+
+  /** A time range from {@code --since} to {@code --until}; either bound null when not given. */
+  public record Range(Instant from, Instant to) {
+  }
+
+  /** The range of {@code --since} and {@code --until} (each as {@link #instant}); refused unless since is before until. */
+  public static Range range(String since, String until, Instant now) {
+    Instant from = instant("--since", since, now);
+    Instant to = instant("--until", until, now);
+    if (from != null && to != null && !from.isBefore(to)) {
+      throw new OpsException("--since " + since + " (" + from + ") is not before --until " + until + " (" + to
+          + "): swap them or widen the range");
+    }
+    return new Range(from, to);
+  }
 }

@@ -14,6 +14,8 @@ import dev.notifier.cli.management.ProcessMetrics;
 import dev.notifier.cli.management.WorkerHealth;
 import dev.notifier.cli.ops.OpsTestSupport;
 import dev.notifier.cli.ops.TopicReader;
+import dev.notifier.cli.ops.invalid.InvalidEvent;
+import dev.notifier.cli.ops.invalid.InvalidFilter;
 import dev.notifier.cli.publish.Publisher;
 import dev.notifier.cli.publish.RecordKind;
 import dev.notifier.schemas.NotificationIds;
@@ -58,6 +60,10 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer.OrderAnnotation;
@@ -80,7 +86,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 /**
  * The console in a real browser (headless Chromium through Selenium) against an embedded broker
  * holding what the real topology and a real worker made of real events, with a real SMTP server
- * refusing some recipients: filter, open one, dry-run and replay, roles and CSRF, the accounts live.
+ * refusing some recipients: filter, open one, dry-run and replay, roles and CSRF, the accounts live, the events
+ * the topology could not read and their republication.
  * Screenshots of each page go to target/console-screenshots (README shows copies under docs/).
  */
 @TestMethodOrder(OrderAnnotation.class)
@@ -90,6 +97,7 @@ class ConsoleBrowserIntegrationTest {
   private static final String EVENT = "zt-bug-7-assign-1";
   private static final List<String> GONE = List.of("gone1@example.org", "gone2@example.org", "gone3@example.com");
   private static final String BLOCKED = "blocked1@example.org";
+  private static final String MARKUP = "<script>alert(2)</script>";
   private static final Path SHOTS = Path.of("target", "console-screenshots");
 
   private static EmbeddedKafka kafka;
@@ -169,6 +177,18 @@ class ConsoleBrowserIntegrationTest {
     expected.put(id(BLOCKED), DeliveryState.DEAD);
     expected.put(id("ok@example.net"), DeliveryState.SENT);
     OpsTestSupport.awaitStates(kafka.bootstrapServers(), TOPICS, expected, Duration.ofSeconds(90));
+    // two events the topology cannot read: bytes in no encoding, and JSON without its type whose title is markup
+    try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(settings.clientProperties(),
+        new StringSerializer(), new ByteArraySerializer())) {
+      producer.send(new ProducerRecord<>(TOPICS.events().name(), "garbage-1", new byte[] {0x13, 0x37, (byte) 0xFF}));
+      ProducerRecord<String, byte[]> noType = new ProducerRecord<>(TOPICS.events().name(), "no-type-1",
+          ("{\"eventId\":\"no-type-1\",\"source\":\"zentao\",\"subject\":{\"title\":\"" + MARKUP + "\"}}")
+              .getBytes(StandardCharsets.UTF_8));
+      noType.headers().add("traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"
+          .getBytes(StandardCharsets.UTF_8));
+      producer.send(noType);
+    }
+    Await.until(Duration.ofSeconds(60), "two events filed invalid", () -> invalidEvents().size() == 2);
 
     ConsoleSettings consoleSettings = new ConsoleSettings("127.0.0.1", 0, List.of(
         new ConsoleUser.Configured("vera", Passwords.hash("vera-pw".toCharArray()), "viewer"),
@@ -423,6 +443,55 @@ class ConsoleBrowserIntegrationTest {
 
   @Test
   @Order(9)
+  void invalidEventsAreListedAndShownAndOnlyAReplayerRepublishesThemOnce() throws Exception {
+    open(vera, "vera", "/invalid");
+    assertThat(vera.findElement(By.id("matched")).getText()).contains("2 invalid event(s)");
+    assertThat(facet(vera, "error")).isEqualTo(Map.of("missing-field", "1", "unknown-encoding", "1"));
+    shot(vera, "invalid");
+    navigate(vera, vera.findElement(By.cssSelector("#facet-error a[data-value='unknown-encoding']")));
+    List<WebElement> rows = vera.findElements(By.cssSelector("#invalid tr.invalid-event"));
+    assertThat(rows).hasSize(1);
+    assertThat(rows.get(0).findElement(By.className("preview")).getText()).isEqualTo("binary: 13 37 ff");
+
+    open(vera, "vera", "/invalid?error=missing-field");
+    navigate(vera, vera.findElement(By.cssSelector("#invalid tbody a")));
+    assertThat(vera.findElement(By.id("error")).getText()).isEqualTo("missing-field");
+    assertThat(vera.findElement(By.id("detail")).getText()).contains("'type'");
+    assertThat(vera.findElement(By.id("headers")).getText()).contains("traceparent")
+        .contains("00-0af7651916cd43dd8448eb211c80319c");
+    assertThat(vera.findElement(By.id("value")).getText()).as("the event's markup shows as text").contains(MARKUP);
+    assertThat(vera.findElements(By.cssSelector("#value script"))).isEmpty();
+    assertThat(vera.findElements(By.id("republish-form"))).isEmpty();
+    assertThat(vera.findElement(By.id("no-grant")).getText()).contains("replayer");
+    open(vera, "vera", "/ledger");
+    String veraCsrf = vera.findElement(By.cssSelector("#ledger-form input[name=csrf]")).getAttribute("value");
+    long events = OpsTestSupport.endOffsetSum(kafka.bootstrapServers(), TOPICS.events().name());
+    HttpResponse<String> refused = post("vera", "vera-pw", "/invalid/republish",
+        "at=" + invalidAt("garbage-1") + "&reason=x&csrf=" + veraCsrf);
+    assertThat(refused.statusCode()).isEqualTo(403);
+    assertThat(refused.body()).contains("replayer role");
+    assertThat(OpsTestSupport.endOffsetSum(kafka.bootstrapServers(), TOPICS.events().name())).isEqualTo(events);
+
+    open(rita, "rita", "/invalid/event?at=" + invalidAt("garbage-1"));
+    assertThat(rita.findElement(By.id("value")).getText()).isEqualTo("00000000  13 37 ff");
+    rita.findElement(By.id("reason")).sendKeys("decoder fixed, INC-9");
+    navigate(rita, rita.findElement(By.id("republish")));
+    assertThat(rita.findElement(By.id("done")).getText()).contains("notifier.events", "console:rita",
+        "decoder fixed, INC-9");
+    shot(rita, "invalid-event");
+    assertThat(audits()).filteredOn(a -> a.path("action").asText().equals("invalid.republish")).singleElement()
+        .satisfies(a -> {
+          assertThat(a.path("osUser").asText()).isEqualTo("console:rita");
+          assertThat(a.path("key").asText()).isEqualTo("garbage-1");
+        });
+    rita.findElement(By.id("reason")).sendKeys("again");
+    navigate(rita, rita.findElement(By.id("republish")));
+    assertThat(rita.findElement(By.id("refused")).getText()).contains("republished from this record before");
+    assertThat(audits()).filteredOn(a -> a.path("action").asText().equals("invalid.republish")).hasSize(1);
+  }
+
+  @Test
+  @Order(10)
   void everyPageFitsAPhoneWithoutScrollingSideways() throws Exception {
     phone = browser(true);
     open(phone, "rita", "/dead-letters");
@@ -441,6 +510,10 @@ class ConsoleBrowserIntegrationTest {
     fitsThePhone("ledger");
     open(phone, "rita", "/accounts");
     fitsThePhone("accounts");
+    open(phone, "rita", "/invalid");
+    fitsThePhone("invalid events");
+    open(phone, "rita", "/invalid/event?at=" + invalidAt("no-type-1"));
+    fitsThePhone("one invalid event");
   }
 
   // --- fixtures -----------------------------------------------------------------------------
@@ -485,6 +558,17 @@ class ConsoleBrowserIntegrationTest {
         "return [window.innerWidth, document.documentElement.scrollWidth];");
     assertThat(widths.get(1)).as(page + ": width of the page's content").isLessThanOrEqualTo(390L);
     assertThat(widths.get(0)).as(page + ": layout width").isEqualTo(390L);
+  }
+
+  /** The records of the invalid-events topic, as the console reads them. */
+  private static List<InvalidEvent> invalidEvents() {
+    return InvalidEvent.read(new TopicReader(KafkaSettings.of(kafka.bootstrapServers()).clientProperties(),
+        Duration.ofSeconds(30), Clock.systemUTC()), TOPICS, InvalidFilter.any());
+  }
+
+  /** Where the first invalid event of record key {@code key} is, {@code partition:offset}. */
+  private static String invalidAt(String key) {
+    return invalidEvents().stream().filter(e -> key.equals(e.key())).findFirst().orElseThrow().position();
   }
 
   /** The audit topic's records, as JSON. */
@@ -575,8 +659,12 @@ class ConsoleBrowserIntegrationTest {
   }
 
   private static HttpResponse<String> post(String user, String password, String form) throws Exception {
+    return post(user, password, "/replay", form);
+  }
+
+  private static HttpResponse<String> post(String user, String password, String path, String form) throws Exception {
     return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + console.port()
-            + "/replay")).header("Authorization", "Basic " + Base64.getEncoder().encodeToString((user + ":" + password)
+            + path)).header("Authorization", "Basic " + Base64.getEncoder().encodeToString((user + ":" + password)
             .getBytes(StandardCharsets.UTF_8))).header("Content-Type", "application/x-www-form-urlencoded")
         .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
   }

@@ -1,6 +1,5 @@
 package dev.notifier.cli.ops.dlt;
 
-import dev.notifier.cli.ops.OpsException;
 import dev.notifier.cli.ops.TimeArgs;
 import java.time.Instant;
 import java.util.List;
@@ -49,14 +48,9 @@ public final class DltFilterOptions {
   String until;
 
   public DltFilter filter(Instant now) {
-    Instant from = TimeArgs.instant("--since", since, now);
-    Instant to = TimeArgs.instant("--until", until, now);
-    if (from != null && to != null && !from.isBefore(to)) {
-      throw new OpsException("--since " + since + " (" + from + ") is not before --until " + until + " (" + to
-          + "): swap them or widen the range");
-    }
+    TimeArgs.Range range = TimeArgs.range(since, until, now);
     return new DltFilter(DltFilter.set(accounts), DltFilter.set(classes), DltFilter.set(codes),
         DltFilter.set(eventTypes), DltFilter.set(recipients), DltFilter.set(domains), DltFilter.set(ids),
-        DltFilter.set(events), DltFilter.set(templates), DltFilter.set(attempts), from, to);
+        DltFilter.set(events), DltFilter.set(templates), DltFilter.set(attempts), range.from(), range.to());
   }
 }

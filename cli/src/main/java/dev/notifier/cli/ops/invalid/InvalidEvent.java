@@ -1,6 +1,8 @@
 package dev.notifier.cli.ops.invalid;
 
 import dev.notifier.cli.ops.TerminalText;
+import dev.notifier.cli.ops.TopicReader;
+import dev.notifier.schemas.Topics;
 import dev.notifier.streams.parse.ParseProcessor;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -8,6 +10,7 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
@@ -24,6 +27,20 @@ public record InvalidEvent(int partition, long offset, Instant publishedAt, Stri
 
   /** An invalid record without the error headers (written by something else than the topology). */
   static final String NO_ERROR = "unknown";
+
+  /** The invalid events of {@code topics} that {@code filter} takes, read to the topic's end, oldest publication first. */
+  public static List<InvalidEvent> read(TopicReader reader, Topics topics, InvalidFilter filter) {
+    List<InvalidEvent> events = new ArrayList<>();
+    reader.read(topics.invalidEvents().name(), r -> {
+      InvalidEvent e = of(r);
+      if (filter.matches(e)) {
+        events.add(e);
+      }
+    });
+    events.sort(Comparator.comparing(InvalidEvent::publishedAt).thenComparing(InvalidEvent::partition)
+        .thenComparingLong(InvalidEvent::offset));
+    return events;
+  }
 
   static InvalidEvent of(ConsumerRecord<String, byte[]> r) {
     List<Header> others = new ArrayList<>();
@@ -80,6 +97,20 @@ public record InvalidEvent(int partition, long offset, Instant publishedAt, Stri
       hex.append(' ').append(String.format("%02x", value[i] & 0xFF));
     }
     return hex.append(value.length > (max - 8) / 3 ? " …" : "").toString();
+  }
+
+  /** The first {@code max} bytes of the value as a hex dump, 16 bytes a line, each led by its offset. */
+  public List<String> hexDump(int max) {
+    List<String> lines = new ArrayList<>();
+    int shown = Math.min(value.length, max);
+    for (int i = 0; i < shown; i += 16) {
+      StringBuilder line = new StringBuilder(String.format("%08x ", i));
+      for (int j = i; j < Math.min(i + 16, shown); j++) {
+        line.append(String.format(" %02x", value[j] & 0xFF));
+      }
+      lines.add(line.toString());
+    }
+    return lines;
   }
 
   private static String header(ConsumerRecord<String, byte[]> r, String key) {

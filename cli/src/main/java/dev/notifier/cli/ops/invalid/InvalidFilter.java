@@ -7,15 +7,20 @@ import java.util.Set;
  * Which invalid events a command takes: by error (the topology's reason), record key, position on the topic and
  * publication time; an empty set or a null bound takes any.
  */
-record InvalidFilter(Set<String> errors, Set<String> keys, Set<String> positions, Instant since, Instant until) {
+public record InvalidFilter(Set<String> errors, Set<String> keys, Set<String> positions, Instant since, Instant until) {
 
-  InvalidFilter {
+  public InvalidFilter {
     errors = Set.copyOf(errors);
     keys = Set.copyOf(keys);
     positions = Set.copyOf(positions);
   }
 
-  boolean matches(InvalidEvent e) {
+  /** Every invalid event. */
+  public static InvalidFilter any() {
+    return new InvalidFilter(Set.of(), Set.of(), Set.of(), null, null);
+  }
+
+  public boolean matches(InvalidEvent e) {
     return (errors.isEmpty() || errors.contains(e.error()))
         && (keys.isEmpty() || keys.contains(e.key()))
         && (positions.isEmpty() || positions.contains(e.position()))
@@ -23,7 +28,7 @@ record InvalidFilter(Set<String> errors, Set<String> keys, Set<String> positions
         && (until == null || e.publishedAt().isBefore(until));
   }
 
-  boolean isRestricted() {
+  public boolean isRestricted() {
     return !errors.isEmpty() || !keys.isEmpty() || !positions.isEmpty() || since != null || until != null;
   }
 }

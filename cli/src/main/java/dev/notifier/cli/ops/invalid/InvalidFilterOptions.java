@@ -30,12 +30,7 @@ public final class InvalidFilterOptions {
   String until;
 
   InvalidFilter filter(Instant now) {
-    Instant from = TimeArgs.instant("--since", since, now);
-    Instant to = TimeArgs.instant("--until", until, now);
-    if (from != null && to != null && !from.isBefore(to)) {
-      throw new OpsException("--since " + since + " (" + from + ") is not before --until " + until + " (" + to
-          + "): swap them or widen the range");
-    }
+    TimeArgs.Range range = TimeArgs.range(since, until, now);
     if (positions != null) {
       for (String p : positions) {
         if (!p.matches("\\d+:\\d+")) {
@@ -44,7 +39,7 @@ public final class InvalidFilterOptions {
         }
       }
     }
-    return new InvalidFilter(set(errors), set(keys), set(positions), from, to);
+    return new InvalidFilter(set(errors), set(keys), set(positions), range.from(), range.to());
   }
 
   private static Set<String> set(List<String> values) {

@@ -20,7 +20,7 @@ import picocli.CommandLine.Option;
             + "notifier.audit, in the event's transaction."})
 public final class InvalidRepublishCommand extends InvalidQuery {
 
-  static final int DEFAULT_MAX_REPUBLISH = 3;
+  public static final int DEFAULT_MAX_REPUBLISH = 3;
 
   @Option(names = "--reason", required = true, paramLabel = "TEXT",
       description = "why (recorded in the audit), e.g. \"schema v4 registered, INC-123\"")

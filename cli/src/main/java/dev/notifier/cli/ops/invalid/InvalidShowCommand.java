@@ -55,13 +55,7 @@ public final class InvalidShowCommand extends InvalidQuery {
       String cut = new String(e.value(), 0, shown, StandardCharsets.UTF_8);
       cut.lines().forEach(line -> out.println(TerminalText.clean(line)));
     } else {
-      for (int i = 0; i < shown; i += 16) {
-        StringBuilder line = new StringBuilder(String.format("%08x ", i));
-        for (int j = i; j < Math.min(i + 16, shown); j++) {
-          line.append(String.format(" %02x", e.value()[j] & 0xFF));
-        }
-        out.println(line);
-      }
+      e.hexDump(shown).forEach(out::println);
     }
     out.flush();
     return 0;

@@ -39,10 +39,10 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * and one republished {@code maxRepublish} times is quarantined unless forced. An event that did reach the
  * topology twice is still mailed once within the dedup window (its notification ids are its event id's).
  */
-final class Republisher {
+public final class Republisher {
 
-  static final String ACTION = "invalid.republish";
-  static final String COUNT_HEADER = "notifier.republish.count";
+  public static final String ACTION = "invalid.republish";
+  public static final String COUNT_HEADER = "notifier.republish.count";
   static final String AT_HEADER = "notifier.republish.at";
   static final String BY_HEADER = "notifier.republish.by";
   static final String FROM_HEADER = "notifier.republish.from";
@@ -52,17 +52,17 @@ final class Republisher {
   private final Topics topics;
   private final Clock clock;
 
-  Republisher(Properties clientProperties, Topics topics, Clock clock) {
+  public Republisher(Properties clientProperties, Topics topics, Clock clock) {
     this.clientProperties = clientProperties;
     this.topics = topics;
     this.clock = clock;
   }
 
   /** What a republication of {@code matched} would do. */
-  record Plan(List<InvalidEvent> toRepublish, List<InvalidEvent> alreadyRepublished, List<InvalidEvent> quarantined) {
+  public record Plan(List<InvalidEvent> toRepublish, List<InvalidEvent> alreadyRepublished, List<InvalidEvent> quarantined) {
   }
 
-  Plan plan(List<InvalidEvent> matched, TopicReader reader, int maxRepublish, boolean force) {
+  public Plan plan(List<InvalidEvent> matched, TopicReader reader, int maxRepublish, boolean force) {
     Set<String> done = republishedPositions(reader);
     List<InvalidEvent> already = matched.stream().filter(e -> done.contains(e.position())).toList();
     List<InvalidEvent> rest = matched.stream().filter(e -> !done.contains(e.position())).toList();
@@ -72,7 +72,7 @@ final class Republisher {
   }
 
   /** Writes the plan's events, one transaction each (the event and its audit record); returns how many. */
-  int republish(Plan plan, Provenance provenance, boolean forced) {
+  public int republish(Plan plan, Provenance provenance, boolean forced) {
     TopicCheck.requireReady(clientProperties, topics, List.of(topics.events(), topics.audit()),
         "notifier invalid republish");
     int written = 0;

@@ -172,6 +172,10 @@ class DltUnitsTest {
     assertThat(TimeArgs.duration("--timeout", "PT1M")).isEqualTo(Duration.ofMinutes(1));
     assertThatThrownBy(() -> TimeArgs.instant("--until", "soon", T)).hasMessageContaining("--until 'soon'")
         .hasMessageContaining("2h");
+    assertThat(TimeArgs.range("2h", null, T)).isEqualTo(new TimeArgs.Range(T.minus(Duration.ofHours(2)), null));
+    assertThatThrownBy(() -> TimeArgs.range("1h", "2h", T)).isInstanceOf(OpsException.class)
+        .hasMessageContaining("--since 1h").hasMessageContaining("is not before --until 2h")
+        .hasMessageContaining("swap them");
   }
 
   private static StatusEntry status(String id, DeliveryState state) {

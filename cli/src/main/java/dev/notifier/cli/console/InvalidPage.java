@@ -1,0 +1,84 @@
+package dev.notifier.cli.console;
+
+import dev.notifier.cli.ops.TextTable;
+import dev.notifier.cli.ops.invalid.InvalidEvent;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The invalid-events pages: the newest events the topology could not read, with a facet of their errors, and one
+ * event whole — its value as text (escaped by the template, so an event's markup shows as text) or as a hex dump.
+ */
+final class InvalidPage {
+
+  /** Rows the list shows, newest first. */
+  static final int ROWS = 50;
+  /** Bytes of a value one event's page shows. */
+  static final int MAX_VALUE_BYTES = 64 * 1024;
+
+  private InvalidPage() {
+  }
+
+  /** The list: {@code all} (oldest first) counted by error, those of {@code error} (null: any) listed. */
+  static Map<String, Object> list(Views views, String lang, List<InvalidEvent> all, String error) {
+    Map<String, Integer> counts = new TreeMap<>();
+    all.forEach(e -> counts.merge(e.error(), 1, Integer::sum));
+    List<Map<String, Object>> errors = new ArrayList<>();
+    counts.forEach((value, count) -> errors.add(Map.of("value", value, "count", count,
+        "href", "/invalid?error=" + Params.encode(value))));
+    List<InvalidEvent> matching = all.stream().filter(e -> error == null || e.error().equals(error)).toList();
+    List<Map<String, Object>> rows = new ArrayList<>();
+    for (int i = matching.size() - 1; i >= Math.max(0, matching.size() - ROWS); i--) {
+      InvalidEvent e = matching.get(i);
+      Map<String, Object> r = new LinkedHashMap<>();
+      r.put("at", e.position());
+      r.put("published", e.publishedAt().toString());
+      r.put("key", String.valueOf(e.key()));
+      r.put("error", e.error());
+      r.put("detail", e.message() == null ? "" : TextTable.cut(e.message(), 120));
+      r.put("bytes", e.value().length);
+      r.put("preview", e.preview(60));
+      rows.add(r);
+    }
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("pageTitle", views.text(lang, "inv.heading"));
+    m.put("matched", views.text(lang, "inv.count", matching.size(), rows.size()));
+    m.put("errors", errors);
+    m.put("filtered", error != null);
+    m.put("empty", rows.isEmpty());
+    m.put("rows", rows);
+    return m;
+  }
+
+  /** One event whole. */
+  static Map<String, Object> event(Views views, String lang, InvalidEvent e) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("pageTitle", views.text(lang, "inv.event", e.position()));
+    m.put("heading", views.text(lang, "inv.event", e.position()));
+    m.put("at", e.position());
+    m.put("key", String.valueOf(e.key()));
+    m.put("published", e.publishedAt().toString());
+    m.put("error", e.error());
+    m.put("detail", e.message() == null ? "" : e.message());
+    m.put("republished", e.republished());
+    List<Map<String, String>> headers = new ArrayList<>();
+    e.headers().forEach(h -> headers.add(Map.of("name", h.key(),
+        "value", h.value() == null ? "" : new String(h.value(), StandardCharsets.UTF_8))));
+    m.put("hasHeaders", !headers.isEmpty());
+    m.put("headers", headers);
+    int shown = Math.min(e.value().length, MAX_VALUE_BYTES);
+    String cut = shown < e.value().length ? views.text(lang, "inv.cut", shown) : "";
+    if (e.text() != null) {
+      m.put("valueHeading", views.text(lang, "inv.text", e.value().length) + cut);
+      m.put("lines", new String(e.value(), 0, shown, StandardCharsets.UTF_8).lines().toList());
+    } else {
+      m.put("valueHeading", views.text(lang, "inv.binary", e.value().length) + cut);
+      m.put("lines", e.hexDump(shown));
+    }
+    return m;
+  }
+}
