@@ -177,7 +177,7 @@ public final class ConsoleServer implements AutoCloseable {
       case "/ledger" -> page(exchange, "ledger", user, lang, ledger(method.equals("POST") ? params.get("q") : null,
           lang));
       case "/invalid" -> page(exchange, "invalid", user, lang, InvalidPage.list(views, lang,
-          InvalidEvent.read(reader(), topics, InvalidFilter.any()), params.get("error")));
+          each -> InvalidEvent.forEach(reader(), topics, each), params.get("error")));
       case "/invalid/event" -> page(exchange, "invalid-event", user, lang,
           InvalidPage.event(views, lang, invalidEvent(params.get("at"))));
       case "/invalid/republish" -> {

@@ -2,12 +2,14 @@ package dev.notifier.cli.console;
 
 import dev.notifier.cli.ops.TextTable;
 import dev.notifier.cli.ops.invalid.InvalidEvent;
+import dev.notifier.cli.ops.invalid.Newest;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 
 /**
  * The invalid-events pages: the newest events the topology could not read, with a facet of their errors, and one
@@ -23,17 +25,24 @@ final class InvalidPage {
   private InvalidPage() {
   }
 
-  /** The list: {@code all} (oldest first) counted by error, those of {@code error} (null: any) listed. */
-  static Map<String, Object> list(Views views, String lang, List<InvalidEvent> all, String error) {
+  /**
+   * The list, from one pass over the topic ({@code scan}): every event counted by error, the newest {@value #ROWS}
+   * of {@code error} (null: any) kept and listed.
+   */
+  static Map<String, Object> list(Views views, String lang, Consumer<Consumer<InvalidEvent>> scan, String error) {
     Map<String, Integer> counts = new TreeMap<>();
-    all.forEach(e -> counts.merge(e.error(), 1, Integer::sum));
+    Newest newest = new Newest(ROWS);
+    scan.accept(e -> {
+      counts.merge(e.error(), 1, Integer::sum);
+      if (error == null || e.error().equals(error)) {
+        newest.offer(e);
+      }
+    });
     List<Map<String, Object>> errors = new ArrayList<>();
     counts.forEach((value, count) -> errors.add(Map.of("value", value, "count", count,
         "href", "/invalid?error=" + Params.encode(value))));
-    List<InvalidEvent> matching = all.stream().filter(e -> error == null || e.error().equals(error)).toList();
     List<Map<String, Object>> rows = new ArrayList<>();
-    for (int i = matching.size() - 1; i >= Math.max(0, matching.size() - ROWS); i--) {
-      InvalidEvent e = matching.get(i);
+    for (InvalidEvent e : newest.newestFirst()) {
       Map<String, Object> r = new LinkedHashMap<>();
       r.put("at", e.position());
       r.put("published", e.publishedAt().toString());
@@ -46,7 +55,7 @@ final class InvalidPage {
     }
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("pageTitle", views.text(lang, "inv.heading"));
-    m.put("matched", views.text(lang, "inv.count", matching.size(), rows.size()));
+    m.put("matched", views.text(lang, "inv.count", newest.offered(), rows.size()));
     m.put("errors", errors);
     m.put("filtered", error != null);
     m.put("empty", rows.isEmpty());

@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 
@@ -27,18 +28,29 @@ public record InvalidEvent(int partition, long offset, Instant publishedAt, Stri
 
   /** An invalid record without the error headers (written by something else than the topology). */
   static final String NO_ERROR = "unknown";
+  /** Oldest publication first; by position among events published in the same millisecond. */
+  public static final Comparator<InvalidEvent> BY_PUBLICATION = Comparator.comparing(InvalidEvent::publishedAt)
+      .thenComparingInt(InvalidEvent::partition).thenComparingLong(InvalidEvent::offset);
 
-  /** The invalid events of {@code topics} that {@code filter} takes, read to the topic's end, oldest publication first. */
+  private static final String ERROR_PREFIX = "notifier.error.";
+
+  /** Passes each record of the invalid topic of {@code topics}, to its end, to {@code each}: nothing is kept. */
+  public static void forEach(TopicReader reader, Topics topics, Consumer<InvalidEvent> each) {
+    reader.read(topics.invalidEvents().name(), r -> each.accept(of(r)));
+  }
+
+  /**
+   * The invalid events that {@code filter} takes, oldest publication first, all held at once: for what a person
+   * names ({@code show}, {@code republish}); a listing keeps only the newest ({@link Newest}).
+   */
   public static List<InvalidEvent> read(TopicReader reader, Topics topics, InvalidFilter filter) {
     List<InvalidEvent> events = new ArrayList<>();
-    reader.read(topics.invalidEvents().name(), r -> {
-      InvalidEvent e = of(r);
+    forEach(reader, topics, e -> {
       if (filter.matches(e)) {
         events.add(e);
       }
     });
-    events.sort(Comparator.comparing(InvalidEvent::publishedAt).thenComparing(InvalidEvent::partition)
-        .thenComparingLong(InvalidEvent::offset));
+    events.sort(BY_PUBLICATION);
     return events;
   }
 
@@ -54,8 +66,6 @@ public record InvalidEvent(int partition, long offset, Instant publishedAt, Stri
         error == null ? NO_ERROR : error, header(r, ParseProcessor.MESSAGE_HEADER),
         r.value() == null ? new byte[0] : r.value(), List.copyOf(others));
   }
-
-  private static final String ERROR_PREFIX = "notifier.error.";
 
   /** Where it is on the invalid topic, {@code partition:offset}, as {@code --at} takes it. */
   public String position() {
@@ -92,11 +102,12 @@ public record InvalidEvent(int partition, long offset, Instant publishedAt, Stri
     if (text != null) {
       return TerminalText.clean(text.length() > max ? text.substring(0, max) + "…" : text);
     }
+    int bytes = Math.max(1, (max - 8) / 3); // "binary:" and " xx" a byte
     StringBuilder hex = new StringBuilder("binary:");
-    for (int i = 0; i < Math.min(value.length, Math.max(1, (max - 8) / 3)); i++) {
+    for (int i = 0; i < Math.min(value.length, bytes); i++) {
       hex.append(' ').append(String.format("%02x", value[i] & 0xFF));
     }
-    return hex.append(value.length > (max - 8) / 3 ? " …" : "").toString();
+    return hex.append(value.length > bytes ? " …" : "").toString();
   }
 
   /** The first {@code max} bytes of the value as a hex dump, 16 bytes a line, each led by its offset. */

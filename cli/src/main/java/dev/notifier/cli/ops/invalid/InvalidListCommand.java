@@ -26,9 +26,14 @@ public final class InvalidListCommand extends InvalidQuery {
   @Override
   protected int run() {
     InvalidFilter filter = filterOptions.filter(clock.instant());
-    List<InvalidEvent> all = read(filter);
-    List<InvalidEvent> shown = new ArrayList<>(all.subList(Math.max(0, all.size() - limit), all.size()));
-    java.util.Collections.reverse(shown);
+    Newest newest = new Newest(limit);
+    InvalidEvent.forEach(topicReader(), kafka.topics(), e -> {
+      if (filter.matches(e)) {
+        newest.offer(e);
+      }
+    });
+    List<InvalidEvent> shown = newest.newestFirst();
+    int total = newest.offered();
     PrintWriter out = out();
     if (json) {
       List<Map<String, Object>> rows = new ArrayList<>();
@@ -53,10 +58,10 @@ public final class InvalidListCommand extends InvalidQuery {
             String.valueOf(e.value().length), e.preview(40)));
       }
       table.print(out);
-      out.println(all.size() > shown.size()
-          ? "showing the newest " + shown.size() + " of " + all.size() + " invalid event(s)" + matching(filter)
+      out.println(total > shown.size()
+          ? "showing the newest " + shown.size() + " of " + total + " invalid event(s)" + matching(filter)
               + "; --limit N shows more"
-          : all.size() + " invalid event(s)" + matching(filter));
+          : total + " invalid event(s)" + matching(filter));
       if (!shown.isEmpty()) {
         out.println("notifier invalid show PARTITION:OFFSET prints one whole; notifier invalid republish puts events "
             + "back on the events topic once their cause is fixed");

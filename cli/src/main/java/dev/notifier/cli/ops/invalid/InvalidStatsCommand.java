@@ -38,12 +38,17 @@ public final class InvalidStatsCommand extends InvalidQuery {
       }
     }
     InvalidFilter filter = filterOptions.filter(clock.instant());
-    List<InvalidEvent> events = read(filter);
     Map<List<String>, Integer> counts = new TreeMap<>((a, b) -> String.join("\u0000", a)
         .compareTo(String.join("\u0000", b)));
-    for (InvalidEvent e : events) {
-      counts.merge(dims.stream().map(d -> d.apply(e)).toList(), 1, Integer::sum);
-    }
+    int[] total = {0};
+    Instant[] newest = {null};
+    InvalidEvent.forEach(topicReader(), kafka.topics(), e -> {
+      if (filter.matches(e)) {
+        counts.merge(dims.stream().map(d -> d.apply(e)).toList(), 1, Integer::sum);
+        total[0]++;
+        newest[0] = newest[0] == null || e.publishedAt().isAfter(newest[0]) ? e.publishedAt() : newest[0];
+      }
+    });
     PrintWriter out = out();
     if (json) {
       List<Map<String, Object>> rows = new ArrayList<>();
@@ -66,9 +71,8 @@ public final class InvalidStatsCommand extends InvalidQuery {
         table.row(row);
       });
       table.print(out);
-      Instant newest = events.isEmpty() ? null : events.get(events.size() - 1).publishedAt();
-      out.println("total " + events.size() + " invalid event(s)" + InvalidListCommand.matching(filter)
-          + (newest == null ? "" : ", the newest published " + newest));
+      out.println("total " + total[0] + " invalid event(s)" + InvalidListCommand.matching(filter)
+          + (newest[0] == null ? "" : ", the newest published " + newest[0]));
     }
     out.flush();
     return 0;

@@ -105,6 +105,12 @@ class InvalidCommandIntegrationTest {
     assertThat(list.out()).containsPattern(LARGE + "\\s+too-large\\s")
         .containsPattern("garbage-1\\s+unknown-encoding\\s.*binary: 13 37 ff")
         .containsPattern("no-type-1\\s+missing-field\\s").contains("3 invalid event(s)");
+    Run newestOnly = run("invalid", "list", "--limit", "1", "--bootstrap-server", bootstrap);
+    InvalidEvent newest = invalid().stream().max(InvalidEvent.BY_PUBLICATION).orElseThrow();
+    assertThat(newestOnly.out()).contains("showing the newest 1 of 3 invalid event(s); --limit N shows more")
+        .containsPattern("(?m)^" + newest.position() + "\\s+\\S+\\s+" + newest.key() + "\\s")
+        .doesNotContain(invalid().stream().filter(e -> !e.position().equals(newest.position())).findFirst()
+            .orElseThrow().key() + " ");
     Run stats = run("invalid", "stats", "--bootstrap-server", bootstrap);
     assertThat(stats.out()).containsPattern("missing-field\\s+1").containsPattern("too-large\\s+1")
         .containsPattern("unknown-encoding\\s+1").contains("total 3 invalid event(s)");
