@@ -42,8 +42,8 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * {@code notifier invalid} on a real broker, against what the real topology filed invalid: an event over a 1 KiB
- * {@code streams.maxEventBytes}, bytes in no known encoding and JSON without its type are listed, counted and
- * shown with their reasons; once the limit is raised, the large event is republished — as the upstream published
+ * {@code streams.maxEventBytes}, bytes in no known encoding, JSON without its type and bytes carrying terminal
+ * escapes are listed, counted and shown with their reasons, the escapes stripped; once the limit is raised, the large event is republished — as the upstream published
  * it, its own header kept — and mailed, once, however often the command runs; an event that stays invalid is
  * quarantined after its republications.
  */
@@ -74,7 +74,7 @@ class InvalidCommandIntegrationTest {
 
   @Test
   void invalidEventsAreListedShownAndRepublishedOnceTheirCauseIsFixed() throws Exception {
-    // Step 1: a topology that takes events up to 1 KiB; the directory; three events it cannot read
+    // Step 1: a topology that takes events up to 1 KiB; the directory; four events it cannot read
     KafkaSettings settings = KafkaSettings.of(bootstrap);
     app = streams(settings, StreamsSettings.defaults().withMaxEventBytes(1024));
     try (Publisher publisher = new Publisher(settings.clientProperties(), TOPICS)) {
@@ -93,10 +93,14 @@ class InvalidCommandIntegrationTest {
           StandardCharsets.UTF_8));
       producer.send(record);
       producer.send(new ProducerRecord<>(TOPICS.events().name(), "garbage-1", new byte[] {0x13, 0x37, (byte) 0xFF}));
+      // an upstream's bytes with terminal escapes: a clipboard write (OSC 52) and a clear screen, not even JSON
+      producer.send(new ProducerRecord<>(TOPICS.events().name(), "escape-1",
+          "{\"eventId\":\"escape-1\",\"title\":\"hi \u001b]52;c;aGk=\u0007\u001b[2Jthere\"}"
+              .getBytes(StandardCharsets.UTF_8)));
       producer.send(new ProducerRecord<>(TOPICS.events().name(), "no-type-1",
           "{\"eventId\":\"no-type-1\",\"source\":\"zentao\"}".getBytes(StandardCharsets.UTF_8)));
     }
-    Await.until(DEADLINE, "three events filed invalid", () -> invalid().size() == 3);
+    Await.until(DEADLINE, "four events filed invalid", () -> invalid().size() == 4);
 
     // Step 2: what an analyst sees
     Run list = run("invalid", "list", "--bootstrap-server", bootstrap);
@@ -104,16 +108,21 @@ class InvalidCommandIntegrationTest {
     assertThat(list.code()).as(list.err()).isZero();
     assertThat(list.out()).containsPattern(LARGE + "\\s+too-large\\s")
         .containsPattern("garbage-1\\s+unknown-encoding\\s.*binary: 13 37 ff")
-        .containsPattern("no-type-1\\s+missing-field\\s").contains("3 invalid event(s)");
+        .containsPattern("no-type-1\\s+missing-field\\s").containsPattern("escape-1\\s+bad-json\\s")
+        .contains("4 invalid event(s)").doesNotContain("\u001b").doesNotContain("\u0007");
+    Run escape = run("invalid", "show", position("escape-1"), "--bootstrap-server", bootstrap);
+    assertThat(escape.out()).as("an upstream's escapes never reach the analyst's terminal").contains("hi there")
+        .doesNotContain("\u001b").doesNotContain("\u0007");
     Run newestOnly = run("invalid", "list", "--limit", "1", "--bootstrap-server", bootstrap);
     InvalidEvent newest = invalid().stream().max(InvalidEvent.BY_PUBLICATION).orElseThrow();
-    assertThat(newestOnly.out()).contains("showing the newest 1 of 3 invalid event(s); --limit N shows more")
+    assertThat(newestOnly.out()).contains("showing the newest 1 of 4 invalid event(s); --limit N shows more")
         .containsPattern("(?m)^" + newest.position() + "\\s+\\S+\\s+" + newest.key() + "\\s")
         .doesNotContain(invalid().stream().filter(e -> !e.position().equals(newest.position())).findFirst()
             .orElseThrow().key() + " ");
     Run stats = run("invalid", "stats", "--bootstrap-server", bootstrap);
     assertThat(stats.out()).containsPattern("missing-field\\s+1").containsPattern("too-large\\s+1")
-        .containsPattern("unknown-encoding\\s+1").contains("total 3 invalid event(s)");
+        .containsPattern("unknown-encoding\\s+1").containsPattern("bad-json\\s+1")
+        .contains("total 4 invalid event(s)");
     String largeAt = position(LARGE);
     Run show = run("invalid", "show", largeAt, "--bootstrap-server", bootstrap);
     System.out.println("$ notifier invalid show " + largeAt + "\n" + show.out());
