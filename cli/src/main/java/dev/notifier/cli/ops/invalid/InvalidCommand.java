@@ -11,6 +11,6 @@ import picocli.CommandLine.Command;
         + "and why.",
         "Every subcommand reads the topic to its end as it is when the command starts and takes the same filters."},
     subcommands = {InvalidStatsCommand.class, InvalidListCommand.class, InvalidShowCommand.class,
-        InvalidRepublishCommand.class})
+        InvalidExportCommand.class, InvalidRepublishCommand.class})
 public final class InvalidCommand {
 }

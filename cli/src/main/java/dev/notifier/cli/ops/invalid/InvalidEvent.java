@@ -88,9 +88,14 @@ public record InvalidEvent(int partition, long offset, Instant publishedAt, Stri
 
   /** The value as text when it is UTF-8, else null. */
   public String text() {
+    return utf8(value);
+  }
+
+  /** {@code bytes} as text when they are UTF-8, else null. */
+  static String utf8(byte[] bytes) {
     try {
       return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(value)).toString();
+          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
     } catch (CharacterCodingException e) {
       return null;
     }

@@ -24,9 +24,11 @@ import java.io.BufferedReader;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -123,6 +125,20 @@ class InvalidCommandIntegrationTest {
     assertThat(stats.out()).containsPattern("missing-field\\s+1").containsPattern("too-large\\s+1")
         .containsPattern("unknown-encoding\\s+1").containsPattern("bad-json\\s+1")
         .contains("total 4 invalid event(s)");
+    Path exported = Files.createTempFile("invalid-", ".jsonl");
+    Run export = run("invalid", "export", "--error", "too-large,unknown-encoding", "--output", exported.toString(),
+        "--bootstrap-server", bootstrap);
+    assertThat(export.out()).contains("exported 2 invalid event(s) to " + exported);
+    Map<String, JsonNode> byKey = new HashMap<>();
+    for (String line : Files.readAllLines(exported)) {
+      JsonNode node = JSON.readTree(line);
+      byKey.put(node.path("key").asText(), node);
+    }
+    assertThat(byKey).containsOnlyKeys(LARGE, "garbage-1");
+    assertThat(byKey.get(LARGE).path("text").asText()).as("the event whole, as published").isEqualTo(large);
+    assertThat(byKey.get(LARGE).path("headers").get(0).path("name").asText()).isEqualTo("traceparent");
+    assertThat(byKey.get("garbage-1").path("base64").asText()).isEqualTo("Ezf/");
+    assertThat(byKey.get("garbage-1").path("error").asText()).isEqualTo("unknown-encoding");
     String largeAt = position(LARGE);
     Run show = run("invalid", "show", largeAt, "--bootstrap-server", bootstrap);
     System.out.println("$ notifier invalid show " + largeAt + "\n" + show.out());
