@@ -9,6 +9,10 @@ import dev.notifier.cli.management.ManagementSettings;
 import dev.notifier.cli.management.ProcessMetrics;
 import dev.notifier.cli.management.StreamsHealth;
 import dev.notifier.cli.management.WorkerHealth;
+import dev.notifier.cli.ops.TerminalText;
+import dev.notifier.cli.ops.TopicReader;
+import dev.notifier.cli.ops.invalid.InvalidEvent;
+import dev.notifier.cli.ops.invalid.InvalidFilter;
 import dev.notifier.cli.publish.Publisher;
 import dev.notifier.cli.publish.RecordKind;
 import dev.notifier.schemas.Topic;
@@ -40,11 +44,11 @@ import java.nio.file.StandardCopyOption;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -131,7 +135,7 @@ public final class Demo {
         eventsIn += backlog + 1;
         awaitSettled(kafka, settings, ledger);
         DemoSummary summary = report(smtp, ledger, new PolicyShowcase(ledger, nightOwl), backlogStart, backlog,
-            eventsIn, invalidCount(settings), duplicatesDropped(app));
+            eventsIn, invalidEvents(settings), duplicatesDropped(app));
         afterwards.accept(kafka.bootstrapServers());
         return summary;
       } finally {
@@ -250,15 +254,10 @@ public final class Demo {
     out.println("The demo did not settle within " + DEADLINE.toSeconds() + " s.");
   }
 
-  private long invalidCount(KafkaSettings settings) {
-    try (KafkaConsumer<String, byte[]> invalid = readCommitted(settings, topics.invalidEvents())) {
-      long count = 0;
-      Instant deadline = Instant.now().plusSeconds(5);
-      while (count == 0 && Instant.now().isBefore(deadline)) {
-        count += invalid.poll(Duration.ofMillis(200)).count();
-      }
-      return count + invalid.poll(Duration.ofMillis(200)).count();
-    }
+  /** The events the topology filed invalid, as {@code notifier invalid list} reads them. */
+  private List<InvalidEvent> invalidEvents(KafkaSettings settings) {
+    return InvalidEvent.read(new TopicReader(settings.clientProperties(), Duration.ofSeconds(30), Clock.systemUTC()),
+        topics, InvalidFilter.any());
   }
 
   private static long duplicatesDropped(StreamsApp app) {
@@ -281,7 +280,7 @@ public final class Demo {
   }
 
   private DemoSummary report(ScriptableSmtpServer smtp, Ledger ledger, PolicyShowcase policies, int backlogStart,
-      int backlog, int eventsIn, long invalid, long duplicates) {
+      int backlog, int eventsIn, List<InvalidEvent> invalid, long duplicates) {
     List<ReceivedMessage> received = smtp.messages();
     int bulkBefore = PolicyShowcase.bulkBeforeCritical(received.subList(backlogStart, received.size()), NightOwl.EMAIL);
     out.println();
@@ -294,13 +293,17 @@ public final class Demo {
     out.println();
     out.println("Then the bulk backlog and the critical mail behind it, in the order the SMTP server received them:");
     PolicyShowcase.arrivalOrder(received.subList(backlogStart, received.size()), NightOwl.EMAIL).forEach(out::println);
-    DemoSummary summary = new DemoSummary(eventsIn, invalid, ledger.count(DeliveryState.SENT), received.size(),
+    DemoSummary summary = new DemoSummary(eventsIn, invalid.size(), ledger.count(DeliveryState.SENT), received.size(),
         ledger.skippedByReason(), duplicates, ledger.count(DeliveryState.DEAD), policies.digests(),
         policies.held().size(), backlog, bulkBefore, ledger.settled());
     out.println();
     out.println("Summary");
     out.printf("  events in            %d (%d invalid -> %s)%n", summary.eventsIn(), summary.invalid(),
         topics.invalidEvents().name());
+    for (InvalidEvent e : invalid) {
+      out.printf("    %s: %s — %s%n", TerminalText.clean(String.valueOf(e.key())), e.error(),
+          TerminalText.clean(e.message()));
+    }
     out.printf("  notifications sent   %d (SMTP server received %d)%n", summary.sent(), summary.smtpReceived());
     out.printf("  skipped              %d %s%n", summary.skippedTotal(), summary.skipped());
     out.printf("  duplicates dropped   %d%n", summary.duplicatesDropped());

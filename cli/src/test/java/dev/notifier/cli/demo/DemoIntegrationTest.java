@@ -73,6 +73,7 @@ class DemoIntegrationTest {
     assertThat(output).contains("[ZenTao] 5 updates: 5 changes on Bug #42").contains("DEFERRED in the ledger")
         .contains("** Password reset requested -> hana@example.com (critical) **")
         .contains("ext@example.com").contains("gone@example.com").contains("550 5.1.1")
+        .contains("    garbage-1: unknown-encoding — the value is neither Avro single-object encoding")
         .contains("[禅道] 测试单 #3").contains("Demo OK.")
         .contains("Metrics and health: http://127.0.0.1:" + demo.get().managementPort() + "/metrics");
     assertThat(ready.get().statusCode()).isEqualTo(200);
