@@ -1,10 +1,8 @@
 package dev.notifier.cli.ops.dlt;
 
-import dev.notifier.cli.ops.OpsException;
+import dev.notifier.cli.ops.OutputFile;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import picocli.CommandLine.Command;
@@ -30,12 +28,7 @@ public final class DltExportCommand extends DltQuery {
       fmt.write(entries, out());
       return 0;
     }
-    Path parent = output.toAbsolutePath().getParent();
-    if (parent != null && !Files.isDirectory(parent)) {
-      throw new OpsException("--output " + output + ": folder " + parent + " does not exist; create it or pick "
-          + "another file");
-    }
-    try (PrintWriter file = new PrintWriter(Files.newBufferedWriter(output, StandardCharsets.UTF_8))) {
+    try (PrintWriter file = OutputFile.open(output)) {
       fmt.write(entries, file);
     }
     out().println("exported " + entries.size() + " dead letter(s) to " + output);

@@ -3,11 +3,9 @@ package dev.notifier.cli.ops.invalid;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.notifier.cli.ops.Json;
-import dev.notifier.cli.ops.OpsException;
+import dev.notifier.cli.ops.OutputFile;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
 import org.apache.kafka.common.header.Header;
@@ -35,13 +33,8 @@ public final class InvalidExportCommand extends InvalidQuery {
       out().flush();
       return 0;
     }
-    Path parent = output.toAbsolutePath().getParent();
-    if (parent != null && !Files.isDirectory(parent)) {
-      throw new OpsException("--output " + output + ": folder " + parent + " does not exist; create it or pick "
-          + "another file");
-    }
     int written;
-    try (PrintWriter file = new PrintWriter(Files.newBufferedWriter(output, StandardCharsets.UTF_8))) {
+    try (PrintWriter file = OutputFile.open(output)) {
       written = write(filter, file);
     }
     out().println("exported " + written + " invalid event(s) to " + output);

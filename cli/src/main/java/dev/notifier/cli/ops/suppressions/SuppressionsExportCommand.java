@@ -5,10 +5,9 @@ import dev.notifier.cli.ops.Csv;
 import dev.notifier.cli.ops.Json;
 import dev.notifier.cli.ops.OpsCommand;
 import dev.notifier.cli.ops.OpsException;
+import dev.notifier.cli.ops.OutputFile;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import picocli.CommandLine.Command;
@@ -46,12 +45,7 @@ public final class SuppressionsExportCommand extends OpsCommand {
       out().flush();
       return 0;
     }
-    Path parent = output.toAbsolutePath().getParent();
-    if (parent != null && !Files.isDirectory(parent)) {
-      throw new OpsException("--output " + output + ": folder " + parent + " does not exist; create it or pick "
-          + "another file");
-    }
-    try (PrintWriter file = new PrintWriter(Files.newBufferedWriter(output, StandardCharsets.UTF_8))) {
+    try (PrintWriter file = OutputFile.open(output)) {
       write(list, file);
     }
     out().println("exported " + list.size() + " suppressed address(es) to " + output);

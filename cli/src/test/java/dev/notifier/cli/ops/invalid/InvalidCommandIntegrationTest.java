@@ -129,6 +129,10 @@ class InvalidCommandIntegrationTest {
     Run export = run("invalid", "export", "--error", "too-large,unknown-encoding", "--output", exported.toString(),
         "--bootstrap-server", bootstrap);
     assertThat(export.out()).contains("exported 2 invalid event(s) to " + exported);
+    Run nowhere = run("invalid", "export", "--output", exported.resolveSibling("no-such-folder").resolve("x.jsonl")
+        .toString(), "--bootstrap-server", bootstrap);
+    assertThat(nowhere.code()).isEqualTo(2);
+    assertThat(nowhere.err()).contains("no-such-folder does not exist; create it or pick another file");
     Map<String, JsonNode> byKey = new HashMap<>();
     for (String line : Files.readAllLines(exported)) {
       JsonNode node = JSON.readTree(line);
