@@ -40,7 +40,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Function;
@@ -331,11 +330,8 @@ public final class ConsoleServer implements AutoCloseable {
 
   /** The invalid event at {@code at} ({@code partition:offset}). */
   private InvalidEvent invalidEvent(String at) {
-    if (at == null || !at.matches("\\d+:\\d+")) {
-      throw new IllegalArgumentException("which invalid event? /invalid/event?at=PARTITION:OFFSET");
-    }
-    return InvalidEvent.read(reader(), topics, new InvalidFilter(Set.of(), Set.of(), Set.of(at), null, null)).stream()
-        .findFirst().orElseThrow(() -> new IllegalArgumentException("no invalid event at " + at));
+    return InvalidEvent.read(reader(), topics, InvalidFilter.at(at)).stream().findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("no invalid event at " + at));
   }
 
   /**

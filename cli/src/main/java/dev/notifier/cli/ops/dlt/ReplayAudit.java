@@ -1,10 +1,9 @@
 package dev.notifier.cli.ops.dlt;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.notifier.cli.ops.AuditRecords;
 import dev.notifier.cli.ops.TopicReader;
-import java.io.IOException;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
@@ -48,19 +47,8 @@ final class ReplayAudit {
     if (ids.isEmpty()) {
       return counts;
     }
-    reader.read(auditTopic, r -> {
-      if (r.key() == null || !ids.contains(r.key()) || r.value() == null) {
-        return;
-      }
-      try {
-        JsonNode node = JSON.readTree(r.value());
-        if (ACTION.equals(node.path("action").asText())) {
-          counts.merge(r.key(), 1, Integer::sum);
-        }
-      } catch (IOException e) {
-        // not an audit record of ours: nothing to count
-      }
-    });
+    AuditRecords.forEach(reader, auditTopic, key -> key != null && ids.contains(key), ACTION::equals,
+        (key, node) -> counts.merge(key, 1, Integer::sum));
     return counts;
   }
 }

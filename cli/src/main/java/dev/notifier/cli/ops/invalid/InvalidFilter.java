@@ -1,5 +1,6 @@
 package dev.notifier.cli.ops.invalid;
 
+import dev.notifier.cli.ops.OpsException;
 import java.time.Instant;
 import java.util.Set;
 
@@ -18,6 +19,20 @@ public record InvalidFilter(Set<String> errors, Set<String> keys, Set<String> po
   /** Every invalid event. */
   public static InvalidFilter any() {
     return new InvalidFilter(Set.of(), Set.of(), Set.of(), null, null);
+  }
+
+  /** The invalid event at {@code position}, {@code partition:offset} (refused, saying how to write it, otherwise). */
+  public static InvalidFilter at(String position) {
+    return new InvalidFilter(Set.of(), Set.of(), Set.of(checkPosition(position)), null, null);
+  }
+
+  /** {@code position} when it is {@code partition:offset}; refused otherwise. */
+  static String checkPosition(String position) {
+    if (position == null || !position.matches("\\d+:\\d+")) {
+      throw new OpsException(position + " is not a position on the invalid topic: write PARTITION:OFFSET, e.g. 0:17, "
+          + "as notifier invalid list shows it");
+    }
+    return position;
   }
 
   public boolean matches(InvalidEvent e) {

@@ -1,6 +1,5 @@
 package dev.notifier.cli.ops.invalid;
 
-import dev.notifier.cli.ops.OpsException;
 import dev.notifier.cli.ops.TimeArgs;
 import java.time.Instant;
 import java.util.List;
@@ -32,12 +31,7 @@ public final class InvalidFilterOptions {
   InvalidFilter filter(Instant now) {
     TimeArgs.Range range = TimeArgs.range(since, until, now);
     if (positions != null) {
-      for (String p : positions) {
-        if (!p.matches("\\d+:\\d+")) {
-          throw new OpsException("--at " + p + " is not a position: write PARTITION:OFFSET, e.g. --at 0:17, as "
-              + "notifier invalid list shows it");
-        }
-      }
+      positions.forEach(InvalidFilter::checkPosition);
     }
     return new InvalidFilter(set(errors), set(keys), set(positions), range.from(), range.to());
   }

@@ -1,5 +1,6 @@
 package dev.notifier.cli.ops.invalid;
 
+import dev.notifier.cli.ops.OpsCommand;
 import dev.notifier.cli.ops.OpsException;
 import dev.notifier.cli.ops.TerminalText;
 import java.io.PrintWriter;
@@ -18,7 +19,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "show", mixinStandardHelpOptions = true,
     description = "Print one invalid event: its key, publication time, error and detail, headers, and its value "
         + "(text as it was published, made safe for a terminal; anything else as a hex dump).")
-public final class InvalidShowCommand extends InvalidQuery {
+public final class InvalidShowCommand extends OpsCommand {
 
   @Parameters(paramLabel = "PARTITION:OFFSET", description = "where it is on notifier.events.invalid, as the list shows")
   String position;
@@ -29,8 +30,7 @@ public final class InvalidShowCommand extends InvalidQuery {
 
   @Override
   protected int run() {
-    filterOptions.positions = List.of(position);
-    List<InvalidEvent> found = read(filterOptions.filter(clock.instant()));
+    List<InvalidEvent> found = InvalidEvent.read(topicReader(), kafka.topics(), InvalidFilter.at(position));
     if (found.isEmpty()) {
       throw new OpsException("no invalid event at " + position + " on " + kafka.topics().invalidEvents().name()
           + ": notifier invalid list shows where they are");

@@ -1,15 +1,14 @@
 package dev.notifier.cli.ops.invalid;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.notifier.cli.ops.AuditRecords;
 import dev.notifier.cli.ops.OpsException;
 import dev.notifier.cli.ops.TopicReader;
 import dev.notifier.cli.ops.dlt.Replayer.Provenance;
 import dev.notifier.schemas.Topics;
 import dev.notifier.schemas.admin.AclCatalogue;
 import dev.notifier.schemas.admin.TopicCheck;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
@@ -135,19 +134,8 @@ public final class Republisher {
   /** The positions on the invalid topic that the audit says were republished. */
   private Set<String> republishedPositions(TopicReader reader) {
     Set<String> positions = new HashSet<>();
-    reader.read(topics.audit().name(), r -> {
-      if (r.value() == null) {
-        return;
-      }
-      try {
-        JsonNode node = JSON.readTree(r.value());
-        if (ACTION.equals(node.path("action").asText())) {
-          positions.add(node.path("fromPartition").asInt() + ":" + node.path("fromOffset").asLong());
-        }
-      } catch (IOException notOurs) {
-        // another action's record, or not JSON: nothing to count
-      }
-    });
+    AuditRecords.forEach(reader, topics.audit().name(), key -> true, ACTION::equals,
+        (key, node) -> positions.add(node.path("fromPartition").asInt() + ":" + node.path("fromOffset").asLong()));
     return positions;
   }
 

@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.notifier.avro.Suppression;
+import dev.notifier.cli.ops.AuditRecords;
 import dev.notifier.cli.ops.TopicReader;
-import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,19 +58,8 @@ final class SuppressionAudit {
   /** The audit records of {@code address}'s changes, oldest first. */
   static List<JsonNode> history(TopicReader reader, String auditTopic, String address) {
     List<JsonNode> out = new ArrayList<>();
-    reader.read(auditTopic, r -> {
-      if (!address.equals(r.key()) || r.value() == null) {
-        return;
-      }
-      try {
-        JsonNode node = JSON.readTree(r.value());
-        if (node.path("action").asText().startsWith("suppression.")) {
-          out.add(node);
-        }
-      } catch (IOException e) {
-        // not an audit record of ours
-      }
-    });
+    AuditRecords.forEach(reader, auditTopic, address::equals, action -> action.startsWith("suppression."),
+        (key, node) -> out.add(node));
     return out;
   }
 }

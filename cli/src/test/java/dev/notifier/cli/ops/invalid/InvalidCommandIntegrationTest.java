@@ -149,6 +149,9 @@ class InvalidCommandIntegrationTest {
     assertThat(show.out()).contains("error        too-large").contains("detail       ").contains("1024")
         .contains("header       traceparent: 00-4bf92f3577b34da6a3ce929d0e0e4736")
         .contains(large.length() + " bytes, UTF-8 text").contains(TITLE.strip());
+    Run notAPosition = run("invalid", "show", "garbage-1", "--bootstrap-server", bootstrap);
+    assertThat(notAPosition.code()).isEqualTo(2);
+    assertThat(notAPosition.err()).contains("garbage-1 is not a position on the invalid topic: write PARTITION:OFFSET");
     assertThat(run("invalid", "show", position("garbage-1"), "--bootstrap-server", bootstrap).out())
         .contains("3 bytes, binary").contains("00000000  13 37 ff");
 
