@@ -34,13 +34,6 @@ final class ReliabilityCluster implements AutoCloseable {
   static final int PARTITIONS = 3;
   /** The largest event the events topic accepts: big enough for the 5 MiB poison event to arrive. */
   static final int MAX_EVENT_MESSAGE_BYTES = 8 * 1024 * 1024;
-  /**
-   * The kafka properties of the harness's configs: a killed streams app is noticed in seconds, not
-   * Kafka Streams' default 45 s (workers notice a killed worker that fast by default).
-   */
-  static final Map<String, String> SHORT_SESSIONS = Map.of("session.timeout.ms", "6000",
-      "heartbeat.interval.ms", "1000");
-
   final Path dir;
   final Path logs;
   final Topics topics = Topics.standard();
@@ -109,37 +102,19 @@ final class ReliabilityCluster implements AutoCloseable {
 
   /**
    * Writes a config file for notifier processes. {@code accounts} is the YAML list of accounts;
-   * the worker retries fast and its breaker re-probes within a second, so scenarios stay short.
-   * Every client gets {@link #SHORT_SESSIONS}.
+   * the worker retries fast and its breaker re-probes within a second, so scenarios stay short. The
+   * kafka section passes no client properties: every process joins its group with the product's own
+   * settings (a killed streams app or worker is given up in 6 s, one that stops leaves at once).
    */
   Path config(String name, String accounts, String extraWorker) throws IOException {
-    return config(name, SHORT_SESSIONS, accounts, extraWorker, 0);
+    return config(name, accounts, extraWorker, 0);
   }
 
   /** A config file as {@link #config(String, String, String)}, with {@code management.port} (0: a free one). */
   Path config(String name, String accounts, String extraWorker, int managementPort) throws IOException {
-    return config(name, SHORT_SESSIONS, accounts, extraWorker, managementPort);
-  }
-
-  /**
-   * A config file like {@link #config(String, String, String)}'s whose kafka section passes
-   * {@code kafkaProperties} (and nothing else) through to the clients: for scenarios about the
-   * processes' own Kafka settings.
-   */
-  Path config(String name, Map<String, String> kafkaProperties, String accounts, String extraWorker)
-      throws IOException {
-    return config(name, kafkaProperties, accounts, extraWorker, 0);
-  }
-
-  private Path config(String name, Map<String, String> kafkaProperties, String accounts, String extraWorker,
-      int managementPort) throws IOException {
-    StringBuilder properties = new StringBuilder();
-    kafkaProperties.forEach((key, value) -> properties.append("\n    ").append(key).append(": \"").append(value)
-        .append('"'));
     String yaml = """
         kafka:
           bootstrapServers: "%s"
-          properties:%s
         accounts:
         %s
         streams:
@@ -159,8 +134,7 @@ final class ReliabilityCluster implements AutoCloseable {
           # every process of a scenario on one host: by default each serves its metrics and health on a free port
           host: 127.0.0.1
           port: %d
-        """.formatted(bootstrap, properties.length() == 0 ? " {}" : properties,
-        accounts.indent(2).stripTrailing(), dir.resolve("streams-state-" + name),
+        """.formatted(bootstrap, accounts.indent(2).stripTrailing(), dir.resolve("streams-state-" + name),
         extraWorker == null ? "" : extraWorker.indent(2).stripTrailing(), managementPort);
     Path file = dir.resolve(name + ".yaml");
     Files.writeString(file, yaml, StandardCharsets.UTF_8);

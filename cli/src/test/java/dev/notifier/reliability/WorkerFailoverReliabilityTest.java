@@ -11,7 +11,6 @@ import java.time.Instant;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -50,8 +49,6 @@ class WorkerFailoverReliabilityTest {
   private static final int EVENTS_PER_SECOND = 10;
   private static final int EVENTS = 400;
   private static final Duration BEFORE_KILL = Duration.ofSeconds(5);
-  /** The workers' kafka properties: none, so the worker's own group settings decide. */
-  private static final Map<String, String> WORKER_KAFKA = Map.of();
   @AutoClose
   private static ReliabilityCluster cluster;
   @AutoClose
@@ -72,7 +69,7 @@ class WorkerFailoverReliabilityTest {
     String account = ReliabilityCluster.localAccount("relay", smtp.port(), true,
         "poolSize: 2, limits: {ratePerSecond: 100, burst: 20}");
     cluster.startStreams("streams", cluster.config("failover-streams", account, null));
-    Path config = cluster.config("failover-workers", WORKER_KAFKA, account, null);
+    Path config = cluster.config("failover-workers", account, null);
     List<ManagedProcess> workers = cluster.startWorkers("worker", 2, config);
 
     // Step 2: a steady load; after 5 s kill -9 the worker owning more partitions; wait for their next send

@@ -58,4 +58,27 @@ class StreamsAppPropertiesTest {
     // the cluster's own kafka.properties win, as for every client setting passed through
     assertThat(operators.get(StreamsConfig.POLL_MS_CONFIG)).isEqualTo("50");
   }
+
+  /** An instance that dies is given up in 6 s, not Kafka Streams' 45 (StreamsMembershipIntegrationTest: one that stops). */
+  @Test
+  void anInstanceIsGivenUpSixSecondsAfterItsLastHeartbeatUnlessConfigured() {
+    Properties shipped = StreamsApp.properties(KAFKA, settings());
+    Properties bare = StreamsApp.properties(kafka(Map.of("session.timeout.ms", "20000")), settings());
+    Properties prefixed = StreamsApp.properties(kafka(Map.of("main.consumer.session.timeout.ms", "20000",
+        "consumer.heartbeat.interval.ms", "3000")), settings());
+    Properties brokers = StreamsApp.properties(kafka(Map.of(StreamsConfig.GROUP_PROTOCOL_CONFIG, "Streams")),
+        settings());
+
+    assertThat(shipped).containsEntry("session.timeout.ms", "6000").containsEntry("heartbeat.interval.ms", "1000");
+    assertThat(bare).containsEntry("session.timeout.ms", "20000").containsEntry("heartbeat.interval.ms", "1000");
+    // the operator's prefixed setting is not overridden by a bare one of ours (Kafka Streams would take theirs anyway)
+    assertThat(prefixed).doesNotContainKeys("session.timeout.ms", "heartbeat.interval.ms")
+        .containsEntry("main.consumer.session.timeout.ms", "20000");
+    // KIP-1071's streams protocol: the broker sets both
+    assertThat(brokers).doesNotContainKeys("session.timeout.ms", "heartbeat.interval.ms");
+  }
+
+  private static KafkaSettings kafka(Map<String, String> properties) {
+    return new KafkaSettings("localhost:9092", "", properties);
+  }
 }

@@ -31,7 +31,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -222,13 +221,11 @@ class InvalidCommandIntegrationTest {
   }
 
   /**
-   * A streams app of the test's application id; its members time out of the group in 6 s rather than 45, so the
-   * second app, with the limit raised, takes over from the first without waiting out its session.
+   * A streams app of the test's application id: the second, with the limit raised, is let into the group as soon as
+   * the first has closed (it leaves the group as it does).
    */
   private static StreamsApp streams(KafkaSettings settings, StreamsSettings streams) throws Exception {
-    KafkaSettings quickToExpire = new KafkaSettings(settings.bootstrapServers(), settings.topicPrefix(),
-        Map.of(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "6000"));
-    StreamsApp started = new StreamsApp(quickToExpire, streams.withApplicationId("invalid-it")
+    StreamsApp started = new StreamsApp(settings, streams.withApplicationId("invalid-it")
         .withStateDir(Files.createTempDirectory("invalid-it").toString()), AccountRouter.single("default"));
     started.start();
     assertThat(started.awaitRunning(Duration.ofSeconds(60))).as("streams RUNNING").isTrue();
