@@ -40,6 +40,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Function;
@@ -181,11 +182,13 @@ public final class ConsoleServer implements AutoCloseable {
           InvalidPage.event(views, lang, invalidEvent(params.get("at"))));
       case "/invalid/republish" -> {
         if (!method.equals("POST")) {
-          send(exchange, 405, "text/plain", "a republication is a POST from an invalid event's page");
+          send(exchange, 405, "text/plain", "a republication is a POST from the invalid events' pages");
         } else if (!user.mayReplay()) {
           send(exchange, 403, "text/plain", "you may not republish: republishing needs the replayer role");
-        } else {
+        } else if (params.get("at") != null) {
           page(exchange, "invalid-event", user, lang, republish(params.get("at"), params.get("reason"), user, lang));
+        } else {
+          page(exchange, "invalid-republish", user, lang, republishError(params, user, lang));
         }
       }
       case "/accounts" -> page(exchange, "accounts", user, lang, accounts(lang));
@@ -359,6 +362,39 @@ public final class ConsoleServer implements AutoCloseable {
       republisher.republish(plan, provenance, false);
       m.put("done", views.text(lang, "inv.done", topics.events().name(), provenance.who(), provenance.reason()));
     }
+    return m;
+  }
+
+  /**
+   * Every invalid event of one error republished through {@link Republisher}, as {@code notifier invalid republish
+   * --error} does it: a dry run unless {@code mode=republish}, then at most {@value InvalidRepublishPage#AT_ONCE} of
+   * them, the oldest first.
+   */
+  private Map<String, Object> republishError(Params params, ConsoleUser user, String lang) {
+    String error = params.get("error");
+    if (error == null || error.isBlank()) {
+      throw new IllegalArgumentException("republish which events? an invalid event's position (at) or an error");
+    }
+    String reason = params.get("reason") == null ? null : params.get("reason").strip();
+    Map<String, Object> m = InvalidRepublishPage.base(views, lang, error, reason);
+    if (reason == null || reason.isEmpty()) {
+      m.put("refused", views.text(lang, "inv.reasonRequired"));
+      return m;
+    }
+    List<InvalidEvent> matched = InvalidEvent.read(reader(), topics,
+        new InvalidFilter(Set.of(error), Set.of(), Set.of(), null, null));
+    Republisher republisher = new Republisher(kafka.clientProperties(), topics, clock);
+    Republisher.Plan plan = republisher.plan(matched, reader(), InvalidRepublishCommand.DEFAULT_MAX_REPUBLISH, false);
+    if (!"republish".equals(params.get("mode"))) {
+      m.putAll(InvalidRepublishPage.dryRun(views, lang, plan, matched.size()));
+      return m;
+    }
+    Replayer.Provenance provenance = new Replayer.Provenance(KafkaPrincipal.of(kafka.clientProperties()),
+        "console:" + user.name(), reason);
+    int written = republisher.republish(InvalidRepublishPage.atOnce(plan, InvalidRepublishPage.AT_ONCE), provenance,
+        false);
+    m.putAll(InvalidRepublishPage.done(views, lang, plan, written, matched.size(), topics.events().name(),
+        provenance.who(), provenance.reason()));
     return m;
   }
 

@@ -58,6 +58,7 @@ final class InvalidPage {
     m.put("matched", views.text(lang, "inv.count", newest.offered(), rows.size()));
     m.put("errors", errors);
     m.put("filtered", error != null);
+    m.put("error", error == null ? "" : error);
     m.put("empty", rows.isEmpty());
     m.put("rows", rows);
     return m;

@@ -16,6 +16,7 @@ import dev.notifier.cli.ops.OpsTestSupport;
 import dev.notifier.cli.ops.TopicReader;
 import dev.notifier.cli.ops.invalid.InvalidEvent;
 import dev.notifier.cli.ops.invalid.InvalidFilter;
+import dev.notifier.cli.ops.invalid.Republisher;
 import dev.notifier.cli.publish.Publisher;
 import dev.notifier.cli.publish.RecordKind;
 import dev.notifier.schemas.NotificationIds;
@@ -492,6 +493,59 @@ class ConsoleBrowserIntegrationTest {
 
   @Test
   @Order(10)
+  void aReplayerRepublishesEveryEventOfAnErrorAfterADryRunAndNeverTheSameRecordTwice() throws Exception {
+    // three more events without their type: four of missing-field in all
+    try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(KafkaSettings.of(kafka.bootstrapServers())
+        .clientProperties(), new StringSerializer(), new ByteArraySerializer())) {
+      for (int i = 2; i <= 4; i++) {
+        producer.send(new ProducerRecord<>(TOPICS.events().name(), "no-type-" + i, ("{\"eventId\":\"no-type-" + i
+            + "\",\"source\":\"zentao\"}").getBytes(StandardCharsets.UTF_8)));
+      }
+    }
+    Await.until(Duration.ofSeconds(60), "four events filed missing-field", () -> missingField() == 4);
+    open(vera, "vera", "/invalid?error=missing-field");
+    assertThat(vera.findElements(By.id("republish-all-form"))).isEmpty();
+    assertThat(vera.findElement(By.id("no-grant")).getText()).contains("replayer");
+
+    // the dry run: four would go back, nothing is written
+    long events = OpsTestSupport.endOffsetSum(kafka.bootstrapServers(), TOPICS.events().name());
+    open(rita, "rita", "/invalid?error=missing-field");
+    rita.findElement(By.id("reason")).sendKeys("type added upstream, INC-12");
+    navigate(rita, rita.findElement(By.id("republish-all-dry-run")));
+    assertThat(rita.findElement(By.id("would-republish")).getText()).isEqualTo("Would republish 4 of 4 event(s) with "
+        + "this error.");
+    assertThat(rita.findElement(By.id("already")).getText()).endsWith(": 0");
+    shot(rita, "invalid-republish");
+    assertThat(OpsTestSupport.endOffsetSum(kafka.bootstrapServers(), TOPICS.events().name())).isEqualTo(events);
+    String csrf = rita.findElement(By.cssSelector("#republish-all-now-form input[name=csrf]")).getAttribute("value");
+    HttpResponse<String> noReason = post("rita", "rita-pw", "/invalid/republish",
+        "error=missing-field&mode=republish&reason=+&csrf=" + csrf);
+    assertThat(noReason.body()).contains("say why");
+    assertThat(OpsTestSupport.endOffsetSum(kafka.bootstrapServers(), TOPICS.events().name())).isEqualTo(events);
+
+    // the republication: each of the four once, with rita and her reason in the audit
+    navigate(rita, rita.findElement(By.id("republish-all-now")));
+    assertThat(rita.findElement(By.id("done")).getText()).contains("Republished 4 of 4", "console:rita",
+        "type added upstream, INC-12");
+    assertThat(republishedEvents()).as("the events topic's republished records")
+        .containsExactlyInAnyOrder("no-type-1", "no-type-2", "no-type-3", "no-type-4");
+    assertThat(audits()).filteredOn(a -> a.path("action").asText().equals("invalid.republish")
+            && a.path("error").asText().equals("missing-field"))
+        .hasSize(4).allSatisfy(a -> assertThat(a.path("osUser").asText()).isEqualTo("console:rita"))
+        .extracting(a -> a.path("key").asText()).containsExactlyInAnyOrder("no-type-1", "no-type-2", "no-type-3",
+            "no-type-4");
+
+    // still without their type they come back invalid; the same form again takes only those, never the four
+    Await.until(Duration.ofSeconds(60), "the four back invalid", () -> missingField() == 8);
+    open(rita, "rita", "/invalid?error=missing-field");
+    rita.findElement(By.id("reason")).sendKeys("once more");
+    navigate(rita, rita.findElement(By.id("republish-all-dry-run")));
+    assertThat(rita.findElement(By.id("would-republish")).getText()).startsWith("Would republish 4 of 8");
+    assertThat(rita.findElement(By.id("already")).getText()).contains(": 4");
+  }
+
+  @Test
+  @Order(11)
   void everyPageFitsAPhoneWithoutScrollingSideways() throws Exception {
     phone = browser(true);
     open(phone, "rita", "/dead-letters");
@@ -514,6 +568,10 @@ class ConsoleBrowserIntegrationTest {
     fitsThePhone("invalid events");
     open(phone, "rita", "/invalid/event?at=" + invalidAt("no-type-1"));
     fitsThePhone("one invalid event");
+    open(phone, "rita", "/invalid?error=missing-field");
+    phone.findElement(By.id("reason")).sendKeys("phone");
+    navigate(phone, phone.findElement(By.id("republish-all-dry-run")));
+    fitsThePhone("republish an error's events: dry run");
   }
 
   // --- fixtures -----------------------------------------------------------------------------
@@ -564,6 +622,22 @@ class ConsoleBrowserIntegrationTest {
   private static List<InvalidEvent> invalidEvents() {
     return InvalidEvent.read(new TopicReader(KafkaSettings.of(kafka.bootstrapServers()).clientProperties(),
         Duration.ofSeconds(30), Clock.systemUTC()), TOPICS, InvalidFilter.any());
+  }
+
+  /** The keys of the events topic's records that a republication wrote. */
+  private static List<String> republishedEvents() {
+    List<String> keys = new ArrayList<>();
+    new TopicReader(KafkaSettings.of(kafka.bootstrapServers()).clientProperties(), Duration.ofSeconds(30),
+        Clock.systemUTC()).read(TOPICS.events().name(), r -> {
+          if (r.headers().lastHeader(Republisher.COUNT_HEADER) != null && r.key().startsWith("no-type-")) {
+            keys.add(r.key());
+          }
+        });
+    return keys;
+  }
+
+  private static long missingField() {
+    return invalidEvents().stream().filter(e -> e.error().equals("missing-field")).count();
   }
 
   /** Where the first invalid event of record key {@code key} is, {@code partition:offset}. */
