@@ -1,0 +1,94 @@
+package dev.notifier.reliability;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.notifier.testkit.Await;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.locks.LockSupport;
+import org.apache.kafka.clients.admin.Admin;
+import org.junit.jupiter.api.AutoClose;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Scenario 16: the streams app scaled 1 → 2 → 1 under load, as a rolling restart or a scale-down does it: a second
+ * instance joins, then the first gets SIGTERM. The first leaves the group as it stops (its stream threads say so), so
+ * its tasks go to the second at once rather than after its session; and the send topic holds exactly the expected
+ * notifications, none missing, none twice. Kafka Streams' own close does not leave: the stopped instance would stay
+ * a member, holding its tasks' mail, until its session passed.
+ */
+class StreamsHandoverReliabilityTest {
+
+  private static final String GROUP = "reliability-streams";
+  private static final int EVENTS = 6_000;
+  private static final int PER_SECOND = 400;
+  @AutoClose
+  private static ReliabilityCluster cluster;
+
+  @BeforeAll
+  static void start() throws Exception {
+    cluster = new ReliabilityCluster("streams-handover").start();
+  }
+
+  @Test
+  void anInstanceStoppedUnderLoadHandsItsTasksOverAtOnceAndNothingIsLostOrDoubled() throws Exception {
+    // Step 1: one instance, a steady load
+    Load load = new Load("handover", 300);
+    load.publishDirectory(cluster.clientProperties(), cluster.topics);
+    String account = ReliabilityCluster.localAccount("default", 2525, true, null);
+    ManagedProcess first = cluster.startStreams("streams-a", cluster.config("streams-a", account, null));
+    CompletableFuture<List<Integer>> published =
+        load.publishInBackground(cluster.clientProperties(), cluster.topics, 0, EVENTS, PER_SECOND);
+
+    try (Admin admin = Admin.create(cluster.clientProperties())) {
+      // Step 2: a second instance joins under the load
+      LockSupport.parkNanos(Duration.ofSeconds(3).toNanos());
+      ManagedProcess second = cluster.startStreams("streams-b", cluster.config("streams-b", account, null));
+      Await.until(Duration.ofSeconds(30), "two members", () -> members(admin) == 2);
+
+      // Step 3: the first gets SIGTERM; once it has exited it is no member: it left, it did not time out
+      LockSupport.parkNanos(Duration.ofSeconds(2).toNanos());
+      long terminating = System.nanoTime();
+      assertThat(first.terminate(Duration.ofSeconds(45))).as("streams-a exits on SIGTERM").isTrue();
+      double closing = (System.nanoTime() - terminating) / 1e9;
+      long exited = System.nanoTime();
+      int membersAtExit = members(admin);
+      Await.until(Duration.ofSeconds(30), "one member", () -> members(admin) == 1);
+      System.out.printf("scenario 16: streams-a closed in %.1f s; members at its exit %d, one %.1f s after%n",
+          closing, membersAtExit, (System.nanoTime() - exited) / 1e9);
+      assertThat(membersAtExit).as("members of %s as the SIGTERM'd instance exits (a member that only stopped "
+          + "heartbeating stays for its 6 s session)", GROUP).isEqualTo(1);
+      assertThat(second.isAlive()).isTrue();
+    }
+
+    // Step 4: exactly the expected notifications
+    assertThat(published.get()).hasSize(EVENTS);
+    Set<String> expected = load.expected(0, EVENTS);
+    Verifier verifier = new Verifier(cluster.clientProperties(), cluster.topics);
+    Map<String, Integer> counts = Await.forValue(Duration.ofMinutes(2), expected.size() + " notifications",
+        verifier::sendTopicCounts, c -> c.keySet().containsAll(expected), ScenarioSupport.TOPIC_POLL);
+    long duplicates = counts.values().stream().filter(c -> c > 1).count();
+    long unexpected = counts.keySet().stream().filter(id -> !expected.contains(id)).count();
+    System.out.printf("scenario 16 (streams 1 -> 2 -> 1 under %d events at %d/s): expected %d, in send topic %d, "
+        + "duplicates %d, unexpected %d%n", EVENTS, PER_SECOND, expected.size(), counts.size(), duplicates, unexpected);
+    assertThat(duplicates).isZero();
+    assertThat(unexpected).isZero();
+  }
+
+  private static int members(Admin admin) {
+    try {
+      return admin.describeConsumerGroups(List.of(GROUP)).describedGroups().get(GROUP).get().members().size();
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("cannot describe " + GROUP, e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+}
