@@ -3,13 +3,12 @@ package dev.notifier.reliability;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.notifier.testkit.Await;
-import java.nio.file.Path;
+import dev.notifier.testkit.kafka.ConsumerGroups;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.clients.admin.Admin;
 import org.junit.jupiter.api.AutoClose;
@@ -50,7 +49,7 @@ class StreamsHandoverReliabilityTest {
       // Step 2: a second instance joins under the load
       LockSupport.parkNanos(Duration.ofSeconds(3).toNanos());
       ManagedProcess second = cluster.startStreams("streams-b", cluster.config("streams-b", account, null));
-      Await.until(Duration.ofSeconds(30), "two members", () -> members(admin) == 2);
+      Await.until(Duration.ofSeconds(30), "two members", () -> ConsumerGroups.members(admin, GROUP) == 2);
 
       // Step 3: the first gets SIGTERM; once it has exited it is no member: it left, it did not time out
       LockSupport.parkNanos(Duration.ofSeconds(2).toNanos());
@@ -58,8 +57,8 @@ class StreamsHandoverReliabilityTest {
       assertThat(first.terminate(Duration.ofSeconds(45))).as("streams-a exits on SIGTERM").isTrue();
       double closing = (System.nanoTime() - terminating) / 1e9;
       long exited = System.nanoTime();
-      int membersAtExit = members(admin);
-      Await.until(Duration.ofSeconds(30), "one member", () -> members(admin) == 1);
+      int membersAtExit = ConsumerGroups.members(admin, GROUP);
+      Await.until(Duration.ofSeconds(30), "one member", () -> ConsumerGroups.members(admin, GROUP) == 1);
       System.out.printf("scenario 16: streams-a closed in %.1f s; members at its exit %d, one %.1f s after%n",
           closing, membersAtExit, (System.nanoTime() - exited) / 1e9);
       assertThat(membersAtExit).as("members of %s as the SIGTERM'd instance exits (a member that only stopped "
@@ -81,14 +80,4 @@ class StreamsHandoverReliabilityTest {
     assertThat(unexpected).isZero();
   }
 
-  private static int members(Admin admin) {
-    try {
-      return admin.describeConsumerGroups(List.of(GROUP)).describedGroups().get(GROUP).get().members().size();
-    } catch (ExecutionException e) {
-      throw new IllegalStateException("cannot describe " + GROUP, e.getCause());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
-  }
 }

@@ -1,20 +1,17 @@
 package dev.notifier.streams;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import dev.notifier.schemas.Topics;
 import dev.notifier.schemas.admin.TopicLayout;
 import dev.notifier.schemas.config.KafkaSettings;
 import dev.notifier.streams.route.AccountRouter;
 import dev.notifier.testkit.Await;
+import dev.notifier.testkit.kafka.ConsumerGroups;
 import dev.notifier.testkit.kafka.EmbeddedKafka;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.streams.TaskMetadata;
 import org.apache.kafka.streams.ThreadMetadata;
@@ -57,7 +54,7 @@ class StreamsMembershipIntegrationTest {
       // Step 1: two instances share the tasks
       StreamsApp first = started();
       StreamsApp second = started();
-      Await.until(START, "both instances in the group, each with tasks", () -> members(admin) == 2
+      Await.until(START, "both instances in the group, each with tasks", () -> ConsumerGroups.members(admin, APP) == 2
           && !active(first).isEmpty() && !active(second).isEmpty());
       Set<TaskId> all = new HashSet<>(active(first));
       all.addAll(active(second));
@@ -65,14 +62,14 @@ class StreamsMembershipIntegrationTest {
       // Step 2: the first stops: it leaves, and the second takes every task
       long closing = System.nanoTime();
       first.close();
-      Await.until(AT_ONCE, "the stopped instance out of the group", () -> members(admin) == 1);
+      Await.until(AT_ONCE, "the stopped instance out of the group", () -> ConsumerGroups.members(admin, APP) == 1);
       Await.until(START, "every task on the second instance", () -> active(second).equals(all));
       System.out.printf("membership: the second instance held all %d tasks %.1f s after the first began to close%n",
           all.size(), (System.nanoTime() - closing) / 1e9);
 
       // Step 3: the only instance stops and starts again (a config change): the restart is let in at once
       second.close();
-      Await.until(AT_ONCE, "the group empty once its only instance stopped", () -> members(admin) == 0);
+      Await.until(AT_ONCE, "the group empty once its only instance stopped", () -> ConsumerGroups.members(admin, APP) == 0);
       long restarting = System.nanoTime();
       try (StreamsApp restarted = started()) {
         Await.until(START, "every task on the restarted instance", () -> active(restarted).equals(all));
@@ -89,16 +86,6 @@ class StreamsMembershipIntegrationTest {
     return app;
   }
 
-  private static int members(Admin admin) {
-    try {
-      return admin.describeConsumerGroups(List.of(APP)).describedGroups().get(APP).get().members().size();
-    } catch (ExecutionException e) {
-      throw new IllegalStateException("cannot describe the group " + APP, e.getCause());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
-  }
 
   private static Set<TaskId> active(StreamsApp app) {
     Set<TaskId> tasks = new HashSet<>();
