@@ -261,6 +261,23 @@ class DeployManifestsTest {
         .isGreaterThan(StreamsApp.CLOSE_TIMEOUT);
   }
 
+  /**
+   * A node drain stops one streams instance at a time: the other, holding standby copies of its stores, takes its
+   * tasks as it leaves the group (StreamsMembershipIntegrationTest), never both at once.
+   */
+  @Test
+  void aNodeDrainStopsOneStreamsInstanceAtATimeAndTheOtherHoldsItsStandbys(@TempDir Path tmp) throws IOException {
+    NotifierConfig config = kubernetesConfig(tmp);
+    JsonNode streams = deploy.kubernetes("StatefulSet", "notifier-streams");
+    JsonNode budget = deploy.kubernetes("PodDisruptionBudget", "notifier-streams");
+    int replicas = streams.path("spec").path("replicas").asInt();
+    int standbys = Integer.parseInt(config.kafka().properties().get("num.standby.replicas"));
+    assertThat(budget.path("spec").path("maxUnavailable").asInt()).as("streams PDB maxUnavailable").isEqualTo(1);
+    assertThat(budget.path("spec").path("selector").path("matchLabels"))
+        .isEqualTo(streams.path("spec").path("selector").path("matchLabels"));
+    assertThat(replicas).as("replicas: one stopped leaves one with a standby of each task").isGreaterThan(standbys);
+  }
+
   @Test
   void configMapConfigLoadsWithTheProjectsLoaderAndTheSecretSuppliesItsPasswords(@TempDir Path tmp)
       throws IOException {
