@@ -488,6 +488,52 @@ class DeployManifestsTest {
         .anyMatch(v -> config.streams().stateDir().startsWith(v.substring(v.lastIndexOf(':') + 1) + "/"));
   }
 
+  /**
+   * For a Prometheus of the Prometheus Operator: a PodMonitor scrapes every notifier workload's metrics port under
+   * the job names prometheus.yml gives (which NotifierTargetDown matches), and the PrometheusRule carries exactly the
+   * rules of alerts.yml, which promtool tests (AlertRulesTest).
+   */
+  @Test
+  void theOperatorsPodMonitorScrapesEveryWorkloadAndItsRuleIsExactlyTheAlertsFile() throws IOException {
+    JsonNode kustomization = deploy.single("kubernetes/monitoring/kustomization.yaml");
+    Set<String> files;
+    try (var list = Files.list(deploy.path("kubernetes/monitoring"))) {
+      files = list.map(p -> p.getFileName().toString()).filter(n -> !n.equals("kustomization.yaml"))
+          .collect(Collectors.toCollection(TreeSet::new));
+    }
+    assertThat(new TreeSet<>(texts(kustomization.path("resources")))).isEqualTo(files);
+
+    JsonNode rule = deploy.single("kubernetes/monitoring/prometheusrule.yaml");
+    assertThat(rule.path("kind").asText()).isEqualTo("PrometheusRule");
+    assertThat(rule.path("spec").path("groups")).as("the PrometheusRule's groups == alerts.yml's: copy them over")
+        .isEqualTo(deploy.single("prometheus/alerts.yml").path("groups"));
+
+    JsonNode monitor = deploy.single("kubernetes/monitoring/podmonitor.yaml");
+    JsonNode endpoint = monitor.path("spec").path("podMetricsEndpoints").path(0);
+    assertThat(endpoint.path("path").asText()).isEqualTo(Management.METRICS_PATH);
+    JsonNode job = endpoint.path("relabelings").path(0);
+    assertThat(texts(job.path("sourceLabels"))).containsExactly(
+        "__meta_kubernetes_pod_label_app_kubernetes_io_component");
+    assertThat(job.path("targetLabel").asText()).isEqualTo("job");
+    Set<String> composeJobs = new HashSet<>(texts(deploy.single("prometheus/prometheus.yml").path("scrape_configs"),
+        "job_name"));
+    List<JsonNode> workloads = List.of(deploy.kubernetes("StatefulSet", "notifier-streams"),
+        deploy.kubernetes("Deployment", "notifier-worker"), deploy.kubernetes("Deployment", "notifier-bounces"),
+        deploy.kubernetes("Deployment", "notifier-webhooks"));
+    for (JsonNode workload : workloads) {
+      String name = workload.path("metadata").path("name").asText();
+      JsonNode labels = workload.path("spec").path("template").path("metadata").path("labels");
+      monitor.path("spec").path("selector").path("matchLabels").properties().forEach(l -> assertThat(
+          labels.path(l.getKey()).asText()).as(name + "'s pods carry the PodMonitor's label " + l.getKey())
+          .isEqualTo(l.getValue().asText()));
+      String component = labels.path("app.kubernetes.io/component").asText();
+      assertThat(job.path("replacement").asText().replace("$1", component)).as(name + "'s job")
+          .isIn(composeJobs);
+      assertThat(texts(Manifests.container(workload, component).path("ports"), "name")).as(name + "'s ports")
+          .contains(endpoint.path("port").asText());
+    }
+  }
+
   @Test
   void prometheusScrapesEveryNotifierServiceOnTheManagementPort() {
     JsonNode prometheus = deploy.single("prometheus/prometheus.yml");
