@@ -252,9 +252,9 @@ public final class StreamsApp implements AutoCloseable {
   /**
    * Closes Kafka Streams within {@link #CLOSE_TIMEOUT}, its stream threads leaving the group so that the other
    * instances (or this one restarted) take their tasks at once ({@link StreamsMembership}), then stops reporting its
-   * client metrics. A state directory
-   * the app made for itself (no {@code streams.stateDir}: the demo, a quick try) is deleted once its stream threads
-   * have stopped: the next start makes a new one and restores from the changelogs anyway.
+   * client metrics. A state directory the app made for itself (no {@code streams.stateDir}: the demo, a quick try) is
+   * deleted once its stream threads have stopped: the next start makes a new one and restores from the changelogs
+   * anyway.
    */
   @Override
   public void close() {

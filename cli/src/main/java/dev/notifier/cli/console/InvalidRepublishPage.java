@@ -1,6 +1,7 @@
 package dev.notifier.cli.console;
 
 import dev.notifier.cli.ops.invalid.InvalidEvent;
+import dev.notifier.cli.ops.invalid.InvalidRepublishCommand;
 import dev.notifier.cli.ops.invalid.Republisher;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,6 +28,7 @@ final class InvalidRepublishPage {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("pageTitle", views.text(lang, "inv.bulkHeading", error));
     m.put("heading", views.text(lang, "inv.bulkHeading", error));
+    m.put("intro", views.text(lang, "inv.bulkIntro", InvalidRepublishCommand.DEFAULT_MAX_REPUBLISH));
     m.put("error", error);
     m.put("reason", reason == null ? "" : reason);
     m.put("back", "/invalid?error=" + Params.encode(error));
@@ -74,7 +76,8 @@ final class InvalidRepublishPage {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("already", views.text(lang, "inv.skippedAlready", plan.alreadyRepublished().size()));
     m.put("alreadyAt", positions(plan.alreadyRepublished()));
-    m.put("quarantined", views.text(lang, "inv.skippedQuarantined", plan.quarantined().size()));
+    m.put("quarantined", views.text(lang, "inv.skippedQuarantined", plan.quarantined().size(),
+        InvalidRepublishCommand.DEFAULT_MAX_REPUBLISH));
     m.put("quarantinedAt", positions(plan.quarantined()));
     return m;
   }

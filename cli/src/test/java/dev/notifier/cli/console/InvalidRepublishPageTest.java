@@ -31,7 +31,9 @@ class InvalidRepublishPageTest {
     assertThat(dryRun).containsEntry("would", "Would republish 1,200 of 1,203 event(s) with this error.")
         .containsEntry("now", "Republish 500 event(s)").containsEntry("dryRun", true)
         .containsEntry("already", "Skipped, republished before (the audit topic says so): 3")
-        .containsEntry("alreadyAt", List.of("0:5000", "0:5001", "0:5002"));
+        .containsEntry("alreadyAt", List.of("0:5000", "0:5001", "0:5002"))
+        .containsEntry("quarantined", "Skipped, quarantined (back invalid after 3 republications; notifier invalid "
+            + "republish --force): 0");
     assertThat((String) dryRun.get("atOnce")).startsWith("At most 500 go in one request");
   }
 
