@@ -27,6 +27,8 @@ class StreamsHandoverReliabilityTest {
   private static final String GROUP = "reliability-streams";
   private static final int EVENTS = 6_000;
   private static final int PER_SECOND = 400;
+  /** Well short of the 5 s at least that a member which did not leave stays after its process exits. */
+  private static final Duration LEFT_WITHIN = Duration.ofSeconds(2);
   @AutoClose
   private static ReliabilityCluster cluster;
 
@@ -51,18 +53,18 @@ class StreamsHandoverReliabilityTest {
       ManagedProcess second = cluster.startStreams("streams-b", cluster.config("streams-b", account, null));
       Await.until(Duration.ofSeconds(30), "two members", () -> ConsumerGroups.members(admin, GROUP) == 2);
 
-      // Step 3: the first gets SIGTERM; once it has exited it is no member: it left, it did not time out
+      // Step 3: the first gets SIGTERM; by its exit it is no member, or within moments: it left, it did not time
+      // out (a member that only stops heartbeating stays for its 6 s session, its last beat up to 1 s before)
       LockSupport.parkNanos(Duration.ofSeconds(2).toNanos());
       long terminating = System.nanoTime();
       assertThat(first.terminate(Duration.ofSeconds(45))).as("streams-a exits on SIGTERM").isTrue();
       double closing = (System.nanoTime() - terminating) / 1e9;
       long exited = System.nanoTime();
       int membersAtExit = ConsumerGroups.members(admin, GROUP);
-      Await.until(Duration.ofSeconds(30), "one member", () -> ConsumerGroups.members(admin, GROUP) == 1);
+      Await.until(LEFT_WITHIN, "streams-a out of " + GROUP + " after its exit",
+          () -> ConsumerGroups.members(admin, GROUP) == 1);
       System.out.printf("scenario 16: streams-a closed in %.1f s; members at its exit %d, one %.1f s after%n",
           closing, membersAtExit, (System.nanoTime() - exited) / 1e9);
-      assertThat(membersAtExit).as("members of %s as the SIGTERM'd instance exits (a member that only stopped "
-          + "heartbeating stays for its 6 s session)", GROUP).isEqualTo(1);
       assertThat(second.isAlive()).isTrue();
     }
 
