@@ -57,8 +57,9 @@ final class StreamsCommand implements Callable<Integer> {
       // the instance (liveness would say so too, but not every supervisor probes)
       while (!done.await(1, TimeUnit.SECONDS)) {
         if (app.state() == KafkaStreams.State.ERROR) {
-          spec.commandLine().getErr().println("notifier: Kafka Streams stopped with an error (see the log above); exiting so that the "
-              + "instance is restarted");
+          spec.commandLine().getErr().println("notifier: " + app.fatalReason().map(why -> why + "; exiting")
+              .orElse("Kafka Streams stopped with an error (see the log above); exiting so that the instance is "
+                  + "restarted"));
           return 1;
         }
       }

@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -30,6 +31,7 @@ import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
@@ -62,6 +64,8 @@ public final class StreamsApp implements AutoCloseable {
   private final Properties clientProperties;
   private final String schemaTopic;
   private final KafkaSchemaStore newerSchemas;
+  /** Why the app stopped in ERROR, when the operator can fix it in the config; null otherwise. */
+  private volatile String fatalReason;
   /** The temporary state directory the app made for itself (no {@code streams.stateDir}); null: one configured. */
   private final Path ownStateDir;
 
@@ -106,6 +110,15 @@ public final class StreamsApp implements AutoCloseable {
     Properties props = properties(kafka, settings);
     this.ownStateDir = settings.stateDir() == null ? Path.of(props.getProperty(StreamsConfig.STATE_DIR_CONFIG)) : null;
     this.streams = new KafkaStreams(builder.build(), props);
+    // a stream thread that dies stops the whole instance (Kafka Streams' default), saying why when the cause is one
+    // the operator must fix in the config
+    streams.setUncaughtExceptionHandler(failure -> {
+      StreamsMembership.explain(failure, props).ifPresent(why -> {
+        fatalReason = why;
+        LOG.error("the streams app stops: {}", why);
+      });
+      return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+    });
     streams.setStateListener((newState, oldState) -> {
       LOG.info("streams state {} -> {}", oldState, newState);
       if (newState == KafkaStreams.State.RUNNING) {
@@ -242,6 +255,14 @@ public final class StreamsApp implements AutoCloseable {
 
   public KafkaStreams streams() {
     return streams;
+  }
+
+  /**
+   * Why the app stopped in ERROR, when it is something the config must fix (a session time-out the broker refuses);
+   * empty otherwise: the log has the stream thread's failure.
+   */
+  public Optional<String> fatalReason() {
+    return Optional.ofNullable(fatalReason);
   }
 
   /** The Kafka Streams state now (CREATED before {@link #start}; RUNNING when it processes). */

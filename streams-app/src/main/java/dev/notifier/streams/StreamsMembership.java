@@ -2,9 +2,11 @@ package dev.notifier.streams;
 
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.common.errors.InvalidSessionTimeoutException;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.StreamsConfig;
 
@@ -56,6 +58,30 @@ final class StreamsMembership {
   static CloseOptions closeOptions(Duration timeout) {
     return CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
         .withTimeout(timeout);
+  }
+
+  /**
+   * What to tell the operator when a stream thread died of {@code failure}, if it is the group's doing: a broker
+   * that allows no session as short (or as long) as asked refuses every join, however often the app retries.
+   * Empty for any other failure.
+   */
+  static Optional<String> explain(Throwable failure, Properties props) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof InvalidSessionTimeoutException) {
+        return Optional.of("the broker refuses the consumer group session time-out of "
+            + sessionTimeout(props) + " ms: set session.timeout.ms under kafka.properties within the broker's "
+            + "group.min.session.timeout.ms and group.max.session.timeout.ms (the app asks for "
+            + SESSION_TIMEOUT.toMillis() + " ms unless told otherwise)");
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** The session time-out the main consumer asks for: Kafka Streams takes the most specific key. */
+  private static String sessionTimeout(Properties props) {
+    String key = ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG;
+    return Stream.of(StreamsConfig.mainConsumerPrefix(key), StreamsConfig.consumerPrefix(key), key)
+        .map(props::getProperty).filter(v -> v != null).findFirst().orElse("?");
   }
 
   private static void putUnlessConfigured(Properties props, String key, Duration value) {
