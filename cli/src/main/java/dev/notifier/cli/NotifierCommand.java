@@ -6,6 +6,7 @@ import dev.notifier.cli.console.ConsoleCommand;
 import dev.notifier.cli.feedback.BouncesCommand;
 import dev.notifier.cli.feedback.WebhooksCommand;
 import dev.notifier.cli.ops.acls.AclsCommand;
+import dev.notifier.cli.ops.backlog.BacklogCommand;
 import dev.notifier.cli.ops.dlt.DltCommand;
 import dev.notifier.cli.ops.invalid.InvalidCommand;
 import dev.notifier.cli.ops.ledger.StatusCommand;
@@ -25,7 +26,7 @@ import picocli.CommandLine.Command;
     description = "Kafka-native email notifications: turn domain events into delivered mail.",
     subcommands = {DemoCommand.class, StreamsCommand.class, WorkerCommand.class, PublishCommand.class,
         SmtpCheckCommand.class,
-        DltCommand.class, InvalidCommand.class, StatusCommand.class, TopicsCommand.class, AclsCommand.class, ConsoleCommand.class,
+        DltCommand.class, InvalidCommand.class, StatusCommand.class, BacklogCommand.class, TopicsCommand.class, AclsCommand.class, ConsoleCommand.class,
         SchemasCommand.class, SuppressionsCommand.class, BouncesCommand.class, WebhooksCommand.class})
 public final class NotifierCommand {
 

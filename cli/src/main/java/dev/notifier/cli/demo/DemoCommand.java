@@ -61,6 +61,7 @@ public final class DemoCommand implements Callable<Integer> {
     out.println("  ./notifier dlt replay --class DEAD_RECIPIENT --reason 'mailbox restored' --dry-run "
         + "--bootstrap-server " + bootstrap);
     out.println("  ./notifier status --event zt-bug-42-assign-1 --bootstrap-server " + bootstrap);
+    out.println("  ./notifier backlog --streams-app " + Demo.APPLICATION_ID + " --bootstrap-server " + bootstrap);
     String password = DemoConsole.password();
     try (ConsoleServer console = DemoConsole.start(bootstrap, password, managementPort)) {
       out.println("The console: http://127.0.0.1:" + console.port() + "/ (log in as demo, password " + password

@@ -24,8 +24,11 @@ import java.util.UUID;
 public record WorkerSettings(String groupId, String workerId, Duration pollTimeout, List<AccountSettings> accounts,
     Duration drainTimeout, Duration backlog, BackoffPolicy backoff, BreakerSettings breaker) {
 
+  /** The consumer group of the workers unless configured. */
+  public static final String DEFAULT_GROUP_ID = "notifier-senders";
+
   public WorkerSettings {
-    groupId = groupId == null ? "notifier-senders" : groupId;
+    groupId = groupId == null ? DEFAULT_GROUP_ID : groupId;
     workerId = workerId == null ? "worker-" + UUID.randomUUID().toString().substring(0, 8) : workerId;
     pollTimeout = pollTimeout == null ? Duration.ofMillis(200) : pollTimeout;
     accounts = accounts == null ? List.of() : List.copyOf(accounts);

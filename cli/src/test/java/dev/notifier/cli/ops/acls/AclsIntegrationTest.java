@@ -75,7 +75,7 @@ class AclsIntegrationTest {
   private static final String GONE = "gone@example.com";
   private static final Topics TOPICS = Topics.standard();
   private static final String GARBAGE = "acl-garbage-1";
-  private static final String[] ROLES = {"producer", "directory", "streams", "worker", "analyst", "replayer"};
+  private static final String[] ROLES = {"producer", "directory", "streams", "worker", "analyst", "replayer", "sre"};
 
   private static Path dir;
   private static EmbeddedKafka kafka;
@@ -241,8 +241,20 @@ class AclsIntegrationTest {
     assertThat(a.path("principal").asText()).isEqualTo("User:notifier-replayer");
   }
 
+  /** The republished event above waits in notifier.events (the streams app has stopped). */
   @Test
   @Order(6)
+  void anSreSeesWhatWaitsAndWhoOwnsWhatButNotTheEventsThemselves() throws Exception {
+    Run backlog = run("backlog", "--config", roleConfig("sre").toString());
+
+    assertThat(backlog.code()).as(backlog.err()).isZero();
+    assertThat(backlog.out()).contains("streams app notifier-streams: no member (Empty)")
+        .containsPattern("notifier\\.events\\s+[1-9]\\d*\\s+\\d+\\s+unknown: no READ grant on the topic")
+        .contains("workers notifier-senders: no member (Empty)");
+  }
+
+  @Test
+  @Order(7)
   void withoutCredentialsTheSecuredListenerLetsNobodyIn() {
     Map<String, Object> props = new LinkedHashMap<>(tls());
     props.put("bootstrap.servers", kafka.secureBootstrapServers());
