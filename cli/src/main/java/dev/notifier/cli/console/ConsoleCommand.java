@@ -25,7 +25,7 @@ import picocli.CommandLine.Spec;
 /** {@code notifier console}: the web console for analysts and SREs (README "Console"). */
 @Command(name = "console", mixinStandardHelpOptions = true,
     description = {"Serve the web console: dead letters with facets and replay, one notification's story, the "
-        + "invalid events and their republication, ledger search, the accounts live. Users and workers come from the "
+        + "invalid events and their republication, ledger search, the accounts live, the backlog. Users and workers come from the "
         + "config's console section.",
         "--hash-password reads a password from the terminal (or standard input) and prints the hash to put in "
             + "console.users[].passwordHash."})
@@ -78,6 +78,7 @@ public final class ConsoleCommand implements Callable<Integer> {
     try (newer; ConsoleServer console = ConsoleServer.start(settings, file.kafka(), topics, from::get, Clock.systemUTC(),
         // replays from the console are signed like the CLI's; without the keys the console does not start
         file.keyring(System::getenv))) {
+      console.groups(file.streams().applicationId(), file.workerSettings().groupId());
       out.println("notifier console: http://" + settings.host() + ":" + console.port() + "/ (Ctrl-C to stop)");
       out.flush();
       CountDownLatch stop = new CountDownLatch(1);

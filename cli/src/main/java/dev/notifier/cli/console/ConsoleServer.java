@@ -10,6 +10,8 @@ import dev.notifier.cli.ops.OpsException;
 import dev.notifier.cli.ops.ProgressBar;
 import dev.notifier.cli.ops.StatusEntry;
 import dev.notifier.cli.ops.TopicReader;
+import dev.notifier.cli.ops.backlog.BacklogReader;
+import dev.notifier.cli.ops.backlog.GroupBacklog;
 import dev.notifier.cli.ops.dlt.DeadLetterEntry;
 import dev.notifier.cli.ops.dlt.DltReader;
 import dev.notifier.cli.ops.dlt.ReplayService;
@@ -22,8 +24,10 @@ import dev.notifier.cli.ops.suppressions.SuppressionList;
 import dev.notifier.cli.ops.suppressions.SuppressionView;
 import dev.notifier.schemas.NotificationIds;
 import dev.notifier.schemas.Topics;
-import dev.notifier.schemas.integrity.Keyring;
 import dev.notifier.schemas.config.KafkaSettings;
+import dev.notifier.schemas.integrity.Keyring;
+import dev.notifier.sender.config.WorkerSettings;
+import dev.notifier.streams.StreamsSettings;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -34,6 +38,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -44,6 +49,8 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Function;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.AuthorizationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,6 +80,9 @@ public final class ConsoleServer implements AutoCloseable {
   private final AccountsScrape accounts;
   private final Function<String, String> fromOfAccount;
   private final Keyring integrity;
+
+  private volatile String streamsApp = StreamsSettings.defaults().applicationId();
+  private volatile String workerGroup = WorkerSettings.DEFAULT_GROUP_ID;
 
   private ConsoleServer(HttpServer server, ExecutorService executor, ConsoleSettings settings, KafkaSettings kafka,
       Topics topics, Function<String, String> fromOfAccount, Clock clock, Keyring integrity) {
@@ -192,6 +202,7 @@ public final class ConsoleServer implements AutoCloseable {
         }
       }
       case "/accounts" -> page(exchange, "accounts", user, lang, accounts(lang));
+      case "/backlog" -> page(exchange, "backlog", user, lang, backlog(lang));
       case "/accounts/rows" -> page(exchange, "accounts-rows", user, lang, accounts(lang));
       case "/replay" -> {
         if (!method.equals("POST")) {
@@ -396,6 +407,35 @@ public final class ConsoleServer implements AutoCloseable {
     m.putAll(InvalidRepublishPage.done(views, lang, plan, written, matched.size(), topics.events().name(),
         provenance.who(), provenance.reason()));
     return m;
+  }
+
+  /**
+   * The groups the backlog page reads: the streams app's application id and the workers' group (the config's, by
+   * {@code notifier console}; Kafka Streams' and the workers' defaults otherwise).
+   */
+  public ConsoleServer groups(String streamsApp, String workerGroup) {
+    this.streamsApp = streamsApp;
+    this.workerGroup = workerGroup;
+    return this;
+  }
+
+  private Map<String, Object> backlog(String lang) {
+    Instant now = clock.instant();
+    try (BacklogReader reader = new BacklogReader(kafka.clientProperties(), Duration.ofSeconds(5))) {
+      List<GroupBacklog> groups = List.of(reader.read("streams app", streamsApp), reader.read("workers", workerGroup));
+      return BacklogPage.model(views, lang, groups, BacklogReader.waitingByDesign(topics), now);
+    } catch (KafkaException e) {
+      if (!(e instanceof AuthorizationException) && !(e.getCause() instanceof AuthorizationException)) {
+        throw e;
+      }
+      Map<String, Object> m = BacklogPage.model(views, lang, List.of(), Set.of(), now);
+      m.put("refused", views.text(lang, "backlog.refused", e.getMessage()));
+      return m;
+    } catch (OpsException e) {
+      Map<String, Object> m = BacklogPage.model(views, lang, List.of(), Set.of(), now);
+      m.put("refused", e.getMessage());
+      return m;
+    }
   }
 
   private TopicReader reader() {

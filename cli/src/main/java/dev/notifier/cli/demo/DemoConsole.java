@@ -5,6 +5,7 @@ import dev.notifier.cli.console.ConsoleSettings;
 import dev.notifier.cli.console.ConsoleUser;
 import dev.notifier.cli.console.Passwords;
 import dev.notifier.schemas.config.KafkaSettings;
+import dev.notifier.sender.config.WorkerSettings;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.HexFormat;
@@ -30,6 +31,6 @@ final class DemoConsole {
     KafkaSettings kafka = KafkaSettings.of(bootstrap);
     // the demo writes single-object statuses: it configures no schema registry
     return ConsoleServer.start(settings, kafka, kafka.topics(), account -> "noreply@notifier.demo",
-        Clock.systemUTC());
+        Clock.systemUTC()).groups(Demo.APPLICATION_ID, WorkerSettings.DEFAULT_GROUP_ID);
   }
 }

@@ -195,7 +195,8 @@ class ConsoleBrowserIntegrationTest {
         new ConsoleUser.Configured("vera", Passwords.hash("vera-pw".toCharArray()), "viewer"),
         new ConsoleUser.Configured("rita", Passwords.hash("rita-pw".toCharArray()), "replayer")), null, null,
         List.of("http://127.0.0.1:" + management.port()));
-    console = ConsoleServer.start(consoleSettings, settings, settings.topics(), a -> "noreply@notifier.test", Clock.systemUTC());
+    console = ConsoleServer.start(consoleSettings, settings, settings.topics(), a -> "noreply@notifier.test", Clock.systemUTC())
+        .groups("console-it", WorkerSettings.DEFAULT_GROUP_ID);
     Files.createDirectories(SHOTS);
     vera = browser();
     rita = browser();
@@ -544,8 +545,29 @@ class ConsoleBrowserIntegrationTest {
     assertThat(rita.findElement(By.id("already")).getText()).contains(": 4");
   }
 
+  /** By now the topology and the worker have worked off everything published above. */
   @Test
   @Order(11)
+  void theBacklogPageShowsWhoOwnsWhatAndThatNothingWaits() throws Exception {
+    open(vera, "vera", "/backlog");
+    shot(vera, "backlog");
+    assertThat(vera.findElement(By.cssSelector("#group-streams h2")).getText()).isEqualTo("Streams app console-it");
+    assertThat(vera.findElement(By.cssSelector("#group-streams .state")).getText()).startsWith("1 member (");
+    assertThat(vera.findElement(By.cssSelector("#group-streams tr.member .partitions")).getText())
+        .contains("notifier.events 0-2");
+    Await.until(Duration.ofSeconds(30), "nothing waiting in notifier.events and notifier.send", () -> {
+      open(vera, "vera", "/backlog");
+      return waiting("streams", TOPICS.events().name()).equals("0") && waiting("workers", TOPICS.send().name())
+          .equals("0");
+    });
+    assertThat(vera.findElement(By.cssSelector("#group-workers h2")).getText())
+        .isEqualTo("Workers " + WorkerSettings.DEFAULT_GROUP_ID);
+    assertThat(vera.findElement(By.cssSelector("#group-workers tr.member .partitions")).getText())
+        .contains("notifier.send 0-2");
+  }
+
+  @Test
+  @Order(12)
   void everyPageFitsAPhoneWithoutScrollingSideways() throws Exception {
     phone = browser(true);
     open(phone, "rita", "/dead-letters");
@@ -568,6 +590,8 @@ class ConsoleBrowserIntegrationTest {
     fitsThePhone("invalid events");
     open(phone, "rita", "/invalid/event?at=" + invalidAt("no-type-1"));
     fitsThePhone("one invalid event");
+    open(phone, "rita", "/backlog");
+    fitsThePhone("backlog");
     open(phone, "rita", "/invalid?error=missing-field");
     phone.findElement(By.id("reason")).sendKeys("phone");
     navigate(phone, phone.findElement(By.id("republish-all-dry-run")));
@@ -622,6 +646,13 @@ class ConsoleBrowserIntegrationTest {
   private static List<InvalidEvent> invalidEvents() {
     return InvalidEvent.read(new TopicReader(KafkaSettings.of(kafka.bootstrapServers()).clientProperties(),
         Duration.ofSeconds(30), Clock.systemUTC()), TOPICS, InvalidFilter.any());
+  }
+
+  /** The backlog page's "waiting" of {@code topic} in the section of {@code group}; empty when it has no such row. */
+  private static String waiting(String group, String topic) {
+    List<WebElement> cells = vera.findElements(By.cssSelector("#group-" + group + " tr.topic[data-topic='" + topic
+        + "'] .waiting"));
+    return cells.isEmpty() ? "" : cells.get(0).getText();
   }
 
   /** The keys of the events topic's records that a republication wrote. */

@@ -3,12 +3,12 @@ package dev.notifier.cli.ops.backlog;
 import java.time.Duration;
 
 /** How long something has waited, as a person says it: {@code 41 s}, {@code 3 min 12 s}, {@code 2 h 5 min}, {@code 3 d 4 h}. */
-final class Ages {
+public final class Ages {
 
   private Ages() {
   }
 
-  static String of(Duration age) {
+  public static String of(Duration age) {
     if (age.isNegative()) {
       return "0 s";
     }

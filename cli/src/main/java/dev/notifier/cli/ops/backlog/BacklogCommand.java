@@ -4,8 +4,6 @@ import dev.notifier.cli.config.NotifierConfig;
 import dev.notifier.cli.ops.Json;
 import dev.notifier.cli.ops.OpsCommand;
 import dev.notifier.cli.ops.TextTable;
-import dev.notifier.schemas.Topic;
-import dev.notifier.schemas.Topics;
 import dev.notifier.sender.config.WorkerSettings;
 import dev.notifier.streams.StreamsSettings;
 import java.time.Duration;
@@ -14,8 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -59,7 +55,7 @@ public final class BacklogCommand extends OpsCommand {
       out().flush();
       return 0;
     }
-    Set<String> byDesign = waitingByDesign(kafka.topics());
+    Set<String> byDesign = BacklogReader.waitingByDesign(kafka.topics());
     for (GroupBacklog g : groups) {
       print(g, now, byDesign);
     }
@@ -115,11 +111,6 @@ public final class BacklogCommand extends OpsCommand {
     return Ages.of(Duration.between(t.oldestWaiting(), now)) + " (since " + t.oldestWaiting() + ")";
   }
 
-  /** The retry and wait tiers: mail there waits until it is due, so a backlog there is no delay. */
-  private static Set<String> waitingByDesign(Topics topics) {
-    return Stream.concat(topics.retryTopics().stream(), topics.waitTiers().stream()).map(Topic::name)
-        .collect(Collectors.toSet());
-  }
 
   private static Map<String, Object> asJson(GroupBacklog g, Instant now) {
     Map<String, Object> m = new LinkedHashMap<>();

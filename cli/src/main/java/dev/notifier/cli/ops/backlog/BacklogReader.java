@@ -1,6 +1,8 @@
 package dev.notifier.cli.ops.backlog;
 
 import dev.notifier.cli.ops.OpsException;
+import dev.notifier.schemas.Topic;
+import dev.notifier.schemas.Topics;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -14,6 +16,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
@@ -46,6 +49,12 @@ public final class BacklogReader implements AutoCloseable {
     this.clientProperties = clientProperties;
     this.timeout = timeout;
     this.admin = Admin.create(clientProperties);
+  }
+
+  /** The retry and wait tiers: mail there waits until it is due, so a backlog there is no delay. */
+  public static Set<String> waitingByDesign(Topics topics) {
+    return Stream.concat(topics.retryTopics().stream(), topics.waitTiers().stream()).map(Topic::name)
+        .collect(Collectors.toSet());
   }
 
   /** The group {@code group}, described as {@code role}. */

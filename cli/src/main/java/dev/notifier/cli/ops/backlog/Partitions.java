@@ -6,13 +6,13 @@ import java.util.List;
 import java.util.Map;
 
 /** Partitions as a person reads them: {@code notifier.send 0-3,7} rather than four {@code topic-n} names. */
-final class Partitions {
+public final class Partitions {
 
   private Partitions() {
   }
 
   /** {@code topic-partition} names (sorted by topic, then partition) as one {@code topic ranges} item per topic. */
-  static List<String> compact(List<String> partitions) {
+  public static List<String> compact(List<String> partitions) {
     Map<String, List<Integer>> byTopic = new LinkedHashMap<>();
     for (String p : partitions) {
       int dash = p.lastIndexOf('-');
