@@ -25,8 +25,8 @@ import picocli.CommandLine.Spec;
 /** {@code notifier console}: the web console for analysts and SREs (README "Console"). */
 @Command(name = "console", mixinStandardHelpOptions = true,
     description = {"Serve the web console: dead letters with facets and replay, one notification's story, the "
-        + "invalid events and their republication, ledger search, the accounts live, the backlog. Users and workers come from the "
-        + "config's console section.",
+        + "invalid events and their republication, ledger search, the accounts live, the backlog. Users and workers "
+        + "come from the config's console section.",
         "--hash-password reads a password from the terminal (or standard input) and prints the hash to put in "
             + "console.users[].passwordHash."})
 public final class ConsoleCommand implements Callable<Integer> {
