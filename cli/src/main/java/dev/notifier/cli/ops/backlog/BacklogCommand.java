@@ -50,8 +50,10 @@ public final class BacklogCommand extends OpsCommand {
     }
     Instant now = clock.instant();
     if (json) {
-      out().println(Json.pretty(Map.of("at", now.toString(), "groups", groups.stream()
-          .map(g -> asJson(g, now)).toList())));
+      Map<String, Object> document = new LinkedHashMap<>();
+      document.put("at", now.toString());
+      document.put("groups", groups.stream().map(g -> asJson(g, now)).toList());
+      out().println(Json.pretty(document));
       out().flush();
       return 0;
     }
