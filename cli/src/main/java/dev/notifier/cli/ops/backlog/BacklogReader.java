@@ -74,6 +74,9 @@ public final class BacklogReader implements AutoCloseable {
       if (e.getCause() instanceof GroupIdNotFoundException) {
         return new GroupBacklog(role, group, GroupBacklog.NO_SUCH_GROUP, List.of(), List.of());
       }
+      if (e.getCause() instanceof AuthorizationException refused) {
+        throw refused; // the caller says which grant is missing (describing the groups is the SREs')
+      }
       throw new OpsException("cannot read the group " + group + ": " + e.getCause().getMessage(), e.getCause());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

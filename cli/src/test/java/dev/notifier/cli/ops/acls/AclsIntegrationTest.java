@@ -8,12 +8,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.notifier.avro.DeliveryState;
-import dev.notifier.cli.ops.OpsTestSupport;
+import dev.notifier.cli.console.ConsoleServer;
+import dev.notifier.cli.console.ConsoleSettings;
+import dev.notifier.cli.console.ConsoleUser;
+import dev.notifier.cli.console.Passwords;
 import dev.notifier.cli.ops.OpsTestSupport.Run;
-import dev.notifier.schemas.ReplayHeaders;
+import dev.notifier.cli.ops.OpsTestSupport;
 import dev.notifier.cli.publish.Publisher;
 import dev.notifier.cli.publish.RecordKind;
 import dev.notifier.schemas.NotificationIds;
+import dev.notifier.schemas.ReplayHeaders;
 import dev.notifier.schemas.Topics;
 import dev.notifier.schemas.admin.TopicLayout;
 import dev.notifier.schemas.config.KafkaSettings;
@@ -31,11 +35,17 @@ import dev.notifier.testkit.smtp.SelfSignedCertificate;
 import dev.notifier.testkit.smtp.Stage;
 import java.io.BufferedReader;
 import java.io.StringReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -241,16 +251,32 @@ class AclsIntegrationTest {
     assertThat(a.path("principal").asText()).isEqualTo("User:notifier-replayer");
   }
 
-  /** The republished event above waits in notifier.events (the streams app has stopped). */
+  /**
+   * The republished event above waits in notifier.events (the streams app has stopped). An analyst may not describe
+   * the groups: the command and the console's page say which grant is missing.
+   */
   @Test
   @Order(6)
   void anSreSeesWhatWaitsAndWhoOwnsWhatButNotTheEventsThemselves() throws Exception {
     Run backlog = run("backlog", "--config", roleConfig("sre").toString());
+    Run analyst = run("backlog", "--config", roleConfig("analyst").toString());
 
     assertThat(backlog.code()).as(backlog.err()).isZero();
     assertThat(backlog.out()).contains("streams app notifier-streams: no member (Empty)")
         .containsPattern("notifier\\.events\\s+[1-9]\\d*\\s+\\d+\\s+unknown: no READ grant on the topic")
         .contains("workers notifier-senders: no member (Empty)");
+    assertThat(analyst.code()).isEqualTo(2);
+    assertThat(analyst.err()).contains("not authorized: the cluster refused User:notifier-analyst");
+    ConsoleSettings settings = new ConsoleSettings("127.0.0.1", 0, List.of(new ConsoleUser.Configured("ann",
+        Passwords.hash("ann-pw".toCharArray()), "viewer")), null, null, List.of());
+    try (ConsoleServer console = ConsoleServer.start(settings, as("analyst"), TOPICS, a -> "", Clock.systemUTC())) {
+      HttpResponse<String> page = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+              "http://127.0.0.1:" + console.port() + "/backlog")).header("Authorization", "Basic "
+              + Base64.getEncoder().encodeToString("ann:ann-pw".getBytes(StandardCharsets.UTF_8))).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(page.statusCode()).isEqualTo(200);
+      assertThat(page.body()).contains("The cluster refused the console&#39;s Kafka principal", "(acls.sres)");
+    }
   }
 
   @Test
