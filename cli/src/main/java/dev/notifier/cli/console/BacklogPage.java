@@ -25,7 +25,7 @@ final class BacklogPage {
     List<Map<String, Object>> sections = new ArrayList<>();
     for (GroupBacklog g : groups) {
       Map<String, Object> s = new LinkedHashMap<>();
-      boolean streams = g.role().equals("streams app");
+      boolean streams = g.role() == GroupBacklog.Role.STREAMS_APP;
       s.put("id", streams ? "streams" : "workers");
       s.put("title", views.text(lang, streams ? "backlog.streams" : "backlog.workers", g.group()));
       s.put("state", GroupBacklog.NO_SUCH_GROUP.equals(g.state()) ? views.text(lang, "backlog.noSuchGroup")

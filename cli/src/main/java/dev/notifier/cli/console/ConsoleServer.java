@@ -422,7 +422,8 @@ public final class ConsoleServer implements AutoCloseable {
   private Map<String, Object> backlog(String lang) {
     Instant now = clock.instant();
     try (BacklogReader reader = new BacklogReader(kafka.clientProperties(), Duration.ofSeconds(5))) {
-      List<GroupBacklog> groups = List.of(reader.read("streams app", streamsApp), reader.read("workers", workerGroup));
+      List<GroupBacklog> groups = List.of(reader.read(GroupBacklog.Role.STREAMS_APP, streamsApp),
+          reader.read(GroupBacklog.Role.WORKERS, workerGroup));
       return BacklogPage.model(views, lang, groups, BacklogReader.waitingByDesign(topics), now);
     } catch (KafkaException e) {
       if (!(e instanceof AuthorizationException) && !(e.getCause() instanceof AuthorizationException)) {

@@ -89,6 +89,14 @@ public final class TopicReader {
   }
 
   private Properties properties() {
+    return groupless(clientProperties);
+  }
+
+  /**
+   * {@code clientProperties} for a consumer that reads as the workers do, in no group: committed records only,
+   * partitions assigned by hand, nothing ever committed, no topic created by asking for it.
+   */
+  public static Properties groupless(Properties clientProperties) {
     Properties props = new Properties();
     props.putAll(clientProperties);
     // only what a committed transaction made visible, as the workers see it

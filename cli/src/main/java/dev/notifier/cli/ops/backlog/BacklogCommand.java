@@ -46,7 +46,8 @@ public final class BacklogCommand extends OpsCommand {
         : config != null ? config.workerSettings().groupId() : WorkerSettings.DEFAULT_GROUP_ID;
     List<GroupBacklog> groups;
     try (BacklogReader reader = new BacklogReader(kafka.settings().clientProperties(), timeout())) {
-      groups = List.of(reader.read("streams app", streams), reader.read("workers", workers));
+      groups = List.of(reader.read(GroupBacklog.Role.STREAMS_APP, streams), reader.read(GroupBacklog.Role.WORKERS,
+          workers));
     }
     Instant now = clock.instant();
     if (json) {
@@ -57,7 +58,7 @@ public final class BacklogCommand extends OpsCommand {
       out().flush();
       return 0;
     }
-    Set<String> byDesign = BacklogReader.waitingByDesign(kafka.topics());
+    Set<String> byDesign = BacklogReader.waitingByDesign(kafka.settings().topics());
     for (GroupBacklog g : groups) {
       print(g, now, byDesign);
     }
@@ -65,10 +66,10 @@ public final class BacklogCommand extends OpsCommand {
   }
 
   private void print(GroupBacklog g, Instant now, Set<String> byDesign) {
-    out().println(g.role() + " " + g.group() + ": " + describe(g));
+    out().println(g.role().label() + " " + g.group() + ": " + describe(g));
     if (GroupBacklog.NO_SUCH_GROUP.equals(g.state())) {
       out().println("  nothing has joined or committed under this id: is it the one the processes use ("
-          + (g.role().equals("workers") ? "--worker-group, the config's worker.groupId" : "--streams-app, the "
+          + (g.role() == GroupBacklog.Role.WORKERS ? "--worker-group, the config's worker.groupId" : "--streams-app, the "
           + "config's streams.applicationId") + "), and have they started?");
       out().println();
       out().flush();
@@ -116,7 +117,7 @@ public final class BacklogCommand extends OpsCommand {
 
   private static Map<String, Object> asJson(GroupBacklog g, Instant now) {
     Map<String, Object> m = new LinkedHashMap<>();
-    m.put("role", g.role());
+    m.put("role", g.role().label());
     m.put("group", g.group());
     m.put("state", g.state());
     m.put("members", g.members());

@@ -1,6 +1,7 @@
 package dev.notifier.cli.ops.backlog;
 
 import dev.notifier.cli.ops.OpsException;
+import dev.notifier.cli.ops.TopicReader;
 import dev.notifier.schemas.Topic;
 import dev.notifier.schemas.Topics;
 import java.time.Duration;
@@ -23,7 +24,6 @@ import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
 import org.apache.kafka.clients.admin.MemberDescription;
 import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -58,7 +58,7 @@ public final class BacklogReader implements AutoCloseable {
   }
 
   /** The group {@code group}, described as {@code role}. */
-  public GroupBacklog read(String role, String group) {
+  public GroupBacklog read(GroupBacklog.Role role, String group) {
     try {
       ConsumerGroupDescription description = admin.describeConsumerGroups(List.of(group)).describedGroups()
           .get(group).get();
@@ -125,7 +125,6 @@ public final class BacklogReader implements AutoCloseable {
     return topics;
   }
 
-
   private Map<TopicPartition, Long> ends(Set<TopicPartition> partitions)
       throws ExecutionException, InterruptedException {
     Map<TopicPartition, OffsetSpec> latest = partitions.stream()
@@ -153,15 +152,11 @@ public final class BacklogReader implements AutoCloseable {
     if (from.isEmpty()) {
       return look;
     }
-    Properties props = new Properties();
-    props.putAll(clientProperties);
-    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    props.remove(ConsumerConfig.GROUP_ID_CONFIG);
     Map<String, List<TopicPartition>> byTopic = from.keySet().stream()
         .collect(Collectors.groupingBy(TopicPartition::topic));
     long deadline = System.nanoTime() + timeout.toNanos();
-    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
+    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(TopicReader.groupless(clientProperties),
+        new ByteArrayDeserializer(),
         new ByteArrayDeserializer())) {
       for (Map.Entry<String, List<TopicPartition>> topic : byTopic.entrySet()) {
         consumer.assign(topic.getValue());

@@ -7,13 +7,28 @@ import java.util.List;
  * One consumer group of the notifier as the cluster sees it now: who is in it, and how far each topic it reads is
  * behind.
  *
- * @param role what the group is ({@code streams app}, {@code workers})
+ * @param role which of the notifier's groups it is
  * @param group its id
  * @param state the coordinator's state of the group ({@code Stable}, {@code PreparingRebalance}, {@code Empty}…)
  * @param members its members, each with the partitions it owns
  * @param topics the backlog of each topic it has committed offsets on
  */
-public record GroupBacklog(String role, String group, String state, List<Member> members, List<TopicBacklog> topics) {
+public record GroupBacklog(Role role, String group, String state, List<Member> members, List<TopicBacklog> topics) {
+
+  /** Which of the notifier's groups it is; {@code label} as a person reads it. */
+  public enum Role {
+    STREAMS_APP("streams app"), WORKERS("workers");
+
+    private final String label;
+
+    Role(String label) {
+      this.label = label;
+    }
+
+    public String label() {
+      return label;
+    }
+  }
 
   /** The state of a group the coordinator does not know: nothing ever joined it or committed under its id. */
   public static final String NO_SUCH_GROUP = "no such group";
