@@ -10,7 +10,9 @@ import org.apache.kafka.common.TopicPartition;
 /**
  * Which offsets of each partition are still in flight. Records finish out of order (different
  * accounts, different speeds); the offset committed for a partition is always the lowest one not
- * yet finished, so a crash can only redeliver what was in flight. Thread-safe: sending threads
+ * yet finished, so a crash can only redeliver what was in flight. With nothing in flight it is the
+ * consumer's next offset, past the transaction markers and aborted records a read-committed consumer
+ * never sees, so a caught-up group shows no lag in Kafka's tools. Thread-safe: sending threads
  * finish records while the poll thread starts them and commits.
  */
 final class OffsetTracker {
@@ -24,6 +26,16 @@ final class OffsetTracker {
   synchronized void started(TopicPartition partition, long offset) {
     inFlight.computeIfAbsent(partition, p -> new TreeSet<>()).add(offset);
     next.merge(partition, offset + 1, Math::max);
+  }
+
+  /**
+   * Every offset of the partition below {@code nextOffset} was either returned by a poll and started
+   * here, or is one the consumer skips (a transaction's marker, an aborted record): once nothing is in
+   * flight, the commit may move up to it. Only for a partition none of whose returned records was
+   * held back (see {@code PartitionSource#pollOnce}).
+   */
+  synchronized void readUpTo(TopicPartition partition, long nextOffset) {
+    next.merge(partition, nextOffset, Math::max);
   }
 
   synchronized void finished(TopicPartition partition, long offset) {

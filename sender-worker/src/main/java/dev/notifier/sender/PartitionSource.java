@@ -163,6 +163,14 @@ final class PartitionSource implements ConsumerRebalanceListener {
       }
       take(partition, record, now);
     }
+    // The consumer's next offsets go past a transaction's marker, which the last record's offset + 1 stops before:
+    // a partition whose records were all taken may commit up to them. One held back in this poll (paused at a
+    // record not due, and sought back to it) may not, or the commit would pass the record it waits at.
+    records.nextOffsets().forEach((partition, next) -> {
+      if (owned.contains(partition) && !pausedUntil.containsKey(partition)) {
+        tracker.readUpTo(partition, next.offset());
+      }
+    });
   }
 
   /**

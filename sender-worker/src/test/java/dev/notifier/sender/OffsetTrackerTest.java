@@ -30,6 +30,20 @@ class OffsetTrackerTest {
   }
 
   @Test
+  void aPartitionReadPastATransactionsMarkerCommitsUpToItOnceNothingIsInFlight() {
+    started(P0, 10, 11);
+    tracker.readUpTo(P0, 13); // 12 is the transaction's commit marker, which no poll returns
+
+    assertThat(committable(P0)).as("10 still in flight").isEqualTo(Map.of(P0, 10L));
+    tracker.finished(P0, 10);
+    tracker.finished(P0, 11);
+    assertThat(committable(P0)).as("past the marker: no lag left").isEqualTo(Map.of(P0, 13L));
+
+    tracker.readUpTo(P0, 12);
+    assertThat(committable(P0)).as("never moved back").isEqualTo(Map.of(P0, 13L));
+  }
+
+  @Test
   void partitionsAreTrackedApart() {
     started(P0, 0, 1);
     started(P1, 7);

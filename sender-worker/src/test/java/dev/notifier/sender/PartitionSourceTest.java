@@ -16,11 +16,14 @@ import dev.notifier.sender.throttle.MutableClock;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.MockConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.record.TimestampType;
@@ -40,7 +43,7 @@ class PartitionSourceTest {
   private final MutableClock clock = new MutableClock(START);
   private final MockOutcomes outcomes = new MockOutcomes(clock, "default");
   private final OffsetTracker tracker = new OffsetTracker();
-  private final MockConsumer<String, byte[]> consumer = new MockConsumer<>("earliest");
+  private final MockConsumer<String, byte[]> consumer = new TransactionalMockConsumer();
   private final TopicPartition partition = new TopicPartition(outcomes.topics.retry(1).name(), 0);
   private AccountLane lane;
   private PartitionSource source;
@@ -132,6 +135,37 @@ class PartitionSourceTest {
   }
 
   @Test
+  void onceItsRecordsFinishAPartitionCommitsPastTheTransactionMarkerAfterThem() {
+    consumer.addRecord(record(0, "a@example.com", new RecordHeaders()));
+    consumer.addRecord(record(1, "b@example.com", new RecordHeaders()));
+
+    source.pollOnce(Duration.ZERO);
+
+    assertThat(tracker.committable(List.of(partition))).as("both in flight")
+        .containsExactly(Map.entry(partition, new OffsetAndMetadata(0)));
+    tracker.finished(partition, 0);
+    tracker.finished(partition, 1);
+    assertThat(tracker.committable(List.of(partition))).as("the marker at 2 is behind the commit: no lag left")
+        .containsExactly(Map.entry(partition, new OffsetAndMetadata(3)));
+  }
+
+  @Test
+  void aPartitionHeldAtARecordNotDueNeverCommitsPastItWhateverTheConsumerReadBeyond() {
+    RecordHeaders later = new RecordHeaders();
+    RetryHeaders.write(later, 1, START, START.plusSeconds(30), null, "timeout");
+    consumer.addRecord(record(0, "now@example.com", new RecordHeaders()));
+    consumer.addRecord(record(1, "later@example.com", later));
+    consumer.addRecord(record(2, "after@example.com", new RecordHeaders()));
+
+    source.pollOnce(Duration.ZERO);
+    tracker.finished(partition, 0);
+
+    assertThat(tracker.committable(List.of(partition)))
+        .as("the commit stops at the held record, though the consumer read up to 4; a crash now must not lose it")
+        .containsExactly(Map.entry(partition, new OffsetAndMetadata(1)));
+  }
+
+  @Test
   void aWaitTierRecordWhoseWaitIsNotOverHopsToTheTierOfWhatIsLeftWithoutReachingALane() {
     RecordHeaders waiting = new RecordHeaders();
     RetryHeaders.write(waiting, 0, null, START, START.plusSeconds(12), "breaker-open");
@@ -161,6 +195,26 @@ class PartitionSourceTest {
     assertThat(consumer.paused()).containsExactly(partition);
     assertThat(outcomes.producer.history()).isEmpty();
     assertThat(lane.backlog()).isZero();
+  }
+
+  /**
+   * Kafka's MockConsumer reading as a read-committed consumer reads a transactional topic: after each poll's last
+   * record of a partition comes the transaction's commit marker, which the poll skips and its next offsets pass.
+   */
+  private static final class TransactionalMockConsumer extends MockConsumer<String, byte[]> {
+    TransactionalMockConsumer() {
+      super("earliest");
+    }
+
+    @Override
+    public synchronized ConsumerRecords<String, byte[]> poll(Duration timeout) {
+      ConsumerRecords<String, byte[]> records = super.poll(timeout);
+      Map<TopicPartition, List<ConsumerRecord<String, byte[]>>> byPartition = new HashMap<>();
+      records.partitions().forEach(p -> byPartition.put(p, records.records(p)));
+      Map<TopicPartition, OffsetAndMetadata> next = new HashMap<>();
+      records.nextOffsets().forEach((p, offset) -> next.put(p, new OffsetAndMetadata(offset.offset() + 1)));
+      return new ConsumerRecords<>(byPartition, next);
+    }
   }
 
   private ConsumerRecord<String, byte[]> record(long offset, String email, RecordHeaders headers) {

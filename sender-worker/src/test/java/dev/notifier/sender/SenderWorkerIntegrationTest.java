@@ -291,6 +291,51 @@ class SenderWorkerIntegrationTest extends WorkerIntegrationSupport {
     assertThat(statuses).extracting(ConsumerRecord::key).doesNotHaveDuplicates();
   }
 
+  /**
+   * The streams app writes the send topic in transactions, so each partition ends with a commit marker that no
+   * read-committed consumer sees. A group that committed its last record's offset + 1 stopped before it: Kafka's
+   * tools and KEDA showed a lag of 1 per partition forever, and after an aborted transaction more. The worker
+   * commits the consumer's next offset instead, once a partition's records are all finished.
+   */
+  @Test
+  void aCaughtUpGroupCommitsPastTransactionMarkersAndAbortedRecordsSoItsLagIsZero() throws Exception {
+    // Step 1: six notifications in a committed transaction, then three in an aborted one, over the three partitions
+    h.smtp = ScriptableSmtpServer.builder().start();
+    List<Notification> committed = new ArrayList<>();
+    for (int i = 1; i <= 6; i++) {
+      committed.add(WorkerHarness.notification("t-" + i, "user" + i + "@example.com", "default"));
+    }
+    List<Notification> aborted = new ArrayList<>();
+    for (int i = 1; i <= 3; i++) {
+      aborted.add(WorkerHarness.notification("aborted-" + i, "never" + i + "@example.com", "default"));
+    }
+    h.produceInTransaction(committed, true);
+    h.produceInTransaction(aborted, false);
+
+    // Step 2: one worker delivers the six and its commits reach the end of every partition: no lag left
+    WorkerHarness.Running first = h.startWorker("worker-t1", h.localAccount(), name -> null);
+    assertThat(h.smtp.awaitMessages(committed.size(), WorkerHarness.TIMEOUT)).hasSize(committed.size());
+    Map<TopicPartition, Long> ends = h.awaitAllCommitted(h.groupId);
+    assertThat(ends.values().stream().mapToLong(Long::longValue).sum())
+        .as("the ends count the markers and the aborted records: 6 + 2 markers a partition + 3").isEqualTo(15);
+    assertThat(h.smtp.messages()).extracting(h::idOf).as("the aborted transaction's mail is never sent")
+        .containsExactlyInAnyOrderElementsOf(committed.stream().map(Notification::getNotificationId).toList());
+
+    // Step 3: stopped and replaced, the group loses nothing and sends nothing twice
+    first.stop();
+    List<Notification> later = new ArrayList<>();
+    for (int i = 7; i <= 9; i++) {
+      later.add(WorkerHarness.notification("t-" + i, "user" + i + "@example.com", "default"));
+    }
+    h.produceInTransaction(later, true);
+    h.startWorker("worker-t2", h.localAccount(), name -> null);
+    assertThat(h.smtp.awaitMessages(9, WorkerHarness.TIMEOUT)).hasSize(9);
+    h.awaitAllCommitted(h.groupId);
+    assertThat(h.smtp.messages()).as("each committed notification once").hasSize(9).extracting(h::idOf)
+        .doesNotHaveDuplicates()
+        .doesNotContainAnyElementsOf(aborted.stream().map(Notification::getNotificationId).toList());
+  }
+
   @Test
   void anAccountFasterThanItsConnectionHoldsAtMostItsCapacityInMemoryAndDefersNothing() throws Exception {
     // Step 1: configure an unthrottled account with one connection, and more mail than its lane may hold

@@ -32,6 +32,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -46,6 +47,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -201,6 +203,30 @@ final class WorkerHarness implements AutoCloseable {
       }
       for (Future<RecordMetadata> future : sent) {
         future.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  /**
+   * Writes {@code notifications} round-robin over the send topic's partitions in one transaction, as the
+   * streams app writes them, committed or aborted: every partition then ends with the transaction's marker.
+   */
+  void produceInTransaction(List<Notification> notifications, boolean commit) {
+    Properties props = kafka.producerProps();
+    props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, groupId + "-txn-" + UUID.randomUUID());
+    try (KafkaProducer<String, Notification> producer = new KafkaProducer<>(props, new StringSerializer(),
+        topics.send().valueSerde().serializer())) {
+      producer.initTransactions();
+      producer.beginTransaction();
+      for (int i = 0; i < notifications.size(); i++) {
+        Notification n = notifications.get(i);
+        producer.send(new ProducerRecord<>(topics.send().name(), i % partitions, n.getNotificationId(), n));
+      }
+      if (commit) {
+        producer.commitTransaction();
+      } else {
+        producer.flush();
+        producer.abortTransaction();
       }
     }
   }
