@@ -7,6 +7,7 @@ import dev.notifier.schemas.Topics;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -22,11 +23,14 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
-import org.apache.kafka.clients.admin.MemberDescription;
+import org.apache.kafka.clients.admin.ListStreamsGroupOffsetsSpec;
+import org.apache.kafka.clients.admin.StreamsGroupDescription;
+import org.apache.kafka.clients.admin.StreamsGroupMemberDescription;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.GroupType;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.AuthorizationException;
@@ -57,19 +61,33 @@ public final class BacklogReader implements AutoCloseable {
         .collect(Collectors.toSet());
   }
 
-  /** The group {@code group}, described as {@code role}. */
+  /**
+   * The group {@code group}, described as {@code role}: a consumer group (classic or KIP-848), or a streams group
+   * (KIP-1071, a streams app on {@code group.protocol: streams}), which the consumer groups' calls do not describe.
+   */
   public GroupBacklog read(GroupBacklog.Role role, String group) {
     try {
-      ConsumerGroupDescription description = admin.describeConsumerGroups(List.of(group)).describedGroups()
-          .get(group).get();
+      ConsumerGroupDescription description;
+      try {
+        description = admin.describeConsumerGroups(List.of(group)).describedGroups().get(group).get();
+      } catch (ExecutionException e) {
+        if (e.getCause() instanceof GroupIdNotFoundException) {
+          return readStreamsGroup(role, group);
+        }
+        throw e;
+      }
+      if (description.type() == GroupType.STREAMS) {
+        return readStreamsGroup(role, group);
+      }
       Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
           .partitionsToOffsetAndMetadata().get();
       List<GroupBacklog.Member> members = description.members().stream()
-          .sorted(Comparator.comparing(MemberDescription::clientId)).map(BacklogReader::member).toList();
-      // partitions a member owns that the group never committed have no offset yet: counted as such
-      Map<TopicPartition, OffsetAndMetadata> all = new HashMap<>(committed);
-      description.members().forEach(m -> m.assignment().topicPartitions().forEach(tp -> all.putIfAbsent(tp, null)));
-      return new GroupBacklog(role, group, description.groupState().toString(), members, topics(all));
+          .map(m -> member(m.clientId(), m.host(), m.assignment().topicPartitions()))
+          .sorted(Comparator.comparing(GroupBacklog.Member::clientId)).toList();
+      Set<TopicPartition> owned = new HashSet<>();
+      description.members().forEach(m -> owned.addAll(m.assignment().topicPartitions()));
+      return new GroupBacklog(role, group, description.groupState().toString(), members,
+          topics(withOwned(committed, owned)));
     } catch (ExecutionException e) {
       if (e.getCause() instanceof GroupIdNotFoundException) {
         return new GroupBacklog(role, group, GroupBacklog.NO_SUCH_GROUP, List.of(), List.of());
@@ -84,11 +102,51 @@ public final class BacklogReader implements AutoCloseable {
     }
   }
 
-  private static GroupBacklog.Member member(MemberDescription m) {
-    List<String> owned = m.assignment().topicPartitions().stream()
+  /**
+   * A streams group: each member owns the partitions of its active tasks — a task is a sub-topology's partition
+   * number, over every topic that sub-topology reads (its source and repartition topics). Standby tasks own none.
+   */
+  private GroupBacklog readStreamsGroup(GroupBacklog.Role role, String group)
+      throws ExecutionException, InterruptedException {
+    StreamsGroupDescription description = admin.describeStreamsGroups(List.of(group)).describedGroups().get(group)
+        .get();
+    Map<String, List<String>> readBy = new HashMap<>();
+    description.subtopologies().forEach(s -> readBy.put(s.subtopologyId(),
+        Stream.concat(s.sourceTopics().stream(), s.repartitionSourceTopics().keySet().stream()).distinct().toList()));
+    Set<TopicPartition> owned = new HashSet<>();
+    List<GroupBacklog.Member> members = new ArrayList<>();
+    for (StreamsGroupMemberDescription m : description.members()) {
+      Set<TopicPartition> mine = new HashSet<>();
+      m.assignment().activeTasks().forEach(task -> readBy.getOrDefault(task.subtopologyId(), List.of())
+          .forEach(topic -> task.partitions().forEach(p -> mine.add(new TopicPartition(topic, p)))));
+      owned.addAll(mine);
+      members.add(member(m.clientId(), m.clientHost(), mine));
+    }
+    members.sort(Comparator.comparing(GroupBacklog.Member::clientId));
+    Map<TopicPartition, OffsetAndMetadata> committed = new HashMap<>();
+    admin.listStreamsGroupOffsets(Map.of(group, new ListStreamsGroupOffsetsSpec()))
+        .partitionsToOffsetAndMetadata(group).get().forEach((tp, offset) -> {
+          if (offset != null) {
+            committed.put(tp, offset);
+          }
+        });
+    return new GroupBacklog(role, group, description.groupState().toString(), members,
+        topics(withOwned(committed, owned)));
+  }
+
+  /** Partitions a member owns that the group never committed have no offset yet: counted as such (null). */
+  private static Map<TopicPartition, OffsetAndMetadata> withOwned(Map<TopicPartition, OffsetAndMetadata> committed,
+      Set<TopicPartition> owned) {
+    Map<TopicPartition, OffsetAndMetadata> all = new HashMap<>(committed);
+    owned.forEach(tp -> all.putIfAbsent(tp, null));
+    return all;
+  }
+
+  private static GroupBacklog.Member member(String clientId, String host, Collection<TopicPartition> partitions) {
+    List<String> owned = partitions.stream()
         .sorted(Comparator.comparing(TopicPartition::topic).thenComparingInt(TopicPartition::partition))
         .map(TopicPartition::toString).toList();
-    return new GroupBacklog.Member(m.clientId(), m.host(), owned);
+    return new GroupBacklog.Member(clientId, host, owned);
   }
 
   private List<GroupBacklog.TopicBacklog> topics(Map<TopicPartition, OffsetAndMetadata> committed)

@@ -13,6 +13,7 @@ import dev.notifier.testkit.Await;
 import dev.notifier.testkit.kafka.ConsumerGroups;
 import dev.notifier.testkit.kafka.EmbeddedKafka;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -27,10 +28,15 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code notifier backlog} against a real broker and real consumer groups: the streams app's group has read all of
@@ -145,6 +151,62 @@ class BacklogCommandIntegrationTest {
 
     assertThat(run.code()).as(run.err()).isZero();
     assertThat(run.out()).containsPattern("notifier\\.audit\\s+0\\s+0\\s+-");
+  }
+
+  /**
+   * A streams app on {@code group.protocol: streams} (KIP-1071) is a streams group, which the consumer groups' calls
+   * do not describe: it is read as one, its members owning their active tasks' partitions.
+   */
+  @Test
+  void aStreamsAppOnTheStreamsRebalanceProtocolIsReadAsAStreamsGroup(@TempDir Path state) throws Exception {
+    // Step 1: a Kafka Streams app of the streams protocol, exactly once as the notifier's, reads 6 records of 3 partitions
+    String in = "kip1071.in";
+    kafka.createTopics(in, "kip1071.out");
+    produce(in, 6);
+    StreamsBuilder builder = new StreamsBuilder();
+    builder.stream(in).to("kip1071.out");
+    Properties props = new Properties();
+    props.putAll(KafkaSettings.of(kafka.bootstrapServers()).clientProperties());
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "notifier-kip1071");
+    props.put(StreamsConfig.GROUP_PROTOCOL_CONFIG, "streams");
+    props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
+    props.put(StreamsConfig.STATE_DIR_CONFIG, state.toString());
+    props.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class);
+    props.put(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class);
+    try (KafkaStreams app = new KafkaStreams(builder.build(), props)) {
+      app.start();
+      Await.until(Duration.ofSeconds(60), "the app running with all 6 records committed", () ->
+          OpsTestSupport.run("backlog", "--bootstrap-server", kafka.bootstrapServers(), "--streams-app",
+              "notifier-kip1071", "--timeout", "2s").out().matches("(?s).*kip1071\\.in\\s+0\\s+0\\s+-.*")
+              && app.state() == KafkaStreams.State.RUNNING);
+
+      // Step 2: the member owns the three partitions of its tasks, and nothing waits
+      Run run = OpsTestSupport.run("backlog", "--bootstrap-server", kafka.bootstrapServers(), "--streams-app",
+          "notifier-kip1071");
+      assertThat(run.code()).as(run.err()).isZero();
+      assertThat(run.out()).contains("streams app notifier-kip1071: 1 member (Stable)")
+          .containsPattern("notifier-kip1071-\\S+\\s+/?127\\.0\\.0\\.1\\s+kip1071\\.in 0-2")
+          .containsPattern("kip1071\\.in\\s+0\\s+0\\s+-");
+    }
+
+    // Step 3: stopped, it leaves the group; 3 records published since wait, counted from its committed offsets
+    produce(in, 3);
+    Run run = OpsTestSupport.run("backlog", "--bootstrap-server", kafka.bootstrapServers(), "--streams-app",
+        "notifier-kip1071");
+    assertThat(run.code()).as(run.err()).isZero();
+    assertThat(run.out()).contains("streams app notifier-kip1071: no member (Empty)")
+        .containsPattern("kip1071\\.in\\s+3\\s+3\\s+\\d+ s \\(since ");
+  }
+
+  /** {@code count} records round-robin over the topic's three partitions, published now. */
+  private static void produce(String topic, int count) throws Exception {
+    try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(KafkaSettings.of(kafka.bootstrapServers())
+        .clientProperties(), new StringSerializer(), new ByteArraySerializer())) {
+      for (int i = 0; i < count; i++) {
+        producer.send(new ProducerRecord<>(topic, i % 3, "k" + i, "{}".getBytes(StandardCharsets.UTF_8))).get();
+      }
+    }
   }
 
   private static void commit(String group, Map<TopicPartition, Long> offsets) {
