@@ -71,8 +71,8 @@ class BacklogIntegrationTest {
   void underABacklogThePolicyHopKeepsPaceWithTheEventsHop() throws Exception {
     Topics topics = Topics.withPrefix("backlog.");
     kafka.createTopics(TopicLayout.of(4).newTopics(topics));
-    publishDirectory(topics);
-    publishEvents(topics.events().name());
+    publishDirectory(kafka, topics, GROUPS, GROUP_SIZE);
+    publishEvents(kafka, topics.events().name(), EVENTS, GROUPS);
 
     StreamsBuilder builder = new StreamsBuilder();
     NotifierTopology.buildTopology(builder, TopologySettings.defaults(topics, "default").withRules(cappedRules()));
@@ -109,23 +109,30 @@ class BacklogIntegrationTest {
   }
 
   private static dev.notifier.streams.expand.RuleBook cappedRules() throws IOException {
+    return RuleBookLoader.parse("built-in rules, every recipient capped",
+        new ByteArrayInputStream(cappedRulesYaml().getBytes(StandardCharsets.UTF_8)));
+  }
+
+  /**
+   * The built-in rules with a daily cap for every recipient, never reached: all mail takes the policy stage's hop,
+   * across the by-recipient repartition topic.
+   */
+  static String cappedRulesYaml() throws IOException {
     try (InputStream in = StreamsSettings.class.getResourceAsStream("/rules/default-rules.yaml")) {
-      String rules = new String(in.readAllBytes(), StandardCharsets.UTF_8) + CAP_EVERYONE;
-      return RuleBookLoader.parse("built-in rules, every recipient capped",
-          new ByteArrayInputStream(rules.getBytes(StandardCharsets.UTF_8)));
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8) + CAP_EVERYONE;
     }
   }
 
-  /** {@value #GROUPS} groups of {@value #GROUP_SIZE}: g{k} holds u{3k}, u{3k+1}, u{3k+2}. */
-  private static void publishDirectory(Topics topics) {
+  /** {@code groups} groups of {@code size}: g{k} holds u{size·k} … u{size·k + size − 1}. */
+  static void publishDirectory(EmbeddedKafka kafka, Topics topics, int groupCount, int size) {
     try (KafkaProducer<String, User> users = new KafkaProducer<>(kafka.producerProps(), new StringSerializer(),
         topics.users().valueSerde().serializer());
         KafkaProducer<String, Group> groups = new KafkaProducer<>(kafka.producerProps(), new StringSerializer(),
             topics.groups().valueSerde().serializer())) {
-      for (int g = 0; g < GROUPS; g++) {
+      for (int g = 0; g < groupCount; g++) {
         List<String> members = new ArrayList<>();
-        for (int m = 0; m < GROUP_SIZE; m++) {
-          String id = "u" + (g * GROUP_SIZE + m);
+        for (int m = 0; m < size; m++) {
+          String id = "u" + (g * size + m);
           members.add(id);
           users.send(new ProducerRecord<>(topics.users().name(), id, User.newBuilder().setUserId(id)
               .setEmail(id + "@example.com").setDisplayName("User " + id).setLocale("en").build()));
@@ -136,24 +143,24 @@ class BacklogIntegrationTest {
     }
   }
 
-  /** {@value #EVENTS} bug assignments, each to one group, as Avro single-object bytes. */
-  private static void publishEvents(String topic) {
+  /** {@code count} bug assignments ev-0 … ev-{count − 1}, event i to group g{i mod groups}, as Avro single-object bytes. */
+  static void publishEvents(EmbeddedKafka kafka, String topic, int count, int groups) {
     try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(kafka.producerProps(), new StringSerializer(),
         new ByteArraySerializer())) {
-      for (int i = 0; i < EVENTS; i++) {
-        producer.send(new ProducerRecord<>(topic, "ev-" + i, event(i)));
+      for (int i = 0; i < count; i++) {
+        producer.send(new ProducerRecord<>(topic, "ev-" + i, event(i, groups)));
       }
     }
   }
 
-  private static byte[] event(int i) {
+  private static byte[] event(int i, int groups) {
     DomainEvent e = DomainEvent.newBuilder()
         .setEventId("ev-" + i)
         .setType("bug.assigned")
         .setSource("zentao")
         .setOccurredAt(Instant.now())
         .setSubject(Subject.newBuilder().setKind("bug").setId(String.valueOf(i)).setTitle("Login fails on Safari").build())
-        .setTo(List.of(Party.newBuilder().setGroupId("g" + (i % GROUPS)).build()))
+        .setTo(List.of(Party.newBuilder().setGroupId("g" + (i % groups)).build()))
         .setCc(List.of())
         .build();
     try {
