@@ -379,6 +379,11 @@ final class PartitionSource implements ConsumerRebalanceListener {
     }
   }
 
+  /** The partitions owned now. */
+  Set<TopicPartition> ownedPartitions() {
+    return Set.copyOf(owned);
+  }
+
   /** Partitions owned now. */
   int owned() {
     return ownedCount;

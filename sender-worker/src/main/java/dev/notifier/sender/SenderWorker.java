@@ -115,6 +115,8 @@ public final class SenderWorker implements Runnable, AutoCloseable {
   private final KafkaSchemaStore schemaStore;
   private final Duration leaseLength;
   private volatile int sendPartitions = 1;
+  /** How old the consumers' view of the topics' partitions may be (Kafka's default: 5 minutes). */
+  static final Duration METADATA_MAX_AGE = Duration.ofSeconds(30);
   private Map<String, Integer> retryPartitionCounts;
   private final Producer<String, Object> producer;
   private final OffsetTracker tracker = new OffsetTracker();
@@ -131,6 +133,7 @@ public final class SenderWorker implements Runnable, AutoCloseable {
   private final AtomicReference<Exception> fatal = new AtomicReference<>();
   private volatile boolean running = true;
   private volatile boolean assigned;
+  private Instant countCheckedAt = Instant.EPOCH;
   private volatile boolean loopEnded;
   private volatile boolean loopStarted;
   private volatile long lastLoopNanos;
@@ -249,6 +252,8 @@ public final class SenderWorker implements Runnable, AutoCloseable {
     props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
     // a new group starts from the oldest unsent notification, not from the end
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    // partitions added to the send topic are taken, and the shares and quota parts follow, within half a minute
+    props.putIfAbsent(ConsumerConfig.METADATA_MAX_AGE_CONFIG, String.valueOf(METADATA_MAX_AGE.toMillis()));
     // how soon a dead worker's partitions move, and how calmly workers come and go
     GroupMembership.configure(props);
     // bounded batches: the loop hands records to lanes without blocking
@@ -374,6 +379,29 @@ public final class SenderWorker implements Runnable, AutoCloseable {
     // While fetching is held, polls are short so the loop notices soon that the lanes drained.
     send.pollOnce(hold ? HELD_POLL_TIMEOUT : settings.pollTimeout());
     retries.pollOnce(Duration.ZERO);
+    followPartitionCount();
+  }
+
+  /**
+   * The send topic or its tiers given more partitions: the throttle shares and quota parts are of the send topic's
+   * partition count, and the tiers' partitions are owned by the owners of the send partitions they map onto. A worker
+   * whose own partitions did not move may be told of no new assignment (cooperative rebalancing), so once a second
+   * the loop compares the counts its metadata knows ({@link #METADATA_MAX_AGE} old at most) with those it works with,
+   * and takes new ones at once.
+   */
+  private void followPartitionCount() {
+    Instant now = clock.instant();
+    boolean checkedLately = now.isBefore(countCheckedAt.plusSeconds(1)) && !now.isBefore(countCheckedAt);
+    if (!assigned || checkedLately) {
+      return;
+    }
+    countCheckedAt = now;
+    int count = send.partitionCount(topics.send().name());
+    if (count > sendPartitions || !retryPartitionCounts().equals(readRetryPartitionCounts())) {
+      LOG.info("worker {}: partitions were added ({} has {}): the shares, quota parts and tiers follow",
+          settings.workerId(), topics.send().name(), count);
+      onSendAssignment(send.ownedPartitions(), false);
+    }
   }
 
   /**
@@ -448,6 +476,7 @@ public final class SenderWorker implements Runnable, AutoCloseable {
   private void onSendAssignment(Set<TopicPartition> owned, boolean lost) {
     assigned = true;
     sendPartitions = send.partitionCount(topics.send().name());
+    retryPartitionCounts = readRetryPartitionCounts(); // a tier may have been given partitions as well
     Set<Integer> ownedNumbers = owned.stream().map(TopicPartition::partition).collect(Collectors.toSet());
     throttles.onAssignment(ownedNumbers, sendPartitions);
     retries.assignExactly(RetryPartitions.mapOnto(ownedNumbers, sendPartitions, retryPartitionCounts()), lost);
@@ -460,14 +489,20 @@ public final class SenderWorker implements Runnable, AutoCloseable {
 
   private Map<String, Integer> retryPartitionCounts() {
     if (retryPartitionCounts == null) {
-      Map<String, Integer> counts = new LinkedHashMap<>();
-      for (Topic<?, ?> topic : topics.retryTopics()) {
-        counts.put(topic.name(), retries.partitionCount(topic.name()));
-      }
-      retryPartitionCounts = counts;
+      retryPartitionCounts = readRetryPartitionCounts();
     }
     return retryPartitionCounts;
   }
+
+  /** The partition count of each retry and wait tier, as the retry consumer's metadata knows it now. */
+  private Map<String, Integer> readRetryPartitionCounts() {
+    Map<String, Integer> counts = new LinkedHashMap<>();
+    for (Topic<?, ?> topic : topics.retryTopics()) {
+      counts.put(topic.name(), retries.partitionCount(topic.name()));
+    }
+    return counts;
+  }
+
 
   /** Deliveries held in memory now, queued or being sent, across all accounts. */
   int queued() {
@@ -487,6 +522,11 @@ public final class SenderWorker implements Runnable, AutoCloseable {
   /** How often this worker gave up partitions of the send topic (revoked or lost). */
   public int sendRevocations() {
     return send.revocations();
+  }
+
+  /** The send topic's partition count the throttle shares and quota parts are of. */
+  int sendPartitionCount() {
+    return sendPartitions;
   }
 
   /** What a health check needs, read at once from fields the worker keeps. */

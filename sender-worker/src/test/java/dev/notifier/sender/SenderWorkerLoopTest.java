@@ -109,6 +109,34 @@ class SenderWorkerLoopTest {
     assertThat(loop).isNotDone();
   }
 
+  /**
+   * The send topic and its tiers given a second partition, which the group gives to another worker: this one is told
+   * of no new assignment (cooperative rebalancing moves nothing of its own), yet its share must halve, or the two
+   * would send at one and a half times the account's rate and quota. When the new partition comes to it, so do its
+   * tiers' partitions, or mail deferred there would wait for an owner forever.
+   */
+  @Test
+  void partitionsAddedToTheSendTopicAndItsTiersAreFollowedWithOrWithoutAnAssignment() {
+    int tiers = kafka.topics().retryTopics().size();
+    TopicPartition added = new TopicPartition(sendTopic, 1);
+    send.updatePartitions(sendTopic, List.of(new PartitionInfo(sendTopic, 0, null, null, null),
+        new PartitionInfo(sendTopic, 1, null, null, null)));
+    send.updateBeginningOffsets(Map.of(added, 0L));
+    kafka.topics().retryTopics().forEach(t -> {
+      retries.updatePartitions(t.name(), List.of(new PartitionInfo(t.name(), 0, null, null, null),
+          new PartitionInfo(t.name(), 1, null, null, null)));
+      retries.updateBeginningOffsets(Map.of(new TopicPartition(t.name(), 1), 0L));
+    });
+
+    Await.until(TIMEOUT, "the worker's shares of 2 send partitions", () -> worker.sendPartitionCount() == 2);
+    assertThat(worker.ownedSendPartitions()).isEqualTo(1);
+    assertThat(worker.ownedRetryPartitions()).as("partition 0 of each tier").isEqualTo(tiers);
+
+    send.schedulePollTask(() -> send.rebalance(List.of(partition, added)));
+    Await.until(TIMEOUT, "both partitions of every tier", () -> worker.ownedRetryPartitions() == 2 * tiers);
+    assertThat(loop).isNotDone();
+  }
+
   static Stream<KafkaException> recoverable() {
     return Stream.of(new TimeoutException("the coordinator did not answer in time"),
         new RebalanceInProgressException("a rebalance is under way"),

@@ -243,6 +243,36 @@ class WorkerGuaranteesIntegrationTest extends WorkerIntegrationSupport {
     assertThat(h.smtp.messages()).hasSize(21);
   }
 
+  /**
+   * An SRE gives the send topic (and its tiers) more partitions to add workers, after the account used its day: the
+   * parts of 12 a day shrink from 6 to 3, and the two old partitions' 6 sends beyond those hold the new partitions
+   * back until they leave the window. Without that the new partitions would spend their parts, and the server would
+   * count 18 in the day.
+   */
+  @Test
+  void aSendTopicGivenMorePartitionsAfterTheDayWasUsedSendsNothingMoreThatDay() throws Exception {
+    // Step 1: two send partitions, 12 a day; the worker notices new partitions within a second
+    usePartitions(2);
+    h.kafkaProperties(Map.of("metadata.max.age.ms", "1000"));
+    h.smtp = ScriptableSmtpServer.builder().start();
+    AccountSettings account = h.localAccount().withLimits(new Limits(20, 20, null, 12));
+    WorkerHarness.Running worker = h.startWorker(settings("g1", List.of(account)), name -> null);
+    h.produceSpread(IntStream.range(0, 16)
+        .mapToObj(i -> WorkerHarness.notification("g-" + i, "g" + i + "@example.com", "default")).toList());
+    awaitLedger(12, 4);
+
+    // Step 2: the send topic and every tier grow to 4 partitions; 12 more mails, 3 on each
+    h.growSendTopics(4);
+    Await.until(LONG, "the worker owning the 4 send partitions", () -> worker.worker().ownedSendPartitions() == 4);
+    h.produceSpread(IntStream.range(16, 28)
+        .mapToObj(i -> WorkerHarness.notification("g-" + i, "g" + i + "@example.com", "default")).toList());
+
+    // Step 3: every one of them waits for tomorrow, the new partitions' as well
+    awaitLedger(12, 16);
+    assertThat(h.smtp.messages()).hasSize(12);
+    assertThat(worker.worker().sendPartitionCount()).isEqualTo(4);
+  }
+
   @Test
   void unevenSplitsOfFivePartitionsOverThreeWorkersStayWithinTheRateAndTheMinuteQuota() throws Exception {
     // Step 1: five send partitions, 10/s + 3 and 20 a minute for the account; one worker to begin with

@@ -69,9 +69,9 @@ final class WorkerHarness implements AutoCloseable {
 
   final EmbeddedKafka kafka;
   final Topics topics;
-  final KafkaSettings kafkaSettings;
+  KafkaSettings kafkaSettings;
   final String groupId;
-  final int partitions;
+  int partitions;
   private final ExecutorService executor;
   private final List<Running> workers = new ArrayList<>();
   ScriptableSmtpServer smtp;
@@ -113,6 +113,22 @@ final class WorkerHarness implements AutoCloseable {
     }
   }
 
+
+  /** Workers started from now on get {@code properties} under {@code kafka.properties}. */
+  void kafkaProperties(Map<String, String> properties) {
+    kafkaSettings = new KafkaSettings(kafkaSettings.bootstrapServers(), kafkaSettings.topicPrefix(), properties);
+  }
+
+  /** Gives the send topic and every retry and wait tier {@code count} partitions, as an SRE grows them. */
+  void growSendTopics(int count) throws Exception {
+    Map<String, org.apache.kafka.clients.admin.NewPartitions> grow = new HashMap<>();
+    grow.put(topics.send().name(), org.apache.kafka.clients.admin.NewPartitions.increaseTo(count));
+    topics.retryTopics().forEach(t -> grow.put(t.name(), org.apache.kafka.clients.admin.NewPartitions.increaseTo(count)));
+    try (Admin admin = kafka.admin()) {
+      admin.createPartitions(grow).all().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+    }
+    partitions = count;
+  }
 
   AccountSettings localAccount() {
     return AccountSettings.local("default", smtp.host(), smtp.port(), FROM);

@@ -18,6 +18,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaException;
@@ -121,6 +122,49 @@ public final class TopicAdmin {
       findings = verify(topics, topics.specs());
     }
     return findings;
+  }
+
+  /**
+   * The send topic and every retry and wait tier that has fewer than {@code partitions}, with the count each has now:
+   * what {@link #grow} would give more partitions. A missing one is left out (it is {@code create}'s).
+   */
+  public Map<String, Integer> growable(Topics topics, int partitions) {
+    List<String> names = new ArrayList<>();
+    names.add(topics.send().name());
+    topics.specs().stream().filter(TopicSpec::followsSend).map(TopicSpec::name).forEach(names::add);
+    Map<String, Integer> below = new LinkedHashMap<>();
+    observe(names).forEach((name, topic) -> {
+      if (topic.partitions() < partitions) {
+        below.put(name, topic.partitions());
+      }
+    });
+    return below;
+  }
+
+  /**
+   * Gives each of {@code names} {@code partitions} partitions (partitions are only ever added), then waits, within
+   * the time-out, until the cluster shows them all; the names it does not show so yet.
+   */
+  public List<String> grow(Collection<String> names, int partitions) {
+    if (names.isEmpty()) {
+      return List.of();
+    }
+    Map<String, NewPartitions> grow = new LinkedHashMap<>();
+    names.forEach(name -> grow.put(name, NewPartitions.increaseTo(partitions)));
+    admin.createPartitions(grow).values().forEach((name, future) ->
+        await(future, "giving topic " + name + " " + partitions + " partitions"));
+    long deadline = System.nanoTime() + timeout.toNanos();
+    List<String> behind = behind(names, partitions);
+    while (!behind.isEmpty() && System.nanoTime() < deadline) {
+      pause();
+      behind = behind(names, partitions);
+    }
+    return behind;
+  }
+
+  private List<String> behind(Collection<String> names, int partitions) {
+    Map<String, ObservedTopic> observed = observe(names);
+    return names.stream().filter(n -> observed.get(n) == null || observed.get(n).partitions() < partitions).toList();
   }
 
   private void create(List<NewTopic> topics) {

@@ -16,7 +16,8 @@ import java.util.function.ToIntFunction;
  * of the quota — full, say, while its own part was left unused for the rest of the window
  * ({@code WorkerGuaranteesIntegrationTest} saw 19 of a minute's 20 when mail handed over at a
  * rebalance landed on partitions whose parts were used up). A topic with fewer partitions than the
- * send partition's number falls back to the key's hash.
+ * send partition's number is asked for its count again (it may have been given more), and if it has still too few
+ * the record falls back to the key's hash.
  */
 public final class RetryPlacement {
 
@@ -36,7 +37,8 @@ public final class RetryPlacement {
   /** The partition of {@code topic} for mail of send partition {@code sendPartition}; null: by the key's hash. */
   public Integer partition(String topic, int sendPartition) {
     Integer known = counts.get(topic);
-    int count = known != null ? known : learn(topic);
+    // a send partition past the count known: the topic may have been given partitions since
+    int count = known != null && sendPartition < known ? known : learn(topic);
     return sendPartition >= 0 && sendPartition < count ? sendPartition : null;
   }
 
@@ -48,7 +50,7 @@ public final class RetryPlacement {
       return 0; // not known now: by the key this time, asked again the next
     }
     if (count > 0) {
-      counts.put(topic, count); // partitions are only ever added; a stale count still names a partition that exists
+      counts.merge(topic, count, Math::max); // partitions are only ever added; a stale count still names one that exists
     }
     return count;
   }

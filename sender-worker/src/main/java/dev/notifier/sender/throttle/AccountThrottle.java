@@ -38,7 +38,10 @@ import java.util.Set;
  * partition instead, and a send may start only while its own partition's part has room: see
  * {@link QuotaLedger} for why, and why a restart or a moved partition does not start from zero.
  * Until the ledger has read the usage topic to where it ended at the assignment, an account with a
- * quota sends nothing.
+ * quota sends nothing. A send topic given more partitions within a window shrinks every part while the
+ * old partitions' sends, counted against their larger parts, are still in it: the sends beyond the new
+ * parts hold every partition with room back by as many until they leave the window
+ * ({@link QuotaLedger#excess}), so growing the topic never lets the account past a quota.
  *
  * <p><b>Milli-messages.</b> Shares are fractions, so the bucket counts thousandths of a message. When
  * a worker's slice of the burst is less than one message, it may start a send only with a full
@@ -62,6 +65,8 @@ public final class AccountThrottle {
   public static final Duration RECHECK = Duration.ofMillis(200);
   /** How long a send waits when only the end of a send in flight can free what it needs: SMTP replies come fast. */
   static final Duration IN_FLIGHT_RECHECK = Duration.ofMillis(10);
+  /** How long a quota's excess over the partitions' parts is used before the ledger is read for it again. */
+  static final Duration EXCESS_REREAD = Duration.ofSeconds(1);
   /** Absorbs floating-point error such as 0.7 × 10 = 6.9999 before rounding down. */
   static final double ROUNDING_SLACK = 1e-9;
   /** The refill is expressed per 1,000 s so fractional rates keep their precision in whole tokens. */
@@ -75,6 +80,8 @@ public final class AccountThrottle {
   private final Bucket bucket;
   private final List<Quota> quotas = new ArrayList<>(2);
   private final Map<Integer, Integer> inFlightByPartition = new HashMap<>();
+  private final Map<Quota, QuotaLedger.Excess> excessByQuota = new HashMap<>();
+  private final Map<Quota, Instant> excessReadAt = new HashMap<>();
   private Set<Integer> owned = Set.of();
   private int total = 1;
   private long capacity;
@@ -177,6 +184,7 @@ public final class AccountThrottle {
     boolean wasIdle = owned.isEmpty();
     owned = Set.copyOf(ownedPartitions);
     total = totalPartitions;
+    excessReadAt.clear(); // the parts may have changed, and with them what is beyond them
     if (owned.isEmpty()) {
       return;
     }
@@ -226,7 +234,7 @@ public final class AccountThrottle {
     for (Quota quota : quotas) {
       for (int partition : owned) {
         Quota.Slice slice = quota.slice(partition, total);
-        int sent = ledger.used(account, Set.of(partition), since(now, slice.window()));
+        int sent = ledger.used(account, Set.of(partition), slice.since(now));
         used = Math.max(used, Math.min(1, sent / (double) slice.limit()));
       }
     }
@@ -274,25 +282,42 @@ public final class AccountThrottle {
    */
   private Duration quotaWait(Quota quota, int partition, Instant now, boolean critical) {
     Quota.Slice slice = quota.slice(partition, total);
-    Instant since = since(now, slice.window());
+    Instant since = slice.since(now);
     Set<Integer> only = Set.of(partition);
     int used = ledger.used(account, only, since) + inFlightByPartition.getOrDefault(partition, 0);
     long limit = slice.limit() - (critical ? 0 : limits.reserveOf(slice.limit()));
-    if (used < limit) {
+    if (used >= limit) {
+      int mustLeave = (int) (used - limit + 1);
+      Instant oldest = ledger.nthOldest(account, only, since, mustLeave);
+      if (oldest == null) {
+        return IN_FLIGHT_RECHECK;
+      }
+      Duration wait = Duration.between(now, oldest.plus(slice.window()));
+      return wait.isNegative() || wait.isZero() ? RECHECK : wait;
+    }
+    QuotaLedger.Excess excess = excess(quota, now);
+    if (used < limit - excess.messages()) {
       return Duration.ZERO;
     }
-    int mustLeave = (int) (used - limit + 1);
-    Instant oldest = ledger.nthOldest(account, only, since, mustLeave);
-    if (oldest == null) {
-      return IN_FLIGHT_RECHECK;
-    }
-    Duration wait = Duration.between(now, oldest.plus(slice.window()));
+    // room in its own part, but other partitions' sends beyond theirs (the send topic grew) fill the quota
+    Duration wait = Duration.between(now, excess.eases());
     return wait.isNegative() || wait.isZero() ? RECHECK : wait;
   }
 
-  /** The earliest send still in a window that ends now: a send counts while now - sent < window. */
-  private static Instant since(Instant now, Duration window) {
-    return now.minus(window).plusMillis(1);
+  /**
+   * The quota's excess ({@link QuotaLedger#excess}): every partition with room holds it back in full, which keeps the
+   * account within the quota whoever else sends — the excess only shrinks (its partitions cannot send, and their
+   * sends leave the window) and no partition within its part ever goes beyond it. Zero unless the send topic grew
+   * within the window. Read at most every {@link #EXCESS_REREAD}: a stale excess is never smaller than the present
+   * one, except after an assignment, which drops it.
+   */
+  private QuotaLedger.Excess excess(Quota quota, Instant now) {
+    Instant at = excessReadAt.get(quota);
+    if (at == null || !now.isBefore(at.plus(EXCESS_REREAD)) || now.isBefore(at)) {
+      excessByQuota.put(quota, ledger.excess(account, quota, total, now));
+      excessReadAt.put(quota, now);
+    }
+    return excessByQuota.get(quota);
   }
 
   private static Bandwidth bandwidth(Limits limits, double share) {

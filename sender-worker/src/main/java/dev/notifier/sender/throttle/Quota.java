@@ -1,6 +1,7 @@
 package dev.notifier.sender.throttle;
 
 import java.time.Duration;
+import java.time.Instant;
 
 /**
  * A provider's rolling quota ("30 per minute", "2,000 per day"): at most {@code limit} messages
@@ -13,6 +14,11 @@ record Quota(String name, int limit, Duration window) {
 
   /** The part of a quota one send partition may use, whoever owns it. */
   record Slice(int limit, Duration window) {
+
+    /** The earliest send still in a window that ends {@code now}: a send counts while now - sent < window. */
+    Instant since(Instant now) {
+      return now.minus(window).plusMillis(1);
+    }
   }
 
   /**

@@ -9,6 +9,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
@@ -96,6 +97,36 @@ public final class QuotaLedger {
       }
     }
     return null;
+  }
+
+  /**
+   * How many sends of {@code account} in the window are beyond their own partitions' parts of {@code quota} under
+   * {@code total} partitions, and when the first of them leaves its window (null when none are). Parts never let a
+   * partition past its own, so only a send topic grown within the window makes any: the old partitions' sends were
+   * counted against larger parts (a partition past the count, against none).
+   */
+  synchronized Excess excess(String account, Quota quota, int total, Instant now) {
+    int messages = 0;
+    Instant eases = null;
+    for (Map.Entry<Integer, TreeMap<Long, Integer>> log : accepted.getOrDefault(account, Map.of()).entrySet()) {
+      Quota.Slice slice = log.getKey() < total ? quota.slice(log.getKey(), total) : new Quota.Slice(0, quota.window());
+      SortedMap<Long, Integer> inWindow = log.getValue().tailMap(slice.since(now).toEpochMilli(), true);
+      int used = 0;
+      for (int count : inWindow.values()) {
+        used += count;
+      }
+      if (used > slice.limit()) {
+        messages += used - slice.limit();
+        Instant leaves = Instant.ofEpochMilli(inWindow.firstKey()).plus(slice.window());
+        eases = eases == null || leaves.isBefore(eases) ? leaves : eases;
+      }
+    }
+    return messages == 0 ? Excess.NONE : new Excess(messages, eases);
+  }
+
+  /** Sends beyond their partitions' parts ({@link #excess}); {@code eases} when the first leaves its window. */
+  record Excess(int messages, Instant eases) {
+    static final Excess NONE = new Excess(0, null);
   }
 
   /** Drops what no quota window can reach any more. */

@@ -256,6 +256,39 @@ class AccountThrottleTest {
     assertThat(sent).isEqualTo(20);
   }
 
+  /**
+   * The send topic grown from 2 partitions to 4 in a minute whose quota (12) the 2 had used, 6 each: their parts are
+   * now 3, and the 6 sends beyond those hold the new partitions back until they leave the window. Without that the
+   * new partitions would spend their parts too, and the server would count 18 in the minute.
+   */
+  @Test
+  void aSendTopicGrownWithinTheWindowNeverLetsTheAccountPastItsQuota() {
+    Limits perMinute = new Limits(100, 100, 12, null, NO_RESERVE);
+    QuotaLedger shared = new QuotaLedger();
+    AccountThrottle first = owning(perMinute, Set.of(0, 1), 2, shared);
+    int sent = sendWhileAllowed(first, 0) + sendWhileAllowed(first, 1);
+    assertThat(sent).as("the two parts of 6").isEqualTo(12);
+    Instant used = clock.instant();
+
+    // the rebalance after the growth: the first worker keeps 0 and 1, a second takes 2 and 3
+    first.assign(Set.of(0, 1), 4);
+    AccountThrottle second = owning(perMinute, Set.of(2, 3), 4, shared);
+    for (int p = 0; p < 4; p++) {
+      sent += sendWhileAllowed(p < 2 ? first : second, p);
+    }
+    assertThat(sent).as("never past 12 in the minute").isEqualTo(12);
+    assertThat(second.tryAcquire(2)).as("until the first 12 leave the window")
+        .isEqualTo(Duration.between(clock.instant(), used.plus(Duration.ofMinutes(1))));
+
+    // once they have, each of the four partitions has its part of 3
+    clock.set(used.plus(Duration.ofMinutes(1)));
+    int next = 0;
+    for (int p = 0; p < 4; p++) {
+      next += sendWhileAllowed(p < 2 ? first : second, p);
+    }
+    assertThat(next).isEqualTo(12);
+  }
+
   /** Sends {@code partition}'s mail until the throttle says wait; how many it sent. */
   private static int sendWhileAllowed(AccountThrottle throttle, int partition) {
     int sent = 0;

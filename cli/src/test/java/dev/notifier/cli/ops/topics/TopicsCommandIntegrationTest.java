@@ -124,6 +124,53 @@ class TopicsCommandIntegrationTest {
     assertThat(run("topics", "verify", "--config", config).code()).isZero();
   }
 
+  /**
+   * More workers need more send partitions: grow gives the send topic and every tier the new count together (a tier
+   * left behind would leave the new send partitions without retry partitions of their own), never the events topic
+   * (the streams app's stores are partitioned as it is), and never fewer.
+   */
+  @Test
+  void growGivesTheSendTopicAndEveryTierMorePartitionsAndNothingElse() throws Exception {
+    // Step 1: every topic with two partitions
+    Topics topics = Topics.withPrefix("grow.");
+    String config = OpsTestSupport.configFile(kafka.bootstrapServers(), "grow.", "topics: {partitions: 2}").toString();
+    assertThat(run("topics", "create", "--config", config).code()).isZero();
+    List<String> family = new java.util.ArrayList<>(List.of(topics.send().name()));
+    topics.retryTopics().forEach(t -> family.add(t.name()));
+
+    // Step 2: a dry run names each topic it would grow, and grows none
+    Run dry = run("topics", "grow", "--config", config, "--partitions", "4", "--dry-run");
+    assertThat(dry.code()).as(dry.err()).isZero();
+    assertThat(dry.out()).contains("would grow grow.notifier.send: 2 -> 4 partitions")
+        .contains("would grow " + topics.retry(1).name() + ": 2 -> 4 partitions");
+    assertThat(partitions(family)).containsOnly(2);
+
+    // Step 3: grow gives the send topic and its tiers four, the others keep two; verify is content
+    Run grow = run("topics", "grow", "--config", config, "--partitions", "4");
+    assertThat(grow.code()).as(grow.out() + grow.err()).isZero();
+    assertThat(grow.out()).contains("grew " + family.size() + " topics to 4 partitions");
+    assertThat(partitions(family)).containsOnly(4);
+    assertThat(partitions(List.of(topics.events().name(), topics.status().name(), topics.usage().name())))
+        .containsOnly(2);
+    Run verify = run("topics", "verify", "--config", config);
+    assertThat(verify.code()).as(verify.out()).isZero();
+    assertThat(verify.out()).doesNotContain("warning");
+
+    // Step 4: again, nothing to do; fewer is refused, saying why
+    assertThat(run("topics", "grow", "--config", config, "--partitions", "4").out()).contains("nothing to do");
+    Run fewer = run("topics", "grow", "--config", config, "--partitions", "3");
+    assertThat(fewer.code()).isEqualTo(2);
+    assertThat(fewer.err()).contains("--partitions 3 is fewer than the 4 grow.notifier.send has: Kafka only adds "
+        + "partitions, so ask for 4 or more");
+    assertThat(partitions(family)).containsOnly(4);
+  }
+
+  /** The partition count of each of {@code names}. */
+  private static List<Integer> partitions(Collection<String> names) throws Exception {
+    return admin.describeTopics(names).allTopicNames().get(30, TimeUnit.SECONDS).values().stream()
+        .map(d -> d.partitions().size()).toList();
+  }
+
   private static void checkCreatedAsNeeded(Topics topics, int partitions) throws Exception {
     Set<String> compacted = topics.compacted().stream().map(Topic::name).collect(Collectors.toSet());
     Map<String, TopicDescription> described = describe(topics.all().stream().map(Topic::name).toList());
