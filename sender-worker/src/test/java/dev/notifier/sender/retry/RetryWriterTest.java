@@ -245,6 +245,19 @@ class RetryWriterTest {
         .partition(topics.retry(1).name(), 3)).as("metadata not at hand: by the key's hash").isNull();
   }
 
+  @Test
+  void aTierGivenMorePartitionsTakesTheNewSendPartitionsMailOnItsNumber() {
+    java.util.concurrent.atomic.AtomicInteger count = new java.util.concurrent.atomic.AtomicInteger(2);
+    RetryPlacement placement = new RetryPlacement(topic -> count.get());
+    assertThat(placement.partition("tier", 1)).isEqualTo(1);
+    assertThat(placement.partition("tier", 3)).as("2 partitions: by the key's hash").isNull();
+
+    count.set(4); // notifier topics grow
+    assertThat(placement.partition("tier", 3)).as("asked again, it has 4 now").isEqualTo(3);
+    count.set(0); // metadata not at hand a moment later
+    assertThat(placement.partition("tier", 3)).as("the count learned is kept").isEqualTo(3);
+  }
+
   private ProducerRecord<String, Object> single(String topic) {
     List<ProducerRecord<String, Object>> records = outcomes.writtenTo(topic);
     assertThat(records).as("records in %s", topic).hasSize(1);
