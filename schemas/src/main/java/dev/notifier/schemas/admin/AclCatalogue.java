@@ -30,8 +30,8 @@ import org.apache.kafka.common.resource.ResourceType;
  *   <li><b>replayers</b> (analysts with the replay grant): what analysts read, plus write the send,
  *       status and audit topics in replay transactions, and the events topic in the transactions of
  *       {@code notifier invalid republish};</li>
- *   <li><b>sres</b>: create topics and read and change their configs, describe the groups, read the
- *       ledger and dead letters.</li>
+ *   <li><b>sres</b>: create topics, give them partitions and read and change their configs, describe the
+ *       groups, read the ledger and dead letters.</li>
  * </ul>
  * Every role that writes Avro reads and writes {@code notifier.schemas} (writer schemas by fingerprint).
  */
@@ -158,8 +158,9 @@ public final class AclCatalogue {
   }
 
   private void sre(String p) {
+    // ALTER: notifier topics grow gives the send topic and its tiers more partitions
     grant(p, ResourceType.TOPIC, topics.prefix() + "notifier.", PatternType.PREFIXED, AclOperation.CREATE,
-        AclOperation.DESCRIBE, AclOperation.DESCRIBE_CONFIGS, AclOperation.ALTER_CONFIGS);
+        AclOperation.ALTER, AclOperation.DESCRIBE, AclOperation.DESCRIBE_CONFIGS, AclOperation.ALTER_CONFIGS);
     read(p, topics.status());
     read(p, topics.deadLetters());
     read(p, topics.schemas());

@@ -257,7 +257,7 @@ class AclsIntegrationTest {
    */
   @Test
   @Order(6)
-  void anSreSeesWhatWaitsAndWhoOwnsWhatButNotTheEventsThemselves() throws Exception {
+  void anSreSeesWhatWaitsAndWhoOwnsWhatButNotTheEventsThemselvesAndGrowsTheSendTopic() throws Exception {
     Run backlog = run("backlog", "--config", roleConfig("sre").toString());
     Run analyst = run("backlog", "--config", roleConfig("analyst").toString());
 
@@ -267,6 +267,14 @@ class AclsIntegrationTest {
         .contains("workers notifier-senders: no member (Empty)");
     assertThat(analyst.code()).isEqualTo(2);
     assertThat(analyst.err()).contains("not authorized: the cluster refused User:notifier-analyst");
+
+    // for more workers an SRE gives the send topic and its tiers more partitions; an analyst may not
+    Run refused = run("topics", "grow", "--config", roleConfig("analyst").toString(), "--partitions", "4");
+    assertThat(refused.code()).isEqualTo(2);
+    assertThat(refused.err()).contains("not authorized");
+    Run grown = run("topics", "grow", "--config", roleConfig("sre").toString(), "--partitions", "4");
+    assertThat(grown.code()).as(grown.out() + grown.err()).isZero();
+    assertThat(grown.out()).contains("grow " + TOPICS.send().name() + ": 3 -> 4 partitions", "grew ");
     ConsoleSettings settings = new ConsoleSettings("127.0.0.1", 0, List.of(new ConsoleUser.Configured("ann",
         Passwords.hash("ann-pw".toCharArray()), "viewer")), null, null, List.of());
     try (ConsoleServer console = ConsoleServer.start(settings, as("analyst"), TOPICS, a -> "", Clock.systemUTC())) {
