@@ -21,6 +21,7 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.utils.Utils;
@@ -129,6 +130,9 @@ public final class StreamsApp implements AutoCloseable {
     clientMetrics.bindTo(registry);
   }
 
+  /** How old the producer's view of the send topic's partitions may be (Kafka's default: 5 minutes). */
+  static final java.time.Duration METADATA_MAX_AGE = java.time.Duration.ofSeconds(30);
+
   /** What the stream threads' consumer fetches per partition at most (the consumer's default: 1 MiB). */
   static final int MAX_PARTITION_FETCH_BYTES = 64 * 1024;
 
@@ -173,6 +177,12 @@ public final class StreamsApp implements AutoCloseable {
     // per partition a fetch of events runs thousands ahead of the repartitioned candidates, so the thread works
     // through the first hop alone for seconds while no mail is rendered (BacklogIntegrationTest)
     props.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG), MAX_PARTITION_FETCH_BYTES);
+    // a send topic given more partitions (notifier topics grow) is written to within half a minute, as the workers
+    // take them, not after Kafka's 5-minute metadata refresh; a refresh set under kafka.properties wins
+    if (!props.containsKey(CommonClientConfigs.METADATA_MAX_AGE_CONFIG)) {
+      props.putIfAbsent(StreamsConfig.producerPrefix(ProducerConfig.METADATA_MAX_AGE_CONFIG),
+          METADATA_MAX_AGE.toMillis());
+    }
     // an instance that dies is given up in 6 s, not 45 (one that stops leaves the group at once: close)
     StreamsMembership.configure(props);
     return props;

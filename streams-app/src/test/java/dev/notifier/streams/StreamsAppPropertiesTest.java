@@ -78,6 +78,25 @@ class StreamsAppPropertiesTest {
     assertThat(brokers).doesNotContainKeys("session.timeout.ms", "heartbeat.interval.ms");
   }
 
+  /** The producer learns of partitions added to the send topic (notifier topics grow) within 30 s, not 5 minutes. */
+  @Test
+  void theProducerRefreshesTheTopicsPartitionsEveryHalfMinuteUnlessConfigured() {
+    Map<String, Object> shipped = producer(StreamsApp.properties(KAFKA, settings()));
+    Map<String, Object> bare = producer(StreamsApp.properties(kafka(Map.of("metadata.max.age.ms", "60000")),
+        settings()));
+    Map<String, Object> prefixed = producer(StreamsApp.properties(kafka(Map.of("producer.metadata.max.age.ms",
+        "90000")), settings()));
+
+    assertThat(shipped).containsEntry("metadata.max.age.ms", 30000L);
+    assertThat(bare).containsEntry("metadata.max.age.ms", "60000");
+    assertThat(prefixed).containsEntry("metadata.max.age.ms", "90000");
+  }
+
+  /** What Kafka Streams gives its producer of these properties. */
+  private static Map<String, Object> producer(Properties props) {
+    return new StreamsConfig(props).getProducerConfigs("client");
+  }
+
   private static KafkaSettings kafka(Map<String, String> properties) {
     return new KafkaSettings("localhost:9092", "", properties);
   }

@@ -20,8 +20,9 @@ import picocli.CommandLine.Option;
 @Command(name = "grow", mixinStandardHelpOptions = true,
     description = {"Give the send topic and every retry and wait tier --partitions partitions, so that up to that "
         + "many workers share the mail. Partitions are only ever added; a topic that has as many already is left "
-        + "as it is. Running workers take the new partitions within half a minute, their throttle shares and quota "
-        + "parts following, and mail sent before within a quota's window still counts against it.",
+        + "as it is. Running workers take the new partitions, and the streams app writes to them, within half a "
+        + "minute; the workers' throttle shares and quota parts follow, and mail sent before within a quota's window "
+        + "still counts against it.",
         "Exit code 0: grown (or nothing to grow); 1: the cluster did not show every topic grown within --timeout; "
             + "2: it could not run."})
 final class TopicsGrowCommand extends TopicsSubcommand {
@@ -65,8 +66,8 @@ final class TopicsGrowCommand extends TopicsSubcommand {
         return 1;
       }
       out.println("grew " + below.size() + " topics to " + partitions + " partitions. Running workers take the new "
-          + "ones within half a minute; the streams app writes to them once its producer refreshes its metadata "
-          + "(metadata.max.age.ms, 5 minutes by default). Scale the workers up to " + partitions + ".");
+          + "ones, and the streams app writes to them, within half a minute. Scale the workers up to " + partitions
+          + ".");
     }
     return 0;
   }
