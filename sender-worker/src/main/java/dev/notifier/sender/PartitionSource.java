@@ -399,10 +399,35 @@ final class PartitionSource implements ConsumerRebalanceListener {
     return consumer;
   }
 
-  /** The partitions {@code topic} has; 0 when the cluster does not know it. */
+  /** The partitions {@code topic} has, as the consumer's metadata knows it; 0 when the cluster does not know it. */
   int partitionCount(String topic) {
     List<org.apache.kafka.common.PartitionInfo> partitions = consumer.partitionsFor(topic);
     return partitions == null ? 0 : partitions.size();
+  }
+
+  /**
+   * The partitions each of {@code topics} has, asked of the cluster now: the consumer's metadata may be up to
+   * {@code metadata.max.age.ms} old, and a worker whose own partitions did not move at a rebalance after partitions
+   * were added would go on with the old count. Where the cluster does not answer within {@code timeout}, the
+   * metadata's count.
+   */
+  Map<String, Integer> freshPartitionCounts(Collection<String> topics, Duration timeout) {
+    Map<String, List<org.apache.kafka.common.PartitionInfo>> cluster;
+    try {
+      cluster = consumer.listTopics(timeout);
+    } catch (WakeupException e) {
+      throw e; // the shutdown's: the loop ends on it
+    } catch (KafkaException e) {
+      LOG.warn("{}: could not ask the cluster for the topics' partitions ({}); going by the metadata", name,
+          e.toString());
+      cluster = Map.of();
+    }
+    Map<String, Integer> counts = new java.util.LinkedHashMap<>();
+    for (String topic : topics) {
+      List<org.apache.kafka.common.PartitionInfo> partitions = cluster.get(topic);
+      counts.put(topic, partitions == null || partitions.isEmpty() ? partitionCount(topic) : partitions.size());
+    }
+    return counts;
   }
 
   void wakeup() {

@@ -115,6 +115,8 @@ public final class SenderWorker implements Runnable, AutoCloseable {
   private final KafkaSchemaStore schemaStore;
   private final Duration leaseLength;
   private volatile int sendPartitions = 1;
+  /** How long a rebalance waits for the cluster to say how many partitions the topics have. */
+  private static final Duration COUNT_TIMEOUT = Duration.ofSeconds(5);
   /** How old the consumers' view of the topics' partitions may be (Kafka's default: 5 minutes). */
   static final Duration METADATA_MAX_AGE = Duration.ofSeconds(30);
   private Map<String, Integer> retryPartitionCounts;
@@ -397,7 +399,10 @@ public final class SenderWorker implements Runnable, AutoCloseable {
     }
     countCheckedAt = now;
     int count = send.partitionCount(topics.send().name());
-    if (count > sendPartitions || !retryPartitionCounts().equals(readRetryPartitionCounts())) {
+    Map<String, Integer> known = retryPartitionCounts();
+    boolean tierGrew = readRetryPartitionCounts().entrySet().stream()
+        .anyMatch(e -> e.getValue() > known.getOrDefault(e.getKey(), 0));
+    if (count > sendPartitions || tierGrew) {
       LOG.info("worker {}: partitions were added ({} has {}): the shares, quota parts and tiers follow",
           settings.workerId(), topics.send().name(), count);
       onSendAssignment(send.ownedPartitions(), false);
@@ -475,8 +480,11 @@ public final class SenderWorker implements Runnable, AutoCloseable {
    */
   private void onSendAssignment(Set<TopicPartition> owned, boolean lost) {
     assigned = true;
-    sendPartitions = send.partitionCount(topics.send().name());
-    retryPartitionCounts = readRetryPartitionCounts(); // a tier may have been given partitions as well
+    // asked of the cluster: at a rebalance after partitions were added, the metadata may not know of them yet
+    String sendTopic = topics.send().name();
+    sendPartitions = send.freshPartitionCounts(List.of(sendTopic), COUNT_TIMEOUT).get(sendTopic);
+    retryPartitionCounts = retries.freshPartitionCounts(topics.retryTopics().stream().map(Topic::name).toList(),
+        COUNT_TIMEOUT);
     Set<Integer> ownedNumbers = owned.stream().map(TopicPartition::partition).collect(Collectors.toSet());
     throttles.onAssignment(ownedNumbers, sendPartitions);
     retries.assignExactly(RetryPartitions.mapOnto(ownedNumbers, sendPartitions, retryPartitionCounts()), lost);

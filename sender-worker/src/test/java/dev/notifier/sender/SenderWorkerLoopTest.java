@@ -59,7 +59,7 @@ class SenderWorkerLoopTest {
   private final KafkaSettings kafka = KafkaSettings.of("mock:9092");
   private final String sendTopic = kafka.topics().send().name();
   private final TopicPartition partition = new TopicPartition(sendTopic, 0);
-  private final MockConsumer<String, byte[]> send = new MockConsumer<>("earliest");
+  private final LaggingMetadataConsumer send = new LaggingMetadataConsumer();
   private final MockConsumer<String, byte[]> retries = new MockConsumer<>("earliest");
   private final ExecutorService executor = WorkerHarness.workerExecutor();
   private SenderWorker worker;
@@ -135,6 +135,50 @@ class SenderWorkerLoopTest {
     send.schedulePollTask(() -> send.rebalance(List.of(partition, added)));
     Await.until(TIMEOUT, "both partitions of every tier", () -> worker.ownedRetryPartitions() == 2 * tiers);
     assertThat(loop).isNotDone();
+  }
+
+  /**
+   * A rebalance after the send topic was given a partition that went to another worker: this one keeps its own and its
+   * metadata does not know of the new one yet (it refreshes only every {@code metadata.max.age.ms}). Its shares must
+   * halve at the rebalance all the same, so it asks the cluster.
+   */
+  @Test
+  void aRebalanceAsksTheClusterForThePartitionCountNotTheMetadata() {
+    send.metadataLags(true);
+    send.updatePartitions(sendTopic, List.of(new PartitionInfo(sendTopic, 0, null, null, null),
+        new PartitionInfo(sendTopic, 1, null, null, null)));
+    assertThat(send.partitionsFor(sendTopic)).as("the metadata, behind").hasSize(1);
+
+    send.schedulePollTask(() -> send.rebalance(List.of(partition)));
+    Await.until(TIMEOUT, "the worker's shares of 2 send partitions", () -> worker.sendPartitionCount() == 2);
+    assertThat(worker.ownedSendPartitions()).isEqualTo(1);
+  }
+
+  /** Kafka's MockConsumer whose metadata ({@code partitionsFor}) can lag behind the cluster ({@code listTopics}). */
+  private static final class LaggingMetadataConsumer extends MockConsumer<String, byte[]> {
+    private final Map<String, List<PartitionInfo>> known = new java.util.concurrent.ConcurrentHashMap<>();
+    private volatile boolean lagging;
+
+    LaggingMetadataConsumer() {
+      super("earliest");
+    }
+
+    /** From now on, {@code partitionsFor} answers what it answered last. */
+    void metadataLags(boolean on) {
+      lagging = on;
+    }
+
+    @Override
+    public synchronized List<PartitionInfo> partitionsFor(String topic) {
+      if (lagging && known.containsKey(topic)) {
+        return known.get(topic);
+      }
+      List<PartitionInfo> partitions = super.partitionsFor(topic);
+      if (partitions != null) {
+        known.put(topic, partitions);
+      }
+      return partitions;
+    }
   }
 
   static Stream<KafkaException> recoverable() {
