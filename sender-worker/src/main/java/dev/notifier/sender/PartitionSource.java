@@ -416,7 +416,7 @@ final class PartitionSource implements ConsumerRebalanceListener {
     try {
       cluster = consumer.listTopics(timeout);
     } catch (WakeupException e) {
-      throw e; // the shutdown's: the loop ends on it
+      cluster = Map.of(); // the shutdown's, come during a rebalance: the loop sees it is stopping after this poll
     } catch (KafkaException e) {
       LOG.warn("{}: could not ask the cluster for the topics' partitions ({}); going by the metadata", name,
           e.toString());

@@ -115,6 +115,8 @@ public final class SenderWorker implements Runnable, AutoCloseable {
   private final KafkaSchemaStore schemaStore;
   private final Duration leaseLength;
   private volatile int sendPartitions = 1;
+  /** How often the loop compares the partition counts its metadata knows with those it works with. */
+  private static final Duration COUNT_CHECK = Duration.ofSeconds(5);
   /** How long a rebalance waits for the cluster to say how many partitions the topics have. */
   private static final Duration COUNT_TIMEOUT = Duration.ofSeconds(5);
   /** How old the consumers' view of the topics' partitions may be (Kafka's default: 5 minutes). */
@@ -387,15 +389,15 @@ public final class SenderWorker implements Runnable, AutoCloseable {
   /**
    * The send topic or its tiers given more partitions: the throttle shares and quota parts are of the send topic's
    * partition count, and the tiers' partitions are owned by the owners of the send partitions they map onto. A worker
-   * whose own partitions did not move may be told of no new assignment (cooperative rebalancing), so once a second
-   * the loop compares the counts its metadata knows ({@link #METADATA_MAX_AGE} old at most) with those it works with,
-   * and takes new ones at once.
+   * whose own partitions did not move may be told of no new assignment (cooperative rebalancing), so every
+   * {@link #COUNT_CHECK} the loop compares the counts its metadata knows ({@link #METADATA_MAX_AGE} old at most) with
+   * those it works with, and takes new ones at once.
    */
   private void followPartitionCount() {
     Instant now = clock.instant();
-    boolean checkedLately = now.isBefore(countCheckedAt.plusSeconds(1)) && !now.isBefore(countCheckedAt);
-    if (!assigned || checkedLately) {
-      return;
+    boolean checkedLately = now.isBefore(countCheckedAt.plus(COUNT_CHECK)) && !now.isBefore(countCheckedAt);
+    if (!assigned || checkedLately || send.owned() == 0) {
+      return; // a standby has no share to get wrong, and its next assignment asks the cluster
     }
     countCheckedAt = now;
     int count = send.partitionCount(topics.send().name());
@@ -480,11 +482,18 @@ public final class SenderWorker implements Runnable, AutoCloseable {
    */
   private void onSendAssignment(Set<TopicPartition> owned, boolean lost) {
     assigned = true;
-    // asked of the cluster: at a rebalance after partitions were added, the metadata may not know of them yet
+    // asked of the cluster: at a rebalance after partitions were added, the metadata may not know of them yet (a
+    // worker left with nothing, or closing, has no share to get wrong)
     String sendTopic = topics.send().name();
-    sendPartitions = send.freshPartitionCounts(List.of(sendTopic), COUNT_TIMEOUT).get(sendTopic);
-    retryPartitionCounts = retries.freshPartitionCounts(topics.retryTopics().stream().map(Topic::name).toList(),
-        COUNT_TIMEOUT);
+    List<String> tiers = topics.retryTopics().stream().map(Topic::name).toList();
+    if (!owned.isEmpty()) {
+      sendPartitions = send.freshPartitionCounts(List.of(sendTopic), COUNT_TIMEOUT).get(sendTopic);
+      retryPartitionCounts = retries.freshPartitionCounts(tiers, COUNT_TIMEOUT);
+    } else if (retryPartitionCounts == null) {
+      // a standby's first assignment: the metadata's counts, for the log (nothing is asked at a close)
+      sendPartitions = send.partitionCount(sendTopic);
+      retryPartitionCounts = readRetryPartitionCounts();
+    }
     Set<Integer> ownedNumbers = owned.stream().map(TopicPartition::partition).collect(Collectors.toSet());
     throttles.onAssignment(ownedNumbers, sendPartitions);
     retries.assignExactly(RetryPartitions.mapOnto(ownedNumbers, sendPartitions, retryPartitionCounts()), lost);

@@ -144,7 +144,7 @@ class SenderWorkerLoopTest {
    */
   @Test
   void aRebalanceAsksTheClusterForThePartitionCountNotTheMetadata() {
-    send.metadataLags(true);
+    send.metadataLags(sendTopic);
     send.updatePartitions(sendTopic, List.of(new PartitionInfo(sendTopic, 0, null, null, null),
         new PartitionInfo(sendTopic, 1, null, null, null)));
     assertThat(send.partitionsFor(sendTopic)).as("the metadata, behind").hasSize(1);
@@ -157,27 +157,19 @@ class SenderWorkerLoopTest {
   /** Kafka's MockConsumer whose metadata ({@code partitionsFor}) can lag behind the cluster ({@code listTopics}). */
   private static final class LaggingMetadataConsumer extends MockConsumer<String, byte[]> {
     private final Map<String, List<PartitionInfo>> known = new java.util.concurrent.ConcurrentHashMap<>();
-    private volatile boolean lagging;
 
     LaggingMetadataConsumer() {
       super("earliest");
     }
 
-    /** From now on, {@code partitionsFor} answers what it answered last. */
-    void metadataLags(boolean on) {
-      lagging = on;
+    /** From now on, {@code partitionsFor(topic)} answers what the topic has now. */
+    void metadataLags(String topic) {
+      known.put(topic, super.partitionsFor(topic));
     }
 
     @Override
     public synchronized List<PartitionInfo> partitionsFor(String topic) {
-      if (lagging && known.containsKey(topic)) {
-        return known.get(topic);
-      }
-      List<PartitionInfo> partitions = super.partitionsFor(topic);
-      if (partitions != null) {
-        known.put(topic, partitions);
-      }
-      return partitions;
+      return known.containsKey(topic) ? known.get(topic) : super.partitionsFor(topic);
     }
   }
 
