@@ -520,7 +520,6 @@ public final class SenderWorker implements Runnable, AutoCloseable {
     return counts;
   }
 
-
   /** Deliveries held in memory now, queued or being sent, across all accounts. */
   int queued() {
     return lanes.values().stream().mapToInt(AccountLane::backlog).sum();
