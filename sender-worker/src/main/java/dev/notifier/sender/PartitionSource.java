@@ -406,28 +406,29 @@ final class PartitionSource implements ConsumerRebalanceListener {
   }
 
   /**
-   * The partitions each of {@code topics} has, asked of the cluster now: the consumer's metadata may be up to
-   * {@code metadata.max.age.ms} old, and a worker whose own partitions did not move at a rebalance after partitions
-   * were added would go on with the old count. Where the cluster does not answer within {@code timeout}, the
-   * metadata's count.
+   * The partitions {@code topic} has as {@code cluster} (an {@link #askCluster} answer) says, else as the consumer's
+   * metadata knows it.
    */
-  Map<String, Integer> freshPartitionCounts(Collection<String> topics, Duration timeout) {
-    Map<String, List<org.apache.kafka.common.PartitionInfo>> cluster;
+  int partitionCount(String topic, Map<String, List<org.apache.kafka.common.PartitionInfo>> cluster) {
+    List<org.apache.kafka.common.PartitionInfo> partitions = cluster.get(topic);
+    return partitions == null || partitions.isEmpty() ? partitionCount(topic) : partitions.size();
+  }
+
+  /**
+   * Every topic's partitions, asked of the cluster now: the consumer's metadata may be up to
+   * {@code metadata.max.age.ms} old, and a worker whose own partitions did not move at a rebalance after partitions
+   * were added would go on with the old count. Empty where the cluster does not answer within {@code timeout}.
+   */
+  Map<String, List<org.apache.kafka.common.PartitionInfo>> askCluster(Duration timeout) {
     try {
-      cluster = consumer.listTopics(timeout);
+      return consumer.listTopics(timeout);
     } catch (WakeupException e) {
-      cluster = Map.of(); // the shutdown's, come during a rebalance: the loop sees it is stopping after this poll
+      return Map.of(); // the shutdown's, come during a rebalance: the loop sees it is stopping after this poll
     } catch (KafkaException e) {
       LOG.warn("{}: could not ask the cluster for the topics' partitions ({}); going by the metadata", name,
           e.toString());
-      cluster = Map.of();
+      return Map.of();
     }
-    Map<String, Integer> counts = new java.util.LinkedHashMap<>();
-    for (String topic : topics) {
-      List<org.apache.kafka.common.PartitionInfo> partitions = cluster.get(topic);
-      counts.put(topic, partitions == null || partitions.isEmpty() ? partitionCount(topic) : partitions.size());
-    }
-    return counts;
   }
 
   void wakeup() {

@@ -8,6 +8,7 @@ import dev.notifier.sender.throttle.QuotaLedger;
 import dev.notifier.sender.throttle.UsageReader;
 import java.time.Instant;
 import java.util.Set;
+import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Serdes;
 import dev.notifier.schemas.Topic;
@@ -119,8 +120,6 @@ public final class SenderWorker implements Runnable, AutoCloseable {
   private static final Duration COUNT_CHECK = Duration.ofSeconds(5);
   /** How long a rebalance waits for the cluster to say how many partitions the topics have. */
   private static final Duration COUNT_TIMEOUT = Duration.ofSeconds(5);
-  /** How old the consumers' view of the topics' partitions may be (Kafka's default: 5 minutes). */
-  static final Duration METADATA_MAX_AGE = Duration.ofSeconds(30);
   private Map<String, Integer> retryPartitionCounts;
   private final Producer<String, Object> producer;
   private final OffsetTracker tracker = new OffsetTracker();
@@ -257,7 +256,8 @@ public final class SenderWorker implements Runnable, AutoCloseable {
     // a new group starts from the oldest unsent notification, not from the end
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     // partitions added to the send topic are taken, and the shares and quota parts follow, within half a minute
-    props.putIfAbsent(ConsumerConfig.METADATA_MAX_AGE_CONFIG, String.valueOf(METADATA_MAX_AGE.toMillis()));
+    props.putIfAbsent(ConsumerConfig.METADATA_MAX_AGE_CONFIG,
+        String.valueOf(KafkaSettings.METADATA_MAX_AGE.toMillis()));
     // how soon a dead worker's partitions move, and how calmly workers come and go
     GroupMembership.configure(props);
     // bounded batches: the loop hands records to lanes without blocking
@@ -390,8 +390,8 @@ public final class SenderWorker implements Runnable, AutoCloseable {
    * The send topic or its tiers given more partitions: the throttle shares and quota parts are of the send topic's
    * partition count, and the tiers' partitions are owned by the owners of the send partitions they map onto. A worker
    * whose own partitions did not move may be told of no new assignment (cooperative rebalancing), so every
-   * {@link #COUNT_CHECK} the loop compares the counts its metadata knows ({@link #METADATA_MAX_AGE} old at most) with
-   * those it works with, and takes new ones at once.
+   * {@link #COUNT_CHECK} the loop compares the counts its metadata knows ({@link KafkaSettings#METADATA_MAX_AGE} old
+   * at most) with those it works with, and takes new ones at once.
    */
   private void followPartitionCount() {
     Instant now = clock.instant();
@@ -401,9 +401,8 @@ public final class SenderWorker implements Runnable, AutoCloseable {
     }
     countCheckedAt = now;
     int count = send.partitionCount(topics.send().name());
-    Map<String, Integer> known = retryPartitionCounts();
-    boolean tierGrew = readRetryPartitionCounts().entrySet().stream()
-        .anyMatch(e -> e.getValue() > known.getOrDefault(e.getKey(), 0));
+    boolean tierGrew = readRetryPartitionCounts(Map.of()).entrySet().stream()
+        .anyMatch(e -> e.getValue() > retryPartitionCounts.getOrDefault(e.getKey(), 0));
     if (count > sendPartitions || tierGrew) {
       LOG.info("worker {}: partitions were added ({} has {}): the shares, quota parts and tiers follow",
           settings.workerId(), topics.send().name(), count);
@@ -482,21 +481,17 @@ public final class SenderWorker implements Runnable, AutoCloseable {
    */
   private void onSendAssignment(Set<TopicPartition> owned, boolean lost) {
     assigned = true;
-    // asked of the cluster: at a rebalance after partitions were added, the metadata may not know of them yet (a
-    // worker left with nothing, or closing, has no share to get wrong)
-    String sendTopic = topics.send().name();
-    List<String> tiers = topics.retryTopics().stream().map(Topic::name).toList();
-    if (!owned.isEmpty()) {
-      sendPartitions = send.freshPartitionCounts(List.of(sendTopic), COUNT_TIMEOUT).get(sendTopic);
-      retryPartitionCounts = retries.freshPartitionCounts(tiers, COUNT_TIMEOUT);
-    } else if (retryPartitionCounts == null) {
-      // a standby's first assignment: the metadata's counts, for the log (nothing is asked at a close)
-      sendPartitions = send.partitionCount(sendTopic);
-      retryPartitionCounts = readRetryPartitionCounts();
+    // asked of the cluster: at a rebalance after partitions were added, the metadata may not know of them yet; a
+    // worker left with nothing has no share to get wrong, and nothing is asked at a close (a standby's first
+    // assignment goes by the metadata, for the log)
+    if (!owned.isEmpty() || retryPartitionCounts == null) {
+      Map<String, List<PartitionInfo>> cluster = owned.isEmpty() ? Map.of() : send.askCluster(COUNT_TIMEOUT);
+      sendPartitions = send.partitionCount(topics.send().name(), cluster);
+      retryPartitionCounts = readRetryPartitionCounts(cluster);
     }
     Set<Integer> ownedNumbers = owned.stream().map(TopicPartition::partition).collect(Collectors.toSet());
     throttles.onAssignment(ownedNumbers, sendPartitions);
-    retries.assignExactly(RetryPartitions.mapOnto(ownedNumbers, sendPartitions, retryPartitionCounts()), lost);
+    retries.assignExactly(RetryPartitions.mapOnto(ownedNumbers, sendPartitions, retryPartitionCounts), lost);
     if (usage != null) {
       usage.behind();
     }
@@ -504,18 +499,11 @@ public final class SenderWorker implements Runnable, AutoCloseable {
         sendPartitions, owned.size() / (double) Math.max(1, sendPartitions));
   }
 
-  private Map<String, Integer> retryPartitionCounts() {
-    if (retryPartitionCounts == null) {
-      retryPartitionCounts = readRetryPartitionCounts();
-    }
-    return retryPartitionCounts;
-  }
-
-  /** The partition count of each retry and wait tier, as the retry consumer's metadata knows it now. */
-  private Map<String, Integer> readRetryPartitionCounts() {
+  /** The partition count of each retry and wait tier, as {@code cluster} says, else as the retry consumer knows it. */
+  private Map<String, Integer> readRetryPartitionCounts(Map<String, List<PartitionInfo>> cluster) {
     Map<String, Integer> counts = new LinkedHashMap<>();
     for (Topic<?, ?> topic : topics.retryTopics()) {
-      counts.put(topic.name(), retries.partitionCount(topic.name()));
+      counts.put(topic.name(), retries.partitionCount(topic.name(), cluster));
     }
     return counts;
   }

@@ -10,6 +10,7 @@ import dev.notifier.avro.Priority;
 import dev.notifier.avro.Recipient;
 import dev.notifier.schemas.Topic;
 import dev.notifier.schemas.Topics;
+import dev.notifier.schemas.admin.TopicAdmin;
 import dev.notifier.schemas.admin.TopicLayout;
 import dev.notifier.schemas.config.KafkaSettings;
 import dev.notifier.sender.config.AccountSettings;
@@ -119,13 +120,11 @@ final class WorkerHarness implements AutoCloseable {
     kafkaSettings = new KafkaSettings(kafkaSettings.bootstrapServers(), kafkaSettings.topicPrefix(), properties);
   }
 
-  /** Gives the send topic and every retry and wait tier {@code count} partitions, as an SRE grows them. */
+  /** Gives the send topic and every retry and wait tier {@code count} partitions, as {@code notifier topics grow}. */
   void growSendTopics(int count) throws Exception {
-    Map<String, org.apache.kafka.clients.admin.NewPartitions> grow = new HashMap<>();
-    grow.put(topics.send().name(), org.apache.kafka.clients.admin.NewPartitions.increaseTo(count));
-    topics.retryTopics().forEach(t -> grow.put(t.name(), org.apache.kafka.clients.admin.NewPartitions.increaseTo(count)));
     try (Admin admin = kafka.admin()) {
-      admin.createPartitions(grow).all().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+      TopicAdmin topicAdmin = new TopicAdmin(admin, TIMEOUT);
+      assertThat(topicAdmin.grow(topicAdmin.sendAndTiers(topics).keySet(), count)).as("topics not grown").isEmpty();
     }
     partitions = count;
   }

@@ -130,9 +130,6 @@ public final class StreamsApp implements AutoCloseable {
     clientMetrics.bindTo(registry);
   }
 
-  /** How old the producer's view of the send topic's partitions may be (Kafka's default: 5 minutes). */
-  static final java.time.Duration METADATA_MAX_AGE = java.time.Duration.ofSeconds(30);
-
   /** What the stream threads' consumer fetches per partition at most (the consumer's default: 1 MiB). */
   static final int MAX_PARTITION_FETCH_BYTES = 64 * 1024;
 
@@ -181,7 +178,7 @@ public final class StreamsApp implements AutoCloseable {
     // take them, not after Kafka's 5-minute metadata refresh; a refresh set under kafka.properties wins
     if (!props.containsKey(CommonClientConfigs.METADATA_MAX_AGE_CONFIG)) {
       props.putIfAbsent(StreamsConfig.producerPrefix(ProducerConfig.METADATA_MAX_AGE_CONFIG),
-          METADATA_MAX_AGE.toMillis());
+          KafkaSettings.METADATA_MAX_AGE.toMillis());
     }
     // an instance that dies is given up in 6 s, not 45 (one that stops leaves the group at once: close)
     StreamsMembership.configure(props);

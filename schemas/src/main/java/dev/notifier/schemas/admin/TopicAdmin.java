@@ -14,6 +14,8 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.Config;
@@ -115,30 +117,20 @@ public final class TopicAdmin {
   public List<Finding> apply(Topics topics, TopicPlan plan) {
     create(plan.create());
     alter(plan.alter());
-    long deadline = System.nanoTime() + timeout.toNanos();
-    List<Finding> findings = verify(topics, topics.specs());
-    while (findings.stream().anyMatch(Finding::isError) && System.nanoTime() < deadline) {
-      pause();
-      findings = verify(topics, topics.specs());
-    }
-    return findings;
+    return settle(() -> verify(topics, topics.specs()), findings -> findings.stream().noneMatch(Finding::isError));
   }
 
   /**
-   * The send topic and every retry and wait tier that has fewer than {@code partitions}, with the count each has now:
-   * what {@link #grow} would give more partitions. A missing one is left out (it is {@code create}'s).
+   * The partition count of the send topic (first) and of every retry and wait tier, those that exist: what
+   * {@link #grow} may give more partitions together.
    */
-  public Map<String, Integer> growable(Topics topics, int partitions) {
+  public Map<String, Integer> sendAndTiers(Topics topics) {
     List<String> names = new ArrayList<>();
     names.add(topics.send().name());
     topics.specs().stream().filter(TopicSpec::followsSend).map(TopicSpec::name).forEach(names::add);
-    Map<String, Integer> below = new LinkedHashMap<>();
-    observe(names).forEach((name, topic) -> {
-      if (topic.partitions() < partitions) {
-        below.put(name, topic.partitions());
-      }
-    });
-    return below;
+    Map<String, Integer> counts = new LinkedHashMap<>();
+    observe(names).forEach((name, topic) -> counts.put(name, topic.partitions()));
+    return counts;
   }
 
   /**
@@ -153,18 +145,22 @@ public final class TopicAdmin {
     names.forEach(name -> grow.put(name, NewPartitions.increaseTo(partitions)));
     admin.createPartitions(grow).values().forEach((name, future) ->
         await(future, "giving topic " + name + " " + partitions + " partitions"));
-    long deadline = System.nanoTime() + timeout.toNanos();
-    List<String> behind = behind(names, partitions);
-    while (!behind.isEmpty() && System.nanoTime() < deadline) {
-      pause();
-      behind = behind(names, partitions);
-    }
-    return behind;
+    return settle(() -> {
+      Map<String, ObservedTopic> observed = observe(names);
+      return names.stream().filter(n -> observed.get(n) == null || observed.get(n).partitions() < partitions)
+          .toList();
+    }, List::isEmpty);
   }
 
-  private List<String> behind(Collection<String> names, int partitions) {
-    Map<String, ObservedTopic> observed = observe(names);
-    return names.stream().filter(n -> observed.get(n) == null || observed.get(n).partitions() < partitions).toList();
+  /** Looks until what it sees is {@code done}, within the time-out; the last look. */
+  private <T> T settle(Supplier<T> look, Predicate<T> done) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    T seen = look.get();
+    while (!done.test(seen) && System.nanoTime() < deadline) {
+      pause();
+      seen = look.get();
+    }
+    return seen;
   }
 
   private void create(List<NewTopic> topics) {

@@ -23,6 +23,13 @@ public record KafkaSettings(
     properties = properties == null ? Map.of() : Map.copyOf(properties);
   }
 
+  /**
+   * How old a notifier client's view of the topics' partitions may be (Kafka's default, 5 minutes, would leave
+   * partitions added to the send topic unused that long) unless {@code metadata.max.age.ms} is set under
+   * {@code properties}.
+   */
+  public static final java.time.Duration METADATA_MAX_AGE = java.time.Duration.ofSeconds(30);
+
   public static KafkaSettings of(String bootstrapServers) {
     return new KafkaSettings(bootstrapServers, "", Map.of());
   }

@@ -80,8 +80,8 @@ public final class AccountThrottle {
   private final Bucket bucket;
   private final List<Quota> quotas = new ArrayList<>(2);
   private final Map<Integer, Integer> inFlightByPartition = new HashMap<>();
-  private final Map<Quota, QuotaLedger.Excess> excessByQuota = new HashMap<>();
-  private final Map<Quota, Instant> excessReadAt = new HashMap<>();
+  /** Each quota's excess as last read from the ledger, and when. */
+  private final Map<Quota, ReadExcess> excessRead = new HashMap<>();
   private Set<Integer> owned = Set.of();
   private int total = 1;
   private long capacity;
@@ -184,7 +184,7 @@ public final class AccountThrottle {
     boolean wasIdle = owned.isEmpty();
     owned = Set.copyOf(ownedPartitions);
     total = totalPartitions;
-    excessReadAt.clear(); // the parts may have changed, and with them what is beyond them
+    excessRead.clear(); // the parts may have changed, and with them what is beyond them
     if (owned.isEmpty()) {
       return;
     }
@@ -312,12 +312,15 @@ public final class AccountThrottle {
    * one, except after an assignment, which drops it.
    */
   private QuotaLedger.Excess excess(Quota quota, Instant now) {
-    Instant at = excessReadAt.get(quota);
-    if (at == null || !now.isBefore(at.plus(EXCESS_REREAD)) || now.isBefore(at)) {
-      excessByQuota.put(quota, ledger.excess(account, quota, total, now));
-      excessReadAt.put(quota, now);
+    ReadExcess read = excessRead.get(quota);
+    if (read == null || !now.isBefore(read.at().plus(EXCESS_REREAD)) || now.isBefore(read.at())) {
+      read = new ReadExcess(ledger.excess(account, quota, total, now), now);
+      excessRead.put(quota, read);
     }
-    return excessByQuota.get(quota);
+    return read.excess();
+  }
+
+  private record ReadExcess(QuotaLedger.Excess excess, Instant at) {
   }
 
   private static Bandwidth bandwidth(Limits limits, double share) {

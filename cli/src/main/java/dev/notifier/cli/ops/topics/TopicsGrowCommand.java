@@ -2,9 +2,9 @@ package dev.notifier.cli.ops.topics;
 
 import dev.notifier.cli.ops.OpsException;
 import dev.notifier.schemas.Topics;
-import dev.notifier.schemas.admin.ObservedTopic;
 import dev.notifier.schemas.admin.TopicAdmin;
 import java.io.PrintWriter;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
@@ -37,16 +37,22 @@ final class TopicsGrowCommand extends TopicsSubcommand {
   @Override
   protected int run(TopicAdmin admin, Topics topics) {
     String send = topics.send().name();
-    ObservedTopic observed = admin.observe(List.of(send)).get(send);
-    if (observed == null) {
+    Map<String, Integer> counts = admin.sendAndTiers(topics);
+    Integer sendCount = counts.get(send);
+    if (sendCount == null) {
       throw new OpsException(send + " does not exist: run notifier topics create --config FILE --partitions "
           + partitions + " to create it and its tiers with that many");
     }
-    if (observed.partitions() > partitions) {
-      throw new OpsException("--partitions " + partitions + " is fewer than the " + observed.partitions() + " " + send
-          + " has: Kafka only adds partitions, so ask for " + observed.partitions() + " or more");
+    if (sendCount > partitions) {
+      throw new OpsException("--partitions " + partitions + " is fewer than the " + sendCount + " " + send
+          + " has: Kafka only adds partitions, so ask for " + sendCount + " or more");
     }
-    Map<String, Integer> below = admin.growable(topics, partitions);
+    Map<String, Integer> below = new LinkedHashMap<>();
+    counts.forEach((name, count) -> {
+      if (count < partitions) {
+        below.put(name, count);
+      }
+    });
     PrintWriter out = out();
     if (below.isEmpty()) {
       out.println("nothing to do: " + send + " and its retry and wait tiers have " + partitions
