@@ -27,13 +27,14 @@ import org.junit.jupiter.params.provider.ValueSource;
 class SchemaHistoryTest {
 
   @ParameterizedTest
-  @ValueSource(strings = {"Notification", "DeliveryStatus", "DeadLetter", "DomainEvent", "User"})
+  @ValueSource(strings = {"Notification", "DeliveryStatus", "DeadLetter", "DomainEvent", "User", "QuotaUsage"})
   void everyShippedSchemaIsReadableByTheCurrentOne(String name) {
     Schema current = switch (name) {
       case "Notification" -> Notification.getClassSchema();
       case "DeliveryStatus" -> DeliveryStatus.getClassSchema();
       case "DeadLetter" -> DeadLetter.getClassSchema();
       case "User" -> User.getClassSchema();
+      case "QuotaUsage" -> dev.notifier.avro.QuotaUsage.getClassSchema();
       default -> DomainEvent.getClassSchema();
     };
     List<Schema> shipped = SchemaHistory.of(name);

@@ -19,6 +19,9 @@ import dev.notifier.sender.smtp.UnsubscribeLinks;
 import dev.notifier.sender.smtp.SmtpConnection;
 import dev.notifier.sender.smtp.SmtpConnections;
 import dev.notifier.sender.throttle.AccountThrottle;
+import dev.notifier.sender.throttle.QuotaReservations;
+import dev.notifier.sender.throttle.QuotaReservations.Reservation;
+import dev.notifier.sender.throttle.QuotaReservations.ReservationFailedException;
 import jakarta.mail.internet.MimeMessage;
 import java.time.Clock;
 import java.time.Duration;
@@ -49,6 +52,9 @@ import org.slf4j.LoggerFactory;
  * <p>The queue is ordered by priority, then by arrival: a critical mail queued behind a bulk
  * backlog is the next one a thread takes, and the throttle keeps a reserve of the account's limits
  * that only critical mail may use ({@link AccountThrottle#tryAcquire(int, dev.notifier.avro.Priority)}).
+ *
+ * <p>An account with a per-minute or per-day quota reserves each send on the usage topic before it starts
+ * ({@link QuotaReservations}): a worker killed before its usage record was written leaves the send counted.
  *
  * <p>A connection that pipelines ({@link SmtpConnection#batchLimit()} above one) gets the deliveries
  * already queued along with the one a thread took, each through the breaker and the throttle as if
@@ -82,6 +88,8 @@ final class AccountLane implements AutoCloseable {
   private final String workerId;
   private final Failover failover;
   private final RecipientGuard recipients;
+  /** Where the sends of an account with a quota are reserved before they start; null when it has none. */
+  private final QuotaReservations reservations;
   private final BlockingQueue<Queued> queue = new PriorityBlockingQueue<>();
   private final AtomicLong arrivals = new AtomicLong();
   private final List<Thread> threads = new ArrayList<>();
@@ -97,19 +105,22 @@ final class AccountLane implements AutoCloseable {
       Statuses statuses, RetryWriter retries, Consumer<Delivery> finished, Sleeper sleeper, Clock clock,
       Function<String, String> env, String workerId, WorkerMetrics.AccountMeters meters) {
     this(account, guard, throttle, classifier, statuses, retries, finished, sleeper, clock, env, workerId, meters,
-        Failover.NONE, null);
+        Failover.NONE, null, null);
   }
 
   /**
    * @param clock what "now" is when a delivery's {@code expiresAt} is checked again, as it leaves the queue
    * @param failover where mail this account certainly did not take goes next ({@link FailoverChains})
    * @param unsubscribe the one-click unsubscribe headers its mail carries (null: none)
+   * @param reservations where each send is reserved before it starts when the account has a per-minute or per-day
+   *     quota (null: never)
    */
   AccountLane(AccountSettings account, AccountGuard guard, AccountThrottle throttle, ReplyClassifier classifier,
       Statuses statuses, RetryWriter retries, Consumer<Delivery> finished, Sleeper sleeper, Clock clock,
       Function<String, String> env, String workerId, WorkerMetrics.AccountMeters meters, Failover failover,
-      UnsubscribeLinks unsubscribe) {
+      UnsubscribeLinks unsubscribe, QuotaReservations reservations) {
     this.unsubscribe = unsubscribe;
+    this.reservations = account.limits().hasQuota() ? reservations : null;
     this.clock = clock;
     this.failover = failover;
     this.account = account;
@@ -362,10 +373,17 @@ final class AccountLane implements AutoCloseable {
         failures.add(workerError(e));
       }
     }
+    Reservation[] reserved = new Reservation[deliveries.size()];
     if (!messages.isEmpty()) {
       List<DeliveryException> sent;
       try {
+        reserve(deliveries, built, reserved);
         sent = connection.sendAll(messages);
+      } catch (ReservationFailedException e) {
+        // not one of them started: the server has none of them, and a reservation that did land counts, as made
+        DeliveryException failure = new DeliveryException("worker", null, e.getMessage(), e);
+        sent = messages.stream().map(m -> failure).toList();
+        java.util.Arrays.fill(reserved, null);
       } catch (RuntimeException e) {
         DeliveryException failure = workerError(e);
         sent = messages.stream().map(m -> failure).toList();
@@ -377,27 +395,59 @@ final class AccountLane implements AutoCloseable {
     Duration took = Duration.ofNanos((System.nanoTime() - start) / deliveries.size());
     for (int i = 0; i < deliveries.size(); i++) {
       try {
-        outcome(deliveries.get(i), failures.get(i), took);
+        outcome(deliveries.get(i), failures.get(i), took, reserved[i]);
       } catch (RuntimeException e) {
         retryAsWorkerError(deliveries.get(i), e);
       }
     }
   }
 
-  private void outcome(Delivery d, DeliveryException failure, Duration took) {
+  /** Reserves the sends of the built deliveries ({@code built}: their indexes) when the account has a quota. */
+  private void reserve(List<Delivery> deliveries, List<Integer> built, Reservation[] reserved)
+      throws ReservationFailedException {
+    if (reservations == null) {
+      return;
+    }
+    List<QuotaReservations.Send> sends = new ArrayList<>(built.size());
+    for (int i : built) {
+      Delivery d = deliveries.get(i);
+      sends.add(new QuotaReservations.Send(d.sendPartition(), d.notification().getNotificationId()));
+    }
+    List<Reservation> made = reservations.reserve(account.id(), sends, account.longestAttempt(built.size()));
+    for (int k = 0; k < built.size(); k++) {
+      reserved[built.get(k)] = made.get(k);
+    }
+  }
+
+  /**
+   * What became of one send: the throttle's token and quota, the breaker, and the writers. {@code reservation}
+   * (null: none was made) is settled: by the SENT status's usage record, as taken when the outcome is unknown,
+   * released when the server certainly did not take the mail.
+   */
+  private void outcome(Delivery d, DeliveryException failure, Duration took, Reservation reservation) {
     Runnable done = () -> finished.accept(d);
-    // the token is taken now, when the server's answer to the end of data came: as the provider counts
-    Instant endedAt = throttle.ended(failure == null, d.sendPartition(), d.notification().getNotificationId(),
+    Classification c = failure == null ? null : classifier.classify(failure);
+    boolean mayBeTaken = failure == null || c.action() == Action.UNKNOWN;
+    // the token is taken now, when the server's answer to the end of data came: as the provider counts; a
+    // send whose answer never came counts against the quota too, since the server may have taken it
+    Instant endedAt = throttle.ended(mayBeTaken, d.sendPartition(), d.notification().getNotificationId(),
         workerId);
     meters.smtpTook(took.toNanos());
     if (failure == null) {
       guard.succeeded(took);
       meters.delivered(d.priority(), Duration.between(d.requestedAt(), endedAt));
       failover.sent(d, account.id());
-      statuses.sent(d.notification(), account.id(), d.failedAttempts() + 1, d.sendPartition(), endedAt, done);
+      statuses.sent(d.notification(), account.id(), d.failedAttempts() + 1, d.sendPartition(), endedAt,
+          reservation == null ? null : reservation.at(), done);
       return;
     }
-    Classification c = classifier.classify(failure);
+    if (reservation != null) {
+      if (mayBeTaken) {
+        reservations.unknown(reservation, endedAt);
+      } else {
+        reservations.release(reservation);
+      }
+    }
     if (c.countsAgainstBreaker()) {
       guard.failed(took, failure);
     } else {

@@ -5,6 +5,7 @@ import dev.notifier.schemas.KafkaSchemaStore;
 import dev.notifier.sender.throttle.Lease;
 import dev.notifier.sender.retry.RetryPlacement;
 import dev.notifier.sender.throttle.QuotaLedger;
+import dev.notifier.sender.throttle.QuotaReservations;
 import dev.notifier.sender.throttle.UsageReader;
 import java.time.Instant;
 import java.util.Set;
@@ -113,6 +114,8 @@ public final class SenderWorker implements Runnable, AutoCloseable {
   private final QuotaLedger ledger = new QuotaLedger();
   private final Lease lease = new Lease(Instant.EPOCH);
   private final UsageReader usage;
+  /** Reserves the sends of accounts with a quota before they start; null when no account has one. */
+  private final QuotaReservations reservations;
   private final KafkaSchemaStore schemaStore;
   private final Duration leaseLength;
   private volatile int sendPartitions = 1;
@@ -172,6 +175,9 @@ public final class SenderWorker implements Runnable, AutoCloseable {
     this.usage = throttles.anyQuota() ? new UsageReader(usageConsumer(context), topics.usage().name(), ledger,
         accounts.keySet(), clock) : null;
     ledger.caughtUp(usage == null);
+    this.reservations = throttles.anyQuota() ? new QuotaReservations(context.clients().producer(
+        reservationProducerProperties(kafka, settings), new OutcomeSerializer(topics)), topics.usage().name(),
+        settings.workerId(), ledger, clock) : null;
     this.schemaStore = KafkaSchemaStore.of(kafka);
     // reads the send topic's wire format too when the topics' send serde does (streams.schemaRegistry configured)
     NotificationDecoder decoder = NotificationDecoder.of(schemaStore, topics, clock);
@@ -205,7 +211,7 @@ public final class SenderWorker implements Runnable, AutoCloseable {
     AccountLane lane = new AccountLane(account, guard, throttle, ReplyClassifier.defaults(), statuses,
         retryWriter, d -> tracker.finished(d.partition(), d.offset()), sleeper, context.clock(), context.env(),
         settings.workerId(),
-        metrics.account(account.id()), failover, context.unsubscribe());
+        metrics.account(account.id()), failover, context.unsubscribe(), reservations);
     lanes.put(account.id(), lane);
     metrics.bindAccount(account.id(), guard, throttle);
     metrics.bindInFlight(account.id(), lane::inFlight);
@@ -285,6 +291,21 @@ public final class SenderWorker implements Runnable, AutoCloseable {
     // the outcomes buffered at once are a few MB at most (the lanes' capacity); the 32 MB default
     // would only let the buffer pool keep more heap
     props.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 16 * 1024 * 1024);
+    return props;
+  }
+
+  /**
+   * The producer of quota reservations: each send of an account with a quota waits for its reservation's
+   * acknowledgement, so it lingers for nothing; a reservation is a hundred bytes, and a few hundred are in flight
+   * at most (one per connection and pipelined message).
+   */
+  static Properties reservationProducerProperties(KafkaSettings kafka, WorkerSettings settings) {
+    Properties props = kafka.clientProperties();
+    props.put(ProducerConfig.CLIENT_ID_CONFIG, settings.workerId() + "-reservations");
+    props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    props.put(ProducerConfig.ACKS_CONFIG, "all");
+    props.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+    props.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 1024 * 1024);
     return props;
   }
 
@@ -449,6 +470,7 @@ public final class SenderWorker implements Runnable, AutoCloseable {
       committed = send.commitFinal() & retries.commitFinal();
     }
     lanes.values().forEach(lane -> lane.stop(Duration.ofMillis(500)));
+    closeReservations();
     producer.close(Duration.ofSeconds(5));
     send.close();
     retries.close();
@@ -462,6 +484,12 @@ public final class SenderWorker implements Runnable, AutoCloseable {
       LOG.warn("worker {} stopped after {} ms: {} sends unfinished after the drain bound {}, final commit {}; "
           + "uncommitted notifications will be redelivered", settings.workerId(), tookMs, unfinished,
           settings.drainTimeout(), committed ? "done" : "not done");
+    }
+  }
+
+  private void closeReservations() {
+    if (reservations != null) {
+      reservations.close();
     }
   }
 
@@ -562,6 +590,7 @@ public final class SenderWorker implements Runnable, AutoCloseable {
     running = false;
     if (started.compareAndSet(false, true)) {
       lanes.values().forEach(lane -> lane.stop(Duration.ZERO));
+      closeReservations();
       producer.close(Duration.ZERO);
       send.close();
       retries.close();

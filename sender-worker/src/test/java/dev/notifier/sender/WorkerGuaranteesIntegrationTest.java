@@ -6,6 +6,8 @@ import dev.notifier.avro.DeadLetter;
 import dev.notifier.avro.DeliveryState;
 import dev.notifier.avro.DeliveryStatus;
 import dev.notifier.avro.Notification;
+import dev.notifier.avro.QuotaUsage;
+import dev.notifier.avro.UsageKind;
 import dev.notifier.schemas.KafkaSchemaStore;
 import dev.notifier.schemas.SchemaHistory;
 import dev.notifier.schemas.Topic;
@@ -241,6 +243,55 @@ class WorkerGuaranteesIntegrationTest extends WorkerIntegrationSupport {
     System.out.printf("day cap 21: %d sent before the restart of all 3 workers, %d in all; 39 wait for tomorrow%n",
         beforeRestart, h.smtp.messages().size());
     assertThat(h.smtp.messages()).hasSize(21);
+  }
+
+  /**
+   * The server takes the first mail but its reply never comes: the outcome is unknown, and the account sends such
+   * mail again. The server may have taken it, so it counts against the day's 4, and the server sees 4 in all (the
+   * unknown one, its second attempt and two more); without that it saw 5. Every send was reserved on the usage
+   * topic before the server had it, and every reservation is settled.
+   */
+  @Test
+  void aMailWhoseReplyNeverCameCountsAgainstTheDayAndEverySendIsReservedBeforeTheServerHasIt() throws Exception {
+    // Step 1: one send partition, 4 a day; a 1 s wait for the reply to the end of data, and a second try after 1 s
+    usePartitions(1);
+    h.smtp = ScriptableSmtpServer.builder().start();
+    h.smtp.script().takeWithoutAnswer();
+    AccountSettings account = h.localAccount().withLimits(new Limits(20, 20, null, 4))
+        .withUnknownOutcome(Duration.ofSeconds(1), Duration.ofSeconds(1));
+    h.startWorker(settings("u1", List.of(account)), name -> null);
+    h.produce(List.of(WorkerHarness.notification("u-0", "u0@example.com", "default")));
+    Await.until(LONG, "the first mail's outcome UNKNOWN", () -> WorkerHarness.latestByKey(
+        h.readToEnd(h.topics.status())).values().stream().anyMatch(st -> st.getState() == DeliveryState.UNKNOWN));
+
+    // Step 2: the server answers again; 5 more mails
+    h.smtp.script().clear();
+    h.produce(IntStream.range(1, 6)
+        .mapToObj(i -> WorkerHarness.notification("u-" + i, "u" + i + "@example.com", "default")).toList());
+
+    // Step 3: 4 at the server, 3 of them SENT; every send reserved before the server had it, then settled
+    awaitLedger(3, 3);
+    assertThat(h.smtp.messages()).hasSize(4);
+    List<QuotaUsage> usage = h.readToEnd(h.topics.usage()).stream().map(r -> r.value()).toList();
+    java.util.Map<String, QuotaUsage> reservations = new java.util.HashMap<>();
+    for (QuotaUsage u : usage) {
+      String name = u.getNotificationId() + "@" + u.getReservedAt();
+      if (u.getKind() == UsageKind.RESERVED) {
+        reservations.put(name, u);
+      } else {
+        assertThat(reservations.remove(name)).as("the reservation " + u + " settles").isNotNull();
+      }
+    }
+    assertThat(reservations).as("reservations nothing settled").isEmpty();
+    assertThat(usage).filteredOn(u -> u.getKind() == UsageKind.ACCEPTED).hasSize(4);
+    for (var m : h.smtp.messages()) {
+      String id = m.header(dev.notifier.sender.smtp.MessageFactory.NOTIFICATION_ID_HEADER).orElseThrow();
+      assertThat(usage).as("a reservation of " + id + " before the server had it").anySatisfy(u -> {
+        assertThat(u.getKind()).isEqualTo(UsageKind.RESERVED);
+        assertThat(u.getNotificationId()).isEqualTo(id);
+        assertThat(u.getReservedAt()).isBeforeOrEqualTo(m.receivedAt());
+      });
+    }
   }
 
   /**

@@ -239,6 +239,17 @@ public record AccountSettings(
     return new Copy(this).limits(newLimits).build();
   }
 
+  /**
+   * The longest an attempt to send {@code messages} messages together over one connection can take by this
+   * account's time-outs: a connection opened (connect, then greeting, EHLO, STARTTLS, its handshake, EHLO again,
+   * AUTH and a check, each within the read time-out), then for each message MAIL, RCPT, DATA and the body within
+   * the read time-out and the final reply within its own. The server cannot take a message of the attempt later.
+   */
+  public Duration longestAttempt(int messages) {
+    return connectTimeout.plus(readTimeout.multipliedBy(8L + 4L * messages))
+        .plus(finalReplyTimeout.multipliedBy(messages));
+  }
+
   /** This account with another number of connections (and sending threads) per worker. */
   public AccountSettings withPoolSize(int newPoolSize) {
     return new Copy(this).poolSize(newPoolSize).build();

@@ -64,16 +64,17 @@ public final class Statuses {
    * topic, under the send partition it belongs to, so that every worker counts it.
    */
   public void sent(Notification n, int attempts, int sendPartition, Instant acceptedAt, Runnable done) {
-    sent(n, n.getAccount(), attempts, sendPartition, acceptedAt, done);
+    sent(n, n.getAccount(), attempts, sendPartition, acceptedAt, null, done);
   }
 
   /**
    * As {@link #sent(Notification, int, int, Instant, Runnable)}, sent by account {@code account} —
    * a backup when it is not the one the notification was routed to: the status names the account
-   * that sent it, and the usage counts against that account's quotas.
+   * that sent it, and the usage counts against that account's quotas. The usage record settles the send's
+   * reservation made at {@code reservedAt} (null: none was made).
    */
   public void sent(Notification n, String account, int attempts, int sendPartition, Instant acceptedAt,
-      Runnable done) {
+      Instant reservedAt, Runnable done) {
     LOG.info("SENT {} account={} attempts={}", n.getNotificationId(), account, attempts);
     if (LOG.isDebugEnabled()) {
       LOG.debug("SENT {} to {}", n.getNotificationId(), n.getRecipient().getEmail());
@@ -90,7 +91,9 @@ public final class Statuses {
       writes.write(List.of(status), done);
       return;
     }
-    QuotaUsage usage = new QuotaUsage(account, n.getNotificationId(), sendPartition, acceptedAt, workerId);
+    QuotaUsage usage = QuotaUsage.newBuilder().setAccount(account).setNotificationId(n.getNotificationId())
+        .setPartition(sendPartition).setAcceptedAt(acceptedAt).setWorkerId(workerId).setReservedAt(reservedAt)
+        .build();
     writes.write(List.of(status, new ProducerRecord<>(usageTopic, account, usage)), done);
   }
 

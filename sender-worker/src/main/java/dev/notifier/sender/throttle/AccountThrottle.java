@@ -149,8 +149,9 @@ public final class AccountThrottle {
 
   /**
    * A reserved send of {@code partition} ended: takes its token now, when the server's answer
-   * arrived. If the server accepted the message, an account with a quota counts it in the ledger at
-   * once, against the partition it belongs to; the caller writes its usage record for the other workers.
+   * arrived. If the server accepted the message — or may have: no answer came to the end of data —
+   * an account with a quota counts it in the ledger at once, against the partition it belongs to; the
+   * caller writes its usage record for the other workers.
    */
   public synchronized Instant ended(boolean accepted, int partition, String notificationId, String workerId) {
     Instant now = clock.instant();

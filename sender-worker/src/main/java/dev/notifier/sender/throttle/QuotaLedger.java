@@ -34,6 +34,15 @@ import java.util.TreeMap;
  * own acceptances the moment they happen ({@link #addOwn}), before their usage record has travelled
  * through the topic and back; when it does, it is recognised and not counted twice.
  *
+ * <p><b>Reservations.</b> Every send is reserved on the usage topic before it starts ({@link QuotaReservations}),
+ * so a worker killed between the server's acceptance and its usage record leaves the send counted. Another
+ * worker's reservation ({@link #reserved}) counts at the latest moment its server could have accepted the mail —
+ * from now until that moment plus the window, whatever happened — until its outcome settles it: an ACCEPTED moves
+ * it to the moment the server took it ({@link #accepted}), a RELEASED drops it ({@link #released}). One that
+ * nothing settles (its worker died) stays counted at that latest moment, so the quota never misses a message the
+ * server may have taken. This worker's own sends in flight are counted by its throttle, not here; their
+ * reservations and outcomes come back from the topic and are recognised.
+ *
  * <p>Not thread-safe on its own: {@link AccountThrottle} and the usage reader call it under its lock.
  */
 public final class QuotaLedger {
@@ -43,20 +52,66 @@ public final class QuotaLedger {
 
   private final Map<String, Map<Integer, TreeMap<Long, Integer>>> accepted = new HashMap<>();
   private final Set<String> ownPending = new HashSet<>();
+  /** Other workers' reservations not yet settled, by {@link #reservation} name: where each is counted. */
+  private final Map<String, Open> open = new HashMap<>();
   private boolean caughtUp;
 
-  /** A send another worker (or this one, earlier) reported through the usage topic. */
+  /** A send another worker (or this one, earlier) reported through the usage topic, settling no reservation. */
   public synchronized void add(String account, int partition, String notificationId, String workerId, Instant at) {
-    if (ownPending.remove(id(workerId, notificationId, at))) {
+    accepted(account, partition, notificationId, workerId, at, null);
+  }
+
+  /**
+   * A send the server took (or may have) at {@code at}, read from the usage topic; it settles the reservation
+   * made at {@code reservedAt} (null: none), which stops counting at its latest moment.
+   */
+  public synchronized void accepted(String account, int partition, String notificationId, String workerId,
+      Instant at, Instant reservedAt) {
+    if (ownPending.remove(id('A', workerId, notificationId, at))) {
       return;
+    }
+    if (reservedAt != null) {
+      settle(account, notificationId, workerId, reservedAt);
     }
     record(account, partition, at);
   }
 
+  /**
+   * A send reserved at {@code reservedAt}, read from the usage topic: counted at {@code latest}, the latest moment
+   * its server could take the mail, until an outcome settles it.
+   */
+  public synchronized void reserved(String account, int partition, String notificationId, String workerId,
+      Instant reservedAt, Instant latest) {
+    if (ownPending.remove(id('R', workerId, notificationId, reservedAt))) {
+      return;
+    }
+    open.merge(reservation(account, notificationId, workerId, reservedAt), new Open(partition, latest.toEpochMilli(), 1),
+        (a, b) -> new Open(a.partition(), a.at(), a.count() + 1));
+    record(account, partition, latest);
+  }
+
+  /** The server certainly did not take the send reserved at {@code reservedAt}: it no longer counts. */
+  public synchronized void released(String account, String notificationId, String workerId, Instant reservedAt) {
+    if (ownPending.remove(id('X', workerId, notificationId, reservedAt))) {
+      return;
+    }
+    settle(account, notificationId, workerId, reservedAt);
+  }
+
   /** A send of this worker accepted just now; its usage record is on its way to the topic. */
   public synchronized void addOwn(String account, int partition, String notificationId, String workerId, Instant at) {
-    ownPending.add(id(workerId, notificationId, at));
+    ownPending.add(id('A', workerId, notificationId, at));
     record(account, partition, at);
+  }
+
+  /** This worker reserved a send at {@code reservedAt}: the record's return is not counted (its throttle counts it). */
+  public synchronized void ownReserved(String workerId, String notificationId, Instant reservedAt) {
+    ownPending.add(id('R', workerId, notificationId, reservedAt));
+  }
+
+  /** This worker released its reservation made at {@code reservedAt}: the record's return changes nothing. */
+  public synchronized void ownReleased(String workerId, String notificationId, Instant reservedAt) {
+    ownPending.add(id('X', workerId, notificationId, reservedAt));
   }
 
   /** Whether the usage topic has been read up to where it ended when the last assignment came. */
@@ -132,6 +187,7 @@ public final class QuotaLedger {
   /** Drops what no quota window can reach any more. */
   public synchronized void trim(Instant now) {
     long oldest = now.minus(HORIZON).toEpochMilli();
+    open.values().removeIf(o -> o.at() < oldest);
     for (Map<Integer, TreeMap<Long, Integer>> byPartition : accepted.values()) {
       for (TreeMap<Long, Integer> log : byPartition.values()) {
         log.headMap(oldest, false).clear();
@@ -143,6 +199,28 @@ public final class QuotaLedger {
     accepted.computeIfAbsent(account, a -> new HashMap<>())
         .computeIfAbsent(partition, p -> new TreeMap<>())
         .merge(at.toEpochMilli(), 1, Integer::sum);
+  }
+
+  /** Stops counting one of the reservation's entries, if it is still open. */
+  private void settle(String account, String notificationId, String workerId, Instant reservedAt) {
+    String name = reservation(account, notificationId, workerId, reservedAt);
+    Open o = open.get(name);
+    if (o == null) {
+      return;
+    }
+    if (o.count() > 1) {
+      open.put(name, new Open(o.partition(), o.at(), o.count() - 1));
+    } else {
+      open.remove(name);
+    }
+    TreeMap<Long, Integer> log = accepted.getOrDefault(account, Map.of()).get(o.partition());
+    if (log != null) {
+      log.computeIfPresent(o.at(), (t, c) -> c > 1 ? c - 1 : null);
+    }
+  }
+
+  /** Where an open reservation is counted, and how many sends of that name it holds. */
+  private record Open(int partition, long at, int count) {
   }
 
   private List<TreeMap<Long, Integer>> logs(String account, Collection<Integer> partitions) {
@@ -157,7 +235,12 @@ public final class QuotaLedger {
     return logs;
   }
 
-  private static String id(String workerId, String notificationId, Instant at) {
-    return workerId + '\u0000' + notificationId + '\u0000' + at.toEpochMilli();
+  /** A usage record of this worker on its way through the topic: its kind (A, R, X), worker, notification, time. */
+  private static String id(char kind, String workerId, String notificationId, Instant at) {
+    return kind + workerId + '\u0000' + notificationId + '\u0000' + at.toEpochMilli();
+  }
+
+  private static String reservation(String account, String notificationId, String workerId, Instant reservedAt) {
+    return account + '\u0000' + workerId + '\u0000' + notificationId + '\u0000' + reservedAt.toEpochMilli();
   }
 }

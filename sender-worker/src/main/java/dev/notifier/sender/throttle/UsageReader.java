@@ -81,7 +81,7 @@ public final class UsageReader implements AutoCloseable {
       for (ConsumerRecord<String, QuotaUsage> record : consumer.poll(Duration.ZERO)) {
         QuotaUsage u = record.value();
         if (u != null && accounts.contains(u.getAccount())) {
-          ledger.add(u.getAccount(), u.getPartition(), u.getNotificationId(), u.getWorkerId(), u.getAcceptedAt());
+          count(u);
         }
       }
     } catch (RecordDeserializationException e) {
@@ -98,6 +98,20 @@ public final class UsageReader implements AutoCloseable {
     if (Duration.between(lastTrim, now).toMinutes() >= 1) {
       ledger.trim(now);
       lastTrim = now;
+    }
+  }
+
+  private void count(QuotaUsage u) {
+    switch (u.getKind()) {
+      case RESERVED -> ledger.reserved(u.getAccount(), u.getPartition(), u.getNotificationId(), u.getWorkerId(),
+          u.getReservedAt() == null ? u.getAcceptedAt() : u.getReservedAt(), u.getAcceptedAt());
+      case RELEASED -> {
+        if (u.getReservedAt() != null) {
+          ledger.released(u.getAccount(), u.getNotificationId(), u.getWorkerId(), u.getReservedAt());
+        }
+      }
+      default -> ledger.accepted(u.getAccount(), u.getPartition(), u.getNotificationId(), u.getWorkerId(),
+          u.getAcceptedAt(), u.getReservedAt());
     }
   }
 

@@ -25,7 +25,8 @@ import java.util.function.Supplier;
  *       command take effect; any other code rejects it. After a 421 the server closes the connection.</li>
  *   <li><b>Delays</b>: {@link #delay(Stage, Duration)} makes the server slow before answering at a stage.</li>
  *   <li><b>Hangs</b>: {@link #hang(Stage)} makes the server never answer at a stage (the connection stays
- *       open until the client gives up, the server's idle timeout passes or the server is closed).</li>
+ *       open until the client gives up, the server's idle timeout passes or the server is closed);
+ *       {@link #takeWithoutAnswer()} makes it take each message and then never answer its end of data.</li>
  * </ul>
  * When nothing matches, the server behaves normally. {@link #clear()} removes everything.
  */
@@ -35,6 +36,7 @@ public final class ReplyScript {
     private final Map<Stage, Duration> delays = new EnumMap<>(Stage.class);
     private final Set<Stage> hangs = EnumSet.noneOf(Stage.class);
     private final Map<Stage, Duration> jitter = new EnumMap<>(Stage.class);
+    private boolean takeWithoutAnswer;
 
     ReplyScript() {
     }
@@ -73,8 +75,18 @@ public final class ReplyScript {
         return this;
     }
 
+    /**
+     * Takes every message in full and keeps it (it is among the server's messages), then never answers its end of
+     * data: a server that took the mail but whose reply the client never gets, so the client cannot know.
+     */
+    public synchronized ReplyScript takeWithoutAnswer() {
+        takeWithoutAnswer = true;
+        return this;
+    }
+
     /** Removes every rule, delay and hang. */
     public synchronized void clear() {
+        takeWithoutAnswer = false;
         rules.clear();
         delays.clear();
         jitter.clear();
@@ -113,6 +125,10 @@ public final class ReplyScript {
             return base;
         }
         return base.plusNanos(java.util.concurrent.ThreadLocalRandom.current().nextLong(spread.toNanos() + 1));
+    }
+
+    synchronized boolean takesWithoutAnswer() {
+        return takeWithoutAnswer;
     }
 
     synchronized boolean hangsAt(Stage stage) {

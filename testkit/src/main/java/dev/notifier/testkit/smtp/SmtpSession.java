@@ -279,6 +279,14 @@ final class SmtpSession implements Runnable {
             reply("552 5.3.4 Message size exceeds fixed limit of " + config.maxMessageBytes + " bytes");
             return;
         }
+        if (script.takesWithoutAnswer()) {
+            String queueId = mailbox.nextQueueId();
+            mailbox.accept(new ReceivedMessage(id, queueId, mailFrom, recipients, data, channel.isTls(), user,
+                    config.clock.instant()));
+            transcript.event("took the message as " + queueId + " and withholds the reply (scripted)");
+            hangUntilClosed();
+            return;
+        }
         if (!proceed(Stage.DATA_END)) {
             return;
         }
@@ -309,6 +317,19 @@ final class SmtpSession implements Runnable {
             return null;
         }
         return reply;
+    }
+
+    /** Answers nothing until the client closes, the idle timeout passes or the server stops; then the session ends. */
+    private void hangUntilClosed() {
+        try {
+            channel.flush();
+            closed.await(config.idleTimeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (IOException e) {
+            // the client is gone: nothing to wait for
+        }
+        open = false;
     }
 
     /** Waits out a scripted delay; for a scripted hang, waits until closed. False if the session should end. */

@@ -1,6 +1,7 @@
 package dev.notifier.testkit.smtp;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 
@@ -155,6 +156,22 @@ class SmtpProtocolTest {
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
         }
         assertThat(smtp.activeConnectionCount()).isZero();
+    }
+
+    @Test
+    void aMessageTakenWithoutAnswerIsKeptWhileTheClientHearsNothing() throws Exception {
+        smtp.script().takeWithoutAnswer();
+        try (RawSmtpClient client = new RawSmtpClient(smtp, 500)) {
+            client.readReply();
+            client.command("EHLO client.test");
+            client.command("MAIL FROM:<a@example.com>");
+            client.command("RCPT TO:<b@example.com>");
+            client.command("DATA");
+            client.write("Subject: taken\r\n\r\nbody\r\n.");
+
+            assertThatThrownBy(client::readReply).isInstanceOf(java.net.SocketTimeoutException.class);
+        }
+        assertThat(smtp.messages()).extracting(m -> m.subject().orElseThrow()).containsExactly("taken");
     }
 
     @Test
