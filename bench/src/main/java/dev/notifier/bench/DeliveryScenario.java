@@ -35,12 +35,19 @@ final class DeliveryScenario {
   static final String WORKER = "notifier, 1 worker";
   /** The worker with its accounts on Angus Mail ({@code transport: angus}): one command, one round trip. */
   static final String WORKER_ANGUS = "notifier, 1 worker, Angus transport";
+  /**
+   * The worker with a day quota far above the run ({@link #WITH_QUOTA}): every send reserved on the usage topic, and
+   * acknowledged, before it starts; what the quota's crash-safety costs.
+   */
+  static final String WORKER_QUOTA = "notifier, 1 worker, day quota";
   /** The shortest run of a one-connection RTT row: at 80 ms a message takes up to 4 × 80 ms. */
   static final Duration RTT_ONE_CONNECTION_CAP = Duration.ofSeconds(8);
   /** Round-trip times added by a latency proxy for the far-provider rows (besides loopback's ~0 ms). */
   static final List<Integer> RTTS_MS = List.of(20, 80);
   /** High enough never to throttle (the highest rate the throttle accepts). */
   static final Limits UNTHROTTLED = new Limits(1_000_000, 1_000_000, null, null);
+  /** As {@link #UNTHROTTLED}, with a day quota no run reaches: the sends are counted and reserved, never held. */
+  static final Limits WITH_QUOTA = new Limits(1_000_000, 1_000_000, null, 1_000_000_000, 0.0);
 
   private final BenchKafka kafka;
   private final BenchConfig config;
@@ -86,6 +93,7 @@ final class DeliveryScenario {
         if (conns == 1) {
           runs.add(log(workers(sink, 1, conns, m, cap, "r" + rep + "-angus", Transport.ANGUS)));
         }
+        runs.add(log(workers(sink, 1, conns, m, cap, "r" + rep + "-quota", Transport.AUTO, WITH_QUOTA)));
       }
       runs.add(log(workers(sink, 2, 4, m, cap, "r" + rep)));
       for (int rtt : RTTS_MS) {
@@ -144,10 +152,16 @@ final class DeliveryScenario {
   /** As above, with the account's connections on {@code transport} (auto: pipelining where the sink offers it). */
   DeliveryRun workers(Sink sink, int workers, int poolSize, int count, Duration cap, String run, Transport transport)
       throws Exception {
+    return workers(sink, workers, poolSize, count, cap, run, transport, UNTHROTTLED);
+  }
+
+  /** As above, with the account's {@code limits}. */
+  DeliveryRun workers(Sink sink, int workers, int poolSize, int count, Duration cap, String run, Transport transport,
+      Limits limits) throws Exception {
     String group = "bench-senders-w" + workers + "c" + poolSize + "-" + run;
     KafkaSettings settings = new KafkaSettings(kafka.bootstrap(), topics.prefix(), Map.of());
     AccountSettings account = AccountSettings.local(ACCOUNT, sink.host(), sink.port(), MailContent.FROM)
-        .withPoolSize(poolSize).withLimits(UNTHROTTLED).withTransport(transport);
+        .withPoolSize(poolSize).withLimits(limits).withTransport(transport);
     skipEarlierRetries(kafka, topics, group);
     long failuresBefore = failures();
     long failed;
@@ -183,8 +197,8 @@ final class DeliveryScenario {
           + " notifications went through the retry topics or were dead-lettered while the run was measured"
           + " (retried after a refusal or time-out, or handed over on a rebalance)");
     }
-    String name = workers == 1 ? (transport == Transport.ANGUS ? WORKER_ANGUS : WORKER)
-        : "notifier, " + workers + " workers × " + poolSize;
+    String name = workers > 1 ? "notifier, " + workers + " workers × " + poolSize
+        : transport == Transport.ANGUS ? WORKER_ANGUS : limits.hasQuota() ? WORKER_QUOTA : WORKER;
     report.section("2. Delivery throughput").data(group + "WorkerCpuNanos", workerCpu);
     return new DeliveryRun(name, workers * poolSize, progress.done(), count, progress.rate(), cpu);
   }
@@ -309,6 +323,9 @@ final class DeliveryScenario {
         + "offers PIPELINING), which sends the deliveries queued for a connection together: a message's data, its end "
         + "of data and the next message's MAIL, RCPT and DATA in one write, so about one round trip a message; "
         + "\"Angus transport\" is the same worker with transport: angus (four round trips a message).");
+    s.note("\"day quota\" is the same worker with a day quota no run reaches: each send is reserved on the usage "
+        + "topic (a record written and acknowledged) before it starts, and counted in it after; the worker reads "
+        + "every record of that topic back.");
     s.note("Process CPU includes the embedded broker for the notifier rows (the worker writes a SENT status per message).");
     double worker1 = rate(variants, WORKER, 1);
     double worker8 = rate(variants, WORKER, 8);
@@ -332,6 +349,10 @@ final class DeliveryScenario {
     target("1 worker / smtp-source -d (a), 1 session (reported)", Double.NaN, worker1, rate(variants, SMTP_SOURCE, 1));
     target("1 worker, 1 conn / the same worker on the Angus transport, 0 ms RTT (reported)", Double.NaN, worker1,
         rate(variants, WORKER_ANGUS, 1));
+    for (int conns : List.of(1, 8)) {
+      target("1 worker with a day quota (each send reserved first) / the same worker without, " + conns
+          + " conn (reported)", Double.NaN, rate(variants, WORKER_QUOTA, conns), conns == 1 ? worker1 : worker8);
+    }
     for (int rtt : RTTS_MS) {
       String suffix = rttSuffix(rtt);
       target("1 worker, 1 conn" + suffix + " ≥ 2.5 × bare Angus loop, pre-encoded (b), 1 conn", 2.5,
