@@ -50,7 +50,7 @@ public final class QuotaLedger {
   /** The longest quota window: entries older than this are dropped. */
   static final Duration HORIZON = Duration.ofDays(1);
 
-  private final Map<String, Map<Integer, TreeMap<Long, Integer>>> accepted = new HashMap<>();
+  private final Map<String, Map<Integer, UsageLog>> accepted = new HashMap<>();
   private final Set<String> ownPending = new HashSet<>();
   /** Other workers' reservations not yet settled, by {@link #reservation} name: where each is counted. */
   private final Map<String, Open> open = new HashMap<>();
@@ -126,10 +126,8 @@ public final class QuotaLedger {
   /** Sends of {@code account} on {@code partitions} at or after {@code since}. */
   public synchronized int used(String account, Collection<Integer> partitions, Instant since) {
     int used = 0;
-    for (TreeMap<Long, Integer> log : logs(account, partitions)) {
-      for (int count : log.tailMap(since.toEpochMilli(), true).values()) {
-        used += count;
-      }
+    for (UsageLog log : logs(account, partitions)) {
+      used += log.countFrom(since.toEpochMilli());
     }
     return used;
   }
@@ -140,9 +138,15 @@ public final class QuotaLedger {
    * until enough of its oldest sends have left the window.
    */
   public synchronized Instant nthOldest(String account, Collection<Integer> partitions, Instant since, int nth) {
-    TreeMap<Long, Integer> merged = new TreeMap<>();
-    for (TreeMap<Long, Integer> log : logs(account, partitions)) {
-      log.tailMap(since.toEpochMilli(), true).forEach((t, c) -> merged.merge(t, c, Integer::sum));
+    List<UsageLog> logs = logs(account, partitions);
+    SortedMap<Long, Integer> merged;
+    if (logs.size() == 1) {
+      merged = logs.get(0).from(since.toEpochMilli());
+    } else {
+      merged = new TreeMap<>();
+      for (UsageLog log : logs) {
+        log.from(since.toEpochMilli()).forEach((t, c) -> merged.merge(t, c, Integer::sum));
+      }
     }
     int seen = 0;
     for (Map.Entry<Long, Integer> e : merged.entrySet()) {
@@ -163,16 +167,13 @@ public final class QuotaLedger {
   synchronized Excess excess(String account, Quota quota, int total, Instant now) {
     int messages = 0;
     Instant eases = null;
-    for (Map.Entry<Integer, TreeMap<Long, Integer>> log : accepted.getOrDefault(account, Map.of()).entrySet()) {
+    for (Map.Entry<Integer, UsageLog> log : accepted.getOrDefault(account, Map.of()).entrySet()) {
       Quota.Slice slice = log.getKey() < total ? quota.slice(log.getKey(), total) : new Quota.Slice(0, quota.window());
-      SortedMap<Long, Integer> inWindow = log.getValue().tailMap(slice.since(now).toEpochMilli(), true);
-      int used = 0;
-      for (int count : inWindow.values()) {
-        used += count;
-      }
+      long since = slice.since(now).toEpochMilli();
+      int used = log.getValue().countFrom(since);
       if (used > slice.limit()) {
         messages += used - slice.limit();
-        Instant leaves = Instant.ofEpochMilli(inWindow.firstKey()).plus(slice.window());
+        Instant leaves = Instant.ofEpochMilli(log.getValue().from(since).firstKey()).plus(slice.window());
         eases = eases == null || leaves.isBefore(eases) ? leaves : eases;
       }
     }
@@ -188,17 +189,17 @@ public final class QuotaLedger {
   public synchronized void trim(Instant now) {
     long oldest = now.minus(HORIZON).toEpochMilli();
     open.values().removeIf(o -> o.at() < oldest);
-    for (Map<Integer, TreeMap<Long, Integer>> byPartition : accepted.values()) {
-      for (TreeMap<Long, Integer> log : byPartition.values()) {
-        log.headMap(oldest, false).clear();
+    for (Map<Integer, UsageLog> byPartition : accepted.values()) {
+      for (UsageLog log : byPartition.values()) {
+        log.trim(oldest);
       }
     }
   }
 
   private void record(String account, int partition, Instant at) {
     accepted.computeIfAbsent(account, a -> new HashMap<>())
-        .computeIfAbsent(partition, p -> new TreeMap<>())
-        .merge(at.toEpochMilli(), 1, Integer::sum);
+        .computeIfAbsent(partition, p -> new UsageLog())
+        .add(at.toEpochMilli());
   }
 
   /** Stops counting one of the reservation's entries, if it is still open. */
@@ -213,9 +214,9 @@ public final class QuotaLedger {
     } else {
       open.remove(name);
     }
-    TreeMap<Long, Integer> log = accepted.getOrDefault(account, Map.of()).get(o.partition());
+    UsageLog log = accepted.getOrDefault(account, Map.of()).get(o.partition());
     if (log != null) {
-      log.computeIfPresent(o.at(), (t, c) -> c > 1 ? c - 1 : null);
+      log.remove(o.at());
     }
   }
 
@@ -223,11 +224,11 @@ public final class QuotaLedger {
   private record Open(int partition, long at, int count) {
   }
 
-  private List<TreeMap<Long, Integer>> logs(String account, Collection<Integer> partitions) {
-    Map<Integer, TreeMap<Long, Integer>> byPartition = accepted.getOrDefault(account, Map.of());
-    List<TreeMap<Long, Integer>> logs = new ArrayList<>();
+  private List<UsageLog> logs(String account, Collection<Integer> partitions) {
+    Map<Integer, UsageLog> byPartition = accepted.getOrDefault(account, Map.of());
+    List<UsageLog> logs = new ArrayList<>();
     for (int p : partitions) {
-      TreeMap<Long, Integer> log = byPartition.get(p);
+      UsageLog log = byPartition.get(p);
       if (log != null) {
         logs.add(log);
       }
