@@ -358,6 +358,9 @@ final class AccountLane implements AutoCloseable {
    */
   private void send(SmtpConnection connection, List<Delivery> deliveries) {
     long start = System.nanoTime();
+    // the reservations travel to the broker while the messages are built
+    QuotaReservations.Pending pending = reservations == null ? null
+        : reservations.start(account.id(), sends(deliveries), account.longestAttempt(deliveries.size()));
     List<DeliveryException> failures = new ArrayList<>(deliveries.size());
     List<MimeMessage> messages = new ArrayList<>(deliveries.size());
     List<Integer> built = new ArrayList<>(deliveries.size());
@@ -374,19 +377,29 @@ final class AccountLane implements AutoCloseable {
       }
     }
     Reservation[] reserved = new Reservation[deliveries.size()];
+    DeliveryException unreserved = null;
+    if (pending != null) {
+      long waited = System.nanoTime();
+      try {
+        pending.await().toArray(reserved);
+        start += System.nanoTime() - waited; // the SMTP time, which the breaker judges, leaves the broker's out
+      } catch (ReservationFailedException e) {
+        // none of them starts: the server has none of them, and a reservation that did land counts, as made
+        unreserved = new DeliveryException("worker", null, e.getMessage(), e);
+      }
+    }
     if (!messages.isEmpty()) {
       List<DeliveryException> sent;
-      try {
-        reserve(deliveries, built, reserved);
-        sent = connection.sendAll(messages);
-      } catch (ReservationFailedException e) {
-        // not one of them started: the server has none of them, and a reservation that did land counts, as made
-        DeliveryException failure = new DeliveryException("worker", null, e.getMessage(), e);
+      if (unreserved != null) {
+        DeliveryException failure = unreserved;
         sent = messages.stream().map(m -> failure).toList();
-        java.util.Arrays.fill(reserved, null);
-      } catch (RuntimeException e) {
-        DeliveryException failure = workerError(e);
-        sent = messages.stream().map(m -> failure).toList();
+      } else {
+        try {
+          sent = connection.sendAll(messages);
+        } catch (RuntimeException e) {
+          DeliveryException failure = workerError(e);
+          sent = messages.stream().map(m -> failure).toList();
+        }
       }
       for (int i = 0; i < built.size(); i++) {
         failures.set(built.get(i), sent.get(i));
@@ -402,21 +415,9 @@ final class AccountLane implements AutoCloseable {
     }
   }
 
-  /** Reserves the sends of the built deliveries ({@code built}: their indexes) when the account has a quota. */
-  private void reserve(List<Delivery> deliveries, List<Integer> built, Reservation[] reserved)
-      throws ReservationFailedException {
-    if (reservations == null) {
-      return;
-    }
-    List<QuotaReservations.Send> sends = new ArrayList<>(built.size());
-    for (int i : built) {
-      Delivery d = deliveries.get(i);
-      sends.add(new QuotaReservations.Send(d.sendPartition(), d.notification().getNotificationId()));
-    }
-    List<Reservation> made = reservations.reserve(account.id(), sends, account.longestAttempt(built.size()));
-    for (int k = 0; k < built.size(); k++) {
-      reserved[built.get(k)] = made.get(k);
-    }
+  private static List<QuotaReservations.Send> sends(List<Delivery> deliveries) {
+    return deliveries.stream()
+        .map(d -> new QuotaReservations.Send(d.sendPartition(), d.notification().getNotificationId())).toList();
   }
 
   /**

@@ -62,13 +62,11 @@ public final class QuotaReservations implements AutoCloseable {
   }
 
   /**
-   * Reserves each of {@code sends} of {@code account}, which may take up to {@code longest} once started, and
-   * returns when every reservation is acknowledged.
-   *
-   * @throws ReservationFailedException when one is not acknowledged within {@link #ACK_WAIT}: nothing may be sent
+   * Starts reserving each of {@code sends} of {@code account}, which may take up to {@code longest} once started:
+   * the records are on their way; {@link Pending#await} says when they are acknowledged. The caller prepares its
+   * messages meanwhile.
    */
-  public List<Reservation> reserve(String account, List<Send> sends, Duration longest)
-      throws ReservationFailedException {
+  public Pending start(String account, List<Send> sends, Duration longest) {
     Instant at = clock.instant();
     Instant latest = at.plus(ACK_WAIT).plus(longest);
     List<Reservation> reservations = new ArrayList<>(sends.size());
@@ -80,17 +78,51 @@ public final class QuotaReservations implements AutoCloseable {
         acks.add(producer.send(record(r, UsageKind.RESERVED, latest)));
         reservations.add(r);
       }
-      long deadline = System.nanoTime() + ACK_WAIT.toNanos();
-      for (Future<RecordMetadata> ack : acks) {
-        ack.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new ReservationFailedException(account, e);
-    } catch (ExecutionException | TimeoutException | RuntimeException e) {
-      throw new ReservationFailedException(account, e instanceof ExecutionException ? e.getCause() : e);
+    } catch (RuntimeException e) {
+      return new Pending(account, reservations, acks, e);
     }
-    return reservations;
+    return new Pending(account, reservations, acks, null);
+  }
+
+  /** Reservations on their way to the broker. */
+  public static final class Pending {
+
+    private final String account;
+    private final List<Reservation> reservations;
+    private final List<Future<RecordMetadata>> acks;
+    private final RuntimeException failed;
+
+    private Pending(String account, List<Reservation> reservations, List<Future<RecordMetadata>> acks,
+        RuntimeException failed) {
+      this.account = account;
+      this.reservations = reservations;
+      this.acks = acks;
+      this.failed = failed;
+    }
+
+    /**
+     * The reservations, in the order of the sends, once every one is acknowledged.
+     *
+     * @throws ReservationFailedException when one was refused or is not acknowledged within {@link #ACK_WAIT}:
+     *     nothing may be sent
+     */
+    public List<Reservation> await() throws ReservationFailedException {
+      if (failed != null) {
+        throw new ReservationFailedException(account, failed);
+      }
+      try {
+        long deadline = System.nanoTime() + ACK_WAIT.toNanos();
+        for (Future<RecordMetadata> ack : acks) {
+          ack.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new ReservationFailedException(account, e);
+      } catch (ExecutionException | TimeoutException | RuntimeException e) {
+        throw new ReservationFailedException(account, e instanceof ExecutionException ? e.getCause() : e);
+      }
+      return reservations;
+    }
   }
 
   /** The server certainly did not take the reserved send: it stops counting. */
