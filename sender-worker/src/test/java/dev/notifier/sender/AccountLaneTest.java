@@ -18,7 +18,13 @@ import dev.notifier.sender.retry.Delivery;
 import dev.notifier.sender.retry.ReplyClassifier;
 import dev.notifier.sender.retry.RetryHeaders;
 import dev.notifier.sender.retry.Rule;
+import dev.notifier.avro.QuotaUsage;
+import dev.notifier.avro.UsageKind;
 import dev.notifier.sender.throttle.AccountThrottle;
+import dev.notifier.sender.throttle.QuotaLedger;
+import dev.notifier.sender.throttle.QuotaReservations;
+import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import dev.notifier.sender.throttle.MutableClock;
 import dev.notifier.testkit.smtp.ScriptableSmtpServer;
 import dev.notifier.testkit.smtp.Stage;
@@ -245,6 +251,65 @@ class AccountLaneTest {
     assertThat(outcomes.writtenTo(outcomes.topics.retry(1).name())).singleElement()
         .satisfies(r -> assertThat(header(r, RetryHeaders.REASON)).isEqualTo("worker-error"));
     assertThat(outcomes.statusesWritten().get(1).getDetail()).contains("the sleeper broke");
+  }
+
+  /**
+   * An account with a quota reserves each send before it starts, and the outcome settles the reservation: the
+   * server's refusal releases it; an accepted send's usage record (the status writer's) names it.
+   */
+  @Test
+  void aQuotaAccountsSendsAreReservedFirstAndARefusedOneIsReleased() {
+    MockProducer<String, Object> usage = new MockProducer<>(true, null, new StringSerializer(),
+        (topic, value) -> new byte[] {1});
+    smtp.script().at(Stage.RCPT).matching("user1@example.com").reply("550 5.1.1 No such user").always();
+    lane = quotaLane(usage);
+
+    submit(2);
+
+    assertThat(smtp.messages()).hasSize(1);
+    List<QuotaUsage> records = usage.history().stream().map(r -> (QuotaUsage) r.value()).toList();
+    assertThat(records).extracting(QuotaUsage::getKind).as("two reservations, then the refused one released")
+        .containsExactly(UsageKind.RESERVED, UsageKind.RESERVED, UsageKind.RELEASED);
+    QuotaUsage released = records.get(2);
+    assertThat(records.subList(0, 2)).anySatisfy(r -> {
+      assertThat(r.getNotificationId()).isEqualTo(released.getNotificationId());
+      assertThat(r.getReservedAt()).isEqualTo(released.getReservedAt());
+      assertThat(r.getAcceptedAt()).as("the latest moment the server could take it")
+          .isAfter(r.getReservedAt().plus(QuotaReservations.ACK_WAIT));
+    });
+    assertThat(released.getNotificationId())
+        .isEqualTo(WorkerHarness.notification("e1", "user1@example.com", "default").getNotificationId());
+  }
+
+  /** A reservation the broker refuses starts no send: the mail is retried as the worker's error, never at the server. */
+  @Test
+  void aSendWhoseReservationFailsNeverStartsAndIsRetried() {
+    MockProducer<String, Object> usage = new MockProducer<>(false, null, new StringSerializer(),
+        (topic, value) -> new byte[] {1});
+    lane = quotaLane(usage);
+
+    lane.submit(delivery(WorkerHarness.notification("e0", "user0@example.com", "default"), 0));
+    Await.until(TIMEOUT, "a reservation on its way", () -> usage.history().size() == 1);
+    usage.errorNext(new org.apache.kafka.common.errors.NotEnoughReplicasException("the usage topic is short"));
+    Await.until(TIMEOUT, "the delivery finished", () -> finished.size() == 1);
+
+    assertThat(smtp.messages()).isEmpty();
+    assertThat(smtp.connectionCount()).as("nothing was said to the server").isZero();
+    assertThat(outcomes.writtenTo(outcomes.topics.retry(1).name())).singleElement()
+        .satisfies(r -> assertThat(header(r, RetryHeaders.REASON)).isEqualTo("worker-error"));
+    assertThat(outcomes.statusesWritten().get(0).getDetail()).contains("could not be reserved", "short");
+  }
+
+  private AccountLane quotaLane(MockProducer<String, Object> usage) {
+    Limits limits = new Limits(1_000, 1_000, null, 100);
+    AccountSettings account = AccountSettings.local("default", smtp.host(), smtp.port(), WorkerHarness.FROM)
+        .withLimits(limits).withPoolSize(1);
+    QuotaReservations reservations = new QuotaReservations(usage, outcomes.topics.usage().name(), "w1",
+        new QuotaLedger(), clock);
+    return new AccountLane(account, new AccountGuard("default", BreakerSettings.defaults(), clock),
+        new AccountThrottle(limits, clock), ReplyClassifier.defaults(), outcomes.statuses, outcomes.retries,
+        finished::add, sleeper, clock, name -> null, "w1", outcomes.metrics.account("default"),
+        dev.notifier.sender.failover.Failover.NONE, null, reservations);
   }
 
   @Test
