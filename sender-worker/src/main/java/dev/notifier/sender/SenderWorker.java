@@ -278,11 +278,7 @@ public final class SenderWorker implements Runnable, AutoCloseable {
   }
 
   static Properties producerProperties(KafkaSettings kafka, WorkerSettings settings) {
-    Properties props = kafka.clientProperties();
-    props.put(ProducerConfig.CLIENT_ID_CONFIG, settings.workerId() + "-outcomes");
-    // statuses, retries and dead letters must not be lost or duplicated by producer retries
-    props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-    props.put(ProducerConfig.ACKS_CONFIG, "all");
+    Properties props = durableProducer(kafka, settings.workerId() + "-outcomes");
     // one status per message: batch them into fewer, larger produce requests (each is a round trip
     // the broker pays for); a delivery's offset waits for its outcome's acknowledgement either way,
     // so lingering delays only the commit, never a send
@@ -300,12 +296,18 @@ public final class SenderWorker implements Runnable, AutoCloseable {
    * at most (one per connection and pipelined message).
    */
   static Properties reservationProducerProperties(KafkaSettings kafka, WorkerSettings settings) {
-    Properties props = kafka.clientProperties();
-    props.put(ProducerConfig.CLIENT_ID_CONFIG, settings.workerId() + "-reservations");
-    props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-    props.put(ProducerConfig.ACKS_CONFIG, "all");
+    Properties props = durableProducer(kafka, settings.workerId() + "-reservations");
     props.put(ProducerConfig.LINGER_MS_CONFIG, 0);
     props.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 1024 * 1024);
+    return props;
+  }
+
+  /** What the worker writes (outcomes, reservations) must not be lost or duplicated by producer retries. */
+  private static Properties durableProducer(KafkaSettings kafka, String clientId) {
+    Properties props = kafka.clientProperties();
+    props.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
+    props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    props.put(ProducerConfig.ACKS_CONFIG, "all");
     return props;
   }
 
