@@ -85,8 +85,8 @@ public final class QuotaLedger {
     if (ownPending.remove(id('R', workerId, notificationId, reservedAt))) {
       return;
     }
-    open.merge(reservation(account, notificationId, workerId, reservedAt), new Open(partition, latest.toEpochMilli(), 1),
-        (a, b) -> new Open(a.partition(), a.at(), a.count() + 1));
+    open.merge(reservation(account, notificationId, workerId, reservedAt),
+        new Open(partition, latest.toEpochMilli(), 1), (a, b) -> new Open(a.partition(), a.at(), a.count() + 1));
     record(account, partition, latest);
   }
 
