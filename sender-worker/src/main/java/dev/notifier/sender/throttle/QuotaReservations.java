@@ -144,14 +144,17 @@ public final class QuotaReservations implements AutoCloseable {
     try {
       producer.send(record(r, kind, at), (metadata, error) -> {
         if (error != null) {
-          LOG.warn("the {} usage record of {} on account {} was not written ({}); its reservation counts as made",
-              kind, r.notificationId(), r.account(), error.toString());
+          notWritten(r, kind, error);
         }
       });
     } catch (RuntimeException e) {
-      LOG.warn("the {} usage record of {} on account {} was not written ({}); its reservation counts as made",
-          kind, r.notificationId(), r.account(), e.toString());
+      notWritten(r, kind, e);
     }
+  }
+
+  private static void notWritten(Reservation r, UsageKind kind, Exception error) {
+    LOG.warn("the {} usage record of {} on account {} was not written ({}); its reservation counts as made", kind,
+        r.notificationId(), r.account(), error.toString());
   }
 
   private ProducerRecord<String, Object> record(Reservation r, UsageKind kind, Instant at) {
