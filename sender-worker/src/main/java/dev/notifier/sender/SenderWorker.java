@@ -172,12 +172,24 @@ public final class SenderWorker implements Runnable, AutoCloseable {
         new RetryPlacement(topic -> producer.partitionsFor(topic).size()), context.integrity());
     this.throttles = new Throttles(settings.accounts().stream()
         .collect(Collectors.toMap(AccountSettings::id, AccountSettings::limits)), ledger, lease, clock);
-    this.usage = throttles.anyQuota() ? new UsageReader(usageConsumer(context), topics.usage().name(), ledger,
-        accounts.keySet(), clock) : null;
+    // an account with a quota adds a consumer of the usage topic and a producer of reservations, whose metrics the
+    // worker exports beside the others'
+    List<Consumer<?, ?>> quotaConsumers = new ArrayList<>();
+    List<Producer<?, ?>> quotaProducers = new ArrayList<>();
+    if (throttles.anyQuota()) {
+      Consumer<String, QuotaUsage> usageConsumer = usageConsumer(context);
+      Producer<String, Object> reservationProducer = context.clients().producer(
+          reservationProducerProperties(kafka, settings), new OutcomeSerializer(topics));
+      quotaConsumers.add(usageConsumer);
+      quotaProducers.add(reservationProducer);
+      this.usage = new UsageReader(usageConsumer, topics.usage().name(), ledger, accounts.keySet(), clock);
+      this.reservations = new QuotaReservations(reservationProducer, topics.usage().name(), settings.workerId(),
+          ledger, clock);
+    } else {
+      this.usage = null;
+      this.reservations = null;
+    }
     ledger.caughtUp(usage == null);
-    this.reservations = throttles.anyQuota() ? new QuotaReservations(context.clients().producer(
-        reservationProducerProperties(kafka, settings), new OutcomeSerializer(topics)), topics.usage().name(),
-        settings.workerId(), ledger, clock) : null;
     this.schemaStore = KafkaSchemaStore.of(kafka);
     // reads the send topic's wire format too when the topics' send serde does (streams.schemaRegistry configured)
     NotificationDecoder decoder = NotificationDecoder.of(schemaStore, topics, clock);
@@ -199,7 +211,11 @@ public final class SenderWorker implements Runnable, AutoCloseable {
         topics.retryTopics().stream().map(Topic::name).collect(Collectors.toList()),
         p -> p.partition() % Math.max(1, sendPartitions), tracker, dispatcher, clock, sleeper, settings.drainTimeout(),
         (owned, lost) -> { }, context.integrity());
-    metrics.bindClients(List.of(send.consumer(), retries.consumer()), producer);
+    List<Consumer<?, ?>> consumers = new ArrayList<>(List.of(send.consumer(), retries.consumer()));
+    consumers.addAll(quotaConsumers);
+    List<Producer<?, ?>> producers = new ArrayList<>(List.of(producer));
+    producers.addAll(quotaProducers);
+    metrics.bindClients(consumers, producers);
     // key ids and mode only: a Keyring never prints a secret
     LOG.info("worker {}: integrity {}", settings.workerId(), context.integrity());
   }

@@ -173,14 +173,17 @@ class WorkerMetricsIntegrationTest {
 
   @Test
   void theDeliveryDelayCountsFromReleaseOrReplayToAcceptanceRetriesIncludedByPriority() throws Exception {
-    // Step 1: a worker whose SMTP server greylists the bulk mail's first RCPT and refuses the gone address
+    // Step 1: a worker whose SMTP server greylists the bulk mail's first RCPT and refuses the gone address; the
+    // account has a day quota, so every attempt is reserved on the usage topic and the worker reads it back
     KafkaSettings settings = settings("delay.", 3);
     ScriptableSmtpServer smtp = track(ScriptableSmtpServer.builder().start());
     smtp.script().at(Stage.RCPT).matching("bulk-").reply("451 4.7.1 Greylisted, try again later").times(1);
     smtp.script().at(Stage.RCPT).matching("gone-").reply("550 5.1.1 User unknown").always();
     ProcessMetrics metrics = track(new ProcessMetrics());
+    AccountSettings account = localAccount(smtp)
+        .withLimits(Limits.builder().ratePerSecond(1_000).perDay(1_000).build());
     SenderWorker worker = track(new SenderWorker(WorkerContext.builder(settings,
-        workerSettings("delay-senders", "delay-worker", localAccount(smtp))).env(name -> null)
+        workerSettings("delay-senders", "delay-worker", account)).env(name -> null)
         .meterRegistry(metrics.registry()).build()));
     ManagementServer server = track(ManagementServer.start(ManagementSettings.loopback(0), metrics,
         new WorkerHealth(worker::status)));
@@ -224,6 +227,12 @@ class WorkerMetricsIntegrationTest {
     assertThat(Scrape.samples(scrape).stream().filter(s -> s.name().equals("notifier_delivery_delay_seconds_sum")
         && "NORMAL".equals(s.labels().get("priority"))).mapToDouble(Scrape.Sample::value).sum())
         .as("three waits of 45 s or more").isBetween(135.0, 4 * 60.0);
+    // the quota's own clients are exported too: nine attempts, nine reservations sent and read back
+    Await.until(DEADLINE, "the reservation producer's and the usage consumer's meters", () -> {
+      String later = scrape(server);
+      return byClient(later, "kafka_producer_record_send_total", "delay-worker-reservations") >= 9
+          && byClient(later, "kafka_consumer_fetch_manager_records_consumed_total", "delay-worker-usage") >= 9;
+    });
   }
 
   @Test
@@ -419,6 +428,11 @@ class WorkerMetricsIntegrationTest {
     return Scrape.samples(scrape).stream().anyMatch(s -> s.name().equals("kafka_consumer_fetch_manager_records_lag")
         && (topics.send().name().equals(s.labels().get("topic")) || topic.equals(s.labels().get("topic")))
         && s.labels().containsKey("partition"));
+  }
+
+  /** The sum of {@code name}'s samples of one Kafka client, named by its {@code client_id}. */
+  private static double byClient(String scrape, String name, String clientId) {
+    return sample(scrape, name, "client_id", clientId);
   }
 
   private static double sample(String scrape, String name, String label, String value) {

@@ -56,7 +56,9 @@ import org.apache.kafka.clients.producer.Producer;
  *   <li>{@value #TOKENS_AVAILABLE} {account} and {@value #QUOTA_USED} {account} — the account's
  *       token bucket and rolling quota in this worker</li>
  *   <li>{@code kafka_consumer_*}, {@code kafka_producer_*} — the send and retry consumers and the
- *       outcome producer (Micrometer's {@link KafkaClientMetrics}), among them the consumer lag
+ *       outcome producer, and where an account has a quota the usage consumer ({@code client_id} the worker's
+ *       id and {@code -usage}) and the reservation producer ({@code -reservations}) (Micrometer's
+ *       {@link KafkaClientMetrics}), among them the consumer lag
  *       {@code kafka_consumer_fetch_manager_records_lag{topic,partition}} and {@code ..._lag_max}</li>
  * </ul>
  *
@@ -178,7 +180,7 @@ public final class WorkerMetrics implements AutoCloseable {
   }
 
   /** Binds the Kafka clients' own metrics (consumer lag among them); {@link #close} unbinds them. */
-  public synchronized void bindClients(List<Consumer<?, ?>> consumers, Producer<?, ?> producer) {
+  public synchronized void bindClients(List<Consumer<?, ?>> consumers, List<Producer<?, ?>> producers) {
     if (scheduler == null) {
       scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "notifier-worker-kafka-metrics");
@@ -189,7 +191,9 @@ public final class WorkerMetrics implements AutoCloseable {
     for (Consumer<?, ?> consumer : consumers) {
       clients.add(new KafkaClientMetrics(consumer, Tags.empty(), scheduler, KAFKA_METRICS_REFRESH));
     }
-    clients.add(new KafkaClientMetrics(producer, Tags.empty(), scheduler, KAFKA_METRICS_REFRESH));
+    for (Producer<?, ?> producer : producers) {
+      clients.add(new KafkaClientMetrics(producer, Tags.empty(), scheduler, KAFKA_METRICS_REFRESH));
+    }
     clients.forEach(c -> c.bindTo(registry));
   }
 
