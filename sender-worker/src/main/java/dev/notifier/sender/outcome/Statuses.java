@@ -5,12 +5,13 @@ import static dev.notifier.sender.outcome.OutcomeLog.LOG;
 import dev.notifier.avro.DeliveryState;
 import dev.notifier.avro.DeliveryStatus;
 import dev.notifier.avro.Notification;
-import dev.notifier.avro.QuotaUsage;
+import dev.notifier.avro.UsageKind;
 import java.time.Instant;
 import java.util.function.Predicate;
 import dev.notifier.schemas.DeliveryStatuses;
 import dev.notifier.schemas.Topics;
 import dev.notifier.sender.metrics.WorkerMetrics;
+import dev.notifier.sender.throttle.UsageRecords;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
@@ -91,10 +92,8 @@ public final class Statuses {
       writes.write(List.of(status), done);
       return;
     }
-    QuotaUsage usage = QuotaUsage.newBuilder().setAccount(account).setNotificationId(n.getNotificationId())
-        .setPartition(sendPartition).setAcceptedAt(acceptedAt).setWorkerId(workerId).setReservedAt(reservedAt)
-        .build();
-    writes.write(List.of(status, new ProducerRecord<>(usageTopic, account, usage)), done);
+    writes.write(List.of(status, UsageRecords.of(usageTopic, account, n.getNotificationId(), sendPartition, workerId,
+        UsageKind.ACCEPTED, acceptedAt, reservedAt)), done);
   }
 
   /**

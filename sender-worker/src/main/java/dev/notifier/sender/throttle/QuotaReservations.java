@@ -158,10 +158,7 @@ public final class QuotaReservations implements AutoCloseable {
   }
 
   private ProducerRecord<String, Object> record(Reservation r, UsageKind kind, Instant at) {
-    QuotaUsage usage = QuotaUsage.newBuilder().setAccount(r.account()).setNotificationId(r.notificationId())
-        .setPartition(r.partition()).setAcceptedAt(at).setWorkerId(workerId).setKind(kind).setReservedAt(r.at())
-        .build();
-    return new ProducerRecord<>(topic, r.account(), usage);
+    return UsageRecords.of(topic, r.account(), r.notificationId(), r.partition(), workerId, kind, at, r.at());
   }
 
   @Override
