@@ -104,7 +104,7 @@ public final class SenderWorker implements Runnable, AutoCloseable {
    * up the loop; committing a little later only widens what a crash would resend, never loses mail.
    */
   static final Duration COMMIT_INTERVAL = Duration.ofMillis(100);
-  /** The poll time-out while fetching is held (see {@link #holdFetching()}). */
+  /** The poll time-out while fetching is held (see {@link #holdFetching()}) or the usage topic is being read. */
   static final Duration HELD_POLL_TIMEOUT = Duration.ofMillis(5);
 
   private final Topics topics;
@@ -419,8 +419,11 @@ public final class SenderWorker implements Runnable, AutoCloseable {
     retries.hold(hold);
     // fresh mail may block for the poll time-out when idle; the retry topics never block the
     // loop (their fetches go on in the background), so they cost fresh mail no throughput.
-    // While fetching is held, polls are short so the loop notices soon that the lanes drained.
-    send.pollOnce(hold ? HELD_POLL_TIMEOUT : settings.pollTimeout());
+    // While fetching is held, polls are short so the loop notices soon that the lanes drained; and while the usage
+    // topic is still being read (after a start or an assignment, quota mail waits for it) so that each turn of the
+    // loop reads more of it, instead of a poll's worth of usage every poll time-out on a quiet send topic.
+    boolean catchingUp = usage != null && usage.catchingUp();
+    send.pollOnce(hold || catchingUp ? HELD_POLL_TIMEOUT : settings.pollTimeout());
     retries.pollOnce(Duration.ZERO);
     followPartitionCount();
   }

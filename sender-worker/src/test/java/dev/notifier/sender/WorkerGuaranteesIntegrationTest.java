@@ -295,6 +295,41 @@ class WorkerGuaranteesIntegrationTest extends WorkerIntegrationSupport {
   }
 
   /**
+   * A worker starting on a quiet send topic with a day of an account's usage to read: quota mail waits until the
+   * usage topic is read to its end, and each turn of the loop read one poll of it (500 records) and then waited out
+   * the poll time-out on the send topic, so 3,000 records held the first mail for about six poll time-outs (two
+   * minutes here). While the usage is read the loop now polls the send topic briefly.
+   */
+  @Test
+  void aWorkerWithADayOfUsageToReadSendsItsFirstQuotaMailWithoutWaitingOutItsPollTimeouts() throws Exception {
+    // Step 1: 3,000 of the account's sends earlier today in the usage topic, against a day of 1,000,000
+    h.smtp = ScriptableSmtpServer.builder().start();
+    AccountSettings account = h.localAccount().withLimits(new Limits(100, 100, null, 1_000_000));
+    Topic<String, QuotaUsage> usage = h.topics.usage();
+    Instant earlier = Instant.now().minus(Duration.ofHours(1));
+    try (KafkaProducer<String, QuotaUsage> producer = new KafkaProducer<>(h.kafka.producerProps(),
+        new StringSerializer(), usage.valueSerde().serializer())) {
+      for (int i = 0; i < 3_000; i++) {
+        producer.send(new ProducerRecord<>(usage.name(), i % h.partitions, account.id(), QuotaUsage.newBuilder()
+            .setAccount(account.id()).setNotificationId("earlier-" + i).setPartition(i % h.partitions)
+            .setWorkerId("earlier").setKind(UsageKind.ACCEPTED).setAcceptedAt(earlier.plusMillis(i)).build()));
+      }
+      producer.flush();
+    }
+
+    // Step 2: one notification, then a worker whose send poll waits up to 20 s for more
+    h.produce(List.of(WorkerHarness.notification("after-restart", "first@example.com", "default")));
+    Instant started = Instant.now();
+    h.startWorker(new WorkerSettings(h.groupId, "usage-reader", Duration.ofSeconds(20), List.of(account)),
+        name -> null);
+
+    // Step 3: the mail reaches the server before one poll time-out is over
+    h.smtp.awaitMessages(1, Duration.ofSeconds(18));
+    System.out.printf("first quota mail at the server %d ms after the worker started, 3,000 usage records read first%n",
+        Duration.between(started, Instant.now()).toMillis());
+  }
+
+  /**
    * An SRE gives the send topic (and its tiers) more partitions to add workers, after the account used its day: the
    * parts of 12 a day shrink from 6 to 3, and the two old partitions' 6 sends beyond those hold the new partitions
    * back until they leave the window. Without that the new partitions would spend their parts, and the server would

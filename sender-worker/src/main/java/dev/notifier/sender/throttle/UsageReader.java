@@ -75,6 +75,14 @@ public final class UsageReader implements AutoCloseable {
     target = consumer.endOffsets(consumer.assignment());
   }
 
+  /**
+   * Whether the topic is not yet read to the end it had at the last start or assignment: quotas count nothing
+   * meanwhile, so the caller's loop should come back soon rather than wait on its own poll.
+   */
+  public boolean catchingUp() {
+    return !target.isEmpty();
+  }
+
   /** Takes what has arrived, without waiting; marks the ledger caught up once the target is reached. */
   public void poll() {
     try {
