@@ -208,13 +208,6 @@ final class DeliveryScenario {
   }
 
   /**
-   * Starts {@code group}'s retry consumer at the end of the retry topics. Every run reads the same
-   * send topic under a new group, and a new group reads from the earliest offset: without this its
-   * retry consumer would also deliver what earlier runs left in the retry topics (a stopping worker
-   * hands over through the wait tiers the mail it fetched but did not send), mail the run's
-   * progress, which counts the send topic only, does not see.
-   */
-  /**
    * Empties the usage topic before a run with a quota: a worker starting reads the last day of it before its first
    * quota send, and the runs before would otherwise make each run's start read more (hundreds of thousands of
    * records by the last repetition), its CPU counted against a shorter run's messages. A run measures the steady
@@ -233,6 +226,13 @@ final class DeliveryScenario {
     }
   }
 
+  /**
+   * Starts {@code group}'s retry consumer at the end of the retry topics. Every run reads the same
+   * send topic under a new group, and a new group reads from the earliest offset: without this its
+   * retry consumer would also deliver what earlier runs left in the retry topics (a stopping worker
+   * hands over through the wait tiers the mail it fetched but did not send), mail the run's
+   * progress, which counts the send topic only, does not see.
+   */
   static void skipEarlierRetries(BenchKafka kafka, Topics topics, String group) throws Exception {
     Map<TopicPartition, OffsetSpec> ends = new HashMap<>();
     for (Topic<String, ?> t : topics.retryTopics()) {
