@@ -179,10 +179,19 @@ final class BenchKafka {
 
   /** The sum of {@code topic}'s end offsets. */
   long endOffsets(String topic) throws Exception {
+    return sumOffsets(topic, OffsetSpec.latest());
+  }
+
+  /** The sum of {@code topic}'s log start offsets: below them, records are deleted. */
+  long startOffsets(String topic) throws Exception {
+    return sumOffsets(topic, OffsetSpec.earliest());
+  }
+
+  private long sumOffsets(String topic, OffsetSpec spec) throws Exception {
     try (Admin admin = admin()) {
       Map<TopicPartition, OffsetSpec> specs = new HashMap<>();
       for (int p = 0; p < partitions; p++) {
-        specs.put(new TopicPartition(topic, p), OffsetSpec.latest());
+        specs.put(new TopicPartition(topic, p), spec);
       }
       return admin.listOffsets(specs).all().get().values().stream().mapToLong(i -> i.offset()).sum();
     }

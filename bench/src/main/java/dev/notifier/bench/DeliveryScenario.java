@@ -215,10 +215,11 @@ final class DeliveryScenario {
    */
   static void clearUsage(BenchKafka kafka, Topics topics) throws Exception {
     String usage = topics.usage().name();
+    Map<TopicPartition, OffsetSpec> ends = new HashMap<>();
+    for (int p = 0; p < kafka.partitions(); p++) {
+      ends.put(new TopicPartition(usage, p), OffsetSpec.latest());
+    }
     try (Admin admin = kafka.admin()) {
-      Map<TopicPartition, OffsetSpec> ends = new HashMap<>();
-      admin.describeTopics(List.of(usage)).allTopicNames().get().get(usage).partitions()
-          .forEach(p -> ends.put(new TopicPartition(usage, p.partition()), OffsetSpec.latest()));
       Map<TopicPartition, RecordsToDelete> delete = new HashMap<>();
       admin.listOffsets(ends).all().get()
           .forEach((tp, info) -> delete.put(tp, RecordsToDelete.beforeOffset(info.offset())));

@@ -8,15 +8,10 @@ import dev.notifier.schemas.Topic;
 import dev.notifier.schemas.Topics;
 import dev.notifier.testkit.kafka.EmbeddedKafka;
 import java.time.Instant;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Properties;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
@@ -53,16 +48,6 @@ class DeliveryUsageIntegrationTest {
 
   /** Records between the log start and the end, over every partition. */
   private static long waiting(BenchKafka kafka, String topic) throws Exception {
-    Map<TopicPartition, OffsetSpec> earliest = new HashMap<>();
-    Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-    for (int p = 0; p < 3; p++) {
-      earliest.put(new TopicPartition(topic, p), OffsetSpec.earliest());
-      latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
-    }
-    try (Admin admin = kafka.admin()) {
-      long start = admin.listOffsets(earliest).all().get().values().stream().mapToLong(i -> i.offset()).sum();
-      long end = admin.listOffsets(latest).all().get().values().stream().mapToLong(i -> i.offset()).sum();
-      return end - start;
-    }
+    return kafka.endOffsets(topic) - kafka.startOffsets(topic);
   }
 }
