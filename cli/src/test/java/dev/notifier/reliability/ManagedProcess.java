@@ -4,6 +4,7 @@ import dev.notifier.cli.NotifierCommand;
 import dev.notifier.testkit.Await;
 import dev.notifier.testkit.ChildTemp;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,6 +47,7 @@ public final class ManagedProcess implements AutoCloseable {
     this.log = logDir.resolve(name + ".log");
     this.stdout = stdoutApart ? logDir.resolve(name + ".out") : null;
     this.command = new ArrayList<>(List.of(javaBin(), "-Xmx512m", "-Djava.io.tmpdir=" + tempDir));
+    this.command.addAll(COMPILER_AND_GC);
     this.command.addAll(jvmOptions);
     this.command.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass));
     this.command.addAll(args);
@@ -66,6 +68,13 @@ public final class ManagedProcess implements AutoCloseable {
     return new ManagedProcess(name, logDir, tempDir, List.of("-Dlogback.configurationFile=logback.xml"),
         NotifierCommand.class.getName(), List.of(args), true);
   }
+
+  /**
+   * The test JVM's own {@code -XX:} flags (the build's {@code test.jvmFlags}: C1 only, the serial collector), so that
+   * a child spends its CPU as the test JVM does.
+   */
+  private static final List<String> COMPILER_AND_GC = ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+      .filter(a -> a.startsWith("-XX:")).toList();
 
   private static String javaBin() {
     return Path.of(System.getProperty("java.home"), "bin", "java").toString();
