@@ -32,11 +32,11 @@ public record BenchConfig(List<String> scenarios, boolean quick, int events, int
   public static final List<String> ALL = List.of("topology", "delivery", "throttle", "latency", "memory");
   /**
    * Every scenario a run may name: {@link #ALL}, the latency scenario with the topology and the
-   * worker in JVMs of their own, its light load alone (which the latency scenario ends with), and the same-shape
-   * app with each of its parts left out in turn.
+   * worker in JVMs of their own, its light load alone (which the latency scenario ends with), the same-shape
+   * app with each of its parts left out in turn, and a quota worker's start on a day of usage.
    */
   public static final List<String> NAMED = List.of("topology", "delivery", "throttle", "latency", "memory",
-      "latency-deployed", "latency-light", "topology-shape");
+      "latency-deployed", "latency-light", "topology-shape", "quota-start");
 
   public static BenchConfig defaults() {
     return new BenchConfig(ALL, false, 600_000, 50_000, 4, Duration.ofSeconds(30), Duration.ofSeconds(6), 50, 10,

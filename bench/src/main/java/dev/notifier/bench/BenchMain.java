@@ -88,7 +88,7 @@ public final class BenchMain {
   static String usage() {
     return "usage: bench/run [--quick] [--events N] [--notifications M] [--sink auto|postfix|testkit] "
         + "[--throttle-rate R] [--throttle-burst B] [--topology-cap S] [--delivery-cap S] [--repetitions N] [--out DIR] "
-        + "[topology|delivery|throttle|latency|memory|latency-deployed|latency-light|topology-shape ...]\n"
+        + "[topology|delivery|throttle|latency|memory|latency-deployed|latency-light|topology-shape|quota-start ...]\n"
         + "       bench/run redraw DIR...  (draws a report's charts again from DIR/report.json)\n"
         + "       bench/run readme [DIR]   (writes DIR/report.json's targets into README.md; DIR: bench/results)";
   }
@@ -214,6 +214,9 @@ public final class BenchMain {
         }
         if (wants("latency-deployed")) {
           new LatencyScenario(kafka, config, report).runDeployed(config.quick() ? 1_000 : 15_000);
+        }
+        if (wants("quota-start")) {
+          new QuotaStartScenario(kafka, config, report).run();
         }
         if (wants("memory")) {
           new MemoryScenario(kafka, config, report).run(delivery, sink);

@@ -106,6 +106,8 @@ public final class SenderWorker implements Runnable, AutoCloseable {
   static final Duration COMMIT_INTERVAL = Duration.ofMillis(100);
   /** The poll time-out while fetching is held (see {@link #holdFetching()}) or the usage topic is being read. */
   static final Duration HELD_POLL_TIMEOUT = Duration.ofMillis(5);
+  /** The usage records one turn of the loop takes at most (a few hundred kilobytes). */
+  static final int USAGE_POLL_RECORDS = 10_000;
 
   private final Topics topics;
   private final WorkerSettings settings;
@@ -248,6 +250,9 @@ public final class SenderWorker implements Runnable, AutoCloseable {
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     // topics are created by `notifier topics create`, with the configs they need, never by a client
     props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
+    // a start reads the last day, and each turn of the loop takes one poll: 500 records a turn (Kafka's default)
+    // made the turns, not the fetching, what a day of usage costs the account's first mail
+    props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, USAGE_POLL_RECORDS);
     return context.clients().consumer(props, topics.usage().valueSerde().deserializer());
   }
 

@@ -296,9 +296,10 @@ class WorkerGuaranteesIntegrationTest extends WorkerIntegrationSupport {
 
   /**
    * A worker starting on a quiet send topic with a day of an account's usage to read: quota mail waits until the
-   * usage topic is read to its end, and each turn of the loop read one poll of it (500 records) and then waited out
-   * the poll time-out on the send topic, so 3,000 records held the first mail for six turns of the loop, each up to
-   * a poll time-out (none had come within 18 s). While the usage is read the loop now polls the send topic briefly.
+   * usage topic is read to its end, and each turn of the loop read one poll of it and then waited out the poll
+   * time-out on the send topic, so the first mail waited a poll time-out for every turn the read took (3,000 records
+   * took six at the 500 records a poll of then; none had come within 18 s). While the usage is read the loop now
+   * polls the send topic briefly.
    */
   @Test
   void aWorkerWithADayOfUsageToReadSendsItsFirstQuotaMailWithoutWaitingOutItsPollTimeouts() throws Exception {
