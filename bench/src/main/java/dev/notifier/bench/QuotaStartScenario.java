@@ -8,18 +8,18 @@ import dev.notifier.sender.SenderWorker;
 import dev.notifier.sender.WorkerContext;
 import dev.notifier.sender.config.AccountSettings;
 import dev.notifier.sender.config.WorkerSettings;
+import dev.notifier.sender.throttle.QuotaLedger;
+import dev.notifier.sender.throttle.UsageReader;
 import dev.notifier.testkit.smtp.ScriptableSmtpServer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -116,18 +116,8 @@ final class QuotaStartScenario {
       List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
           .map(p -> new TopicPartition(topic, p.partition())).toList();
       consumer.assign(partitions);
-      long since = Instant.now().minus(Duration.ofDays(1)).toEpochMilli();
-      Map<TopicPartition, Long> times = new HashMap<>();
-      partitions.forEach(p -> times.put(p, since));
-      Map<TopicPartition, OffsetAndTimestamp> offsets = consumer.offsetsForTimes(times);
-      for (TopicPartition p : partitions) {
-        OffsetAndTimestamp o = offsets.get(p);
-        if (o == null) {
-          consumer.seekToEnd(List.of(p));
-        } else {
-          consumer.seek(p, o.offset());
-        }
-      }
+      // the worker's own seek: what is timed is the reading
+      UsageReader.seekTo(consumer, partitions, Instant.now().minus(QuotaLedger.HORIZON));
       Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
       long deadline = t0 + CAP.toNanos();
       long n = 0;

@@ -48,7 +48,7 @@ import java.util.TreeMap;
 public final class QuotaLedger {
 
   /** The longest quota window: entries older than this are dropped. */
-  static final Duration HORIZON = Duration.ofDays(1);
+  public static final Duration HORIZON = Duration.ofDays(1);
 
   private final Map<String, Map<Integer, UsageLog>> accepted = new HashMap<>();
   private final Set<String> ownPending = new HashSet<>();

@@ -54,9 +54,14 @@ public final class UsageReader implements AutoCloseable {
           + "quota, which every worker counts there: create it (retention at least 2 days) with the other topics");
     }
     consumer.assign(partitions);
-    long since = clock.instant().minus(QuotaLedger.HORIZON).toEpochMilli();
+    seekTo(consumer, partitions, clock.instant().minus(QuotaLedger.HORIZON));
+    behind();
+  }
+
+  /** Seeks each of {@code partitions} to its first record written at or after {@code since}, else to its end. */
+  public static void seekTo(Consumer<?, ?> consumer, List<TopicPartition> partitions, Instant since) {
     Map<TopicPartition, Long> times = new HashMap<>();
-    partitions.forEach(p -> times.put(p, since));
+    partitions.forEach(p -> times.put(p, since.toEpochMilli()));
     Map<TopicPartition, OffsetAndTimestamp> offsets = consumer.offsetsForTimes(times);
     for (TopicPartition p : partitions) {
       OffsetAndTimestamp o = offsets.get(p);
@@ -66,7 +71,6 @@ public final class UsageReader implements AutoCloseable {
         consumer.seek(p, o.offset());
       }
     }
-    behind();
   }
 
   /** The send assignment changed: count nothing against a quota until the topic is read to its present end. */
