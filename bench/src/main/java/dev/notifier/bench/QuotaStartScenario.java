@@ -176,7 +176,8 @@ final class QuotaStartScenario {
             Report.fmt(workerRead), Report.times(ratio)))));
     s.note(sends + " sends of one account over the last hour, each a RESERVED and an ACCEPTED record keyed by the "
         + "account (so on one partition), as workers write them. Medians of " + bare.size() + " interleaved "
-        + "repetitions; (a) uses Kafka's default consumer settings and the worker's Avro deserializer.");
+        + "repetitions; (a) uses Kafka's default consumer settings and the worker's Avro deserializer. The workers "
+        + "send to testkit's ScriptableSmtpServer, which counts each message as it arrives, not to the run's sink.");
     s.data("records", read).data("bareSeconds", bare).data("workerWithDaySeconds", withDay)
         .data("workerWithoutSeconds", withNone).data("ratio", ratio);
     BenchMain.log("quota start: bare %.2f s, worker %.2f s with the day, %.2f s without: its read %.2f s, %.2f×",
