@@ -188,12 +188,19 @@ final class BenchKafka {
   }
 
   private long sumOffsets(String topic, OffsetSpec spec) throws Exception {
+    return offsets(topic, spec).values().stream().mapToLong(Long::longValue).sum();
+  }
+
+  /** Each partition's offset of {@code topic} that {@code spec} names. */
+  Map<TopicPartition, Long> offsets(String topic, OffsetSpec spec) throws Exception {
     try (Admin admin = admin()) {
       Map<TopicPartition, OffsetSpec> specs = new HashMap<>();
       for (int p = 0; p < partitions; p++) {
         specs.put(new TopicPartition(topic, p), spec);
       }
-      return admin.listOffsets(specs).all().get().values().stream().mapToLong(i -> i.offset()).sum();
+      Map<TopicPartition, Long> offsets = new HashMap<>();
+      admin.listOffsets(specs).all().get().forEach((tp, info) -> offsets.put(tp, info.offset()));
+      return offsets;
     }
   }
 

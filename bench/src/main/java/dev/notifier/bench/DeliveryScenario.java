@@ -214,15 +214,10 @@ final class DeliveryScenario {
    * state of sending, as the rows without a quota do.
    */
   static void clearUsage(BenchKafka kafka, Topics topics) throws Exception {
-    String usage = topics.usage().name();
-    Map<TopicPartition, OffsetSpec> ends = new HashMap<>();
-    for (int p = 0; p < kafka.partitions(); p++) {
-      ends.put(new TopicPartition(usage, p), OffsetSpec.latest());
-    }
+    Map<TopicPartition, RecordsToDelete> delete = new HashMap<>();
+    kafka.offsets(topics.usage().name(), OffsetSpec.latest())
+        .forEach((tp, end) -> delete.put(tp, RecordsToDelete.beforeOffset(end)));
     try (Admin admin = kafka.admin()) {
-      Map<TopicPartition, RecordsToDelete> delete = new HashMap<>();
-      admin.listOffsets(ends).all().get()
-          .forEach((tp, info) -> delete.put(tp, RecordsToDelete.beforeOffset(info.offset())));
       admin.deleteRecords(delete).all().get();
     }
   }

@@ -17,8 +17,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -68,9 +68,9 @@ final class QuotaStartScenario {
     long read = 0;
     try (ScriptableSmtpServer smtp = ScriptableSmtpServer.builder().build().start()) {
       for (int rep = 1; rep <= config.repetitions(); rep++) {
-        long[] counted = new long[1];
-        bare.add(seconds(bareRead(day, counted)));
-        read = counted[0];
+        BareRead b = bareRead(day);
+        bare.add(seconds(b.nanos()));
+        read = b.records();
         withDay.add(seconds(firstMail(smtp, day, "r" + rep)));
         withNone.add(seconds(firstMail(smtp, none, "r" + rep)));
         BenchMain.log("quota start r%d: bare read %.2f s (%d records), worker %.2f s with the day, %.2f s without",
@@ -104,13 +104,18 @@ final class QuotaStartScenario {
         .setReservedAt(reservedAt).build();
   }
 
-  /** (a) Nanoseconds a bare consumer takes, from its construction, to read the last day of the usage topic. */
-  private long bareRead(Topics topics, long[] counted) {
+  /** What (a) took from the consumer's construction, and the records it read. */
+  private record BareRead(long nanos, long records) {
+  }
+
+  /** (a) A bare consumer reading the last day of the usage topic to its end. */
+  private BareRead bareRead(Topics topics) {
     String topic = topics.usage().name();
     long t0 = System.nanoTime();
     Properties props = kafka.consumerProps("unused");
     props.remove(ConsumerConfig.GROUP_ID_CONFIG);
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    long n = 0;
     try (KafkaConsumer<String, QuotaUsage> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
         topics.usage().valueSerde().deserializer())) {
       List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
@@ -119,19 +124,17 @@ final class QuotaStartScenario {
       // the worker's own seek: what is timed is the reading
       UsageReader.seekTo(consumer, partitions, Instant.now().minus(QuotaLedger.HORIZON));
       Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+      BooleanSupplier atEnd = () -> end.entrySet().stream()
+          .allMatch(e -> consumer.position(e.getKey()) >= e.getValue());
       long deadline = t0 + CAP.toNanos();
-      long n = 0;
-      while (System.nanoTime() < deadline
-          && !end.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue())) {
-        ConsumerRecords<String, QuotaUsage> records = consumer.poll(Duration.ofMillis(100));
-        n += records.count();
+      while (!atEnd.getAsBoolean()) {
+        if (System.nanoTime() >= deadline) {
+          throw new IllegalStateException("the bare consumer did not read " + topic + " to its end within " + CAP);
+        }
+        n += consumer.poll(Duration.ofMillis(100)).count();
       }
-      if (!end.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue())) {
-        throw new IllegalStateException("the bare consumer did not read " + topic + " to its end within " + CAP);
-      }
-      counted[0] = n;
     }
-    return System.nanoTime() - t0;
+    return new BareRead(System.nanoTime() - t0, n);
   }
 
   /** (b), (c) Nanoseconds from a worker's construction to its first mail at {@code smtp}; none within the cap fails. */
