@@ -4,6 +4,7 @@ import dev.notifier.cli.NotifierCommand;
 import dev.notifier.schemas.Topics;
 import dev.notifier.schemas.admin.TopicLayout;
 import dev.notifier.schemas.config.KafkaSettings;
+import dev.notifier.testkit.Await;
 import dev.notifier.testkit.kafka.EmbeddedKafka;
 import dev.notifier.testkit.kafka.EmbeddedKafkaMain;
 import dev.notifier.testkit.net.FreePorts;
@@ -19,8 +20,11 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 
 /**
@@ -32,6 +36,8 @@ import org.apache.kafka.common.TopicPartition;
 final class ReliabilityCluster implements AutoCloseable {
 
   static final int PARTITIONS = 3;
+  /** The workers' consumer group in every config written here. */
+  static final String WORKER_GROUP = "reliability-senders";
   /** The largest event the events topic accepts: big enough for the 5 MiB poison event to arrive. */
   static final int MAX_EVENT_MESSAGE_BYTES = 8 * 1024 * 1024;
   final Path dir;
@@ -121,7 +127,7 @@ final class ReliabilityCluster implements AutoCloseable {
           applicationId: reliability-streams
           stateDir: "%s"
         worker:
-          groupId: reliability-senders
+          groupId: %s
           drainTimeout: PT5S
           retry:
             minDelay: PT0.2S
@@ -135,7 +141,7 @@ final class ReliabilityCluster implements AutoCloseable {
           host: 127.0.0.1
           port: %d
         """.formatted(bootstrap, accounts.indent(2).stripTrailing(), dir.resolve("streams-state-" + name),
-        extraWorker == null ? "" : extraWorker.indent(2).stripTrailing(), managementPort);
+        WORKER_GROUP, extraWorker == null ? "" : extraWorker.indent(2).stripTrailing(), managementPort);
     Path file = dir.resolve(name + ".yaml");
     Files.writeString(file, yaml, StandardCharsets.UTF_8);
     return file;
@@ -226,6 +232,34 @@ final class ReliabilityCluster implements AutoCloseable {
       return out;
     } catch (Exception e) {
       throw new IllegalStateException("cannot read the committed offsets of " + groupId + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Waits until a consumer group has committed every partition of a topic up to the topic's end as a
+   * read_committed reader sees it now: the group has handled everything written there so far.
+   */
+  void awaitCommittedToEnd(String groupId, String topic, Duration timeout) {
+    Map<TopicPartition, Long> ends = endOffsets(topic);
+    Await.forValue(timeout, groupId + " committing " + topic + " to its end " + ends, () -> committedOffsets(groupId),
+        committed -> ends.entrySet().stream().allMatch(e -> committed.getOrDefault(e.getKey(), 0L) >= e.getValue()),
+        Duration.ofMillis(500));
+  }
+
+  /** A topic's end offsets as a read_committed reader sees them (the last stable offsets). */
+  Map<TopicPartition, Long> endOffsets(String topic) {
+    try (Admin admin = Admin.create(clientProperties())) {
+      Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+      for (int p = 0; p < admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size();
+          p++) {
+        latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
+      }
+      Map<TopicPartition, Long> ends = new HashMap<>();
+      admin.listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all().get()
+          .forEach((partition, info) -> ends.put(partition, info.offset()));
+      return ends;
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot read the end offsets of " + topic + ": " + e.getMessage(), e);
     }
   }
 

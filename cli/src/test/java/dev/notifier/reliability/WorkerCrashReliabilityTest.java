@@ -55,7 +55,6 @@ class WorkerCrashReliabilityTest {
    * notifications twice.
    */
   private static final Duration BACKLOG = Duration.ofSeconds(2);
-  private static final String GROUP = "reliability-senders";
   @AutoClose
   private static ReliabilityCluster cluster;
   @AutoClose
@@ -91,7 +90,7 @@ class WorkerCrashReliabilityTest {
     victim.kill9();
     Instant killedAt = Instant.now();
     // nobody else commits the victim's partitions until its session times out (6 s): these are its last commits
-    Map<TopicPartition, Long> committed = cluster.committedOffsets(GROUP);
+    Map<TopicPartition, Long> committed = cluster.committedOffsets(ReliabilityCluster.WORKER_GROUP);
     ManagedProcess replacement = cluster.startWorker("replacement", config);
     assertThat(published.get()).hasSize(EVENTS);
 
