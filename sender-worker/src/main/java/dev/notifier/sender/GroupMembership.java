@@ -47,7 +47,8 @@ import org.apache.kafka.clients.consumer.GroupProtocol;
  *       group may go below {@code group.consumer.min.session.timeout.ms}, also 45 s); a client may
  *       not even set it. An operator who owns the brokers may choose it ({@code group.protocol:
  *       consumer} under {@code kafka.properties}); the worker then leaves the group settings to the
- *       broker.
+ *       broker. Under it a worker whose assignment did not change hears of no rebalance, so a send
+ *       topic's growth reaches its throttle shares only through its metadata: see {@link NewPartitions}.
  *   <li>Static membership does not help a permanent kill (the dead member keeps its partitions for
  *       the session time-out all the same), and it hurts every graceful leave: a static member does
  *       not leave the group on close, so its partitions wait out the session (44.5 s measured) on each

@@ -69,6 +69,8 @@ final class PartitionSource implements ConsumerRebalanceListener {
   private final Keyring integrity;
   private final Set<TopicPartition> owned = new HashSet<>();
   private final Map<TopicPartition, Instant> pausedUntil = new HashMap<>();
+  /** Owned partitions nothing is fetched from until the worker lets them go ({@link #holdBack}). */
+  private final Set<TopicPartition> heldBack = new HashSet<>();
   private boolean held;
   private boolean subscribed;
   private volatile int ownedCount;
@@ -145,7 +147,22 @@ final class PartitionSource implements ConsumerRebalanceListener {
     if (on) {
       consumer.pause(owned);
     } else {
-      consumer.resume(owned.stream().filter(p -> !pausedUntil.containsKey(p)).toList());
+      consumer.resume(owned.stream().filter(p -> !pausedUntil.containsKey(p) && !heldBack.contains(p)).toList());
+    }
+  }
+
+  /**
+   * From now on exactly {@code partitions} (of those owned) are held back: nothing is fetched from them, so their mail
+   * waits in Kafka, unread; partitions held back before and not now are fetched again. The worker holds back send
+   * partitions just added ({@link NewPartitions}).
+   */
+  void holdBack(Set<TopicPartition> partitions) {
+    List<TopicPartition> released = heldBack.stream().filter(p -> !partitions.contains(p)).toList();
+    heldBack.clear();
+    partitions.stream().filter(owned::contains).forEach(heldBack::add);
+    consumer.pause(heldBack);
+    if (!held) {
+      consumer.resume(released.stream().filter(p -> owned.contains(p) && !pausedUntil.containsKey(p)).toList());
     }
   }
 
@@ -282,7 +299,7 @@ final class PartitionSource implements ConsumerRebalanceListener {
     if (!due.isEmpty()) {
       due.forEach(pausedUntil::remove);
       if (!held) {
-        consumer.resume(due);
+        consumer.resume(due.stream().filter(p -> !heldBack.contains(p)).toList());
       }
     }
   }
@@ -489,6 +506,7 @@ final class PartitionSource implements ConsumerRebalanceListener {
   private void release(Collection<TopicPartition> partitions, boolean lost) {
     owned.removeAll(partitions);
     partitions.forEach(pausedUntil::remove);
+    heldBack.removeAll(partitions);
     tracker.forget(partitions);
     ownedCount = owned.size();
     onOwnedChange.owned(Set.copyOf(owned), lost);

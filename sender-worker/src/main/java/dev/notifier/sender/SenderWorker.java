@@ -122,7 +122,9 @@ public final class SenderWorker implements Runnable, AutoCloseable {
   private final Duration leaseLength;
   private volatile int sendPartitions = 1;
   /** How often the loop compares the partition counts its metadata knows with those it works with. */
-  private static final Duration COUNT_CHECK = Duration.ofSeconds(5);
+  static final Duration COUNT_CHECK = Duration.ofSeconds(1);
+  /** Beyond a metadata refresh and a count check: a loop turn, a poll, a rebalance's callback. */
+  static final Duration COUNT_MARGIN = Duration.ofSeconds(2);
   /** How long a rebalance waits for the cluster to say how many partitions the topics have. */
   private static final Duration COUNT_TIMEOUT = Duration.ofSeconds(5);
   private Map<String, Integer> retryPartitionCounts;
@@ -142,6 +144,8 @@ public final class SenderWorker implements Runnable, AutoCloseable {
   private volatile boolean running = true;
   private volatile boolean assigned;
   private Instant countCheckedAt = Instant.EPOCH;
+  /** Send partitions just seen added, counted for no share until every worker must know of them. */
+  private final NewPartitions newPartitions;
   private volatile boolean loopEnded;
   private volatile boolean loopStarted;
   private volatile long lastLoopNanos;
@@ -206,6 +210,7 @@ public final class SenderWorker implements Runnable, AutoCloseable {
     });
     settings.accounts().forEach(account -> addLane(account, context, statuses, retryWriter));
     this.dispatcher = new Dispatcher(lanes, tracker, retryWriter, deadLetters, statuses, clock, settings.backlog());
+    this.newPartitions = new NewPartitions(newPartitionHold(kafka.clientProperties()));
     this.send = new PartitionSource("send", consumer(context, settings.groupId(), "send"), decoder,
         List.of(topics.send().name()), TopicPartition::partition, tracker, dispatcher, clock, sleeper,
         settings.drainTimeout(), this::onSendAssignment, context.integrity());
@@ -416,6 +421,12 @@ public final class SenderWorker implements Runnable, AutoCloseable {
 
   private void pollOnce() {
     lease.renew(clock.instant().plus(leaseLength));
+    if (newPartitions.holding()) {
+      Set<Integer> owned = numbers(send.ownedPartitions());
+      if (newPartitions.releasedAny(owned, clock.instant())) {
+        shareOut(owned); // before the poll: their mail is fetched only once they count for the share
+      }
+    }
     if (usage != null) {
       usage.poll();
     }
@@ -436,18 +447,25 @@ public final class SenderWorker implements Runnable, AutoCloseable {
   /**
    * The send topic or its tiers given more partitions: the throttle shares and quota parts are of the send topic's
    * partition count, and the tiers' partitions are owned by the owners of the send partitions they map onto. A worker
-   * whose own partitions did not move may be told of no new assignment (cooperative rebalancing), so every
-   * {@link #COUNT_CHECK} the loop compares the counts its metadata knows ({@link KafkaSettings#METADATA_MAX_AGE} old
-   * at most) with those it works with, and takes new ones at once.
+   * whose own partitions did not move may be told of no new assignment (cooperative rebalancing, and KIP-848's
+   * protocol, which calls no listener for an unchanged assignment), so every {@link #COUNT_CHECK} the loop compares
+   * the counts its metadata knows ({@link KafkaSettings#METADATA_MAX_AGE} old at most, unless configured) with those
+   * it works with, and takes new ones at once. A standby notes the count, so that partitions added later are new to it
+   * ({@link NewPartitions}).
    */
   private void followPartitionCount() {
     Instant now = clock.instant();
     boolean checkedLately = now.isBefore(countCheckedAt.plus(COUNT_CHECK)) && !now.isBefore(countCheckedAt);
-    if (!assigned || checkedLately || send.owned() == 0) {
-      return; // a standby has no share to get wrong, and its next assignment asks the cluster
+    if (!assigned || checkedLately) {
+      return;
     }
     countCheckedAt = now;
     int count = send.partitionCount(topics.send().name());
+    if (send.owned() == 0) {
+      // a standby has no share to get wrong, and its next assignment asks the cluster; it only notes what is new
+      newPartitions.seen(count, now);
+      return;
+    }
     boolean tierGrew = readRetryPartitionCounts(Map.of()).entrySet().stream()
         .anyMatch(e -> e.getValue() > retryPartitionCounts.getOrDefault(e.getKey(), 0));
     if (count > sendPartitions || tierGrew) {
@@ -543,14 +561,49 @@ public final class SenderWorker implements Runnable, AutoCloseable {
       sendPartitions = send.partitionCount(topics.send().name(), cluster);
       retryPartitionCounts = readRetryPartitionCounts(cluster);
     }
-    Set<Integer> ownedNumbers = owned.stream().map(TopicPartition::partition).collect(Collectors.toSet());
-    throttles.onAssignment(ownedNumbers, sendPartitions);
+    Set<Integer> ownedNumbers = numbers(owned);
+    newPartitions.seen(sendPartitions, clock.instant());
+    shareOut(ownedNumbers);
     retries.assignExactly(RetryPartitions.mapOnto(ownedNumbers, sendPartitions, retryPartitionCounts), lost);
     if (usage != null) {
       usage.behind();
     }
-    LOG.info("worker {} owns {} of {} send partitions: throttle share {}", settings.workerId(), owned.size(),
-        sendPartitions, owned.size() / (double) Math.max(1, sendPartitions));
+  }
+
+  /**
+   * The throttles' share: the owned send partitions but those just added ({@link NewPartitions}), of them all; the
+   * ones just added are held back, their mail left in Kafka, until they count.
+   */
+  private void shareOut(Set<Integer> owned) {
+    Map<Integer, Instant> held = newPartitions.heldOf(owned, clock.instant());
+    Set<Integer> counted = owned.stream().filter(p -> !held.containsKey(p)).collect(Collectors.toSet());
+    throttles.onAssignment(counted, sendPartitions);
+    send.holdBack(held.keySet().stream().map(p -> new TopicPartition(topics.send().name(), p))
+        .collect(Collectors.toSet()));
+    LOG.info("worker {} owns {} of {} send partitions: throttle share {}{}", settings.workerId(), owned.size(),
+        sendPartitions, counted.size() / (double) Math.max(1, sendPartitions), held.isEmpty() ? ""
+            : " (" + held.keySet() + " just added: held back until " + held.values().stream().max(Instant::compareTo)
+                .orElseThrow() + ", when every worker knows of them)");
+  }
+
+  private static Set<Integer> numbers(Set<TopicPartition> partitions) {
+    return partitions.stream().map(TopicPartition::partition).collect(Collectors.toSet());
+  }
+
+  /**
+   * How long a worker that sees send partitions added holds them out of its shares: another worker learns of them
+   * from its metadata, at most {@code metadata.max.age.ms} old, at its next count check, within a loop turn.
+   */
+  static Duration newPartitionHold(Properties kafkaProperties) {
+    Object age = kafkaProperties.get(ConsumerConfig.METADATA_MAX_AGE_CONFIG);
+    try {
+      Duration metadata = age == null ? KafkaSettings.METADATA_MAX_AGE
+          : Duration.ofMillis(Long.parseLong(age.toString().strip()));
+      return metadata.plus(COUNT_CHECK).plus(COUNT_MARGIN);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("kafka.properties: " + ConsumerConfig.METADATA_MAX_AGE_CONFIG + " is '" + age
+          + "': give the longest age of the clients' metadata in milliseconds, e.g. 30000", e);
+    }
   }
 
   /** The partition count of each retry and wait tier, as {@code cluster} says, else as the retry consumer knows it. */

@@ -20,6 +20,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.MockConsumer;
@@ -132,6 +133,26 @@ class PartitionSourceTest {
     assertThat(consumer.paused()).containsExactly(partition);
     assertThat(lane.backlog()).isZero();
     assertThat(tracker.working(List.of(partition))).isZero();
+  }
+
+  /** A send partition just added: nothing of it is fetched until the worker lets it go, whatever else pauses. */
+  @Test
+  void aPartitionHeldBackIsNotReadUntilLetGoAndTheLanesHoldDoesNotLetItGo() {
+    consumer.addRecord(record(0, "new@example.com", new RecordHeaders()));
+    source.holdBack(Set.of(partition));
+    source.pollOnce(Duration.ZERO);
+    assertThat(lane.backlog()).as("nothing read of it").isZero();
+
+    source.hold(true);
+    source.hold(false);
+    assertThat(consumer.paused()).as("still held back after the lanes' hold").containsExactly(partition);
+    source.pollOnce(Duration.ZERO);
+    assertThat(lane.backlog()).isZero();
+
+    source.holdBack(Set.of());
+    assertThat(consumer.paused()).isEmpty();
+    source.pollOnce(Duration.ZERO);
+    assertThat(lane.backlog()).as("read once let go").isEqualTo(1);
   }
 
   @Test

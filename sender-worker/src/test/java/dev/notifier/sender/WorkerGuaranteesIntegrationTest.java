@@ -360,6 +360,62 @@ class WorkerGuaranteesIntegrationTest extends WorkerIntegrationSupport {
     assertThat(worker.worker().sendPartitionCount()).isEqualTo(4);
   }
 
+  /**
+   * Kafka's consumer group protocol (KIP-848) tells a worker nothing when a growth of the send topic leaves its own
+   * partitions where they were: its share stays of the old count until its metadata shows the new one. The worker
+   * given the new partition must not send at its share of the new count meanwhile, or the two shares add up to more
+   * than the account's rate (16 in one second of 10 + 2, measured before it held new partitions back).
+   */
+  @Test
+  void underTheConsumerGroupProtocolAGrowthThatMovesNoPartitionOfAWorkerNeverLetsTheAccountPastItsRate()
+      throws Exception {
+    // Step 1: one send partition, 10/s + 2; worker a owns it, worker b waits as a standby; metadata 10 s old at most
+    usePartitions(1);
+    h.kafkaProperties(Map.of("group.protocol", "consumer", "metadata.max.age.ms", "10000"));
+    h.smtp = ScriptableSmtpServer.builder().start();
+    AccountSettings account = h.localAccount().withLimits(new Limits(10, 2, null, null));
+    WorkerHarness.Running a = h.startWorker(settings("k1", List.of(account)), name -> null);
+    Await.until(LONG, "worker a owning the send partition", () -> a.worker().ownedSendPartitions() == 1);
+    WorkerHarness.Running b = h.startWorker(settings("k2", List.of(account)), name -> null);
+    Await.until(LONG, "worker b in the group", () -> groupMembers() == 2);
+    h.produceSpread(IntStream.range(0, 60)
+        .mapToObj(i -> WorkerHarness.notification("k-" + i, "k" + i + "@example.com", "default")).toList());
+    Await.until(LONG, "mail flowing", () -> h.smtp.messages().size() >= 10);
+
+    // Step 2: the send topic and its tiers grow to 2 partitions; b takes the new one, a keeps its own; mail for both
+    h.growSendTopics(2);
+    Await.until(LONG, "worker b owning the new partition", () -> b.worker().ownedSendPartitions() == 1);
+    int aCountWhenBOwned = a.worker().sendPartitionCount();
+    Instant bOwnedAt = Instant.now();
+    List<Notification> after = IntStream.range(60, 200)
+        .mapToObj(i -> WorkerHarness.notification("k-" + i, "k" + i + "@example.com", "default")).toList();
+    h.produceSpread(after);
+    Await.until(LONG, "worker a following the count", () -> a.worker().sendPartitionCount() == 2);
+    Instant aFollowedAt = Instant.now();
+
+    // Step 3: everything arrives; never more than 12 in any second, and the new partition's mail only after a followed
+    List<Instant> accepted = h.smtp.awaitMessages(200, LONG).stream().map(ReceivedMessage::receivedAt).sorted()
+        .toList();
+    java.util.Set<String> newPartitionIds = IntStream.range(0, after.size()).filter(i -> i % 2 == 1)
+        .mapToObj(i -> after.get(i).getNotificationId()).collect(java.util.stream.Collectors.toSet());
+    Instant firstOfNew = h.smtp.messages().stream().filter(m -> newPartitionIds.contains(h.idOf(m)))
+        .map(ReceivedMessage::receivedAt).min(Instant::compareTo).orElseThrow();
+    System.out.printf("consumer protocol growth: a's count %d when b owned the new partition; a followed %.1f s later, "
+        + "b's first mail of it %.1f s later; at most %d in any second (10 + 2 = 12)%n", aCountWhenBOwned,
+        Duration.between(bOwnedAt, aFollowedAt).toMillis() / 1e3, Duration.between(bOwnedAt, firstOfNew).toMillis()
+        / 1e3, maxInAnySecond(accepted));
+    assertThat(maxInAnySecond(accepted)).isLessThanOrEqualTo(10 + 2);
+    assertThat(firstOfNew).as("the new partition's first mail, after a followed the count").isAfter(aFollowedAt);
+  }
+
+  private int groupMembers() {
+    try (org.apache.kafka.clients.admin.Admin admin = h.kafka.admin()) {
+      return admin.describeConsumerGroups(List.of(h.groupId)).describedGroups().get(h.groupId).get().members().size();
+    } catch (Exception e) {
+      return 0;
+    }
+  }
+
   @Test
   void unevenSplitsOfFivePartitionsOverThreeWorkersStayWithinTheRateAndTheMinuteQuota() throws Exception {
     // Step 1: five send partitions, 10/s + 3 and 20 a minute for the account; one worker to begin with
