@@ -22,7 +22,8 @@ import picocli.CommandLine.Option;
         + "many workers share the mail. Partitions are only ever added; a topic that has as many already is left "
         + "as it is. Running workers take the new partitions, and the streams app writes to them, within half a "
         + "minute; the workers' throttle shares and quota parts follow, and mail sent before within a quota's window "
-        + "still counts against it.",
+        + "still counts against it. A new partition's mail waits until every worker knows of it (33 s with the "
+        + "default metadata.max.age.ms); add workers after that.",
         "Exit code 0: grown (or nothing to grow); 1: the cluster did not show every topic grown within --timeout; "
             + "2: it could not run."})
 final class TopicsGrowCommand extends TopicsSubcommand {
@@ -72,8 +73,10 @@ final class TopicsGrowCommand extends TopicsSubcommand {
         return 1;
       }
       out.println("grew " + below.size() + " topics to " + partitions + " partitions. Running workers take the new "
-          + "ones, and the streams app writes to them, within half a minute. Scale the workers up to " + partitions
-          + ".");
+          + "ones, and the streams app writes to them, within half a minute; a worker holds a new one back until every "
+          + "worker knows of it (33 s with the default metadata.max.age.ms), so its first mail waits that long. Then "
+          + "scale the workers up to " + partitions + ": one started sooner may take a new partition while another "
+          + "worker still shares the account limits by the old count.");
     }
     return 0;
   }
