@@ -249,9 +249,9 @@ final class ReliabilityCluster implements AutoCloseable {
   /** A topic's end offsets as a read_committed reader sees them (the last stable offsets). */
   Map<TopicPartition, Long> endOffsets(String topic) {
     try (Admin admin = Admin.create(clientProperties())) {
+      int partitions = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size();
       Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-      for (int p = 0; p < admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size();
-          p++) {
+      for (int p = 0; p < partitions; p++) {
         latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
       }
       Map<TopicPartition, Long> ends = new HashMap<>();
