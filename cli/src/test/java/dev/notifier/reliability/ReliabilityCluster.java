@@ -247,7 +247,7 @@ final class ReliabilityCluster implements AutoCloseable {
   }
 
   /** A topic's end offsets as a read_committed reader sees them (the last stable offsets). */
-  Map<TopicPartition, Long> endOffsets(String topic) {
+  private Map<TopicPartition, Long> endOffsets(String topic) {
     try (Admin admin = Admin.create(clientProperties())) {
       int partitions = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size();
       Map<TopicPartition, OffsetSpec> latest = new HashMap<>();

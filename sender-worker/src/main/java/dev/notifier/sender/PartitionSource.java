@@ -147,7 +147,18 @@ final class PartitionSource implements ConsumerRebalanceListener {
     if (on) {
       consumer.pause(owned);
     } else {
-      consumer.resume(owned.stream().filter(p -> !pausedUntil.containsKey(p) && !heldBack.contains(p)).toList());
+      resume(owned);
+    }
+  }
+
+  /**
+   * Fetches again those of {@code partitions} nothing keeps paused: they are owned, the lanes are not held, no head
+   * waits until it is due, and none is held back.
+   */
+  private void resume(Collection<TopicPartition> partitions) {
+    if (!held) {
+      consumer.resume(partitions.stream().filter(p -> owned.contains(p) && !pausedUntil.containsKey(p)
+          && !heldBack.contains(p)).toList());
     }
   }
 
@@ -161,9 +172,7 @@ final class PartitionSource implements ConsumerRebalanceListener {
     heldBack.clear();
     partitions.stream().filter(owned::contains).forEach(heldBack::add);
     consumer.pause(heldBack);
-    if (!held) {
-      consumer.resume(released.stream().filter(p -> owned.contains(p) && !pausedUntil.containsKey(p)).toList());
-    }
+    resume(released);
   }
 
   void pollOnce(Duration timeout) {
@@ -298,9 +307,7 @@ final class PartitionSource implements ConsumerRebalanceListener {
         .map(Map.Entry::getKey).collect(java.util.stream.Collectors.toList());
     if (!due.isEmpty()) {
       due.forEach(pausedUntil::remove);
-      if (!held) {
-        consumer.resume(due.stream().filter(p -> !heldBack.contains(p)).toList());
-      }
+      resume(due);
     }
   }
 
